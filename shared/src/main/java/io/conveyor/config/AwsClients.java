@@ -1,0 +1,51 @@
+package io.conveyor.config;
+
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3Configuration;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
+
+/**
+ * Builds the SDK clients a function uses, once, at start-up. Endpoints come from the SDK's standard
+ * configuration ({@code AWS_ENDPOINT_URL}, {@code AWS_ENDPOINT_URL_<SERVICE>}), so the same code runs on AWS,
+ * on LocalStack and in the local runtime. The HTTP client is set explicitly: with several on the class path
+ * the SDK would pick one silently, and the URL-connection client starts fastest.
+ */
+public final class AwsClients {
+    private final Settings settings;
+    private final SdkHttpClient http;
+
+    public AwsClients(Settings settings) {
+        this.settings = settings;
+        this.http = UrlConnectionHttpClient.builder().build();
+    }
+
+    public DynamoDbClient dynamoDb() {
+        return DynamoDbClient.builder().region(Region.of(settings.region())).httpClient(http).build();
+    }
+
+    public S3Client s3() {
+        return S3Client.builder()
+                .region(Region.of(settings.region()))
+                .httpClient(http)
+                .serviceConfiguration(s3Configuration())
+                .build();
+    }
+
+    public S3Presigner s3Presigner() {
+        S3Presigner.Builder builder = S3Presigner.builder()
+                .region(Region.of(settings.region()))
+                .serviceConfiguration(s3Configuration());
+        // Presigned URLs are read by other machines, so they must carry the very endpoint configured here.
+        settings.s3Endpoint().ifPresent(builder::endpointOverride);
+        return builder.build();
+    }
+
+    private S3Configuration s3Configuration() {
+        // Emulators behind an endpoint override (and 127.0.0.1) cannot serve virtual-host style requests.
+        return S3Configuration.builder().pathStyleAccessEnabled(settings.s3Endpoint().isPresent()).build();
+    }
+}

@@ -1,0 +1,148 @@
+package io.conveyor.config;
+
+import java.net.URI;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Everything a function needs to know about its deployment, read once from the environment at start-up and
+ * validated as a whole, so a bad deployment fails at once with every problem named.
+ *
+ * @param region               {@code AWS_REGION}
+ * @param jobsTable            {@code CONVEYOR_JOBS_TABLE}
+ * @param subJobsTable         {@code CONVEYOR_SUBJOBS_TABLE}
+ * @param countersTable        {@code CONVEYOR_COUNTERS_TABLE}
+ * @param idempotencyTable     {@code CONVEYOR_IDEMPOTENCY_TABLE}
+ * @param bucket               {@code CONVEYOR_BUCKET}
+ * @param s3Endpoint           {@code AWS_ENDPOINT_URL_S3}, else {@code AWS_ENDPOINT_URL}; empty on AWS. When set, S3
+ *                             is addressed path-style, which every emulator understands
+ * @param maxActiveJobsPerUser {@code CONVEYOR_MAX_ACTIVE_JOBS_PER_USER}, default 5
+ * @param maxActiveJobsPerProgram {@code CONVEYOR_MAX_ACTIVE_JOBS_PER_PROGRAM}, default 10
+ * @param maxQueuedJobsPerUser {@code CONVEYOR_MAX_QUEUED_JOBS_PER_USER}, default 100: beyond it creates get 429
+ * @param presignedUrlTtl      {@code CONVEYOR_PRESIGNED_URL_TTL} (ISO-8601 duration), default PT15M, at most P7D
+ * @param defaultRetention     {@code CONVEYOR_DEFAULT_RETENTION} (ISO-8601 duration), default P7D
+ * @param maxRetention         {@code CONVEYOR_MAX_RETENTION} (ISO-8601 duration), default P90D
+ */
+public record Settings(
+        String region,
+        String jobsTable,
+        String subJobsTable,
+        String countersTable,
+        String idempotencyTable,
+        String bucket,
+        Optional<URI> s3Endpoint,
+        int maxActiveJobsPerUser,
+        int maxActiveJobsPerProgram,
+        int maxQueuedJobsPerUser,
+        Duration presignedUrlTtl,
+        Duration defaultRetention,
+        Duration maxRetention) {
+
+    /** Reads the settings from this process's environment. */
+    public static Settings fromEnvironment() {
+        return from(System.getenv());
+    }
+
+    /**
+     * Reads the settings from {@code env}.
+     *
+     * @throws ConfigurationException naming every missing or bad setting
+     */
+    public static Settings from(Map<String, String> env) {
+        Reader r = new Reader(env);
+        Settings settings = new Settings(
+                r.required("AWS_REGION"),
+                r.required("CONVEYOR_JOBS_TABLE"),
+                r.required("CONVEYOR_SUBJOBS_TABLE"),
+                r.required("CONVEYOR_COUNTERS_TABLE"),
+                r.required("CONVEYOR_IDEMPOTENCY_TABLE"),
+                r.required("CONVEYOR_BUCKET"),
+                r.endpoint("AWS_ENDPOINT_URL_S3").or(() -> r.endpoint("AWS_ENDPOINT_URL")),
+                r.positiveInt("CONVEYOR_MAX_ACTIVE_JOBS_PER_USER", 5),
+                r.positiveInt("CONVEYOR_MAX_ACTIVE_JOBS_PER_PROGRAM", 10),
+                r.positiveInt("CONVEYOR_MAX_QUEUED_JOBS_PER_USER", 100),
+                r.duration("CONVEYOR_PRESIGNED_URL_TTL", Duration.ofMinutes(15), Duration.ofDays(7)),
+                r.duration("CONVEYOR_DEFAULT_RETENTION", Duration.ofDays(7), Duration.ofDays(3650)),
+                r.duration("CONVEYOR_MAX_RETENTION", Duration.ofDays(90), Duration.ofDays(3650)));
+        if (r.problems.isEmpty() && settings.defaultRetention.compareTo(settings.maxRetention) > 0) {
+            r.problems.add("CONVEYOR_DEFAULT_RETENTION (" + settings.defaultRetention
+                    + ") must not exceed CONVEYOR_MAX_RETENTION (" + settings.maxRetention + ")");
+        }
+        if (!r.problems.isEmpty()) {
+            throw new ConfigurationException(r.problems);
+        }
+        return settings;
+    }
+
+    /** Collects every problem instead of stopping at the first, so one deployment fixes them all. */
+    private static final class Reader {
+        private final Map<String, String> env;
+        private final List<String> problems = new ArrayList<>();
+
+        Reader(Map<String, String> env) {
+            this.env = env;
+        }
+
+        private Optional<String> value(String name) {
+            String v = env.get(name);
+            return v == null || v.isBlank() ? Optional.empty() : Optional.of(v.trim());
+        }
+
+        String required(String name) {
+            return value(name).orElseGet(() -> {
+                problems.add(name + " is not set");
+                return null;
+            });
+        }
+
+        Optional<URI> endpoint(String name) {
+            return value(name).flatMap(v -> {
+                try {
+                    URI uri = URI.create(v);
+                    if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null) {
+                        return Optional.of(uri);
+                    }
+                } catch (IllegalArgumentException e) {
+                    // reported below
+                }
+                problems.add(name + " must be an http(s) URL such as http://127.0.0.1:4566, was '" + v + "'");
+                return Optional.empty();
+            });
+        }
+
+        int positiveInt(String name, int fallback) {
+            return value(name).map(v -> {
+                try {
+                    int n = Integer.parseInt(v);
+                    if (n > 0) {
+                        return n;
+                    }
+                } catch (NumberFormatException e) {
+                    // reported below
+                }
+                problems.add(name + " must be a whole number above 0, was '" + v + "'");
+                return fallback;
+            }).orElse(fallback);
+        }
+
+        Duration duration(String name, Duration fallback, Duration max) {
+            return value(name).map(v -> {
+                try {
+                    Duration d = Duration.parse(v);
+                    if (!d.isNegative() && !d.isZero() && d.compareTo(max) <= 0) {
+                        return d;
+                    }
+                } catch (DateTimeParseException e) {
+                    // reported below
+                }
+                problems.add(name + " must be an ISO-8601 duration above zero and at most " + max
+                        + " (for example PT15M or P7D), was '" + v + "'");
+                return fallback;
+            }).orElse(fallback);
+        }
+    }
+}

@@ -1,0 +1,247 @@
+package io.conveyor.job;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A job as its owner submitted it and as far as it has got. Immutable: each lifecycle method checks the
+ * move against {@link JobLifecycle} and returns the job as it is after the move, which a store then writes
+ * conditionally on {@link #version()}.
+ *
+ * @param id         unique, chosen at creation; also the name of its workflow executions
+ * @param owner      the caller who created it; nobody else may see it
+ * @param program    the name of the program that runs it
+ * @param parameters the program's parameters, as given
+ * @param inputs     the input files, in the order declared
+ * @param dependsOn  ids of jobs (of the same owner) that must succeed before this one is admitted
+ * @param status     where it is in its lifecycle
+ * @param progress   subjob counters of the current attempt
+ * @param attempts   its runs, oldest first
+ * @param resultKey  the object key of its result once it succeeded, else {@code null}
+ * @param error      why it last failed, else {@code null}
+ * @param createdAt  when it was created
+ * @param updatedAt  when it last changed
+ * @param retention  how long it is kept once terminal
+ * @param expiresAt  when it may be deleted: set when it becomes terminal, {@code null} before
+ * @param version    incremented by every write; the store's optimistic lock
+ */
+public record Job(
+        String id,
+        String owner,
+        String program,
+        Map<String, String> parameters,
+        List<DeclaredInput> inputs,
+        List<String> dependsOn,
+        JobStatus status,
+        Progress progress,
+        List<Attempt> attempts,
+        String resultKey,
+        JobError error,
+        Instant createdAt,
+        Instant updatedAt,
+        Duration retention,
+        Instant expiresAt,
+        long version) {
+
+    public Job {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(owner, "owner");
+        Objects.requireNonNull(program, "program");
+        Objects.requireNonNull(status, "status");
+        Objects.requireNonNull(createdAt, "createdAt");
+        Objects.requireNonNull(updatedAt, "updatedAt");
+        Objects.requireNonNull(retention, "retention");
+        parameters = Map.copyOf(parameters);
+        inputs = List.copyOf(inputs);
+        dependsOn = List.copyOf(dependsOn);
+        attempts = List.copyOf(attempts);
+        progress = progress == null ? Progress.NONE : progress;
+        // Stored to the millisecond (and expiry to the second, TTL's unit): keep the record equal to its copy.
+        createdAt = createdAt.truncatedTo(ChronoUnit.MILLIS);
+        updatedAt = updatedAt.truncatedTo(ChronoUnit.MILLIS);
+        expiresAt = expiresAt == null ? null : roundUpToSecond(expiresAt);
+    }
+
+    /** Rounded up, so that rounding never makes a job expire before its retention has passed. */
+    private static Instant roundUpToSecond(Instant t) {
+        Instant down = t.truncatedTo(ChronoUnit.SECONDS);
+        return down.equals(t) ? t : down.plusSeconds(1);
+    }
+
+    /** A new job in {@link JobStatus#CREATED}, awaiting its uploads; version 0 means "never stored". */
+    public static Job create(
+            String id,
+            String owner,
+            String program,
+            Map<String, String> parameters,
+            List<DeclaredInput> inputs,
+            List<String> dependsOn,
+            Duration retention,
+            Instant now) {
+        return new Job(id, owner, program, parameters, inputs, dependsOn, JobStatus.CREATED, Progress.NONE,
+                List.of(), null, null, now, now, retention, null, 0);
+    }
+
+    public Optional<JobError> lastError() {
+        return Optional.ofNullable(error);
+    }
+
+    public Optional<Attempt> currentAttempt() {
+        return attempts.isEmpty() ? Optional.empty() : Optional.of(attempts.get(attempts.size() - 1));
+    }
+
+    /** The number the next attempt will carry. */
+    public int nextAttemptNumber() {
+        return attempts.size() + 1;
+    }
+
+    /** Whether the job is terminal and its retention has passed at {@code now}: it counts as gone. */
+    public boolean isExpired(Instant now) {
+        return expiresAt != null && !now.isBefore(expiresAt);
+    }
+
+    /** The owner submitted it: every input is present. */
+    public Job submit(Instant now) {
+        return move(JobEvent.SUBMIT, now).build();
+    }
+
+    /** Admitted: a new attempt starts with fresh progress. */
+    public Job admit(Instant now) {
+        return move(JobEvent.ADMIT, now).startAttempt(now).build();
+    }
+
+    /** The aggregator wrote the result under {@code resultKey}. */
+    public Job succeed(String resultKey, Instant now) {
+        Objects.requireNonNull(resultKey, "resultKey");
+        return move(JobEvent.SUCCEED, now)
+                .endAttempt(now, Attempt.Outcome.SUCCEEDED, null)
+                .result(resultKey)
+                .error(null)
+                .expireAfterRetention(now)
+                .build();
+    }
+
+    /** Failed for good with {@code why}. */
+    public Job fail(JobError why, Instant now) {
+        Objects.requireNonNull(why, "why");
+        return move(JobEvent.FAIL, now)
+                .endAttempt(now, Attempt.Outcome.FAILED, why)
+                .error(why)
+                .expireAfterRetention(now)
+                .build();
+    }
+
+    /** The attempt failed with a retryable error and attempts remain: wait, then {@link #resume}. */
+    public Job reregister(JobError why, Instant now) {
+        Objects.requireNonNull(why, "why");
+        return move(JobEvent.REREGISTER, now)
+                .endAttempt(now, Attempt.Outcome.REREGISTERED, why)
+                .error(why)
+                .build();
+    }
+
+    /** The re-registration delay passed: the next attempt starts. */
+    public Job resume(Instant now) {
+        return move(JobEvent.RESUME, now).startAttempt(now).build();
+    }
+
+    /** The owner stopped it; a running attempt ends as cancelled. */
+    public Job cancel(Instant now) {
+        return move(JobEvent.CANCEL, now)
+                .endAttempt(now, Attempt.Outcome.CANCELLED, null)
+                .expireAfterRetention(now)
+                .build();
+    }
+
+    /**
+     * The owner runs a failed or cancelled job again on the same inputs, while it is still kept.
+     *
+     * @throws IllegalStateException when its retention has passed
+     */
+    public Job retry(Instant now) {
+        if (isExpired(now)) {
+            throw new IllegalStateException("Job " + id + " expired at " + expiresAt + " and can no longer be retried");
+        }
+        return move(JobEvent.RETRY, now).error(null).keepUntilTerminal().build();
+    }
+
+    /** This job as stored at {@code newVersion}; only a store assigns versions. */
+    Job withVersion(long newVersion) {
+        return new Job(id, owner, program, parameters, inputs, dependsOn, status, progress, attempts, resultKey, error,
+                createdAt, updatedAt, retention, expiresAt, newVersion);
+    }
+
+    private Change move(JobEvent event, Instant now) {
+        return new Change(this, JobLifecycle.next(status, event), now);
+    }
+
+    /** The fields a lifecycle move may change, gathered before one new record is built. */
+    private static final class Change {
+        private final Job from;
+        private final JobStatus status;
+        private final Instant now;
+        private final List<Attempt> attempts;
+        private Progress progress;
+        private String resultKey;
+        private JobError error;
+        private Instant expiresAt;
+
+        Change(Job from, JobStatus status, Instant now) {
+            this.from = from;
+            this.status = status;
+            this.now = now;
+            this.attempts = new ArrayList<>(from.attempts);
+            this.progress = from.progress;
+            this.resultKey = from.resultKey;
+            this.error = from.error;
+            this.expiresAt = from.expiresAt;
+        }
+
+        Change startAttempt(Instant at) {
+            attempts.add(Attempt.started(attempts.size() + 1, at));
+            progress = Progress.NONE;
+            resultKey = null;
+            return this;
+        }
+
+        Change endAttempt(Instant at, Attempt.Outcome how, JobError why) {
+            int last = attempts.size() - 1;
+            if (last >= 0 && attempts.get(last).isOpen()) {
+                attempts.set(last, attempts.get(last).end(at, how, why));
+            }
+            return this;
+        }
+
+        Change result(String key) {
+            resultKey = key;
+            return this;
+        }
+
+        Change error(JobError why) {
+            error = why;
+            return this;
+        }
+
+        Change expireAfterRetention(Instant at) {
+            expiresAt = at.plus(from.retention);
+            return this;
+        }
+
+        Change keepUntilTerminal() {
+            expiresAt = null;
+            return this;
+        }
+
+        Job build() {
+            return new Job(from.id, from.owner, from.program, from.parameters, from.inputs, from.dependsOn, status,
+                    progress, attempts, resultKey, error, from.createdAt, now, from.retention, expiresAt,
+                    from.version);
+        }
+    }
+}

@@ -1,0 +1,178 @@
+package io.conveyor.job;
+
+import static software.amazon.awssdk.enhanced.dynamodb.mapper.StaticAttributeTags.primaryPartitionKey;
+import static software.amazon.awssdk.enhanced.dynamodb.mapper.StaticAttributeTags.secondaryPartitionKey;
+import static software.amazon.awssdk.enhanced.dynamodb.mapper.StaticAttributeTags.secondarySortKey;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.conveyor.persistence.Json;
+import io.conveyor.persistence.Timestamps;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.enhanced.dynamodb.TableSchema;
+import software.amazon.awssdk.enhanced.dynamodb.mapper.StaticTableSchema;
+
+/**
+ * A job as one item of the jobs table. Nested values (parameters, inputs, attempts) are JSON strings: they
+ * are only ever read whole, and JSON keeps them readable in the console.
+ */
+final class JobItem {
+    static final String JOB_ID = "jobId";
+    static final String OWNER = "owner";
+    static final String STATUS = "status";
+    static final String PROGRAM = "program";
+    static final String CREATED_KEY = "createdKey";
+    static final String OWNER_STATUS = "ownerStatus";
+    static final String EXPIRY_SHARD = "expiryShard";
+    static final String EXPIRES_AT = "expiresAt";
+    static final String VERSION = "version";
+    static final String ATTEMPT = "attempt";
+    static final String SUBJOBS_TOTAL = "subJobsTotal";
+    static final String SUBJOBS_RUNNING = "subJobsRunning";
+    static final String SUBJOBS_SUCCEEDED = "subJobsSucceeded";
+    static final String SUBJOBS_FAILED = "subJobsFailed";
+
+    static final String BY_OWNER = "byOwner";
+    static final String BY_OWNER_STATUS = "byOwnerStatus";
+    static final String BY_EXPIRY = "byExpiry";
+
+    /** Terminal jobs are spread over this many expiry partitions, so no one index partition takes every write. */
+    static final int EXPIRY_SHARDS = 4;
+
+    private static final TypeReference<Map<String, String>> PARAMETERS = new TypeReference<>() {};
+    private static final TypeReference<List<DeclaredInput>> INPUTS = new TypeReference<>() {};
+    private static final TypeReference<List<String>> IDS = new TypeReference<>() {};
+    private static final TypeReference<List<Attempt>> ATTEMPTS = new TypeReference<>() {};
+
+    static final TableSchema<JobItem> SCHEMA = StaticTableSchema.builder(JobItem.class)
+            .newItemSupplier(JobItem::new)
+            .addAttribute(String.class, a -> a.name(JOB_ID).getter(i -> i.jobId).setter((i, v) -> i.jobId = v)
+                    .tags(primaryPartitionKey()))
+            .addAttribute(String.class, a -> a.name(OWNER).getter(i -> i.owner).setter((i, v) -> i.owner = v)
+                    .tags(secondaryPartitionKey(BY_OWNER)))
+            .addAttribute(String.class, a -> a.name(CREATED_KEY).getter(i -> i.createdKey).setter((i, v) -> i.createdKey = v)
+                    .tags(secondarySortKey(BY_OWNER), secondarySortKey(BY_OWNER_STATUS)))
+            .addAttribute(String.class, a -> a.name(OWNER_STATUS).getter(i -> i.ownerStatus).setter((i, v) -> i.ownerStatus = v)
+                    .tags(secondaryPartitionKey(BY_OWNER_STATUS)))
+            .addAttribute(String.class, a -> a.name(EXPIRY_SHARD).getter(i -> i.expiryShard).setter((i, v) -> i.expiryShard = v)
+                    .tags(secondaryPartitionKey(BY_EXPIRY)))
+            .addAttribute(Long.class, a -> a.name(EXPIRES_AT).getter(i -> i.expiresAt).setter((i, v) -> i.expiresAt = v)
+                    .tags(secondarySortKey(BY_EXPIRY)))
+            .addAttribute(String.class, a -> a.name(PROGRAM).getter(i -> i.program).setter((i, v) -> i.program = v))
+            .addAttribute(String.class, a -> a.name(STATUS).getter(i -> i.status).setter((i, v) -> i.status = v))
+            .addAttribute(String.class, a -> a.name("parameters").getter(i -> i.parameters).setter((i, v) -> i.parameters = v))
+            .addAttribute(String.class, a -> a.name("inputs").getter(i -> i.inputs).setter((i, v) -> i.inputs = v))
+            .addAttribute(String.class, a -> a.name("dependsOn").getter(i -> i.dependsOn).setter((i, v) -> i.dependsOn = v))
+            .addAttribute(Integer.class, a -> a.name(SUBJOBS_TOTAL).getter(i -> i.subJobsTotal).setter((i, v) -> i.subJobsTotal = v))
+            .addAttribute(Integer.class, a -> a.name(SUBJOBS_RUNNING).getter(i -> i.subJobsRunning).setter((i, v) -> i.subJobsRunning = v))
+            .addAttribute(Integer.class, a -> a.name(SUBJOBS_SUCCEEDED).getter(i -> i.subJobsSucceeded).setter((i, v) -> i.subJobsSucceeded = v))
+            .addAttribute(Integer.class, a -> a.name(SUBJOBS_FAILED).getter(i -> i.subJobsFailed).setter((i, v) -> i.subJobsFailed = v))
+            .addAttribute(Integer.class, a -> a.name(ATTEMPT).getter(i -> i.attempt).setter((i, v) -> i.attempt = v))
+            .addAttribute(String.class, a -> a.name("attempts").getter(i -> i.attempts).setter((i, v) -> i.attempts = v))
+            .addAttribute(String.class, a -> a.name("resultKey").getter(i -> i.resultKey).setter((i, v) -> i.resultKey = v))
+            .addAttribute(String.class, a -> a.name("errorCode").getter(i -> i.errorCode).setter((i, v) -> i.errorCode = v))
+            .addAttribute(String.class, a -> a.name("errorMessage").getter(i -> i.errorMessage).setter((i, v) -> i.errorMessage = v))
+            .addAttribute(String.class, a -> a.name("createdAt").getter(i -> i.createdAt).setter((i, v) -> i.createdAt = v))
+            .addAttribute(String.class, a -> a.name("updatedAt").getter(i -> i.updatedAt).setter((i, v) -> i.updatedAt = v))
+            .addAttribute(Long.class, a -> a.name("retentionSeconds").getter(i -> i.retentionSeconds).setter((i, v) -> i.retentionSeconds = v))
+            .addAttribute(Long.class, a -> a.name(VERSION).getter(i -> i.version).setter((i, v) -> i.version = v))
+            .build();
+
+    String jobId;
+    String owner;
+    String createdKey;
+    String ownerStatus;
+    String expiryShard;
+    Long expiresAt;
+    String program;
+    String status;
+    String parameters;
+    String inputs;
+    String dependsOn;
+    Integer subJobsTotal;
+    Integer subJobsRunning;
+    Integer subJobsSucceeded;
+    Integer subJobsFailed;
+    /** The number of the current attempt (0 before the first), kept beside the history for conditions. */
+    Integer attempt;
+    String attempts;
+    String resultKey;
+    String errorCode;
+    String errorMessage;
+    String createdAt;
+    String updatedAt;
+    Long retentionSeconds;
+    Long version;
+
+    static JobItem from(Job job) {
+        JobItem item = new JobItem();
+        item.jobId = job.id();
+        item.owner = job.owner();
+        item.createdKey = createdKey(job.createdAt(), job.id());
+        item.ownerStatus = ownerStatus(job.owner(), job.status());
+        // Only terminal jobs are in the expiry index (a sparse index): the cleaner never sees an active job.
+        if (job.status().isTerminal() && job.expiresAt() != null) {
+            item.expiryShard = expiryShard(job.id());
+            item.expiresAt = job.expiresAt().getEpochSecond();
+        }
+        item.program = job.program();
+        item.status = job.status().name();
+        item.parameters = Json.write(job.parameters());
+        item.inputs = Json.write(job.inputs());
+        item.dependsOn = Json.write(job.dependsOn());
+        item.subJobsTotal = job.progress().total();
+        item.subJobsRunning = job.progress().running();
+        item.subJobsSucceeded = job.progress().succeeded();
+        item.subJobsFailed = job.progress().failed();
+        item.attempt = job.attempts().size();
+        item.attempts = Json.write(job.attempts());
+        item.resultKey = job.resultKey();
+        if (job.error() != null) {
+            item.errorCode = job.error().code();
+            item.errorMessage = job.error().message();
+        }
+        item.createdAt = Timestamps.sortable(job.createdAt());
+        item.updatedAt = Timestamps.sortable(job.updatedAt());
+        item.retentionSeconds = job.retention().toSeconds();
+        item.version = job.version();
+        return item;
+    }
+
+    Job toJob() {
+        return new Job(
+                jobId,
+                owner,
+                program,
+                Json.read(parameters, PARAMETERS),
+                Json.read(inputs, INPUTS),
+                Json.read(dependsOn, IDS),
+                JobStatus.valueOf(status),
+                new Progress(orZero(subJobsTotal), orZero(subJobsRunning), orZero(subJobsSucceeded), orZero(subJobsFailed)),
+                Json.read(attempts, ATTEMPTS),
+                resultKey,
+                errorCode == null ? null : new JobError(errorCode, errorMessage),
+                Timestamps.parse(createdAt),
+                Timestamps.parse(updatedAt),
+                Duration.ofSeconds(retentionSeconds),
+                expiresAt == null ? null : Instant.ofEpochSecond(expiresAt),
+                version);
+    }
+
+    static String createdKey(Instant createdAt, String jobId) {
+        return Timestamps.sortable(createdAt) + "#" + jobId;
+    }
+
+    static String ownerStatus(String owner, JobStatus status) {
+        return owner + "#" + status.name();
+    }
+
+    static String expiryShard(String jobId) {
+        return "expiry#" + Math.floorMod(jobId.hashCode(), EXPIRY_SHARDS);
+    }
+
+    private static int orZero(Integer n) {
+        return n == null ? 0 : n;
+    }
+}

@@ -1,0 +1,302 @@
+package io.conveyor.job;
+
+import io.conveyor.persistence.ConcurrentUpdateException;
+import io.conveyor.persistence.IndexDefinition;
+import io.conveyor.persistence.InvalidPageTokenException;
+import io.conveyor.persistence.KeyAttribute;
+import io.conveyor.persistence.Page;
+import io.conveyor.persistence.PageTokens;
+import io.conveyor.persistence.TableDefinition;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.enhanced.dynamodb.DynamoDbEnhancedClient;
+import software.amazon.awssdk.enhanced.dynamodb.DynamoDbIndex;
+import software.amazon.awssdk.enhanced.dynamodb.DynamoDbTable;
+import software.amazon.awssdk.enhanced.dynamodb.Expression;
+import software.amazon.awssdk.enhanced.dynamodb.Key;
+import software.amazon.awssdk.enhanced.dynamodb.model.DeleteItemEnhancedRequest;
+import software.amazon.awssdk.enhanced.dynamodb.model.PutItemEnhancedRequest;
+import software.amazon.awssdk.enhanced.dynamodb.model.QueryConditional;
+import software.amazon.awssdk.enhanced.dynamodb.model.QueryEnhancedRequest;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.Update;
+
+/**
+ * The jobs table. Every write is conditional: a create fails if the id exists, an update fails unless the
+ * stored version is the one the caller read, so of two concurrent updates exactly one wins and the other gets
+ * a {@link ConcurrentUpdateException}.
+ *
+ * <p>Thread-safe: it holds only the SDK's thread-safe table handles.
+ */
+public final class JobStore {
+
+    /** The jobs table: by id; by owner, newest first (optionally by status); terminal jobs by expiry. */
+    public static final TableDefinition TABLE = new TableDefinition(
+            "Jobs",
+            "CONVEYOR_JOBS_TABLE",
+            KeyAttribute.string(JobItem.JOB_ID),
+            Optional.empty(),
+            List.of(
+                    new IndexDefinition(JobItem.BY_OWNER, KeyAttribute.string(JobItem.OWNER),
+                            Optional.of(KeyAttribute.string(JobItem.CREATED_KEY)), false),
+                    new IndexDefinition(JobItem.BY_OWNER_STATUS, KeyAttribute.string(JobItem.OWNER_STATUS),
+                            Optional.of(KeyAttribute.string(JobItem.CREATED_KEY)), false),
+                    new IndexDefinition(JobItem.BY_EXPIRY, KeyAttribute.string(JobItem.EXPIRY_SHARD),
+                            Optional.of(KeyAttribute.number(JobItem.EXPIRES_AT)), true)),
+            Optional.of(JobItem.EXPIRES_AT));
+
+    /** The most jobs one listing page returns. */
+    public static final int MAX_PAGE_SIZE = 100;
+
+    private final String tableName;
+    private final DynamoDbTable<JobItem> table;
+    private final DynamoDbIndex<JobItem> byOwner;
+    private final DynamoDbIndex<JobItem> byOwnerStatus;
+    private final DynamoDbIndex<JobItem> byExpiry;
+
+    public JobStore(DynamoDbClient dynamoDb, String tableName) {
+        this.tableName = tableName;
+        this.table = DynamoDbEnhancedClient.builder().dynamoDbClient(dynamoDb).build().table(tableName, JobItem.SCHEMA);
+        this.byOwner = table.index(JobItem.BY_OWNER);
+        this.byOwnerStatus = table.index(JobItem.BY_OWNER_STATUS);
+        this.byExpiry = table.index(JobItem.BY_EXPIRY);
+    }
+
+    /**
+     * Stores a new job.
+     *
+     * @return the job as stored, at version 1
+     * @throws ConcurrentUpdateException when a job with its id already exists
+     */
+    public Job create(Job job) {
+        if (job.version() != 0) {
+            throw new IllegalArgumentException("a new job has version 0, job " + job.id() + " has " + job.version());
+        }
+        Job stored = job.withVersion(1);
+        try {
+            table.putItem(PutItemEnhancedRequest.builder(JobItem.class)
+                    .item(JobItem.from(stored))
+                    .conditionExpression(Expression.builder()
+                            .expression("attribute_not_exists(#id)")
+                            .putExpressionName("#id", JobItem.JOB_ID)
+                            .build())
+                    .build());
+        } catch (ConditionalCheckFailedException e) {
+            throw new ConcurrentUpdateException("job " + job.id() + " already exists", e);
+        }
+        return stored;
+    }
+
+    /**
+     * Replaces a job with {@code changed}, provided nobody wrote it since it was read at {@code changed.version()}.
+     *
+     * @return the job as stored, one version later
+     * @throws ConcurrentUpdateException when the stored version differs (or the job is gone); nothing is written
+     */
+    public Job update(Job changed) {
+        Job stored = changed.withVersion(changed.version() + 1);
+        try {
+            table.putItem(PutItemEnhancedRequest.builder(JobItem.class)
+                    .item(JobItem.from(stored))
+                    .conditionExpression(Expression.builder()
+                            .expression("#v = :expected")
+                            .putExpressionName("#v", JobItem.VERSION)
+                            .putExpressionValue(":expected", AttributeValue.fromN(Long.toString(changed.version())))
+                            .build())
+                    .build());
+        } catch (ConditionalCheckFailedException e) {
+            throw new ConcurrentUpdateException("job " + changed.id() + " changed since version " + changed.version()
+                    + " was read; read it again and retry", e);
+        }
+        return stored;
+    }
+
+    /** The job with {@code jobId}, whoever owns it: for the workflow's own use, never for a caller's request. */
+    public Optional<Job> get(String jobId) {
+        return Optional.ofNullable(table.getItem(r -> r.key(key(jobId)).consistentRead(true))).map(JobItem::toJob);
+    }
+
+    /** The job with {@code jobId} if {@code owner} owns it; empty for a missing job and for someone else's alike. */
+    public Optional<Job> findForOwner(String jobId, String owner) {
+        return get(jobId).filter(job -> job.owner().equals(owner));
+    }
+
+    /**
+     * One page of {@code owner}'s jobs, newest first.
+     *
+     * @param status    only jobs in this status, when present
+     * @param program   only jobs of this program, when present
+     * @param limit     at most this many jobs, 1 to {@link #MAX_PAGE_SIZE}
+     * @param pageToken the previous page's {@code nextToken}, or empty for the first page
+     * @throws InvalidPageTokenException when the token was not issued for this owner and status
+     */
+    public Page<Job> listForOwner(String owner, Optional<JobStatus> status, Optional<String> program, int limit,
+            Optional<String> pageToken) {
+        if (limit < 1 || limit > MAX_PAGE_SIZE) {
+            throw new IllegalArgumentException("limit must be between 1 and " + MAX_PAGE_SIZE + ", was " + limit);
+        }
+        DynamoDbIndex<JobItem> index = status.isPresent() ? byOwnerStatus : byOwner;
+        String partitionAttribute = status.isPresent() ? JobItem.OWNER_STATUS : JobItem.OWNER;
+        String partitionValue = status.map(s -> JobItem.ownerStatus(owner, s)).orElse(owner);
+
+        QueryEnhancedRequest.Builder query = QueryEnhancedRequest.builder()
+                .queryConditional(QueryConditional.keyEqualTo(k -> k.partitionValue(partitionValue)))
+                .scanIndexForward(false)
+                .limit(limit);
+        pageToken.ifPresent(t -> query.exclusiveStartKey(PageTokens.decode(t, partitionAttribute, partitionValue)));
+        program.ifPresent(p -> query.filterExpression(Expression.builder()
+                .expression("#program = :program")
+                .putExpressionName("#program", JobItem.PROGRAM)
+                .putExpressionValue(":program", AttributeValue.fromS(p))
+                .build()));
+
+        // A filter is applied after DynamoDB's limit, so a page can come back short: read on until the page is
+        // full, and hand out a token for the last job returned rather than for the last one read.
+        List<Job> jobs = new ArrayList<>();
+        boolean more = false;
+        Iterator<software.amazon.awssdk.enhanced.dynamodb.model.Page<JobItem>> pages = index.query(query.build()).iterator();
+        while (pages.hasNext() && jobs.size() < limit) {
+            software.amazon.awssdk.enhanced.dynamodb.model.Page<JobItem> page = pages.next();
+            List<JobItem> items = page.items();
+            int room = limit - jobs.size();
+            items.stream().limit(room).map(JobItem::toJob).forEach(jobs::add);
+            more = items.size() > room || page.lastEvaluatedKey() != null && !page.lastEvaluatedKey().isEmpty();
+        }
+        Optional<String> next = more && !jobs.isEmpty()
+                ? PageTokens.encode(indexKey(JobItem.from(jobs.get(jobs.size() - 1)), status.isPresent()))
+                : Optional.empty();
+        return new Page<>(jobs, next);
+    }
+
+    /**
+     * Up to {@code limit} ids of terminal jobs whose stored expiry is at or before {@code now}, read from the
+     * sparse expiry index (never a scan). Active jobs are not in that index at all.
+     */
+    public List<String> findExpired(Instant now, int limit) {
+        List<String> ids = new ArrayList<>();
+        for (int shard = 0; shard < JobItem.EXPIRY_SHARDS && ids.size() < limit; shard++) {
+            String partition = "expiry#" + shard;
+            QueryEnhancedRequest query = QueryEnhancedRequest.builder()
+                    .queryConditional(QueryConditional.sortLessThanOrEqualTo(k -> k
+                            .partitionValue(partition)
+                            .sortValue(now.getEpochSecond())))
+                    .limit(limit - ids.size())
+                    .build();
+            for (software.amazon.awssdk.enhanced.dynamodb.model.Page<JobItem> page : byExpiry.query(query)) {
+                for (JobItem item : page.items()) {
+                    if (ids.size() < limit) {
+                        ids.add(item.jobId);
+                    }
+                }
+                if (ids.size() >= limit) {
+                    break;
+                }
+            }
+        }
+        return ids;
+    }
+
+    /**
+     * Deletes the job if, as stored, it is terminal and expired at {@code now}: the stored values decide, so a
+     * writer whose clock runs ahead cannot make another job expire early.
+     *
+     * @return {@code true} if this call deleted it; {@code false} if it is gone or not (any longer) expired
+     */
+    public boolean deleteExpired(String jobId, Instant now) {
+        try {
+            table.deleteItem(DeleteItemEnhancedRequest.builder()
+                    .key(key(jobId))
+                    .conditionExpression(Expression.builder()
+                            .expression("#exp <= :now AND #status IN (:succeeded, :failed, :cancelled)")
+                            .putExpressionName("#exp", JobItem.EXPIRES_AT)
+                            .putExpressionName("#status", JobItem.STATUS)
+                            .putExpressionValue(":now", AttributeValue.fromN(Long.toString(now.getEpochSecond())))
+                            .putExpressionValue(":succeeded", AttributeValue.fromS(JobStatus.SUCCEEDED.name()))
+                            .putExpressionValue(":failed", AttributeValue.fromS(JobStatus.FAILED.name()))
+                            .putExpressionValue(":cancelled", AttributeValue.fromS(JobStatus.CANCELLED.name()))
+                            .build())
+                    .build());
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        }
+    }
+
+    /**
+     * The write, for a transaction, that moves the job's subjob counters by the given amounts and bumps its
+     * version (so a concurrent status change rereads the counters). The job must exist.
+     */
+    public Update progressChange(String jobId, int running, int succeeded, int failed) {
+        return Update.builder()
+                .tableName(tableName)
+                .key(Map.of(JobItem.JOB_ID, AttributeValue.fromS(jobId)))
+                .updateExpression("ADD #running :running, #succeeded :succeeded, #failed :failed, #v :one")
+                .conditionExpression("attribute_exists(#id)")
+                .expressionAttributeNames(Map.of(
+                        "#running", JobItem.SUBJOBS_RUNNING,
+                        "#succeeded", JobItem.SUBJOBS_SUCCEEDED,
+                        "#failed", JobItem.SUBJOBS_FAILED,
+                        "#v", JobItem.VERSION,
+                        "#id", JobItem.JOB_ID))
+                .expressionAttributeValues(Map.of(
+                        ":running", number(running),
+                        ":succeeded", number(succeeded),
+                        ":failed", number(failed),
+                        ":one", number(1)))
+                .build();
+    }
+
+    /**
+     * The write, for a transaction, that sets the number of subjobs of the job's running attempt {@code attempt}
+     * and zeroes its counters. It fails unless the job is running that attempt.
+     */
+    public Update splitInto(String jobId, int attempt, int total) {
+        return Update.builder()
+                .tableName(tableName)
+                .key(Map.of(JobItem.JOB_ID, AttributeValue.fromS(jobId)))
+                .updateExpression("SET #total = :total, #running = :zero, #succeeded = :zero, #failed = :zero ADD #v :one")
+                .conditionExpression("#status = :runningStatus AND #attempt = :attempt")
+                .expressionAttributeNames(Map.of(
+                        "#total", JobItem.SUBJOBS_TOTAL,
+                        "#running", JobItem.SUBJOBS_RUNNING,
+                        "#succeeded", JobItem.SUBJOBS_SUCCEEDED,
+                        "#failed", JobItem.SUBJOBS_FAILED,
+                        "#v", JobItem.VERSION,
+                        "#status", JobItem.STATUS,
+                        "#attempt", JobItem.ATTEMPT))
+                .expressionAttributeValues(Map.of(
+                        ":total", number(total),
+                        ":zero", number(0),
+                        ":one", number(1),
+                        ":attempt", number(attempt),
+                        ":runningStatus", AttributeValue.fromS(JobStatus.RUNNING.name())))
+                .build();
+    }
+
+    private static Map<String, AttributeValue> indexKey(JobItem item, boolean byStatus) {
+        Map<String, AttributeValue> key = new HashMap<>();
+        key.put(JobItem.JOB_ID, AttributeValue.fromS(item.jobId));
+        key.put(JobItem.CREATED_KEY, AttributeValue.fromS(item.createdKey));
+        if (byStatus) {
+            key.put(JobItem.OWNER_STATUS, AttributeValue.fromS(item.ownerStatus));
+        } else {
+            key.put(JobItem.OWNER, AttributeValue.fromS(item.owner));
+        }
+        return key;
+    }
+
+    private static Key key(String jobId) {
+        return Key.builder().partitionValue(jobId).build();
+    }
+
+    private static AttributeValue number(long n) {
+        return AttributeValue.fromN(Long.toString(n));
+    }
+}

@@ -1,0 +1,76 @@
+package io.conveyor.persistence;
+
+import java.util.ArrayList;
+import java.util.List;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
+import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.Projection;
+import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
+import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
+import software.amazon.awssdk.services.dynamodb.model.TimeToLiveSpecification;
+import software.amazon.awssdk.services.dynamodb.model.UpdateTimeToLiveRequest;
+
+/**
+ * Creates tables from their {@link TableDefinition} where no CloudFormation does it: in the local runtime and
+ * in tests. On AWS the CDK stack creates the same tables from the same definitions.
+ */
+public final class TableProvisioner {
+    private final DynamoDbClient dynamoDb;
+
+    public TableProvisioner(DynamoDbClient dynamoDb) {
+        this.dynamoDb = dynamoDb;
+    }
+
+    /** Creates the table on demand (pay per request) with its indexes and TTL; does nothing if it exists. */
+    public void create(TableDefinition table, String physicalName) {
+        try {
+            dynamoDb.createTable(request(table, physicalName));
+        } catch (ResourceInUseException alreadyThere) {
+            return;
+        }
+        dynamoDb.waiter().waitUntilTableExists(b -> b.tableName(physicalName));
+        table.ttlAttribute().ifPresent(attribute -> dynamoDb.updateTimeToLive(UpdateTimeToLiveRequest.builder()
+                .tableName(physicalName)
+                .timeToLiveSpecification(TimeToLiveSpecification.builder().attributeName(attribute).enabled(true).build())
+                .build()));
+    }
+
+    /** The {@code CreateTable} request for {@code table}, built without a network call. */
+    public static CreateTableRequest request(TableDefinition table, String physicalName) {
+        List<AttributeDefinition> attributes = new ArrayList<>();
+        table.keyAttributes().forEach((name, type) -> attributes.add(
+                AttributeDefinition.builder().attributeName(name).attributeType(type.code()).build()));
+        List<GlobalSecondaryIndex> indexes = table.indexes().stream()
+                .map(index -> GlobalSecondaryIndex.builder()
+                        .indexName(index.name())
+                        .keySchema(keySchema(index.partitionKey(), index.sortKey().orElse(null)))
+                        .projection(Projection.builder()
+                                .projectionType(index.keysOnly() ? ProjectionType.KEYS_ONLY : ProjectionType.ALL)
+                                .build())
+                        .build())
+                .toList();
+        CreateTableRequest.Builder request = CreateTableRequest.builder()
+                .tableName(physicalName)
+                .billingMode(BillingMode.PAY_PER_REQUEST)
+                .attributeDefinitions(attributes)
+                .keySchema(keySchema(table.partitionKey(), table.sortKey().orElse(null)));
+        if (!indexes.isEmpty()) {
+            request.globalSecondaryIndexes(indexes);
+        }
+        return request.build();
+    }
+
+    private static List<KeySchemaElement> keySchema(KeyAttribute partition, KeyAttribute sort) {
+        List<KeySchemaElement> keys = new ArrayList<>();
+        keys.add(KeySchemaElement.builder().attributeName(partition.name()).keyType(KeyType.HASH).build());
+        if (sort != null) {
+            keys.add(KeySchemaElement.builder().attributeName(sort.name()).keyType(KeyType.RANGE).build());
+        }
+        return keys;
+    }
+}

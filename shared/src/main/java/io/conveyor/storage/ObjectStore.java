@@ -1,0 +1,203 @@
+package io.conveyor.storage;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.Delete;
+import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.S3Object;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
+import software.amazon.awssdk.services.s3.presigner.model.PresignedGetObjectRequest;
+import software.amazon.awssdk.services.s3.presigner.model.PresignedPutObjectRequest;
+
+/**
+ * The product's bucket: small reads and writes, presigned uploads and downloads, and deleting a job's prefix.
+ * Keys come from {@link JobObjectLayout}.
+ *
+ * <p>Thread-safe.
+ */
+public final class ObjectStore {
+    /** S3's limit on keys per DeleteObjects request. */
+    private static final int DELETE_BATCH = 1000;
+
+    private final S3Client s3;
+    private final S3Presigner presigner;
+    private final String bucket;
+    private final Clock clock;
+
+    public ObjectStore(S3Client s3, S3Presigner presigner, String bucket, Clock clock) {
+        this.s3 = s3;
+        this.presigner = presigner;
+        this.bucket = bucket;
+        this.clock = clock;
+    }
+
+    public String bucket() {
+        return bucket;
+    }
+
+    /**
+     * A presigned PUT for exactly {@code size} bytes at {@code key}. The size (and the content type, when given)
+     * is signed, so an upload of anything else is refused by S3 itself.
+     */
+    public PresignedRequest presignPut(String key, long size, String contentType, Duration ttl) {
+        Instant expiresAt = clock.instant().plus(ttl);
+        PresignedPutObjectRequest signed = presigner.presignPutObject(p -> p
+                .signatureDuration(ttl)
+                .putObjectRequest(r -> {
+                    r.bucket(bucket).key(key).contentLength(size);
+                    if (contentType != null) {
+                        r.contentType(contentType);
+                    }
+                }));
+        return new PresignedRequest("PUT", toUri(signed.url()), signedHeaders(signed.signedHeaders()), expiresAt);
+    }
+
+    /** A presigned GET of {@code key}; {@code downloadName}, when given, is the file name browsers save it as. */
+    public PresignedRequest presignGet(String key, Duration ttl, String downloadName) {
+        Instant expiresAt = clock.instant().plus(ttl);
+        PresignedGetObjectRequest signed = presigner.presignGetObject(p -> p
+                .signatureDuration(ttl)
+                .getObjectRequest(r -> {
+                    r.bucket(bucket).key(key);
+                    if (downloadName != null) {
+                        r.responseContentDisposition("attachment; filename=\"" + downloadName.replace("\"", "") + "\"");
+                    }
+                }));
+        return new PresignedRequest("GET", toUri(signed.url()), signedHeaders(signed.signedHeaders()), expiresAt);
+    }
+
+    /** Size and type of the object at {@code key}, empty if there is none. */
+    public Optional<StoredObject> head(String key) {
+        try {
+            HeadObjectResponse head = s3.headObject(r -> r.bucket(bucket).key(key));
+            return Optional.of(new StoredObject(key, head.contentLength(), head.contentType()));
+        } catch (NoSuchKeyException e) {
+            return Optional.empty();
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    public void put(String key, byte[] content, String contentType) {
+        s3.putObject(r -> r.bucket(bucket).key(key).contentType(contentType), RequestBody.fromBytes(content));
+    }
+
+    /** The whole object at {@code key}; for small objects (manifests, results), not for bulk data. */
+    public Optional<byte[]> get(String key) {
+        try {
+            return Optional.of(s3.getObjectAsBytes(r -> r.bucket(bucket).key(key)).asByteArray());
+        } catch (NoSuchKeyException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** A stream of the object at {@code key}, to be closed by the caller. */
+    public InputStream open(String key) {
+        ResponseInputStream<GetObjectResponse> stream = s3.getObject(r -> r.bucket(bucket).key(key));
+        return stream;
+    }
+
+    /** The lowercase hex SHA-256 of the object at {@code key}, read as a stream. */
+    public String sha256(String key) {
+        try (InputStream in = open(key)) {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            byte[] buffer = new byte[64 * 1024];
+            for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+                digest.update(buffer, 0, n);
+            }
+            return HexFormat.of().formatHex(digest.digest());
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading " + key + " to check its SHA-256", e);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
+    }
+
+    /** Keys under {@code prefix}, at most {@code limit}, in key order. */
+    public List<String> list(String prefix, int limit) {
+        List<String> keys = new ArrayList<>();
+        String token = null;
+        do {
+            String continuation = token;
+            ListObjectsV2Response page = s3.listObjectsV2(r -> r.bucket(bucket).prefix(prefix)
+                    .maxKeys(Math.min(1000, limit - keys.size())).continuationToken(continuation));
+            page.contents().stream().map(S3Object::key).forEach(keys::add);
+            token = page.isTruncated() ? page.nextContinuationToken() : null;
+        } while (token != null && keys.size() < limit);
+        return keys;
+    }
+
+    /**
+     * Deletes every object under {@code prefix}, a listing page and a batch delete at a time.
+     *
+     * @return how many objects were deleted
+     * @throws IllegalStateException if S3 reports any key it could not delete
+     */
+    public int deletePrefix(String prefix) {
+        if (prefix.isEmpty() || !prefix.endsWith("/")) {
+            throw new IllegalArgumentException("a prefix to delete must be non-empty and end with '/', was '" + prefix + "'");
+        }
+        int deleted = 0;
+        while (true) {
+            // Always list from the start: what is listed is deleted, so the next listing begins after it.
+            ListObjectsV2Response page = s3.listObjectsV2(r -> r.bucket(bucket).prefix(prefix).maxKeys(DELETE_BATCH));
+            if (page.contents().isEmpty()) {
+                return deleted;
+            }
+            List<ObjectIdentifier> ids = page.contents().stream()
+                    .map(o -> ObjectIdentifier.builder().key(o.key()).build())
+                    .toList();
+            DeleteObjectsResponse response = s3.deleteObjects(r -> r.bucket(bucket)
+                    .delete(Delete.builder().objects(ids).quiet(true).build()));
+            if (response.hasErrors() && !response.errors().isEmpty()) {
+                throw new IllegalStateException("S3 could not delete " + response.errors().size() + " objects under "
+                        + prefix + ", first: " + response.errors().get(0).key() + " (" + response.errors().get(0).code() + ")");
+            }
+            deleted += ids.size();
+        }
+    }
+
+    private static Map<String, String> signedHeaders(Map<String, List<String>> headers) {
+        Map<String, String> flat = new HashMap<>();
+        // The host header is set by every HTTP client from the URL; a caller must not set it again.
+        headers.forEach((name, values) -> {
+            if (!"host".equalsIgnoreCase(name)) {
+                flat.put(name, String.join(",", values));
+            }
+        });
+        return flat;
+    }
+
+    private static URI toUri(java.net.URL url) {
+        try {
+            return url.toURI();
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException("the SDK signed a URL that is not a URI: " + url, e);
+        }
+    }
+}

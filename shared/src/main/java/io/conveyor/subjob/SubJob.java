@@ -1,0 +1,48 @@
+package io.conveyor.subjob;
+
+import io.conveyor.job.JobError;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Objects;
+
+/**
+ * One piece of a job's work, run by the program's worker.
+ *
+ * @param jobId      the job it belongs to
+ * @param index      its position in the manifest, from 0
+ * @param jobAttempt the job attempt that produced it; a later attempt replaces the subjobs of earlier ones
+ * @param inputKey   the object key of its input, as the splitter wrote it
+ * @param status     where it is
+ * @param attempts   worker invocations so far, including retries
+ * @param startedAt  when its first invocation started, or {@code null}
+ * @param duration   from first start to outcome, or {@code null} before the outcome
+ * @param outputKey  the object key of its output once it succeeded, or {@code null}
+ * @param error      why it failed, or {@code null}
+ */
+public record SubJob(
+        String jobId,
+        int index,
+        int jobAttempt,
+        String inputKey,
+        SubJobStatus status,
+        int attempts,
+        Instant startedAt,
+        Duration duration,
+        String outputKey,
+        JobError error) {
+
+    public SubJob {
+        Objects.requireNonNull(jobId, "jobId");
+        Objects.requireNonNull(status, "status");
+        if (index < 0) {
+            throw new IllegalArgumentException("subjob index must be zero or more, was " + index);
+        }
+        startedAt = startedAt == null ? null : startedAt.truncatedTo(ChronoUnit.MILLIS);
+    }
+
+    /** A subjob as the splitter lists it. */
+    public static SubJob pending(String jobId, int index, int jobAttempt, String inputKey) {
+        return new SubJob(jobId, index, jobAttempt, inputKey, SubJobStatus.PENDING, 0, null, null, null, null);
+    }
+}

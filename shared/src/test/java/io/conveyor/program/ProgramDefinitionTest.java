@@ -1,0 +1,56 @@
+package io.conveyor.program;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class ProgramDefinitionTest {
+
+    private static ProgramDefinition program(double tolerated) {
+        return new ProgramDefinition("word-frequency", "splitter", "worker", "aggregator", 50, RetryPolicy.DEFAULT,
+                ReRegistrationPolicy.DEFAULT, tolerated, Duration.ofMinutes(1), Duration.ofDays(7));
+    }
+
+    @Test
+    void retryDelays_growByTheBackoffRateUpToTheCap() {
+        RetryPolicy policy = new RetryPolicy(Duration.ofSeconds(2), 3.0, Duration.ofSeconds(30), JitterStrategy.FULL, 5);
+        assertEquals(Duration.ofSeconds(2), policy.delayBeforeRetry(1));
+        assertEquals(Duration.ofSeconds(6), policy.delayBeforeRetry(2));
+        assertEquals(Duration.ofSeconds(18), policy.delayBeforeRetry(3));
+        assertEquals(Duration.ofSeconds(30), policy.delayBeforeRetry(4));
+        assertEquals(Duration.ofSeconds(30), policy.delayBeforeRetry(40));
+    }
+
+    @Test
+    void reRegistration_doublesItsDelayAndStopsAtMaxAttempts() {
+        ReRegistrationPolicy policy = new ReRegistrationPolicy(Duration.ofSeconds(10), 3);
+        assertEquals(Duration.ofSeconds(10), policy.delayAfter(1));
+        assertEquals(Duration.ofSeconds(20), policy.delayAfter(2));
+        assertTrue(policy.allowsAnotherAfter(2));
+        assertFalse(policy.allowsAnotherAfter(3));
+    }
+
+    @Test
+    void tolerance_isAShareOfAllSubjobs() {
+        assertTrue(program(10).tolerates(1, 10));
+        assertFalse(program(10).tolerates(2, 10));
+        assertTrue(program(0).tolerates(0, 10));
+        assertFalse(program(0).tolerates(1, 1000));
+    }
+
+    @Test
+    void badLimits_areRefusedWithTheFieldNamed() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> program(101));
+        assertTrue(e.getMessage().contains("toleratedFailurePercentage"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new ProgramDefinition("Bad Name", "s", "w", "a", 1,
+                RetryPolicy.DEFAULT, ReRegistrationPolicy.DEFAULT, 0, Duration.ofSeconds(5), Duration.ofDays(1)));
+        assertTrue(e.getMessage().contains("program name"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> new RetryPolicy(Duration.ofSeconds(1), 0.5, Duration.ofSeconds(5), JitterStrategy.NONE, 3));
+        assertTrue(e.getMessage().contains("backoffRate"), e.getMessage());
+    }
+}
