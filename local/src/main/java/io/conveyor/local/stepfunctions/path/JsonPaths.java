@@ -49,6 +49,10 @@ public final class JsonPaths {
       Object r = compiled.read(doc, CONF);
       return toNode(r);
     } catch (com.jayway.jsonpath.PathNotFoundException e) {
+      if (!compiled.isDefinite()) {
+        // An indefinite path (wildcard, slice, filter) that matches nothing selects an empty list on AWS.
+        return Json.array();
+      }
       throw new PathNotFoundException(path, e.getMessage());
     }
   }

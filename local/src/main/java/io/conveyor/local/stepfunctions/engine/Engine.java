@@ -1,0 +1,260 @@
+package io.conveyor.local.stepfunctions.engine;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.conveyor.local.stepfunctions.asl.Program;
+import io.conveyor.local.stepfunctions.history.History;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The States Language engine: starts executions of parsed {@link Program}s and drives them to completion.
+ *
+ * <p>Executions run on a small pool of worker threads; waiting (Wait states, retry intervals, callbacks,
+ * timeouts) holds no thread: it is a timer or a pending future. Map iterations and Parallel branches run
+ * concurrently. Thread-safe. Close it to stop its threads.
+ */
+public final class Engine implements AutoCloseable {
+
+  /** Engine settings. */
+  public static final class Builder {
+    private Clock clock = Clock.systemUTC();
+    private double timeScale = 1.0;
+    private TaskExecutor taskExecutor = r -> CompletableFuture.failedFuture(
+        new StatesError("States.TaskFailed", "No task executor is configured for resource " + r.resource()));
+    private int workers = Math.max(2, Runtime.getRuntime().availableProcessors());
+    private boolean keepHistory = true;
+    private int historyLimit = History.DEFAULT_LIMIT;
+    private String region = "us-east-1";
+    private String account = "123456789012";
+    private int inlineMapConcurrency = 40;
+    private ObjectStore objectStore;
+
+    /** Clock for timestamps and Wait deadlines. Default: system UTC. */
+    public Builder clock(Clock c) {
+      this.clock = c;
+      return this;
+    }
+
+    /** Multiplier for every wait (Wait states, retry intervals, timeouts); 0.001 makes 1 s last 1 ms. Default 1. */
+    public Builder timeScale(double s) {
+      this.timeScale = s;
+      return this;
+    }
+
+    public Builder taskExecutor(TaskExecutor t) {
+      this.taskExecutor = t;
+      return this;
+    }
+
+    /** Worker threads that interpret states. Default: the number of processors, at least 2. */
+    public Builder workers(int n) {
+      this.workers = n;
+      return this;
+    }
+
+    /** False to count history events without keeping them (benchmarks). Default true. */
+    public Builder keepHistory(boolean k) {
+      this.keepHistory = k;
+      return this;
+    }
+
+    public Builder historyLimit(int n) {
+      this.historyLimit = n;
+      return this;
+    }
+
+    public Builder region(String r) {
+      this.region = r;
+      return this;
+    }
+
+    public Builder account(String a) {
+      this.account = a;
+      return this;
+    }
+
+    /** How many iterations of an inline Map run at once when MaxConcurrency is 0. Default 40, as on AWS. */
+    public Builder inlineMapConcurrency(int n) {
+      this.inlineMapConcurrency = n;
+      return this;
+    }
+
+    /** S3 access for Distributed Map ItemReader/ResultWriter. Default: none. */
+    public Builder objectStore(ObjectStore s) {
+      this.objectStore = s;
+      return this;
+    }
+
+    public Engine build() {
+      return new Engine(this);
+    }
+  }
+
+  final Clock clock;
+  final double timeScale;
+  final TaskExecutor taskExecutor;
+  final boolean keepHistory;
+  final int historyLimit;
+  final String region;
+  final String account;
+  final int inlineMapConcurrency;
+  final ObjectStore objectStore;
+  final ExecutorService workers;
+  final ScheduledExecutorService timer;
+  final Interpreter interpreter;
+  final Map<String, Callback> callbacks = new ConcurrentHashMap<>();
+  final Map<String, MapRun> mapRuns = new ConcurrentHashMap<>();
+
+  /** A task waiting for SendTaskSuccess/Failure. */
+  static final class Callback {
+    final CompletableFuture<JsonNode> future = new CompletableFuture<>();
+    final Execution execution;
+    final long heartbeatMillis;
+    volatile ScheduledFuture<?> heartbeatTimer;
+
+    Callback(Execution execution, long heartbeatMillis) {
+      this.execution = execution;
+      this.heartbeatMillis = heartbeatMillis;
+    }
+  }
+
+  private Engine(Builder b) {
+    this.clock = b.clock;
+    this.timeScale = b.timeScale;
+    this.taskExecutor = b.taskExecutor;
+    this.keepHistory = b.keepHistory;
+    this.historyLimit = b.historyLimit;
+    this.region = b.region;
+    this.account = b.account;
+    this.inlineMapConcurrency = b.inlineMapConcurrency;
+    this.objectStore = b.objectStore;
+    this.workers = Executors.newFixedThreadPool(b.workers, daemon("sfn-worker"));
+    this.timer = Executors.newSingleThreadScheduledExecutor(daemon("sfn-timer"));
+    this.interpreter = new Interpreter(this);
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  private static ThreadFactory daemon(String prefix) {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  public Clock clock() {
+    return clock;
+  }
+
+  public String region() {
+    return region;
+  }
+
+  public String account() {
+    return account;
+  }
+
+  static String accountOf(String arn) {
+    String[] p = arn.split(":");
+    return p.length > 4 && !p[4].isEmpty() ? p[4] : "123456789012";
+  }
+
+  /**
+   * Starts an execution.
+   *
+   * @param program the parsed state machine
+   * @param stateMachineArn its ARN (the execution ARN is derived from it)
+   * @param name the execution name, or null for a random one
+   * @param input the execution input
+   */
+  public Execution start(Program program, String stateMachineArn, String name, JsonNode input) {
+    String n = name == null ? UUID.randomUUID().toString() : name;
+    String smName = stateMachineArn.substring(stateMachineArn.lastIndexOf(':') + 1);
+    String base = stateMachineArn.replace(":stateMachine:", ":execution:");
+    return interpreter.start(program, base + ":" + n, n, stateMachineArn, smName, input, null);
+  }
+
+  /** Starts an execution with an explicit ARN (child executions of a Map Run, express executions). */
+  public Execution start(Program program, String executionArn, String name, String stateMachineArn, JsonNode input) {
+    String smName = stateMachineArn.substring(stateMachineArn.lastIndexOf(':') + 1);
+    return interpreter.start(program, executionArn, name, stateMachineArn, smName, input, null);
+  }
+
+  /** Stops a running execution (ExecutionAborted). Returns false when it was not running. */
+  public boolean stop(Execution e, String error, String cause) {
+    return interpreter.abort(e, error, cause);
+  }
+
+  /** Redrives a failed, timed-out or aborted execution from the state that failed. */
+  public boolean redrive(Execution e) {
+    return interpreter.redrive(e);
+  }
+
+  /** Thrown for a task token that names no waiting task. */
+  public static final class TaskDoesNotExistException extends RuntimeException {
+    public TaskDoesNotExistException(String m) {
+      super(m);
+    }
+  }
+
+  private Callback callback(String token) {
+    Callback c = callbacks.get(token);
+    if (c == null) {
+      throw new TaskDoesNotExistException("Task does not exist anymore");
+    }
+    return c;
+  }
+
+  public void sendTaskSuccess(String token, JsonNode output) {
+    Callback c = callback(token);
+    callbacks.remove(token);
+    c.future.complete(output);
+  }
+
+  public void sendTaskFailure(String token, String error, String cause) {
+    Callback c = callback(token);
+    callbacks.remove(token);
+    c.future.completeExceptionally(new StatesError(error == null ? "" : error, cause == null ? "" : cause));
+  }
+
+  public void sendTaskHeartbeat(String token) {
+    Callback c = callback(token);
+    interpreter.resetHeartbeat(token, c);
+  }
+
+  public MapRun mapRun(String arn) {
+    return mapRuns.get(arn);
+  }
+
+  public List<MapRun> mapRuns(String executionArn) {
+    return mapRuns.values().stream().filter(m -> m.executionArn().equals(executionArn))
+        .sorted((a, b) -> a.startDate().compareTo(b.startDate())).toList();
+  }
+
+  /** Schedules work after a delay in (unscaled) milliseconds; the engine's time scale applies. */
+  ScheduledFuture<?> schedule(double millis, Runnable r) {
+    long scaled = (long) Math.max(0, millis * timeScale);
+    return timer.schedule(() -> workers.execute(r), scaled, TimeUnit.MILLISECONDS);
+  }
+
+  @Override
+  public void close() {
+    timer.shutdownNow();
+    workers.shutdownNow();
+  }
+}

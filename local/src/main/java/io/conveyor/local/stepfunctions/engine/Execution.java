@@ -1,0 +1,183 @@
+package io.conveyor.local.stepfunctions.engine;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.conveyor.local.stepfunctions.asl.Program;
+import io.conveyor.local.stepfunctions.history.History;
+import io.conveyor.local.stepfunctions.json.Json;
+import java.time.Instant;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * One run of a state machine: identity, status, result and history. Mutable while running, then frozen.
+ * Thread-safe: the terminal transition happens once.
+ */
+public final class Execution {
+
+  private final String executionArn;
+  private final String name;
+  private final String stateMachineArn;
+  private final String stateMachineName;
+  private final Program program;
+  private final JsonNode input;
+  private final Instant startDate;
+  private final History history;
+  private final String mapRunArn;
+  private final CompletableFuture<Execution> done = new CompletableFuture<>();
+  final Set<CompletableFuture<?>> pending = ConcurrentHashMap.newKeySet();
+
+  private volatile ExecutionStatus status = ExecutionStatus.RUNNING;
+  private volatile JsonNode output;
+  private volatile String error;
+  private volatile String cause;
+  private volatile Instant stopDate;
+  private volatile boolean stopRequested;
+  private volatile int redriveCount;
+  private volatile Instant redriveDate;
+  /** Where a redrive resumes: the failed top-level state and its input. */
+  volatile RedrivePoint redrivePoint;
+  volatile Variables rootVariables;
+  volatile CompletableFuture<Execution> completion = done;
+  private final ObjectNode contextExecution;
+
+  record RedrivePoint(String stateName, JsonNode input) {
+  }
+
+  Execution(String executionArn, String name, String stateMachineArn, String stateMachineName, Program program,
+      JsonNode input, Instant startDate, History history, String mapRunArn) {
+    this.executionArn = executionArn;
+    this.name = name;
+    this.stateMachineArn = stateMachineArn;
+    this.stateMachineName = stateMachineName;
+    this.program = program;
+    this.input = input;
+    this.startDate = startDate;
+    this.history = history;
+    this.mapRunArn = mapRunArn;
+    this.contextExecution = Json.object();
+    contextExecution.put("Id", executionArn);
+    contextExecution.set("Input", input);
+    contextExecution.put("StartTime", startDate.toString());
+    contextExecution.put("Name", name);
+    contextExecution.put("RoleArn", "arn:aws:iam::" + Engine.accountOf(stateMachineArn) + ":role/StepFunctionsRole");
+    contextExecution.put("RedriveCount", 0);
+  }
+
+  ObjectNode contextExecution() {
+    return contextExecution;
+  }
+
+  public String executionArn() {
+    return executionArn;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public String stateMachineArn() {
+    return stateMachineArn;
+  }
+
+  public String stateMachineName() {
+    return stateMachineName;
+  }
+
+  public Program program() {
+    return program;
+  }
+
+  public JsonNode input() {
+    return input;
+  }
+
+  public Instant startDate() {
+    return startDate;
+  }
+
+  public History history() {
+    return history;
+  }
+
+  /** The Map Run this execution is a child of, or null. */
+  public String mapRunArn() {
+    return mapRunArn;
+  }
+
+  public ExecutionStatus status() {
+    return status;
+  }
+
+  public JsonNode output() {
+    return output;
+  }
+
+  public String error() {
+    return error;
+  }
+
+  public String cause() {
+    return cause;
+  }
+
+  public Instant stopDate() {
+    return stopDate;
+  }
+
+  public int redriveCount() {
+    return redriveCount;
+  }
+
+  public Instant redriveDate() {
+    return redriveDate;
+  }
+
+  public boolean stopRequested() {
+    return stopRequested;
+  }
+
+  /** Completes when the execution reaches a terminal status (again, after a redrive). */
+  public CompletableFuture<Execution> completion() {
+    return completion;
+  }
+
+  void requestStop() {
+    stopRequested = true;
+    for (CompletableFuture<?> f : pending) {
+      f.completeExceptionally(new StatesError("States.Aborted", "Execution stopped"));
+    }
+  }
+
+  synchronized boolean finish(ExecutionStatus s, JsonNode out, String err, String cse, Instant when) {
+    if (status != ExecutionStatus.RUNNING) {
+      return false;
+    }
+    status = s;
+    output = out;
+    error = err;
+    cause = cse;
+    stopDate = when;
+    completion.complete(this);
+    return true;
+  }
+
+  synchronized boolean beginRedrive(Instant when) {
+    if (status != ExecutionStatus.FAILED && status != ExecutionStatus.TIMED_OUT
+        && status != ExecutionStatus.ABORTED) {
+      return false;
+    }
+    redriveCount++;
+    redriveDate = when;
+    contextExecution.put("RedriveCount", redriveCount);
+    status = ExecutionStatus.RUNNING;
+    stopRequested = false;
+    output = null;
+    error = null;
+    cause = null;
+    stopDate = null;
+    completion = new CompletableFuture<>();
+    return true;
+  }
+}

@@ -1,0 +1,1649 @@
+package io.conveyor.local.stepfunctions.engine;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.conveyor.local.stepfunctions.asl.Catcher;
+import io.conveyor.local.stepfunctions.asl.ChoiceRule;
+import io.conveyor.local.stepfunctions.asl.Program;
+import io.conveyor.local.stepfunctions.asl.Retrier;
+import io.conveyor.local.stepfunctions.asl.State;
+import io.conveyor.local.stepfunctions.history.History;
+import io.conveyor.local.stepfunctions.json.Json;
+import io.conveyor.local.stepfunctions.jsonata.JsonataSupport;
+import io.conveyor.local.stepfunctions.path.JsonPaths;
+import io.conveyor.local.stepfunctions.path.PathNotFoundException;
+import io.conveyor.local.stepfunctions.path.PathScope;
+import io.conveyor.local.stepfunctions.path.PayloadTemplate;
+import io.conveyor.local.stepfunctions.path.Sampler;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
+
+/**
+ * Interprets parsed states. Each state returns a future of its {@link Step}; a trampoline loop runs states that
+ * complete synchronously without growing the stack, and resumes on a worker thread when a state had to wait.
+ */
+final class Interpreter {
+
+  /** AWS's payload limit for inputs, outputs and results: 256 KiB of UTF-8. */
+  static final int MAX_PAYLOAD_BYTES = 256 * 1024;
+  static final String ABORTED = "States.Aborted";
+
+  private final Engine engine;
+
+  Interpreter(Engine engine) {
+    this.engine = engine;
+  }
+
+  /** The outcome of one state: its output and the next state (null when the branch ends). */
+  record Step(JsonNode output, String next) {
+  }
+
+  /** A branch of execution: the execution, its variable scope, the Map item context, and the event chain. */
+  static final class Frame {
+    final Execution exec;
+    final Variables vars;
+    final ObjectNode mapContext;
+    final boolean top;
+    private long prev;
+
+    Frame(Execution exec, Variables vars, ObjectNode mapContext, boolean top, long prev) {
+      this.exec = exec;
+      this.vars = vars;
+      this.mapContext = mapContext;
+      this.top = top;
+      this.prev = prev;
+    }
+
+    synchronized long event(String type, String key, ObjectNode details) {
+      prev = exec.history().add(type, prev, key, details);
+      return prev;
+    }
+
+    synchronized long prev() {
+      return prev;
+    }
+  }
+
+  // ---------------------------------------------------------------- executions
+
+  Execution start(Program program, String arn, String name, String smArn, String smName, JsonNode input,
+      String mapRunArn) {
+    History h = new History(engine.clock, engine.historyLimit, engine.keepHistory);
+    Execution e = new Execution(arn, name, smArn, smName, program, input, engine.clock.instant(), h, mapRunArn);
+    ObjectNode d = Json.object();
+    d.put("input", Json.write(input));
+    d.set("inputDetails", truncated());
+    d.put("roleArn", e.contextExecution().get("RoleArn").asText());
+    h.add("ExecutionStarted", 0, "executionStartedEventDetails", d);
+    e.rootVariables = new Variables(null);
+    if (program.timeoutSeconds() != null) {
+      scheduleExecutionTimeout(e, program.timeoutSeconds());
+    }
+    engine.workers.execute(() -> runTop(e, program.startAt(), input));
+    return e;
+  }
+
+  private void scheduleExecutionTimeout(Execution e, int seconds) {
+    CompletableFuture<Execution> completion = e.completion();
+    ScheduledFuture<?> t = engine.schedule(seconds * 1000.0, () -> {
+      if (e.status() == ExecutionStatus.RUNNING) {
+        ObjectNode d = Json.object();
+        d.put("error", StatesError.TIMEOUT);
+        d.put("cause", "");
+        if (e.finish(ExecutionStatus.TIMED_OUT, null, StatesError.TIMEOUT, null, engine.clock.instant())) {
+          e.history().addTerminal("ExecutionTimedOut", e.history().lastId(), "executionTimedOutEventDetails", d);
+          e.requestStop();
+        }
+      }
+    });
+    completion.whenComplete((x, y) -> t.cancel(false));
+  }
+
+  private static ObjectNode truncated() {
+    ObjectNode t = Json.object();
+    t.put("truncated", false);
+    return t;
+  }
+
+  private void runTop(Execution e, String startAt, JsonNode input) {
+    Frame root = new Frame(e, e.rootVariables, null, true, e.history().lastId());
+    if (Json.utf8Size(input) > MAX_PAYLOAD_BYTES) {
+      finish(e, null, new StatesError(StatesError.DATA_LIMIT_EXCEEDED,
+          "The state/task input exceeds the maximum number of bytes service limit."));
+      return;
+    }
+    runProgram(e.program(), startAt, input, root).whenComplete((out, err) -> finish(e, out, err));
+  }
+
+  private void finish(Execution e, JsonNode out, Throwable err) {
+    Instant now = engine.clock.instant();
+    History h = e.history();
+    if (err == null) {
+      if (Json.utf8Size(out) > MAX_PAYLOAD_BYTES) {
+        err = new StatesError(StatesError.DATA_LIMIT_EXCEEDED,
+            "The state/task output exceeds the maximum number of bytes service limit.");
+      } else {
+        synchronized (e) {
+          if (e.status() != ExecutionStatus.RUNNING) {
+            return;
+          }
+          ObjectNode d = Json.object();
+          d.put("output", Json.write(out));
+          d.set("outputDetails", truncated());
+          h.addTerminal("ExecutionSucceeded", h.lastId(), "executionSucceededEventDetails", d);
+          e.finish(ExecutionStatus.SUCCEEDED, out, null, null, now);
+        }
+        return;
+      }
+    }
+    Throwable t = unwrap(err);
+    String error;
+    String cause;
+    if (t instanceof StatesError se) {
+      error = se.error();
+      cause = se.errorCause();
+    } else if (t instanceof History.HistoryLimitExceededException) {
+      error = StatesError.RUNTIME;
+      cause = t.getMessage();
+    } else {
+      error = StatesError.RUNTIME;
+      cause = "Internal error: " + t;
+    }
+    if (ABORTED.equals(error) && e.stopRequested()) {
+      return;
+    }
+    synchronized (e) {
+      if (e.status() != ExecutionStatus.RUNNING) {
+        return;
+      }
+      ObjectNode d = Json.object();
+      if (error != null) {
+        d.put("error", error);
+      }
+      if (cause != null) {
+        d.put("cause", cause);
+      }
+      h.addTerminal("ExecutionFailed", h.lastId(), "executionFailedEventDetails", d);
+      e.finish(ExecutionStatus.FAILED, null, error, cause, now);
+    }
+  }
+
+  boolean abort(Execution e, String error, String cause) {
+    synchronized (e) {
+      if (e.status() != ExecutionStatus.RUNNING) {
+        return false;
+      }
+      ObjectNode d = Json.object();
+      if (error != null) {
+        d.put("error", error);
+      }
+      if (cause != null) {
+        d.put("cause", cause);
+      }
+      e.history().addTerminal("ExecutionAborted", e.history().lastId(), "executionAbortedEventDetails", d);
+      e.finish(ExecutionStatus.ABORTED, null, error, cause, engine.clock.instant());
+    }
+    e.requestStop();
+    return true;
+  }
+
+  boolean redrive(Execution e) {
+    Execution.RedrivePoint p = e.redrivePoint;
+    if (p == null || !e.beginRedrive(engine.clock.instant())) {
+      return false;
+    }
+    ObjectNode d = Json.object();
+    d.put("redriveCount", e.redriveCount());
+    e.history().addTerminal("ExecutionRedriven", e.history().lastId(), "executionRedrivenEventDetails", d);
+    e.redrivePoint = null;
+    engine.workers.execute(() -> runTop(e, p.stateName(), p.input()));
+    return true;
+  }
+
+  // ---------------------------------------------------------------- the trampoline
+
+  CompletableFuture<JsonNode> runProgram(Program program, String startAt, JsonNode input, Frame frame) {
+    CompletableFuture<JsonNode> result = new CompletableFuture<>();
+    drive(program, startAt, input, frame, result);
+    return result;
+  }
+
+  private void drive(Program program, String stateName, JsonNode input, Frame frame,
+      CompletableFuture<JsonNode> result) {
+    String name = stateName;
+    JsonNode in = input;
+    while (true) {
+      if (frame.exec.stopRequested() || frame.exec.status() != ExecutionStatus.RUNNING) {
+        result.completeExceptionally(new StatesError(ABORTED, "Execution stopped"));
+        return;
+      }
+      State s = program.state(name);
+      if (s == null) {
+        result.completeExceptionally(new StatesError(StatesError.RUNTIME, "State not found: " + name));
+        return;
+      }
+      CompletableFuture<Step> f;
+      try {
+        f = execute(s, in, frame);
+      } catch (Throwable t) {
+        f = CompletableFuture.failedFuture(t);
+      }
+      if (f.isDone()) {
+        Step st;
+        try {
+          st = f.join();
+        } catch (Throwable t) {
+          fail(frame, name, in, t, result);
+          return;
+        }
+        if (st.next() == null) {
+          result.complete(st.output());
+          return;
+        }
+        name = st.next();
+        in = st.output();
+        continue;
+      }
+      final String current = name;
+      final JsonNode currentInput = in;
+      f.whenComplete((st, err) -> engine.workers.execute(() -> {
+        if (err != null) {
+          fail(frame, current, currentInput, err, result);
+        } else if (st.next() == null) {
+          result.complete(st.output());
+        } else {
+          drive(program, st.next(), st.output(), frame, result);
+        }
+      }));
+      return;
+    }
+  }
+
+  private void fail(Frame frame, String stateName, JsonNode input, Throwable err,
+      CompletableFuture<JsonNode> result) {
+    if (frame.top) {
+      frame.exec.redrivePoint = new Execution.RedrivePoint(stateName, input);
+    }
+    result.completeExceptionally(unwrap(err));
+  }
+
+  static Throwable unwrap(Throwable t) {
+    while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
+  }
+
+  private static RuntimeException rethrow(Throwable t) {
+    Throwable u = unwrap(t);
+    if (u instanceof RuntimeException r) {
+      return new CompletionException(r);
+    }
+    return new CompletionException(u);
+  }
+
+  // ---------------------------------------------------------------- per-state context
+
+  /** Everything a state's evaluation needs; also the {@link PathScope} and JSONata bindings of that state. */
+  final class Ctx implements PathScope, JsonataSupport.Bindings {
+    final State state;
+    final JsonNode raw;
+    final Frame frame;
+    final Instant entered;
+    final long enteredId;
+    volatile int retryCount;
+    volatile String taskToken;
+    JsonNode result;
+    JsonNode errorOutput;
+    private ObjectNode context;
+
+    Ctx(State state, JsonNode raw, Frame frame, Instant entered, long enteredId) {
+      this.state = state;
+      this.raw = raw;
+      this.frame = frame;
+      this.entered = entered;
+      this.enteredId = enteredId;
+    }
+
+    @Override
+    public JsonNode input() {
+      return raw;
+    }
+
+    @Override
+    public synchronized JsonNode contextObject() {
+      if (context == null || context.path("State").path("RetryCount").asInt() != retryCount
+          || (taskToken != null && !context.has("Task"))) {
+        ObjectNode c = Json.object();
+        c.set("Execution", frame.exec.contextExecution());
+        ObjectNode sm = Json.object();
+        sm.put("Id", frame.exec.stateMachineArn());
+        sm.put("Name", frame.exec.stateMachineName());
+        c.set("StateMachine", sm);
+        ObjectNode st = Json.object();
+        st.put("EnteredTime", entered.toString());
+        st.put("Name", state.name());
+        st.put("RetryCount", retryCount);
+        c.set("State", st);
+        if (frame.mapContext != null) {
+          c.set("Map", frame.mapContext);
+        }
+        if (taskToken != null) {
+          ObjectNode t = Json.object();
+          t.put("Token", taskToken);
+          c.set("Task", t);
+        }
+        context = c;
+      }
+      return context;
+    }
+
+    @Override
+    public JsonNode variable(String name) {
+      return frame.vars.get(name);
+    }
+
+    @Override
+    public JsonNode states() {
+      ObjectNode s = Json.object();
+      s.set("input", raw);
+      s.set("context", contextObject());
+      if (result != null) {
+        s.set("result", result);
+      }
+      if (errorOutput != null) {
+        s.set("errorOutput", errorOutput);
+      }
+      return s;
+    }
+  }
+
+  private static String typePrefix(State s) {
+    return s.type();
+  }
+
+  private CompletableFuture<Step> execute(State s, JsonNode raw, Frame frame) {
+    ObjectNode ed = Json.object();
+    ed.put("name", s.name());
+    ed.put("input", Json.write(raw));
+    ed.set("inputDetails", truncated());
+    long enteredId = frame.event(typePrefix(s) + "StateEntered", "stateEnteredEventDetails", ed);
+    Ctx c = new Ctx(s, raw, frame, engine.clock.instant(), enteredId);
+    CompletableFuture<Step> r;
+    try {
+      if (s instanceof State.Pass p) {
+        r = CompletableFuture.completedFuture(pass(p, c));
+      } else if (s instanceof State.Choice ch) {
+        r = CompletableFuture.completedFuture(choice(ch, c));
+      } else if (s instanceof State.Succeed su) {
+        r = CompletableFuture.completedFuture(succeed(su, c));
+      } else if (s instanceof State.Fail fa) {
+        throw fail(fa, c);
+      } else if (s instanceof State.Wait w) {
+        r = wait(w, c);
+      } else if (s instanceof State.Task t) {
+        r = withRetry(c, () -> task(t, c));
+      } else if (s instanceof State.Parallel p) {
+        r = withRetry(c, () -> parallel(p, c));
+      } else {
+        State.MapState m = (State.MapState) s;
+        r = withRetry(c, () -> map(m, c));
+      }
+    } catch (Throwable t) {
+      r = CompletableFuture.failedFuture(t);
+    }
+    if (r.isDone() && !r.isCompletedExceptionally()) {
+      return CompletableFuture.completedFuture(exit(s, c, r.join()));
+    }
+    return r.handle((step, err) -> {
+      if (err != null) {
+        throw rethrow(prefix(unwrap(err), s, enteredId));
+      }
+      return exit(s, c, step);
+    });
+  }
+
+  private Step exit(State s, Ctx c, Step step) {
+    if (Json.utf8Size(step.output()) > MAX_PAYLOAD_BYTES) {
+      throw new StatesError(StatesError.DATA_LIMIT_EXCEEDED, "The state/task '" + s.name()
+          + "' returned a result with a size exceeding the maximum number of bytes service limit.");
+    }
+    ObjectNode xd = Json.object();
+    xd.put("name", s.name());
+    xd.put("output", Json.write(step.output()));
+    xd.set("outputDetails", truncated());
+    c.frame.event(typePrefix(s) + "StateExited", "stateExitedEventDetails", xd);
+    return step;
+  }
+
+  private static Throwable prefix(Throwable t, State s, long enteredId) {
+    if (t instanceof StatesError se && se.stateScoped()) {
+      return se.withStatePrefix(s.name(), enteredId);
+    }
+    return t;
+  }
+
+  // ---------------------------------------------------------------- JSONPath plumbing
+
+  private static JsonNode inputPath(State s, Ctx c) {
+    JsonNode ip = s.common().inputPath();
+    if (ip.isMissingNode()) {
+      return c.raw;
+    }
+    if (ip.isNull()) {
+      return Json.object();
+    }
+    return selectPath(ip.asText(), c);
+  }
+
+  /** A Path field (InputPath, OutputPath, ItemsPath...) with AWS's "Invalid path" message. */
+  private static JsonNode selectPath(String path, PathScope scope) {
+    try {
+      return Sampler.select(path, scope);
+    } catch (PathNotFoundException e) {
+      throw StatesError.runtime("Invalid path '" + path + "' : " + e.getMessage());
+    } catch (com.jayway.jsonpath.InvalidPathException e) {
+      throw StatesError.runtime("Invalid path '" + path + "' : " + e.getMessage());
+    }
+  }
+
+  private static JsonNode applyResultPath(JsonNode resultPath, JsonNode raw, JsonNode result) {
+    if (resultPath.isMissingNode()) {
+      return result;
+    }
+    if (resultPath.isNull()) {
+      return raw;
+    }
+    String p = resultPath.asText();
+    JsonNode out = JsonPaths.isReferencePath(p) ? JsonPaths.write(p, raw, result) : null;
+    if (out == null) {
+      throw StatesError.inState(StatesError.RESULT_PATH_MATCH_FAILURE, "Unable to apply ResultPath '" + p
+          + "' to input '" + Json.write(raw) + "'");
+    }
+    return out;
+  }
+
+  private static JsonNode outputPath(State s, JsonNode value, Ctx c) {
+    JsonNode op = s.common().outputPath();
+    if (op.isMissingNode()) {
+      return value;
+    }
+    if (op.isNull()) {
+      return Json.object();
+    }
+    return selectPath(op.asText(), c.withInput(value));
+  }
+
+  /** Evaluates an Assign block and then assigns all of it at once, as AWS does. */
+  private void assign(JsonNode assign, Ctx c, JsonNode dollar) {
+    if (assign == null) {
+      return;
+    }
+    Map<String, JsonNode> values = new LinkedHashMap<>();
+    if (c.state.isJsonata()) {
+      Iterator<Map.Entry<String, JsonNode>> it = assign.fields();
+      while (it.hasNext()) {
+        Map.Entry<String, JsonNode> e = it.next();
+        values.put(e.getKey(), JsonataSupport.evaluateTemplate(e.getValue(), c, "Assign/" + e.getKey()));
+      }
+    } else {
+      JsonNode evaluated = PayloadTemplate.evaluate(assign, c.withInput(dollar));
+      evaluated.fields().forEachRemaining(e -> values.put(e.getKey(), e.getValue()));
+    }
+    c.frame.vars.putAll(values);
+  }
+
+  private static JsonNode jsonataOutput(State s, Ctx c, JsonNode dflt) {
+    JsonNode out = s.common().output();
+    if (out == null) {
+      return dflt;
+    }
+    return JsonataSupport.evaluateTemplate(out, c, "Output");
+  }
+
+  private static String next(State s) {
+    return s.common().end() ? null : s.common().next();
+  }
+
+  // ---------------------------------------------------------------- simple states
+
+  private Step pass(State.Pass p, Ctx c) {
+    if (p.isJsonata()) {
+      JsonNode out = jsonataOutput(p, c, c.raw);
+      assign(p.common().assign(), c, null);
+      return new Step(out, next(p));
+    }
+    JsonNode effective = inputPath(p, c);
+    JsonNode result;
+    if (p.common().parameters() != null) {
+      result = PayloadTemplate.evaluate(p.common().parameters(), c.withInput(effective));
+    } else if (p.result() != null) {
+      result = p.result();
+    } else {
+      result = effective;
+    }
+    assign(p.common().assign(), c, result);
+    JsonNode out = applyResultPath(p.common().resultPath(), c.raw, result);
+    return new Step(outputPath(p, out, c), next(p));
+  }
+
+  private Step succeed(State.Succeed s, Ctx c) {
+    if (s.isJsonata()) {
+      return new Step(jsonataOutput(s, c, c.raw), null);
+    }
+    JsonNode effective = inputPath(s, c);
+    return new Step(outputPath(s, effective, c), null);
+  }
+
+  private StatesError fail(State.Fail f, Ctx c) {
+    String error = null;
+    String cause = null;
+    if (f.isJsonata()) {
+      if (f.error() != null) {
+        error = stringField(JsonataSupport.evaluateTemplate(f.error(), c, "Error"), "Error");
+      }
+      if (f.cause() != null) {
+        cause = stringField(JsonataSupport.evaluateTemplate(f.cause(), c, "Cause"), "Cause");
+      }
+    } else {
+      error = f.error() == null ? null : f.error().asText();
+      cause = f.cause() == null ? null : f.cause().asText();
+      if (f.errorPath() != null) {
+        error = pathString(f.errorPath(), c, "ErrorPath");
+      }
+      if (f.causePath() != null) {
+        cause = pathString(f.causePath(), c, "CausePath");
+      }
+    }
+    ObjectNode d = Json.object();
+    if (error != null) {
+      d.put("error", error);
+    }
+    if (cause != null) {
+      d.put("cause", cause);
+    }
+    return new StatesError(error, cause);
+  }
+
+  private static String stringField(JsonNode v, String field) {
+    if (!v.isTextual()) {
+      throw StatesError.queryEvaluation("The " + field + " field must evaluate to a string, but was: "
+          + Json.write(v));
+    }
+    return v.textValue();
+  }
+
+  private static String pathString(String path, Ctx c, String field) {
+    JsonNode v;
+    if (io.conveyor.local.stepfunctions.path.Intrinsics.isCall(path)) {
+      v = io.conveyor.local.stepfunctions.path.Intrinsics.evaluate(path, c);
+    } else {
+      v = selectPath(path, c);
+    }
+    if (!v.isTextual()) {
+      throw StatesError.runtime("The " + field + " field refers to value " + Json.write(v)
+          + " which is not a valid string: " + path);
+    }
+    return v.textValue();
+  }
+
+  // ---------------------------------------------------------------- Choice
+
+  private Step choice(State.Choice ch, Ctx c) {
+    JsonNode effective = ch.isJsonata() ? c.raw : inputPath(ch, c);
+    PathScope scope = c.withInput(effective);
+    for (int i = 0; i < ch.choices().size(); i++) {
+      ChoiceRule r = ch.choices().get(i);
+      if (matches(r, scope, c, "Choices/" + i + "/Condition")) {
+        JsonNode out;
+        if (ch.isJsonata()) {
+          out = r.output() != null ? JsonataSupport.evaluateTemplate(r.output(), c, "Output")
+              : jsonataOutput(ch, c, c.raw);
+          assign(r.assign(), c, null);
+        } else {
+          assign(r.assign(), c, effective);
+          out = outputPath(ch, effective, c);
+        }
+        return new Step(out, r.next());
+      }
+    }
+    if (ch.defaultNext() == null) {
+      throw new StatesError(StatesError.NO_CHOICE_MATCHED, "No Matches!");
+    }
+    JsonNode out;
+    if (ch.isJsonata()) {
+      out = jsonataOutput(ch, c, c.raw);
+      assign(ch.common().assign(), c, null);
+    } else {
+      assign(ch.common().assign(), c, effective);
+      out = outputPath(ch, effective, c);
+    }
+    return new Step(out, ch.defaultNext());
+  }
+
+  private boolean matches(ChoiceRule r, PathScope scope, Ctx c, String field) {
+    switch (r.kind()) {
+      case AND:
+        for (ChoiceRule k : r.children()) {
+          if (!matches(k, scope, c, field)) {
+            return false;
+          }
+        }
+        return true;
+      case OR:
+        for (ChoiceRule k : r.children()) {
+          if (matches(k, scope, c, field)) {
+            return true;
+          }
+        }
+        return false;
+      case NOT:
+        return !matches(r.children().get(0), scope, c, field);
+      case CONDITION: {
+        JsonNode cond = r.condition();
+        JsonNode v = cond != null && JsonataSupport.isExpression(cond)
+            ? JsonataSupport.evaluateTemplate(cond, c, "Condition") : cond;
+        if (v == null || !v.isBoolean()) {
+          String expr = cond != null && cond.isTextual() && JsonataSupport.isExpression(cond)
+              ? JsonataSupport.expressionOf(cond.textValue()) : Json.write(cond);
+          throw StatesError.queryEvaluation("The JSONata expression '" + expr
+              + "' specified for the field 'Condition' returned an unexpected result type. Expected 'boolean', "
+              + "but was '" + Json.typeName(v) + "' for value: " + Json.write(v));
+        }
+        return v.booleanValue();
+      }
+      default:
+        return compare(r, scope);
+    }
+  }
+
+  private static boolean compare(ChoiceRule r, PathScope scope) {
+    JsonNode v;
+    try {
+      v = Sampler.select(r.variable(), scope);
+    } catch (PathNotFoundException | StatesError e) {
+      v = null;
+    } catch (com.jayway.jsonpath.InvalidPathException e) {
+      throw StatesError.runtime("Invalid path '" + r.variable() + "' : " + e.getMessage());
+    }
+    String op = r.operator();
+    JsonNode operand = r.operand();
+    if (op.equals("IsPresent")) {
+      return (v != null) == operand.asBoolean();
+    }
+    if (v == null) {
+      return false;
+    }
+    switch (op) {
+      case "IsNull":
+        return v.isNull() == operand.asBoolean();
+      case "IsNumeric":
+        return v.isNumber() == operand.asBoolean();
+      case "IsString":
+        return v.isTextual() == operand.asBoolean();
+      case "IsBoolean":
+        return v.isBoolean() == operand.asBoolean();
+      case "IsTimestamp":
+        return (v.isTextual() && timestamp(v.textValue()) != null) == operand.asBoolean();
+      default:
+        break;
+    }
+    if (op.endsWith("Path")) {
+      try {
+        operand = Sampler.select(operand.asText(), scope);
+      } catch (PathNotFoundException | StatesError e) {
+        return false;
+      }
+      op = op.substring(0, op.length() - 4);
+    }
+    switch (op) {
+      case "StringEquals":
+        return v.isTextual() && operand.isTextual() && v.textValue().equals(operand.textValue());
+      case "StringLessThan":
+        return v.isTextual() && operand.isTextual() && v.textValue().compareTo(operand.textValue()) < 0;
+      case "StringGreaterThan":
+        return v.isTextual() && operand.isTextual() && v.textValue().compareTo(operand.textValue()) > 0;
+      case "StringLessThanEquals":
+        return v.isTextual() && operand.isTextual() && v.textValue().compareTo(operand.textValue()) <= 0;
+      case "StringGreaterThanEquals":
+        return v.isTextual() && operand.isTextual() && v.textValue().compareTo(operand.textValue()) >= 0;
+      case "StringMatches":
+        return v.isTextual() && operand.isTextual() && globMatches(operand.textValue(), v.textValue());
+      case "NumericEquals":
+        return v.isNumber() && operand.isNumber() && Json.compareNumbers(v, operand) == 0;
+      case "NumericLessThan":
+        return v.isNumber() && operand.isNumber() && Json.compareNumbers(v, operand) < 0;
+      case "NumericGreaterThan":
+        return v.isNumber() && operand.isNumber() && Json.compareNumbers(v, operand) > 0;
+      case "NumericLessThanEquals":
+        return v.isNumber() && operand.isNumber() && Json.compareNumbers(v, operand) <= 0;
+      case "NumericGreaterThanEquals":
+        return v.isNumber() && operand.isNumber() && Json.compareNumbers(v, operand) >= 0;
+      case "BooleanEquals":
+        return v.isBoolean() && operand.isBoolean() && v.booleanValue() == operand.booleanValue();
+      default:
+        break;
+    }
+    if (op.startsWith("Timestamp")) {
+      Instant a = v.isTextual() ? timestamp(v.textValue()) : null;
+      Instant b = operand.isTextual() ? timestamp(operand.textValue()) : null;
+      if (a == null || b == null) {
+        return false;
+      }
+      int cmp = a.compareTo(b);
+      return switch (op) {
+        case "TimestampEquals" -> cmp == 0;
+        case "TimestampLessThan" -> cmp < 0;
+        case "TimestampGreaterThan" -> cmp > 0;
+        case "TimestampLessThanEquals" -> cmp <= 0;
+        case "TimestampGreaterThanEquals" -> cmp >= 0;
+        default -> false;
+      };
+    }
+    return false;
+  }
+
+  private static final Pattern RFC3339 = Pattern.compile(
+      "\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?(Z|[+-]\\d{2}:\\d{2})");
+
+  /** Parses an RFC 3339 timestamp with uppercase T and Z, as the States Language requires; null if invalid. */
+  static Instant timestamp(String s) {
+    if (!RFC3339.matcher(s).matches()) {
+      return null;
+    }
+    try {
+      return OffsetDateTime.parse(s).toInstant();
+    } catch (DateTimeParseException e) {
+      return null;
+    }
+  }
+
+  /** StringMatches: {@code *} matches any run of characters; {@code \*} and {@code \\} are literal. */
+  static boolean globMatches(String pattern, String s) {
+    StringBuilder re = new StringBuilder();
+    for (int i = 0; i < pattern.length(); i++) {
+      char ch = pattern.charAt(i);
+      if (ch == '\\' && i + 1 < pattern.length()) {
+        re.append(Pattern.quote(String.valueOf(pattern.charAt(++i))));
+      } else if (ch == '*') {
+        re.append(".*");
+      } else {
+        re.append(Pattern.quote(String.valueOf(ch)));
+      }
+    }
+    return Pattern.compile(re.toString(), Pattern.DOTALL).matcher(s).matches();
+  }
+
+  // ---------------------------------------------------------------- Wait
+
+  private CompletableFuture<Step> wait(State.Wait w, Ctx c) {
+    JsonNode effective = w.isJsonata() ? c.raw : inputPath(w, c);
+    double millis;
+    if (w.seconds() != null) {
+      JsonNode sv = w.seconds();
+      if (w.isJsonata() && JsonataSupport.isExpression(sv)) {
+        sv = JsonataSupport.evaluateTemplate(sv, c, "Seconds");
+        if (!sv.isIntegralNumber() && !(sv.isNumber() && sv.doubleValue() == Math.rint(sv.doubleValue()))) {
+          throw StatesError.queryEvaluation("The JSONata expression '"
+              + JsonataSupport.expressionOf(w.seconds().textValue())
+              + "' specified for the field 'Seconds' returned an unexpected result type. Expected 'integer', "
+              + "but was '" + Json.typeName(sv) + "' for value: " + Json.write(sv));
+        }
+        if (sv.longValue() < 0) {
+          throw StatesError.queryEvaluation("The Seconds field must be a non-negative integer, but was: "
+              + sv.longValue());
+        }
+      }
+      millis = sv.asDouble() * 1000;
+    } else if (w.secondsPath() != null) {
+      JsonNode v = selectPath(w.secondsPath(), c.withInput(effective));
+      if (!v.isNumber() || !v.isIntegralNumber() && v.doubleValue() != Math.rint(v.doubleValue())) {
+        throw StatesError.runtime("The SecondsPath parameter cannot be parsed as a long value: "
+            + w.secondsPath() + " == " + Json.write(v));
+      }
+      if (v.longValue() < 0) {
+        throw StatesError.runtime("The SecondsPath parameter references a negative value: " + w.secondsPath()
+            + " == " + v.longValue());
+      }
+      millis = v.longValue() * 1000.0;
+    } else {
+      String ts;
+      if (w.timestamp() != null) {
+        JsonNode tv = w.timestamp();
+        if (w.isJsonata() && JsonataSupport.isExpression(tv)) {
+          tv = JsonataSupport.evaluateTemplate(tv, c, "Timestamp");
+        }
+        ts = tv.isTextual() ? tv.textValue() : Json.write(tv);
+        if (timestamp(ts) == null) {
+          if (w.isJsonata()) {
+            throw StatesError.queryEvaluation("The Timestamp field cannot be parsed as an ISO-8601 extended "
+                + "offset date-time format string: " + ts);
+          }
+          throw StatesError.runtime("The Timestamp field cannot be parsed as an ISO-8601 extended offset "
+              + "date-time format string: " + ts);
+        }
+      } else {
+        JsonNode v = selectPath(w.timestampPath(), c.withInput(effective));
+        ts = v.isTextual() ? v.textValue() : Json.write(v);
+        if (!v.isTextual() || timestamp(ts) == null) {
+          throw StatesError.runtime("The TimestampPath parameter does not reference a valid ISO-8601 extended "
+              + "offset date-time format string: " + w.timestampPath() + " == " + ts);
+        }
+      }
+      millis = Math.max(0, timestamp(ts).toEpochMilli() - engine.clock.millis());
+    }
+    JsonNode out;
+    if (w.isJsonata()) {
+      out = jsonataOutput(w, c, c.raw);
+      assign(w.common().assign(), c, null);
+    } else {
+      assign(w.common().assign(), c, effective);
+      out = outputPath(w, effective, c);
+    }
+    Step step = new Step(out, next(w));
+    if (millis <= 0) {
+      return CompletableFuture.completedFuture(step);
+    }
+    CompletableFuture<Step> f = new CompletableFuture<>();
+    c.frame.exec.pending.add(f);
+    engine.schedule(millis, () -> f.complete(step));
+    f.whenComplete((x, y) -> c.frame.exec.pending.remove(f));
+    return f;
+  }
+
+  // ---------------------------------------------------------------- Retry and Catch
+
+  /** The work of one attempt of a Task, Map or Parallel state, up to and including its output processing. */
+  private interface Attempt {
+    CompletableFuture<Step> run();
+  }
+
+  private CompletableFuture<Step> withRetry(Ctx c, Attempt attempt) {
+    CompletableFuture<Step> result = new CompletableFuture<>();
+    int[] counts = new int[c.state.common().retry().size()];
+    runAttempt(c, attempt, counts, result);
+    return result;
+  }
+
+  private void runAttempt(Ctx c, Attempt attempt, int[] counts, CompletableFuture<Step> result) {
+    CompletableFuture<Step> f;
+    try {
+      f = attempt.run();
+    } catch (Throwable t) {
+      f = CompletableFuture.failedFuture(t);
+    }
+    f.whenComplete((step, err) -> {
+      if (err == null) {
+        result.complete(step);
+        return;
+      }
+      Throwable t = prefix(unwrap(err), c.state, c.enteredId);
+      if (!(t instanceof StatesError se) || ABORTED.equals(se.error()) || c.frame.exec.stopRequested()) {
+        result.completeExceptionally(t);
+        return;
+      }
+      List<Retrier> retriers = c.state.common().retry();
+      for (int i = 0; i < retriers.size(); i++) {
+        Retrier r = retriers.get(i);
+        if (errorMatches(r.errorEquals(), se.error(), c.state)) {
+          if (counts[i] < r.maxAttempts()) {
+            double delay = r.intervalSeconds() * Math.pow(r.backoffRate(), counts[i]);
+            if (r.maxDelaySeconds() != null) {
+              delay = Math.min(delay, r.maxDelaySeconds());
+            }
+            if (r.jitterFull()) {
+              delay = ThreadLocalRandom.current().nextDouble() * delay;
+            }
+            counts[i]++;
+            c.retryCount++;
+            engine.schedule(delay * 1000, () -> runAttempt(c, attempt, counts, result));
+            return;
+          }
+          break;
+        }
+      }
+      for (Catcher k : c.state.common().catchers()) {
+        if (errorMatches(k.errorEquals(), se.error(), c.state)) {
+          try {
+            result.complete(caught(c, k, se));
+          } catch (Throwable x) {
+            result.completeExceptionally(prefix(unwrap(x), c.state, c.enteredId));
+          }
+          return;
+        }
+      }
+      result.completeExceptionally(se);
+    });
+  }
+
+  static boolean errorMatches(List<String> errorEquals, String error, State state) {
+    for (String e : errorEquals) {
+      if (e.equals(error)) {
+        return true;
+      }
+      boolean terminal = StatesError.RUNTIME.equals(error) || StatesError.DATA_LIMIT_EXCEEDED.equals(error);
+      if (e.equals(StatesError.ALL) && !terminal) {
+        return true;
+      }
+      if (e.equals(StatesError.TASK_FAILED) && state instanceof State.Task && !terminal
+          && !StatesError.TIMEOUT.equals(error)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private Step caught(Ctx c, Catcher k, StatesError se) {
+    ObjectNode errorOutput = Json.object();
+    errorOutput.put("Error", se.error() == null ? "" : se.error());
+    errorOutput.put("Cause", se.errorCause() == null ? "" : se.errorCause());
+    c.errorOutput = errorOutput;
+    c.result = null;
+    JsonNode out;
+    if (c.state.isJsonata()) {
+      out = k.output() != null ? JsonataSupport.evaluateTemplate(k.output(), c, "Output") : errorOutput;
+      assign(k.assign(), c, null);
+    } else {
+      assign(k.assign(), c, errorOutput);
+      out = applyResultPath(k.resultPath(), c.raw, errorOutput);
+    }
+    return new Step(out, k.next());
+  }
+
+  /** Post-processing shared by Task, Map and Parallel once their work produced a result. */
+  private Step finishExecuting(Ctx c, JsonNode result) {
+    State s = c.state;
+    if (s.isJsonata()) {
+      c.result = result;
+      JsonNode out = jsonataOutput(s, c, result);
+      assign(s.common().assign(), c, null);
+      return new Step(out, next(s));
+    }
+    assign(s.common().assign(), c, result);
+    JsonNode selected = result;
+    if (s.common().resultSelector() != null) {
+      selected = PayloadTemplate.evaluate(s.common().resultSelector(), c.withInput(result));
+    }
+    JsonNode out = applyResultPath(s.common().resultPath(), c.raw, selected);
+    return new Step(outputPath(s, out, c), next(s));
+  }
+
+  // ---------------------------------------------------------------- Task
+
+  private CompletableFuture<Step> task(State.Task t, Ctx c) {
+    JsonNode params;
+    if (t.isJsonata()) {
+      params = t.common().arguments() != null
+          ? JsonataSupport.evaluateTemplate(t.common().arguments(), c, "Arguments") : c.raw;
+    } else {
+      JsonNode effective = inputPath(t, c);
+      params = t.common().parameters() != null
+          ? PayloadTemplate.evaluate(t.common().parameters(), c.withInput(effective)) : effective;
+    }
+    Long timeout = seconds(t, c, t.timeoutSeconds(), t.timeoutSecondsPath(), "TimeoutSeconds");
+    Long heartbeat = seconds(t, c, t.heartbeatSeconds(), t.heartbeatSecondsPath(), "HeartbeatSeconds");
+    String resource = t.resource();
+    boolean callback = resource.endsWith(".waitForTaskToken");
+    boolean legacyLambda = resource.startsWith("arn:aws:lambda:");
+    String resourceType = "";
+    String resourceName = resource;
+    if (resource.startsWith("arn:aws:states:::")) {
+      String rest = resource.substring("arn:aws:states:::".length());
+      int colon = rest.indexOf(':');
+      resourceType = colon < 0 ? rest : rest.substring(0, colon);
+      resourceName = colon < 0 ? rest : rest.substring(colon + 1);
+      if (resourceType.equals("aws-sdk")) {
+        int c2 = resourceName.indexOf(':');
+        resourceType = "aws-sdk:" + resourceName.substring(0, Math.max(0, c2));
+        resourceName = resourceName.substring(c2 + 1);
+      }
+    }
+    Frame f = c.frame;
+    if (legacyLambda) {
+      ObjectNode d = Json.object();
+      d.put("resource", resource);
+      d.put("input", Json.write(params));
+      d.set("inputDetails", truncated());
+      if (timeout != null) {
+        d.put("timeoutInSeconds", timeout);
+      }
+      f.event("LambdaFunctionScheduled", "lambdaFunctionScheduledEventDetails", d);
+      f.event("LambdaFunctionStarted", null, null);
+    } else {
+      ObjectNode d = Json.object();
+      d.put("resourceType", resourceType);
+      d.put("resource", resourceName);
+      d.put("region", engine.region);
+      d.put("parameters", Json.write(params));
+      if (timeout != null) {
+        d.put("timeoutInSeconds", timeout);
+      }
+      if (heartbeat != null) {
+        d.put("heartbeatInSeconds", heartbeat);
+      }
+      f.event("TaskScheduled", "taskScheduledEventDetails", d);
+      ObjectNode sd = Json.object();
+      sd.put("resourceType", resourceType);
+      sd.put("resource", resourceName);
+      f.event("TaskStarted", "taskStartedEventDetails", sd);
+    }
+    String token = null;
+    Engine.Callback cb = null;
+    if (callback) {
+      token = UUID.randomUUID().toString() + UUID.randomUUID().toString().replace("-", "");
+      c.taskToken = token;
+      // Parameters referencing $$.Task.Token were evaluated before the token existed: evaluate again.
+      if (t.isJsonata()) {
+        params = t.common().arguments() != null
+            ? JsonataSupport.evaluateTemplate(t.common().arguments(), c, "Arguments") : c.raw;
+      } else if (t.common().parameters() != null) {
+        params = PayloadTemplate.evaluate(t.common().parameters(), c.withInput(inputPath(t, c)));
+      }
+      cb = new Engine.Callback(f.exec, heartbeat == null ? 0 : heartbeat * 1000);
+      engine.callbacks.put(token, cb);
+    }
+    final String rt = resourceType;
+    final String rn = resourceName;
+    final String tok = token;
+    final Engine.Callback callbackEntry = cb;
+    CompletableFuture<JsonNode> work;
+    try {
+      work = engine.taskExecutor.execute(new TaskRequest(resource, params, t.name(), f.exec.executionArn(), token,
+          timeout));
+    } catch (Throwable x) {
+      work = CompletableFuture.failedFuture(x);
+    }
+    if (callback) {
+      work = work.thenCompose(submitted -> {
+        ObjectNode sd = Json.object();
+        sd.put("resourceType", rt);
+        sd.put("resource", rn);
+        sd.put("output", Json.write(submitted));
+        sd.set("outputDetails", truncated());
+        f.event("TaskSubmitted", "taskSubmittedEventDetails", sd);
+        if (callbackEntry.heartbeatMillis > 0) {
+          resetHeartbeat(tok, callbackEntry);
+        }
+        return callbackEntry.future;
+      });
+      work.whenComplete((x, y) -> {
+        engine.callbacks.remove(tok);
+        ScheduledFuture<?> hb = callbackEntry.heartbeatTimer;
+        if (hb != null) {
+          hb.cancel(false);
+        }
+      });
+    }
+    CompletableFuture<JsonNode> guarded = new CompletableFuture<>();
+    f.exec.pending.add(guarded);
+    work.whenComplete((v, e) -> {
+      if (e != null) {
+        guarded.completeExceptionally(unwrap(e));
+      } else {
+        guarded.complete(v);
+      }
+    });
+    ScheduledFuture<?> timer = null;
+    if (timeout != null) {
+      timer = engine.schedule(timeout * 1000.0, () -> guarded.completeExceptionally(
+          new StatesError(StatesError.TIMEOUT, null)));
+    }
+    final ScheduledFuture<?> timeoutTimer = timer;
+    if (callbackEntry != null) {
+      callbackEntry.future.whenComplete((x, y) -> {
+        if (y != null && unwrap(y) instanceof StatesError se && StatesError.HEARTBEAT_TIMEOUT.equals(se.error())) {
+          guarded.completeExceptionally(se);
+        }
+      });
+    }
+    return guarded.handle((result, err) -> {
+      f.exec.pending.remove(guarded);
+      if (timeoutTimer != null) {
+        timeoutTimer.cancel(false);
+      }
+      if (err != null) {
+        Throwable u = unwrap(err);
+        if (callbackEntry != null) {
+          callbackEntry.future.completeExceptionally(u);
+        }
+        if (!(u instanceof StatesError)) {
+          u = new StatesError(StatesError.TASK_FAILED, String.valueOf(u.getMessage()));
+        }
+        StatesError se = (StatesError) u;
+        if (!ABORTED.equals(se.error()) && !se.stateScoped()) {
+          boolean timedOut = StatesError.TIMEOUT.equals(se.error())
+              || StatesError.HEARTBEAT_TIMEOUT.equals(se.error());
+          ObjectNode d = Json.object();
+          if (!legacyLambda) {
+            d.put("resourceType", rt);
+            d.put("resource", rn);
+          }
+          if (se.error() != null) {
+            d.put("error", se.error());
+          }
+          if (se.errorCause() != null) {
+            d.put("cause", se.errorCause());
+          }
+          String type = legacyLambda ? (timedOut ? "LambdaFunctionTimedOut" : "LambdaFunctionFailed")
+              : (timedOut ? "TaskTimedOut" : "TaskFailed");
+          String key = legacyLambda ? (timedOut ? "lambdaFunctionTimedOutEventDetails"
+              : "lambdaFunctionFailedEventDetails")
+              : (timedOut ? "taskTimedOutEventDetails" : "taskFailedEventDetails");
+          f.event(type, key, d);
+        }
+        throw rethrow(se);
+      }
+      ObjectNode d = Json.object();
+      if (!legacyLambda) {
+        d.put("resourceType", rt);
+        d.put("resource", rn);
+      }
+      d.put("output", Json.write(result));
+      d.set("outputDetails", truncated());
+      f.event(legacyLambda ? "LambdaFunctionSucceeded" : "TaskSucceeded",
+          legacyLambda ? "lambdaFunctionSucceededEventDetails" : "taskSucceededEventDetails", d);
+      if (Json.utf8Size(result) > MAX_PAYLOAD_BYTES) {
+        throw new StatesError(StatesError.DATA_LIMIT_EXCEEDED, "The state/task '" + t.name()
+            + "' returned a result with a size exceeding the maximum number of bytes service limit.");
+      }
+      return finishExecuting(c, result);
+    });
+  }
+
+  void resetHeartbeat(String token, Engine.Callback cb) {
+    if (cb.heartbeatMillis <= 0) {
+      return;
+    }
+    ScheduledFuture<?> old = cb.heartbeatTimer;
+    if (old != null) {
+      old.cancel(false);
+    }
+    cb.heartbeatTimer = engine.schedule(cb.heartbeatMillis, () -> {
+      if (engine.callbacks.remove(token) != null) {
+        cb.future.completeExceptionally(new StatesError(StatesError.HEARTBEAT_TIMEOUT, null));
+      }
+    });
+  }
+
+  private static Long seconds(State s, Ctx c, JsonNode value, JsonNode path, String field) {
+    if (value != null && !value.isMissingNode()) {
+      JsonNode v = value;
+      if (s.isJsonata() && JsonataSupport.isExpression(v)) {
+        v = JsonataSupport.evaluateTemplate(v, c, field);
+      }
+      if (!v.isNumber() || v.longValue() <= 0) {
+        throw StatesError.inState(s.isJsonata() ? StatesError.QUERY_EVALUATION_ERROR : StatesError.RUNTIME,
+            "The " + field + " field must be a positive integer, but was: " + Json.write(v));
+      }
+      return v.longValue();
+    }
+    if (path != null && !path.isMissingNode()) {
+      JsonNode v = selectPath(path.asText(), c);
+      if (!v.isNumber() || v.longValue() <= 0) {
+        throw StatesError.runtime("The " + field + "Path field refers to value " + Json.write(v)
+            + " which is not a valid positive integer: " + path.asText());
+      }
+      return v.longValue();
+    }
+    return null;
+  }
+
+  // ---------------------------------------------------------------- Parallel
+
+  private CompletableFuture<Step> parallel(State.Parallel p, Ctx c) {
+    JsonNode branchInput;
+    if (p.isJsonata()) {
+      branchInput = p.common().arguments() != null
+          ? JsonataSupport.evaluateTemplate(p.common().arguments(), c, "Arguments") : c.raw;
+    } else {
+      JsonNode effective = inputPath(p, c);
+      branchInput = p.common().parameters() != null
+          ? PayloadTemplate.evaluate(p.common().parameters(), c.withInput(effective)) : effective;
+    }
+    Frame f = c.frame;
+    f.event("ParallelStateStarted", null, null);
+    int n = p.branches().size();
+    JsonNode[] results = new JsonNode[n];
+    CompletableFuture<Step> done = new CompletableFuture<>();
+    AtomicInteger remaining = new AtomicInteger(n);
+    AtomicBoolean failed = new AtomicBoolean();
+    if (n == 0) {
+      f.event("ParallelStateSucceeded", null, null);
+      return CompletableFuture.completedFuture(finishExecuting(c, Json.array()));
+    }
+    for (int i = 0; i < n; i++) {
+      final int idx = i;
+      Program b = p.branches().get(i);
+      Frame bf = new Frame(f.exec, f.vars.child(), f.mapContext, false, f.prev());
+      engine.workers.execute(() -> runProgram(b, b.startAt(), branchInput, bf).whenComplete((out, err) -> {
+        if (err != null) {
+          if (failed.compareAndSet(false, true)) {
+            f.event("ParallelStateFailed", null, null);
+            done.completeExceptionally(unwrap(err));
+          }
+          return;
+        }
+        results[idx] = out;
+        if (remaining.decrementAndGet() == 0 && !failed.get()) {
+          f.event("ParallelStateSucceeded", null, null);
+          ArrayNode arr = Json.array();
+          for (JsonNode r : results) {
+            arr.add(r);
+          }
+          try {
+            done.complete(finishExecuting(c, arr));
+          } catch (Throwable t) {
+            done.completeExceptionally(t);
+          }
+        }
+      }));
+    }
+    return done;
+  }
+
+  // ---------------------------------------------------------------- Map
+
+  private CompletableFuture<Step> map(State.MapState m, Ctx c) {
+    State.MapState.Spec spec = m.spec();
+    JsonNode effective = m.isJsonata() ? c.raw : inputPath(m, c);
+    ArrayNode items = mapItems(m, c, effective);
+    int maxConcurrency = mapInt(m, c, spec.maxConcurrency(), spec.maxConcurrencyPath(), "MaxConcurrency");
+    Double toleratedPct = mapTolerance(m, c, spec.toleratedFailurePercentage(),
+        spec.toleratedFailurePercentagePath(), "ToleratedFailurePercentage", true);
+    Double toleratedCnt = mapTolerance(m, c, spec.toleratedFailureCount(), spec.toleratedFailureCountPath(),
+        "ToleratedFailureCount", false);
+    if (spec.itemBatcher() != null) {
+      items = batch(m, c, items, effective);
+    }
+    Frame f = c.frame;
+    ObjectNode sd = Json.object();
+    sd.put("length", items.size());
+    f.event("MapStateStarted", "mapStateStartedEventDetails", sd);
+    MapRun run = null;
+    if (spec.distributed()) {
+      String runArn = f.exec.stateMachineArn().replace(":stateMachine:", ":mapRun:") + "/" + m.name() + ":"
+          + UUID.randomUUID();
+      run = new MapRun(runArn, f.exec.executionArn(), engine.clock.instant(), maxConcurrency,
+          toleratedPct == null ? 0 : toleratedPct, toleratedCnt == null ? 0 : toleratedCnt.longValue());
+      run.total.set(items.size());
+      run.pending.set(items.size());
+      engine.mapRuns.put(runArn, run);
+      ObjectNode rd = Json.object();
+      rd.put("mapRunArn", runArn);
+      f.event("MapRunStarted", "mapRunStartedEventDetails", rd);
+    }
+    int limit = maxConcurrency <= 0 ? (spec.distributed() ? 1000 : engine.inlineMapConcurrency) : maxConcurrency;
+    return new MapDriver(m, c, effective, items, limit, toleratedPct, toleratedCnt, run).start();
+  }
+
+  private ArrayNode mapItems(State.MapState m, Ctx c, JsonNode effective) {
+    State.MapState.Spec spec = m.spec();
+    if (spec.itemReader() != null) {
+      JsonNode read = ItemReaders.read(engine, m, c, effective);
+      return (ArrayNode) read;
+    }
+    JsonNode items;
+    if (m.isJsonata()) {
+      if (spec.items() != null) {
+        if (JsonataSupport.isExpression(spec.items())) {
+          items = JsonataSupport.evaluate(JsonataSupport.expressionOf(spec.items().textValue()), c, "Items");
+          if (items == null) {
+            items = Json.NODES.nullNode();
+          }
+        } else {
+          items = JsonataSupport.evaluateTemplate(spec.items(), c, "Items");
+        }
+        if (!items.isArray()) {
+          String expr = JsonataSupport.isExpression(spec.items())
+              ? JsonataSupport.expressionOf(spec.items().textValue()) : Json.write(spec.items());
+          throw StatesError.queryEvaluation("The JSONata expression '" + expr + "' specified for the field 'Items' "
+              + "returned an unexpected result type. Expected 'array', but was '" + Json.typeName(items)
+              + "' for value: " + Json.write(items));
+        }
+      } else {
+        items = c.raw;
+        if (!items.isArray()) {
+          throw StatesError.queryEvaluation("Map state input must be an array but was: " + Json.write(items));
+        }
+      }
+      return (ArrayNode) items;
+    }
+    JsonNode ip = spec.itemsPath();
+    String path = ip.isMissingNode() || ip.isNull() ? "$" : ip.asText();
+    items = selectPath(path, c.withInput(effective));
+    if (!items.isArray()) {
+      throw StatesError.runtime("Invalid path '" + path + "' : The ItemsPath field must reference an array, "
+          + "but was: " + Json.typeName(items));
+    }
+    return (ArrayNode) items;
+  }
+
+  private int mapInt(State.MapState m, Ctx c, JsonNode value, String path, String field) {
+    if (value != null) {
+      JsonNode v = value;
+      if (m.isJsonata() && JsonataSupport.isExpression(v)) {
+        v = JsonataSupport.evaluateTemplate(v, c, field);
+        if (!v.isNumber() || v.doubleValue() != Math.rint(v.doubleValue())) {
+          throw StatesError.queryEvaluation("The JSONata expression '"
+              + JsonataSupport.expressionOf(value.textValue()) + "' specified for the field '" + field
+              + "' returned an unexpected result type. Expected 'integer', but was '" + Json.typeName(v)
+              + "' for value: " + Json.write(v));
+        }
+      }
+      if (v.asInt() < 0) {
+        throw StatesError.inState(m.isJsonata() ? StatesError.QUERY_EVALUATION_ERROR : StatesError.RUNTIME,
+            field + " cannot be negative.");
+      }
+      return v.asInt();
+    }
+    if (path != null) {
+      JsonNode v = selectPath(path, c);
+      if (!v.isIntegralNumber() && !(v.isNumber() && v.doubleValue() == Math.rint(v.doubleValue()))) {
+        throw StatesError.runtime("The " + field + "Path field refers to value " + Json.write(v)
+            + " which is not a valid integer: " + path);
+      }
+      if (v.asLong() < 0) {
+        throw StatesError.runtime(field + " cannot be negative.");
+      }
+      return (int) Math.min(Integer.MAX_VALUE, v.asLong());
+    }
+    return 0;
+  }
+
+  private Double mapTolerance(State.MapState m, Ctx c, JsonNode value, String path, String field,
+      boolean percentage) {
+    JsonNode v;
+    boolean fromPath = false;
+    if (value != null) {
+      v = value;
+      if (m.isJsonata() && JsonataSupport.isExpression(v)) {
+        v = JsonataSupport.evaluateTemplate(v, c, field);
+      }
+    } else if (path != null) {
+      v = selectPath(path, c);
+      fromPath = true;
+    } else {
+      return null;
+    }
+    double d;
+    if (v.isNumber()) {
+      d = v.doubleValue();
+    } else if (fromPath && v.isTextual()) {
+      try {
+        d = percentage ? Double.parseDouble(v.textValue()) : Long.parseLong(v.textValue());
+      } catch (NumberFormatException e) {
+        throw StatesError.runtime("The " + field + "Path field refers to value \"" + v.textValue()
+            + "\" which is not a valid " + (percentage ? "float" : "integer") + ": " + path);
+      }
+    } else if (fromPath) {
+      throw StatesError.runtime("The " + field + "Path field refers to value \"" + Json.write(v)
+          + "\" which is not a valid " + (percentage ? "float" : "integer") + ": " + path);
+    } else {
+      throw StatesError.inState(m.isJsonata() ? StatesError.QUERY_EVALUATION_ERROR : StatesError.RUNTIME,
+          "The " + field + " field must be a number, but was: " + Json.write(v));
+    }
+    String err = m.isJsonata() && !fromPath ? StatesError.QUERY_EVALUATION_ERROR : StatesError.RUNTIME;
+    if (percentage && (d < 0 || d > 100)) {
+      throw StatesError.inState(err, field + " must be between 0 and 100.");
+    }
+    if (!percentage && d < 0) {
+      throw StatesError.inState(err, field + " cannot be negative.");
+    }
+    return d;
+  }
+
+  private ArrayNode batch(State.MapState m, Ctx c, ArrayNode items, JsonNode effective) {
+    JsonNode b = m.spec().itemBatcher();
+    long maxItems = b.path("MaxItemsPerBatch").asLong(0);
+    if (b.has("MaxItemsPerBatchPath")) {
+      maxItems = selectPath(b.get("MaxItemsPerBatchPath").asText(), c.withInput(effective)).asLong();
+    }
+    long maxBytes = b.path("MaxInputBytesPerBatch").asLong(MAX_PAYLOAD_BYTES);
+    if (b.has("MaxInputBytesPerBatchPath")) {
+      maxBytes = selectPath(b.get("MaxInputBytesPerBatchPath").asText(), c.withInput(effective)).asLong();
+    }
+    JsonNode batchInput = null;
+    if (b.has("BatchInput")) {
+      batchInput = m.isJsonata() ? JsonataSupport.evaluateTemplate(b.get("BatchInput"), c, "ItemBatcher/BatchInput")
+          : PayloadTemplate.evaluate(b.get("BatchInput"), c.withInput(effective));
+    }
+    ArrayNode batches = Json.array();
+    ArrayNode cur = Json.array();
+    long curBytes = 0;
+    for (JsonNode item : items) {
+      long size = Json.write(item).getBytes(StandardCharsets.UTF_8).length;
+      if (cur.size() > 0 && ((maxItems > 0 && cur.size() >= maxItems) || curBytes + size > maxBytes)) {
+        batches.add(wrapBatch(cur, batchInput));
+        cur = Json.array();
+        curBytes = 0;
+      }
+      cur.add(item);
+      curBytes += size;
+    }
+    if (cur.size() > 0) {
+      batches.add(wrapBatch(cur, batchInput));
+    }
+    return batches;
+  }
+
+  private static JsonNode wrapBatch(ArrayNode items, JsonNode batchInput) {
+    ObjectNode o = Json.object();
+    if (batchInput != null) {
+      o.set("BatchInput", batchInput);
+    }
+    o.set("Items", items);
+    return o;
+  }
+
+  /** Runs a Map state's iterations with bounded concurrency and gathers results in order. */
+  private final class MapDriver {
+    final State.MapState m;
+    final Ctx c;
+    final JsonNode effective;
+    final ArrayNode items;
+    final int limit;
+    final Double toleratedPct;
+    final Double toleratedCnt;
+    final MapRun run;
+    final JsonNode[] results;
+    final CompletableFuture<Step> done = new CompletableFuture<>();
+    final AtomicInteger nextIndex = new AtomicInteger();
+    final AtomicInteger completed = new AtomicInteger();
+    final AtomicInteger failures = new AtomicInteger();
+    final AtomicBoolean finished = new AtomicBoolean();
+    volatile StatesError firstError;
+
+    MapDriver(State.MapState m, Ctx c, JsonNode effective, ArrayNode items, int limit, Double toleratedPct,
+        Double toleratedCnt, MapRun run) {
+      this.m = m;
+      this.c = c;
+      this.effective = effective;
+      this.items = items;
+      this.limit = limit;
+      this.toleratedPct = toleratedPct;
+      this.toleratedCnt = toleratedCnt;
+      this.run = run;
+      this.results = new JsonNode[items.size()];
+    }
+
+    CompletableFuture<Step> start() {
+      if (items.isEmpty()) {
+        complete();
+        return done;
+      }
+      int workers = Math.min(limit, items.size());
+      for (int i = 0; i < workers; i++) {
+        engine.workers.execute(this::launchNext);
+      }
+      return done;
+    }
+
+    private void launchNext() {
+      if (finished.get() || c.frame.exec.stopRequested()) {
+        return;
+      }
+      int i = nextIndex.getAndIncrement();
+      if (i >= items.size()) {
+        return;
+      }
+      JsonNode item = items.get(i);
+      Frame f = c.frame;
+      ObjectNode mapCtx = Json.object();
+      ObjectNode itemCtx = Json.object();
+      itemCtx.put("Index", i);
+      itemCtx.set("Value", item);
+      mapCtx.set("Item", itemCtx);
+      JsonNode iterInput;
+      try {
+        iterInput = itemInput(item, mapCtx);
+      } catch (Throwable t) {
+        fail(prefix(unwrap(t), m, c.enteredId));
+        return;
+      }
+      Variables vars = m.spec().distributed() ? new Variables(null) : f.vars.child();
+      Frame itf = new Frame(f.exec, vars, mapCtx, false, f.prev());
+      ObjectNode id = Json.object();
+      id.put("name", m.name());
+      id.put("index", i);
+      if (run == null) {
+        itf.event("MapIterationStarted", "mapIterationStartedEventDetails", id);
+      } else {
+        run.pending.decrementAndGet();
+        run.running.incrementAndGet();
+      }
+      Program p = m.spec().processor();
+      runProgram(p, p.startAt(), iterInput, itf).whenComplete((out, err) -> {
+        if (run != null) {
+          run.running.decrementAndGet();
+        }
+        if (err != null) {
+          Throwable u = unwrap(err);
+          if (run == null) {
+            itf.event(u instanceof StatesError se && ABORTED.equals(se.error()) ? "MapIterationAborted"
+                : "MapIterationFailed", "mapIterationFailedEventDetails", id);
+          } else {
+            run.failed.incrementAndGet();
+          }
+          StatesError se = u instanceof StatesError s ? s : new StatesError(StatesError.RUNTIME, String.valueOf(u));
+          int nFailed = failures.incrementAndGet();
+          if (firstError == null) {
+            firstError = se;
+          }
+          if (!tolerated(nFailed)) {
+            if (run != null) {
+              fail(new StatesError(StatesError.EXCEEDED_TOLERATED_FAILURE_THRESHOLD,
+                  "The specified tolerated failure threshold was exceeded"));
+            } else {
+              fail(se);
+            }
+            return;
+          }
+          ObjectNode eo = Json.object();
+          eo.put("Error", se.error() == null ? "" : se.error());
+          eo.put("Cause", se.errorCause() == null ? "" : se.errorCause());
+          results[i] = eo;
+        } else {
+          if (run == null) {
+            itf.event("MapIterationSucceeded", "mapIterationSucceededEventDetails", id);
+          } else {
+            run.succeeded.incrementAndGet();
+          }
+          results[i] = out;
+        }
+        if (completed.incrementAndGet() == items.size()) {
+          complete();
+        } else {
+          launchNext();
+        }
+      });
+    }
+
+    private boolean tolerated(int nFailed) {
+      if (toleratedCnt == null && toleratedPct == null) {
+        return false;
+      }
+      boolean ok = false;
+      if (toleratedCnt != null && nFailed <= toleratedCnt) {
+        ok = true;
+      }
+      if (toleratedPct != null && nFailed * 100.0 / items.size() <= toleratedPct) {
+        ok = true;
+      }
+      return ok;
+    }
+
+    private JsonNode itemInput(JsonNode item, ObjectNode mapCtx) {
+      JsonNode selector = m.spec().itemSelector();
+      if (selector == null) {
+        return item;
+      }
+      Ctx ic = new Ctx(c.state, c.raw, new Frame(c.frame.exec, c.frame.vars, mapCtx, false, 0), c.entered,
+          c.enteredId);
+      if (m.isJsonata()) {
+        return JsonataSupport.evaluateTemplate(selector, ic, "ItemSelector");
+      }
+      return PayloadTemplate.evaluate(selector, ic.withInput(effective));
+    }
+
+    private void fail(Throwable t) {
+      if (finished.compareAndSet(false, true)) {
+        Frame f = c.frame;
+        if (run != null) {
+          run.finish("FAILED", engine.clock.instant());
+          ObjectNode d = Json.object();
+          if (t instanceof StatesError se) {
+            d.put("error", se.error());
+            if (se.errorCause() != null) {
+              d.put("cause", se.errorCause());
+            }
+          }
+          f.event("MapRunFailed", "mapRunFailedEventDetails", d);
+        }
+        f.event("MapStateFailed", null, null);
+        done.completeExceptionally(t);
+      }
+    }
+
+    private void complete() {
+      if (!finished.compareAndSet(false, true)) {
+        return;
+      }
+      Frame f = c.frame;
+      if (run != null) {
+        run.finish("SUCCEEDED", engine.clock.instant());
+        f.event("MapRunSucceeded", null, null);
+      }
+      f.event("MapStateSucceeded", null, null);
+      ArrayNode arr = Json.array();
+      for (JsonNode r : results) {
+        arr.add(r);
+      }
+      try {
+        JsonNode result = arr;
+        if (m.spec().resultWriter() != null) {
+          result = ItemReaders.writeResults(engine, m, c, arr, run);
+        }
+        done.complete(finishExecuting(c, result));
+      } catch (Throwable t) {
+        done.completeExceptionally(t);
+      }
+    }
+  }
+}

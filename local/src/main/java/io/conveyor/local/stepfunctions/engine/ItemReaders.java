@@ -1,0 +1,219 @@
+package io.conveyor.local.stepfunctions.engine;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.conveyor.local.stepfunctions.asl.State;
+import io.conveyor.local.stepfunctions.json.Json;
+import io.conveyor.local.stepfunctions.jsonata.JsonataSupport;
+import io.conveyor.local.stepfunctions.path.PayloadTemplate;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Distributed Map ItemReader (S3 JSON, JSONL, CSV, listing, manifest) and ResultWriter (S3). */
+final class ItemReaders {
+
+  private ItemReaders() {
+  }
+
+  private static ObjectStore store(Engine engine) {
+    if (engine.objectStore == null) {
+      throw new StatesError(StatesError.ITEM_READER_FAILED, "No S3 endpoint is configured for ItemReader/ResultWriter");
+    }
+    return engine.objectStore;
+  }
+
+  private static JsonNode params(State.MapState m, Interpreter.Ctx c, JsonNode spec, JsonNode effective,
+      String field) {
+    JsonNode p = m.isJsonata() ? spec.get("Arguments") : spec.get("Parameters");
+    if (p == null) {
+      return Json.object();
+    }
+    return m.isJsonata() ? JsonataSupport.evaluateTemplate(p, c, field + "/Arguments")
+        : PayloadTemplate.evaluate(p, c.withInput(effective));
+  }
+
+  static JsonNode read(Engine engine, State.MapState m, Interpreter.Ctx c, JsonNode effective) {
+    JsonNode spec = m.spec().itemReader();
+    JsonNode p = params(m, c, spec, effective, "ItemReader");
+    String resource = spec.path("Resource").asText();
+    JsonNode cfg = spec.path("ReaderConfig");
+    long maxItems = cfg.path("MaxItems").asLong(0);
+    if (cfg.has("MaxItemsPath")) {
+      maxItems = c.withInput(effective) == null ? 0
+          : io.conveyor.local.stepfunctions.path.Sampler.select(cfg.get("MaxItemsPath").asText(),
+              c.withInput(effective)).asLong();
+    }
+    String bucket = p.path("Bucket").asText();
+    ArrayNode out = Json.array();
+    try {
+      if (resource.endsWith("s3:listObjectsV2")) {
+        for (ObjectStore.Listed l : store(engine).list(bucket, p.path("Prefix").asText(""))) {
+          ObjectNode o = Json.object();
+          o.put("Etag", l.etag());
+          o.put("Key", l.key());
+          o.put("LastModified", l.lastModified());
+          o.put("Size", l.size());
+          o.put("StorageClass", l.storageClass());
+          out.add(o);
+        }
+      } else {
+        String key = p.path("Key").asText();
+        String text = new String(store(engine).get(bucket, key), StandardCharsets.UTF_8);
+        String type = cfg.path("InputType").asText("JSON");
+        switch (type) {
+          case "CSV" -> readCsv(text, cfg, out);
+          case "JSONL" -> text.lines().filter(l -> !l.isBlank()).forEach(l -> out.add(Json.parse(l)));
+          case "MANIFEST" -> text.lines().filter(l -> !l.isBlank()).forEach(l -> out.add(Json.parse(l)));
+          default -> {
+            JsonNode arr = Json.parse(text);
+            if (!arr.isArray()) {
+              throw new StatesError(StatesError.ITEM_READER_FAILED,
+                  "Attempting to map over non-iterable node.");
+            }
+            arr.forEach(out::add);
+          }
+        }
+      }
+    } catch (StatesError e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw new StatesError(StatesError.ITEM_READER_FAILED, String.valueOf(e.getMessage()));
+    }
+    if (maxItems > 0 && out.size() > maxItems) {
+      ArrayNode cut = Json.array();
+      for (int i = 0; i < maxItems; i++) {
+        cut.add(out.get(i));
+      }
+      return cut;
+    }
+    return out;
+  }
+
+  private static void readCsv(String text, JsonNode cfg, ArrayNode out) {
+    List<List<String>> rows = parseCsv(text, cfg.path("CSVDelimiter").asText("COMMA").equals("SEMICOLON") ? ';'
+        : cfg.path("CSVDelimiter").asText("COMMA").equals("TAB") ? '\t' : ',');
+    List<String> headers;
+    int start = 0;
+    if ("GIVEN".equals(cfg.path("CSVHeaderLocation").asText("FIRST_ROW"))) {
+      headers = new ArrayList<>();
+      cfg.path("CSVHeaders").forEach(h -> headers.add(h.asText()));
+    } else {
+      if (rows.isEmpty()) {
+        return;
+      }
+      headers = rows.get(0);
+      start = 1;
+    }
+    for (int r = start; r < rows.size(); r++) {
+      List<String> row = rows.get(r);
+      ObjectNode o = Json.object();
+      for (int i = 0; i < headers.size(); i++) {
+        o.put(headers.get(i), i < row.size() ? row.get(i) : "");
+      }
+      out.add(o);
+    }
+  }
+
+  /** RFC 4180 CSV: quoted fields, doubled quotes, CRLF or LF line ends; blank lines skipped. */
+  static List<List<String>> parseCsv(String text, char delim) {
+    List<List<String>> rows = new ArrayList<>();
+    List<String> row = new ArrayList<>();
+    StringBuilder f = new StringBuilder();
+    boolean quoted = false;
+    boolean any = false;
+    for (int i = 0; i < text.length(); i++) {
+      char ch = text.charAt(i);
+      if (quoted) {
+        if (ch == '"') {
+          if (i + 1 < text.length() && text.charAt(i + 1) == '"') {
+            f.append('"');
+            i++;
+          } else {
+            quoted = false;
+          }
+        } else {
+          f.append(ch);
+        }
+        continue;
+      }
+      if (ch == '"') {
+        quoted = true;
+        any = true;
+      } else if (ch == delim) {
+        row.add(f.toString());
+        f.setLength(0);
+        any = true;
+      } else if (ch == '\n' || ch == '\r') {
+        if (ch == '\r' && i + 1 < text.length() && text.charAt(i + 1) == '\n') {
+          i++;
+        }
+        if (any || f.length() > 0) {
+          row.add(f.toString());
+          rows.add(row);
+        }
+        row = new ArrayList<>();
+        f.setLength(0);
+        any = false;
+      } else {
+        f.append(ch);
+        any = true;
+      }
+    }
+    if (any || f.length() > 0) {
+      row.add(f.toString());
+      rows.add(row);
+    }
+    return rows;
+  }
+
+  static JsonNode writeResults(Engine engine, State.MapState m, Interpreter.Ctx c, ArrayNode results, MapRun run) {
+    JsonNode spec = m.spec().resultWriter();
+    JsonNode p = params(m, c, spec, c.raw, "ResultWriter");
+    String bucket = p.path("Bucket").asText();
+    String prefix = p.path("Prefix").asText("");
+    String runId = run == null ? java.util.UUID.randomUUID().toString()
+        : run.mapRunArn().substring(run.mapRunArn().lastIndexOf(':') + 1);
+    String base = (prefix.isEmpty() || prefix.endsWith("/") ? prefix : prefix + "/") + runId + "/";
+    ArrayNode succeeded = Json.array();
+    for (JsonNode r : results) {
+      ObjectNode o = Json.object();
+      o.put("ExecutionArn", c.frame.exec.executionArn());
+      o.put("Input", "");
+      o.put("Name", java.util.UUID.randomUUID().toString());
+      o.put("Output", Json.write(r));
+      o.put("Status", "SUCCEEDED");
+      succeeded.add(o);
+    }
+    try {
+      ObjectStore s = store(engine);
+      s.put(bucket, base + "SUCCEEDED_0.json", Json.write(succeeded).getBytes(StandardCharsets.UTF_8));
+      ObjectNode manifest = Json.object();
+      manifest.put("DestinationBucket", bucket);
+      manifest.put("MapRunArn", run == null ? "" : run.mapRunArn());
+      ArrayNode files = Json.array();
+      ObjectNode entry = Json.object();
+      entry.put("Key", base + "SUCCEEDED_0.json");
+      entry.put("Size", Json.write(succeeded).getBytes(StandardCharsets.UTF_8).length);
+      files.add(entry);
+      ObjectNode rf = Json.object();
+      rf.set("SUCCEEDED", files);
+      rf.set("FAILED", Json.array());
+      rf.set("PENDING", Json.array());
+      manifest.set("ResultFiles", rf);
+      s.put(bucket, base + "manifest.json", Json.write(manifest).getBytes(StandardCharsets.UTF_8));
+    } catch (StatesError e) {
+      throw new StatesError(StatesError.RESULT_WRITER_FAILED, e.errorCause());
+    } catch (RuntimeException e) {
+      throw new StatesError(StatesError.RESULT_WRITER_FAILED, String.valueOf(e.getMessage()));
+    }
+    ObjectNode out = Json.object();
+    out.put("MapRunArn", run == null ? "" : run.mapRunArn());
+    ObjectNode details = Json.object();
+    details.put("Bucket", bucket);
+    details.put("Key", base + "manifest.json");
+    out.set("ResultWriterDetails", details);
+    return out;
+  }
+}
