@@ -1,0 +1,115 @@
+package io.conveyor.storage;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.conveyor.testing.LocalAws;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The bucket on S3Proxy, with presigned URLs used through java.net.http as a client would. */
+class ObjectStoreTest {
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private ObjectStore objects;
+
+    @BeforeEach
+    void freshBucket() {
+        LocalAws.Deployment deployment = LocalAws.get().newDeployment();
+        objects = new ObjectStore(deployment.s3(), deployment.presigner(), deployment.settings().bucket(), Clock.systemUTC());
+    }
+
+    private static HttpResponse<byte[]> send(PresignedRequest signed, byte[] body) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(signed.url())
+                .method(signed.method(), body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+        signed.headers().forEach((name, value) -> {
+            if (!"content-length".equalsIgnoreCase(name)) {
+                request.header(name, value);
+            }
+        });
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    @Test
+    void presignedPut_thenPresignedGet_roundTripsTheContent() throws Exception {
+        byte[] content = "the quick brown fox\n".getBytes(StandardCharsets.UTF_8);
+        String key = JobObjectLayout.input("j1", "fox.txt");
+        PresignedRequest put = objects.presignPut(key, content.length, "text/plain", Duration.ofMinutes(5));
+        assertTrue(put.url().toString().startsWith("http://127.0.0.1:"), "path-style on the emulator: " + put.url());
+        assertEquals(200, send(put, content).statusCode());
+
+        assertEquals(Optional.of(new StoredObject(key, content.length, "text/plain")), objects.head(key));
+        HttpResponse<byte[]> got = send(objects.presignGet(key, Duration.ofMinutes(5), "fox.txt"), null);
+        assertEquals(200, got.statusCode());
+        assertArrayEquals(content, got.body());
+        assertEquals(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content)), objects.sha256(key));
+    }
+
+    @Test
+    void tamperedPresignedUrl_isRefused() throws Exception {
+        String key = JobObjectLayout.input("j1", "a.txt");
+        objects.put(key, new byte[] {1, 2, 3}, "application/octet-stream");
+        PresignedRequest get = objects.presignGet(key, Duration.ofMinutes(5), null);
+        URI otherKey = URI.create(get.url().toString().replace("a.txt", "b.txt"));
+        PresignedRequest tampered = new PresignedRequest("GET", otherKey, get.headers(), get.expiresAt());
+        assertEquals(403, send(tampered, null).statusCode());
+
+        String signature = get.url().getQuery().replaceAll(".*X-Amz-Signature=([0-9a-f]+).*", "$1");
+        String flipped = (signature.charAt(0) == '0' ? "1" : "0") + signature.substring(1);
+        URI badSignature = URI.create(get.url().toString().replace(signature, flipped));
+        assertEquals(403, send(new PresignedRequest("GET", badSignature, get.headers(), get.expiresAt()), null).statusCode());
+    }
+
+    @Test
+    void presignedPut_ofAnotherContentType_isRefused() throws Exception {
+        String key = JobObjectLayout.input("j1", "a.txt");
+        PresignedRequest put = objects.presignPut(key, 3, "text/plain", Duration.ofMinutes(5));
+        PresignedRequest otherType = new PresignedRequest("PUT", put.url(),
+                java.util.Map.of("Content-Type", "application/json"), put.expiresAt());
+        assertEquals(403, send(otherType, new byte[] {1, 2, 3}).statusCode());
+        assertEquals(Optional.empty(), objects.head(key), "nothing was stored");
+    }
+
+    @Test
+    void head_andGet_ofAMissingKey_areEmpty() {
+        assertEquals(Optional.empty(), objects.head("jobs/nope/inputs/x"));
+        assertEquals(Optional.empty(), objects.get("jobs/nope/inputs/x"));
+    }
+
+    @Test
+    void deletePrefix_removesThousandsOfObjectsOfOneJobOnly() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<?>> writes = new java.util.ArrayList<>();
+            for (int i = 0; i < 2100; i++) {
+                String key = JobObjectLayout.subJobOutput("doomed", 1, i);
+                writes.add(pool.submit(() -> objects.put(key, new byte[] {7}, "application/json")));
+            }
+            for (Future<?> write : writes) {
+                write.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        objects.put(JobObjectLayout.result("kept", 1), new byte[] {1}, "application/json");
+
+        assertEquals(2100, objects.deletePrefix(JobObjectLayout.jobPrefix("doomed")));
+        assertEquals(List.of(), objects.list(JobObjectLayout.jobPrefix("doomed"), 10));
+        assertEquals(List.of(JobObjectLayout.result("kept", 1)), objects.list(JobObjectLayout.jobPrefix("kept"), 10));
+        assertEquals(0, objects.deletePrefix(JobObjectLayout.jobPrefix("doomed")));
+    }
+}

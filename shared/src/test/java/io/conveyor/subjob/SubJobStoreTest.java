@@ -1,0 +1,150 @@
+package io.conveyor.subjob;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.conveyor.job.Job;
+import io.conveyor.job.JobError;
+import io.conveyor.job.JobStore;
+import io.conveyor.job.Progress;
+import io.conveyor.persistence.InvalidPageTokenException;
+import io.conveyor.persistence.Page;
+import io.conveyor.testing.Concurrently;
+import io.conveyor.testing.LocalAws;
+import io.conveyor.testing.SampleJobs;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+
+/** The subjobs table and the progress counters it keeps on the job, on DynamoDB Local. */
+class SubJobStoreTest {
+    private static final Instant T0 = Instant.parse("2026-11-22T10:00:00Z");
+    private static final JobError DECLINED = new JobError("SubJob.Declined", "input 4 is not UTF-8");
+
+    private JobStore jobs;
+    private SubJobStore subJobs;
+
+    @BeforeEach
+    void runningJob() {
+        LocalAws.Deployment deployment = LocalAws.get().newDeployment();
+        jobs = deployment.jobs();
+        subJobs = deployment.subJobs();
+        Job created = jobs.create(SampleJobs.created("j", "alice", "primes", T0));
+        jobs.update(jobs.update(created.submit(T0)).admit(T0));
+    }
+
+    private static List<SubJob> pending(int count) {
+        return IntStream.range(0, count)
+                .mapToObj(i -> SubJob.pending("j", i, 1, "jobs/j/attempts/1/subjobs/" + i + "/input.json"))
+                .toList();
+    }
+
+    private Progress progress() {
+        return jobs.get("j").orElseThrow().progress();
+    }
+
+    @Test
+    void registerAll_setsTheTotalAndListsInIndexOrderAcrossPages() {
+        subJobs.registerAll("j", 1, pending(60));
+        assertEquals(new Progress(60, 0, 0, 0), progress());
+
+        List<Integer> seen = new ArrayList<>();
+        Optional<String> token = Optional.empty();
+        do {
+            Page<SubJob> page = subJobs.list("j", 25, token);
+            page.items().forEach(s -> seen.add(s.index()));
+            token = page.nextToken();
+        } while (token.isPresent());
+        assertEquals(IntStream.range(0, 60).boxed().toList(), seen);
+    }
+
+    @Test
+    void registerAll_twice_isHarmless() {
+        subJobs.registerAll("j", 1, pending(3));
+        subJobs.registerAll("j", 1, pending(3));
+        assertEquals(new Progress(3, 0, 0, 0), progress());
+        assertEquals(3, subJobs.list("j", 10, Optional.empty()).items().size());
+    }
+
+    @Test
+    void registerAll_forAnAttemptTheJobIsNotRunning_isRefused() {
+        assertThrows(TransactionCanceledException.class, () -> subJobs.registerAll("j", 2, pending(3).stream()
+                .map(s -> SubJob.pending("j", s.index(), 2, s.inputKey())).toList()));
+        assertEquals(Progress.NONE, progress());
+    }
+
+    @Test
+    void start_countsRunningOnce_andEachInvocationAsAnAttempt() {
+        subJobs.registerAll("j", 1, pending(2));
+        subJobs.start("j", 0, 1, T0.plusSeconds(1));
+        SubJob retried = subJobs.start("j", 0, 1, T0.plusSeconds(5)).orElseThrow();
+        assertEquals(SubJobStatus.RUNNING, retried.status());
+        assertEquals(2, retried.attempts());
+        assertEquals(T0.plusSeconds(1), retried.startedAt(), "the first start is kept");
+        assertEquals(new Progress(2, 1, 0, 0), progress());
+    }
+
+    @Test
+    void recordSuccess_countsOnce_andKeepsOutputAndDuration() {
+        subJobs.registerAll("j", 1, pending(2));
+        subJobs.start("j", 1, 1, T0);
+        assertTrue(subJobs.recordSuccess("j", 1, 1, "out/1", T0.plusMillis(1500)));
+        assertFalse(subJobs.recordSuccess("j", 1, 1, "out/1", T0.plusMillis(1700)), "a replay records nothing");
+        assertFalse(subJobs.recordFailure("j", 1, 1, DECLINED, T0.plusSeconds(2)), "nor does a late failure");
+
+        SubJob done = subJobs.get("j", 1).orElseThrow();
+        assertEquals(SubJobStatus.SUCCEEDED, done.status());
+        assertEquals("out/1", done.outputKey());
+        assertEquals(Duration.ofMillis(1500), done.duration());
+        assertEquals(new Progress(2, 0, 1, 0), progress());
+        // Start after the outcome (a late duplicate delivery) changes nothing.
+        assertEquals(SubJobStatus.SUCCEEDED, subJobs.start("j", 1, 1, T0.plusSeconds(9)).orElseThrow().status());
+        assertEquals(new Progress(2, 0, 1, 0), progress());
+    }
+
+    @Test
+    void recordFailure_keepsTheError_andCountsAFailure() {
+        subJobs.registerAll("j", 1, pending(3));
+        subJobs.start("j", 2, 1, T0);
+        assertTrue(subJobs.recordFailure("j", 2, 1, DECLINED, T0.plusSeconds(1)));
+        assertEquals(DECLINED, subJobs.get("j", 2).orElseThrow().error());
+        // A subjob that fails before any invocation started was never running.
+        assertTrue(subJobs.recordFailure("j", 0, 1, DECLINED, T0.plusSeconds(2)));
+        assertEquals(new Progress(3, 0, 0, 2), progress());
+    }
+
+    @Test
+    void concurrentDuplicateOutcomes_countExactlyOnce() throws Exception {
+        subJobs.registerAll("j", 1, pending(1));
+        subJobs.start("j", 0, 1, T0);
+        List<Concurrently.Outcome<Boolean>> outcomes =
+                Concurrently.run(8, () -> subJobs.recordSuccess("j", 0, 1, "out/0", T0.plusSeconds(1)));
+        long recorded = outcomes.stream().filter(o -> Boolean.TRUE.equals(o.result())).count();
+        assertEquals(1, recorded, "exactly one delivery records the outcome: " + outcomes);
+        assertEquals(new Progress(1, 0, 1, 0), progress());
+    }
+
+    @Test
+    void progressUpdates_bumpTheJobVersion_soAStaleStatusChangeLoses() {
+        subJobs.registerAll("j", 1, pending(1));
+        Job before = jobs.get("j").orElseThrow();
+        subJobs.start("j", 0, 1, T0);
+        assertThrows(io.conveyor.persistence.ConcurrentUpdateException.class,
+                () -> jobs.update(before.cancel(T0.plusSeconds(1))));
+    }
+
+    @Test
+    void list_refusesAnotherJobsToken() {
+        subJobs.registerAll("j", 1, pending(3));
+        String token = subJobs.list("j", 1, Optional.empty()).nextToken().orElseThrow();
+        assertThrows(InvalidPageTokenException.class, () -> subJobs.list("other", 1, Optional.of(token)));
+    }
+}
