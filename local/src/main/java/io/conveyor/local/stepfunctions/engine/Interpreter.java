@@ -988,6 +988,11 @@ final class Interpreter {
   // ---------------------------------------------------------------- Task
 
   private CompletableFuture<Step> task(State.Task t, Ctx c) {
+    boolean callback = t.resource().endsWith(".waitForTaskToken");
+    if (callback) {
+      // The token must exist before Parameters are evaluated: they usually pass $$.Task.Token along.
+      c.taskToken = UUID.randomUUID().toString() + UUID.randomUUID().toString().replace("-", "");
+    }
     JsonNode params;
     if (t.isJsonata()) {
       params = t.common().arguments() != null
@@ -1000,7 +1005,6 @@ final class Interpreter {
     Long timeout = seconds(t, c, t.timeoutSeconds(), t.timeoutSecondsPath(), "TimeoutSeconds");
     Long heartbeat = seconds(t, c, t.heartbeatSeconds(), t.heartbeatSecondsPath(), "HeartbeatSeconds");
     String resource = t.resource();
-    boolean callback = resource.endsWith(".waitForTaskToken");
     boolean legacyLambda = resource.startsWith("arn:aws:lambda:");
     String resourceType = "";
     String resourceName = resource;
@@ -1047,15 +1051,7 @@ final class Interpreter {
     String token = null;
     Engine.Callback cb = null;
     if (callback) {
-      token = UUID.randomUUID().toString() + UUID.randomUUID().toString().replace("-", "");
-      c.taskToken = token;
-      // Parameters referencing $$.Task.Token were evaluated before the token existed: evaluate again.
-      if (t.isJsonata()) {
-        params = t.common().arguments() != null
-            ? JsonataSupport.evaluateTemplate(t.common().arguments(), c, "Arguments") : c.raw;
-      } else if (t.common().parameters() != null) {
-        params = PayloadTemplate.evaluate(t.common().parameters(), c.withInput(inputPath(t, c)));
-      }
+      token = c.taskToken;
       cb = new Engine.Callback(f.exec, heartbeat == null ? 0 : heartbeat * 1000);
       engine.callbacks.put(token, cb);
     }
