@@ -20,6 +20,7 @@ import java.util.Optional;
  * @param parameters the program's parameters, as given
  * @param inputs     the input files, in the order declared
  * @param dependsOn  ids of jobs (of the same owner) that must succeed before this one is admitted
+ * @param idempotencyKey the {@code Idempotency-Key} it was created with, or {@code null}; deleted with the job
  * @param status     where it is in its lifecycle
  * @param progress   subjob counters of the current attempt
  * @param attempts   its runs, oldest first
@@ -38,6 +39,7 @@ public record Job(
         Map<String, String> parameters,
         List<DeclaredInput> inputs,
         List<String> dependsOn,
+        String idempotencyKey,
         JobStatus status,
         Progress progress,
         List<Attempt> attempts,
@@ -82,9 +84,10 @@ public record Job(
             Map<String, String> parameters,
             List<DeclaredInput> inputs,
             List<String> dependsOn,
+            String idempotencyKey,
             Duration retention,
             Instant now) {
-        return new Job(id, owner, program, parameters, inputs, dependsOn, JobStatus.CREATED, Progress.NONE,
+        return new Job(id, owner, program, parameters, inputs, dependsOn, idempotencyKey, JobStatus.CREATED, Progress.NONE,
                 List.of(), null, null, now, now, retention, null, 0);
     }
 
@@ -173,7 +176,8 @@ public record Job(
 
     /** This job as stored at {@code newVersion}; only a store assigns versions. */
     Job withVersion(long newVersion) {
-        return new Job(id, owner, program, parameters, inputs, dependsOn, status, progress, attempts, resultKey, error,
+        return new Job(id, owner, program, parameters, inputs, dependsOn, idempotencyKey, status, progress, attempts,
+                resultKey, error,
                 createdAt, updatedAt, retention, expiresAt, newVersion);
     }
 
@@ -239,7 +243,8 @@ public record Job(
         }
 
         Job build() {
-            return new Job(from.id, from.owner, from.program, from.parameters, from.inputs, from.dependsOn, status,
+            return new Job(from.id, from.owner, from.program, from.parameters, from.inputs, from.dependsOn,
+                    from.idempotencyKey, status,
                     progress, attempts, resultKey, error, from.createdAt, now, from.retention, expiresAt,
                     from.version);
         }

@@ -65,6 +65,7 @@ final class JobItem {
             .addAttribute(String.class, a -> a.name("parameters").getter(i -> i.parameters).setter((i, v) -> i.parameters = v))
             .addAttribute(String.class, a -> a.name("inputs").getter(i -> i.inputs).setter((i, v) -> i.inputs = v))
             .addAttribute(String.class, a -> a.name("dependsOn").getter(i -> i.dependsOn).setter((i, v) -> i.dependsOn = v))
+            .addAttribute(String.class, a -> a.name("idempotencyKey").getter(i -> i.idempotencyKey).setter((i, v) -> i.idempotencyKey = v))
             .addAttribute(Integer.class, a -> a.name(SUBJOBS_TOTAL).getter(i -> i.subJobsTotal).setter((i, v) -> i.subJobsTotal = v))
             .addAttribute(Integer.class, a -> a.name(SUBJOBS_RUNNING).getter(i -> i.subJobsRunning).setter((i, v) -> i.subJobsRunning = v))
             .addAttribute(Integer.class, a -> a.name(SUBJOBS_SUCCEEDED).getter(i -> i.subJobsSucceeded).setter((i, v) -> i.subJobsSucceeded = v))
@@ -91,6 +92,7 @@ final class JobItem {
     String parameters;
     String inputs;
     String dependsOn;
+    String idempotencyKey;
     Integer subJobsTotal;
     Integer subJobsRunning;
     Integer subJobsSucceeded;
@@ -122,6 +124,7 @@ final class JobItem {
         item.parameters = Json.write(job.parameters());
         item.inputs = Json.write(job.inputs());
         item.dependsOn = Json.write(job.dependsOn());
+        item.idempotencyKey = job.idempotencyKey();
         item.subJobsTotal = job.progress().total();
         item.subJobsRunning = job.progress().running();
         item.subJobsSucceeded = job.progress().succeeded();
@@ -148,6 +151,7 @@ final class JobItem {
                 Json.read(parameters, PARAMETERS),
                 Json.read(inputs, INPUTS),
                 Json.read(dependsOn, IDS),
+                idempotencyKey,
                 JobStatus.valueOf(status),
                 new Progress(orZero(subJobsTotal), orZero(subJobsRunning), orZero(subJobsSucceeded), orZero(subJobsFailed)),
                 Json.read(attempts, ATTEMPTS),

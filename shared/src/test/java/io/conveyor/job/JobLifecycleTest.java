@@ -29,7 +29,7 @@ class JobLifecycleTest {
 
     private static Job created() {
         return Job.create("job-1", "alice", "word-frequency", Map.of("top", "10"),
-                List.of(new DeclaredInput("a.txt", 12, "text/plain", null)), List.of(), RETENTION, T0);
+                List.of(new DeclaredInput("a.txt", 12, "text/plain", null)), List.of(), null, RETENTION, T0);
     }
 
     /** Applies one move and records which row of the table it exercised. */

@@ -16,6 +16,6 @@ public final class SampleJobs {
                 List.of(new DeclaredInput("a.txt", 1024, "text/plain",
                                 "2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae"),
                         new DeclaredInput("b.txt", 2048, null, null)),
-                List.of("dep-1"), Duration.ofDays(7), at);
+                List.of("dep-1"), "key-" + id, Duration.ofDays(7), at);
     }
 }
