@@ -25,7 +25,9 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.DeleteRequest;
 import software.amazon.awssdk.services.dynamodb.model.PutRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 import software.amazon.awssdk.services.dynamodb.model.Update;
@@ -226,6 +228,38 @@ public final class SubJobStore {
         List<SubJob> items = new ArrayList<>();
         page.items().forEach(i -> items.add(i.toSubJob()));
         return new Page<>(items, PageTokens.encode(page.lastEvaluatedKey()));
+    }
+
+    /**
+     * Deletes every subjob item of {@code jobId}: a query page (keys only, up to {@link #MAX_PAGE_SIZE}) at a time,
+     * each page in batches of 25 deletes. Deleting an item that is already gone is not an error, so a repeat, or
+     * two callers racing, end with the same empty result. For the cleaner, once the job's objects are gone.
+     *
+     * @return how many items this call asked DynamoDB to delete (a racing caller may have deleted some of them)
+     */
+    public int deleteAll(String jobId) {
+        int deleted = 0;
+        Map<String, AttributeValue> start = null;
+        do {
+            Map<String, AttributeValue> from = start;
+            QueryResponse page = dynamoDb.query(q -> q.tableName(tableName)
+                    .keyConditionExpression("#job = :job")
+                    .projectionExpression("#job, #index")
+                    .expressionAttributeNames(Map.of("#job", SubJobItem.JOB_ID, "#index", SubJobItem.INDEX))
+                    .expressionAttributeValues(Map.of(":job", AttributeValue.fromS(jobId)))
+                    .consistentRead(true)
+                    .limit(MAX_PAGE_SIZE)
+                    .exclusiveStartKey(from));
+            List<WriteRequest> deletes = page.items().stream()
+                    .map(key -> WriteRequest.builder().deleteRequest(DeleteRequest.builder().key(key).build()).build())
+                    .toList();
+            for (int i = 0; i < deletes.size(); i += BATCH_WRITE_LIMIT) {
+                writeBatch(deletes.subList(i, Math.min(i + BATCH_WRITE_LIMIT, deletes.size())));
+            }
+            deleted += deletes.size();
+            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+        } while (start != null);
+        return deleted;
     }
 
     private Update subJobUpdate(String jobId, int index, int attempt, SubJobStatus expected, String expression,

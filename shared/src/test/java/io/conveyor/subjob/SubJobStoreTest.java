@@ -147,4 +147,18 @@ class SubJobStoreTest {
         String token = subJobs.list("j", 1, Optional.empty()).nextToken().orElseThrow();
         assertThrows(InvalidPageTokenException.class, () -> subJobs.list("other", 1, Optional.of(token)));
     }
+
+    @Test
+    void deleteAll_removesEveryItemOfTheJobAcrossPages_leavesOtherJobsAlone_andRepeatsHarmlessly() {
+        subJobs.registerAll("j", 1, pending(SubJobStore.MAX_PAGE_SIZE + 30));
+        Job other = jobs.create(SampleJobs.created("k", "alice", "primes", T0));
+        jobs.update(jobs.update(other.submit(T0)).admit(T0));
+        subJobs.registerAll("k", 1, List.of(SubJob.pending("k", 0, 1, "jobs/k/attempts/1/subjobs/0/input.json")));
+
+        assertEquals(SubJobStore.MAX_PAGE_SIZE + 30, subJobs.deleteAll("j"));
+
+        assertTrue(subJobs.list("j", 10, Optional.empty()).items().isEmpty());
+        assertEquals(0, subJobs.deleteAll("j"), "nothing is left to delete");
+        assertEquals(1, subJobs.list("k", 10, Optional.empty()).items().size());
+    }
 }
