@@ -8,9 +8,11 @@ import software.amazon.awssdk.http.SdkHttpRequest;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
+import software.amazon.awssdk.services.sfn.SfnClient;
 
 /**
  * Builds the SDK clients a function uses, once, at start-up. Endpoints come from the SDK's standard
@@ -51,6 +53,14 @@ public final class AwsClients {
         public SdkHttpRequest modifyHttpRequest(Context.ModifyHttpRequest context, ExecutionAttributes attributes) {
             return context.httpRequest().toBuilder().removeHeader("Expect").build();
         }
+    }
+
+    public SfnClient stepFunctions() {
+        return SfnClient.builder().region(Region.of(settings.region())).httpClient(http).build();
+    }
+
+    public EventBridgeClient eventBridge() {
+        return EventBridgeClient.builder().region(Region.of(settings.region())).httpClient(http).build();
     }
 
     public S3Presigner s3Presigner() {

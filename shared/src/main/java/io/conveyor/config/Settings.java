@@ -26,6 +26,8 @@ import java.util.Optional;
  * @param presignedUrlTtl      {@code CONVEYOR_PRESIGNED_URL_TTL} (ISO-8601 duration), default PT15M, at most P7D
  * @param defaultRetention     {@code CONVEYOR_DEFAULT_RETENTION} (ISO-8601 duration), default P7D
  * @param maxRetention         {@code CONVEYOR_MAX_RETENTION} (ISO-8601 duration), default P90D
+ * @param jobWorkflowArn       {@code CONVEYOR_JOB_WORKFLOW_ARN}: the job state machine; needed by the functions
+ *                             that start job executions
  */
 public record Settings(
         String region,
@@ -40,7 +42,18 @@ public record Settings(
         int maxQueuedJobsPerUser,
         Duration presignedUrlTtl,
         Duration defaultRetention,
-        Duration maxRetention) {
+        Duration maxRetention,
+        Optional<String> jobWorkflowArn) {
+
+    /**
+     * The job state machine's ARN.
+     *
+     * @throws ConfigurationException when {@code CONVEYOR_JOB_WORKFLOW_ARN} is not set
+     */
+    public String requireJobWorkflowArn() {
+        return jobWorkflowArn.orElseThrow(() -> new ConfigurationException(List.of(
+                "CONVEYOR_JOB_WORKFLOW_ARN is not set: this function starts job executions and needs the state machine's ARN")));
+    }
 
     /** Reads the settings from this process's environment. */
     public static Settings fromEnvironment() {
@@ -67,7 +80,8 @@ public record Settings(
                 r.positiveInt("CONVEYOR_MAX_QUEUED_JOBS_PER_USER", 100),
                 r.duration("CONVEYOR_PRESIGNED_URL_TTL", Duration.ofMinutes(15), Duration.ofDays(7)),
                 r.duration("CONVEYOR_DEFAULT_RETENTION", Duration.ofDays(7), Duration.ofDays(3650)),
-                r.duration("CONVEYOR_MAX_RETENTION", Duration.ofDays(90), Duration.ofDays(3650)));
+                r.duration("CONVEYOR_MAX_RETENTION", Duration.ofDays(90), Duration.ofDays(3650)),
+                r.value("CONVEYOR_JOB_WORKFLOW_ARN"));
         if (r.problems.isEmpty() && settings.defaultRetention.compareTo(settings.maxRetention) > 0) {
             r.problems.add("CONVEYOR_DEFAULT_RETENTION (" + settings.defaultRetention
                     + ") must not exceed CONVEYOR_MAX_RETENTION (" + settings.maxRetention + ")");
@@ -87,7 +101,7 @@ public record Settings(
             this.env = env;
         }
 
-        private Optional<String> value(String name) {
+        Optional<String> value(String name) {
             String v = env.get(name);
             return v == null || v.isBlank() ? Optional.empty() : Optional.of(v.trim());
         }

@@ -21,6 +21,7 @@ import java.util.Optional;
  * @param inputs     the input files, in the order declared
  * @param dependsOn  ids of jobs (of the same owner) that must succeed before this one is admitted
  * @param idempotencyKey the {@code Idempotency-Key} it was created with, or {@code null}; deleted with the job
+ * @param executionName the name of the workflow execution of its latest submission, or {@code null} before
  * @param status     where it is in its lifecycle
  * @param progress   subjob counters of the current attempt
  * @param attempts   its runs, oldest first
@@ -40,6 +41,7 @@ public record Job(
         List<DeclaredInput> inputs,
         List<String> dependsOn,
         String idempotencyKey,
+        String executionName,
         JobStatus status,
         Progress progress,
         List<Attempt> attempts,
@@ -87,7 +89,8 @@ public record Job(
             String idempotencyKey,
             Duration retention,
             Instant now) {
-        return new Job(id, owner, program, parameters, inputs, dependsOn, idempotencyKey, JobStatus.CREATED, Progress.NONE,
+        return new Job(id, owner, program, parameters, inputs, dependsOn, idempotencyKey, null, JobStatus.CREATED,
+                Progress.NONE,
                 List.of(), null, null, now, now, retention, null, 0);
     }
 
@@ -111,7 +114,7 @@ public record Job(
 
     /** The owner submitted it: every input is present. */
     public Job submit(Instant now) {
-        return move(JobEvent.SUBMIT, now).build();
+        return move(JobEvent.SUBMIT, now).newExecution().build();
     }
 
     /** Admitted: a new attempt starts with fresh progress. */
@@ -171,12 +174,13 @@ public record Job(
         if (isExpired(now)) {
             throw new IllegalStateException("Job " + id + " expired at " + expiresAt + " and can no longer be retried");
         }
-        return move(JobEvent.RETRY, now).error(null).keepUntilTerminal().build();
+        return move(JobEvent.RETRY, now).error(null).keepUntilTerminal().newExecution().build();
     }
 
     /** This job as stored at {@code newVersion}; only a store assigns versions. */
     Job withVersion(long newVersion) {
-        return new Job(id, owner, program, parameters, inputs, dependsOn, idempotencyKey, status, progress, attempts,
+        return new Job(id, owner, program, parameters, inputs, dependsOn, idempotencyKey, executionName, status,
+                progress, attempts,
                 resultKey, error,
                 createdAt, updatedAt, retention, expiresAt, newVersion);
     }
@@ -195,6 +199,7 @@ public record Job(
         private String resultKey;
         private JobError error;
         private Instant expiresAt;
+        private String executionName;
 
         Change(Job from, JobStatus status, Instant now) {
             this.from = from;
@@ -205,6 +210,13 @@ public record Job(
             this.resultKey = from.resultKey;
             this.error = from.error;
             this.expiresAt = from.expiresAt;
+            this.executionName = from.executionName;
+        }
+
+        /** Each submission runs in an execution of its own, named after the attempt it will start with. */
+        Change newExecution() {
+            executionName = from.id + "-" + (attempts.size() + 1);
+            return this;
         }
 
         Change startAttempt(Instant at) {
@@ -244,7 +256,7 @@ public record Job(
 
         Job build() {
             return new Job(from.id, from.owner, from.program, from.parameters, from.inputs, from.dependsOn,
-                    from.idempotencyKey, status,
+                    from.idempotencyKey, executionName, status,
                     progress, attempts, resultKey, error, from.createdAt, now, from.retention, expiresAt,
                     from.version);
         }

@@ -65,6 +65,7 @@ final class JobItem {
             .addAttribute(String.class, a -> a.name("parameters").getter(i -> i.parameters).setter((i, v) -> i.parameters = v))
             .addAttribute(String.class, a -> a.name("inputs").getter(i -> i.inputs).setter((i, v) -> i.inputs = v))
             .addAttribute(String.class, a -> a.name("dependsOn").getter(i -> i.dependsOn).setter((i, v) -> i.dependsOn = v))
+            .addAttribute(String.class, a -> a.name("executionName").getter(i -> i.executionName).setter((i, v) -> i.executionName = v))
             .addAttribute(String.class, a -> a.name("idempotencyKey").getter(i -> i.idempotencyKey).setter((i, v) -> i.idempotencyKey = v))
             .addAttribute(Integer.class, a -> a.name(SUBJOBS_TOTAL).getter(i -> i.subJobsTotal).setter((i, v) -> i.subJobsTotal = v))
             .addAttribute(Integer.class, a -> a.name(SUBJOBS_RUNNING).getter(i -> i.subJobsRunning).setter((i, v) -> i.subJobsRunning = v))
@@ -93,6 +94,7 @@ final class JobItem {
     String inputs;
     String dependsOn;
     String idempotencyKey;
+    String executionName;
     Integer subJobsTotal;
     Integer subJobsRunning;
     Integer subJobsSucceeded;
@@ -125,6 +127,7 @@ final class JobItem {
         item.inputs = Json.write(job.inputs());
         item.dependsOn = Json.write(job.dependsOn());
         item.idempotencyKey = job.idempotencyKey();
+        item.executionName = job.executionName();
         item.subJobsTotal = job.progress().total();
         item.subJobsRunning = job.progress().running();
         item.subJobsSucceeded = job.progress().succeeded();
@@ -152,6 +155,7 @@ final class JobItem {
                 Json.read(inputs, INPUTS),
                 Json.read(dependsOn, IDS),
                 idempotencyKey,
+                executionName,
                 JobStatus.valueOf(status),
                 new Progress(orZero(subJobsTotal), orZero(subJobsRunning), orZero(subJobsSucceeded), orZero(subJobsFailed)),
                 Json.read(attempts, ATTEMPTS),

@@ -26,6 +26,9 @@ import software.amazon.awssdk.enhanced.dynamodb.model.QueryEnhancedRequest;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.Select;
 import software.amazon.awssdk.services.dynamodb.model.Update;
 
 /**
@@ -55,6 +58,7 @@ public final class JobStore {
     /** The most jobs one listing page returns. */
     public static final int MAX_PAGE_SIZE = 100;
 
+    private final DynamoDbClient dynamoDb;
     private final String tableName;
     private final DynamoDbTable<JobItem> table;
     private final DynamoDbIndex<JobItem> byOwner;
@@ -62,6 +66,7 @@ public final class JobStore {
     private final DynamoDbIndex<JobItem> byExpiry;
 
     public JobStore(DynamoDbClient dynamoDb, String tableName) {
+        this.dynamoDb = dynamoDb;
         this.tableName = tableName;
         this.table = DynamoDbEnhancedClient.builder().dynamoDbClient(dynamoDb).build().table(tableName, JobItem.SCHEMA);
         this.byOwner = table.index(JobItem.BY_OWNER);
@@ -116,6 +121,28 @@ public final class JobStore {
                     + " was read; read it again and retry", e);
         }
         return stored;
+    }
+
+    /**
+     * Deletes {@code job} provided it is still stored at {@code job.version()}: used to undo a create whose later
+     * steps failed, never to delete a job anyone else has touched.
+     *
+     * @return {@code true} if this call deleted it
+     */
+    public boolean deleteIfUnchanged(Job job) {
+        try {
+            table.deleteItem(DeleteItemEnhancedRequest.builder()
+                    .key(key(job.id()))
+                    .conditionExpression(Expression.builder()
+                            .expression("#v = :expected")
+                            .putExpressionName("#v", JobItem.VERSION)
+                            .putExpressionValue(":expected", AttributeValue.fromN(Long.toString(job.version())))
+                            .build())
+                    .build());
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        }
     }
 
     /** The job with {@code jobId}, whoever owns it: for the workflow's own use, never for a caller's request. */
@@ -173,6 +200,31 @@ public final class JobStore {
                 ? PageTokens.encode(indexKey(JobItem.from(jobs.get(jobs.size() - 1)), status.isPresent()))
                 : Optional.empty();
         return new Page<>(jobs, next);
+    }
+
+    /**
+     * How many of {@code owner}'s jobs are in {@code status}, counted on the status index (a query, never a
+     * scan) and without reading the items.
+     */
+    public int countForOwner(String owner, JobStatus status) {
+        int count = 0;
+        Map<String, AttributeValue> start = null;
+        do {
+            QueryRequest.Builder query = QueryRequest.builder()
+                    .tableName(tableName)
+                    .indexName(JobItem.BY_OWNER_STATUS)
+                    .keyConditionExpression("#p = :p")
+                    .expressionAttributeNames(Map.of("#p", JobItem.OWNER_STATUS))
+                    .expressionAttributeValues(Map.of(":p", AttributeValue.fromS(JobItem.ownerStatus(owner, status))))
+                    .select(Select.COUNT);
+            if (start != null) {
+                query.exclusiveStartKey(start);
+            }
+            QueryResponse response = dynamoDb.query(query.build());
+            count += response.count();
+            start = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty() ? response.lastEvaluatedKey() : null;
+        } while (start != null);
+        return count;
     }
 
     /**

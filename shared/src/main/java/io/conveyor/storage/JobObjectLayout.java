@@ -63,9 +63,14 @@ public final class JobObjectLayout {
         return attemptPrefix(jobId, attempt) + "subjobs/" + index + "/";
     }
 
+    /** Whether {@code jobId} has the shape of a job id: only such ids ever become part of a key. */
+    public static boolean isValidJobId(String jobId) {
+        return jobId != null && SAFE_ID.matcher(jobId).matches();
+    }
+
     private static String checkedId(String jobId) {
         // Ids end up in keys: one that could climb out of its prefix must never get this far.
-        if (jobId == null || !SAFE_ID.matcher(jobId).matches()) {
+        if (!isValidJobId(jobId)) {
             throw new IllegalArgumentException("job id must be 1-128 letters, digits, '.', '_' or '-', was '" + jobId + "'");
         }
         return jobId;

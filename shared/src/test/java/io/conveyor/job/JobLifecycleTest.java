@@ -56,6 +56,7 @@ class JobLifecycleTest {
         assertNull(first.endedAt());
         assertNull(job.expiresAt());
         assertEquals(T0.plusSeconds(2), job.updatedAt());
+        assertEquals("job-1-1", job.executionName());
     }
 
     @Test
@@ -129,6 +130,7 @@ class JobLifecycleTest {
         }
         Job readmitted = failed.retry(T0.plusSeconds(100)).admit(T0.plusSeconds(101));
         assertEquals(2, readmitted.attempts().size());
+        assertEquals("job-1-2", readmitted.executionName(), "a retry runs in an execution of its own");
     }
 
     @Test

@@ -127,6 +127,20 @@ class JobStoreTest {
     }
 
     @Test
+    void countForOwner_countsOneStatusOfOneOwner() {
+        for (int i = 0; i < 7; i++) {
+            Job job = jobs.create(SampleJobs.created("a-" + i, "alice", "primes", T0.plusSeconds(i)));
+            if (i < 5) {
+                jobs.update(job.submit(T0.plusSeconds(10)));
+            }
+        }
+        jobs.update(jobs.create(SampleJobs.created("b", "bob", "primes", T0)).submit(T0));
+        assertEquals(5, jobs.countForOwner("alice", JobStatus.QUEUED));
+        assertEquals(2, jobs.countForOwner("alice", JobStatus.CREATED));
+        assertEquals(0, jobs.countForOwner("alice", JobStatus.RUNNING));
+    }
+
+    @Test
     void listForOwner_byProgram_fillsEachPageDespiteTheFilter() {
         for (int i = 0; i < 30; i++) {
             jobs.create(SampleJobs.created("j-" + i, "alice", i % 3 == 0 ? "primes" : "checksum", T0.plusSeconds(i)));

@@ -1,0 +1,59 @@
+package io.conveyor.program;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.conveyor.testing.LocalAws;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Program statistics on DynamoDB Local. */
+class ProgramStatisticsStoreTest {
+    private static final Instant NOW = Instant.parse("2026-11-22T10:30:00Z");
+    private ProgramStatisticsStore stats;
+
+    @BeforeEach
+    void freshTable() {
+        LocalAws.Deployment deployment = LocalAws.get().newDeployment();
+        stats = new ProgramStatisticsStore(deployment.dynamoDb(), deployment.settings().countersTable());
+    }
+
+    @Test
+    void noSubjobs_noFigures() {
+        ProgramStatistics none = stats.read("primes", NOW);
+        assertEquals(0, none.subJobs());
+        assertNull(none.p50());
+        assertEquals(0.0, none.errorRate());
+    }
+
+    @Test
+    void percentiles_areWithinAFactorOfRootTwo_andTheMaximumIsExact() {
+        for (int i = 1; i <= 100; i++) {
+            stats.record("primes", Duration.ofMillis(i * 10L), i % 10 == 0, NOW.minus(Duration.ofHours(i % 5)));
+        }
+        stats.record("checksum", Duration.ofSeconds(99), false, NOW);
+        ProgramStatistics s = stats.read("primes", NOW);
+        assertEquals(100, s.subJobs());
+        assertEquals(10, s.failed());
+        assertEquals(0.1, s.errorRate(), 1e-9);
+        assertEquals(Duration.ofMillis(1000), s.max());
+        assertWithinRootTwo(500, s.p50().toMillis());
+        assertWithinRootTwo(950, s.p95().toMillis());
+    }
+
+    @Test
+    void subjobsOlderThanTheWindow_areNotCounted() {
+        stats.record("primes", Duration.ofMillis(5), false, NOW.minus(Duration.ofHours(30)));
+        stats.record("primes", Duration.ofMillis(7), false, NOW.minus(Duration.ofHours(2)));
+        assertEquals(1, stats.read("primes", NOW).subJobs());
+        assertEquals(Duration.ofMillis(7), stats.read("primes", NOW).max());
+    }
+
+    private static void assertWithinRootTwo(long expected, long actual) {
+        assertTrue(actual >= expected / Math.sqrt(2) && actual <= expected * Math.sqrt(2),
+                "expected about " + expected + " ms, got " + actual);
+    }
+}
