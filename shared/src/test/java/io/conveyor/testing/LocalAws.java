@@ -62,8 +62,13 @@ public final class LocalAws {
 
     /** A deployment of its own: uniquely named tables and bucket, created now, and clients for them. */
     public Deployment newDeployment() {
+        return newDeployment(Map.of());
+    }
+
+    /** As {@link #newDeployment()}, with further settings (for example quotas) in {@code extraEnvironment}. */
+    public Deployment newDeployment(Map<String, String> extraEnvironment) {
         String suffix = UUID.randomUUID().toString().substring(0, 8);
-        Map<String, String> env = new HashMap<>();
+        Map<String, String> env = new HashMap<>(extraEnvironment);
         env.put("AWS_REGION", REGION);
         env.put("AWS_ENDPOINT_URL_S3", s3Server.endpoint().toString());
         env.put("CONVEYOR_BUCKET", "conveyor-" + suffix);

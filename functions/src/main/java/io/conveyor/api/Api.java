@@ -1,0 +1,356 @@
+package io.conveyor.api;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.conveyor.job.Job;
+import io.conveyor.job.JobStatus;
+import io.conveyor.persistence.InvalidPageTokenException;
+import io.conveyor.persistence.Json;
+import io.conveyor.persistence.Page;
+import io.conveyor.program.ProgramDefinition;
+import io.conveyor.program.ProgramRegistry;
+import io.conveyor.program.ProgramStatisticsStore;
+import io.conveyor.storage.PresignedRequest;
+import io.conveyor.subjob.SubJob;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * The HTTP face of the job API: routes an API Gateway proxy event to {@link JobService}, and turns what comes
+ * back, or what is thrown, into a JSON response. Errors a client can cause answer 4xx with {@code {code,
+ * message}}; anything else answers 500 with the request id only, the details going to the log.
+ *
+ * <p>Thread-safe.
+ */
+public final class Api {
+    private static final Logger LOG = LoggerFactory.getLogger(Api.class);
+    /** Lambda accepts at most 6 MB of request; refusing earlier keeps the message clear. */
+    static final int MAX_BODY_BYTES = 5 * 1024 * 1024;
+    private static final int DEFAULT_PAGE_SIZE = 20;
+    private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x21-\\x7e]{1,255}");
+    private static final ObjectMapper JSON = Json.MAPPER.copy().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+
+    private final JobService jobs;
+    private final ProgramRegistry programs;
+    private final ProgramStatisticsStore statistics;
+    private final ApiMetrics metrics;
+    private final Clock clock;
+    private final List<Route> routes;
+
+    public Api(JobService jobs, ProgramRegistry programs, ProgramStatisticsStore statistics, ApiMetrics metrics, Clock clock) {
+        this.jobs = jobs;
+        this.programs = programs;
+        this.statistics = statistics;
+        this.metrics = metrics;
+        this.clock = clock;
+        this.routes = List.of(
+                new Route("POST", "/jobs", Set.of(200, 201, 400, 401, 409, 413, 429, 500, 503), this::createJob),
+                new Route("GET", "/jobs", Set.of(200, 400, 401, 500), this::listJobs),
+                new Route("GET", "/jobs/{id}", Set.of(200, 401, 404, 410, 500), this::getJob),
+                new Route("DELETE", "/jobs/{id}", Set.of(200, 401, 404, 409, 410, 500, 503), this::cancelJob),
+                new Route("POST", "/jobs/{id}/submit", Set.of(200, 202, 401, 404, 409, 410, 500, 503), this::submitJob),
+                new Route("POST", "/jobs/{id}/retry", Set.of(202, 401, 404, 409, 410, 429, 500, 503), this::retryJob),
+                new Route("GET", "/jobs/{id}/subjobs", Set.of(200, 400, 401, 404, 410, 500), this::listSubJobs),
+                new Route("GET", "/jobs/{id}/result", Set.of(200, 303, 401, 404, 409, 410, 500), this::result),
+                new Route("GET", "/programs", Set.of(200, 401, 500), this::listPrograms),
+                new Route("GET", "/programs/{name}", Set.of(200, 401, 404, 500), this::getProgram));
+    }
+
+    /** Every route, for the OpenAPI document's test and for the local runtime's API emulation. */
+    List<Route> routes() {
+        return routes;
+    }
+
+    /** Answers one API Gateway proxy request. */
+    public APIGatewayProxyResponseEvent handle(APIGatewayProxyRequestEvent event, String requestId) {
+        try {
+            return respond(dispatch(event), requestId);
+        } catch (ApiException e) {
+            metrics.clientError(e.code());
+            LOG.info("refused {} {}: {} {}", event.getHttpMethod(), event.getPath(), e.status(), e.code());
+            return respond(new ApiResponse(e.status(), new ErrorBody(e.code(), e.getMessage()), e.headers()), requestId);
+        } catch (RuntimeException e) {
+            metrics.serverError();
+            LOG.error("failed {} {}", event.getHttpMethod(), event.getPath(), e);
+            return respond(ApiResponse.of(500, new ErrorBody("InternalError",
+                    "The request failed on our side and changed nothing that it could not finish. Request id: " + requestId + ".")),
+                    requestId);
+        } finally {
+            MDC.remove("jobId");
+        }
+    }
+
+    /** The JSON error body every 4xx and 5xx carries. */
+    public record ErrorBody(String code, String message) {}
+
+    private ApiResponse dispatch(APIGatewayProxyRequestEvent event) {
+        String method = Optional.ofNullable(event.getHttpMethod()).orElse("").toUpperCase(Locale.ROOT);
+        String path = Optional.ofNullable(event.getPath()).orElse("/");
+        if (path.length() > 1 && path.endsWith("/")) {
+            path = path.substring(0, path.length() - 1);
+        }
+        boolean pathKnown = false;
+        for (Route route : routes) {
+            Optional<Map<String, String>> parameters = route.match(path);
+            if (parameters.isEmpty()) {
+                continue;
+            }
+            pathKnown = true;
+            if (!route.method().equals(method)) {
+                continue;
+            }
+            Caller caller = Caller.of(event).orElseThrow(() -> new ApiException(401, "Unauthenticated",
+                    "The request carries no authenticated caller; sign it (IAM) or send a valid token."));
+            Optional.ofNullable(parameters.get().get("id")).ifPresent(id -> MDC.put("jobId", id));
+            return route.endpoint().handle(caller, new ApiRequest(parameters.get(), lowerKeys(event.getQueryStringParameters(), false),
+                    lowerKeys(event.getHeaders(), true), body(event)));
+        }
+        if (pathKnown) {
+            throw new ApiException(405, "MethodNotAllowed", method + " is not supported on " + path + ".");
+        }
+        throw new ApiException(404, "RouteNotFound", "There is no route " + path + "; see the API's OpenAPI document.");
+    }
+
+    private static String body(APIGatewayProxyRequestEvent event) {
+        String body = event.getBody();
+        if (body == null) {
+            return null;
+        }
+        if (Boolean.TRUE.equals(event.getIsBase64Encoded())) {
+            body = new String(Base64.getDecoder().decode(body), StandardCharsets.UTF_8);
+        }
+        if (body.length() > MAX_BODY_BYTES) {
+            throw new ApiException(413, "BodyTooLarge", "The request body is larger than " + MAX_BODY_BYTES
+                    + " bytes; upload large inputs through 'inputs' and the presigned URLs instead of inline 'files'.");
+        }
+        return body;
+    }
+
+    private static Map<String, String> lowerKeys(Map<String, String> map, boolean lower) {
+        Map<String, String> copy = new HashMap<>();
+        if (map != null) {
+            map.forEach((k, v) -> copy.put(lower ? k.toLowerCase(Locale.ROOT) : k, v));
+        }
+        return copy;
+    }
+
+    private APIGatewayProxyResponseEvent respond(ApiResponse response, String requestId) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Content-Type", "application/json");
+        headers.put("X-Request-Id", requestId);
+        headers.putAll(response.headers());
+        String body;
+        try {
+            body = response.body() == null ? null : JSON.writeValueAsString(response.body());
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a response body could not be written as JSON", e);
+        }
+        return new APIGatewayProxyResponseEvent().withStatusCode(response.status()).withHeaders(headers).withBody(body);
+    }
+
+    // ---- routes ----
+
+    /** The answer to a create: the job and where to upload its inputs. */
+    public record CreatedBody(JobView job, List<UploadView> uploads) {}
+
+    /** One presigned upload. */
+    public record UploadView(String name, String method, String url, Map<String, String> headers, String expiresAt) {
+        static UploadView of(JobService.Upload upload) {
+            PresignedRequest r = upload.request();
+            return new UploadView(upload.name(), r.method(), r.url().toString(), r.headers(), r.expiresAt().toString());
+        }
+    }
+
+    private ApiResponse createJob(Caller caller, ApiRequest request) {
+        if (request.body() == null || request.body().isBlank()) {
+            throw ApiException.badRequest("The body is empty; send a JSON object such as {\"program\": \"primes\"}.");
+        }
+        JsonNode body;
+        try {
+            body = JSON.readTree(request.body());
+        } catch (JsonProcessingException e) {
+            throw ApiException.badRequest("The body is not valid JSON (line " + e.getLocation().getLineNr() + ", column "
+                    + e.getLocation().getColumnNr() + "): " + e.getOriginalMessage());
+        }
+        Optional<String> key = request.header("Idempotency-Key");
+        if (key.isPresent() && !IDEMPOTENCY_KEY.matcher(key.get()).matches()) {
+            throw ApiException.badRequest("The Idempotency-Key header must be 1 to 255 visible ASCII characters.");
+        }
+        CreateJobRequest parsed = CreateJobRequest.parse(body, CreateJobRequest.Limits.DEFAULT);
+        JobService.Created created = jobs.create(caller, parsed, key, canonicalHash(body));
+        MDC.put("jobId", created.job().id());
+        if (!created.replayed()) {
+            metrics.jobCreated(created.job().program());
+        }
+        Map<String, String> headers = new HashMap<>();
+        headers.put("Location", "/jobs/" + created.job().id());
+        if (created.replayed()) {
+            headers.put("Idempotent-Replayed", "true");
+        }
+        return new ApiResponse(created.replayed() ? 200 : 201,
+                new CreatedBody(JobView.of(created.job()), created.uploads().stream().map(UploadView::of).toList()), headers);
+    }
+
+    /** Same JSON, same digest: key order and whitespace do not make two requests different. */
+    private static String canonicalHash(JsonNode body) {
+        try {
+            ObjectMapper sorted = JSON.copy().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
+            byte[] canonical = sorted.writeValueAsBytes(sorted.treeToValue(body, Object.class));
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(canonical));
+        } catch (JsonProcessingException | NoSuchAlgorithmException e) {
+            throw new IllegalStateException("a parsed body could not be digested", e);
+        }
+    }
+
+    private ApiResponse listJobs(Caller caller, ApiRequest request) {
+        Optional<JobStatus> status = request.query("status").map(s -> {
+            try {
+                return JobStatus.valueOf(s.toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw ApiException.badRequest("'status' must be one of " + List.of(JobStatus.values()) + "; got '" + s + "'.");
+            }
+        });
+        Page<Job> page = pageOf(() -> jobs.list(caller, status, request.query("program"), limit(request, 100),
+                request.query("nextToken")));
+        return ApiResponse.of(200, new JobsPage(page.items().stream().map(JobView::of).toList(), page.nextToken().orElse(null)));
+    }
+
+    /** One page of jobs. */
+    public record JobsPage(List<JobView> jobs, String nextToken) {}
+
+    private ApiResponse getJob(Caller caller, ApiRequest request) {
+        Job job = jobs.get(caller, request.path("id"));
+        return ApiResponse.of(200, new CreatedBody(JobView.of(job), jobs.uploads(job).stream().map(UploadView::of).toList()));
+    }
+
+    private ApiResponse cancelJob(Caller caller, ApiRequest request) {
+        Job job = jobs.cancel(caller, request.path("id"));
+        metrics.jobCancelled(job.program());
+        return ApiResponse.of(200, JobView.of(job));
+    }
+
+    private ApiResponse submitJob(Caller caller, ApiRequest request) {
+        String id = request.path("id");
+        JobStatus before = jobs.get(caller, id).status();
+        Job job = jobs.submit(caller, id);
+        if (before == JobStatus.CREATED) {
+            metrics.jobSubmitted(job.program());
+            return ApiResponse.of(202, JobView.of(job));
+        }
+        return ApiResponse.of(200, JobView.of(job));
+    }
+
+    private ApiResponse retryJob(Caller caller, ApiRequest request) {
+        Job job = jobs.retry(caller, request.path("id"));
+        metrics.jobRetried(job.program());
+        return ApiResponse.of(202, JobView.of(job));
+    }
+
+    /** One page of subjobs. */
+    public record SubJobsPage(List<SubJobView> subJobs, String nextToken) {}
+
+    /** A subjob as the API shows it. */
+    public record SubJobView(int index, String status, int attempts, Long durationMillis, JobView.ErrorView error) {
+        static SubJobView of(SubJob s) {
+            return new SubJobView(s.index(), s.status().name(), s.attempts(),
+                    s.duration() == null ? null : s.duration().toMillis(), JobView.ErrorView.of(s.error()));
+        }
+    }
+
+    private ApiResponse listSubJobs(Caller caller, ApiRequest request) {
+        Page<SubJob> page = pageOf(() -> jobs.subJobs(caller, request.path("id"), limit(request, 1000),
+                request.query("nextToken")));
+        return ApiResponse.of(200, new SubJobsPage(page.items().stream().map(SubJobView::of).toList(),
+                page.nextToken().orElse(null)));
+    }
+
+    /** Where to download a result. */
+    public record ResultBody(String url, String expiresAt) {}
+
+    private ApiResponse result(Caller caller, ApiRequest request) {
+        PresignedRequest download = jobs.result(caller, request.path("id"));
+        if (request.query("redirect").map(Boolean::parseBoolean).orElse(false)) {
+            return new ApiResponse(303, null, Map.of("Location", download.url().toString()));
+        }
+        return ApiResponse.of(200, new ResultBody(download.url().toString(), download.expiresAt().toString()));
+    }
+
+    /** A program as the API shows it, with its limits and recent execution-time statistics. */
+    public record ProgramView(String name, int maxConcurrency, double toleratedFailurePercentage, long subJobTimeoutSeconds,
+            String defaultRetention, RetryView retry, ReRegistrationView reRegistration, StatisticsView statistics) {}
+
+    public record RetryView(long intervalSeconds, double backoffRate, long maxDelaySeconds, String jitter, int maxAttempts) {}
+
+    public record ReRegistrationView(long delaySeconds, int maxAttempts) {}
+
+    public record StatisticsView(String window, long subJobs, Long p50Millis, Long p95Millis, Long maxMillis, double errorRate) {}
+
+    /** The list of programs. */
+    public record ProgramsBody(List<ProgramView> programs) {}
+
+    private ApiResponse listPrograms(Caller caller, ApiRequest request) {
+        return ApiResponse.of(200, new ProgramsBody(programs.all().stream().map(this::view).toList()));
+    }
+
+    private ApiResponse getProgram(Caller caller, ApiRequest request) {
+        String name = request.path("name");
+        ProgramDefinition program = programs.find(name).orElseThrow(() -> new ApiException(404, "ProgramNotFound",
+                "No program named '" + name + "'; GET /programs lists them."));
+        return ApiResponse.of(200, view(program));
+    }
+
+    private ProgramView view(ProgramDefinition p) {
+        var s = statistics.read(p.name(), clock.instant());
+        return new ProgramView(p.name(), p.maxConcurrency(), p.toleratedFailurePercentage(), p.subJobTimeout().toSeconds(),
+                p.defaultRetention().toString(),
+                new RetryView(p.retry().interval().toSeconds(), p.retry().backoffRate(), p.retry().maxDelay().toSeconds(),
+                        p.retry().jitter().name(), p.retry().maxAttempts()),
+                new ReRegistrationView(p.reRegistration().delay().toSeconds(), p.reRegistration().maxAttempts()),
+                new StatisticsView(s.window().toString(), s.subJobs(), millis(s.p50()), millis(s.p95()), millis(s.max()),
+                        s.errorRate()));
+    }
+
+    private static Long millis(java.time.Duration d) {
+        return d == null ? null : d.toMillis();
+    }
+
+    private static int limit(ApiRequest request, int max) {
+        String text = request.query("limit").orElse(Integer.toString(DEFAULT_PAGE_SIZE));
+        try {
+            int limit = Integer.parseInt(text);
+            if (limit >= 1 && limit <= max) {
+                return limit;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw ApiException.badRequest("'limit' must be a whole number from 1 to " + max + "; got '" + text + "'.");
+    }
+
+    private static <T> T pageOf(java.util.function.Supplier<T> listing) {
+        try {
+            return listing.get();
+        } catch (InvalidPageTokenException e) {
+            throw ApiException.badRequest(e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package io.conveyor.api;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import io.conveyor.config.AwsClients;
+import io.conveyor.config.Settings;
+import io.conveyor.idempotency.IdempotencyStore;
+import io.conveyor.job.JobStore;
+import io.conveyor.program.ProgramRegistry;
+import io.conveyor.program.ProgramStatisticsStore;
+import io.conveyor.quota.ActiveJobCounters;
+import io.conveyor.storage.ObjectStore;
+import io.conveyor.subjob.SubJobStore;
+import java.time.Clock;
+import java.util.UUID;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.lambda.powertools.logging.PowertoolsLogging;
+import software.amazon.lambda.powertools.metrics.MetricsFactory;
+
+/** The Lambda function behind every route of the REST API (proxy integration). */
+public final class ApiHandler implements RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> {
+    private final Api api;
+
+    /** Lambda's constructor: configuration and clients are read and built once, at start-up. */
+    public ApiHandler() {
+        this(fromEnvironment(Settings.fromEnvironment()));
+    }
+
+    ApiHandler(Api api) {
+        this.api = api;
+    }
+
+    static Api fromEnvironment(Settings settings) {
+        AwsClients clients = new AwsClients(settings);
+        DynamoDbClient dynamoDb = clients.dynamoDb();
+        JobStore jobs = new JobStore(dynamoDb, settings.jobsTable());
+        Clock clock = Clock.systemUTC();
+        JobService service = new JobService(jobs, new SubJobStore(dynamoDb, settings.subJobsTable(), jobs),
+                new IdempotencyStore(dynamoDb, settings.idempotencyTable()),
+                new ActiveJobCounters(dynamoDb, settings.countersTable()),
+                new ObjectStore(clients.s3(), clients.s3Presigner(), settings.bucket(), clock),
+                ProgramRegistry.samples(),
+                new StepFunctionsLauncher(clients.stepFunctions(), settings.requireJobWorkflowArn()),
+                settings, clock, () -> UUID.randomUUID().toString());
+        return new Api(service, ProgramRegistry.samples(),
+                new ProgramStatisticsStore(dynamoDb, settings.countersTable()),
+                new ApiMetrics(MetricsFactory.getMetricsInstance()), clock);
+    }
+
+    @Override
+    public APIGatewayProxyResponseEvent handleRequest(APIGatewayProxyRequestEvent event, Context context) {
+        return PowertoolsLogging.withLogging(context, () -> api.handle(event, context.getAwsRequestId()));
+    }
+}

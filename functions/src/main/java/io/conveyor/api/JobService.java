@@ -1,0 +1,370 @@
+package io.conveyor.api;
+
+import io.conveyor.config.Settings;
+import io.conveyor.idempotency.IdempotencyRecord;
+import io.conveyor.idempotency.IdempotencyStore;
+import io.conveyor.job.DeclaredInput;
+import io.conveyor.job.IllegalTransitionException;
+import io.conveyor.job.Job;
+import io.conveyor.job.JobStatus;
+import io.conveyor.job.JobStore;
+import io.conveyor.persistence.ConcurrentUpdateException;
+import io.conveyor.persistence.Page;
+import io.conveyor.program.ProgramDefinition;
+import io.conveyor.program.ProgramRegistry;
+import io.conveyor.quota.ActiveJobCounters;
+import io.conveyor.storage.JobObjectLayout;
+import io.conveyor.storage.ObjectStore;
+import io.conveyor.storage.PresignedRequest;
+import io.conveyor.storage.StoredObject;
+import io.conveyor.subjob.SubJob;
+import io.conveyor.subjob.SubJobStore;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
+
+/**
+ * What the job API does, free of HTTP: each method takes the caller and returns domain values, or throws an
+ * {@link ApiException} after undoing anything it wrote.
+ *
+ * <p>Thread-safe.
+ */
+public final class JobService {
+    /** How long an unfinished create holds its idempotency key before another request may take it over. */
+    static final Duration IDEMPOTENCY_CLAIM_TIMEOUT = Duration.ofSeconds(30);
+    /** How long a finished create keeps answering repeats of its idempotency key. */
+    static final Duration IDEMPOTENCY_KEY_LIFETIME = Duration.ofHours(24);
+    /** How long a repeat waits for the first request with its key to finish. */
+    private static final Duration IDEMPOTENCY_WAIT = Duration.ofSeconds(5);
+    private static final Duration MIN_RETENTION = Duration.ofHours(1);
+    private static final int MAX_CONFLICT_RETRIES = 20;
+
+    /** A job just created (or found again by its idempotency key), with where to upload its inputs. */
+    public record Created(Job job, List<Upload> uploads, boolean replayed) {}
+
+    /** Where to upload one declared input. */
+    public record Upload(String name, PresignedRequest request) {}
+
+    private final JobStore jobs;
+    private final SubJobStore subJobs;
+    private final IdempotencyStore idempotency;
+    private final ActiveJobCounters counters;
+    private final ObjectStore objects;
+    private final ProgramRegistry programs;
+    private final WorkflowLauncher workflows;
+    private final Settings settings;
+    private final Clock clock;
+    private final Supplier<String> newJobId;
+
+    public JobService(JobStore jobs, SubJobStore subJobs, IdempotencyStore idempotency, ActiveJobCounters counters,
+            ObjectStore objects, ProgramRegistry programs, WorkflowLauncher workflows, Settings settings, Clock clock,
+            Supplier<String> newJobId) {
+        this.jobs = jobs;
+        this.subJobs = subJobs;
+        this.idempotency = idempotency;
+        this.counters = counters;
+        this.objects = objects;
+        this.programs = programs;
+        this.workflows = workflows;
+        this.settings = settings;
+        this.clock = clock;
+        this.newJobId = newJobId;
+    }
+
+    /**
+     * Creates a job. With an idempotency key, a repeat of the same request returns the same job, and a different
+     * request with the same key is refused.
+     *
+     * @param requestHash a digest of the request, compared between requests that share a key
+     */
+    public Created create(Caller caller, CreateJobRequest request, Optional<String> idempotencyKey, String requestHash) {
+        ProgramDefinition program = programs.find(request.program()).orElseThrow(() -> new ApiException(400,
+                "UnknownProgram", "Unknown program '" + request.program() + "'; registered programs: "
+                        + programs.all().stream().map(ProgramDefinition::name).toList() + "."));
+        Duration retention = request.retention().orElse(program.defaultRetention());
+        if (retention.compareTo(MIN_RETENTION) < 0 || retention.compareTo(settings.maxRetention()) > 0) {
+            throw ApiException.badRequest("'retention' must be between " + MIN_RETENTION + " and " + settings.maxRetention()
+                    + "; got " + retention + ".");
+        }
+        Instant now = clock.instant();
+        for (String dependency : request.dependsOn()) {
+            Optional<Job> found = findOwned(caller, dependency).filter(j -> !j.isExpired(now));
+            if (found.isEmpty()) {
+                throw ApiException.badRequest("'dependsOn' names job " + dependency
+                        + ", which does not exist for this caller; a job can only depend on the caller's existing jobs.");
+            }
+        }
+
+        String jobId = newJobId.get();
+        IdempotencyRecord claim = null;
+        if (idempotencyKey.isPresent()) {
+            IdempotencyStore.Claim outcome = idempotency.claim(caller.id(), idempotencyKey.get(), requestHash, jobId, now,
+                    IDEMPOTENCY_CLAIM_TIMEOUT);
+            if (outcome instanceof IdempotencyStore.Claim.Existing existing) {
+                return replay(caller, request, existing.record(), requestHash);
+            }
+            claim = ((IdempotencyStore.Claim.Claimed) outcome).record();
+        }
+        try {
+            refuseWhenQueueIsFull(caller);
+            Job created = storeNewJob(caller, request, jobId, idempotencyKey.orElse(null), retention, now);
+            if (claim != null) {
+                idempotency.complete(claim, now.plus(IDEMPOTENCY_KEY_LIFETIME));
+            }
+            Job job = request.submit() ? submit(caller, created.id()) : created;
+            return new Created(job, uploads(job), false);
+        } catch (RuntimeException e) {
+            if (claim != null) {
+                idempotency.release(claim);
+            }
+            throw e;
+        }
+    }
+
+    /** The job record first, then the inline files; if a file cannot be stored, both are undone. */
+    private Job storeNewJob(Caller caller, CreateJobRequest request, String jobId, String idempotencyKey,
+            Duration retention, Instant now) {
+        List<DeclaredInput> inputs = new ArrayList<>(request.uploads());
+        request.inlineFiles().forEach(f -> inputs.add(
+                new DeclaredInput(f.name(), f.content().length, f.contentType(), sha256(f.content()))));
+        Job job = jobs.create(Job.create(jobId, caller.id(), request.program(), request.parameters(), inputs,
+                request.dependsOn(), idempotencyKey, retention, now));
+        try {
+            for (CreateJobRequest.InlineFile file : request.inlineFiles()) {
+                objects.put(JobObjectLayout.input(jobId, file.name()), file.content(), file.contentType());
+            }
+        } catch (RuntimeException e) {
+            objects.deletePrefix(JobObjectLayout.jobPrefix(jobId));
+            jobs.deleteIfUnchanged(job);
+            throw new ApiException(503, "StorageUnavailable",
+                    "The input files could not be stored; nothing was kept. Send the request again.");
+        }
+        return job;
+    }
+
+    private Created replay(Caller caller, CreateJobRequest request, IdempotencyRecord record, String requestHash) {
+        if (!record.sameRequestAs(requestHash)) {
+            throw new ApiException(409, "IdempotencyKeyReused", "This Idempotency-Key was already used with a different "
+                    + "request body (for job " + record.jobId() + "); use a new key for a different job.");
+        }
+        Instant deadline = clock.instant().plus(IDEMPOTENCY_WAIT);
+        Optional<Job> job = jobs.findForOwner(record.jobId(), caller.id());
+        while (job.isEmpty() && !record.completed() && clock.instant().isBefore(deadline)) {
+            pause();
+            record = idempotency.find(caller.id(), record.key()).orElse(record);
+            job = jobs.findForOwner(record.jobId(), caller.id());
+        }
+        if (job.isEmpty()) {
+            throw new ApiException(409, "RequestInProgress", "A request with this Idempotency-Key is still being "
+                    + "processed; send it again in a few seconds.", Map.of("Retry-After", "2"));
+        }
+        Job found = job.get();
+        // The first request may have stored the job and failed before submitting it: finish that now.
+        if (request.submit() && found.status() == JobStatus.CREATED) {
+            found = submit(caller, found.id());
+        }
+        return new Created(found, uploads(found), true);
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(50);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ApiException(503, "Interrupted", "The request was interrupted; send it again.");
+        }
+    }
+
+    private void refuseWhenQueueIsFull(Caller caller) {
+        int queued = jobs.countForOwner(caller.id(), JobStatus.QUEUED);
+        if (queued >= settings.maxQueuedJobsPerUser()) {
+            throw new ApiException(429, "TooManyQueuedJobs", "You have " + queued + " jobs waiting to run, the most "
+                    + "allowed; wait for some to start or cancel some, then try again.", Map.of("Retry-After", "30"));
+        }
+    }
+
+    /** Presigned PUTs for the inputs of a job still awaiting its uploads; none once it is submitted. */
+    public List<Upload> uploads(Job job) {
+        if (job.status() != JobStatus.CREATED) {
+            return List.of();
+        }
+        List<Upload> uploads = new ArrayList<>();
+        for (DeclaredInput input : job.inputs()) {
+            String key = JobObjectLayout.input(job.id(), input.name());
+            if (objects.head(key).map(o -> o.size() == input.size()).orElse(false)) {
+                continue;
+            }
+            uploads.add(new Upload(input.name(), objects.presignPut(key, input.size(), input.contentType(),
+                    settings.presignedUrlTtl())));
+        }
+        return uploads;
+    }
+
+    /**
+     * Submits a job whose inputs are all uploaded: it is queued and its workflow started. Repeating it starts
+     * nothing new.
+     */
+    public Job submit(Caller caller, String jobId) {
+        Job job = owned(caller, jobId);
+        if (job.status() == JobStatus.CREATED) {
+            verifyInputs(job);
+            job = change(caller, jobId, j -> j.status() == JobStatus.CREATED ? j.submit(clock.instant()) : j);
+        }
+        if (job.status().isTerminal()) {
+            throw new ApiException(409, "JobAlreadyFinished", "Job " + jobId + " is " + job.status()
+                    + "; to run it again use POST /jobs/" + jobId + "/retry.");
+        }
+        if (job.status() == JobStatus.QUEUED) {
+            // Starting is idempotent per execution name: a repeat also repairs a start that failed last time.
+            startWorkflow(job);
+        }
+        return job;
+    }
+
+    private void startWorkflow(Job job) {
+        try {
+            workflows.start(job.executionName(), job.id());
+        } catch (RuntimeException e) {
+            throw new ApiException(503, "WorkflowUnavailable", "Job " + job.id() + " is queued but its workflow could "
+                    + "not be started; send the same request again to start it.");
+        }
+    }
+
+    private void verifyInputs(Job job) {
+        List<String> problems = new ArrayList<>();
+        for (DeclaredInput input : job.inputs()) {
+            String key = JobObjectLayout.input(job.id(), input.name());
+            Optional<StoredObject> stored = objects.head(key);
+            if (stored.isEmpty()) {
+                problems.add(input.name() + " has not been uploaded");
+            } else if (stored.get().size() != input.size()) {
+                problems.add(input.name() + " has " + stored.get().size() + " bytes, not the " + input.size() + " declared");
+            } else if (input.sha256() != null && !input.sha256().equals(objects.sha256(key))) {
+                problems.add(input.name() + " does not match its declared SHA-256");
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new ApiException(409, "InputsNotReady", "Job " + job.id() + " cannot be submitted yet: "
+                    + String.join("; ", problems) + ". Upload them (GET /jobs/" + job.id()
+                    + " lists fresh upload URLs), then submit again.");
+        }
+    }
+
+    /** The caller's job. */
+    public Job get(Caller caller, String jobId) {
+        return owned(caller, jobId);
+    }
+
+    /** One page of the caller's jobs, newest first. */
+    public Page<Job> list(Caller caller, Optional<JobStatus> status, Optional<String> program, int limit,
+            Optional<String> pageToken) {
+        return jobs.listForOwner(caller.id(), status, program, limit, pageToken);
+    }
+
+    /** One page of the caller's job's subjobs, in index order. */
+    public Page<SubJob> subJobs(Caller caller, String jobId, int limit, Optional<String> pageToken) {
+        owned(caller, jobId);
+        return subJobs.list(jobId, limit, pageToken);
+    }
+
+    /** A presigned download of the result of the caller's job, once it succeeded. */
+    public PresignedRequest result(Caller caller, String jobId) {
+        Job job = owned(caller, jobId);
+        if (job.status() != JobStatus.SUCCEEDED || job.resultKey() == null) {
+            throw new ApiException(409, "ResultNotReady", "Job " + jobId + " is " + job.status()
+                    + "; a result is available only once it has SUCCEEDED.");
+        }
+        return objects.presignGet(job.resultKey(), settings.presignedUrlTtl(), jobId + "-result.json");
+    }
+
+    /** Cancels the caller's job, whatever step it is in: its execution is stopped and its quota slot freed. */
+    public Job cancel(Caller caller, String jobId) {
+        Job cancelled = change(caller, jobId, j -> {
+            if (j.status().isTerminal()) {
+                throw new ApiException(409, "JobAlreadyFinished", "Job " + jobId + " is already " + j.status()
+                        + " and cannot be cancelled.");
+            }
+            return j.cancel(clock.instant());
+        });
+        if (cancelled.executionName() != null) {
+            workflows.stop(cancelled.executionName(), "Cancelled by its owner");
+        }
+        counters.release(jobId);
+        return cancelled;
+    }
+
+    /** Runs the caller's failed or cancelled job again as a new attempt on the same inputs. */
+    public Job retry(Caller caller, String jobId) {
+        refuseWhenQueueIsFull(caller);
+        Job queued = change(caller, jobId, j -> {
+            if (j.status() != JobStatus.FAILED && j.status() != JobStatus.CANCELLED) {
+                throw new ApiException(409, "JobNotRetryable", "Job " + jobId + " is " + j.status()
+                        + "; only FAILED or CANCELLED jobs can be retried.");
+            }
+            return j.retry(clock.instant());
+        });
+        startWorkflow(queued);
+        return queued;
+    }
+
+    /**
+     * Applies {@code move} to the caller's job and stores the result, reading again when someone else wrote in
+     * between (subjob progress does, often).
+     */
+    private Job change(Caller caller, String jobId, UnaryOperator<Job> move) {
+        for (int attempt = 0; ; attempt++) {
+            Job current = owned(caller, jobId);
+            Job changed;
+            try {
+                changed = move.apply(current);
+            } catch (IllegalTransitionException e) {
+                throw new ApiException(409, "InvalidJobState", "Job " + jobId + " is " + e.from()
+                        + " and cannot take that action now.");
+            }
+            if (changed == current) {
+                return current;
+            }
+            try {
+                return jobs.update(changed);
+            } catch (ConcurrentUpdateException e) {
+                if (attempt >= MAX_CONFLICT_RETRIES) {
+                    throw new ApiException(503, "JobBusy", "Job " + jobId + " is changing too quickly to update; try again.");
+                }
+            }
+        }
+    }
+
+    /** The caller's job, or 404 exactly as for a job that does not exist; 410 once it has expired. */
+    private Job owned(Caller caller, String jobId) {
+        Job job = findOwned(caller, jobId).orElseThrow(() -> ApiException.jobNotFound(jobId));
+        if (job.isExpired(clock.instant())) {
+            throw new ApiException(410, "JobExpired", "Job " + jobId + " expired at " + job.expiresAt()
+                    + " and is being deleted.");
+        }
+        return job;
+    }
+
+    private Optional<Job> findOwned(Caller caller, String jobId) {
+        if (!JobObjectLayout.isValidJobId(jobId)) {
+            return Optional.empty();
+        }
+        return jobs.findForOwner(jobId, caller.id());
+    }
+
+    private static String sha256(byte[] content) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package io.conveyor.api;
+
+import io.conveyor.persistence.Json;
+import java.util.Map;
+import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.sfn.model.ExecutionDoesNotExistException;
+
+/**
+ * Runs job workflows on Step Functions. The execution input carries only the job id (state payloads are capped
+ * at 256 KiB); because it is the same for every start of a name, StartExecution's idempotency makes a repeated
+ * submit return the running execution instead of starting a second one.
+ */
+public final class StepFunctionsLauncher implements WorkflowLauncher {
+    private final SfnClient sfn;
+    private final String stateMachineArn;
+
+    public StepFunctionsLauncher(SfnClient sfn, String stateMachineArn) {
+        this.sfn = sfn;
+        this.stateMachineArn = stateMachineArn;
+    }
+
+    @Override
+    public void start(String executionName, String jobId) {
+        sfn.startExecution(r -> r.stateMachineArn(stateMachineArn).name(executionName)
+                .input(Json.write(Map.of("jobId", jobId))));
+    }
+
+    @Override
+    public void stop(String executionName, String cause) {
+        String executionArn = executionArn(executionName);
+        try {
+            sfn.stopExecution(r -> r.executionArn(executionArn).error("Job.Cancelled").cause(cause));
+        } catch (ExecutionDoesNotExistException alreadyGone) {
+            // Nothing runs under that name: nothing to stop.
+        }
+    }
+
+    /** An execution's ARN is its state machine's ARN with {@code :execution:} and the name appended. */
+    String executionArn(String executionName) {
+        return stateMachineArn.replace(":stateMachine:", ":execution:") + ":" + executionName;
+    }
+}

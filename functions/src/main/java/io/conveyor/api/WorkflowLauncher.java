@@ -1,0 +1,14 @@
+package io.conveyor.api;
+
+/** Starts and stops a job's workflow execution. Both operations may be repeated safely. */
+public interface WorkflowLauncher {
+
+    /**
+     * Starts the execution {@code executionName} for {@code jobId}. Starting a name that already runs with the
+     * same input is not an error and starts nothing new.
+     */
+    void start(String executionName, String jobId);
+
+    /** Stops the execution if it runs; stopping a finished or unknown execution is not an error. */
+    void stop(String executionName, String cause);
+}

@@ -1,0 +1,181 @@
+package io.conveyor.api;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import com.amazonaws.services.lambda.runtime.tests.EventLoader;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.conveyor.idempotency.IdempotencyStore;
+import io.conveyor.job.Job;
+import io.conveyor.job.JobStore;
+import io.conveyor.persistence.Json;
+import io.conveyor.program.ProgramRegistry;
+import io.conveyor.program.ProgramStatisticsStore;
+import io.conveyor.quota.ActiveJobCounters;
+import io.conveyor.storage.ObjectStore;
+import io.conveyor.subjob.SubJobStore;
+import io.conveyor.testing.LocalAws;
+import io.conveyor.testing.MutableClock;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import software.amazon.lambda.powertools.metrics.MetricsFactory;
+
+/**
+ * The API wired to real stores on DynamoDB Local and S3Proxy, called with API Gateway events built from the
+ * fixtures under {@code events/}: Cognito callers by their subject, and the IAM caller {@code bob}.
+ */
+final class ApiHarness {
+    static final Instant T0 = Instant.parse("2026-11-22T10:00:00Z");
+    static final String BOB_ARN = "arn:aws:iam::123456789012:user/bob";
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    final LocalAws.Deployment deployment;
+    final MutableClock clock = new MutableClock(T0);
+    final RecordingLauncher launcher = new RecordingLauncher();
+    final JobStore jobs;
+    final SubJobStore subJobs;
+    final ActiveJobCounters counters;
+    final IdempotencyStore idempotency;
+    final ObjectStore objects;
+    final ProgramStatisticsStore statistics;
+    final Api api;
+    private final AtomicInteger requests = new AtomicInteger();
+
+    ApiHarness() {
+        this(Map.of());
+    }
+
+    ApiHarness(Map<String, String> settings) {
+        deployment = LocalAws.get().newDeployment(settings);
+        jobs = deployment.jobs();
+        subJobs = deployment.subJobs();
+        counters = deployment.counters();
+        idempotency = deployment.idempotency();
+        objects = new ObjectStore(deployment.s3(), deployment.presigner(), deployment.settings().bucket(), clock);
+        statistics = new ProgramStatisticsStore(deployment.dynamoDb(), deployment.settings().countersTable());
+        JobService service = new JobService(jobs, subJobs, idempotency, counters, objects, ProgramRegistry.samples(),
+                launcher, deployment.settings(), clock, () -> UUID.randomUUID().toString());
+        api = new Api(service, ProgramRegistry.samples(), statistics, new ApiMetrics(MetricsFactory.getMetricsInstance()), clock);
+    }
+
+    /** A response, with the body parsed. */
+    record Response(int status, JsonNode body, Map<String, String> headers) {
+        String code() {
+            return body.path("code").asText();
+        }
+
+        String message() {
+            return body.path("message").asText();
+        }
+    }
+
+    /** A request builder for one caller. */
+    final class Call {
+        private final APIGatewayProxyRequestEvent event;
+
+        Call(APIGatewayProxyRequestEvent event) {
+            this.event = event;
+        }
+
+        Call header(String name, String value) {
+            Map<String, String> headers = new HashMap<>(event.getHeaders());
+            headers.put(name, value);
+            event.setHeaders(headers);
+            return this;
+        }
+
+        Call query(String name, String value) {
+            Map<String, String> query = event.getQueryStringParameters() == null ? new HashMap<>()
+                    : new HashMap<>(event.getQueryStringParameters());
+            query.put(name, value);
+            event.setQueryStringParameters(query);
+            return this;
+        }
+
+        Response send(String method, String path, String body) {
+            event.setHttpMethod(method);
+            event.setPath(path);
+            event.setBody(body);
+            event.getRequestContext().setHttpMethod(method);
+            APIGatewayProxyResponseEvent response = api.handle(event, "req-" + requests.incrementAndGet());
+            JsonNode parsed = response.getBody() == null ? Json.MAPPER.nullNode() : readTree(response.getBody());
+            return new Response(response.getStatusCode(), parsed, response.getHeaders());
+        }
+
+        Response get(String path) {
+            return send("GET", path, null);
+        }
+
+        Response post(String path, String body) {
+            return send("POST", path, body);
+        }
+
+        Response delete(String path) {
+            return send("DELETE", path, null);
+        }
+    }
+
+    /** A caller authenticated by a Cognito user pool, named by its subject. */
+    Call as(String subject) {
+        APIGatewayProxyRequestEvent event = EventLoader.loadApiGatewayRestEvent("events/cognito-request.json");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> claims = new HashMap<>((Map<String, Object>) event.getRequestContext().getAuthorizer().get("claims"));
+        claims.put("sub", subject);
+        Map<String, Object> authorizer = new HashMap<>(event.getRequestContext().getAuthorizer());
+        authorizer.put("claims", claims);
+        event.getRequestContext().setAuthorizer(authorizer);
+        return new Call(event);
+    }
+
+    Call alice() {
+        return as("alice");
+    }
+
+    /** The IAM user bob, who signs his requests with SigV4. */
+    Call bob() {
+        return new Call(EventLoader.loadApiGatewayRestEvent("events/iam-request.json"));
+    }
+
+    Call anonymous() {
+        return new Call(EventLoader.loadApiGatewayRestEvent("events/anonymous-request.json"));
+    }
+
+    /** Creates a job with inline files and submits it at once; returns its id. */
+    String submittedJob(Call caller) {
+        Response created = caller.post("/jobs", "{\"program\": \"checksum\", \"files\": [{\"name\": \"a.txt\", \"content\": \"hello\\n\"}], \"submit\": true}");
+        if (created.status() != 201) {
+            throw new AssertionError("could not create a job: " + created);
+        }
+        return created.body().path("job").path("jobId").asText();
+    }
+
+    Job stored(String jobId) {
+        return jobs.get(jobId).orElseThrow();
+    }
+
+    /** Sends a presigned request the way any HTTP client would. */
+    static HttpResponse<byte[]> send(JsonNode presigned, byte[] body) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(java.net.URI.create(presigned.path("url").asText()))
+                .method(presigned.path("method").asText("GET"),
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+        presigned.path("headers").fields().forEachRemaining(h -> {
+            if (!h.getKey().equalsIgnoreCase("content-length")) {
+                request.header(h.getKey(), h.getValue().asText());
+            }
+        });
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    private static JsonNode readTree(String body) {
+        try {
+            return Json.MAPPER.readTree(body);
+        } catch (java.io.IOException e) {
+            throw new AssertionError("the API answered something that is not JSON: " + body, e);
+        }
+    }
+}
