@@ -114,20 +114,23 @@ public final class JobService {
             }
             claim = ((IdempotencyStore.Claim.Claimed) outcome).record();
         }
+        Job created;
         try {
             refuseWhenQueueIsFull(caller);
-            Job created = storeNewJob(caller, request, jobId, idempotencyKey.orElse(null), retention, now);
-            if (claim != null) {
-                idempotency.complete(claim, now.plus(IDEMPOTENCY_KEY_LIFETIME));
-            }
-            Job job = request.submit() ? submit(caller, created.id()) : created;
-            return new Created(job, uploads(job), false);
+            created = storeNewJob(caller, request, jobId, idempotencyKey.orElse(null), retention, now);
         } catch (RuntimeException e) {
+            // Nothing was kept: the key is free for the retry.
             if (claim != null) {
                 idempotency.release(claim);
             }
             throw e;
         }
+        if (claim != null) {
+            idempotency.complete(claim, now.plus(IDEMPOTENCY_KEY_LIFETIME));
+        }
+        // From here the job exists: a failure leaves it for a repeat of this request (same key) to finish.
+        Job job = request.submit() ? submit(caller, created.id()) : created;
+        return new Created(job, uploads(job), false);
     }
 
     /** The job record first, then the inline files; if a file cannot be stored, both are undone. */
@@ -168,8 +171,8 @@ public final class JobService {
                     + "processed; send it again in a few seconds.", Map.of("Retry-After", "2"));
         }
         Job found = job.get();
-        // The first request may have stored the job and failed before submitting it: finish that now.
-        if (request.submit() && found.status() == JobStatus.CREATED) {
+        // The first request may have stored the job and failed before its workflow started: finish that now.
+        if (request.submit() && (found.status() == JobStatus.CREATED || found.status() == JobStatus.QUEUED)) {
             found = submit(caller, found.id());
         }
         return new Created(found, uploads(found), true);

@@ -173,10 +173,11 @@ public final class JobStore {
         String partitionAttribute = status.isPresent() ? JobItem.OWNER_STATUS : JobItem.OWNER;
         String partitionValue = status.map(s -> JobItem.ownerStatus(owner, s)).orElse(owner);
 
+        // One job more than asked for tells whether another page exists, so the last page carries no token.
         QueryEnhancedRequest.Builder query = QueryEnhancedRequest.builder()
                 .queryConditional(QueryConditional.keyEqualTo(k -> k.partitionValue(partitionValue)))
                 .scanIndexForward(false)
-                .limit(limit);
+                .limit(limit + 1);
         pageToken.ifPresent(t -> query.exclusiveStartKey(PageTokens.decode(t, partitionAttribute, partitionValue)));
         program.ifPresent(p -> query.filterExpression(Expression.builder()
                 .expression("#program = :program")
@@ -187,16 +188,15 @@ public final class JobStore {
         // A filter is applied after DynamoDB's limit, so a page can come back short: read on until the page is
         // full, and hand out a token for the last job returned rather than for the last one read.
         List<Job> jobs = new ArrayList<>();
-        boolean more = false;
         Iterator<software.amazon.awssdk.enhanced.dynamodb.model.Page<JobItem>> pages = index.query(query.build()).iterator();
-        while (pages.hasNext() && jobs.size() < limit) {
-            software.amazon.awssdk.enhanced.dynamodb.model.Page<JobItem> page = pages.next();
-            List<JobItem> items = page.items();
-            int room = limit - jobs.size();
-            items.stream().limit(room).map(JobItem::toJob).forEach(jobs::add);
-            more = items.size() > room || page.lastEvaluatedKey() != null && !page.lastEvaluatedKey().isEmpty();
+        while (pages.hasNext() && jobs.size() <= limit) {
+            pages.next().items().stream().limit(limit + 1 - jobs.size()).map(JobItem::toJob).forEach(jobs::add);
         }
-        Optional<String> next = more && !jobs.isEmpty()
+        boolean more = jobs.size() > limit;
+        if (more) {
+            jobs.remove(jobs.size() - 1);
+        }
+        Optional<String> next = more
                 ? PageTokens.encode(indexKey(JobItem.from(jobs.get(jobs.size() - 1)), status.isPresent()))
                 : Optional.empty();
         return new Page<>(jobs, next);

@@ -1,0 +1,213 @@
+package io.conveyor.api;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.conveyor.job.Job;
+import io.conveyor.job.JobError;
+import io.conveyor.job.JobStatus;
+import io.conveyor.storage.JobObjectLayout;
+import io.conveyor.subjob.SubJob;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+/** GET, list, subjobs, result, cancel, retry and programs, on real stores. */
+class JobActionsApiTest {
+    private final ApiHarness h = new ApiHarness();
+
+    /** Moves a submitted job on as the workflow would: admitted, holding a slot. */
+    private Job admitted(String id) {
+        Job running = h.jobs.update(h.stored(id).admit(h.clock.instant()));
+        h.counters.acquire(id, running.owner(), running.program(), 5, 10, h.clock.instant());
+        return running;
+    }
+
+    private Job succeeded(String id, String result) {
+        Job running = admitted(id);
+        String key = JobObjectLayout.result(id, 1);
+        h.objects.put(key, result.getBytes(StandardCharsets.UTF_8), "application/json");
+        return h.jobs.update(running.succeed(key, h.clock.instant()));
+    }
+
+    @Test
+    void getJob_showsStatusProgressAttemptsAndTimestamps() {
+        String id = h.submittedJob(h.alice());
+        admitted(id);
+        h.subJobs.registerAll(id, 1, List.of(SubJob.pending(id, 0, 1, "in/0"), SubJob.pending(id, 1, 1, "in/1")));
+        h.subJobs.start(id, 0, 1, h.clock.instant());
+
+        JsonNode job = h.alice().get("/jobs/" + id).body().path("job");
+        assertEquals("RUNNING", job.path("status").asText());
+        assertEquals(2, job.path("progress").path("total").asInt());
+        assertEquals(1, job.path("progress").path("running").asInt());
+        assertEquals(1, job.path("attempts").get(0).path("number").asInt());
+        assertEquals("2026-11-22T10:00:00Z", job.path("attempts").get(0).path("startedAt").asText());
+        assertEquals(false, job.path("resultReady").asBoolean());
+        assertNotNull(job.path("createdAt").asText(null));
+    }
+
+    @Test
+    void listJobs_newestFirst_withPagesAndFilters() {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            h.clock.advance(Duration.ofSeconds(1));
+            ids.add(0, h.submittedJob(h.alice()));
+        }
+        h.clock.advance(Duration.ofSeconds(1));
+        ApiHarness.Response primes = h.alice().post("/jobs", "{\"program\": \"primes\"}");
+        String primesId = primes.body().path("job").path("jobId").asText();
+
+        ApiHarness.Response first = h.alice().query("limit", "3").get("/jobs");
+        assertEquals(200, first.status());
+        assertEquals(List.of(primesId, ids.get(0), ids.get(1)), jobIds(first.body().path("jobs")));
+        String token = first.body().path("nextToken").asText();
+        ApiHarness.Response second = h.alice().query("limit", "3").query("nextToken", token).get("/jobs");
+        assertEquals(ids.subList(2, 5), jobIds(second.body().path("jobs")));
+        assertTrue(second.body().path("nextToken").isMissingNode() || second.body().path("nextToken").isNull());
+
+        assertEquals(List.of(primesId), jobIds(h.alice().query("status", "created").get("/jobs").body().path("jobs")));
+        assertEquals(ids, jobIds(h.alice().query("program", "checksum").get("/jobs").body().path("jobs")));
+    }
+
+    @Test
+    void listSubJobs_inIndexOrder_withStatusAttemptsDurationAndError() {
+        String id = h.submittedJob(h.alice());
+        admitted(id);
+        h.subJobs.registerAll(id, 1, IntStream.range(0, 5).mapToObj(i -> SubJob.pending(id, i, 1, "in/" + i)).toList());
+        h.subJobs.start(id, 3, 1, h.clock.instant());
+        h.subJobs.recordFailure(id, 3, 1, new JobError("SubJob.Declined", "not UTF-8"), h.clock.instant().plusMillis(250));
+
+        ApiHarness.Response page = h.alice().query("limit", "4").get("/jobs/" + id + "/subjobs");
+        assertEquals(200, page.status());
+        JsonNode subJobs = page.body().path("subJobs");
+        assertEquals(4, subJobs.size());
+        JsonNode failed = subJobs.get(3);
+        assertEquals(3, failed.path("index").asInt());
+        assertEquals("FAILED", failed.path("status").asText());
+        assertEquals(1, failed.path("attempts").asInt());
+        assertEquals(250, failed.path("durationMillis").asLong());
+        assertEquals("SubJob.Declined", failed.path("error").path("code").asText());
+        ApiHarness.Response rest = h.alice().query("limit", "4").query("nextToken", page.body().path("nextToken").asText())
+                .get("/jobs/" + id + "/subjobs");
+        assertEquals(1, rest.body().path("subJobs").size());
+    }
+
+    @Test
+    void result_beforeSuccess_is409_andAfterwardsDownloads() throws Exception {
+        String id = h.submittedJob(h.alice());
+        ApiHarness.Response early = h.alice().get("/jobs/" + id + "/result");
+        assertEquals(409, early.status());
+        assertEquals("ResultNotReady", early.code());
+        assertTrue(early.message().contains("QUEUED"), early.message());
+
+        succeeded(id, "{\"lines\": 1}");
+        ApiHarness.Response ready = h.alice().get("/jobs/" + id + "/result");
+        assertEquals(200, ready.status());
+        var download = ApiHarness.send(ready.body(), null);
+        assertEquals(200, download.statusCode());
+        assertArrayEquals("{\"lines\": 1}".getBytes(StandardCharsets.UTF_8), download.body());
+        assertTrue(h.alice().get("/jobs/" + id).body().path("job").path("resultReady").asBoolean());
+
+        ApiHarness.Response redirect = h.alice().query("redirect", "true").get("/jobs/" + id + "/result");
+        assertEquals(303, redirect.status());
+        assertEquals(ready.body().path("url").asText().replaceAll("X-Amz-Date=[^&]+.*", ""),
+                redirect.headers().get("Location").replaceAll("X-Amz-Date=[^&]+.*", ""));
+    }
+
+    @Test
+    void cancel_ofARunningJob_stopsItsExecutionAndReleasesItsSlot() {
+        String id = h.submittedJob(h.alice());
+        admitted(id);
+        assertEquals(1, h.counters.activeForUser("alice"));
+
+        ApiHarness.Response cancelled = h.alice().delete("/jobs/" + id);
+        assertEquals(200, cancelled.status());
+        assertEquals("CANCELLED", cancelled.body().path("status").asText());
+        assertEquals("CANCELLED", cancelled.body().path("attempts").get(0).path("outcome").asText());
+        assertEquals(List.of(id + "-1"), h.launcher.stops);
+        assertEquals(0, h.counters.activeForUser("alice"));
+        assertEquals(0, h.counters.activeForProgram("checksum"));
+
+        ApiHarness.Response again = h.alice().delete("/jobs/" + id);
+        assertEquals(409, again.status());
+        assertEquals("JobAlreadyFinished", again.code());
+    }
+
+    @Test
+    void cancel_whileSubjobProgressKeepsChangingTheJob_stillSucceeds() {
+        String id = h.submittedJob(h.alice());
+        admitted(id);
+        h.subJobs.registerAll(id, 1, IntStream.range(0, 20).mapToObj(i -> SubJob.pending(id, i, 1, "in/" + i)).toList());
+        Thread progress = new Thread(() -> IntStream.range(0, 20).forEach(i -> h.subJobs.start(id, i, 1, h.clock.instant())));
+        progress.start();
+        assertEquals(200, h.alice().delete("/jobs/" + id).status());
+        assertEquals(JobStatus.CANCELLED, h.stored(id).status());
+    }
+
+    @Test
+    void retry_ofAFailedJob_queuesANewAttemptInANewExecution() {
+        String id = h.submittedJob(h.alice());
+        Job running = admitted(id);
+        h.jobs.update(running.fail(new JobError("SubJob.Failed", "2 of 4 subjobs failed"), h.clock.instant()));
+
+        ApiHarness.Response retried = h.alice().post("/jobs/" + id + "/retry", null);
+        assertEquals(202, retried.status(), retried.toString());
+        assertEquals("QUEUED", retried.body().path("status").asText());
+        assertTrue(h.launcher.executions.containsKey(id + "-2"), h.launcher.executions.toString());
+        assertEquals(1, retried.body().path("attempts").size(), "the failed attempt stays in the history");
+
+        ApiHarness.Response notAgain = h.alice().post("/jobs/" + id + "/retry", null);
+        assertEquals(409, notAgain.status());
+        assertEquals("JobNotRetryable", notAgain.code());
+    }
+
+    @Test
+    void expiredJob_answers410WithItsExpiryOnEveryRoute() {
+        String id = h.submittedJob(h.alice());
+        Job cancelled = h.jobs.update(h.stored(id).cancel(h.clock.instant()));
+        h.clock.set(cancelled.expiresAt().plusSeconds(1));
+        for (ApiHarness.Response response : List.of(h.alice().get("/jobs/" + id), h.alice().get("/jobs/" + id + "/subjobs"),
+                h.alice().get("/jobs/" + id + "/result"), h.alice().delete("/jobs/" + id),
+                h.alice().post("/jobs/" + id + "/retry", null), h.alice().post("/jobs/" + id + "/submit", null))) {
+            assertEquals(410, response.status(), response.toString());
+            assertEquals("JobExpired", response.code());
+            assertTrue(response.message().contains(cancelled.expiresAt().toString()), response.message());
+        }
+    }
+
+    @Test
+    void programs_listTheirLimitsAndRecentStatistics() {
+        h.statistics.record("primes", Duration.ofMillis(120), false, h.clock.instant());
+        h.statistics.record("primes", Duration.ofMillis(800), true, h.clock.instant());
+
+        ApiHarness.Response all = h.alice().get("/programs");
+        assertEquals(200, all.status());
+        List<String> names = new ArrayList<>();
+        all.body().path("programs").forEach(p -> names.add(p.path("name").asText()));
+        assertEquals(List.of("word-frequency", "checksum", "primes"), names);
+
+        JsonNode primes = h.bob().get("/programs/primes").body();
+        assertEquals(50, primes.path("maxConcurrency").asInt());
+        assertEquals("FULL", primes.path("retry").path("jitter").asText());
+        assertEquals(2, primes.path("statistics").path("subJobs").asInt());
+        assertEquals(800, primes.path("statistics").path("maxMillis").asLong());
+        assertEquals(0.5, primes.path("statistics").path("errorRate").asDouble(), 1e-9);
+
+        ApiHarness.Response unknown = h.alice().get("/programs/nope");
+        assertEquals(404, unknown.status());
+        assertEquals("ProgramNotFound", unknown.code());
+    }
+
+    private static List<String> jobIds(JsonNode jobs) {
+        List<String> ids = new ArrayList<>();
+        jobs.forEach(j -> ids.add(j.path("jobId").asText()));
+        return ids;
+    }
+}
