@@ -14,6 +14,7 @@ import io.conveyor.storage.ObjectStore;
 import io.conveyor.subjob.SubJob;
 import io.conveyor.subjob.SubJobStore;
 import io.conveyor.testing.LocalAws;
+import io.conveyor.testing.MutableClock;
 import io.conveyor.testing.SampleJobs;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -42,7 +43,7 @@ final class CleanupFixture {
     static final Instant LATER = T0.plus(RETENTION).plus(Duration.ofDays(2));
 
     final FaultInjector faults = new FaultInjector();
-    final ManualClock clock = new ManualClock(LATER);
+    final MutableClock clock = new MutableClock(LATER);
     final LocalAws.Deployment deployment;
     final JobStore jobs;
     final SubJobStore subJobs;
