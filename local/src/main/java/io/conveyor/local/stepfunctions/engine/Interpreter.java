@@ -61,18 +61,24 @@ final class Interpreter {
     final Variables vars;
     final ObjectNode mapContext;
     final boolean top;
+    final History history;
     private long prev;
 
     Frame(Execution exec, Variables vars, ObjectNode mapContext, boolean top, long prev) {
+      this(exec, vars, mapContext, top, prev, exec.history());
+    }
+
+    Frame(Execution exec, Variables vars, ObjectNode mapContext, boolean top, long prev, History history) {
       this.exec = exec;
       this.vars = vars;
       this.mapContext = mapContext;
       this.top = top;
       this.prev = prev;
+      this.history = history;
     }
 
     synchronized long event(String type, String key, ObjectNode details) {
-      prev = exec.history().add(type, prev, key, details);
+      prev = history.add(type, prev, key, details);
       return prev;
     }
 
@@ -1228,22 +1234,34 @@ final class Interpreter {
       final int idx = i;
       Program b = p.branches().get(i);
       Frame bf = new Frame(f.exec, f.vars.child(), f.mapContext, false, f.prev());
-      engine.workers.execute(() -> runProgram(b, b.startAt(), branchInput, bf).whenComplete((out, err) -> {
+      engine.workers.execute(() -> runProgram(b, b.startAt(), branchInput, bf).whenComplete((out0, err0) -> {
+        JsonNode out = out0;
+        Throwable err = err0;
+        if (err == null) {
+          try {
+            results[idx] = out;
+          } catch (Throwable t) {
+            err = t;
+          }
+        }
         if (err != null) {
           if (failed.compareAndSet(false, true)) {
-            f.event("ParallelStateFailed", null, null);
-            done.completeExceptionally(unwrap(err));
+            try {
+              f.event("ParallelStateFailed", null, null);
+            } finally {
+              done.completeExceptionally(unwrap(err));
+            }
           }
           return;
         }
         results[idx] = out;
         if (remaining.decrementAndGet() == 0 && !failed.get()) {
-          f.event("ParallelStateSucceeded", null, null);
-          ArrayNode arr = Json.array();
-          for (JsonNode r : results) {
-            arr.add(r);
-          }
           try {
+            f.event("ParallelStateSucceeded", null, null);
+            ArrayNode arr = Json.array();
+            for (JsonNode r : results) {
+              arr.add(r);
+            }
             done.complete(finishExecuting(c, arr));
           } catch (Throwable t) {
             done.completeExceptionally(t);
@@ -1514,7 +1532,9 @@ final class Interpreter {
         return;
       }
       Variables vars = m.spec().distributed() ? new Variables(null) : f.vars.child();
-      Frame itf = new Frame(f.exec, vars, mapCtx, false, f.prev());
+      // A Distributed Map's items run as child workflow executions, each with its own history.
+      Frame itf = run == null ? new Frame(f.exec, vars, mapCtx, false, f.prev())
+          : new Frame(f.exec, vars, mapCtx, false, 0, new History(engine.clock, engine.historyLimit, false));
       ObjectNode id = Json.object();
       id.put("name", m.name());
       id.put("index", i);
@@ -1526,6 +1546,16 @@ final class Interpreter {
       }
       Program p = m.spec().processor();
       runProgram(p, p.startAt(), iterInput, itf).whenComplete((out, err) -> {
+        try {
+          iterationDone(i, id, itf, out, err);
+        } catch (Throwable t) {
+          fail(t);
+        }
+      });
+    }
+
+    private void iterationDone(int i, ObjectNode id, Frame itf, JsonNode out, Throwable err) {
+      {
         if (run != null) {
           run.running.decrementAndGet();
         }
@@ -1566,9 +1596,10 @@ final class Interpreter {
         if (completed.incrementAndGet() == items.size()) {
           complete();
         } else {
-          launchNext();
+          // Through the pool, not recursion: synchronous iterations would otherwise nest without bound.
+          engine.workers.execute(this::launchNext);
         }
-      });
+      }
     }
 
     private boolean tolerated(int nFailed) {
@@ -1600,6 +1631,17 @@ final class Interpreter {
 
     private void fail(Throwable t) {
       if (finished.compareAndSet(false, true)) {
+        try {
+          recordFailure(t);
+        } catch (Throwable ignored) {
+          // The history is full; the state still fails with its own error.
+        }
+        done.completeExceptionally(t);
+      }
+    }
+
+    private void recordFailure(Throwable t) {
+      {
         Frame f = c.frame;
         if (run != null) {
           run.finish("FAILED", engine.clock.instant());
@@ -1613,7 +1655,6 @@ final class Interpreter {
           f.event("MapRunFailed", "mapRunFailedEventDetails", d);
         }
         f.event("MapStateFailed", null, null);
-        done.completeExceptionally(t);
       }
     }
 
@@ -1622,16 +1663,16 @@ final class Interpreter {
         return;
       }
       Frame f = c.frame;
-      if (run != null) {
-        run.finish("SUCCEEDED", engine.clock.instant());
-        f.event("MapRunSucceeded", null, null);
-      }
-      f.event("MapStateSucceeded", null, null);
-      ArrayNode arr = Json.array();
-      for (JsonNode r : results) {
-        arr.add(r);
-      }
       try {
+        if (run != null) {
+          run.finish("SUCCEEDED", engine.clock.instant());
+          f.event("MapRunSucceeded", null, null);
+        }
+        f.event("MapStateSucceeded", null, null);
+        ArrayNode arr = Json.array();
+        for (JsonNode r : results) {
+          arr.add(r);
+        }
         JsonNode result = arr;
         if (m.spec().resultWriter() != null) {
           result = ItemReaders.writeResults(engine, m, c, arr, run);
