@@ -42,7 +42,7 @@ public final class ApiHandler implements RequestHandler<APIGatewayProxyRequestEv
                 new ActiveJobCounters(dynamoDb, settings.countersTable()),
                 new ObjectStore(clients.s3(), clients.s3Presigner(), settings.bucket(), clock),
                 ProgramRegistry.samples(),
-                new StepFunctionsLauncher(clients.stepFunctions(), settings.requireJobWorkflowArn()),
+                new StepFunctionsLauncher(clients.stepFunctions(), settings.requireWorkflowArnPrefix()),
                 settings, clock, () -> UUID.randomUUID().toString());
         return new Api(service, ProgramRegistry.samples(),
                 new ProgramStatisticsStore(dynamoDb, settings.countersTable()),

@@ -235,7 +235,7 @@ public final class JobService {
 
     private void startWorkflow(Job job) {
         try {
-            workflows.start(job.executionName(), job.id());
+            workflows.start(job.program(), job.executionName(), job.id());
         } catch (RuntimeException e) {
             throw new ApiException(503, "WorkflowUnavailable", "Job " + job.id() + " is queued but its workflow could "
                     + "not be started; send the same request again to start it.");
@@ -299,7 +299,7 @@ public final class JobService {
             return j.cancel(clock.instant());
         });
         if (cancelled.executionName() != null) {
-            workflows.stop(cancelled.executionName(), "Cancelled by its owner");
+            workflows.stop(cancelled.program(), cancelled.executionName(), "Cancelled by its owner");
         }
         counters.release(jobId);
         return cancelled;

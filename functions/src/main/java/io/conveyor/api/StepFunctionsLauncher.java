@@ -12,22 +12,23 @@ import software.amazon.awssdk.services.sfn.model.ExecutionDoesNotExistException;
  */
 public final class StepFunctionsLauncher implements WorkflowLauncher {
     private final SfnClient sfn;
-    private final String stateMachineArn;
+    private final String stateMachineArnPrefix;
 
-    public StepFunctionsLauncher(SfnClient sfn, String stateMachineArn) {
+    /** {@code stateMachineArnPrefix} is the ARN of the job state machines up to the program's name. */
+    public StepFunctionsLauncher(SfnClient sfn, String stateMachineArnPrefix) {
         this.sfn = sfn;
-        this.stateMachineArn = stateMachineArn;
+        this.stateMachineArnPrefix = stateMachineArnPrefix;
     }
 
     @Override
-    public void start(String executionName, String jobId) {
-        sfn.startExecution(r -> r.stateMachineArn(stateMachineArn).name(executionName)
+    public void start(String program, String executionName, String jobId) {
+        sfn.startExecution(r -> r.stateMachineArn(stateMachineArnPrefix + program).name(executionName)
                 .input(Json.write(Map.of("jobId", jobId))));
     }
 
     @Override
-    public void stop(String executionName, String cause) {
-        String executionArn = executionArn(executionName);
+    public void stop(String program, String executionName, String cause) {
+        String executionArn = executionArn(program, executionName);
         try {
             sfn.stopExecution(r -> r.executionArn(executionArn).error("Job.Cancelled").cause(cause));
         } catch (ExecutionDoesNotExistException alreadyGone) {
@@ -36,7 +37,7 @@ public final class StepFunctionsLauncher implements WorkflowLauncher {
     }
 
     /** An execution's ARN is its state machine's ARN with {@code :execution:} and the name appended. */
-    String executionArn(String executionName) {
-        return stateMachineArn.replace(":stateMachine:", ":execution:") + ":" + executionName;
+    String executionArn(String program, String executionName) {
+        return (stateMachineArnPrefix + program).replace(":stateMachine:", ":execution:") + ":" + executionName;
     }
 }

@@ -37,4 +37,16 @@ class OpenApiContractTest {
         }
         assertEquals(implemented, documented);
     }
+
+    @Test
+    void deploymentCatalogue_routesEveryHandlerRouteToTheApiFunction() {
+        Set<String> catalogued = new TreeSet<>();
+        io.conveyor.deployment.Catalogue.ROUTES.forEach(r -> {
+            assertEquals(io.conveyor.deployment.Catalogue.API.name(), r.function());
+            catalogued.add(r.method() + " " + r.path());
+        });
+        Set<String> implemented = new TreeSet<>();
+        new ApiHarness().api.routes().forEach(r -> implemented.add(r.method() + " " + r.path()));
+        assertEquals(implemented, catalogued);
+    }
 }

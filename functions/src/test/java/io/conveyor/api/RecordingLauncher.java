@@ -17,7 +17,7 @@ final class RecordingLauncher implements WorkflowLauncher {
     volatile boolean unavailable;
 
     @Override
-    public void start(String executionName, String jobId) {
+    public void start(String program, String executionName, String jobId) {
         if (unavailable) {
             throw new IllegalStateException("Unable to reach arn:aws:states:us-east-1:123456789012:stateMachine:Jobs");
         }
@@ -29,7 +29,7 @@ final class RecordingLauncher implements WorkflowLauncher {
     }
 
     @Override
-    public void stop(String executionName, String cause) {
+    public void stop(String program, String executionName, String cause) {
         stops.add(executionName);
     }
 }

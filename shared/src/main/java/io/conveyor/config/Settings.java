@@ -17,6 +17,7 @@ import java.util.Optional;
  * @param subJobsTable         {@code CONVEYOR_SUBJOBS_TABLE}
  * @param countersTable        {@code CONVEYOR_COUNTERS_TABLE}
  * @param idempotencyTable     {@code CONVEYOR_IDEMPOTENCY_TABLE}
+ * @param waitlistTable        {@code CONVEYOR_WAITLIST_TABLE}
  * @param bucket               {@code CONVEYOR_BUCKET}
  * @param s3Endpoint           {@code AWS_ENDPOINT_URL_S3}, else {@code AWS_ENDPOINT_URL}; empty on AWS. When set, S3
  *                             is addressed path-style, which every emulator understands
@@ -26,8 +27,9 @@ import java.util.Optional;
  * @param presignedUrlTtl      {@code CONVEYOR_PRESIGNED_URL_TTL} (ISO-8601 duration), default PT15M, at most P7D
  * @param defaultRetention     {@code CONVEYOR_DEFAULT_RETENTION} (ISO-8601 duration), default P7D
  * @param maxRetention         {@code CONVEYOR_MAX_RETENTION} (ISO-8601 duration), default P90D
- * @param jobWorkflowArn       {@code CONVEYOR_JOB_WORKFLOW_ARN}: the job state machine; needed by the functions
- *                             that start job executions
+ * @param workflowArnPrefix    {@code CONVEYOR_WORKFLOW_ARN_PREFIX}: the ARN of the job state machines up to the
+ *                             program's name ({@code arn:aws:states:<region>:<account>:stateMachine:conveyor-job-});
+ *                             needed by the functions that start or stop job executions
  */
 public record Settings(
         String region,
@@ -35,6 +37,7 @@ public record Settings(
         String subJobsTable,
         String countersTable,
         String idempotencyTable,
+        String waitlistTable,
         String bucket,
         Optional<URI> s3Endpoint,
         int maxActiveJobsPerUser,
@@ -43,16 +46,17 @@ public record Settings(
         Duration presignedUrlTtl,
         Duration defaultRetention,
         Duration maxRetention,
-        Optional<String> jobWorkflowArn) {
+        Optional<String> workflowArnPrefix) {
 
     /**
-     * The job state machine's ARN.
+     * The ARN of the job state machines up to the program's name.
      *
-     * @throws ConfigurationException when {@code CONVEYOR_JOB_WORKFLOW_ARN} is not set
+     * @throws ConfigurationException when {@code CONVEYOR_WORKFLOW_ARN_PREFIX} is not set
      */
-    public String requireJobWorkflowArn() {
-        return jobWorkflowArn.orElseThrow(() -> new ConfigurationException(List.of(
-                "CONVEYOR_JOB_WORKFLOW_ARN is not set: this function starts job executions and needs the state machine's ARN")));
+    public String requireWorkflowArnPrefix() {
+        return workflowArnPrefix.orElseThrow(() -> new ConfigurationException(List.of(
+                "CONVEYOR_WORKFLOW_ARN_PREFIX is not set: this function starts or stops job executions and needs the "
+                        + "state machines' ARN prefix, such as arn:aws:states:eu-west-1:123456789012:stateMachine:conveyor-job-")));
     }
 
     /** Reads the settings from this process's environment. */
@@ -73,6 +77,7 @@ public record Settings(
                 r.required("CONVEYOR_SUBJOBS_TABLE"),
                 r.required("CONVEYOR_COUNTERS_TABLE"),
                 r.required("CONVEYOR_IDEMPOTENCY_TABLE"),
+                r.required("CONVEYOR_WAITLIST_TABLE"),
                 r.required("CONVEYOR_BUCKET"),
                 r.endpoint("AWS_ENDPOINT_URL_S3").or(() -> r.endpoint("AWS_ENDPOINT_URL")),
                 r.positiveInt("CONVEYOR_MAX_ACTIVE_JOBS_PER_USER", 5),
@@ -81,7 +86,7 @@ public record Settings(
                 r.duration("CONVEYOR_PRESIGNED_URL_TTL", Duration.ofMinutes(15), Duration.ofDays(7)),
                 r.duration("CONVEYOR_DEFAULT_RETENTION", Duration.ofDays(7), Duration.ofDays(3650)),
                 r.duration("CONVEYOR_MAX_RETENTION", Duration.ofDays(90), Duration.ofDays(3650)),
-                r.value("CONVEYOR_JOB_WORKFLOW_ARN"));
+                r.value("CONVEYOR_WORKFLOW_ARN_PREFIX"));
         if (r.problems.isEmpty() && settings.defaultRetention.compareTo(settings.maxRetention) > 0) {
             r.problems.add("CONVEYOR_DEFAULT_RETENTION (" + settings.defaultRetention
                     + ") must not exceed CONVEYOR_MAX_RETENTION (" + settings.maxRetention + ")");

@@ -111,11 +111,6 @@ public final class IdempotencyStore {
         return item == null || item.isEmpty() ? Optional.empty() : Optional.of(fromItem(item));
     }
 
-    /** Deletes the record for {@code owner}'s {@code key}: the cleaner does so when it deletes the key's job. */
-    public void delete(String owner, String key) {
-        dynamoDb.deleteItem(b -> b.tableName(tableName).key(Map.of(ID, AttributeValue.fromS(id(owner, key)))));
-    }
-
     private static String id(String owner, String key) {
         // The owner is part of the id, so two callers choosing the same key never see each other's job.
         return owner.length() + ":" + owner + "#" + key;

@@ -21,6 +21,7 @@ class SettingsTest {
         env.put("CONVEYOR_SUBJOBS_TABLE", "subjobs");
         env.put("CONVEYOR_COUNTERS_TABLE", "counters");
         env.put("CONVEYOR_IDEMPOTENCY_TABLE", "idempotency");
+        env.put("CONVEYOR_WAITLIST_TABLE", "waitlist");
         env.put("CONVEYOR_BUCKET", "bucket");
         return env;
     }

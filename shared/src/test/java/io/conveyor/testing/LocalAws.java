@@ -2,8 +2,10 @@ package io.conveyor.testing;
 
 import io.conveyor.config.AwsClients;
 import io.conveyor.config.Settings;
+import io.conveyor.deployment.Catalogue;
 import io.conveyor.emulators.EmbeddedDynamoDb;
 import io.conveyor.emulators.EmbeddedS3;
+import io.conveyor.admission.WaitlistStore;
 import io.conveyor.idempotency.IdempotencyStore;
 import io.conveyor.job.JobStore;
 import io.conveyor.persistence.TableDefinition;
@@ -30,8 +32,7 @@ public final class LocalAws {
     private static final String SECRET_KEY = "conveyortestsecret";
 
     /** Every table a deployment has. */
-    public static final List<TableDefinition> TABLES =
-            List.of(JobStore.TABLE, SubJobStore.TABLE, ActiveJobCounters.TABLE, IdempotencyStore.TABLE);
+    public static final List<TableDefinition> TABLES = Catalogue.TABLES;
 
     private static LocalAws instance;
 
@@ -98,6 +99,10 @@ public final class LocalAws {
 
         public ActiveJobCounters counters() {
             return new ActiveJobCounters(dynamoDb, settings.countersTable());
+        }
+
+        public WaitlistStore waitlist() {
+            return new WaitlistStore(dynamoDb, settings.waitlistTable());
         }
 
         public IdempotencyStore idempotency() {

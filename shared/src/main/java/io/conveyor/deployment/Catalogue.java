@@ -1,0 +1,118 @@
+package io.conveyor.deployment;
+
+import static io.conveyor.deployment.Access.read;
+import static io.conveyor.deployment.Access.write;
+
+import io.conveyor.admission.WaitlistStore;
+import io.conveyor.idempotency.IdempotencyStore;
+import io.conveyor.job.JobStore;
+import io.conveyor.persistence.TableDefinition;
+import io.conveyor.program.ProgramDefinition;
+import io.conveyor.program.ProgramRegistry;
+import io.conveyor.quota.ActiveJobCounters;
+import io.conveyor.subjob.SubJobStore;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Everything the deployment consists of, defined once: tables, functions (handler, memory, timeout, access),
+ * API routes, schedules, the event bus and the state machines with their substitutions. The CDK stack and the
+ * local runtime both read this, so what runs locally is what is deployed.
+ */
+public final class Catalogue {
+    private Catalogue() {}
+
+    /** The name of the custom event bus that carries {@code JobStatusChanged} events. */
+    public static final String EVENT_BUS = "conveyor-jobs";
+    /** The {@code source} of every event the product publishes. */
+    public static final String EVENT_SOURCE = "io.conveyor";
+    /** The prefix of the job state machines' names; the program's name follows it. */
+    public static final String WORKFLOW_PREFIX = "conveyor-job-";
+    /** The job workflow's definition, one state machine per program. */
+    public static final String WORKFLOW_DEFINITION = "state-machines/job-workflow.asl.json";
+
+    public static final List<TableDefinition> TABLES = List.of(JobStore.TABLE, SubJobStore.TABLE,
+            ActiveJobCounters.TABLE, IdempotencyStore.TABLE, WaitlistStore.TABLE);
+
+    private static final List<Access> WORKFLOW_STEP = List.of(write(Resource.JOBS_TABLE), write(Resource.SUBJOBS_TABLE),
+            write(Resource.COUNTERS_TABLE), write(Resource.WAITLIST_TABLE), write(Resource.BUCKET),
+            write(Resource.WORKFLOW_CALLBACKS), write(Resource.EVENT_BUS));
+
+    public static final FunctionSpec API = new FunctionSpec("Api", "io.conveyor.api.ApiHandler", 1024,
+            Duration.ofSeconds(29), List.of(write(Resource.JOBS_TABLE), read(Resource.SUBJOBS_TABLE),
+                    write(Resource.COUNTERS_TABLE), write(Resource.IDEMPOTENCY_TABLE), write(Resource.WAITLIST_TABLE),
+                    write(Resource.BUCKET), write(Resource.JOB_WORKFLOWS), write(Resource.WORKFLOW_CALLBACKS),
+                    write(Resource.EVENT_BUS)));
+    public static final FunctionSpec AWAIT_DEPENDENCIES = workflowStep("AwaitDependencies", 512, Duration.ofSeconds(30));
+    public static final FunctionSpec ADMIT = workflowStep("Admit", 512, Duration.ofSeconds(30));
+    public static final FunctionSpec SPLIT = workflowStep("Split", 1769, Duration.ofMinutes(5));
+    public static final FunctionSpec RUN_SUBJOB = workflowStep("RunSubJob", 1769, Duration.ofMinutes(15));
+    public static final FunctionSpec RECORD_SUBJOB_FAILURE = workflowStep("RecordSubJobFailure", 512, Duration.ofSeconds(30));
+    public static final FunctionSpec CONFIRM_SUBJOBS = workflowStep("ConfirmSubJobs", 512, Duration.ofSeconds(30));
+    public static final FunctionSpec AGGREGATE = workflowStep("Aggregate", 1769, Duration.ofMinutes(5));
+    public static final FunctionSpec FINALIZE = workflowStep("Finalize", 512, Duration.ofSeconds(30));
+    public static final FunctionSpec HANDLE_FAILURE = workflowStep("HandleFailure", 512, Duration.ofSeconds(30));
+    public static final FunctionSpec RESUME = workflowStep("Resume", 512, Duration.ofSeconds(30));
+    public static final FunctionSpec CLEANER = new FunctionSpec("Cleaner", "io.conveyor.cleanup.CleanerHandler", 1024,
+            Duration.ofMinutes(15), List.of(write(Resource.JOBS_TABLE), write(Resource.SUBJOBS_TABLE),
+                    write(Resource.IDEMPOTENCY_TABLE), write(Resource.BUCKET)));
+
+    /** The functions the job workflow invokes, in the order it reaches them. */
+    public static final List<FunctionSpec> WORKFLOW_FUNCTIONS = List.of(AWAIT_DEPENDENCIES, ADMIT, SPLIT, RUN_SUBJOB,
+            RECORD_SUBJOB_FAILURE, CONFIRM_SUBJOBS, AGGREGATE, FINALIZE, HANDLE_FAILURE, RESUME);
+
+    public static final List<FunctionSpec> FUNCTIONS = concat(List.of(API), WORKFLOW_FUNCTIONS, List.of(CLEANER));
+
+    public static final List<RouteSpec> ROUTES = List.of(
+            new RouteSpec("POST", "/jobs", API.name()),
+            new RouteSpec("GET", "/jobs", API.name()),
+            new RouteSpec("GET", "/jobs/{id}", API.name()),
+            new RouteSpec("DELETE", "/jobs/{id}", API.name()),
+            new RouteSpec("POST", "/jobs/{id}/submit", API.name()),
+            new RouteSpec("POST", "/jobs/{id}/retry", API.name()),
+            new RouteSpec("GET", "/jobs/{id}/subjobs", API.name()),
+            new RouteSpec("GET", "/jobs/{id}/result", API.name()),
+            new RouteSpec("GET", "/programs", API.name()),
+            new RouteSpec("GET", "/programs/{name}", API.name()));
+
+    /** The cleaner runs hourly unless the deployment says otherwise. */
+    public static final ScheduleSpec CLEANER_SCHEDULE = new ScheduleSpec("CleanerSchedule", "rate(1 hour)", CLEANER.name());
+
+    public static final List<ScheduleSpec> SCHEDULES = List.of(CLEANER_SCHEDULE);
+
+    /** One job state machine per program, from the same definition, with the program's retry policy substituted. */
+    public static List<StateMachineSpec> stateMachines(ProgramRegistry programs) {
+        return programs.all().stream().map(Catalogue::workflow).toList();
+    }
+
+    /** The state machine that runs jobs of {@code program}. */
+    public static StateMachineSpec workflow(ProgramDefinition program) {
+        Map<String, String> substitutions = new LinkedHashMap<>();
+        substitutions.put("RetryIntervalSeconds", Long.toString(program.retry().interval().toSeconds()));
+        substitutions.put("RetryBackoffRate", Double.toString(program.retry().backoffRate()));
+        substitutions.put("RetryMaxDelaySeconds", Long.toString(program.retry().maxDelay().toSeconds()));
+        substitutions.put("RetryMaxAttempts", Integer.toString(program.retry().maxAttempts()));
+        substitutions.put("RetryJitterStrategy", program.retry().jitter().name());
+        substitutions.put("SubJobTimeoutSeconds", Long.toString(program.subJobTimeout().toSeconds()));
+        substitutions.put("MaxConcurrency", Integer.toString(program.maxConcurrency()));
+        substitutions.put("ToleratedFailurePercentage", Double.toString(program.toleratedFailurePercentage()));
+        return new StateMachineSpec(WORKFLOW_PREFIX + program.name(), WORKFLOW_DEFINITION, substitutions,
+                WORKFLOW_FUNCTIONS.stream().map(FunctionSpec::name).toList());
+    }
+
+    public static Optional<FunctionSpec> function(String name) {
+        return FUNCTIONS.stream().filter(f -> f.name().equals(name)).findFirst();
+    }
+
+    private static FunctionSpec workflowStep(String name, int memoryMb, Duration timeout) {
+        return new FunctionSpec(name, "io.conveyor.workflow." + name + "Handler", memoryMb, timeout, WORKFLOW_STEP);
+    }
+
+    @SafeVarargs
+    private static <T> List<T> concat(List<T>... lists) {
+        return java.util.Arrays.stream(lists).flatMap(List::stream).toList();
+    }
+}
