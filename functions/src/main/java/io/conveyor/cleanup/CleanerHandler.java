@@ -70,7 +70,7 @@ public final class CleanerHandler implements RequestHandler<ScheduledEvent, Clea
     private static Metrics powertoolsMetrics() {
         Metrics metrics = MetricsFactory.getMetricsInstance();
         // Without a namespace Powertools refuses to flush: a missing setting must cost the metrics' name, not the run.
-        String namespace = System.getenv("POWERTOOLS_METRICS_NAMESPACE");
+        String namespace = io.conveyor.config.FunctionEnvironment.get("POWERTOOLS_METRICS_NAMESPACE");
         if (namespace == null || namespace.isBlank()) {
             metrics.setNamespace(DEFAULT_NAMESPACE);
         }

@@ -44,7 +44,7 @@ public record CleanerSettings(Duration interval, Duration grace, Duration safety
 
     /** Reads the settings from this process's environment. */
     public static CleanerSettings fromEnvironment() {
-        return from(System.getenv());
+        return from(io.conveyor.config.FunctionEnvironment.current());
     }
 
     /**

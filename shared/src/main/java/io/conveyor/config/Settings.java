@@ -59,9 +59,9 @@ public record Settings(
                         + "state machines' ARN prefix, such as arn:aws:states:eu-west-1:123456789012:stateMachine:conveyor-job-")));
     }
 
-    /** Reads the settings from this process's environment. */
+    /** Reads the settings from the function's environment (see {@link FunctionEnvironment}). */
     public static Settings fromEnvironment() {
-        return from(System.getenv());
+        return from(FunctionEnvironment.current());
     }
 
     /**
