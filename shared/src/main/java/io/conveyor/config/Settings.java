@@ -30,6 +30,8 @@ import java.util.Optional;
  * @param workflowArnPrefix    {@code CONVEYOR_WORKFLOW_ARN_PREFIX}: the ARN of the job state machines up to the
  *                             program's name ({@code arn:aws:states:<region>:<account>:stateMachine:conveyor-job-});
  *                             needed by the functions that start or stop job executions
+ * @param eventBus             {@code CONVEYOR_EVENT_BUS}: the bus {@code JobStatusChanged} events go to, default
+ *                             {@code conveyor-jobs}
  */
 public record Settings(
         String region,
@@ -46,7 +48,8 @@ public record Settings(
         Duration presignedUrlTtl,
         Duration defaultRetention,
         Duration maxRetention,
-        Optional<String> workflowArnPrefix) {
+        Optional<String> workflowArnPrefix,
+        String eventBus) {
 
     /**
      * The ARN of the job state machines up to the program's name.
@@ -86,7 +89,8 @@ public record Settings(
                 r.duration("CONVEYOR_PRESIGNED_URL_TTL", Duration.ofMinutes(15), Duration.ofDays(7)),
                 r.duration("CONVEYOR_DEFAULT_RETENTION", Duration.ofDays(7), Duration.ofDays(3650)),
                 r.duration("CONVEYOR_MAX_RETENTION", Duration.ofDays(90), Duration.ofDays(3650)),
-                r.value("CONVEYOR_WORKFLOW_ARN_PREFIX"));
+                r.value("CONVEYOR_WORKFLOW_ARN_PREFIX"),
+                r.value("CONVEYOR_EVENT_BUS").orElse("conveyor-jobs"));
         if (r.problems.isEmpty() && settings.defaultRetention.compareTo(settings.maxRetention) > 0) {
             r.problems.add("CONVEYOR_DEFAULT_RETENTION (" + settings.defaultRetention
                     + ") must not exceed CONVEYOR_MAX_RETENTION (" + settings.maxRetention + ")");

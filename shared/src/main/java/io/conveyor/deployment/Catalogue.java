@@ -29,6 +29,8 @@ public final class Catalogue {
     public static final String EVENT_BUS = "conveyor-jobs";
     /** The {@code source} of every event the product publishes. */
     public static final String EVENT_SOURCE = "io.conveyor";
+    /** The CloudWatch namespace of every metric the product emits. */
+    public static final String METRICS_NAMESPACE = "Conveyor";
     /** The prefix of the job state machines' names; the program's name follows it. */
     public static final String WORKFLOW_PREFIX = "conveyor-job-";
     /** The job workflow's definition, one state machine per program. */
@@ -101,6 +103,29 @@ public final class Catalogue {
         substitutions.put("ToleratedFailurePercentage", Double.toString(program.toleratedFailurePercentage()));
         return new StateMachineSpec(WORKFLOW_PREFIX + program.name(), WORKFLOW_DEFINITION, substitutions,
                 WORKFLOW_FUNCTIONS.stream().map(FunctionSpec::name).toList());
+    }
+
+    /**
+     * The environment of {@code function}: the names of every resource (configuration is read as a whole, and
+     * names are not secrets; what a function may do with them is its IAM policy), and Powertools' service name
+     * and metrics namespace.
+     *
+     * @param names the physical name (or ARN prefix) of each resource in this deployment
+     */
+    public static Map<String, String> environment(FunctionSpec function, Map<Resource, String> names) {
+        Map<String, String> environment = new LinkedHashMap<>();
+        for (Resource resource : Resource.values()) {
+            if (resource.settingName() != null) {
+                String name = names.get(resource);
+                if (name == null) {
+                    throw new IllegalArgumentException("the deployment gives no name for " + resource);
+                }
+                environment.put(resource.settingName(), name);
+            }
+        }
+        environment.put("POWERTOOLS_SERVICE_NAME", "conveyor-" + function.name().toLowerCase(java.util.Locale.ROOT));
+        environment.put("POWERTOOLS_METRICS_NAMESPACE", METRICS_NAMESPACE);
+        return environment;
     }
 
     public static Optional<FunctionSpec> function(String name) {

@@ -1,16 +1,30 @@
 package io.conveyor.deployment;
 
-/** The deployment's resources a function may be granted access to. */
+/**
+ * The deployment's resources a function may be granted access to, each with the environment variable that
+ * carries its physical name (or ARN) to the functions.
+ */
 public enum Resource {
-    JOBS_TABLE,
-    SUBJOBS_TABLE,
-    COUNTERS_TABLE,
-    IDEMPOTENCY_TABLE,
-    WAITLIST_TABLE,
-    BUCKET,
-    /** Start, stop and describe executions of the job workflows. */
-    JOB_WORKFLOWS,
+    JOBS_TABLE("CONVEYOR_JOBS_TABLE"),
+    SUBJOBS_TABLE("CONVEYOR_SUBJOBS_TABLE"),
+    COUNTERS_TABLE("CONVEYOR_COUNTERS_TABLE"),
+    IDEMPOTENCY_TABLE("CONVEYOR_IDEMPOTENCY_TABLE"),
+    WAITLIST_TABLE("CONVEYOR_WAITLIST_TABLE"),
+    BUCKET("CONVEYOR_BUCKET"),
+    /** Start, stop and describe executions of the job workflows; named by the ARN prefix of the state machines. */
+    JOB_WORKFLOWS("CONVEYOR_WORKFLOW_ARN_PREFIX"),
     /** Send task success, failure and heartbeat to waiting workflow tasks. */
-    WORKFLOW_CALLBACKS,
-    EVENT_BUS
+    WORKFLOW_CALLBACKS(null),
+    EVENT_BUS("CONVEYOR_EVENT_BUS");
+
+    private final String settingName;
+
+    Resource(String settingName) {
+        this.settingName = settingName;
+    }
+
+    /** The environment variable that names this resource, or {@code null} if it has no name of its own. */
+    public String settingName() {
+        return settingName;
+    }
 }
