@@ -8,9 +8,11 @@ import java.util.regex.Pattern;
  * A registered program: the three functions that run a job of it and the limits it runs under.
  *
  * @param name                       unique, used in the API and in metrics
- * @param splitter                   the function that turns a job's inputs into a subjob manifest
- * @param worker                     the function that runs one subjob
- * @param aggregator                 the function that combines subjob outputs into the result
+ * @param splitter                   what turns a job's inputs into subjobs: {@code java:<class>}, a class implementing
+ *                                   the functions module's {@code io.conveyor.programs.Program}, run inside the
+ *                                   workflow's functions
+ * @param worker                     what runs one subjob, named the same way
+ * @param aggregator                 what combines subjob outputs into the result, named the same way
  * @param maxConcurrency             subjobs of one job that may run at once, 1 to 10,000
  * @param retry                      how a failing subjob invocation is retried
  * @param reRegistration             how a job attempt that failed with a retryable error is run again
@@ -30,16 +32,23 @@ public record ProgramDefinition(
         Duration subJobTimeout,
         Duration defaultRetention) {
 
+    /** The prefix of an implementation written in Java and run in-process. */
+    public static final String JAVA = "java:";
+
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9-]{0,62}");
+    private static final Pattern JAVA_CLASS = Pattern.compile("java:[A-Za-z_$][\\w$]*(\\.[A-Za-z_$][\\w$]*)+");
 
     public ProgramDefinition {
         Objects.requireNonNull(name, "name");
         if (!NAME.matcher(name).matches()) {
             throw new IllegalArgumentException("program name must be 1-63 lowercase letters, digits or '-', starting with a letter; was '" + name + "'");
         }
-        Objects.requireNonNull(splitter, "splitter");
-        Objects.requireNonNull(worker, "worker");
-        Objects.requireNonNull(aggregator, "aggregator");
+        for (String implementation : new String[] {splitter, worker, aggregator}) {
+            if (implementation == null || !JAVA_CLASS.matcher(implementation).matches()) {
+                throw new IllegalArgumentException("program " + name + ": splitter, worker and aggregator must each name a "
+                        + "Java class as java:<fully.qualified.ClassName>, was '" + implementation + "'");
+            }
+        }
         Objects.requireNonNull(retry, "retry");
         Objects.requireNonNull(reRegistration, "reRegistration");
         Objects.requireNonNull(subJobTimeout, "subJobTimeout");

@@ -10,12 +10,8 @@ import java.util.Optional;
 /** The programs a deployment runs, by name. Immutable and thread-safe. */
 public final class ProgramRegistry {
 
-    /** The function that runs every sample program's splitter, in the deployment catalogue. */
-    public static final String SAMPLE_SPLITTER = "SampleSplitter";
-    /** The function that runs every sample program's worker. */
-    public static final String SAMPLE_WORKER = "SampleWorker";
-    /** The function that runs every sample program's aggregator. */
-    public static final String SAMPLE_AGGREGATOR = "SampleAggregator";
+    /** The environment variable that registers further programs, as a JSON array (see {@link ProgramDefinitions}). */
+    public static final String SETTING = "CONVEYOR_PROGRAMS";
 
     private final Map<String, ProgramDefinition> programs = new LinkedHashMap<>();
 
@@ -29,14 +25,31 @@ public final class ProgramRegistry {
 
     /** The sample programs every deployment ships: word-frequency, checksum and primes. */
     public static ProgramRegistry samples() {
-        return new ProgramRegistry(List.of(
-                sample("word-frequency", 20, Duration.ofSeconds(60)),
-                sample("checksum", 20, Duration.ofSeconds(120)),
-                sample("primes", 50, Duration.ofSeconds(60))));
+        return new ProgramRegistry(SAMPLES);
     }
 
-    private static ProgramDefinition sample(String name, int maxConcurrency, Duration subJobTimeout) {
-        return new ProgramDefinition(name, SAMPLE_SPLITTER, SAMPLE_WORKER, SAMPLE_AGGREGATOR, maxConcurrency,
+    /**
+     * The sample programs and those registered in {@code CONVEYOR_PROGRAMS}.
+     *
+     * @throws io.conveyor.config.ConfigurationException when that setting is not a valid list of programs
+     */
+    public static ProgramRegistry from(java.util.Map<String, String> environment) {
+        List<ProgramDefinition> all = new java.util.ArrayList<>(SAMPLES);
+        String extra = environment.get(SETTING);
+        if (extra != null && !extra.isBlank()) {
+            all.addAll(ProgramDefinitions.parse(extra));
+        }
+        return new ProgramRegistry(all);
+    }
+
+    private static final List<ProgramDefinition> SAMPLES = List.of(
+            sample("word-frequency", "io.conveyor.programs.wordfrequency.WordFrequencyProgram", 20, Duration.ofSeconds(60)),
+            sample("checksum", "io.conveyor.programs.checksum.ChecksumProgram", 20, Duration.ofSeconds(120)),
+            sample("primes", "io.conveyor.programs.primes.PrimesProgram", 50, Duration.ofSeconds(60)));
+
+    private static ProgramDefinition sample(String name, String javaClass, int maxConcurrency, Duration subJobTimeout) {
+        String implementation = ProgramDefinition.JAVA + javaClass;
+        return new ProgramDefinition(name, implementation, implementation, implementation, maxConcurrency,
                 RetryPolicy.DEFAULT, ReRegistrationPolicy.DEFAULT, 0, subJobTimeout, Duration.ofDays(7));
     }
 

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 class ProgramDefinitionTest {
 
     private static ProgramDefinition program(double tolerated) {
-        return new ProgramDefinition("word-frequency", "splitter", "worker", "aggregator", 50, RetryPolicy.DEFAULT,
+        return new ProgramDefinition("word-frequency", "java:a.Splitter", "java:a.Worker", "java:a.Aggregator", 50, RetryPolicy.DEFAULT,
                 ReRegistrationPolicy.DEFAULT, tolerated, Duration.ofMinutes(1), Duration.ofDays(7));
     }
 
@@ -46,7 +46,7 @@ class ProgramDefinitionTest {
     void badLimits_areRefusedWithTheFieldNamed() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> program(101));
         assertTrue(e.getMessage().contains("toleratedFailurePercentage"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> new ProgramDefinition("Bad Name", "s", "w", "a", 1,
+        e = assertThrows(IllegalArgumentException.class, () -> new ProgramDefinition("Bad Name", "java:a.S", "java:a.W", "java:a.A", 1,
                 RetryPolicy.DEFAULT, ReRegistrationPolicy.DEFAULT, 0, Duration.ofSeconds(5), Duration.ofDays(1)));
         assertTrue(e.getMessage().contains("program name"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class,

@@ -1,0 +1,61 @@
+package io.conveyor.program;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.conveyor.config.ConfigurationException;
+import io.conveyor.persistence.Json;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Programs registered through configuration ({@code CONVEYOR_PROGRAMS}, or the CDK context), as a JSON array:
+ *
+ * <pre>
+ * [{"name": "thumbnails", "implementation": "java:com.example.Thumbnails",
+ *   "maxConcurrency": 20, "toleratedFailurePercentage": 5, "subJobTimeoutSeconds": 120, "defaultRetention": "P7D",
+ *   "retry": {"intervalSeconds": 1, "backoffRate": 2.0, "maxDelaySeconds": 30, "jitter": "FULL", "maxAttempts": 3},
+ *   "reRegistration": {"delaySeconds": 30, "maxAttempts": 3}}]
+ * </pre>
+ *
+ * Every field but {@code name} and {@code implementation} is optional and defaults as the sample programs do.
+ */
+public final class ProgramDefinitions {
+    private ProgramDefinitions() {}
+
+    /** @throws ConfigurationException naming the program and the field at fault */
+    public static List<ProgramDefinition> parse(String json) {
+        JsonNode root;
+        try {
+            root = Json.MAPPER.readTree(json);
+        } catch (java.io.IOException e) {
+            throw new ConfigurationException(List.of(ProgramRegistry.SETTING + " is not valid JSON: " + e.getMessage()));
+        }
+        if (!root.isArray()) {
+            throw new ConfigurationException(List.of(ProgramRegistry.SETTING + " must be a JSON array of programs"));
+        }
+        List<ProgramDefinition> programs = new ArrayList<>();
+        for (JsonNode p : root) {
+            String name = p.path("name").asText("?");
+            try {
+                String implementation = p.path("implementation").asText(null);
+                JsonNode retry = p.path("retry");
+                JsonNode rereg = p.path("reRegistration");
+                programs.add(new ProgramDefinition(name, implementation, implementation, implementation,
+                        p.path("maxConcurrency").asInt(20),
+                        new RetryPolicy(Duration.ofSeconds(retry.path("intervalSeconds").asLong(1)),
+                                retry.path("backoffRate").asDouble(2.0),
+                                Duration.ofSeconds(retry.path("maxDelaySeconds").asLong(30)),
+                                JitterStrategy.valueOf(retry.path("jitter").asText("FULL")),
+                                retry.path("maxAttempts").asInt(3)),
+                        new ReRegistrationPolicy(Duration.ofSeconds(rereg.path("delaySeconds").asLong(30)),
+                                rereg.path("maxAttempts").asInt(3)),
+                        p.path("toleratedFailurePercentage").asDouble(0),
+                        Duration.ofSeconds(p.path("subJobTimeoutSeconds").asLong(60)),
+                        Duration.parse(p.path("defaultRetention").asText("P7D"))));
+            } catch (IllegalArgumentException | java.time.format.DateTimeParseException e) {
+                throw new ConfigurationException(List.of(ProgramRegistry.SETTING + ": program '" + name + "': " + e.getMessage()));
+            }
+        }
+        return programs;
+    }
+}
