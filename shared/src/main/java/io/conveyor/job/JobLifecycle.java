@@ -37,6 +37,8 @@ public final class JobLifecycle {
         allow(JobStatus.RUNNING, JobEvent.CANCEL, JobStatus.CANCELLED);
 
         allow(JobStatus.RETRY_WAITING, JobEvent.RESUME, JobStatus.RUNNING);
+        // The next attempt could not start (its workflow failed while waiting to re-register).
+        allow(JobStatus.RETRY_WAITING, JobEvent.FAIL, JobStatus.FAILED);
         allow(JobStatus.RETRY_WAITING, JobEvent.CANCEL, JobStatus.CANCELLED);
 
         allow(JobStatus.FAILED, JobEvent.RETRY, JobStatus.QUEUED);
@@ -67,12 +69,12 @@ public final class JobLifecycle {
         return TABLE.getOrDefault(from, Map.of()).containsKey(event);
     }
 
-    /** The events allowed from {@code from}, in declaration order; empty for a status with no way out. */
+    /** The events allowed from {@code from}, in {@link JobEvent} order; empty for a status with no way out. */
     public static Set<JobEvent> eventsFrom(JobStatus from) {
         return Collections.unmodifiableSet(TABLE.getOrDefault(from, Map.of()).keySet());
     }
 
-    /** Every declared transition, grouped by from-status in declaration order. */
+    /** Every declared transition, in {@link JobStatus} then {@link JobEvent} order. */
     public static Set<Transition> transitions() {
         Set<Transition> all = new LinkedHashSet<>();
         TABLE.forEach((from, row) -> row.forEach((event, to) -> all.add(new Transition(from, event, to))));

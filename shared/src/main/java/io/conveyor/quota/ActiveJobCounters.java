@@ -39,6 +39,7 @@ public final class ActiveJobCounters {
 
     static final String COUNTER_ID = "counterId";
     private static final String ACTIVE = "active";
+    private static final String ADMISSION_CURSOR = "admission#cursor";
 
     /** What an acquire found. */
     public enum Acquisition {
@@ -139,6 +140,18 @@ public final class ActiveJobCounters {
     /** Active jobs of {@code program}, across users. */
     public int activeForProgram(String program) {
         return read(programId(program));
+    }
+
+    /** The owner whose job was admitted last, empty before the first admission: the round-robin's cursor. */
+    public java.util.Optional<String> lastAdmittedOwner() {
+        Map<String, AttributeValue> item = dynamoDb.getItem(b -> b.tableName(tableName)
+                .key(Map.of(COUNTER_ID, s(ADMISSION_CURSOR))).consistentRead(true)).item();
+        return item == null || !item.containsKey("owner") ? java.util.Optional.empty() : java.util.Optional.of(item.get("owner").s());
+    }
+
+    /** Moves the round-robin's cursor to {@code owner}. */
+    public void recordAdmittedOwner(String owner) {
+        dynamoDb.putItem(b -> b.tableName(tableName).item(Map.of(COUNTER_ID, s(ADMISSION_CURSOR), "owner", s(owner))));
     }
 
     private int read(String counterId) {

@@ -122,6 +122,17 @@ public final class ObjectStore {
         return stream;
     }
 
+    /** Bytes {@code from} (inclusive) to {@code to} (exclusive) of the object at {@code key}, to be closed by the caller. */
+    public InputStream openRange(String key, long from, long to) {
+        if (from < 0 || to < from) {
+            throw new IllegalArgumentException("byte range [" + from + ", " + to + ") is not a range");
+        }
+        if (to == from) {
+            return InputStream.nullInputStream();
+        }
+        return s3.getObject(r -> r.bucket(bucket).key(key).range("bytes=" + from + "-" + (to - 1)));
+    }
+
     /** The lowercase hex SHA-256 of the object at {@code key}, read as a stream. */
     public String sha256(String key) {
         try (InputStream in = open(key)) {

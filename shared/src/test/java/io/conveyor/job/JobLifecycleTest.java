@@ -104,6 +104,16 @@ class JobLifecycleTest {
     }
 
     @Test
+    void fail_whileWaitingToReregister_endsTheJobWithTheNewError() {
+        Job waiting = step(running(), JobEvent.REREGISTER, j -> j.reregister(DECLINED, T0.plusSeconds(10)));
+        JobError gone = new JobError("Job.Internal", "the next attempt could not start");
+        Job failed = step(waiting, JobEvent.FAIL, j -> j.fail(gone, T0.plusSeconds(20)));
+        assertEquals(JobStatus.FAILED, failed.status());
+        assertEquals(gone, failed.error());
+        assertEquals(Attempt.Outcome.REREGISTERED, failed.attempts().get(0).outcome(), "the ended attempt keeps its outcome");
+    }
+
+    @Test
     void cancel_isAllowedFromEveryNonTerminalStatus() {
         Job created = created();
         Job queued = step(created, JobEvent.SUBMIT, j -> j.submit(T0));

@@ -85,6 +85,18 @@ class ObjectStoreTest {
     }
 
     @Test
+    void openRange_readsExactlyTheRequestedBytes() throws Exception {
+        String key = JobObjectLayout.input("j1", "digits.txt");
+        objects.put(key, "0123456789".getBytes(StandardCharsets.UTF_8), "text/plain");
+        try (var in = objects.openRange(key, 3, 7)) {
+            assertEquals("3456", new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        }
+        try (var in = objects.openRange(key, 5, 5)) {
+            assertEquals(0, in.readAllBytes().length);
+        }
+    }
+
+    @Test
     void head_andGet_ofAMissingKey_areEmpty() {
         assertEquals(Optional.empty(), objects.head("jobs/nope/inputs/x"));
         assertEquals(Optional.empty(), objects.get("jobs/nope/inputs/x"));
