@@ -5,14 +5,18 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import io.conveyor.config.AwsClients;
+import io.conveyor.config.FunctionEnvironment;
 import io.conveyor.config.Settings;
 import io.conveyor.idempotency.IdempotencyStore;
 import io.conveyor.job.JobStore;
 import io.conveyor.program.ProgramRegistry;
 import io.conveyor.program.ProgramStatisticsStore;
-import io.conveyor.quota.ActiveJobCounters;
 import io.conveyor.storage.ObjectStore;
 import io.conveyor.subjob.SubJobStore;
+import io.conveyor.workflow.EventBridgeJobEvents;
+import io.conveyor.workflow.JobEndings;
+import io.conveyor.workflow.StepFunctionsCallbacks;
+import io.conveyor.workflow.WorkflowComponents;
 import java.time.Clock;
 import java.util.UUID;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -37,14 +41,16 @@ public final class ApiHandler implements RequestHandler<APIGatewayProxyRequestEv
         DynamoDbClient dynamoDb = clients.dynamoDb();
         JobStore jobs = new JobStore(dynamoDb, settings.jobsTable());
         Clock clock = Clock.systemUTC();
+        ObjectStore objects = new ObjectStore(clients.s3(), clients.s3Presigner(), settings.bucket(), clock);
+        ProgramRegistry programs = ProgramRegistry.from(FunctionEnvironment.current());
+        JobEndings endings = WorkflowComponents.wire(settings, dynamoDb, objects,
+                new StepFunctionsCallbacks(clients.stepFunctions()),
+                new EventBridgeJobEvents(clients.eventBridge(), settings.eventBus()), programs, clock).endings();
         JobService service = new JobService(jobs, new SubJobStore(dynamoDb, settings.subJobsTable(), jobs),
-                new IdempotencyStore(dynamoDb, settings.idempotencyTable()),
-                new ActiveJobCounters(dynamoDb, settings.countersTable()),
-                new ObjectStore(clients.s3(), clients.s3Presigner(), settings.bucket(), clock),
-                ProgramRegistry.samples(),
+                new IdempotencyStore(dynamoDb, settings.idempotencyTable()), endings, objects, programs,
                 new StepFunctionsLauncher(clients.stepFunctions(), settings.requireWorkflowArnPrefix()),
                 settings, clock, () -> UUID.randomUUID().toString());
-        return new Api(service, ProgramRegistry.samples(),
+        return new Api(service, programs,
                 new ProgramStatisticsStore(dynamoDb, settings.countersTable()),
                 new ApiMetrics(MetricsFactory.getMetricsInstance()), clock);
     }

@@ -12,13 +12,13 @@ import io.conveyor.persistence.ConcurrentUpdateException;
 import io.conveyor.persistence.Page;
 import io.conveyor.program.ProgramDefinition;
 import io.conveyor.program.ProgramRegistry;
-import io.conveyor.quota.ActiveJobCounters;
 import io.conveyor.storage.JobObjectLayout;
 import io.conveyor.storage.ObjectStore;
 import io.conveyor.storage.PresignedRequest;
 import io.conveyor.storage.StoredObject;
 import io.conveyor.subjob.SubJob;
 import io.conveyor.subjob.SubJobStore;
+import io.conveyor.workflow.JobEndings;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
@@ -57,7 +57,7 @@ public final class JobService {
     private final JobStore jobs;
     private final SubJobStore subJobs;
     private final IdempotencyStore idempotency;
-    private final ActiveJobCounters counters;
+    private final JobEndings endings;
     private final ObjectStore objects;
     private final ProgramRegistry programs;
     private final WorkflowLauncher workflows;
@@ -65,13 +65,13 @@ public final class JobService {
     private final Clock clock;
     private final Supplier<String> newJobId;
 
-    public JobService(JobStore jobs, SubJobStore subJobs, IdempotencyStore idempotency, ActiveJobCounters counters,
+    public JobService(JobStore jobs, SubJobStore subJobs, IdempotencyStore idempotency, JobEndings endings,
             ObjectStore objects, ProgramRegistry programs, WorkflowLauncher workflows, Settings settings, Clock clock,
             Supplier<String> newJobId) {
         this.jobs = jobs;
         this.subJobs = subJobs;
         this.idempotency = idempotency;
-        this.counters = counters;
+        this.endings = endings;
         this.objects = objects;
         this.programs = programs;
         this.workflows = workflows;
@@ -289,19 +289,24 @@ public final class JobService {
         return objects.presignGet(job.resultKey(), settings.presignedUrlTtl(), jobId + "-result.json");
     }
 
-    /** Cancels the caller's job, whatever step it is in: its execution is stopped and its quota slot freed. */
+    /**
+     * Cancels the caller's job, whatever step it is in: its execution is stopped, its quota slot released (and the
+     * next waiting job admitted), and the jobs that depend on it fail.
+     */
     public Job cancel(Caller caller, String jobId) {
+        JobStatus[] from = new JobStatus[1];
         Job cancelled = change(caller, jobId, j -> {
             if (j.status().isTerminal()) {
                 throw new ApiException(409, "JobAlreadyFinished", "Job " + jobId + " is already " + j.status()
                         + " and cannot be cancelled.");
             }
+            from[0] = j.status();
             return j.cancel(clock.instant());
         });
         if (cancelled.executionName() != null) {
             workflows.stop(cancelled.program(), cancelled.executionName(), "Cancelled by its owner");
         }
-        counters.release(jobId);
+        endings.ended(cancelled, from[0]);
         return cancelled;
     }
 

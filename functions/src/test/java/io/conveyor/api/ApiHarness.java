@@ -15,6 +15,9 @@ import io.conveyor.storage.ObjectStore;
 import io.conveyor.subjob.SubJobStore;
 import io.conveyor.testing.LocalAws;
 import io.conveyor.testing.MutableClock;
+import io.conveyor.workflow.RecordingCallbacks;
+import io.conveyor.workflow.RecordingEvents;
+import io.conveyor.workflow.WorkflowComponents;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -37,6 +40,8 @@ final class ApiHarness {
     final LocalAws.Deployment deployment;
     final MutableClock clock = new MutableClock(T0);
     final RecordingLauncher launcher = new RecordingLauncher();
+    final RecordingCallbacks callbacks = new RecordingCallbacks();
+    final RecordingEvents events = new RecordingEvents();
     final JobStore jobs;
     final SubJobStore subJobs;
     final ActiveJobCounters counters;
@@ -58,7 +63,9 @@ final class ApiHarness {
         idempotency = deployment.idempotency();
         objects = new ObjectStore(deployment.s3(), deployment.presigner(), deployment.settings().bucket(), clock);
         statistics = new ProgramStatisticsStore(deployment.dynamoDb(), deployment.settings().countersTable());
-        JobService service = new JobService(jobs, subJobs, idempotency, counters, objects, ProgramRegistry.samples(),
+        WorkflowComponents workflow = WorkflowComponents.wire(deployment.settings(), deployment.dynamoDb(), objects, callbacks,
+                events, ProgramRegistry.samples(), clock);
+        JobService service = new JobService(jobs, subJobs, idempotency, workflow.endings(), objects, ProgramRegistry.samples(),
                 launcher, deployment.settings(), clock, () -> UUID.randomUUID().toString());
         api = new Api(service, ProgramRegistry.samples(), statistics, new ApiMetrics(MetricsFactory.getMetricsInstance()), clock);
     }

@@ -134,6 +134,8 @@ class JobActionsApiTest {
         assertEquals(List.of(id + "-1"), h.launcher.stops);
         assertEquals(0, h.counters.activeForUser("alice"));
         assertEquals(0, h.counters.activeForProgram("checksum"));
+        assertEquals(List.of(new io.conveyor.workflow.RecordingEvents.Event(id, JobStatus.RUNNING, JobStatus.CANCELLED, 1)),
+                h.events.published, "the cancellation is published");
 
         ApiHarness.Response again = h.alice().delete("/jobs/" + id);
         assertEquals(409, again.status());

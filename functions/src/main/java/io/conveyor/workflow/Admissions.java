@@ -1,0 +1,146 @@
+package io.conveyor.workflow;
+
+import io.conveyor.admission.Waiter;
+import io.conveyor.admission.WaitlistStore;
+import io.conveyor.job.Job;
+import io.conveyor.job.JobStatus;
+import io.conveyor.job.JobStore;
+import io.conveyor.persistence.ConcurrentUpdateException;
+import io.conveyor.persistence.Json;
+import io.conveyor.quota.ActiveJobCounters;
+import io.conveyor.quota.ActiveJobCounters.Acquisition;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Admission to quota slots. A job's workflow parks on a task token in the admission lane; whenever a job joins
+ * the lane or a slot is released, a pass admits every waiting job that now fits: in submission order for each
+ * user, round-robin between users (starting after the user admitted last), as long as both the user's and the
+ * program's active-job limits allow. Only the head of each user's line is considered, so a user's jobs start in
+ * the order they were submitted.
+ *
+ * <p>Any number of passes may run at once: a slot is taken per job (idempotently), and a waiter is resumed only
+ * by the pass that removed it from the lane.
+ */
+public final class Admissions {
+    private static final Logger LOG = LoggerFactory.getLogger(Admissions.class);
+    private static final int MAX_CONFLICT_RETRIES = 20;
+
+    private final JobStore jobs;
+    private final ActiveJobCounters counters;
+    private final WaitlistStore waitlist;
+    private final TaskCallbacks callbacks;
+    private final int userLimit;
+    private final int programLimit;
+    private final Clock clock;
+
+    public Admissions(JobStore jobs, ActiveJobCounters counters, WaitlistStore waitlist, TaskCallbacks callbacks,
+            int userLimit, int programLimit, Clock clock) {
+        this.jobs = jobs;
+        this.counters = counters;
+        this.waitlist = waitlist;
+        this.callbacks = callbacks;
+        this.userLimit = userLimit;
+        this.programLimit = programLimit;
+        this.clock = clock;
+    }
+
+    /** {@code job}'s workflow waits for a slot on {@code taskToken}; then a pass admits whoever fits. */
+    public void enqueue(Job job, String taskToken) {
+        waitlist.add(new Waiter(WaitlistStore.ADMISSION, job.id(), job.owner(), job.program(), taskToken, clock.instant()));
+        admitWaiting();
+    }
+
+    /**
+     * Admits waiting jobs while slots are free.
+     *
+     * @return how many this pass admitted
+     */
+    public int admitWaiting() {
+        int admitted = 0;
+        while (true) {
+            Optional<String> admittedOwner = admitOne();
+            if (admittedOwner.isEmpty()) {
+                return admitted;
+            }
+            admitted++;
+        }
+    }
+
+    /** Admits the first job, in fair order, that fits; the owner it admitted, or empty when none fits. */
+    private Optional<String> admitOne() {
+        List<Waiter> heads = headsInFairOrder(waitlist.list(WaitlistStore.ADMISSION), counters.lastAdmittedOwner());
+        for (Waiter head : heads) {
+            if (admit(head)) {
+                counters.recordAdmittedOwner(head.owner());
+                return Optional.of(head.owner());
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The first waiter of each user, users in name order starting after {@code lastOwner} and wrapping around.
+     */
+    static List<Waiter> headsInFairOrder(List<Waiter> waiting, Optional<String> lastOwner) {
+        Map<String, Waiter> heads = new LinkedHashMap<>();
+        for (Waiter w : waiting) {
+            heads.putIfAbsent(w.owner(), w);
+        }
+        TreeSet<String> owners = new TreeSet<>(heads.keySet());
+        List<String> order = new ArrayList<>();
+        lastOwner.ifPresentOrElse(last -> {
+            order.addAll(owners.tailSet(last, false));
+            order.addAll(owners.headSet(last, true));
+        }, () -> order.addAll(owners));
+        return order.stream().map(heads::get).toList();
+    }
+
+    private boolean admit(Waiter waiter) {
+        Optional<Job> job = jobs.get(waiter.jobId());
+        if (job.isEmpty() || job.get().status() != JobStatus.QUEUED) {
+            // Cancelled or already admitted: its place in line is stale.
+            waitlist.remove(waiter);
+            return false;
+        }
+        Acquisition acquisition = counters.acquire(waiter.jobId(), waiter.owner(), waiter.program(), userLimit,
+                programLimit, clock.instant());
+        if (acquisition == Acquisition.USER_LIMIT_REACHED || acquisition == Acquisition.PROGRAM_LIMIT_REACHED) {
+            return false;
+        }
+        if (!waitlist.remove(waiter)) {
+            return false; // another pass took this waiter and resumes it
+        }
+        Optional<Job> running = markRunning(waiter.jobId());
+        if (running.isEmpty()) {
+            counters.release(waiter.jobId()); // cancelled between our read and our write
+            return false;
+        }
+        callbacks.succeed(waiter.taskToken(), Json.write(Map.of("attempt", running.get().attempts().size())));
+        LOG.info("admitted job {} of {} ({} attempt {})", waiter.jobId(), waiter.owner(), waiter.program(),
+                running.get().attempts().size());
+        return true;
+    }
+
+    private Optional<Job> markRunning(String jobId) {
+        for (int attempt = 0; attempt < MAX_CONFLICT_RETRIES; attempt++) {
+            Optional<Job> current = jobs.get(jobId);
+            if (current.isEmpty() || current.get().status() != JobStatus.QUEUED) {
+                return Optional.empty();
+            }
+            try {
+                return Optional.of(jobs.update(current.get().admit(clock.instant())));
+            } catch (ConcurrentUpdateException e) {
+                // read again
+            }
+        }
+        throw new IllegalStateException("job " + jobId + " kept changing while being admitted");
+    }
+}

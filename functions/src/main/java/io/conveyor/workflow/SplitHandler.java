@@ -1,0 +1,21 @@
+package io.conveyor.workflow;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Map;
+
+/** The Split state: the program divides the job into subjobs, listed in a manifest in the bucket. */
+public final class SplitHandler extends WorkflowHandler {
+    public SplitHandler() {
+        super(WorkflowComponents.fromEnvironment());
+    }
+
+    SplitHandler(WorkflowComponents components) {
+        super(components);
+    }
+
+    @Override
+    protected Map<String, Object> handle(JsonNode input) throws java.io.IOException {
+        JobWorkflow.Split split = components.workflow().split(text(input, "jobId"), number(input, "attempt"));
+        return Map.of("bucket", split.bucket(), "manifestKey", split.manifestKey(), "subJobs", split.subJobs());
+    }
+}

@@ -1,0 +1,66 @@
+package io.conveyor.workflow;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.conveyor.persistence.Json;
+import java.util.Map;
+import org.slf4j.MDC;
+import software.amazon.lambda.powertools.logging.PowertoolsLogging;
+
+/**
+ * What every workflow function shares: the event is the JSON the state sends, the answer is the JSON the state
+ * receives, and every log line carries the Lambda request id and the job id.
+ */
+abstract class WorkflowHandler implements RequestHandler<Map<String, Object>, Map<String, Object>> {
+    protected final WorkflowComponents components;
+
+    protected WorkflowHandler(WorkflowComponents components) {
+        this.components = components;
+    }
+
+    @Override
+    public final Map<String, Object> handleRequest(Map<String, Object> event, Context context) {
+        JsonNode input = Json.MAPPER.valueToTree(event);
+        return PowertoolsLogging.withLogging(context, () -> {
+            MDC.put("jobId", input.path("jobId").asText());
+            try {
+                return handle(input);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            } finally {
+                MDC.remove("jobId");
+            }
+        });
+    }
+
+    /** The step itself. */
+    protected abstract Map<String, Object> handle(JsonNode input) throws java.io.IOException;
+
+    /** The job the state names, which must still be waiting to start. */
+    protected io.conveyor.job.Job queuedJob(JsonNode input) {
+        String jobId = text(input, "jobId");
+        io.conveyor.job.Job job = components.jobs().get(jobId)
+                .orElseThrow(() -> new JobNotRunningException("job " + jobId + " does not exist"));
+        if (job.status() != io.conveyor.job.JobStatus.QUEUED) {
+            throw new JobNotRunningException("job " + jobId + " is " + job.status() + ", no longer waiting to start");
+        }
+        return job;
+    }
+
+    static String text(JsonNode input, String field) {
+        JsonNode value = input.get(field);
+        if (value == null || value.isNull()) {
+            throw new IllegalArgumentException("the state sent no '" + field + "'");
+        }
+        return value.asText();
+    }
+
+    static int number(JsonNode input, String field) {
+        JsonNode value = input.get(field);
+        if (value == null || !value.canConvertToInt()) {
+            throw new IllegalArgumentException("the state sent no whole number '" + field + "'");
+        }
+        return value.asInt();
+    }
+}
