@@ -1,0 +1,111 @@
+package io.conveyor.statemachines;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.conveyor.deployment.Catalogue;
+import io.conveyor.deployment.Definitions;
+import io.conveyor.deployment.FunctionSpec;
+import io.conveyor.deployment.StateMachineSpec;
+import io.conveyor.persistence.Json;
+import io.conveyor.program.ProgramRegistry;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The job workflow file, rendered for every program as the deployment renders it. */
+class JobWorkflowDefinitionTest {
+    private static final String ARN_PREFIX = "arn:aws:lambda:eu-west-1:123456789012:function:";
+
+    static Stream<StateMachineSpec> machines() {
+        return Catalogue.stateMachines(ProgramRegistry.samples()).stream();
+    }
+
+    private static String render(StateMachineSpec machine) {
+        return Definitions.render(machine, name -> ARN_PREFIX + name);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("machines")
+    void everyTaskInvokesAFunctionOfTheCatalogue(StateMachineSpec machine) throws IOException {
+        JsonNode definition = Json.MAPPER.readTree(render(machine));
+        Set<String> invoked = new TreeSet<>();
+        collectFunctionNames(definition, invoked);
+        Set<String> catalogued = new HashSet<>();
+        Catalogue.FUNCTIONS.forEach(f -> catalogued.add(ARN_PREFIX + f.name()));
+        assertFalse(invoked.isEmpty());
+        for (String function : invoked) {
+            assertTrue(catalogued.contains(function), function + " is not a function of the deployment catalogue");
+        }
+        Set<String> workflowFunctions = new TreeSet<>();
+        Catalogue.WORKFLOW_FUNCTIONS.stream().map(FunctionSpec::name).forEach(n -> workflowFunctions.add(ARN_PREFIX + n));
+        assertEquals(workflowFunctions, invoked, "the workflow invokes exactly the catalogue's workflow functions");
+    }
+
+    @Test
+    void everyPlaceholder_isOneTheCatalogueSubstitutes() throws IOException {
+        String template = Definitions.load(Catalogue.WORKFLOW_DEFINITION);
+        Set<String> placeholders = new TreeSet<>();
+        Matcher m = Pattern.compile("\\$\\{([A-Za-z0-9_]+)}").matcher(template);
+        while (m.find()) {
+            placeholders.add(m.group(1));
+        }
+        StateMachineSpec machine = machines().findFirst().orElseThrow();
+        Set<String> given = new TreeSet<>(machine.substitutions().keySet());
+        machine.functions().forEach(f -> given.add(f + "FunctionArn"));
+        assertEquals(given, placeholders);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("machines")
+    void retryPolicy_isTheProgramsOwn(StateMachineSpec machine) throws IOException {
+        JsonNode retry = Json.MAPPER.readTree(render(machine)).at("/States/RunSubJobs/ItemProcessor/States/RunSubJob/Retry/0");
+        assertEquals(machine.substitutions().get("RetryMaxAttempts"), retry.path("MaxAttempts").asText());
+        assertEquals(machine.substitutions().get("RetryJitterStrategy"), retry.path("JitterStrategy").asText());
+        assertTrue(retry.path("ErrorEquals").toString().contains("io.conveyor.programs.SubJobDeclinedException"));
+    }
+
+    /** The States Language schema check of the npm asl-validator, on every rendered definition. */
+    @Test
+    void renderedDefinitions_validateAgainstTheStatesLanguageSchema(@TempDir Path dir) throws Exception {
+        List<String> command = new ArrayList<>(List.of("npx", "--yes", "asl-validator@4.0.0"));
+        for (StateMachineSpec machine : machines().toList()) {
+            Path file = dir.resolve(machine.name() + ".asl.json");
+            Files.writeString(file, render(machine), StandardCharsets.UTF_8);
+            command.add("--json-path");
+            command.add(file.toString());
+        }
+        Process validator = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(validator.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(validator.waitFor(180, TimeUnit.SECONDS), "asl-validator did not finish in time");
+        assertEquals(0, validator.exitValue(), "asl-validator rejected a definition:\n" + output);
+    }
+
+    private static void collectFunctionNames(JsonNode node, Set<String> names) {
+        if (node.isObject()) {
+            JsonNode name = node.get("FunctionName");
+            if (name != null && name.isTextual()) {
+                names.add(name.asText());
+            }
+            node.forEach(child -> collectFunctionNames(child, names));
+        } else if (node.isArray()) {
+            node.forEach(child -> collectFunctionNames(child, names));
+        }
+    }
+}
