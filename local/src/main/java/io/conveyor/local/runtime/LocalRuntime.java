@@ -1,0 +1,404 @@
+package io.conveyor.local.runtime;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.conveyor.deployment.Catalogue;
+import io.conveyor.deployment.Definitions;
+import io.conveyor.deployment.FunctionSpec;
+import io.conveyor.deployment.ScheduleSpec;
+import io.conveyor.deployment.StateMachineSpec;
+import io.conveyor.emulators.EmbeddedDynamoDb;
+import io.conveyor.emulators.EmbeddedS3;
+import io.conveyor.local.runtime.apigateway.ApiGateway;
+import io.conveyor.local.runtime.apigateway.LocalAuthorizer;
+import io.conveyor.local.runtime.apigateway.ProxyEvents;
+import io.conveyor.local.runtime.apigateway.RouteTable;
+import io.conveyor.local.runtime.events.EventBridgeEndpoint;
+import io.conveyor.local.runtime.events.EventLog;
+import io.conveyor.local.runtime.events.RecordedEvent;
+import io.conveyor.local.runtime.lambda.InProcessLambda;
+import io.conveyor.local.runtime.lambda.Invocation;
+import io.conveyor.local.runtime.lambda.LocalFunction;
+import io.conveyor.local.runtime.lambda.LocalMetrics;
+import io.conveyor.local.runtime.schedule.ScheduleExpression;
+import io.conveyor.local.runtime.schedule.Scheduler;
+import io.conveyor.local.stepfunctions.LocalStepFunctions;
+import io.conveyor.persistence.TableDefinition;
+import io.conveyor.persistence.TableProvisioner;
+import io.conveyor.program.ProgramRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
+import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
+
+/**
+ * The whole product on one machine, in this JVM: DynamoDB Local and S3Proxy (in memory, or on disk under a data
+ * directory), the Step Functions engine behind its API endpoint with the catalogue's state machines, every
+ * function of the catalogue invoked in-process ({@link InProcessLambda}), API Gateway's REST API over HTTP
+ * ({@link ApiGateway}), an EventBridge endpoint that records what the product publishes ({@link EventLog}) and the
+ * catalogue's schedules ({@link Scheduler}). Everything binds 127.0.0.1.
+ *
+ * <p>The functions reach the services the way they do on AWS, through the SDK's standard endpoint configuration:
+ * the runtime sets the JVM-wide system properties {@code aws.endpointUrl<Service>}, {@code aws.accessKeyId},
+ * {@code aws.secretAccessKey} and {@code aws.region} (restored by {@link #close()}). That is why only one runtime may
+ * run in a JVM at a time.
+ *
+ * <pre>{@code
+ * try (LocalRuntime runtime = LocalRuntime.start(LocalRuntimeOptions.builder().timeScale(0.01).build())) {
+ *   HttpRequest.newBuilder(runtime.apiEndpoint().resolve("/jobs")).header("Authorization", "Bearer alice")...
+ * }
+ * }</pre>
+ */
+public final class LocalRuntime implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(LocalRuntime.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final AtomicReference<LocalRuntime> RUNNING = new AtomicReference<>();
+    /** The local credentials: DynamoDB Local takes letters and digits only in the access key. */
+    public static final String ACCESS_KEY = "conveyor";
+    public static final String SECRET_KEY = "conveyorlocal";
+    /** The REST API's id and stage in the proxy events. */
+    public static final String API_ID = "conveyorlocal";
+    public static final String STAGE = "local";
+
+    private final LocalRuntimeOptions options;
+    private final LocalDeployment deployment;
+    private final List<AutoCloseable> resources = new ArrayList<>();
+    private final Map<String, String> previousProperties = new HashMap<>();
+    private final EventLog events = new EventLog();
+    private EmbeddedDynamoDb dynamoDb;
+    private EmbeddedS3 s3;
+    private EventBridgeEndpoint eventBridge;
+    private InProcessLambda lambda;
+    private LocalStepFunctions stepFunctions;
+    private Scheduler scheduler;
+    private ApiGateway api;
+    private final List<String> stateMachines = new ArrayList<>();
+    private Duration startupTime;
+
+    private LocalRuntime(LocalRuntimeOptions options) {
+        this.options = options;
+        this.deployment = new LocalDeployment(options.region());
+    }
+
+    /**
+     * Starts everything and returns once the API answers.
+     *
+     * @throws IllegalStateException when another runtime runs in this JVM, or a part does not start (every part
+     *                               started so far is stopped again)
+     */
+    public static LocalRuntime start(LocalRuntimeOptions options) {
+        LocalRuntime runtime = new LocalRuntime(options);
+        if (!RUNNING.compareAndSet(null, runtime)) {
+            throw new IllegalStateException("A local runtime already runs in this JVM: the functions find the services "
+                    + "through JVM-wide SDK settings, so close it before starting another");
+        }
+        try {
+            runtime.startAll();
+            return runtime;
+        } catch (RuntimeException | Error e) {
+            runtime.close();
+            throw e;
+        }
+    }
+
+    private void startAll() {
+        long t0 = System.nanoTime();
+        LocalMetrics.install();
+        Path dir = options.dataDir().map(Path::toAbsolutePath).orElse(null);
+        // DynamoDB Local takes about 2 s to start, S3Proxy under 1 s: start both at once.
+        CompletableFuture<EmbeddedDynamoDb> ddb = CompletableFuture.supplyAsync(() -> dir == null
+                ? EmbeddedDynamoDb.inMemory() : EmbeddedDynamoDb.onDisk(dir.resolve("dynamodb"), 0));
+        CompletableFuture<EmbeddedS3> objects = CompletableFuture.supplyAsync(() -> dir == null
+                ? EmbeddedS3.inMemory(ACCESS_KEY, SECRET_KEY) : EmbeddedS3.onDisk(dir.resolve("s3"), ACCESS_KEY, SECRET_KEY, 0));
+        try {
+            s3 = join(objects);
+            resources.add(s3);
+            dynamoDb = join(ddb);
+            resources.add(dynamoDb);
+        } finally {
+            // Whichever started while the other failed is stopped too.
+            ddb.thenAccept(d -> { if (dynamoDb == null) { d.close(); } });
+            objects.thenAccept(o -> { if (s3 == null) { o.close(); } });
+        }
+
+        try {
+            eventBridge = EventBridgeEndpoint.start(events, Set.of(Catalogue.EVENT_BUS), LocalDeployment.ACCOUNT,
+                    options.region(), 0, options.clock());
+        } catch (IOException e) {
+            throw new UncheckedIOException("the EventBridge endpoint did not start", e);
+        }
+        resources.add(eventBridge);
+
+        lambda = new InProcessLambda();
+        resources.add(lambda);
+        stepFunctions = LocalStepFunctions.builder()
+                .lambdaInvoker(lambda)
+                .endpoint("dynamodb", dynamoDb.endpoint())
+                .endpoint("s3", s3.endpoint())
+                .endpoint("eventbridge", eventBridge.endpoint())
+                .region(options.region())
+                .account(LocalDeployment.ACCOUNT)
+                .credentials(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
+                .clock(options.clock())
+                .timeScale(options.timeScale())
+                .listen("127.0.0.1", 0)
+                .start();
+        resources.add(stepFunctions);
+
+        setSdkProperties();
+        provision();
+
+        LocalDeployment.Endpoints endpoints = endpoints();
+        for (FunctionSpec function : Catalogue.FUNCTIONS) {
+            lambda.deploy(function, deployment.functionArn(function.name()),
+                    deployment.environment(function, endpoints, options.environment()));
+        }
+        List<String> missing = lambda.missingHandlers();
+        if (!missing.isEmpty()) {
+            LOG.warn("handler classes not on the class path (their functions fail with ClassNotFoundException): {}", missing);
+        }
+        createStateMachines();
+
+        scheduler = new Scheduler(lambda, LocalDeployment.ACCOUNT, options.region(), options.clock(), options.timeScale());
+        resources.add(scheduler);
+        if (options.schedules()) {
+            for (ScheduleSpec schedule : Catalogue.SCHEDULES) {
+                String expression = schedule.function().equals(Catalogue.CLEANER.name())
+                        ? options.cleanerSchedule().orElse(schedule.expression()) : schedule.expression();
+                scheduler.add(schedule.name(), ScheduleExpression.parse(expression), schedule.function(),
+                        deployment.ruleArn(schedule.name()));
+            }
+        }
+
+        try {
+            api = ApiGateway.start(options.apiPort(), new RouteTable(Catalogue.ROUTES),
+                    new LocalAuthorizer(options.region()), new ProxyEvents(API_ID, STAGE, LocalDeployment.ACCOUNT),
+                    lambda, this::localEndpoint, options.clock());
+        } catch (IOException e) {
+            throw new UncheckedIOException("the API did not start on 127.0.0.1:" + options.apiPort()
+                    + (options.apiPort() == 0 ? "" : " (is the port in use? choose another with --port)"), e);
+        }
+        resources.add(api);
+        startupTime = Duration.ofNanos(System.nanoTime() - t0);
+        LOG.info("local runtime ready in {} ms: API {}", startupTime.toMillis(), api.endpoint());
+    }
+
+    private static <T> T join(CompletableFuture<T> future) {
+        try {
+            return future.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw e;
+        }
+    }
+
+    /** The SDK settings every function's clients read: the local endpoints, credentials and region. */
+    private void setSdkProperties() {
+        Map<String, String> properties = new HashMap<>();
+        properties.put("aws.endpointUrlDynamoDb", dynamoDb.endpoint().toString());
+        properties.put("aws.endpointUrlS3", s3.endpoint().toString());
+        properties.put("aws.endpointUrlSfn", stepFunctions.endpoint().toString());
+        properties.put("aws.endpointUrlEventBridge", eventBridge.endpoint().toString());
+        properties.put("aws.accessKeyId", ACCESS_KEY);
+        properties.put("aws.secretAccessKey", SECRET_KEY);
+        properties.put("aws.region", options.region());
+        properties.forEach((name, value) -> {
+            previousProperties.put(name, System.getProperty(name));
+            System.setProperty(name, value);
+        });
+    }
+
+    private void restoreSdkProperties() {
+        previousProperties.forEach((name, value) -> {
+            if (value == null) {
+                System.clearProperty(name);
+            } else {
+                System.setProperty(name, value);
+            }
+        });
+        previousProperties.clear();
+    }
+
+    /** The catalogue's tables and the bucket, as CloudFormation would create them; existing ones are kept. */
+    private void provision() {
+        var credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY));
+        try (SdkHttpClient http = UrlConnectionHttpClient.builder().build();
+             DynamoDbClient ddb = DynamoDbClient.builder().endpointOverride(dynamoDb.endpoint())
+                     .region(Region.of(options.region())).credentialsProvider(credentials).httpClient(http).build();
+             S3Client s3Client = S3Client.builder().endpointOverride(s3.endpoint()).forcePathStyle(true)
+                     .region(Region.of(options.region())).credentialsProvider(credentials).httpClient(http).build()) {
+            TableProvisioner tables = new TableProvisioner(ddb);
+            for (TableDefinition table : Catalogue.TABLES) {
+                tables.create(table, deployment.tableName(table));
+            }
+            try {
+                s3Client.headBucket(b -> b.bucket(LocalDeployment.BUCKET));
+            } catch (NoSuchBucketException e) {
+                try {
+                    s3Client.createBucket(b -> b.bucket(LocalDeployment.BUCKET));
+                } catch (BucketAlreadyOwnedByYouException alreadyThere) {
+                    // Created meanwhile: fine.
+                }
+            }
+        }
+    }
+
+    /** One job state machine per program, from the same definition file and substitutions as the CDK stack. */
+    private void createStateMachines() {
+        ProgramRegistry programs = ProgramRegistry.from(options.environment());
+        for (StateMachineSpec machine : Catalogue.stateMachines(programs)) {
+            if (getClass().getClassLoader().getResource(machine.definition()) == null) {
+                LOG.warn("state machine {} not created: its definition {} is not on the class path yet; jobs can be "
+                        + "created but not run", machine.name(), machine.definition());
+                continue;
+            }
+            String definition = Definitions.render(machine, deployment::functionArn);
+            stepFunctions.service().register(machine.name(), definition, "STANDARD");
+            stateMachines.add(machine.name());
+        }
+    }
+
+    private ApiGateway.Response localEndpoint(String method, String path, Map<String, List<String>> query) {
+        String p = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+        if (method.equals("GET") && p.equals("/_local/health")) {
+            ObjectNode body = JSON.createObjectNode().put("status", "ok");
+            ObjectNode services = body.putObject("endpoints");
+            services.put("api", api.endpoint().toString());
+            services.put("dynamodb", dynamoDb.endpoint().toString());
+            services.put("s3", s3.endpoint().toString());
+            services.put("stepfunctions", stepFunctions.endpoint().toString());
+            services.put("eventbridge", eventBridge.endpoint().toString());
+            ArrayNode machines = body.putArray("stateMachines");
+            stateMachines.forEach(machines::add);
+            return new ApiGateway.Response(200, body);
+        }
+        if (method.equals("GET") && p.equals("/_local/events")) {
+            Predicate<RecordedEvent> filter = e -> matches(query, "source", e.source())
+                    && matches(query, "detail-type", e.detailType()) && matches(query, "bus", e.bus());
+            ObjectNode body = JSON.createObjectNode();
+            ArrayNode list = body.putArray("events");
+            events.matching(filter).forEach(e -> list.add(e.envelope()));
+            return new ApiGateway.Response(200, body);
+        }
+        if (method.equals("GET") && p.equals("/_local/functions")) {
+            ObjectNode body = JSON.createObjectNode();
+            ArrayNode list = body.putArray("functions");
+            for (LocalFunction f : lambda.functions()) {
+                list.addObject().put("name", f.name()).put("arn", f.arn()).put("handler", f.spec().handler())
+                        .put("memoryMb", f.spec().memoryMb()).put("timeoutSeconds", f.spec().timeout().toSeconds())
+                        .put("handlerPresent", f.handlerPresent()).put("invocations", f.invocations())
+                        .put("coldStarts", f.coldStarts());
+            }
+            return new ApiGateway.Response(200, body);
+        }
+        if (method.equals("POST") && p.startsWith("/_local/schedules/")) {
+            String rule = p.substring("/_local/schedules/".length());
+            try {
+                Invocation run = scheduler.fire(rule);
+                ObjectNode body = JSON.createObjectNode().put("rule", rule).put("requestId", run.requestId())
+                        .put("failed", run.failed());
+                try {
+                    body.set("result", JSON.readTree(run.payload()));
+                } catch (IOException e) {
+                    body.put("result", run.payload());
+                }
+                return new ApiGateway.Response(200, body);
+            } catch (IllegalArgumentException e) {
+                return new ApiGateway.Response(404, JSON.createObjectNode().put("message", e.getMessage()));
+            }
+        }
+        return new ApiGateway.Response(404, JSON.createObjectNode().put("message", "The local endpoints are GET "
+                + "/_local/health, GET /_local/events[?source=&detail-type=&bus=], GET /_local/functions and POST "
+                + "/_local/schedules/{rule}"));
+    }
+
+    private static boolean matches(Map<String, List<String>> query, String name, String value) {
+        List<String> wanted = query.get(name);
+        return wanted == null || wanted.contains(value);
+    }
+
+    /** The API's base URL, {@code http://127.0.0.1:PORT}. */
+    public URI apiEndpoint() {
+        return api.endpoint();
+    }
+
+    public LocalDeployment.Endpoints endpoints() {
+        return new LocalDeployment.Endpoints(dynamoDb.endpoint(), s3.endpoint(), stepFunctions.endpoint(),
+                eventBridge.endpoint());
+    }
+
+    public LocalDeployment deployment() {
+        return deployment;
+    }
+
+    public LocalRuntimeOptions options() {
+        return options;
+    }
+
+    /** The events the product published. */
+    public EventLog events() {
+        return events;
+    }
+
+    /** The in-process functions. */
+    public InProcessLambda lambda() {
+        return lambda;
+    }
+
+    public LocalStepFunctions stepFunctions() {
+        return stepFunctions;
+    }
+
+    public Scheduler scheduler() {
+        return scheduler;
+    }
+
+    /** The names of the state machines created (none until the workflow's definition is on the class path). */
+    public List<String> stateMachines() {
+        return List.copyOf(stateMachines);
+    }
+
+    /** From the start of {@link #start} until the API answered. */
+    public Duration startupTime() {
+        return startupTime;
+    }
+
+    /** Stops everything, newest first, and restores the JVM's SDK settings. */
+    @Override
+    public void close() {
+        for (int i = resources.size() - 1; i >= 0; i--) {
+            try {
+                resources.get(i).close();
+            } catch (Exception e) {
+                LOG.warn("{} did not stop cleanly: {}", resources.get(i).getClass().getSimpleName(), e.toString());
+            }
+        }
+        resources.clear();
+        restoreSdkProperties();
+        RUNNING.compareAndSet(this, null);
+    }
+}

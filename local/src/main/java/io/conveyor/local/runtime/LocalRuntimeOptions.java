@@ -1,0 +1,164 @@
+package io.conveyor.local.runtime;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * How to start a {@link LocalRuntime}. Immutable; build with {@link #builder()}. Every setting has a default.
+ */
+public final class LocalRuntimeOptions {
+    private final Path dataDir;
+    private final int apiPort;
+    private final String cleanerSchedule;
+    private final double timeScale;
+    private final String region;
+    private final Map<String, String> environment;
+    private final Clock clock;
+    private final boolean schedules;
+
+    private LocalRuntimeOptions(Builder b) {
+        this.dataDir = b.dataDir;
+        this.apiPort = b.apiPort;
+        this.cleanerSchedule = b.cleanerSchedule;
+        this.timeScale = b.timeScale;
+        this.region = b.region;
+        this.environment = Map.copyOf(b.environment);
+        this.clock = b.clock;
+        this.schedules = b.schedules;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The defaults: everything in memory, free ports, the catalogue's schedule, real time. */
+    public static LocalRuntimeOptions defaults() {
+        return builder().build();
+    }
+
+    /** Where DynamoDB's tables ({@code dynamodb/}) and S3's objects ({@code s3/}) are kept; empty: in memory. */
+    public Optional<Path> dataDir() {
+        return Optional.ofNullable(dataDir);
+    }
+
+    public int apiPort() {
+        return apiPort;
+    }
+
+    /** The cleaner's schedule instead of the catalogue's; empty: the catalogue's. */
+    public Optional<String> cleanerSchedule() {
+        return Optional.ofNullable(cleanerSchedule);
+    }
+
+    public double timeScale() {
+        return timeScale;
+    }
+
+    public String region() {
+        return region;
+    }
+
+    /** Variables added to (or replacing) every function's environment. */
+    public Map<String, String> environment() {
+        return environment;
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    public boolean schedules() {
+        return schedules;
+    }
+
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.dataDir = dataDir;
+        b.apiPort = apiPort;
+        b.cleanerSchedule = cleanerSchedule;
+        b.timeScale = timeScale;
+        b.region = region;
+        b.environment.putAll(environment);
+        b.clock = clock;
+        b.schedules = schedules;
+        return b;
+    }
+
+    /** Not thread-safe. */
+    public static final class Builder {
+        private Path dataDir;
+        private int apiPort;
+        private String cleanerSchedule;
+        private double timeScale = 1.0;
+        private String region = "us-east-1";
+        private final Map<String, String> environment = new LinkedHashMap<>();
+        private Clock clock = Clock.systemUTC();
+        private boolean schedules = true;
+
+        private Builder() {}
+
+        /** Keep tables and objects under {@code dir} so jobs survive a restart. Default: none, in memory. */
+        public Builder dataDir(Path dir) {
+            this.dataDir = dir;
+            return this;
+        }
+
+        /** The API's port on 127.0.0.1. Default 0: a free port. */
+        public Builder apiPort(int port) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("port must be from 0 to 65535, was " + port);
+            }
+            this.apiPort = port;
+            return this;
+        }
+
+        /** The cleaner's schedule, a rate expression such as {@code rate(5 minutes)}. Default: the catalogue's. */
+        public Builder cleanerSchedule(String expression) {
+            this.cleanerSchedule = expression;
+            return this;
+        }
+
+        /**
+         * Multiplies the workflow's waits, retry intervals and state timeouts, and the schedules' periods (0.01 runs
+         * them 100 times faster). Lambda timeouts are not scaled. Default 1.
+         */
+        public Builder timeScale(double scale) {
+            if (!(scale > 0)) {
+                throw new IllegalArgumentException("the time scale must be above 0, was " + scale);
+            }
+            this.timeScale = scale;
+            return this;
+        }
+
+        /** The region of every client and ARN. Default us-east-1. */
+        public Builder region(String region) {
+            this.region = region;
+            return this;
+        }
+
+        /** Adds (or replaces) a variable in every function's environment, such as a quota for a test. */
+        public Builder environment(String name, String value) {
+            environment.put(name, value);
+            return this;
+        }
+
+        /** The clock of the Step Functions engine, the gateway and the scheduler. Default: the system's, UTC. */
+        public Builder clock(Clock clock) {
+            this.clock = clock;
+            return this;
+        }
+
+        /** False to run no schedule (rules can still be fired by hand). Default true. */
+        public Builder schedules(boolean enabled) {
+            this.schedules = enabled;
+            return this;
+        }
+
+        public LocalRuntimeOptions build() {
+            return new LocalRuntimeOptions(this);
+        }
+    }
+}

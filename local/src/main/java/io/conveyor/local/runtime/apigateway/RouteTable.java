@@ -1,0 +1,83 @@
+package io.conveyor.local.runtime.apigateway;
+
+import io.conveyor.deployment.RouteSpec;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The REST API's resources and methods, matched as API Gateway matches them: a literal segment beats a
+ * {@code {parameter}} segment, a parameter matches exactly one non-empty segment, and a trailing slash is ignored.
+ */
+public final class RouteTable {
+    private final List<RouteSpec> routes;
+
+    public RouteTable(List<RouteSpec> routes) {
+        this.routes = List.copyOf(routes);
+    }
+
+    /**
+     * A matched route.
+     *
+     * @param route          the route
+     * @param pathParameters its parameters, URL-decoded
+     */
+    public record Match(RouteSpec route, Map<String, String> pathParameters) {}
+
+    /** The route for {@code method} on {@code path}, if the API has one. */
+    public Optional<Match> match(String method, String path) {
+        Match best = null;
+        int bestLiterals = -1;
+        for (RouteSpec route : routes) {
+            if (!route.method().equalsIgnoreCase(method)) {
+                continue;
+            }
+            Map<String, String> parameters = new LinkedHashMap<>();
+            int literals = match(route.path(), path, parameters);
+            if (literals > bestLiterals) {
+                best = new Match(route, parameters);
+                bestLiterals = literals;
+            }
+        }
+        return Optional.ofNullable(best);
+    }
+
+    /** The number of literal segments matched, or -1 when {@code template} does not match {@code path}. */
+    private static int match(String template, String path, Map<String, String> parameters) {
+        String[] t = segments(template);
+        String[] p = segments(path);
+        if (t.length != p.length) {
+            return -1;
+        }
+        int literals = 0;
+        for (int i = 0; i < t.length; i++) {
+            if (t[i].startsWith("{") && t[i].endsWith("}")) {
+                if (p[i].isEmpty()) {
+                    return -1;
+                }
+                // Percent-decoding only: a "+" in a path is a plus sign, not a space.
+                parameters.put(t[i].substring(1, t[i].length() - 1),
+                        URLDecoder.decode(p[i].replace("+", "%2B"), StandardCharsets.UTF_8));
+            } else if (t[i].equals(p[i])) {
+                literals++;
+            } else {
+                return -1;
+            }
+        }
+        return literals;
+    }
+
+    private static String[] segments(String path) {
+        String s = path;
+        while (s.startsWith("/")) {
+            s = s.substring(1);
+        }
+        while (s.endsWith("/")) {
+            s = s.substring(0, s.length() - 1);
+        }
+        return s.isEmpty() ? new String[0] : s.split("/", -1);
+    }
+}

@@ -1,0 +1,193 @@
+package io.conveyor.local.runtime.lambda;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.conveyor.config.FunctionEnvironment;
+import io.conveyor.deployment.FunctionSpec;
+import io.conveyor.local.stepfunctions.task.LambdaInvoker;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Lambda, in this JVM: invokes the catalogue's handler classes with their environment, memory and timeout, as the
+ * Java runtime would (see {@link HandlerAdapter}), and answers as Lambda's Invoke API does: a function error is a
+ * response carrying Lambda's error document, never an exception. An invocation still running at its timeout is
+ * interrupted, its execution environment discarded, and answered with {@link LambdaErrors#timeout}.
+ *
+ * <p>It is the Step Functions engine's {@link LambdaInvoker}, and the API Gateway emulation and the scheduler call it
+ * too. Thread-safe. Memory is reported in the {@code Context} but not enforced: every function shares this JVM's heap.
+ */
+public final class InProcessLambda implements LambdaInvoker, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(InProcessLambda.class);
+
+    private final Map<String, LocalFunction> functions = new ConcurrentHashMap<>();
+    private final ExecutorService threads;
+    private final ClassLoader loader;
+
+    public InProcessLambda() {
+        this(InProcessLambda.class.getClassLoader());
+    }
+
+    public InProcessLambda(ClassLoader loader) {
+        this.loader = loader;
+        AtomicInteger n = new AtomicInteger();
+        this.threads = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "lambda-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /**
+     * Deploys {@code spec} under {@code arn} with {@code environment}; its handler class is loaded at its first
+     * invocation. Replaces a function of the same name.
+     */
+    public LocalFunction deploy(FunctionSpec spec, String arn, Map<String, String> environment) {
+        LocalFunction function = new LocalFunction(spec, arn, environment, loader);
+        functions.put(spec.name(), function);
+        return function;
+    }
+
+    public Optional<LocalFunction> function(String nameOrArn) {
+        return Optional.ofNullable(functions.get(functionName(nameOrArn)));
+    }
+
+    public Collection<LocalFunction> functions() {
+        return List.copyOf(functions.values());
+    }
+
+    /** The functions whose handler class is not on the class path (yet). */
+    public List<String> missingHandlers() {
+        return functions.values().stream().filter(f -> !f.handlerPresent()).map(f -> f.spec().handler()).sorted().toList();
+    }
+
+    /** {@link LambdaInvoker}: the engine's view of {@link #invocation}. */
+    @Override
+    public LambdaResponse invoke(String functionName, String payload) {
+        Invocation result = invocation(functionName, payload);
+        return new LambdaResponse(result.payload(), result.functionError(), "$LATEST");
+    }
+
+    /**
+     * Invokes a function synchronously (RequestResponse).
+     *
+     * @param nameOrArn a function name, or its full or partial ARN, optionally qualified ({@code :$LATEST})
+     * @param payload   the event, JSON text
+     * @throws LambdaServiceException {@code ResourceNotFoundException} when no such function is deployed
+     */
+    public Invocation invocation(String nameOrArn, String payload) {
+        LocalFunction function = functions.get(functionName(nameOrArn));
+        if (function == null) {
+            throw new LambdaServiceException("ResourceNotFoundException", "Function not found: " + nameOrArn);
+        }
+        String requestId = UUID.randomUUID().toString();
+        byte[] event = (payload == null ? "{}" : payload).getBytes(StandardCharsets.UTF_8);
+
+        HandlerAdapter adapter;
+        LocalFunction.Acquired acquired;
+        try {
+            adapter = function.adapter();
+            acquired = function.acquire();
+        } catch (ClassNotFoundException e) {
+            return failed(function, requestId, LambdaErrors.classNotFound(function.spec().handler()), Duration.ZERO, true);
+        } catch (Throwable e) {
+            LOG.error("{} could not be initialised", function.name(), e);
+            return failed(function, requestId, LambdaErrors.unhandled(e), Duration.ZERO, true);
+        }
+
+        Duration timeout = function.spec().timeout();
+        long start = System.nanoTime();
+        long deadline = start + timeout.toNanos();
+        LocalContext context = new LocalContext(requestId, function.name(), function.arn(), function.spec().memoryMb(),
+                deadline, logStreamName(acquired));
+        AtomicBoolean timedOut = new AtomicBoolean();
+        Future<byte[]> running = threads.submit(() -> {
+            Object[] out = new Object[1];
+            FunctionEnvironment.with(function.environment(), () -> {
+                try {
+                    out[0] = adapter.invoke(acquired.handler(), event, context);
+                } catch (Throwable t) {
+                    out[0] = t;
+                }
+                return null;
+            });
+            if (!timedOut.get()) {
+                function.release(acquired.handler());
+            }
+            if (out[0] instanceof Throwable t) {
+                throw new ExecutionException(t);
+            }
+            return (byte[]) out[0];
+        });
+        try {
+            byte[] response = running.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            LOG.debug("{} {} ok in {} ms", function.name(), requestId, took.toMillis());
+            return new Invocation(requestId, function.name(), new String(response, StandardCharsets.UTF_8), null, took,
+                    acquired.cold());
+        } catch (TimeoutException e) {
+            timedOut.set(true);
+            running.cancel(true);
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            LOG.warn("{} {} timed out after {} ms", function.name(), requestId, timeout.toMillis());
+            return failed(function, requestId, LambdaErrors.timeout(requestId, timeout), took, acquired.cold());
+        } catch (ExecutionException e) {
+            Throwable error = e.getCause() instanceof ExecutionException inner ? inner.getCause() : e.getCause();
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            ObjectNode doc = error instanceof HandlerAdapter.BadInputException bad ? LambdaErrors.badInput(bad.getCause())
+                    : LambdaErrors.unhandled(error);
+            LOG.info("{} {} failed: {}: {}", function.name(), requestId, doc.path("errorType").asText(),
+                    doc.path("errorMessage").asText());
+            return failed(function, requestId, doc, took, acquired.cold());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running.cancel(true);
+            throw new LambdaServiceException("ServiceException", "interrupted while invoking " + function.name());
+        }
+    }
+
+    private static Invocation failed(LocalFunction function, String requestId, ObjectNode doc, Duration took,
+            boolean cold) {
+        return new Invocation(requestId, function.name(), doc.toString(), "Unhandled", took, cold);
+    }
+
+    private static String logStreamName(LocalFunction.Acquired acquired) {
+        return java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString().replace('-', '/') + "/[$LATEST]"
+                + Integer.toHexString(System.identityHashCode(acquired.handler()));
+    }
+
+    /** The function's name from a name, {@code Name:qualifier}, a partial ARN or a full ARN. */
+    static String functionName(String nameOrArn) {
+        String s = nameOrArn;
+        if (s.startsWith("arn:")) {
+            String[] parts = s.split(":");
+            return parts.length > 6 ? parts[6] : s;
+        }
+        int function = s.indexOf("function:");
+        if (function >= 0) {
+            s = s.substring(function + "function:".length());
+        }
+        int qualifier = s.indexOf(':');
+        return qualifier >= 0 ? s.substring(0, qualifier) : s;
+    }
+
+    @Override
+    public void close() {
+        threads.shutdownNow();
+    }
+}
