@@ -60,7 +60,7 @@ public final class PrimesProgram implements Program {
     }
 
     /** Primes in [from, to], by a segmented sieve of Eratosthenes: memory grows with √to and the segment only. */
-    static long countPrimes(long from, long to) {
+    public static long countPrimes(long from, long to) {
         if (to < 2) {
             return 0;
         }
