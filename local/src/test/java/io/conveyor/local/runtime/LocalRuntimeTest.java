@@ -1,0 +1,120 @@
+package io.conveyor.local.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.conveyor.deployment.Catalogue;
+import io.conveyor.local.runtime.schedule.Scheduler;
+import io.conveyor.local.runtime.testing.LocalRuntimeExtension;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
+
+/** The runtime as a whole, in memory: the real handlers behind the API, the services they reach, the schedule. */
+class LocalRuntimeTest {
+    @RegisterExtension
+    static final LocalRuntimeExtension RUNTIME = new LocalRuntimeExtension(LocalRuntimeOptions.builder()
+            .timeScale(0.001) // the cleaner's hourly rule fires every 3.6 s
+            .build());
+
+    @Test
+    void start_createsTheCatalogue_andReportsItsEndpoints() {
+        LocalRuntime runtime = RUNTIME.runtime();
+        JsonNode health = RUNTIME.api(null).get("/_local/health").json();
+
+        assertEquals("ok", health.path("status").asText());
+        assertEquals(runtime.apiEndpoint().toString(), health.path("endpoints").path("api").asText());
+        assertEquals(runtime.endpoints().s3().toString(), health.path("endpoints").path("s3").asText());
+        assertEquals(Catalogue.stateMachines(io.conveyor.program.ProgramRegistry.samples()).size(),
+                runtime.stateMachines().size(), "one state machine per program: " + runtime.stateMachines());
+        JsonNode functions = RUNTIME.api(null).get("/_local/functions").json().path("functions");
+        assertEquals(Catalogue.FUNCTIONS.size(), functions.size());
+        functions.forEach(f -> assertTrue(f.path("handlerPresent").asBoolean(), f.toString()));
+        assertTrue(runtime.startupTime().compareTo(Duration.ofSeconds(30)) < 0, "started in " + runtime.startupTime());
+    }
+
+    @Test
+    void api_createsAJobThroughTheRealHandler_andTakesItsUploadThroughThePresignedUrl() {
+        LocalApiClient alice = RUNTIME.api("alice");
+        byte[] text = "the quick brown fox jumps over the lazy dog the end".getBytes(StandardCharsets.UTF_8);
+
+        LocalApiClient.Response created = alice.post("/jobs", "{\"program\":\"word-frequency\",\"parameters\":{\"top\":3},"
+                + "\"inputs\":[{\"name\":\"fox.txt\",\"size\":" + text.length + ",\"contentType\":\"text/plain\"}]}");
+
+        assertEquals(201, created.status(), created.text());
+        String id = created.json().path("job").path("jobId").asText();
+        assertEquals("/jobs/" + id, created.header("Location"));
+        JsonNode upload = created.json().path("uploads").get(0);
+        Map<String, String> headers = new HashMap<>();
+        upload.path("headers").fields().forEachRemaining(h -> headers.put(h.getKey(), h.getValue().asText()));
+        URI url = URI.create(upload.path("url").asText());
+        assertEquals(RUNTIME.runtime().endpoints().s3().getPort(), url.getPort(), "presigned for the local S3: " + url);
+        assertEquals(200, alice.send(upload.path("method").asText(), url, headers, text).status());
+
+        LocalApiClient.Response got = alice.get("/jobs/" + id);
+        assertEquals(200, got.status(), got.text());
+        assertEquals("CREATED", got.json().path("job").path("status").asText());
+        assertEquals(404, RUNTIME.api("bob").get("/jobs/" + id).status(), "another user's job looks missing");
+    }
+
+    @Test
+    void eventBridge_recordsWhatTheSdkPublishes_andListsItOverHttp() {
+        // A client built as the functions build theirs: endpoint and credentials from the SDK's settings.
+        try (EventBridgeClient events = EventBridgeClient.builder().region(Region.US_EAST_1)
+                .httpClient(UrlConnectionHttpClient.create()).build()) {
+            var response = events.putEvents(b -> b.entries(e -> e.eventBusName(Catalogue.EVENT_BUS)
+                    .source(Catalogue.EVENT_SOURCE).detailType("JobStatusChanged")
+                    .detail("{\"jobId\":\"j-test-1\",\"status\":\"SUCCEEDED\"}")));
+            assertEquals(0, response.failedEntryCount());
+        }
+
+        JsonNode listed = RUNTIME.api(null).get("/_local/events?detail-type=JobStatusChanged&source=io.conveyor").json();
+        JsonNode event = null;
+        for (JsonNode e : listed.path("events")) {
+            if (e.path("detail").path("jobId").asText().equals("j-test-1")) {
+                event = e;
+            }
+        }
+        assertNotNull(event, listed.toString());
+        assertEquals("SUCCEEDED", event.path("detail").path("status").asText());
+        assertEquals(Catalogue.EVENT_BUS, event.path("event-bus-name").asText());
+        assertEquals(LocalDeployment.ACCOUNT, event.path("account").asText());
+    }
+
+    @Test
+    void schedule_runsTheCleanerWithAScheduledEvent() {
+        Scheduler.Firing firing = Await.until("the cleaner's rule to fire", Duration.ofSeconds(30),
+                () -> RUNTIME.runtime().scheduler().firings().stream()
+                        .filter(f -> f.rule().equals(Catalogue.CLEANER_SCHEDULE.name())).findFirst().orElse(null));
+
+        assertFalse(firing.invocation().failed(), firing.invocation().payload());
+        assertEquals(Catalogue.CLEANER.name(), firing.invocation().function());
+        assertTrue(firing.invocation().payload().contains("jobsExamined"), firing.invocation().payload());
+    }
+
+    @Test
+    void localEndpoint_firesARuleByHand() {
+        LocalApiClient.Response fired = RUNTIME.api(null).post("/_local/schedules/" + Catalogue.CLEANER_SCHEDULE.name(), null);
+
+        assertEquals(200, fired.status(), fired.text());
+        assertFalse(fired.json().path("failed").asBoolean(), fired.text());
+        assertEquals(404, RUNTIME.api(null).post("/_local/schedules/NoSuchRule", null).status());
+    }
+
+    @Test
+    void secondRuntimeInTheSameJvm_isRefused() {
+        var e = assertThrows(IllegalStateException.class, () -> LocalRuntime.start(LocalRuntimeOptions.defaults()));
+        assertTrue(e.getMessage().contains("already runs"), e.getMessage());
+    }
+}
