@@ -1,0 +1,107 @@
+package io.conveyor.workflow;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.conveyor.job.DeclaredInput;
+import io.conveyor.job.Job;
+import io.conveyor.job.JobStore;
+import io.conveyor.persistence.Json;
+import io.conveyor.program.ProgramRegistry;
+import io.conveyor.quota.ActiveJobCounters;
+import io.conveyor.storage.JobObjectLayout;
+import io.conveyor.storage.ObjectStore;
+import io.conveyor.subjob.SubJobStore;
+import io.conveyor.testing.LocalAws;
+import io.conveyor.testing.MutableClock;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The workflow's services on real DynamoDB Local and S3Proxy, with the Step Functions callbacks and the event bus
+ * recorded; the steps are driven by hand, as the state machine would drive them.
+ */
+final class WorkflowHarness {
+    static final Instant T0 = Instant.parse("2026-11-22T10:00:00Z");
+
+    final LocalAws.Deployment deployment;
+    final MutableClock clock = new MutableClock(T0);
+    final RecordingCallbacks callbacks = new RecordingCallbacks();
+    final RecordingEvents events = new RecordingEvents();
+    final JobStore jobs;
+    final SubJobStore subJobs;
+    final ActiveJobCounters counters;
+    final ObjectStore objects;
+    final WorkflowComponents components;
+    private final AtomicInteger tokens = new AtomicInteger();
+    private final AtomicInteger ids = new AtomicInteger();
+
+    WorkflowHarness() {
+        this(Map.of());
+    }
+
+    WorkflowHarness(Map<String, String> settings) {
+        deployment = LocalAws.get().newDeployment(settings);
+        jobs = deployment.jobs();
+        subJobs = deployment.subJobs();
+        counters = deployment.counters();
+        objects = new ObjectStore(deployment.s3(), deployment.presigner(), deployment.settings().bucket(), clock);
+        components = WorkflowComponents.wire(deployment.settings(), deployment.dynamoDb(), objects, callbacks, events,
+                ProgramRegistry.samples(), clock);
+    }
+
+    JobWorkflow workflow() {
+        return components.workflow();
+    }
+
+    /** A submitted job of {@code owner}, with text inputs stored in the bucket. */
+    Job queued(String owner, String program, Map<String, String> parameters, List<String> dependsOn, String... files) {
+        clock.advance(Duration.ofMillis(1));
+        String id = owner + "-" + program + "-" + ids.incrementAndGet();
+        List<DeclaredInput> inputs = new ArrayList<>();
+        for (int i = 0; i < files.length; i++) {
+            byte[] content = files[i].getBytes(StandardCharsets.UTF_8);
+            inputs.add(new DeclaredInput("f" + i + ".txt", content.length, "text/plain", null));
+            objects.put(JobObjectLayout.input(id, "f" + i + ".txt"), content, "text/plain");
+        }
+        Job created = jobs.create(Job.create(id, owner, program, parameters, inputs, dependsOn, null, Duration.ofDays(7),
+                clock.instant()));
+        return jobs.update(created.submit(clock.instant()));
+    }
+
+    String token() {
+        return "token-" + tokens.incrementAndGet();
+    }
+
+    /** Parks the job at Admit and returns its token. */
+    String admit(Job job) {
+        String token = token();
+        components.admissions().enqueue(job, token);
+        return token;
+    }
+
+    boolean resumed(String token) {
+        return callbacks.outcomes.containsKey(token) && callbacks.outcomes.get(token).succeeded();
+    }
+
+    Job stored(String id) {
+        return jobs.get(id).orElseThrow();
+    }
+
+    /** Runs a running job from Split to Finalize, every subjob once, and returns its result. */
+    JsonNode runToSuccess(Job job) throws Exception {
+        int attempt = stored(job.id()).attempts().size();
+        JobWorkflow.Split split = workflow().split(job.id(), attempt);
+        JsonNode manifest = Json.MAPPER.readTree(objects.get(split.manifestKey()).orElseThrow());
+        for (JsonNode item : manifest) {
+            workflow().runSubJob(job.id(), attempt, item.path("index").asInt(), item.path("input"));
+        }
+        workflow().confirmSubJobs(job.id(), attempt);
+        String resultKey = workflow().aggregate(job.id(), attempt);
+        workflow().finalizeJob(job.id(), attempt, resultKey);
+        return Json.MAPPER.readTree(objects.get(resultKey).orElseThrow());
+    }
+}

@@ -1,0 +1,177 @@
+package io.conveyor.workflow;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.conveyor.job.Attempt;
+import io.conveyor.job.Job;
+import io.conveyor.job.JobStatus;
+import io.conveyor.job.Progress;
+import io.conveyor.persistence.Json;
+import io.conveyor.subjob.SubJob;
+import io.conveyor.subjob.SubJobStatus;
+import io.conveyor.testing.Concurrently;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** The workflow's steps on DynamoDB Local and S3Proxy, including repeated and concurrent deliveries. */
+class WorkflowStepsTest {
+    private final WorkflowHarness h = new WorkflowHarness();
+
+    @Test
+    void aWholeJob_stepByStep_succeedsWithItsResultAndReleasesItsSlot() throws Exception {
+        Job job = h.queued("alice", "primes", Map.of("to", "1000", "subJobs", "4"), List.of());
+        String dependencies = h.token();
+        h.components.dependencies().await(job, dependencies);
+        assertTrue(h.resumed(dependencies), "a job without dependencies passes at once");
+
+        String admission = h.admit(job);
+        assertTrue(h.resumed(admission));
+        assertEquals("{\"attempt\":1}", h.callbacks.outcomes.get(admission).output());
+        assertEquals(JobStatus.RUNNING, h.stored(job.id()).status());
+        assertEquals(1, h.counters.activeForUser("alice"));
+
+        JsonNode result = h.runToSuccess(job);
+        assertEquals(168, result.path("primes").asLong());
+        Job done = h.stored(job.id());
+        assertEquals(JobStatus.SUCCEEDED, done.status());
+        assertEquals(new Progress(4, 0, 4, 0), done.progress());
+        assertEquals(Attempt.Outcome.SUCCEEDED, done.attempts().get(0).outcome());
+        assertEquals(0, h.counters.activeForUser("alice"), "the slot is released");
+        assertEquals(List.of(new RecordingEvents.Event(job.id(), JobStatus.RUNNING, JobStatus.SUCCEEDED, 1)), h.events.published);
+
+        h.workflow().finalizeJob(job.id(), 1, done.resultKey());
+        assertEquals(done, h.stored(job.id()), "a repeated Finalize changes nothing");
+        assertEquals(1, h.events.published.size());
+    }
+
+    @Test
+    void runSubJob_deliveredRepeatedlyAndConcurrently_countsOnce() throws Exception {
+        Job job = h.queued("alice", "primes", Map.of("to", "100", "subJobs", "1"), List.of());
+        h.admit(job);
+        JobWorkflow.Split split = h.workflow().split(job.id(), 1);
+        JsonNode item = Json.MAPPER.readTree(h.objects.get(split.manifestKey()).orElseThrow()).get(0);
+
+        List<Concurrently.Outcome<Object>> outcomes = Concurrently.run(8, () -> {
+            h.workflow().runSubJob(job.id(), 1, 0, item.path("input"));
+            return null;
+        });
+        outcomes.forEach(o -> assertEquals(null, o.failure()));
+        assertEquals(new Progress(1, 0, 1, 0), h.stored(job.id()).progress());
+        h.workflow().runSubJob(job.id(), 1, 0, item.path("input"));
+        assertEquals(new Progress(1, 0, 1, 0), h.stored(job.id()).progress());
+    }
+
+    @Test
+    void split_repeated_registersTheSameSubjobs() throws Exception {
+        Job job = h.queued("alice", "word-frequency", Map.of("chunkBytes", "1024"), List.of(), "a b c\n".repeat(1000));
+        h.admit(job);
+        JobWorkflow.Split first = h.workflow().split(job.id(), 1);
+        JobWorkflow.Split again = h.workflow().split(job.id(), 1);
+        assertEquals(first, again);
+        assertEquals(first.subJobs(), h.stored(job.id()).progress().total());
+        assertTrue(first.subJobs() >= 5);
+    }
+
+    @Test
+    void subjobFailures_beyondTolerance_failTheConfirmationWithTheCounts() throws Exception {
+        Job job = h.queued("alice", "primes", Map.of("to", "100", "subJobs", "4"), List.of());
+        h.admit(job);
+        h.workflow().split(job.id(), 1);
+        h.workflow().recordSubJobFailure(job.id(), 1, 0, "io.conveyor.programs.InvalidParametersException",
+                "{\"errorMessage\":\"bad range\",\"errorType\":\"io.conveyor.programs.InvalidParametersException\"}");
+        h.workflow().recordSubJobFailure(job.id(), 1, 0, "io.conveyor.programs.InvalidParametersException", "again");
+        for (int i = 1; i < 4; i++) {
+            h.workflow().runSubJob(job.id(), 1, i, Json.MAPPER.readTree("{\"from\": 1, \"to\": 10}"));
+        }
+        SubJob failed = h.subJobs.get(job.id(), 0).orElseThrow();
+        assertEquals(SubJobStatus.FAILED, failed.status());
+        assertEquals("Program.InvalidParameters", failed.error().code());
+        assertEquals("bad range", failed.error().message());
+        ToleranceExceededException e = assertThrows(ToleranceExceededException.class, () -> h.workflow().confirmSubJobs(job.id(), 1));
+        assertEquals("1 of 4 subjobs failed (25.0%); program primes tolerates 0.0%", e.getMessage());
+    }
+
+    @Test
+    void retryableFailure_reregistersWithTheDelay_thenResumesAsANewAttempt() {
+        Job job = h.queued("alice", "primes", Map.of(), List.of());
+        h.admit(job);
+        JobWorkflow.FailureDecision decision = h.workflow().handleFailure(job.id(), "States.Timeout", "Task timed out after 60.00 seconds");
+        assertEquals("REREGISTER", decision.decision());
+        assertEquals(30, decision.waitSeconds());
+        Job waiting = h.stored(job.id());
+        assertEquals(JobStatus.RETRY_WAITING, waiting.status());
+        assertEquals(1, h.counters.activeForUser("alice"), "a job waiting to re-register keeps its slot");
+
+        assertEquals(2, h.workflow().resume(job.id()));
+        assertEquals(JobStatus.RUNNING, h.stored(job.id()).status());
+        assertEquals(60, h.workflow().handleFailure(job.id(), "States.Timeout", "again").waitSeconds(), "the delay doubles");
+        h.workflow().resume(job.id());
+        JobWorkflow.FailureDecision last = h.workflow().handleFailure(job.id(), "States.Timeout", "and again");
+        assertEquals("FAIL", last.decision(), "three attempts in all, then the job fails");
+        Job failed = h.stored(job.id());
+        assertEquals(JobStatus.FAILED, failed.status());
+        assertEquals(List.of(Attempt.Outcome.REREGISTERED, Attempt.Outcome.REREGISTERED, Attempt.Outcome.FAILED),
+                failed.attempts().stream().map(Attempt::outcome).toList());
+        assertEquals(0, h.counters.activeForUser("alice"));
+    }
+
+    @Test
+    void permanentFailure_failsTheJobWithAFriendlyCodeAndMessage() {
+        Job job = h.queued("alice", "primes", Map.of(), List.of());
+        h.admit(job);
+        JobWorkflow.FailureDecision decision = h.workflow().handleFailure(job.id(),
+                "io.conveyor.programs.InvalidParametersException",
+                "{\"errorMessage\":\"parameter 'to' must be a whole number\",\"errorType\":\"x\",\"stackTrace\":[]}");
+        assertEquals("FAIL", decision.decision());
+        assertEquals("Program.InvalidParameters", decision.error());
+        assertEquals("parameter 'to' must be a whole number", h.stored(job.id()).error().message());
+        assertEquals(JobStatus.FAILED, h.events.published.get(0).to());
+    }
+
+    @Test
+    void toleranceExceededByRetryableFailures_reregisters_butByPermanentOnesFails() throws Exception {
+        Job job = h.queued("alice", "primes", Map.of("to", "100", "subJobs", "2"), List.of());
+        h.admit(job);
+        h.workflow().split(job.id(), 1);
+        h.workflow().recordSubJobFailure(job.id(), 1, 0, "io.conveyor.programs.SubJobDeclinedException", "busy");
+        assertEquals("REREGISTER", h.workflow().handleFailure(job.id(), "States.ExceedToleratedFailureThreshold", "x").decision());
+        assertEquals("1 of 2 subjobs failed (50.0%); program primes tolerates 0.0%", h.stored(job.id()).error().message());
+
+        h.workflow().resume(job.id());
+        h.workflow().split(job.id(), 2);
+        h.workflow().recordSubJobFailure(job.id(), 2, 1, "java.lang.IllegalStateException", "bug");
+        assertEquals("FAIL", h.workflow().handleFailure(job.id(), "States.ExceedToleratedFailureThreshold", "x").decision());
+    }
+
+    @Test
+    void stepsOfACancelledJob_refuseToRun() throws Exception {
+        Job job = h.queued("alice", "primes", Map.of("to", "100", "subJobs", "1"), List.of());
+        h.admit(job);
+        h.workflow().split(job.id(), 1);
+        h.jobs.update(h.stored(job.id()).cancel(h.clock.instant()));
+        assertThrows(JobNotRunningException.class,
+                () -> h.workflow().runSubJob(job.id(), 1, 0, Json.MAPPER.readTree("{\"from\":1,\"to\":2}")));
+        assertThrows(JobNotRunningException.class, () -> h.workflow().aggregate(job.id(), 1));
+        assertEquals("FAIL", h.workflow().handleFailure(job.id(), "JobNotRunning", "cancelled").decision());
+        assertEquals(JobStatus.CANCELLED, h.stored(job.id()).status(), "the failure handler leaves a cancelled job alone");
+    }
+
+    @Test
+    void wordFrequency_throughEveryStep_countsTheWordsOfAllInputs() throws Exception {
+        Job job = h.queued("alice", "word-frequency", Map.of("top", "2", "chunkBytes", "1024"), List.of(),
+                "alpha beta beta\n".repeat(300), "Beta gamma\n".repeat(200));
+        h.admit(job);
+        JsonNode result = h.runToSuccess(job);
+        assertEquals(1300, result.path("totalWords").asLong());
+        assertEquals("beta", result.path("top").get(0).path("word").asText());
+        assertEquals(800, result.path("top").get(0).path("count").asLong());
+        assertEquals(Optional.of(JobStatus.SUCCEEDED), h.jobs.get(job.id()).map(Job::status));
+        assertFalse(h.subJobs.list(job.id(), 100, Optional.empty()).items().isEmpty());
+    }
+}
