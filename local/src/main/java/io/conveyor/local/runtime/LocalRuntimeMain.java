@@ -1,0 +1,135 @@
+package io.conveyor.local.runtime;
+
+import io.conveyor.local.runtime.demo.Demo;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The one command that runs Conveyor on this machine: starts the {@link LocalRuntime}, runs a sample job end to
+ * end through the HTTP API, then keeps serving and prints how to call the API. Exit status: 0 on success, 1 when
+ * the demo failed, 2 when the runtime did not start.
+ */
+@Command(name = "conveyor-local", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Runs Conveyor locally: DynamoDB Local, S3Proxy, the Step Functions engine, every Lambda "
+                + "function in-process, the REST API on 127.0.0.1, EventBridge and the cleaner's schedule.")
+public final class LocalRuntimeMain implements Callable<Integer> {
+    @Option(names = "--data-dir", description = "Keep tables and objects under this directory, so jobs survive a "
+            + "restart (default: in memory).")
+    Path dataDir;
+
+    @Option(names = "--port", description = "The API's port on 127.0.0.1 (default: a free port, printed at start-up).",
+            defaultValue = "0")
+    int port;
+
+    @Option(names = "--cleaner-schedule", description = "The cleaner's schedule instead of the catalogue's, such as "
+            + "'rate(5 minutes)' ('rate(30 seconds)' is accepted locally).")
+    String cleanerSchedule;
+
+    @Option(names = "--no-demo", negatable = true, description = "Skip the demo job.")
+    boolean demo = true;
+
+    @Option(names = "--exit-after-demo", description = "Stop after the demo: exit status 0 when it succeeded, 1 if not.")
+    boolean exitAfterDemo;
+
+    @Option(names = "--user", description = "The user the demo runs as (default: ${DEFAULT-VALUE}).", defaultValue = "demo")
+    String user;
+
+    @Option(names = "--time-scale", description = "Multiply the workflow's waits and the schedule's period, "
+            + "e.g. 0.1 (default: ${DEFAULT-VALUE}).", defaultValue = "1")
+    double timeScale;
+
+    @Option(names = "--region", description = "The region of every ARN and client (default: ${DEFAULT-VALUE}).",
+            defaultValue = "us-east-1")
+    String region;
+
+    private final PrintStream out = System.out;
+
+    public static void main(String[] args) {
+        int status = new CommandLine(new LocalRuntimeMain()).execute(args);
+        // DynamoDB Local leaves a non-daemon thread running for minutes after it stops: exit explicitly.
+        System.exit(status);
+    }
+
+    @Override
+    public Integer call() {
+        long mainStarted = System.nanoTime();
+        LocalRuntimeOptions.Builder options = LocalRuntimeOptions.builder().apiPort(port).timeScale(timeScale)
+                .region(region);
+        if (dataDir != null) {
+            options.dataDir(dataDir);
+        }
+        if (cleanerSchedule != null) {
+            options.cleanerSchedule(cleanerSchedule);
+        }
+        LocalRuntime runtime;
+        try {
+            runtime = LocalRuntime.start(options.build());
+        } catch (RuntimeException e) {
+            out.println("The local runtime did not start: " + e.getMessage());
+            e.printStackTrace(out);
+            return 2;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(runtime::close, "local-runtime-shutdown"));
+        long sinceJvm = System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
+        out.printf("%nConveyor local runtime ready in %.1f s (%.1f s since the JVM started)%n",
+                runtime.startupTime().toMillis() / 1000.0, sinceJvm / 1000.0);
+        printEndpoints(runtime);
+
+        boolean ok = true;
+        if (demo) {
+            out.println();
+            ok = new Demo(new LocalApiClient(runtime.apiEndpoint(), user), runtime.events(), out,
+                    Duration.ofMinutes(5), Duration.ofMillis(250)).run();
+        }
+        if (exitAfterDemo) {
+            runtime.close();
+            out.printf("%nStopped after %.1f s.%n", (System.nanoTime() - mainStarted) / 1e9);
+            return ok ? 0 : 1;
+        }
+        printUsage(runtime);
+        try {
+            new CountDownLatch(1).await(); // until Ctrl-C; the shutdown hook stops the runtime
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return ok ? 0 : 1;
+    }
+
+    private void printEndpoints(LocalRuntime runtime) {
+        LocalDeployment.Endpoints e = runtime.endpoints();
+        out.println("  API (REST, Lambda proxy)  " + runtime.apiEndpoint());
+        out.println("  Step Functions            " + e.stepFunctions() + "   state machines: " + runtime.stateMachines());
+        out.println("  DynamoDB Local            " + e.dynamoDb() + (runtime.options().dataDir().isPresent()
+                ? "   data: " + runtime.options().dataDir().get().toAbsolutePath() : "   (in memory)"));
+        out.println("  S3 (S3Proxy)              " + e.s3() + "   bucket: " + LocalDeployment.BUCKET);
+        out.println("  EventBridge (recording)   " + e.eventBridge());
+        out.println("  credentials               " + LocalRuntime.ACCESS_KEY + " / " + LocalRuntime.SECRET_KEY
+                + ", region " + runtime.options().region());
+    }
+
+    private void printUsage(LocalRuntime runtime) {
+        String api = runtime.apiEndpoint().toString();
+        out.println();
+        out.println("Serving. Call the API as any user with 'Authorization: Bearer <user>' (local stand-in for Cognito):");
+        out.println("  curl -s -H 'Authorization: Bearer " + user + "' " + api + "/programs");
+        out.println("  curl -s -H 'Authorization: Bearer " + user + "' " + api + "/jobs");
+        out.println("  curl -s -H 'Authorization: Bearer " + user + "' -H 'Content-Type: application/json' \\");
+        out.println("       -d '{\"program\":\"word-frequency\",\"parameters\":{\"top\":5},\"submit\":true,"
+                + "\"files\":[{\"name\":\"a.txt\",\"content\":\"to be or not to be\"}]}' " + api + "/jobs");
+        out.println("  curl -s -H 'Authorization: Bearer " + user + "' " + api + "/jobs/<jobId>");
+        out.println("  curl -s -L -H 'Authorization: Bearer " + user + "' '" + api + "/jobs/<jobId>/result?redirect=true'");
+        out.println("Local endpoints (no token): " + api + "/_local/events, " + api + "/_local/functions, "
+                + api + "/_local/health, POST " + api + "/_local/schedules/CleanerSchedule");
+        out.println("AWS CLI: aws --endpoint-url " + runtime.endpoints().stepFunctions()
+                + " stepfunctions list-executions --state-machine-arn "
+                + runtime.deployment().stateMachineArn("conveyor-job-word-frequency"));
+        out.println("Ctrl-C stops it.");
+    }
+}
