@@ -190,14 +190,23 @@ class SfnApiTest {
 
   @Test
   void heartbeats_keepTaskAlive_untilTimeoutSeconds() {
+    // At the test's time scale a heartbeat is due every second of wall time and the task times out after three:
+    // heartbeats sent while it runs must keep it alive until TimeoutSeconds, however loaded the machine is.
     String arn = create("timeout", """
-        {"StartAt":"Wait","States":{"Wait":{"Type":"Task","TimeoutSeconds":30,"HeartbeatSeconds":20,
+        {"StartAt":"Wait","States":{"Wait":{"Type":"Task","TimeoutSeconds":300,"HeartbeatSeconds":100,
           "Resource":"arn:aws:states:::lambda:invoke.waitForTaskToken",
           "Parameters":{"FunctionName":"notify","Payload":{"token.$":"$$.Task.Token"}},"End":true}}}""");
     String exec = client.startExecution(b -> b.stateMachineArn(arn)).executionArn();
     String token = awaitToken(exec);
-    client.sendTaskHeartbeat(b -> b.taskToken(token));
-    DescribeExecutionResponse d = awaitEnd(exec);
+    DescribeExecutionResponse d = Poll.until(() -> {
+      try {
+        client.sendTaskHeartbeat(b -> b.taskToken(token));
+      } catch (software.amazon.awssdk.services.sfn.model.TaskTimedOutException
+          | software.amazon.awssdk.services.sfn.model.TaskDoesNotExistException ended) {
+        // the task ended between two heartbeats: the describe below says how
+      }
+      return client.describeExecution(b -> b.executionArn(exec));
+    }, e -> e.status() != ExecutionStatus.RUNNING, DEADLINE);
     assertEquals(ExecutionStatus.FAILED, d.status());
     assertEquals("States.Timeout", d.error());
   }
