@@ -116,6 +116,12 @@ public final class Demo {
             out.println(download.text());
         }
         if (events != null) {
+            // The job's status is written before its event is published: give the event a moment to arrive.
+            long until = System.nanoTime() + 2_000_000_000L;
+            while (events.matching(e -> e.detail().path("jobId").asText().equals(id)
+                    && e.detail().path("newStatus").asText().equals(status)).isEmpty() && System.nanoTime() < until) {
+                pause(Duration.ofMillis(20));
+            }
             for (RecordedEvent e : events.matching(e -> e.detail().path("jobId").asText().equals(id))) {
                 say("event " + e.detailType() + " on " + e.bus() + ": " + e.detail().path("oldStatus").asText() + " -> "
                         + e.detail().path("newStatus").asText());
@@ -147,14 +153,21 @@ public final class Demo {
             if (TERMINAL.contains(status)) {
                 return job;
             }
-            try {
-                Thread.sleep(pollEvery.toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            if (!pause(pollEvery)) {
                 return null;
             }
         }
         return null;
+    }
+
+    private static boolean pause(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     private static byte[] sample(String name) {
