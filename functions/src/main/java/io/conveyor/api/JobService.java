@@ -46,7 +46,6 @@ public final class JobService {
     /** How long a repeat waits for the first request with its key to finish. */
     private static final Duration IDEMPOTENCY_WAIT = Duration.ofSeconds(5);
     private static final Duration MIN_RETENTION = Duration.ofHours(1);
-    private static final int MAX_CONFLICT_RETRIES = 20;
 
     /** A job just created (or found again by its idempotency key), with where to upload its inputs. */
     public record Created(Job job, List<Upload> uploads, boolean replayed) {}
@@ -324,30 +323,20 @@ public final class JobService {
         return queued;
     }
 
-    /**
-     * Applies {@code move} to the caller's job and stores the result, reading again when someone else wrote in
-     * between (subjob progress does, often).
-     */
+    /** Applies {@code move} to the caller's job and stores the result (see {@link JobStore#modify}). */
     private Job change(Caller caller, String jobId, UnaryOperator<Job> move) {
-        for (int attempt = 0; ; attempt++) {
-            Job current = owned(caller, jobId);
-            Job changed;
-            try {
-                changed = move.apply(current);
-            } catch (IllegalTransitionException e) {
-                throw new ApiException(409, "InvalidJobState", "Job " + jobId + " is " + e.from()
-                        + " and cannot take that action now.");
-            }
-            if (changed == current) {
-                return current;
-            }
-            try {
-                return jobs.update(changed);
-            } catch (ConcurrentUpdateException e) {
-                if (attempt >= MAX_CONFLICT_RETRIES) {
-                    throw new ApiException(503, "JobBusy", "Job " + jobId + " is changing too quickly to update; try again.");
+        owned(caller, jobId);
+        try {
+            return jobs.modify(jobId, current -> {
+                try {
+                    return move.apply(current);
+                } catch (IllegalTransitionException e) {
+                    throw new ApiException(409, "InvalidJobState", "Job " + jobId + " is " + e.from()
+                            + " and cannot take that action now.");
                 }
-            }
+            }).orElseThrow(() -> ApiException.jobNotFound(jobId));
+        } catch (ConcurrentUpdateException e) {
+            throw new ApiException(503, "JobBusy", "Job " + jobId + " is changing too quickly to update; try again.");
         }
     }
 

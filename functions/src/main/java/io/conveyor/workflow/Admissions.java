@@ -5,7 +5,6 @@ import io.conveyor.admission.WaitlistStore;
 import io.conveyor.job.Job;
 import io.conveyor.job.JobStatus;
 import io.conveyor.job.JobStore;
-import io.conveyor.persistence.ConcurrentUpdateException;
 import io.conveyor.persistence.Json;
 import io.conveyor.quota.ActiveJobCounters;
 import io.conveyor.quota.ActiveJobCounters.Acquisition;
@@ -31,7 +30,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Admissions {
     private static final Logger LOG = LoggerFactory.getLogger(Admissions.class);
-    private static final int MAX_CONFLICT_RETRIES = 20;
 
     private final JobStore jobs;
     private final ActiveJobCounters counters;
@@ -129,18 +127,9 @@ public final class Admissions {
         return true;
     }
 
+    /** The job, now running, if it was still queued; empty if it was cancelled meanwhile. */
     private Optional<Job> markRunning(String jobId) {
-        for (int attempt = 0; attempt < MAX_CONFLICT_RETRIES; attempt++) {
-            Optional<Job> current = jobs.get(jobId);
-            if (current.isEmpty() || current.get().status() != JobStatus.QUEUED) {
-                return Optional.empty();
-            }
-            try {
-                return Optional.of(jobs.update(current.get().admit(clock.instant())));
-            } catch (ConcurrentUpdateException e) {
-                // read again
-            }
-        }
-        throw new IllegalStateException("job " + jobId + " kept changing while being admitted");
+        return jobs.modify(jobId, j -> j.status() == JobStatus.QUEUED ? j.admit(clock.instant()) : j)
+                .filter(j -> j.status() == JobStatus.RUNNING);
     }
 }

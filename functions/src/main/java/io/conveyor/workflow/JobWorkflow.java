@@ -7,7 +7,6 @@ import io.conveyor.job.JobError;
 import io.conveyor.job.JobStatus;
 import io.conveyor.job.JobStore;
 import io.conveyor.job.Progress;
-import io.conveyor.persistence.ConcurrentUpdateException;
 import io.conveyor.persistence.Json;
 import io.conveyor.persistence.Page;
 import io.conveyor.program.ProgramDefinition;
@@ -47,7 +46,6 @@ import software.amazon.awssdk.core.exception.SdkException;
  */
 public final class JobWorkflow {
     private static final Logger LOG = LoggerFactory.getLogger(JobWorkflow.class);
-    private static final int MAX_CONFLICT_RETRIES = 50;
 
     /** What the Split state passes on: where the manifest is, and how many subjobs it lists. */
     public record Split(String bucket, String manifestKey, int subJobs) {}
@@ -279,16 +277,8 @@ public final class JobWorkflow {
                 "job " + job.id() + " names program " + job.program() + ", which this deployment does not register"));
     }
 
-    /** Applies {@code move} and stores it, reading again while subjob progress keeps changing the job. */
+    /** Applies {@code move} to the stored job (see {@link JobStore#modify}). */
     private Job change(String jobId, UnaryOperator<Job> move) {
-        for (int attempt = 0; attempt < MAX_CONFLICT_RETRIES; attempt++) {
-            Job current = jobs.get(jobId).orElseThrow(() -> new JobNotRunningException("job " + jobId + " does not exist"));
-            try {
-                return jobs.update(move.apply(current));
-            } catch (ConcurrentUpdateException e) {
-                // read again
-            }
-        }
-        throw new IllegalStateException("job " + jobId + " kept changing; gave up after " + MAX_CONFLICT_RETRIES + " tries");
+        return jobs.modify(jobId, move).orElseThrow(() -> new JobNotRunningException("job " + jobId + " does not exist"));
     }
 }

@@ -123,6 +123,38 @@ public final class JobStore {
         return stored;
     }
 
+    /** How often {@link #modify} reads again before it gives up on a job that keeps changing. */
+    static final int MAX_MODIFY_ATTEMPTS = 50;
+
+    /**
+     * Reads the job, applies {@code move} and writes the result conditionally, reading again and reapplying when
+     * someone else wrote in between (subjob progress does, often). {@code move} decides from the job as stored:
+     * it may throw to refuse, or return its argument unchanged to write nothing.
+     *
+     * @return the job as stored afterwards, empty if there is no such job
+     * @throws ConcurrentUpdateException if the job kept changing for {@value #MAX_MODIFY_ATTEMPTS} attempts
+     */
+    public Optional<Job> modify(String jobId, java.util.function.UnaryOperator<Job> move) {
+        ConcurrentUpdateException last = null;
+        for (int attempt = 0; attempt < MAX_MODIFY_ATTEMPTS; attempt++) {
+            Optional<Job> current = get(jobId);
+            if (current.isEmpty()) {
+                return current;
+            }
+            Job changed = move.apply(current.get());
+            if (changed == current.get()) {
+                return current;
+            }
+            try {
+                return Optional.of(update(changed));
+            } catch (ConcurrentUpdateException e) {
+                last = e;
+            }
+        }
+        throw new ConcurrentUpdateException("job " + jobId + " kept changing; gave up after " + MAX_MODIFY_ATTEMPTS
+                + " attempts", last);
+    }
+
     /**
      * Deletes {@code job} provided it is still stored at {@code job.version()}: used to undo a create whose later
      * steps failed, never to delete a job anyone else has touched.
