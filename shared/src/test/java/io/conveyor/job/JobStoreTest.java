@@ -86,6 +86,19 @@ class JobStoreTest {
     }
 
     @Test
+    void modify_appliesTheMoveToTheLatestVersion_evenWhileOthersWrite() throws Exception {
+        Job queued = jobs.update(jobs.create(SampleJobs.created("j-1", "alice", "primes", T0)).submit(T0));
+        List<Concurrently.Outcome<Job>> outcomes = Concurrently.run(6, () -> jobs.modify("j-1",
+                j -> j.status() == JobStatus.QUEUED ? j.admit(T0.plusSeconds(1)) : j).orElseThrow());
+        outcomes.forEach(o -> assertEquals(null, o.failure()));
+        Job stored = jobs.get("j-1").orElseThrow();
+        assertEquals(JobStatus.RUNNING, stored.status());
+        assertEquals(1, stored.attempts().size(), "exactly one of the racing moves admitted the job");
+        assertEquals(queued.version() + 1, stored.version(), "moves that changed nothing wrote nothing");
+        assertEquals(Optional.empty(), jobs.modify("missing", j -> j));
+    }
+
+    @Test
     void listForOwner_pagesNewestFirstWithoutGapsOrRepeats() {
         List<String> expected = new ArrayList<>();
         for (int i = 0; i < 25; i++) {
