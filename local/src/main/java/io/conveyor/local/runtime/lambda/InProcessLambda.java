@@ -155,8 +155,8 @@ public final class InProcessLambda implements LambdaInvoker, AutoCloseable {
                     doc.path("errorMessage").asText());
             return failed(function, requestId, doc, took, acquired.cold());
         } catch (InterruptedException e) {
+            // The caller gave up; as on Lambda, the invocation itself runs on (close() gives it a grace period).
             Thread.currentThread().interrupt();
-            running.cancel(true);
             throw new LambdaServiceException("ServiceException", "interrupted while invoking " + function.name());
         }
     }
@@ -186,8 +186,20 @@ public final class InProcessLambda implements LambdaInvoker, AutoCloseable {
         return qualifier >= 0 ? s.substring(0, qualifier) : s;
     }
 
+    /** Lets invocations in flight finish for up to {@link #CLOSE_GRACE}, then interrupts what still runs. */
     @Override
     public void close() {
+        threads.shutdown();
+        try {
+            if (!threads.awaitTermination(CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+                LOG.warn("invocations still running after {} s are interrupted", CLOSE_GRACE.toSeconds());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         threads.shutdownNow();
     }
+
+    /** How long {@link #close()} waits for invocations in flight. */
+    static final Duration CLOSE_GRACE = Duration.ofSeconds(5);
 }
