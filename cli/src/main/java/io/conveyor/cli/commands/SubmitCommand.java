@@ -1,0 +1,144 @@
+package io.conveyor.cli.commands;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.conveyor.cli.CliException;
+import io.conveyor.cli.ExitCodes;
+import io.conveyor.cli.http.ApiClient;
+import io.conveyor.cli.output.Format;
+import io.conveyor.cli.upload.InputFile;
+import io.conveyor.cli.upload.Uploader;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code conveyor submit PROGRAM FILE... }: declare the files (size, content type, SHA-256), create the job, upload
+ * each file through its presigned URL, submit, and with {@code --wait} follow the job to its end.
+ */
+@Command(name = "submit", description = {"Create a job of PROGRAM with FILEs as its inputs, upload them, and submit it.",
+        "Each file is read twice, streaming: once for its SHA-256, declared with its size and content type when the job "
+                + "is created, then to upload it with one presigned PUT (up to the API's per-input limit, 5 GiB by "
+                + "default), checked against the same SHA-256 as it is sent.",
+        "With --idempotency-key, running the same command again after a failure resumes the same job: files already "
+                + "uploaded are skipped."})
+public final class SubmitCommand extends ApiCommand {
+    @Parameters(index = "0", paramLabel = "PROGRAM", description = "The program to run (conveyor programs lists them).")
+    String program;
+
+    @Parameters(index = "1..*", arity = "0..*", paramLabel = "FILE", description = "Input files; each is named in the "
+            + "job by its file name.")
+    List<Path> files = new ArrayList<>();
+
+    @Option(names = {"-p", "--param"}, paramLabel = "KEY=VALUE", description = "A parameter of the program; repeatable.")
+    Map<String, String> parameters = new LinkedHashMap<>();
+
+    @Option(names = "--depends-on", paramLabel = "JOB_ID", description = "Start only after this job SUCCEEDED; repeatable.")
+    List<String> dependsOn = new ArrayList<>();
+
+    @Option(names = "--idempotency-key", paramLabel = "KEY", description = "Makes the create safe to repeat for 24 h: "
+            + "the same key and request give the same job.")
+    String idempotencyKey;
+
+    @Option(names = "--retention", paramLabel = "DURATION", description = "How long to keep the job and its files, "
+            + "ISO-8601 such as P7D or PT12H (default: the program's).")
+    String retention;
+
+    @Option(names = {"-w", "--wait"}, description = "Follow the job until it ends (exit status 4 if it fails or is cancelled).")
+    boolean wait;
+
+    @Option(names = "--interval", paramLabel = "SECONDS", defaultValue = "1",
+            description = "With --wait, how often to ask for the job's status (default: ${DEFAULT-VALUE} s).")
+    double interval;
+
+    @Override
+    public Integer call() {
+        var pollEvery = JobFollower.interval(interval);
+        List<InputFile> inputs = new ArrayList<>();
+        Map<String, Path> names = new HashMap<>();
+        for (Path file : files) {
+            Path path = cli.context().workingDir().resolve(file);
+            Path other = names.putIfAbsent(path.getFileName().toString(), path);
+            if (other != null) {
+                throw CliException.usage(other + " and " + path + " have the same file name, and inputs are named by "
+                        + "their file names: rename one.");
+            }
+            inputs.add(InputFile.inspect(path, size -> out().bytes("Hashing " + path.getFileName(), size)));
+        }
+        ApiClient.Call create = new ApiClient.Call("POST", "/jobs", Map.of(), Map.of(), createRequest(inputs))
+                .header("Idempotency-Key", idempotencyKey);
+        JsonNode created = api().send(create);
+        JsonNode job = created.path("job");
+        String id = job.path("jobId").asText();
+        out().note("Created job " + id + " (" + program + ", " + inputs.size() + " input" + (inputs.size() == 1 ? "" : "s")
+                + ", " + Format.bytes(inputs.stream().mapToLong(InputFile::size).sum()) + ")");
+
+        if (job.path("status").asText().equals("CREATED")) {
+            upload(created.path("uploads"), inputs);
+            job = api().post(jobPath(id) + "/submit", null);
+            out().note("Submitted job " + id + ": " + text(job, "status", "QUEUED"));
+        } else {
+            out().note("Job " + id + " was submitted before (same idempotency key): it is " + job.path("status").asText());
+        }
+
+        if (!wait) {
+            if (out().json()) {
+                out().json(job);
+            } else {
+                out().line(id);
+            }
+            return ExitCodes.OK;
+        }
+        JsonNode last = new JobFollower(api(), out(), pollEvery).follow(id);
+        return JobFollower.finish(out(), last);
+    }
+
+    private ObjectNode createRequest(List<InputFile> inputs) {
+        ObjectNode body = JsonNodeFactory.instance.objectNode();
+        body.put("program", program);
+        if (!parameters.isEmpty()) {
+            ObjectNode p = body.putObject("parameters");
+            parameters.forEach(p::put);
+        }
+        if (!inputs.isEmpty()) {
+            ArrayNode declared = body.putArray("inputs");
+            for (InputFile f : inputs) {
+                declared.addObject().put("name", f.name()).put("size", f.size()).put("contentType", f.contentType())
+                        .put("sha256", f.sha256());
+            }
+        }
+        if (!dependsOn.isEmpty()) {
+            ArrayNode deps = body.putArray("dependsOn");
+            dependsOn.forEach(deps::add);
+        }
+        if (retention != null) {
+            body.put("retention", retention);
+        }
+        return body;
+    }
+
+    private void upload(JsonNode uploads, List<InputFile> inputs) {
+        Map<String, InputFile> byName = new LinkedHashMap<>();
+        inputs.forEach(f -> byName.put(f.name(), f));
+        Uploader uploader = new Uploader(api());
+        for (JsonNode upload : uploads) {
+            InputFile file = byName.remove(upload.path("name").asText());
+            if (file == null) {
+                throw new CliException(ExitCodes.API, "The API asked for an upload of '" + upload.path("name").asText()
+                        + "', which this command did not declare: the idempotency key was used for another request.");
+            }
+            uploader.upload(upload, file, size -> out().bytes("Uploading " + file.name(), size));
+            out().note("Uploaded " + file.name() + " (" + Format.bytes(file.size()) + ", " + file.contentType() + ")");
+        }
+        // Inputs with no upload entry are stored already (a repeat with the same idempotency key).
+        byName.keySet().forEach(name -> out().note("Already uploaded: " + name));
+    }
+}
