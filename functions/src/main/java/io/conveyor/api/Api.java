@@ -83,7 +83,9 @@ public final class Api {
     /** Answers one API Gateway proxy request. */
     public APIGatewayProxyResponseEvent handle(APIGatewayProxyRequestEvent event, String requestId) {
         try {
-            return respond(dispatch(event), requestId);
+            APIGatewayProxyResponseEvent response = respond(dispatch(event), requestId);
+            LOG.info("answered {} {}: {}", event.getHttpMethod(), event.getPath(), response.getStatusCode());
+            return response;
         } catch (ApiException e) {
             metrics.clientError(e.code());
             LOG.info("refused {} {}: {} {}", event.getHttpMethod(), event.getPath(), e.status(), e.code());

@@ -1,5 +1,6 @@
 package io.conveyor.cleanup;
 
+import io.conveyor.testing.FixedContext;
 import static io.conveyor.cleanup.CleanupFixture.T0;
 import static io.conveyor.cleanup.CleanupFixture.objectsOfSucceeded;
 import static org.junit.jupiter.api.Assertions.assertEquals;

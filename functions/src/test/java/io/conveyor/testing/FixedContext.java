@@ -1,4 +1,4 @@
-package io.conveyor.cleanup;
+package io.conveyor.testing;
 
 import com.amazonaws.services.lambda.runtime.ClientContext;
 import com.amazonaws.services.lambda.runtime.CognitoIdentity;
@@ -7,7 +7,7 @@ import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import java.nio.charset.StandardCharsets;
 
 /** A Lambda context whose invocation always has {@code remainingMillis} left. */
-record FixedContext(int remainingMillis) implements Context {
+public record FixedContext(int remainingMillis) implements Context {
     @Override
     public String getAwsRequestId() {
         return "c0ffee00-0000-4000-8000-000000000001";
