@@ -148,6 +148,10 @@ public final class SettingsResolver {
             if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
                 throw new URISyntaxException(text, "an endpoint has no query or fragment");
             }
+            if (uri.getPort() == (scheme.equals("https") ? 443 : 80)) {
+                // The signer leaves a default port out of the signed Host; the request must do the same.
+                uri = new URI(scheme, uri.getRawUserInfo(), uri.getHost(), -1, uri.getRawPath(), null, null);
+            }
             return uri;
         } catch (URISyntaxException e) {
             throw CliException.usage("The endpoint '" + source.value + "' (" + source.where + ") is not usable: "

@@ -31,6 +31,7 @@ public final class SigV4Signer implements RequestSigner {
     private static final List<String> SET_BY_CLIENT = List.of("host", "content-length", "connection", "expect", "upgrade");
 
     private final IdentityProvider<? extends AwsCredentialsIdentity> credentials;
+    private final String service;
     private final String region;
     private final Clock clock;
     private final AwsV4HttpSigner signer = AwsV4HttpSigner.create();
@@ -41,7 +42,13 @@ public final class SigV4Signer implements RequestSigner {
      * @param clock       the signing time; the system clock except in tests
      */
     public SigV4Signer(IdentityProvider<? extends AwsCredentialsIdentity> credentials, String region, Clock clock) {
+        this(credentials, SERVICE, region, clock);
+    }
+
+    /** For another service's signing name: only for checking the signer against AWS's published examples. */
+    SigV4Signer(IdentityProvider<? extends AwsCredentialsIdentity> credentials, String service, String region, Clock clock) {
         this.credentials = credentials;
+        this.service = service;
         this.region = region;
         this.clock = clock;
     }
@@ -55,7 +62,7 @@ public final class SigV4Signer implements RequestSigner {
                 .identity(identity)
                 .request(request.build())
                 .payload(body.length == 0 ? null : ContentStreamProvider.fromByteArrayUnsafe(body))
-                .putProperty(AwsV4FamilyHttpSigner.SERVICE_SIGNING_NAME, SERVICE)
+                .putProperty(AwsV4FamilyHttpSigner.SERVICE_SIGNING_NAME, service)
                 .putProperty(AwsV4HttpSigner.REGION_NAME, region)
                 .putProperty(HttpSigner.SIGNING_CLOCK, clock));
         Map<String, String> added = new LinkedHashMap<>();
