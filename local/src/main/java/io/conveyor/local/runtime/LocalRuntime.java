@@ -416,12 +416,20 @@ public final class LocalRuntime implements AutoCloseable {
     /** Stops everything, newest first, and restores the JVM's SDK settings. */
     @Override
     public void close() {
+        long start = System.nanoTime();
+        Map<String, Long> took = new java.util.LinkedHashMap<>();
         for (int i = resources.size() - 1; i >= 0; i--) {
+            long t = System.nanoTime();
+            String name = resources.get(i).getClass().getSimpleName();
             try {
                 resources.get(i).close();
             } catch (Exception e) {
-                LOG.warn("{} did not stop cleanly: {}", resources.get(i).getClass().getSimpleName(), e.toString());
+                LOG.warn("{} did not stop cleanly: {}", name, e.toString());
             }
+            took.put(name, (System.nanoTime() - t) / 1_000_000);
+        }
+        if (!took.isEmpty()) {
+            LOG.info("local runtime stopped in {} ms {}", (System.nanoTime() - start) / 1_000_000, took);
         }
         resources.clear();
         restoreSdkProperties();

@@ -1,5 +1,6 @@
 package io.conveyor.local.runtime.lambda;
 
+import io.conveyor.deployment.Catalogue;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,7 +34,13 @@ public final class LocalMetrics {
                 return ENVIRONMENT;
             }
         };
-        MetricsFactory.setMetricsProvider(() -> new EmfMetricsLogger(local, new MetricsContext()));
+        MetricsFactory.setMetricsProvider(() -> {
+            EmfMetricsLogger metrics = new EmfMetricsLogger(local, new MetricsContext());
+            // On Lambda, Powertools reads POWERTOOLS_METRICS_NAMESPACE from the process environment, which
+            // in-process functions cannot set; every function of the catalogue uses the same namespace.
+            metrics.setNamespace(Catalogue.METRICS_NAMESPACE);
+            return metrics;
+        });
     }
 
     private static final ISink SINK = new ISink() {
