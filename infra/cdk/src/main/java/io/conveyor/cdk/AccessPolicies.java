@@ -1,0 +1,134 @@
+package io.conveyor.cdk;
+
+import io.conveyor.deployment.Access;
+import io.conveyor.deployment.Catalogue;
+import io.conveyor.deployment.StateMachineSpec;
+import io.conveyor.persistence.IndexDefinition;
+import io.conveyor.persistence.TableDefinition;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awscdk.ArnComponents;
+import software.amazon.awscdk.ArnFormat;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.services.dynamodb.Table;
+import software.amazon.awscdk.services.events.IEventBus;
+import software.amazon.awscdk.services.iam.PolicyStatement;
+
+/**
+ * The IAM statements that give a function exactly its {@link Access} list: the named tables and their indexes,
+ * the job objects of the bucket, the job workflows, the callbacks and the event bus, each with only the actions
+ * its access level needs.
+ */
+final class AccessPolicies {
+    /** What reading a table takes (TransactGetItems and the Enhanced Client's reads are authorised as these). */
+    static final List<String> TABLE_READ = List.of("dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query",
+            "dynamodb:ConditionCheckItem", "dynamodb:DescribeTable");
+    /** What writing a table adds (TransactWriteItems is authorised per item as these). */
+    static final List<String> TABLE_WRITE = List.of("dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem",
+            "dynamodb:BatchWriteItem");
+    /** Reading job objects; HeadObject and presigned GETs are authorised as GetObject. */
+    static final List<String> OBJECT_READ = List.of("s3:GetObject");
+    /** Writing job objects; DeleteObjects is authorised per key as DeleteObject, presigned PUTs as PutObject. */
+    static final List<String> OBJECT_WRITE = List.of("s3:PutObject", "s3:DeleteObject");
+    static final List<String> WORKFLOW_START = List.of("states:StartExecution");
+    static final List<String> EXECUTION_READ = List.of("states:DescribeExecution");
+    static final List<String> EXECUTION_WRITE = List.of("states:StopExecution");
+    static final List<String> CALLBACKS = List.of("states:SendTaskSuccess", "states:SendTaskFailure",
+            "states:SendTaskHeartbeat");
+
+    private final Stack stack;
+    private final Storage storage;
+    private final IEventBus bus;
+    private final List<StateMachineSpec> machines;
+
+    AccessPolicies(Stack stack, Storage storage, IEventBus bus, List<StateMachineSpec> machines) {
+        this.stack = stack;
+        this.storage = storage;
+        this.bus = bus;
+        this.machines = machines;
+    }
+
+    /** The statements for one access of a function. */
+    List<PolicyStatement> statements(Access access) {
+        boolean write = access.write();
+        return switch (access.resource()) {
+            case JOBS_TABLE, SUBJOBS_TABLE, COUNTERS_TABLE, IDEMPOTENCY_TABLE, WAITLIST_TABLE -> {
+                Table table = storage.table(access.resource());
+                List<String> resources = new ArrayList<>();
+                resources.add(table.getTableArn());
+                TableDefinition definition = storage.definition(access.resource());
+                for (IndexDefinition index : definition.indexes()) {
+                    // Each index by name: no wildcard, and a new index is granted only when the catalogue adds it.
+                    resources.add(table.getTableArn() + "/index/" + index.name());
+                }
+                yield List.of(allow(write ? concat(TABLE_READ, TABLE_WRITE) : TABLE_READ, resources));
+            }
+            case BUCKET -> List.of(
+                    // Unconditional on the bucket (which holds nothing but jobs/): without it a read of a missing
+                    // object is refused with 403 instead of answered with 404, and the stores rely on the 404.
+                    allow(List.of("s3:ListBucket"), List.of(storage.bucket().getBucketArn())),
+                    allow(write ? concat(OBJECT_READ, OBJECT_WRITE) : OBJECT_READ,
+                            List.of(storage.bucket().arnForObjects(Storage.JOBS_PREFIX + "*"))));
+            case JOB_WORKFLOWS -> {
+                List<PolicyStatement> statements = new ArrayList<>();
+                if (write) {
+                    statements.add(allow(WORKFLOW_START, machines.stream().map(m -> stateMachineArn(m.name())).toList()));
+                }
+                statements.add(allow(write ? concat(EXECUTION_READ, EXECUTION_WRITE) : EXECUTION_READ,
+                        machines.stream().map(m -> executionsArn(m.name())).toList()));
+                yield statements;
+            }
+            // SendTask* act on a task token, not on a resource: the Service Authorization Reference lists no
+            // resource type for them, so IAM requires "*" here. The actions are only the three callbacks, and a
+            // token is an unguessable capability issued to one waiting task.
+            case WORKFLOW_CALLBACKS -> List.of(allow(CALLBACKS, List.of("*")));
+            case EVENT_BUS -> {
+                if (!write) {
+                    throw new IllegalArgumentException("an event bus can only be written to (PutEvents)");
+                }
+                yield List.of(PolicyStatement.Builder.create()
+                        .actions(List.of("events:PutEvents"))
+                        .resources(List.of(bus.getEventBusArn()))
+                        // Only the product's own events: a function cannot pose as another source on the bus.
+                        .conditions(Map.of("StringEquals", Map.of("events:source", Catalogue.EVENT_SOURCE)))
+                        .build());
+            }
+        };
+    }
+
+    /** The ARN of the state machine called {@code name} in this stack's account and region. */
+    String stateMachineArn(String name) {
+        return stack.formatArn(ArnComponents.builder()
+                .service("states")
+                .resource("stateMachine")
+                .resourceName(name)
+                .arnFormat(ArnFormat.COLON_RESOURCE_NAME)
+                .build());
+    }
+
+    /** Every execution of the state machine called {@code name}. */
+    String executionsArn(String name) {
+        return stack.formatArn(ArnComponents.builder()
+                .service("states")
+                .resource("execution")
+                .resourceName(name + ":*")
+                .arnFormat(ArnFormat.COLON_RESOURCE_NAME)
+                .build());
+    }
+
+    /** The job state machines' ARN up to the program's name, as {@code CONVEYOR_WORKFLOW_ARN_PREFIX} carries it. */
+    String workflowArnPrefix() {
+        return stateMachineArn(Catalogue.WORKFLOW_PREFIX);
+    }
+
+    static PolicyStatement allow(List<String> actions, List<String> resources) {
+        return PolicyStatement.Builder.create().actions(actions).resources(resources).build();
+    }
+
+    static List<String> concat(List<String> a, List<String> b) {
+        List<String> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
+    }
+}

@@ -1,0 +1,107 @@
+package io.conveyor.cdk;
+
+import io.conveyor.deployment.Catalogue;
+import io.conveyor.deployment.ScheduleSpec;
+import io.conveyor.deployment.StateMachineSpec;
+import java.util.List;
+import software.amazon.awscdk.CfnOutput;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.StackProps;
+import software.amazon.awscdk.services.events.EventBus;
+import software.amazon.awscdk.services.events.Rule;
+import software.amazon.awscdk.services.events.Schedule;
+import software.amazon.awscdk.services.events.targets.LambdaFunction;
+import software.constructs.Construct;
+
+/**
+ * Everything Conveyor deploys, read from the deployment catalogue ({@link Catalogue}) that the local runtime
+ * reads too: the bucket and tables, the functions, one job state machine per program, the REST API, the
+ * cleaner's schedule, the job event bus, alerts and the dashboard.
+ */
+public final class ConveyorStack extends Stack {
+    private final Storage storage;
+    private final Functions functions;
+    private final Workflows workflows;
+    private final JobApi api;
+    private final EventBus events;
+    private final Rule cleanerSchedule;
+    private final Monitoring monitoring;
+
+    public ConveyorStack(Construct scope, String id, StackProps props, DeploymentOptions options) {
+        super(scope, id, props);
+        List<StateMachineSpec> machines = Catalogue.stateMachines(options.programRegistry());
+
+        storage = new Storage(this, "Storage", options);
+        events = EventBus.Builder.create(this, "JobEvents").eventBusName(Catalogue.EVENT_BUS).build();
+        AccessPolicies access = new AccessPolicies(this, storage, events, machines);
+        functions = new Functions(this, "Functions", options, storage, access, events.getEventBusName());
+        workflows = new Workflows(this, "Workflows", options, machines, functions, storage, access);
+        api = new JobApi(this, "JobApi", options, functions);
+
+        Rule cleaner = null;
+        for (ScheduleSpec schedule : Catalogue.SCHEDULES) {
+            String expression = schedule.equals(Catalogue.CLEANER_SCHEDULE) ? options.cleanerSchedule() : schedule.expression();
+            Rule rule = Rule.Builder.create(this, schedule.name())
+                    .description("Runs the " + schedule.function() + " function: " + expression)
+                    .schedule(Schedule.expression(expression))
+                    .targets(List.of(LambdaFunction.Builder.create(functions.get(schedule.function()).alias())
+                            // A missed run is made good by the next one: retry briefly, never pile up.
+                            .retryAttempts(2)
+                            .maxEventAge(Duration.hours(1))
+                            .build()))
+                    .build();
+            if (schedule.equals(Catalogue.CLEANER_SCHEDULE)) {
+                cleaner = rule;
+            }
+        }
+        cleanerSchedule = cleaner;
+
+        monitoring = new Monitoring(this, "Monitoring", options, functions, workflows, api, cleanerSchedule);
+        NagFindings.suppress(this, options);
+
+        output("ApiUrl", api.api().getUrl(), "the job API (SigV4-sign requests for service execute-api)");
+        output("BucketName", storage.bucket().getBucketName(), "the job bucket");
+        storage.tables().forEach((resource, table) -> output(storage.definition(resource).logicalName() + "TableName",
+                table.getTableName(), "the " + storage.definition(resource).logicalName() + " table ("
+                        + resource.settingName() + ")"));
+        output("EventBusName", events.getEventBusName(), "the bus JobStatusChanged events go to");
+        output("EventBusArn", events.getEventBusArn(), "the job event bus");
+        output("AlertTopicArn", monitoring.alerts().getTopicArn(), "subscribe to this topic for alarms");
+        output("WorkflowArnPrefix", access.workflowArnPrefix(), "job state machines are this prefix and the program name");
+        output("UsagePlanId", api.usagePlan().getUsagePlanId(), "add API keys to this usage plan");
+        output("DashboardName", "conveyor", "the CloudWatch dashboard");
+    }
+
+    private void output(String id, String value, String description) {
+        CfnOutput.Builder.create(this, id).value(value).description(description).build();
+    }
+
+    public Storage storage() {
+        return storage;
+    }
+
+    public Functions functions() {
+        return functions;
+    }
+
+    public Workflows workflows() {
+        return workflows;
+    }
+
+    public JobApi api() {
+        return api;
+    }
+
+    public EventBus events() {
+        return events;
+    }
+
+    public Rule cleanerSchedule() {
+        return cleanerSchedule;
+    }
+
+    public Monitoring monitoring() {
+        return monitoring;
+    }
+}

@@ -1,0 +1,118 @@
+package io.conveyor.cdk;
+
+import io.conveyor.deployment.Access;
+import io.github.cdklabs.cdknag.NagPackSuppression;
+import io.github.cdklabs.cdknag.NagSuppressions;
+import io.github.cdklabs.cdknag.RegexAppliesTo;
+import java.util.ArrayList;
+import java.util.List;
+import software.amazon.awscdk.Acknowledgment;
+import software.amazon.awscdk.Annotations;
+import software.amazon.awscdk.Validations;
+
+/**
+ * The cdk-nag AwsSolutions findings this stack keeps, each suppressed where it arises, narrowed with
+ * {@code appliesTo} to the exact wildcard it is about, and given the reason it is right here. Everything else
+ * the pack checks is fixed in the constructs themselves (see {@code infra/cdk/README.md}, "cdk-nag").
+ */
+final class NagFindings {
+    /** Objects under the bucket's jobs/ prefix (the bucket's ARN is a GetAtt, hence the pattern). */
+    static final RegexAppliesTo JOB_OBJECTS = RegexAppliesTo.builder()
+            .regex("/^Resource::<StorageJobsBucket[0-9A-F]+\\.Arn>\\/jobs\\/\\*$/g")
+            .build();
+    /** Executions of a job state machine, including its map runs' child executions. */
+    static final RegexAppliesTo JOB_EXECUTIONS = RegexAppliesTo.builder()
+            .regex("/^Resource::arn:(<AWS::Partition>|aws[a-z-]*):states:(<AWS::Region>|[a-z0-9-]+):(<AWS::AccountId>|[0-9]{12})"
+                    + ":execution:conveyor-job-[a-z0-9-]+(:|\\/)\\*$/g")
+            .build();
+
+    private NagFindings() {}
+
+    static void suppress(ConveyorStack stack, DeploymentOptions options) {
+        for (Functions.Deployed f : stack.functions().all()) {
+            List<Object> wildcards = new ArrayList<>();
+            List<String> why = new ArrayList<>();
+            for (Access access : f.spec().access()) {
+                switch (access.resource()) {
+                    case BUCKET -> {
+                        wildcards.add(JOB_OBJECTS);
+                        why.add("object keys are jobs/<jobId>/..., made at run time, so the grant is the jobs/ prefix of "
+                                + "this one bucket (object actions only; ListBucket is on the bucket itself)");
+                    }
+                    case JOB_WORKFLOWS -> {
+                        wildcards.add(JOB_EXECUTIONS);
+                        why.add("execution names are job ids, made at run time, so Stop/DescribeExecution are granted on "
+                                + "the executions of the named job state machines");
+                    }
+                    case WORKFLOW_CALLBACKS -> {
+                        wildcards.add("Resource::*");
+                        why.add("states:SendTaskSuccess/Failure/Heartbeat support no resource-level permissions (the "
+                                + "Service Authorization Reference lists no resource type for them), so IAM requires "
+                                + "Resource * for exactly these three actions");
+                    }
+                    default -> {
+                        // Tables and indexes are granted by exact ARN, the bus by ARN with an events:source condition.
+                    }
+                }
+            }
+            if (!wildcards.isEmpty()) {
+                NagSuppressions.addResourceSuppressions(f.role(), List.of(NagPackSuppression.builder()
+                        .id("AwsSolutions-IAM5")
+                        .reason("Least privilege from the catalogue's access list of " + f.spec().name() + ": "
+                                + String.join("; ", why) + ".")
+                        .appliesTo(wildcards)
+                        .build()), true);
+            }
+            Annotations.of(f.function()).acknowledgeWarning("@aws-cdk/aws-lambda:snapStartRequirePublish",
+                    "Every caller invokes the '" + Functions.ALIAS + "' alias of the published currentVersion.");
+            if (options.lambdaRuntime().equals("java21")) {
+                NagSuppressions.addResourceSuppressions(f.function(), List.of(NagPackSuppression.builder()
+                        .id("AwsSolutions-L1")
+                        .reason("java21 was chosen with the conveyor:lambdaRuntime context option (the default is the "
+                                + "latest, java25); it is a supported LTS runtime with SnapStart.")
+                        .build()));
+            }
+        }
+
+        for (Workflows.Deployed w : stack.workflows().all()) {
+            NagSuppressions.addResourceSuppressions(w.stateMachine(), List.of(NagPackSuppression.builder()
+                    .id("AwsSolutions-IAM5")
+                    .reason("Resource * is what AWS requires for X-Ray tracing (xray:PutTraceSegments and friends) and "
+                            + "for CloudWatch Logs delivery (logs:CreateLogDelivery and friends): neither supports "
+                            + "resource-level permissions. jobs/* is the Distributed Map's ItemReader reading the manifest, "
+                            + "whose key holds the job id. The execution patterns are this state machine's own executions "
+                            + "and its map runs' child executions, which the map run describes and stops.")
+                    .appliesTo(List.of("Resource::*", JOB_OBJECTS, JOB_EXECUTIONS))
+                    .build()), true);
+            Validations.of(w.stateMachine()).acknowledge(Acknowledgment.builder()
+                    .id("CloudFormation-Validate::E1029")
+                    .reason("The ${...} in the definition are Step Functions DefinitionSubstitutions, not Fn::Sub "
+                            + "parameters.")
+                    .build());
+        }
+
+        JobApi api = stack.api();
+        if (options.apiGatewayCloudWatchRole()) {
+            NagSuppressions.addResourceSuppressions(api.api(), List.of(NagPackSuppression.builder()
+                    .id("AwsSolutions-IAM4")
+                    .reason("AmazonAPIGatewayPushToCloudWatchLogs is the policy AWS documents for the account-level role "
+                            + "API Gateway writes access and execution logs with; it must reach every API's log groups.")
+                    .appliesTo(List.of("Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/"
+                            + "AmazonAPIGatewayPushToCloudWatchLogs"))
+                    .build()), true);
+        }
+        if (options.auth() == DeploymentOptions.Auth.IAM) {
+            NagSuppressions.addResourceSuppressions(api.api(), List.of(NagPackSuppression.builder()
+                    .id("AwsSolutions-COG4")
+                    .reason("Every method uses IAM (SigV4) authorisation, the default auth mode: callers are IAM "
+                            + "principals. conveyor:auth=cognito switches every method to a Cognito user-pool authoriser.")
+                    .build()), true);
+        }
+        NagSuppressions.addResourceSuppressions(api.api(), List.of(NagPackSuppression.builder()
+                .id("AwsSolutions-APIG3")
+                .reason("No WAF web ACL by default: every method requires SigV4 or Cognito authorisation, the stage and the "
+                        + "usage plan throttle, and a web ACL is a per-account cost and rules decision; associate one "
+                        + "with the stage when the deployment needs it.")
+                .build()), true);
+    }
+}
