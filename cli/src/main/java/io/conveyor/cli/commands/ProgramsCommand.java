@@ -60,12 +60,20 @@ public final class ProgramsCommand extends ApiCommand {
                         + " s, jitter " + r.path("jitter").asText()),
                 List.of("Re-register", rr.path("maxAttempts").asText() + " times, after " + rr.path("delaySeconds").asText()
                         + " s, doubling"),
-                List.of("Last " + s.path("window").asText("24h"), s.path("subJobs").asText("0") + " subjobs, p50 "
+                List.of("Last " + window(s.path("window").asText("PT24H")), s.path("subJobs").asText("0") + " subjobs, p50 "
                         + millis(s.path("p50Millis")) + ", p95 " + millis(s.path("p95Millis")) + ", max "
                         + millis(s.path("maxMillis")) + ", errors "
                         + String.format(Locale.ROOT, "%.1f%%", s.path("errorRate").asDouble() * 100)));
         for (List<String> row : rows) {
             out().line(String.format("%-12s %s", row.get(0) + ":", row.get(1)));
+        }
+    }
+
+    private static String window(String iso) {
+        try {
+            return io.conveyor.cli.output.Format.duration(java.time.Duration.parse(iso));
+        } catch (java.time.format.DateTimeParseException e) {
+            return iso;
         }
     }
 

@@ -231,8 +231,10 @@ public final class ApiClient {
         boolean api = target.equals(settings.endpoint().getScheme() + "://" + settings.endpoint().getRawAuthority());
         String advice = !api ? "Check the network path to it, or ask for a fresh URL by running the command again."
                 : isLoopback(uri.getHost())
-                ? "Is the local runtime running? Start it (see local/README.md) and use the endpoint it prints, with "
-                        + "--endpoint or CONVEYOR_ENDPOINT (this one came from " + settings.endpointSource() + ")."
+                ? "Is the local runtime running? Start it with java -jar local/target/conveyor-local-*.jar --port "
+                        + (uri.getPort() > 0 ? uri.getPort() : 8080) + " --no-demo (see local/README.md), or pass the "
+                        + "endpoint it printed with --endpoint or CONVEYOR_ENDPOINT (this one came from "
+                        + settings.endpointSource() + ")."
                 : "Check the endpoint (from " + settings.endpointSource() + ") and your network.";
         return new CliException(ExitCodes.CONNECTION, "Cannot reach " + what + " at " + target + ": " + reason + ". "
                 + advice, e);

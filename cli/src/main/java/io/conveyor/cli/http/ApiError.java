@@ -19,10 +19,14 @@ public final class ApiError extends CliException {
      * @param advice     what to do, appended to the message; empty for none
      */
     public ApiError(int status, String code, String apiMessage, String advice) {
-        super(ExitCodes.API, apiMessage + (advice.isEmpty() ? "" : " " + advice) + " (HTTP " + status + " " + code + ")");
+        super(ExitCodes.API, sentence(apiMessage) + (advice.isEmpty() ? "" : " " + advice) + " (HTTP " + status + " " + code + ")");
         this.status = status;
         this.code = code;
         this.apiMessage = apiMessage;
+    }
+
+    private static String sentence(String text) {
+        return text.isEmpty() || ".!?".indexOf(text.charAt(text.length() - 1)) >= 0 ? text : text + ".";
     }
 
     public int status() {

@@ -112,9 +112,12 @@ public final class Output {
         out.flush();
     }
 
-    /** A progress bar for {@code total} bytes, or {@link Progress#NONE} when bars are off. */
+    /**
+     * A progress bar for {@code total} bytes, in MiB, or {@link Progress#NONE} when bars are off or the total is under
+     * 1 MiB (done before a bar would show anything).
+     */
     public Progress bytes(String task, long total) {
-        return bar(task, total, "MiB", 1024 * 1024, true);
+        return total < 1024 * 1024 ? Progress.NONE : bar(task, total, "MiB", 1024 * 1024, true);
     }
 
     /** A progress bar counting things (such as subjobs), or {@link Progress#NONE} when bars are off. */
