@@ -36,6 +36,7 @@ public final class EventLog {
             while (events.size() > capacity) {
                 events.removeFirst();
             }
+            events.notifyAll();
         }
         LOG.info("{} {} {} {}", event.bus(), event.source(), event.detailType(), event.detail());
         listeners.forEach(l -> l.accept(event));
@@ -51,6 +52,43 @@ public final class EventLog {
     /** The events kept that match {@code filter}, oldest first. */
     public List<RecordedEvent> matching(Predicate<RecordedEvent> filter) {
         return all().stream().filter(filter).toList();
+    }
+
+    /**
+     * The first event kept that matches {@code filter}, waiting up to {@code timeout} for it: the product writes a
+     * job's status before it publishes the change, so a test that has seen the status must wait for the event.
+     *
+     * @throws AssertionError when none arrives in time, listing the events kept
+     */
+    public RecordedEvent await(Predicate<RecordedEvent> filter, java.time.Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (events) {
+            while (true) {
+                for (RecordedEvent e : events) {
+                    if (filter.test(e)) {
+                        return e;
+                    }
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new AssertionError("no matching event within " + timeout + "; events kept: " + this);
+                }
+                try {
+                    events.wait(Math.max(1, left / 1_000_000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new AssertionError("interrupted waiting for an event", e);
+                }
+            }
+        }
+    }
+
+    /** The events kept, one envelope per line. */
+    @Override
+    public String toString() {
+        StringBuilder out = new StringBuilder();
+        all().forEach(e -> out.append(e.envelope()).append('\n'));
+        return out.toString();
     }
 
     /** Calls {@code listener} with every event recorded from now on, on the recording thread. */

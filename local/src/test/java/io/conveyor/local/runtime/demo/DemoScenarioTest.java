@@ -3,7 +3,6 @@ package io.conveyor.local.runtime.demo;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.conveyor.deployment.Catalogue;
-import io.conveyor.local.runtime.Await;
 import io.conveyor.local.runtime.testing.LocalRuntimeExtension;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -30,9 +29,8 @@ class DemoScenarioTest {
         assertTrue(transcript.contains("\"word\" : \"the\""), transcript);
         assertTrue(transcript.contains("\"totalWords\" : 2196"), transcript);
         // The status is written first and the event published after it: wait for the event.
-        Await.until("the job's JobStatusChanged to SUCCEEDED", Duration.ofSeconds(30),
-                () -> !RUNTIME.runtime().events().matching(e -> e.detailType().equals("JobStatusChanged")
-                        && e.bus().equals(Catalogue.EVENT_BUS) && e.detail().path("newStatus").asText().equals("SUCCEEDED")
-                        && e.detail().path("owner").asText().equals("scenario")).isEmpty());
+        RUNTIME.runtime().events().await(e -> e.detailType().equals("JobStatusChanged")
+                && e.bus().equals(Catalogue.EVENT_BUS) && e.detail().path("newStatus").asText().equals("SUCCEEDED")
+                && e.detail().path("owner").asText().equals("scenario"), Duration.ofSeconds(30));
     }
 }

@@ -64,6 +64,21 @@ class EventBridgeEndpointTest {
     }
 
     @Test
+    void await_returnsAnEventRecordedLater_andNamesTheEventsKeptWhenNoneCame() throws Exception {
+        EventLog log = new EventLog();
+        var detail = new com.fasterxml.jackson.databind.ObjectMapper().readTree("{\"k\":1}");
+        var later = java.util.concurrent.CompletableFuture.runAsync(() -> log.record(new RecordedEvent("e1", "b", "s",
+                "T", detail, java.util.List.of(), Instant.EPOCH, "000000000000", "us-east-1")),
+                java.util.concurrent.CompletableFuture.delayedExecutor(
+                50, java.util.concurrent.TimeUnit.MILLISECONDS));
+
+        assertEquals("e1", log.await(e -> e.detail().path("k").asInt() == 1, java.time.Duration.ofSeconds(10)).id());
+        later.get();
+        var none = assertThrows(AssertionError.class, () -> log.await(e -> false, java.time.Duration.ofMillis(20)));
+        org.junit.jupiter.api.Assertions.assertTrue(none.getMessage().contains("\"id\":\"e1\""), none.getMessage());
+    }
+
+    @Test
     void putEvents_busByArn_isThatBus() {
         PutEventsResponse response = client.putEvents(b -> b.entries(
                 entry("arn:aws:events:eu-west-1:000000000000:event-bus/conveyor-jobs", "{}")));
