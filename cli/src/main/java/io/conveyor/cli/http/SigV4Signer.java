@@ -79,11 +79,27 @@ public final class SigV4Signer implements RequestSigner {
             return credentials.resolveIdentity(ResolveIdentityRequest.builder().build()).join();
         } catch (RuntimeException e) {
             Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
-            String reason = cause instanceof SdkClientException ? firstLine(cause.getMessage()) : cause.toString();
-            throw new CliException(ExitCodes.USAGE, "No AWS credentials to sign the request with (SigV4): " + reason
-                    + " Configure them as for the AWS CLI (aws configure, aws sso login, AWS_PROFILE or AWS_ACCESS_KEY_ID/"
-                    + "AWS_SECRET_ACCESS_KEY), or use a bearer token with --token.", e);
+            throw new CliException(ExitCodes.USAGE, "No AWS credentials to sign the request with (SigV4): "
+                    + reason(cause) + " Configure them as for the AWS CLI (aws configure, aws sso login, AWS_PROFILE, or "
+                    + "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY), or use a bearer token with --token.", e);
         }
+    }
+
+    /** The SDK's reason, made short: its chain message lists every provider's failure on one long line. */
+    static String reason(Throwable cause) {
+        String message = cause.getMessage() == null ? cause.toString() : cause.getMessage();
+        if (message.contains("SSO token") || message.contains("sso_session") && message.contains("expired")) {
+            return "the SSO profile has no valid token (run aws sso login).";
+        }
+        if (message.startsWith("Unable to load credentials from any of the providers")) {
+            return "the default chain (system properties, environment, web identity, ~/.aws profiles, container, "
+                    + "instance metadata) found none.";
+        }
+        if (!(cause instanceof SdkClientException)) {
+            return cause.toString() + ".";
+        }
+        String line = firstLine(message);
+        return line.length() <= 300 ? line : line.substring(0, 300) + "...";
     }
 
     private static String firstLine(String message) {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.sun.net.httpserver.HttpServer;
+import io.conveyor.cli.CliException;
 import io.conveyor.cli.ExitCodes;
 import io.conveyor.cli.config.Auth;
 import io.conveyor.cli.config.Settings;
@@ -29,8 +30,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.exception.SdkClientException;
 
 /**
  * The CLI's SigV4 signing, checked by an independent implementation of the specification ({@link SigV4Reference})
@@ -105,6 +108,25 @@ class SigV4SignerTest {
 
         assertEquals("session-token-1", added.get("X-Amz-Security-Token"));
         assertTrue(added.get("Authorization").contains("x-amz-security-token"), added.toString());
+    }
+
+    @Test
+    void noCredentials_isAUsageError_thatSaysHowToConfigureThem() {
+        AwsCredentialsProvider none = () -> {
+            throw SdkClientException.create("Unable to load credentials from any of "
+                    + "the providers in the chain AwsCredentialsProviderChain(...) : [SystemPropertyCredentialsProvider(): ...]");
+        };
+        SigV4Signer signer = new SigV4Signer(none, "us-east-1", AUG_30_2015);
+
+        CliException e = assertThrows(CliException.class, () -> signer.sign("GET",
+                URI.create("https://abc123.execute-api.us-east-1.amazonaws.com/prod/jobs"), Map.of(), new byte[0]));
+
+        assertEquals(ExitCodes.USAGE, e.exitCode());
+        assertTrue(e.getMessage().contains("found none"), e.getMessage());
+        assertTrue(e.getMessage().contains("aws configure"), e.getMessage());
+        assertTrue(e.getMessage().length() < 400, "short: " + e.getMessage());
+        assertEquals("the SSO profile has no valid token (run aws sso login).", SigV4Signer.reason(
+                SdkClientException.create("... ProfileCredentialsProvider(...): Unable to load SSO token")));
     }
 
     @Test
