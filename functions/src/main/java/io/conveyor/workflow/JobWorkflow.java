@@ -168,6 +168,12 @@ public final class JobWorkflow {
     }
 
     private static String toleranceMessage(Progress progress, ProgramDefinition definition) {
+        if (definition.tolerates(progress.failed(), progress.total())) {
+            // The map counted failures that the records do not show: subjobs timed out, then their results arrived.
+            return String.format(java.util.Locale.ROOT, "subjobs timed out beyond the %.1f%% program %s tolerates; "
+                    + "their late results were kept (%d of %d succeeded, %d failed)", definition.toleratedFailurePercentage(),
+                    definition.name(), progress.succeeded(), progress.total(), progress.failed());
+        }
         return String.format(java.util.Locale.ROOT, "%d of %d subjobs failed (%.1f%%); program %s tolerates %.1f%%",
                 progress.failed(), progress.total(), progress.total() == 0 ? 0.0 : progress.failed() * 100.0 / progress.total(),
                 definition.name(), definition.toleratedFailurePercentage());
@@ -230,18 +236,19 @@ public final class JobWorkflow {
         return new FailureDecision(FailureDecision.FAIL, 0, code, message);
     }
 
-    /** A job whose subjobs failed beyond tolerance is re-registered only if every one failed for a curable reason. */
+    /**
+     * A job whose subjobs failed beyond tolerance is re-registered only if every recorded failure is curable; with
+     * none recorded the breach was made of timeouts whose results came late, which another attempt cures too.
+     */
     private boolean reregistrable(Job job, String code) {
         if (!code.equals(ErrorNames.TOLERANCE_EXCEEDED)) {
             return ErrorNames.reregistrable(code);
         }
         Optional<String> token = Optional.empty();
-        boolean anyFailed = false;
         do {
             Page<SubJob> page = subJobs.list(job.id(), SubJobStore.MAX_PAGE_SIZE, token);
             for (SubJob s : page.items()) {
                 if (s.status() == SubJobStatus.FAILED && s.jobAttempt() == job.attempts().size()) {
-                    anyFailed = true;
                     if (s.error() == null || !ErrorNames.reregistrable(s.error().code())) {
                         return false;
                     }
@@ -249,7 +256,7 @@ public final class JobWorkflow {
             }
             token = page.nextToken();
         } while (token.isPresent());
-        return anyFailed;
+        return true;
     }
 
     /** Resume: the re-registration delay passed; the next attempt starts. */

@@ -150,6 +150,21 @@ class WorkflowStepsTest {
     }
 
     @Test
+    void toleranceBreachOfLateTimeouts_saysSo_andReregisters() throws Exception {
+        Job job = h.queued("alice", "primes", Map.of("to", "100", "subJobs", "2"), List.of());
+        h.admit(job);
+        h.workflow().split(job.id(), 1);
+        for (int i = 0; i < 2; i++) {
+            h.workflow().runSubJob(job.id(), 1, i, Json.MAPPER.readTree("{\"from\": 1, \"to\": 10}"));
+        }
+        // The map counted both as timed out before their results were recorded.
+        JobWorkflow.FailureDecision decision = h.workflow().handleFailure(job.id(), "States.ExceedToleratedFailureThreshold", "x");
+        assertEquals("REREGISTER", decision.decision());
+        assertEquals("subjobs timed out beyond the 0.0% program primes tolerates; their late results were kept "
+                + "(2 of 2 succeeded, 0 failed)", decision.cause());
+    }
+
+    @Test
     void stepsOfACancelledJob_refuseToRun() throws Exception {
         Job job = h.queued("alice", "primes", Map.of("to", "100", "subJobs", "1"), List.of());
         h.admit(job);
