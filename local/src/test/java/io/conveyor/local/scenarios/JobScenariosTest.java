@@ -68,6 +68,28 @@ class JobScenariosTest {
     }
 
     @Test
+    void aJobsOwnExecution_takesSevenStateTransitions_whateverItsSubjobCount() {
+        String id = Scenarios.submit(alice, "primes", Map.of("to", 100_000, "subJobs", 25));
+        assertEquals("SUCCEEDED", Scenarios.awaitEnd(alice, id).path("status").asText());
+        try (software.amazon.awssdk.services.sfn.SfnClient sfn = software.amazon.awssdk.services.sfn.SfnClient.builder()
+                .endpointOverride(RUNTIME.runtime().endpoints().stepFunctions())
+                .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create())
+                .build()) {
+            String arn = RUNTIME.runtime().deployment().stateMachineArn(io.conveyor.deployment.Catalogue.WORKFLOW_PREFIX + "primes")
+                    .replace(":stateMachine:", ":execution:") + ":" + id + "-1";
+            List<String> entered = new ArrayList<>();
+            sfn.getExecutionHistoryPaginator(b -> b.executionArn(arn)).events().forEach(e -> {
+                if (e.typeAsString().endsWith("StateEntered")) {
+                    entered.add(e.stateEnteredEventDetails().name());
+                }
+            });
+            // The subjobs run in the map's child executions, one state each: 7 + N transitions for N subjobs.
+            assertEquals(List.of("AwaitDependencies", "Admit", "Split", "RunSubJobs", "ConfirmSubJobs", "Aggregate", "Finalize"),
+                    entered);
+        }
+    }
+
+    @Test
     void subjobRetriedThenSucceeding_endsSucceeded_withItsAttemptsCounted() {
         String id = Scenarios.submit(alice, "scenario", Map.of("subJobs", 2, "declines", 2));
         JsonNode job = Scenarios.awaitEnd(alice, id);
