@@ -22,7 +22,7 @@ public final class Format {
         return String.format(Locale.ROOT, "%.1f %s", value, units[unit]);
     }
 
-    /** {@code 850 ms}, {@code 12.4 s}, {@code 3 min 5 s}, {@code 2 h 1 min}. */
+    /** {@code 850 ms}, {@code 12.4 s}, {@code 3 min 5 s}, {@code 2 h 1 min}, {@code 24 h}. */
     public static String duration(Duration d) {
         long ms = d.toMillis();
         if (ms < 1000) {
@@ -33,8 +33,8 @@ public final class Format {
         }
         long s = d.toSeconds();
         if (s < 3600) {
-            return (s / 60) + " min " + (s % 60) + " s";
+            return (s / 60) + " min" + (s % 60 == 0 ? "" : " " + (s % 60) + " s");
         }
-        return (s / 3600) + " h " + (s % 3600 / 60) + " min";
+        return (s / 3600) + " h" + (s % 3600 / 60 == 0 ? "" : " " + (s % 3600 / 60) + " min");
     }
 }
