@@ -213,9 +213,14 @@ public record Job(
             this.executionName = from.executionName;
         }
 
-        /** Each submission runs in an execution of its own, named after the attempt it will start with. */
+        /**
+         * Each submission runs in an execution of its own, numbered from 1: Step Functions keeps the name of an
+         * ended execution, so reusing it would start nothing.
+         */
         Change newExecution() {
-            executionName = from.id + "-" + (attempts.size() + 1);
+            int previous = executionName == null ? 0
+                    : Integer.parseInt(executionName.substring(executionName.lastIndexOf('-') + 1));
+            executionName = from.id + "-" + (previous + 1);
             return this;
         }
 

@@ -144,6 +144,14 @@ class JobLifecycleTest {
     }
 
     @Test
+    void retry_ofAJobCancelledBeforeItStarted_runsInANewExecution() {
+        Job cancelled = created().submit(T0).cancel(T0.plusSeconds(1));
+        assertEquals("job-1-1", cancelled.executionName());
+        assertEquals("job-1-2", cancelled.retry(T0.plusSeconds(2)).executionName(),
+                "the stopped execution's name cannot be used again");
+    }
+
+    @Test
     void retry_afterTheRetentionPassed_isRefused() {
         Job failed = running().fail(DECLINED, T0);
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> failed.retry(T0.plus(RETENTION)));

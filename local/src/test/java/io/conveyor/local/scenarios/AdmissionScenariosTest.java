@@ -62,6 +62,10 @@ class AdmissionScenariosTest {
         assertEquals("SUCCEEDED", Scenarios.awaitEnd(alice, next).path("status").asText(), "the next job was admitted");
         assertEquals("CANCELLED", Scenarios.job(alice, waiting).path("status").asText());
         assertTrue(startedAt(alice, next).compareTo(Scenarios.job(alice, running).path("attempts").get(0).path("endedAt").asText()) >= 0);
+
+        assertEquals(202, alice.post("/jobs/" + waiting + "/retry", "").status());
+        assertEquals("SUCCEEDED", Scenarios.awaitEnd(alice, waiting).path("status").asText(),
+                "a job cancelled before it started runs when retried");
     }
 
     private static String startedAt(LocalApiClient api, String id) {
