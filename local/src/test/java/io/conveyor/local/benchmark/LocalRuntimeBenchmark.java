@@ -1,0 +1,129 @@
+package io.conveyor.local.benchmark;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.conveyor.local.runtime.LocalApiClient;
+import io.conveyor.local.runtime.LocalRuntime;
+import io.conveyor.local.runtime.LocalRuntimeOptions;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Whole-product figures on the local runtime, printed, not asserted: start-up time; submit-to-SUCCEEDED latency of
+ * a trivial job (p50, p95) one at a time and with concurrent clients (throughput); and one large job (wall time,
+ * orchestration overhead per subjob against the bare work, peak heap).
+ *
+ * <p>Run: {@code mvn -B -q install -DskipTests && mvn -B -q -pl local test-compile exec:java
+ * -Dexec.classpathScope=test -Dexec.mainClass=io.conveyor.local.benchmark.LocalRuntimeBenchmark
+ * -Dexec.args="--trivial 40 --clients 4 --subjobs 10000"}.
+ */
+public final class LocalRuntimeBenchmark {
+    private static final Set<String> TERMINAL = Set.of("SUCCEEDED", "FAILED", "CANCELLED");
+
+    public static void main(String[] args) throws Exception {
+        int trivial = intArg(args, "--trivial", 40);
+        int clients = intArg(args, "--clients", 4);
+        int subJobs = intArg(args, "--subjobs", 10_000);
+        long started = System.nanoTime();
+        int exit = 0;
+        try (LocalRuntime runtime = LocalRuntime.start(LocalRuntimeOptions.builder().schedules(false).build())) {
+            System.out.printf("start-up: %.2f s%n", (System.nanoTime() - started) / 1e9);
+            LocalApiClient api = new LocalApiClient(runtime.apiEndpoint(), "bench");
+            runJob(api, "{\"to\": 10, \"subJobs\": 1}"); // warm every function once
+
+            List<Double> latencies = new ArrayList<>();
+            for (int i = 0; i < trivial; i++) {
+                latencies.add(runJob(api, "{\"to\": 10, \"subJobs\": 1}"));
+            }
+            print("trivial job, one client", latencies);
+
+            List<Double> concurrent = Collections.synchronizedList(new ArrayList<>());
+            ExecutorService pool = Executors.newFixedThreadPool(clients);
+            long wave = System.nanoTime();
+            List<Future<?>> runs = new ArrayList<>();
+            for (int c = 0; c < clients; c++) {
+                LocalApiClient client = new LocalApiClient(runtime.apiEndpoint(), "bench-" + c);
+                runs.add(pool.submit(() -> {
+                    for (int i = 0; i < trivial / clients; i++) {
+                        concurrent.add(runJob(client, "{\"to\": 10, \"subJobs\": 1}"));
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> run : runs) {
+                run.get();
+            }
+            pool.shutdown();
+            double seconds = (System.nanoTime() - wave) / 1e9;
+            print("trivial job, " + clients + " clients", concurrent);
+            System.out.printf("throughput with %d clients: %.1f jobs/s%n", clients, concurrent.size() / seconds);
+
+            resetPeaks();
+            double wall = runJob(api, "{\"to\": " + subJobs + ", \"subJobs\": " + subJobs + "}");
+            long peak = peakHeap();
+            // The work itself (a sieve over a handful of numbers) is microseconds: the wall time is orchestration.
+            System.out.printf("%d-subjob job: %.1f s wall, %.2f ms orchestration per subjob, peak heap %d MiB%n",
+                    subJobs, wall / 1000, wall / subJobs, peak / (1024 * 1024));
+        } catch (RuntimeException e) {
+            e.printStackTrace();
+            exit = 1;
+        }
+        // DynamoDB Local leaves a non-daemon thread behind for minutes after it stops.
+        System.exit(exit);
+    }
+
+    /** Creates, submits and follows one primes job; its submit-to-end time in milliseconds. */
+    private static double runJob(LocalApiClient api, String parameters) {
+        LocalApiClient.Response created = api.post("/jobs", "{\"program\": \"primes\", \"parameters\": " + parameters + ", \"submit\": true}");
+        if (created.status() != 201) {
+            throw new IllegalStateException("create answered " + created.status() + ": " + created.text());
+        }
+        long start = System.nanoTime();
+        String id = created.json().path("job").path("jobId").asText();
+        while (true) {
+            JsonNode job = api.get("/jobs/" + id).json().path("job");
+            if (TERMINAL.contains(job.path("status").asText())) {
+                if (!"SUCCEEDED".equals(job.path("status").asText())) {
+                    throw new IllegalStateException("job " + id + " ended " + job);
+                }
+                return (System.nanoTime() - start) / 1e6;
+            }
+            Thread.onSpinWait();
+            java.util.concurrent.locks.LockSupport.parkNanos(2_000_000);
+        }
+    }
+
+    private static void print(String what, List<Double> millis) {
+        List<Double> sorted = new ArrayList<>(millis);
+        Collections.sort(sorted);
+        System.out.printf("%s: n=%d p50=%.0f ms p95=%.0f ms max=%.0f ms%n", what, sorted.size(),
+                sorted.get(sorted.size() / 2), sorted.get((int) Math.ceil(sorted.size() * 0.95) - 1), sorted.get(sorted.size() - 1));
+    }
+
+    private static void resetPeaks() {
+        System.gc();
+        ManagementFactory.getMemoryPoolMXBeans().forEach(MemoryPoolMXBean::resetPeakUsage);
+    }
+
+    private static long peakHeap() {
+        return ManagementFactory.getMemoryPoolMXBeans().stream().filter(p -> p.getType() == MemoryType.HEAP)
+                .mapToLong(p -> p.getPeakUsage().getUsed()).sum();
+    }
+
+    private static int intArg(String[] args, String name, int fallback) {
+        for (int i = 0; i + 1 < args.length; i++) {
+            if (args[i].equals(name)) {
+                return Integer.parseInt(args[i + 1]);
+            }
+        }
+        return fallback;
+    }
+}
