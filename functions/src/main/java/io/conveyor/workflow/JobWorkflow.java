@@ -111,9 +111,7 @@ public final class JobWorkflow {
     public void runSubJob(String jobId, int attempt, int index, JsonNode input) {
         Job job = running(jobId, attempt);
         ProgramDefinition definition = definition(job);
-        SubJob started = subJobs.start(jobId, index, attempt, clock.instant())
-                .orElseThrow(() -> new IllegalStateException("job " + jobId + " has no subjob " + index + " in attempt " + attempt));
-        if (started.status().isOutcome()) {
+        if (!subJobs.start(jobId, index, attempt, clock.instant())) {
             return; // a repeated delivery of a subjob that already ended
         }
         JsonNode output;
@@ -127,9 +125,8 @@ public final class JobWorkflow {
         String outputKey = JobObjectLayout.subJobOutput(jobId, attempt, index);
         objects.put(outputKey, Json.write(output).getBytes(StandardCharsets.UTF_8), "application/json");
         Instant now = clock.instant();
-        if (subJobs.recordSuccess(jobId, index, attempt, outputKey, now)) {
-            subJobEnded(definition.name(), started, now, false);
-        }
+        subJobs.recordSuccess(jobId, index, attempt, outputKey, now)
+                .ifPresent(took -> subJobEnded(definition.name(), took, now, false));
     }
 
     /** RecordSubJobFailure: a subjob failed after its retries; its error is kept with it and counted. */
@@ -139,15 +136,14 @@ public final class JobWorkflow {
             return;
         }
         Instant now = clock.instant();
-        Optional<SubJob> subJob = subJobs.get(jobId, index).filter(s -> s.jobAttempt() == attempt);
-        if (subJob.isPresent() && subJobs.recordFailure(jobId, index, attempt,
-                new JobError(ErrorNames.code(error), ErrorNames.message(cause)), now)) {
-            subJobEnded(job.get().program(), subJob.get(), now, true);
+        if (subJobs.get(jobId, index).filter(s -> s.jobAttempt() == attempt).isEmpty()) {
+            return; // a failure delivered for a subjob of an attempt that was replaced
         }
+        subJobs.recordFailure(jobId, index, attempt, new JobError(ErrorNames.code(error), ErrorNames.message(cause)), now)
+                .ifPresent(took -> subJobEnded(job.get().program(), took, now, true));
     }
 
-    private void subJobEnded(String program, SubJob started, Instant now, boolean failed) {
-        Duration duration = started.startedAt() == null ? Duration.ZERO : Duration.between(started.startedAt(), now);
+    private void subJobEnded(String program, Duration duration, Instant now, boolean failed) {
         statistics.record(program, duration, failed, now);
         metrics.subJobEnded(program, duration, failed);
     }

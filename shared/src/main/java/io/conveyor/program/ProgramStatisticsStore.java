@@ -32,6 +32,8 @@ public final class ProgramStatisticsStore {
 
     private final DynamoDbClient dynamoDb;
     private final String tableName;
+    /** The longest duration this instance has stored per hourly item: a shorter one cannot raise the maximum. */
+    private final java.util.concurrent.ConcurrentHashMap<String, Long> knownMaxima = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** {@code tableName} is the counters table ({@code CONVEYOR_COUNTERS_TABLE}). */
     public ProgramStatisticsStore(DynamoDbClient dynamoDb, String tableName) {
@@ -49,12 +51,20 @@ public final class ProgramStatisticsStore {
                         "#bucket", "b" + bucket(millis), "#exp", "expiresAt"))
                 .expressionAttributeValues(Map.of(":one", n(1), ":failed", n(failed ? 1 : 0),
                         ":exp", n(at.plus(KEEP).getEpochSecond()))));
+        String id = id(program, at);
+        if (millis <= knownMaxima.getOrDefault(id, -1L)) {
+            return;
+        }
         try {
             dynamoDb.updateItem(b -> b.tableName(tableName).key(key)
                     .updateExpression("SET #max = :millis")
                     .conditionExpression("attribute_not_exists(#max) OR #max < :millis")
                     .expressionAttributeNames(Map.of("#max", "maxMillis"))
                     .expressionAttributeValues(Map.of(":millis", n(millis))));
+            if (knownMaxima.size() > 1000) {
+                knownMaxima.clear(); // hours long past; forgetting them only costs a conditional write
+            }
+            knownMaxima.merge(id, millis, Math::max);
         } catch (ConditionalCheckFailedException notLonger) {
             // The hour's maximum is already at least this long.
         }

@@ -128,40 +128,43 @@ public final class SubJobStore {
      * A worker invocation for the subjob starts. The first start of a pending subjob counts it as running in its
      * job's progress; a retry only adds to its attempts. A start that comes after the outcome changes nothing.
      *
-     * @return the subjob as it is now, empty if no such subjob of that attempt is registered
+     * @return {@code true} if the invocation may run; {@code false} if the subjob's outcome is recorded already (a
+     *     repeated delivery) or there is no such subjob in that attempt
      */
-    public Optional<SubJob> start(String jobId, int index, int attempt, Instant now) {
+    public boolean start(String jobId, int index, int attempt, Instant now) {
         Update firstStart = subJobUpdate(jobId, index, attempt, SubJobStatus.PENDING,
                 "SET #status = :running, #startedAt = :now ADD #attempts :one",
                 Map.of("#startedAt", SubJobItem.STARTED_AT, "#attempts", SubJobItem.ATTEMPTS),
                 Map.of(":running", AttributeValue.fromS(SubJobStatus.RUNNING.name()),
                         ":now", AttributeValue.fromS(Timestamps.sortable(now)),
                         ":one", AttributeValue.fromN("1")));
-        if (!transactIfSubJobCondition(firstStart, jobs.progressChange(jobId, 1, 0, 0))) {
-            Update retry = subJobUpdate(jobId, index, attempt, SubJobStatus.RUNNING,
-                    "ADD #attempts :one",
-                    Map.of("#attempts", SubJobItem.ATTEMPTS),
-                    Map.of(":one", AttributeValue.fromN("1")));
-            try {
-                dynamoDb.updateItem(b -> b.tableName(tableName).key(retry.key())
-                        .updateExpression(retry.updateExpression())
-                        .conditionExpression(retry.conditionExpression())
-                        .expressionAttributeNames(retry.expressionAttributeNames())
-                        .expressionAttributeValues(retry.expressionAttributeValues()));
-            } catch (ConditionalCheckFailedException alreadyEndedOrUnknown) {
-                // Nothing to count: the outcome is recorded already, or the subjob is not of this attempt.
-            }
+        if (transactIfSubJobCondition(firstStart, jobs.progressChange(jobId, 1, 0, 0))) {
+            return true;
         }
-        return get(jobId, index).filter(s -> s.jobAttempt() == attempt);
+        Update retry = subJobUpdate(jobId, index, attempt, SubJobStatus.RUNNING,
+                "ADD #attempts :one",
+                Map.of("#attempts", SubJobItem.ATTEMPTS),
+                Map.of(":one", AttributeValue.fromN("1")));
+        try {
+            dynamoDb.updateItem(b -> b.tableName(tableName).key(retry.key())
+                    .updateExpression(retry.updateExpression())
+                    .conditionExpression(retry.conditionExpression())
+                    .expressionAttributeNames(retry.expressionAttributeNames())
+                    .expressionAttributeValues(retry.expressionAttributeValues()));
+            return true;
+        } catch (ConditionalCheckFailedException alreadyEndedOrUnknown) {
+            return false;
+        }
     }
 
     /**
      * Records that the subjob succeeded with its output under {@code outputKey}, and counts it in its job's
      * progress, unless an outcome is recorded already.
      *
-     * @return {@code true} if this call recorded the outcome, {@code false} if one was recorded before
+     * @return how long the subjob took (first start to now) if this call recorded the outcome; empty if one was
+     *     recorded before
      */
-    public boolean recordSuccess(String jobId, int index, int attempt, String outputKey, Instant now) {
+    public Optional<Duration> recordSuccess(String jobId, int index, int attempt, String outputKey, Instant now) {
         return recordOutcome(jobId, index, attempt, SubJobStatus.SUCCEEDED, outputKey, null, now);
     }
 
@@ -169,27 +172,28 @@ public final class SubJobStore {
      * Records that the subjob failed for good with {@code error}, and counts it in its job's progress, unless an
      * outcome is recorded already.
      *
-     * @return {@code true} if this call recorded the outcome, {@code false} if one was recorded before
+     * @return how long the subjob took if this call recorded the outcome; empty if one was recorded before
      */
-    public boolean recordFailure(String jobId, int index, int attempt, JobError error, Instant now) {
+    public Optional<Duration> recordFailure(String jobId, int index, int attempt, JobError error, Instant now) {
         return recordOutcome(jobId, index, attempt, SubJobStatus.FAILED, null, error, now);
     }
 
-    private boolean recordOutcome(String jobId, int index, int attempt, SubJobStatus outcome, String outputKey,
+    private Optional<Duration> recordOutcome(String jobId, int index, int attempt, SubJobStatus outcome, String outputKey,
             JobError error, Instant now) {
         SubJob current = get(jobId, index).filter(s -> s.jobAttempt() == attempt).orElseThrow(() ->
                 new IllegalArgumentException("job " + jobId + " has no subjob " + index + " in attempt " + attempt));
         if (current.status().isOutcome()) {
-            return false;
+            return Optional.empty();
         }
         // A subjob that failed before any invocation started was never counted as running.
         boolean wasRunning = current.status() == SubJobStatus.RUNNING;
         Duration duration = current.startedAt() == null ? Duration.ZERO : Duration.between(current.startedAt(), now);
+        duration = duration.isNegative() ? Duration.ZERO : duration;
         Map<String, String> names = new HashMap<>();
         Map<String, AttributeValue> values = new HashMap<>();
         names.put("#duration", SubJobItem.DURATION_MILLIS);
         values.put(":outcome", AttributeValue.fromS(outcome.name()));
-        values.put(":duration", AttributeValue.fromN(Long.toString(Math.max(0, duration.toMillis()))));
+        values.put(":duration", AttributeValue.fromN(Long.toString(duration.toMillis())));
         String set = "SET #status = :outcome, #duration = :duration";
         if (outputKey != null) {
             names.put("#output", SubJobItem.OUTPUT_KEY);
@@ -206,7 +210,7 @@ public final class SubJobStore {
         Update subJobChange = subJobUpdate(jobId, index, attempt, current.status(), set, names, values);
         Update progress = jobs.progressChange(jobId, wasRunning ? -1 : 0,
                 outcome == SubJobStatus.SUCCEEDED ? 1 : 0, outcome == SubJobStatus.FAILED ? 1 : 0);
-        return transactIfSubJobCondition(subJobChange, progress);
+        return transactIfSubJobCondition(subJobChange, progress) ? Optional.of(duration) : Optional.empty();
     }
 
     /**

@@ -84,8 +84,9 @@ class SubJobStoreTest {
     @Test
     void start_countsRunningOnce_andEachInvocationAsAnAttempt() {
         subJobs.registerAll("j", 1, pending(2));
-        subJobs.start("j", 0, 1, T0.plusSeconds(1));
-        SubJob retried = subJobs.start("j", 0, 1, T0.plusSeconds(5)).orElseThrow();
+        assertTrue(subJobs.start("j", 0, 1, T0.plusSeconds(1)));
+        assertTrue(subJobs.start("j", 0, 1, T0.plusSeconds(5)), "a retry may run");
+        SubJob retried = subJobs.get("j", 0).orElseThrow();
         assertEquals(SubJobStatus.RUNNING, retried.status());
         assertEquals(2, retried.attempts());
         assertEquals(T0.plusSeconds(1), retried.startedAt(), "the first start is kept");
@@ -96,9 +97,9 @@ class SubJobStoreTest {
     void recordSuccess_countsOnce_andKeepsOutputAndDuration() {
         subJobs.registerAll("j", 1, pending(2));
         subJobs.start("j", 1, 1, T0);
-        assertTrue(subJobs.recordSuccess("j", 1, 1, "out/1", T0.plusMillis(1500)));
-        assertFalse(subJobs.recordSuccess("j", 1, 1, "out/1", T0.plusMillis(1700)), "a replay records nothing");
-        assertFalse(subJobs.recordFailure("j", 1, 1, DECLINED, T0.plusSeconds(2)), "nor does a late failure");
+        assertEquals(Optional.of(Duration.ofMillis(1500)), subJobs.recordSuccess("j", 1, 1, "out/1", T0.plusMillis(1500)));
+        assertEquals(Optional.empty(), subJobs.recordSuccess("j", 1, 1, "out/1", T0.plusMillis(1700)), "a replay records nothing");
+        assertEquals(Optional.empty(), subJobs.recordFailure("j", 1, 1, DECLINED, T0.plusSeconds(2)), "nor does a late failure");
 
         SubJob done = subJobs.get("j", 1).orElseThrow();
         assertEquals(SubJobStatus.SUCCEEDED, done.status());
@@ -106,7 +107,8 @@ class SubJobStoreTest {
         assertEquals(Duration.ofMillis(1500), done.duration());
         assertEquals(new Progress(2, 0, 1, 0), progress());
         // Start after the outcome (a late duplicate delivery) changes nothing.
-        assertEquals(SubJobStatus.SUCCEEDED, subJobs.start("j", 1, 1, T0.plusSeconds(9)).orElseThrow().status());
+        assertFalse(subJobs.start("j", 1, 1, T0.plusSeconds(9)), "the subjob has ended: nothing runs");
+        assertEquals(SubJobStatus.SUCCEEDED, subJobs.get("j", 1).orElseThrow().status());
         assertEquals(new Progress(2, 0, 1, 0), progress());
     }
 
@@ -114,10 +116,10 @@ class SubJobStoreTest {
     void recordFailure_keepsTheError_andCountsAFailure() {
         subJobs.registerAll("j", 1, pending(3));
         subJobs.start("j", 2, 1, T0);
-        assertTrue(subJobs.recordFailure("j", 2, 1, DECLINED, T0.plusSeconds(1)));
+        assertTrue(subJobs.recordFailure("j", 2, 1, DECLINED, T0.plusSeconds(1)).isPresent());
         assertEquals(DECLINED, subJobs.get("j", 2).orElseThrow().error());
         // A subjob that fails before any invocation started was never running.
-        assertTrue(subJobs.recordFailure("j", 0, 1, DECLINED, T0.plusSeconds(2)));
+        assertEquals(Optional.of(Duration.ZERO), subJobs.recordFailure("j", 0, 1, DECLINED, T0.plusSeconds(2)));
         assertEquals(new Progress(3, 0, 0, 2), progress());
     }
 
@@ -125,9 +127,9 @@ class SubJobStoreTest {
     void concurrentDuplicateOutcomes_countExactlyOnce() throws Exception {
         subJobs.registerAll("j", 1, pending(1));
         subJobs.start("j", 0, 1, T0);
-        List<Concurrently.Outcome<Boolean>> outcomes =
+        List<Concurrently.Outcome<Optional<Duration>>> outcomes =
                 Concurrently.run(8, () -> subJobs.recordSuccess("j", 0, 1, "out/0", T0.plusSeconds(1)));
-        long recorded = outcomes.stream().filter(o -> Boolean.TRUE.equals(o.result())).count();
+        long recorded = outcomes.stream().filter(o -> o.result() != null && o.result().isPresent()).count();
         assertEquals(1, recorded, "exactly one delivery records the outcome: " + outcomes);
         assertEquals(new Progress(1, 0, 1, 0), progress());
     }
