@@ -174,7 +174,7 @@ public record Job(
         if (isExpired(now)) {
             throw new IllegalStateException("Job " + id + " expired at " + expiresAt + " and can no longer be retried");
         }
-        return move(JobEvent.RETRY, now).error(null).keepUntilTerminal().newExecution().build();
+        return move(JobEvent.RETRY, now).error(null).keepUntilTerminal().newExecution().clearProgress().build();
     }
 
     /** This job as stored at {@code newVersion}; only a store assigns versions. */
@@ -226,9 +226,8 @@ public record Job(
 
         Change startAttempt(Instant at) {
             attempts.add(Attempt.started(attempts.size() + 1, at));
-            progress = Progress.NONE;
             resultKey = null;
-            return this;
+            return clearProgress();
         }
 
         Change endAttempt(Instant at, Attempt.Outcome how, JobError why) {
@@ -236,6 +235,12 @@ public record Job(
             if (last >= 0 && attempts.get(last).isOpen()) {
                 attempts.set(last, attempts.get(last).end(at, how, why));
             }
+            return this;
+        }
+
+        /** The counters belong to one attempt; a job waiting for its next one has none yet. */
+        Change clearProgress() {
+            progress = Progress.NONE;
             return this;
         }
 

@@ -315,25 +315,29 @@ public final class JobStore {
 
     /**
      * The write, for a transaction, that moves the job's subjob counters by the given amounts and bumps its
-     * version (so a concurrent status change rereads the counters). The job must exist.
+     * version (so a concurrent status change rereads the counters). It fails unless the job is running attempt
+     * {@code attempt}: subjobs still in flight when a job is cancelled or re-registered count for nothing.
      */
-    public Update progressChange(String jobId, int running, int succeeded, int failed) {
+    public Update progressChange(String jobId, int attempt, int running, int succeeded, int failed) {
         return Update.builder()
                 .tableName(tableName)
                 .key(Map.of(JobItem.JOB_ID, AttributeValue.fromS(jobId)))
                 .updateExpression("ADD #running :running, #succeeded :succeeded, #failed :failed, #v :one")
-                .conditionExpression("attribute_exists(#id)")
+                .conditionExpression("#status = :runningStatus AND #attempt = :attempt")
                 .expressionAttributeNames(Map.of(
                         "#running", JobItem.SUBJOBS_RUNNING,
                         "#succeeded", JobItem.SUBJOBS_SUCCEEDED,
                         "#failed", JobItem.SUBJOBS_FAILED,
                         "#v", JobItem.VERSION,
-                        "#id", JobItem.JOB_ID))
+                        "#status", JobItem.STATUS,
+                        "#attempt", JobItem.ATTEMPT))
                 .expressionAttributeValues(Map.of(
                         ":running", number(running),
                         ":succeeded", number(succeeded),
                         ":failed", number(failed),
-                        ":one", number(1)))
+                        ":one", number(1),
+                        ":attempt", number(attempt),
+                        ":runningStatus", AttributeValue.fromS(JobStatus.RUNNING.name())))
                 .build();
     }
 

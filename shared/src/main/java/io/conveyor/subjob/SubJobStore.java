@@ -23,7 +23,6 @@ import software.amazon.awssdk.enhanced.dynamodb.model.QueryEnhancedRequest;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
-import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.DeleteRequest;
 import software.amazon.awssdk.services.dynamodb.model.PutRequest;
@@ -138,7 +137,7 @@ public final class SubJobStore {
                 Map.of(":running", AttributeValue.fromS(SubJobStatus.RUNNING.name()),
                         ":now", AttributeValue.fromS(Timestamps.sortable(now)),
                         ":one", AttributeValue.fromN("1")));
-        if (transactIfSubJobCondition(firstStart, jobs.progressChange(jobId, 1, 0, 0))) {
+        if (transactIfSubJobCondition(firstStart, jobs.progressChange(jobId, attempt, 1, 0, 0))) {
             return true;
         }
         Update retry = subJobUpdate(jobId, index, attempt, SubJobStatus.RUNNING,
@@ -208,7 +207,7 @@ public final class SubJobStore {
             set += ", #code = :code, #message = :message";
         }
         Update subJobChange = subJobUpdate(jobId, index, attempt, current.status(), set, names, values);
-        Update progress = jobs.progressChange(jobId, wasRunning ? -1 : 0,
+        Update progress = jobs.progressChange(jobId, attempt, wasRunning ? -1 : 0,
                 outcome == SubJobStatus.SUCCEEDED ? 1 : 0, outcome == SubJobStatus.FAILED ? 1 : 0);
         return transactIfSubJobCondition(subJobChange, progress) ? Optional.of(duration) : Optional.empty();
     }
@@ -288,7 +287,8 @@ public final class SubJobStore {
     /**
      * Runs both updates in one transaction.
      *
-     * @return {@code false} if the subjob's condition failed (nothing written); other failures are thrown
+     * @return {@code false} if a condition failed (the subjob's status, or its job no longer running the attempt):
+     *     nothing was written; other failures are thrown
      */
     private boolean transactIfSubJobCondition(Update subJobChange, Update jobChange) {
         try {
@@ -297,8 +297,7 @@ public final class SubJobStore {
                     TransactWriteItem.builder().update(jobChange).build()));
             return true;
         } catch (TransactionCanceledException e) {
-            List<CancellationReason> reasons = e.cancellationReasons();
-            if (!reasons.isEmpty() && "ConditionalCheckFailed".equals(reasons.get(0).code())) {
+            if (e.cancellationReasons().stream().anyMatch(r -> "ConditionalCheckFailed".equals(r.code()))) {
                 return false;
             }
             throw e;

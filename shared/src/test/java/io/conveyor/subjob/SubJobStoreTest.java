@@ -144,6 +144,17 @@ class SubJobStoreTest {
     }
 
     @Test
+    void subjobsStillInFlight_whenTheJobIsCancelled_countForNothing() {
+        subJobs.registerAll("j", 1, pending(2));
+        subJobs.start("j", 0, 1, T0);
+        jobs.update(jobs.get("j").orElseThrow().cancel(T0.plusSeconds(1)));
+        Progress atCancel = progress();
+        assertEquals(Optional.empty(), subJobs.recordSuccess("j", 0, 1, "out/0", T0.plusSeconds(2)));
+        assertFalse(subJobs.start("j", 1, 1, T0.plusSeconds(2)), "no new invocation runs for a cancelled job");
+        assertEquals(atCancel, progress());
+    }
+
+    @Test
     void list_refusesAnotherJobsToken() {
         subJobs.registerAll("j", 1, pending(3));
         String token = subJobs.list("j", 1, Optional.empty()).nextToken().orElseThrow();
