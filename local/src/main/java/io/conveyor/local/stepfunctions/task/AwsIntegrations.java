@@ -55,14 +55,9 @@ public final class AwsIntegrations {
       var resp = clients.dynamodb().putItem(b -> b.tableName(p.path("TableName").asText()).item(item(p.get("Item")))
           .conditionExpression(text(p, "ConditionExpression"))
           .expressionAttributeNames(names(p.get("ExpressionAttributeNames")))
-          .expressionAttributeValues(p.has("ExpressionAttributeValues") ? item(p.get("ExpressionAttributeValues"))
-              : null)
+          .expressionAttributeValues(values(p))
           .returnValues(text(p, "ReturnValues")));
-      ObjectNode out = Json.object();
-      if (resp.hasAttributes() && !resp.attributes().isEmpty()) {
-        out.set("Attributes", toJson(resp.attributes()));
-      }
-      return out;
+      return attributesOutput(resp.hasAttributes() ? resp.attributes() : null);
     }));
     d.register("arn:aws:states:::dynamodb:updateItem", r -> call("DynamoDB", () -> {
       JsonNode p = r.parameters();
@@ -70,28 +65,18 @@ public final class AwsIntegrations {
           .key(item(p.get("Key"))).updateExpression(text(p, "UpdateExpression"))
           .conditionExpression(text(p, "ConditionExpression"))
           .expressionAttributeNames(names(p.get("ExpressionAttributeNames")))
-          .expressionAttributeValues(p.has("ExpressionAttributeValues") ? item(p.get("ExpressionAttributeValues"))
-              : null)
+          .expressionAttributeValues(values(p))
           .returnValues(text(p, "ReturnValues")));
-      ObjectNode out = Json.object();
-      if (resp.hasAttributes() && !resp.attributes().isEmpty()) {
-        out.set("Attributes", toJson(resp.attributes()));
-      }
-      return out;
+      return attributesOutput(resp.hasAttributes() ? resp.attributes() : null);
     }));
     d.register("arn:aws:states:::dynamodb:deleteItem", r -> call("DynamoDB", () -> {
       JsonNode p = r.parameters();
       var resp = clients.dynamodb().deleteItem(b -> b.tableName(p.path("TableName").asText())
           .key(item(p.get("Key"))).conditionExpression(text(p, "ConditionExpression"))
           .expressionAttributeNames(names(p.get("ExpressionAttributeNames")))
-          .expressionAttributeValues(p.has("ExpressionAttributeValues") ? item(p.get("ExpressionAttributeValues"))
-              : null)
+          .expressionAttributeValues(values(p))
           .returnValues(text(p, "ReturnValues")));
-      ObjectNode out = Json.object();
-      if (resp.hasAttributes() && !resp.attributes().isEmpty()) {
-        out.set("Attributes", toJson(resp.attributes()));
-      }
-      return out;
+      return attributesOutput(resp.hasAttributes() ? resp.attributes() : null);
     }));
     d.register("arn:aws:states:::aws-sdk:s3:getObject", r -> call("S3", () -> {
       JsonNode p = r.parameters();
@@ -145,6 +130,19 @@ public final class AwsIntegrations {
     TaskDispatcher.Integration start = r -> call("StepFunctions", () -> startExecution(clients, r));
     d.register("arn:aws:states:::states:startExecution", start);
     return d;
+  }
+
+  /** DynamoDB's answer as the integration returns it: {@code Attributes} only when the call returned some. */
+  private static ObjectNode attributesOutput(Map<String, AttributeValue> attributes) {
+    ObjectNode out = Json.object();
+    if (attributes != null && !attributes.isEmpty()) {
+      out.set("Attributes", toJson(attributes));
+    }
+    return out;
+  }
+
+  private static Map<String, AttributeValue> values(JsonNode p) {
+    return p.has("ExpressionAttributeValues") ? item(p.get("ExpressionAttributeValues")) : null;
   }
 
   private static JsonNode startExecution(AwsClients clients, TaskRequest r) {
