@@ -54,7 +54,8 @@ public final class AwsClients implements AutoCloseable {
 
   public synchronized S3Client s3() {
     if (s3 == null) {
-      var b = S3Client.builder().region(region).credentialsProvider(credentials).httpClient(http);
+      var b = S3Client.builder().region(region).credentialsProvider(credentials).httpClient(http)
+          .overrideConfiguration(c -> c.addExecutionInterceptor(new io.conveyor.config.WithoutExpectContinue()));
       if (endpoints.containsKey("s3")) {
         // Path-style: a local endpoint (127.0.0.1:PORT) has no per-bucket host names.
         b.endpointOverride(endpoints.get("s3")).forcePathStyle(true);
