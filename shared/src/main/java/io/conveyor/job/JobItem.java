@@ -27,6 +27,12 @@ final class JobItem {
     static final String OWNER_STATUS = "ownerStatus";
     static final String EXPIRY_SHARD = "expiryShard";
     static final String EXPIRES_AT = "expiresAt";
+    static final String DELETE_AFTER = "deleteAfter";
+    /**
+     * DynamoDB's TTL is only a backstop: it deletes a job item this long after its expiry, so the cleaner, which
+     * removes the job's objects and subjob items before the job item, always gets there first.
+     */
+    static final java.time.Duration TTL_MARGIN = java.time.Duration.ofDays(7);
     static final String VERSION = "version";
     static final String ATTEMPT = "attempt";
     static final String SUBJOBS_TOTAL = "subJobsTotal";
@@ -60,6 +66,7 @@ final class JobItem {
                     .tags(secondaryPartitionKey(BY_EXPIRY)))
             .addAttribute(Long.class, a -> a.name(EXPIRES_AT).getter(i -> i.expiresAt).setter((i, v) -> i.expiresAt = v)
                     .tags(secondarySortKey(BY_EXPIRY)))
+            .addAttribute(Long.class, a -> a.name(DELETE_AFTER).getter(i -> i.deleteAfter).setter((i, v) -> i.deleteAfter = v))
             .addAttribute(String.class, a -> a.name(PROGRAM).getter(i -> i.program).setter((i, v) -> i.program = v))
             .addAttribute(String.class, a -> a.name(STATUS).getter(i -> i.status).setter((i, v) -> i.status = v))
             .addAttribute(String.class, a -> a.name("parameters").getter(i -> i.parameters).setter((i, v) -> i.parameters = v))
@@ -88,6 +95,7 @@ final class JobItem {
     String ownerStatus;
     String expiryShard;
     Long expiresAt;
+    Long deleteAfter;
     String program;
     String status;
     String parameters;
@@ -120,6 +128,7 @@ final class JobItem {
         if (job.status().isTerminal() && job.expiresAt() != null) {
             item.expiryShard = expiryShard(job.id());
             item.expiresAt = job.expiresAt().getEpochSecond();
+            item.deleteAfter = job.expiresAt().plus(TTL_MARGIN).getEpochSecond();
         }
         item.program = job.program();
         item.status = job.status().name();

@@ -53,7 +53,7 @@ public final class JobStore {
                             Optional.of(KeyAttribute.string(JobItem.CREATED_KEY)), false),
                     new IndexDefinition(JobItem.BY_EXPIRY, KeyAttribute.string(JobItem.EXPIRY_SHARD),
                             Optional.of(KeyAttribute.number(JobItem.EXPIRES_AT)), true)),
-            Optional.of(JobItem.EXPIRES_AT));
+            Optional.of(JobItem.DELETE_AFTER));
 
     /** The most jobs one listing page returns. */
     public static final int MAX_PAGE_SIZE = 100;
