@@ -48,6 +48,8 @@ public final class Api {
     private static final int DEFAULT_PAGE_SIZE = 20;
     private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x21-\\x7e]{1,255}");
     private static final ObjectMapper JSON = Json.MAPPER.copy().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+    /** Writes maps with their keys sorted: the canonical form request digests are taken of. */
+    private static final ObjectMapper CANONICAL = JSON.copy().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
 
     private final JobService jobs;
     private final ProgramRegistry programs;
@@ -215,8 +217,7 @@ public final class Api {
     /** Same JSON, same digest: key order and whitespace do not make two requests different. */
     private static String canonicalHash(JsonNode body) {
         try {
-            ObjectMapper sorted = JSON.copy().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
-            byte[] canonical = sorted.writeValueAsBytes(sorted.treeToValue(body, Object.class));
+            byte[] canonical = CANONICAL.writeValueAsBytes(CANONICAL.treeToValue(body, Object.class));
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(canonical));
         } catch (JsonProcessingException | NoSuchAlgorithmException e) {
             throw new IllegalStateException("a parsed body could not be digested", e);

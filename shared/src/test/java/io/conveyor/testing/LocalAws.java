@@ -13,7 +13,6 @@ import io.conveyor.persistence.TableProvisioner;
 import io.conveyor.quota.ActiveJobCounters;
 import io.conveyor.subjob.SubJobStore;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -30,9 +29,6 @@ public final class LocalAws {
     public static final String REGION = "us-east-1";
     private static final String ACCESS_KEY = "conveyortest";
     private static final String SECRET_KEY = "conveyortestsecret";
-
-    /** Every table a deployment has. */
-    public static final List<TableDefinition> TABLES = Catalogue.TABLES;
 
     private static LocalAws instance;
 
@@ -73,14 +69,14 @@ public final class LocalAws {
         env.put("AWS_REGION", REGION);
         env.put("AWS_ENDPOINT_URL_S3", s3Server.endpoint().toString());
         env.put("CONVEYOR_BUCKET", "conveyor-" + suffix);
-        for (TableDefinition table : TABLES) {
+        for (TableDefinition table : Catalogue.TABLES) {
             env.put(table.settingName(), table.logicalName() + "-" + suffix);
         }
         Settings settings = Settings.from(env);
         AwsClients clients = new AwsClients(settings);
         Deployment deployment = new Deployment(settings, clients.dynamoDb(), clients.s3(), clients.s3Presigner());
         TableProvisioner provisioner = new TableProvisioner(deployment.dynamoDb());
-        for (TableDefinition table : TABLES) {
+        for (TableDefinition table : Catalogue.TABLES) {
             provisioner.create(table, env.get(table.settingName()));
         }
         deployment.s3().createBucket(b -> b.bucket(settings.bucket()));
