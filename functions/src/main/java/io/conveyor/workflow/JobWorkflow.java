@@ -2,6 +2,7 @@ package io.conveyor.workflow;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import io.conveyor.deployment.Catalogue;
 import io.conveyor.job.Job;
 import io.conveyor.job.JobError;
 import io.conveyor.job.JobStatus;
@@ -12,7 +13,6 @@ import io.conveyor.persistence.Page;
 import io.conveyor.program.ProgramDefinition;
 import io.conveyor.program.ProgramRegistry;
 import io.conveyor.program.ProgramStatisticsStore;
-import io.conveyor.programs.InvalidParametersException;
 import io.conveyor.programs.Program;
 import io.conveyor.programs.ResultRejectedException;
 import io.conveyor.programs.SubJobDeclinedException;
@@ -29,7 +29,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.function.UnaryOperator;
@@ -47,8 +49,24 @@ import software.amazon.awssdk.core.exception.SdkException;
 public final class JobWorkflow {
     private static final Logger LOG = LoggerFactory.getLogger(JobWorkflow.class);
 
-    /** What the Split state passes on: where the manifest is, and how many subjobs it lists. */
-    public record Split(String bucket, String manifestKey, int subJobs) {}
+    /**
+     * What the Split state passes on: where the manifest is, how many subjobs it lists, how many of them one
+     * RunSubJob invocation runs, and that invocation's time limit.
+     */
+    public record Split(String bucket, String manifestKey, int subJobs, int subJobsPerBatch, long batchTimeoutSeconds) {}
+
+    /** One subjob of a RunSubJob batch, as the manifest lists it. */
+    public record BatchItem(int index, JsonNode input) {}
+
+    /**
+     * Batches aim at this many per concurrent slot: enough that a large job pays the per-invocation overhead (a
+     * job read, a query, two transactions and a statistics update) once per batch rather than per subjob, few
+     * enough that a small job still spreads over every slot.
+     */
+    private static final int BATCHES_PER_SLOT = 4;
+    /** Outcomes are written at least this often, so a batch cut short by its time limit keeps what it finished. */
+    private static final int OUTCOMES_PER_WRITE = 25;
+    private static final Duration OUTCOME_WRITE_INTERVAL = Duration.ofSeconds(2);
 
     /** What the HandleFailure state decides. */
     public record FailureDecision(String decision, long waitSeconds, String error, String cause) {
@@ -100,52 +118,118 @@ public final class JobWorkflow {
         }
         objects.put(manifestKey, Json.write(manifest).getBytes(StandardCharsets.UTF_8), "application/json");
         subJobs.registerAll(jobId, attempt, pending);
-        LOG.info("job {} attempt {} split into {} subjobs", jobId, attempt, pending.size());
-        return new Split(objects.bucket(), manifestKey, pending.size());
+        int perBatch = subJobsPerBatch(definition, pending.size());
+        LOG.info("job {} attempt {} split into {} subjobs, up to {} per worker invocation", jobId, attempt,
+                pending.size(), perBatch);
+        return new Split(objects.bucket(), manifestKey, pending.size(), perBatch,
+                perBatch * definition.subJobTimeout().toSeconds());
     }
 
     /**
-     * RunSubJob: one worker invocation. Retryable program errors are thrown as they are, for the state's Retry;
-     * storage errors become {@link SubJobDeclinedException} (worth retrying); anything else fails the subjob.
+     * How many subjobs one RunSubJob invocation runs: about {@value #BATCHES_PER_SLOT} batches per concurrency
+     * slot, but never so many that their time limits together pass the function's.
      */
-    public void runSubJob(String jobId, int attempt, int index, JsonNode input) {
+    static int subJobsPerBatch(ProgramDefinition definition, int subJobs) {
+        long fitInFunction = Math.max(1, Catalogue.RUN_SUBJOB.timeout().toSeconds() / definition.subJobTimeout().toSeconds());
+        long spread = -Math.floorDiv(-subJobs, (long) definition.maxConcurrency() * BATCHES_PER_SLOT);
+        return (int) Math.max(1, Math.min(spread, fitInFunction));
+    }
+
+    /**
+     * RunSubJob: one worker invocation over a batch of subjobs, run one after another. Subjobs that already have an
+     * outcome (a repeated delivery, or the retry of a batch that partly succeeded) are skipped. A subjob's retryable
+     * program error (and a storage error, which becomes {@link SubJobDeclinedException}) is thrown once the others
+     * have run and their outcomes are written, so the state's Retry runs again only what did not finish; any other
+     * error fails that subjob for good, with the code users see.
+     */
+    public void runSubJobs(String jobId, int attempt, List<BatchItem> batch) {
         Job job = running(jobId, attempt);
         ProgramDefinition definition = definition(job);
-        if (!subJobs.start(jobId, index, attempt, clock.instant())) {
-            return; // a repeated delivery of a subjob that already ended
+        Program program = programs.of(definition);
+        Map<Integer, JsonNode> inputs = new HashMap<>();
+        batch.forEach(item -> inputs.put(item.index(), item.input()));
+        List<SubJobStore.Started> started = subJobs.startAll(jobId, attempt,
+                batch.stream().map(BatchItem::index).toList(), clock.instant());
+        StoredJobInputs jobInputs = new StoredJobInputs(job, objects);
+        List<SubJobStore.Outcome> outcomes = new ArrayList<>();
+        Instant lastWrite = clock.instant();
+        RuntimeException retryable = null;
+        for (SubJobStore.Started subJob : started) {
+            Instant began = clock.instant();
+            try {
+                String output = Json.write(work(program, inputs.get(subJob.index()), jobInputs));
+                Duration took = Duration.between(began, clock.instant());
+                if (SubJobStore.Outcome.fitsWithSubJob(output)) {
+                    // A small output rides in the outcome's own write: no object to put now and read back later.
+                    outcomes.add(SubJobStore.Outcome.succeededWithOutput(subJob.index(), output, took));
+                } else {
+                    String outputKey = JobObjectLayout.subJobOutput(jobId, attempt, subJob.index());
+                    objects.put(outputKey, output.getBytes(StandardCharsets.UTF_8), "application/json");
+                    outcomes.add(SubJobStore.Outcome.succeededWithOutputAt(subJob.index(), outputKey, took));
+                }
+            } catch (SubJobDeclinedException | ResultRejectedException e) {
+                retryable = retryable == null ? e : retryable;
+            } catch (RuntimeException e) {
+                JobError why = new JobError(ErrorNames.code(e.getClass().getName()), ErrorNames.message(e.getMessage()));
+                outcomes.add(SubJobStore.Outcome.failed(subJob.index(), why, Duration.between(began, clock.instant())));
+            }
+            Instant now = clock.instant();
+            if (outcomes.size() >= OUTCOMES_PER_WRITE || Duration.between(lastWrite, now).compareTo(OUTCOME_WRITE_INTERVAL) >= 0) {
+                recordOutcomes(job, attempt, outcomes, now);
+                outcomes.clear();
+                lastWrite = now;
+            }
         }
-        JsonNode output;
+        recordOutcomes(job, attempt, outcomes, clock.instant());
+        if (retryable != null) {
+            throw retryable;
+        }
+    }
+
+    /** The worker's output for one subjob; a failure reading or writing job data is worth another try. */
+    private static JsonNode work(Program program, JsonNode input, StoredJobInputs jobInputs) {
         try {
-            output = programs.of(definition).work(input, new StoredJobInputs(job, objects));
-        } catch (SubJobDeclinedException | ResultRejectedException | InvalidParametersException e) {
-            throw e;
+            return program.work(input, jobInputs);
         } catch (IOException | UncheckedIOException | SdkException e) {
             throw new SubJobDeclinedException("reading or writing job data failed, worth another try: " + e.getMessage());
         }
-        String outputKey = JobObjectLayout.subJobOutput(jobId, attempt, index);
-        objects.put(outputKey, Json.write(output).getBytes(StandardCharsets.UTF_8), "application/json");
-        Instant now = clock.instant();
-        subJobs.recordSuccess(jobId, index, attempt, outputKey, now)
-                .ifPresent(took -> subJobEnded(definition.name(), took, now, false));
     }
 
-    /** RecordSubJobFailure: a subjob failed after its retries; its error is kept with it and counted. */
-    public void recordSubJobFailure(String jobId, int attempt, int index, String error, String cause) {
+    private void recordOutcomes(Job job, int attempt, List<SubJobStore.Outcome> outcomes, Instant now) {
+        if (outcomes.isEmpty()) {
+            return;
+        }
+        List<ProgramStatisticsStore.Ended> ended = subJobs.recordAll(job.id(), attempt, outcomes, now).stream()
+                .map(o -> new ProgramStatisticsStore.Ended(o.duration(), o.status() == SubJobStatus.FAILED))
+                .toList();
+        subJobsEnded(job.program(), ended, now);
+    }
+
+    /**
+     * RecordSubJobFailure: subjobs of a batch failed after the batch's retries; each without an outcome gets the
+     * batch's error, and is counted.
+     */
+    public void recordSubJobFailures(String jobId, int attempt, List<Integer> indices, String error, String cause) {
         Optional<Job> job = jobs.get(jobId);
         if (job.isEmpty()) {
             return;
         }
+        JobError why = new JobError(ErrorNames.code(error), ErrorNames.message(cause));
         Instant now = clock.instant();
-        if (subJobs.get(jobId, index).filter(s -> s.jobAttempt() == attempt).isEmpty()) {
-            return; // a failure delivered for a subjob of an attempt that was replaced
+        List<ProgramStatisticsStore.Ended> ended = new ArrayList<>();
+        for (int index : indices) {
+            if (subJobs.get(jobId, index).filter(s -> s.jobAttempt() == attempt).isEmpty()) {
+                continue; // a failure delivered for a subjob of an attempt that was replaced
+            }
+            subJobs.recordFailure(jobId, index, attempt, why, now)
+                    .ifPresent(took -> ended.add(new ProgramStatisticsStore.Ended(took, true)));
         }
-        subJobs.recordFailure(jobId, index, attempt, new JobError(ErrorNames.code(error), ErrorNames.message(cause)), now)
-                .ifPresent(took -> subJobEnded(job.get().program(), took, now, true));
+        subJobsEnded(job.get().program(), ended, now);
     }
 
-    private void subJobEnded(String program, Duration duration, Instant now, boolean failed) {
-        statistics.record(program, duration, failed, now);
-        metrics.subJobEnded(program, duration, failed);
+    private void subJobsEnded(String program, List<ProgramStatisticsStore.Ended> ended, Instant now) {
+        statistics.record(program, ended, now);
+        ended.forEach(e -> metrics.subJobEnded(program, e.duration(), e.failed()));
     }
 
     /** ConfirmSubJobs: every subjob has an outcome, and the failures are within the program's tolerance. */

@@ -1,9 +1,11 @@
 package io.conveyor.workflow;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
-/** The RecordSubJobFailure state: a subjob failed after its retries; its error is recorded. */
+/** The RecordSubJobFailure state: a batch of subjobs failed after its retries; the error is recorded with each. */
 public final class RecordSubJobFailureHandler extends WorkflowHandler {
     public RecordSubJobFailureHandler() {
         super(WorkflowComponents.fromEnvironment());
@@ -15,7 +17,11 @@ public final class RecordSubJobFailureHandler extends WorkflowHandler {
 
     @Override
     protected Map<String, Object> handle(JsonNode input) {
-        components.workflow().recordSubJobFailure(text(input, "jobId"), number(input, "attempt"), number(input, "index"),
+        List<Integer> indices = new ArrayList<>();
+        for (JsonNode index : items(input, "indices")) {
+            indices.add(index.asInt());
+        }
+        components.workflow().recordSubJobFailures(text(input, "jobId"), number(input, "attempt"), indices,
                 input.path("error").asText(null), input.path("cause").asText(null));
         return Map.of();
     }

@@ -1,9 +1,11 @@
 package io.conveyor.workflow;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
-/** The RunSubJob state, once per subjob: the program's worker runs it. */
+/** The RunSubJob state, once per batch of subjobs: the program's worker runs each. */
 public final class RunSubJobHandler extends WorkflowHandler {
     public RunSubJobHandler() {
         super(WorkflowComponents.fromEnvironment());
@@ -15,7 +17,11 @@ public final class RunSubJobHandler extends WorkflowHandler {
 
     @Override
     protected Map<String, Object> handle(JsonNode input) {
-        components.workflow().runSubJob(text(input, "jobId"), number(input, "attempt"), number(input, "index"), input.path("input"));
+        List<JobWorkflow.BatchItem> batch = new ArrayList<>();
+        for (JsonNode item : items(input, "subJobs")) {
+            batch.add(new JobWorkflow.BatchItem(number(item, "index"), item.path("input")));
+        }
+        components.workflow().runSubJobs(text(input, "jobId"), number(input, "attempt"), batch);
         return Map.of();
     }
 }

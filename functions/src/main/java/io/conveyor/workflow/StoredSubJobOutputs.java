@@ -9,6 +9,7 @@ import io.conveyor.subjob.SubJob;
 import io.conveyor.subjob.SubJobStatus;
 import io.conveyor.subjob.SubJobStore;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -17,8 +18,9 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 
 /**
- * The outputs of an attempt's successful subjobs, read from the bucket a page at a time; each page's objects
- * are fetched in parallel (the reads are independent and mostly waiting), then handed over in subjob order.
+ * The outputs of an attempt's successful subjobs, a page of subjobs at a time: small outputs come with the subjob
+ * items, larger ones from the bucket, each page's objects fetched in parallel (the reads are independent and mostly
+ * waiting); all are handed over in subjob order.
  */
 final class StoredSubJobOutputs implements SubJobOutputs {
     private static final int PAGE = 200;
@@ -55,7 +57,8 @@ final class StoredSubJobOutputs implements SubJobOutputs {
                     .toList();
             List<CompletableFuture<JsonNode>> reads = new ArrayList<>();
             for (SubJob s : done) {
-                reads.add(CompletableFuture.supplyAsync(() -> read(s), readers));
+                reads.add(s.output() != null ? CompletableFuture.completedFuture(read(s))
+                        : CompletableFuture.supplyAsync(() -> read(s), readers));
             }
             for (int i = 0; i < done.size(); i++) {
                 try {
@@ -69,8 +72,9 @@ final class StoredSubJobOutputs implements SubJobOutputs {
     }
 
     private JsonNode read(SubJob subJob) {
-        byte[] content = objects.get(subJob.outputKey()).orElseThrow(() -> new IllegalStateException(
-                "the output of subjob " + subJob.index() + " of job " + jobId + " is missing from the bucket"));
+        byte[] content = subJob.output() != null ? subJob.output().getBytes(StandardCharsets.UTF_8)
+                : objects.get(subJob.outputKey()).orElseThrow(() -> new IllegalStateException(
+                        "the output of subjob " + subJob.index() + " of job " + jobId + " is missing from the bucket"));
         try {
             return Json.MAPPER.readTree(content);
         } catch (IOException e) {

@@ -56,6 +56,14 @@ abstract class WorkflowHandler implements RequestHandler<Map<String, Object>, Ma
         return value.asText();
     }
 
+    static JsonNode items(JsonNode input, String field) {
+        JsonNode value = input.get(field);
+        if (value == null || !value.isArray()) {
+            throw new IllegalArgumentException("the state sent no list '" + field + "'");
+        }
+        return value;
+    }
+
     static int number(JsonNode input, String field) {
         JsonNode value = input.get(field);
         if (value == null || !value.canConvertToInt()) {

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.conveyor.job.Job;
 import io.conveyor.job.JobError;
 import io.conveyor.job.JobStatus;
+import io.conveyor.program.ProgramStatisticsStore;
 import io.conveyor.storage.JobObjectLayout;
 import io.conveyor.subjob.SubJob;
 import java.nio.charset.StandardCharsets;
@@ -186,8 +187,8 @@ class JobActionsApiTest {
 
     @Test
     void programs_listTheirLimitsAndRecentStatistics() {
-        h.statistics.record("primes", Duration.ofMillis(120), false, h.clock.instant());
-        h.statistics.record("primes", Duration.ofMillis(800), true, h.clock.instant());
+        h.statistics.record("primes", List.of(new ProgramStatisticsStore.Ended(Duration.ofMillis(120), false),
+                new ProgramStatisticsStore.Ended(Duration.ofMillis(800), true)), h.clock.instant());
 
         ApiHarness.Response all = h.alice().get("/programs");
         assertEquals(200, all.status());

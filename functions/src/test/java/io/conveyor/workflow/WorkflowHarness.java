@@ -50,7 +50,7 @@ final class WorkflowHarness {
         counters = deployment.counters();
         objects = new ObjectStore(deployment.s3(), deployment.presigner(), deployment.settings().bucket(), clock);
         components = WorkflowComponents.wire(deployment.settings(), deployment.dynamoDb(), objects, callbacks, events,
-                ProgramRegistry.samples(), clock);
+                ProgramRegistry.from(Map.of(ProgramRegistry.SETTING, OutcomeProgram.REGISTRATION)), clock);
     }
 
     JobWorkflow workflow() {
@@ -87,17 +87,31 @@ final class WorkflowHarness {
         return callbacks.outcomes.containsKey(token) && callbacks.outcomes.get(token).succeeded();
     }
 
+    /** The subjobs the split listed, as the map hands them to RunSubJob. */
+    List<JobWorkflow.BatchItem> manifest(JobWorkflow.Split split) throws java.io.IOException {
+        List<JobWorkflow.BatchItem> items = new ArrayList<>();
+        for (JsonNode item : Json.MAPPER.readTree(objects.get(split.manifestKey()).orElseThrow())) {
+            items.add(new JobWorkflow.BatchItem(item.path("index").asInt(), item.path("input")));
+        }
+        return items;
+    }
+
+    /** Runs one subjob as a batch of its own. */
+    void runSubJob(Job job, int attempt, int index, String input) throws java.io.IOException {
+        workflow().runSubJobs(job.id(), attempt, List.of(new JobWorkflow.BatchItem(index, Json.MAPPER.readTree(input))));
+    }
+
     Job stored(String id) {
         return jobs.get(id).orElseThrow();
     }
 
-    /** Runs a running job from Split to Finalize, every subjob once, and returns its result. */
+    /** Runs a running job from Split to Finalize, every batch of subjobs once, and returns its result. */
     JsonNode runToSuccess(Job job) throws Exception {
         int attempt = stored(job.id()).attempts().size();
         JobWorkflow.Split split = workflow().split(job.id(), attempt);
-        JsonNode manifest = Json.MAPPER.readTree(objects.get(split.manifestKey()).orElseThrow());
-        for (JsonNode item : manifest) {
-            workflow().runSubJob(job.id(), attempt, item.path("index").asInt(), item.path("input"));
+        List<JobWorkflow.BatchItem> items = manifest(split);
+        for (int from = 0; from < items.size(); from += split.subJobsPerBatch()) {
+            workflow().runSubJobs(job.id(), attempt, items.subList(from, Math.min(from + split.subJobsPerBatch(), items.size())));
         }
         workflow().confirmSubJobs(job.id(), attempt);
         String resultKey = workflow().aggregate(job.id(), attempt);

@@ -11,6 +11,7 @@ import io.conveyor.job.Job;
 import io.conveyor.job.JobStatus;
 import io.conveyor.job.Progress;
 import io.conveyor.persistence.Json;
+import io.conveyor.program.ProgramDefinition;
 import io.conveyor.subjob.SubJob;
 import io.conveyor.subjob.SubJobStatus;
 import io.conveyor.testing.Concurrently;
@@ -51,20 +52,60 @@ class WorkflowStepsTest {
     }
 
     @Test
-    void runSubJob_deliveredRepeatedlyAndConcurrently_countsOnce() throws Exception {
-        Job job = h.queued("alice", "primes", Map.of("to", "100", "subJobs", "1"), List.of());
+    void runSubJobs_batchDeliveredRepeatedlyAndConcurrently_countsEachSubjobOnce() throws Exception {
+        Job job = h.queued("alice", "primes", Map.of("to", "100", "subJobs", "3"), List.of());
         h.admit(job);
-        JobWorkflow.Split split = h.workflow().split(job.id(), 1);
-        JsonNode item = Json.MAPPER.readTree(h.objects.get(split.manifestKey()).orElseThrow()).get(0);
+        List<JobWorkflow.BatchItem> batch = h.manifest(h.workflow().split(job.id(), 1));
 
         List<Concurrently.Outcome<Object>> outcomes = Concurrently.run(8, () -> {
-            h.workflow().runSubJob(job.id(), 1, 0, item.path("input"));
+            h.workflow().runSubJobs(job.id(), 1, batch);
             return null;
         });
         outcomes.forEach(o -> assertEquals(null, o.failure()));
-        assertEquals(new Progress(1, 0, 1, 0), h.stored(job.id()).progress());
-        h.workflow().runSubJob(job.id(), 1, 0, item.path("input"));
-        assertEquals(new Progress(1, 0, 1, 0), h.stored(job.id()).progress());
+        assertEquals(new Progress(3, 0, 3, 0), h.stored(job.id()).progress());
+        h.workflow().runSubJobs(job.id(), 1, batch);
+        assertEquals(new Progress(3, 0, 3, 0), h.stored(job.id()).progress());
+        for (int i = 0; i < 3; i++) {
+            assertEquals(SubJobStatus.SUCCEEDED, h.subJobs.get(job.id(), i).orElseThrow().status());
+        }
+    }
+
+    @Test
+    void runSubJobs_aBatchWithMixedOutcomes_keepsWhatFinished_andRetriesOnlyTheDeclined() throws Exception {
+        Job job = h.queued("alice", "outcomes", Map.of("outcomes", "ok,declined,failed,ok"), List.of());
+        h.admit(job);
+        List<JobWorkflow.BatchItem> batch = h.manifest(h.workflow().split(job.id(), 1));
+
+        assertThrows(io.conveyor.programs.SubJobDeclinedException.class, () -> h.workflow().runSubJobs(job.id(), 1, batch),
+                "a declined subjob fails the invocation, for the state's Retry");
+        assertEquals(new Progress(4, 1, 2, 1), h.stored(job.id()).progress());
+        SubJob failed = h.subJobs.get(job.id(), 2).orElseThrow();
+        assertEquals(SubJobStatus.FAILED, failed.status());
+        assertEquals("Program.Failed", failed.error().code());
+        assertEquals("this subjob cannot be done", failed.error().message());
+
+        assertThrows(io.conveyor.programs.SubJobDeclinedException.class, () -> h.workflow().runSubJobs(job.id(), 1, batch));
+        assertEquals(2, h.subJobs.get(job.id(), 1).orElseThrow().attempts(), "the retry ran the declined subjob again");
+        assertEquals(1, h.subJobs.get(job.id(), 0).orElseThrow().attempts(), "and nothing that had finished");
+        assertEquals(new Progress(4, 1, 2, 1), h.stored(job.id()).progress());
+
+        h.workflow().recordSubJobFailures(job.id(), 1, List.of(0, 1, 2, 3), "io.conveyor.programs.SubJobDeclinedException",
+                "{\"errorMessage\":\"busy, try later\"}");
+        assertEquals(new Progress(4, 0, 2, 2), h.stored(job.id()).progress());
+        assertEquals("SubJob.Declined", h.subJobs.get(job.id(), 1).orElseThrow().error().code());
+        assertEquals("Program.Failed", h.subJobs.get(job.id(), 2).orElseThrow().error().code(), "an outcome stays as it was");
+        assertEquals(SubJobStatus.SUCCEEDED, h.subJobs.get(job.id(), 3).orElseThrow().status());
+    }
+
+    @Test
+    void subJobsPerBatch_isOneForASmallJob_growsWithALargeOne_andFitsTheFunctionTimeout() {
+        ProgramDefinition primes = io.conveyor.program.ProgramRegistry.samples().find("primes").orElseThrow();
+        assertEquals(50, primes.maxConcurrency());
+        assertEquals(1, JobWorkflow.subJobsPerBatch(primes, 8), "a small job spreads over every slot");
+        assertEquals(1, JobWorkflow.subJobsPerBatch(primes, 200));
+        assertEquals(2, JobWorkflow.subJobsPerBatch(primes, 201));
+        assertEquals(5, JobWorkflow.subJobsPerBatch(primes, 1_000));
+        assertEquals(15, JobWorkflow.subJobsPerBatch(primes, 10_000), "15 subjobs of up to 60 s fill the 15-minute function");
     }
 
     @Test
@@ -83,11 +124,11 @@ class WorkflowStepsTest {
         Job job = h.queued("alice", "primes", Map.of("to", "100", "subJobs", "4"), List.of());
         h.admit(job);
         h.workflow().split(job.id(), 1);
-        h.workflow().recordSubJobFailure(job.id(), 1, 0, "io.conveyor.programs.InvalidParametersException",
+        h.workflow().recordSubJobFailures(job.id(), 1, List.of(0), "io.conveyor.programs.InvalidParametersException",
                 "{\"errorMessage\":\"bad range\",\"errorType\":\"io.conveyor.programs.InvalidParametersException\"}");
-        h.workflow().recordSubJobFailure(job.id(), 1, 0, "io.conveyor.programs.InvalidParametersException", "again");
+        h.workflow().recordSubJobFailures(job.id(), 1, List.of(0), "io.conveyor.programs.InvalidParametersException", "again");
         for (int i = 1; i < 4; i++) {
-            h.workflow().runSubJob(job.id(), 1, i, Json.MAPPER.readTree("{\"from\": 1, \"to\": 10}"));
+            h.runSubJob(job, 1, i, "{\"from\": 1, \"to\": 10}");
         }
         SubJob failed = h.subJobs.get(job.id(), 0).orElseThrow();
         assertEquals(SubJobStatus.FAILED, failed.status());
@@ -139,13 +180,13 @@ class WorkflowStepsTest {
         Job job = h.queued("alice", "primes", Map.of("to", "100", "subJobs", "2"), List.of());
         h.admit(job);
         h.workflow().split(job.id(), 1);
-        h.workflow().recordSubJobFailure(job.id(), 1, 0, "io.conveyor.programs.SubJobDeclinedException", "busy");
+        h.workflow().recordSubJobFailures(job.id(), 1, List.of(0), "io.conveyor.programs.SubJobDeclinedException", "busy");
         assertEquals("REREGISTER", h.workflow().handleFailure(job.id(), "States.ExceedToleratedFailureThreshold", "x").decision());
         assertEquals("1 of 2 subjobs failed (50.0%); program primes tolerates 0.0%", h.stored(job.id()).error().message());
 
         h.workflow().resume(job.id());
         h.workflow().split(job.id(), 2);
-        h.workflow().recordSubJobFailure(job.id(), 2, 1, "java.lang.IllegalStateException", "bug");
+        h.workflow().recordSubJobFailures(job.id(), 2, List.of(1), "java.lang.IllegalStateException", "bug");
         assertEquals("FAIL", h.workflow().handleFailure(job.id(), "States.ExceedToleratedFailureThreshold", "x").decision());
     }
 
@@ -155,7 +196,7 @@ class WorkflowStepsTest {
         h.admit(job);
         h.workflow().split(job.id(), 1);
         for (int i = 0; i < 2; i++) {
-            h.workflow().runSubJob(job.id(), 1, i, Json.MAPPER.readTree("{\"from\": 1, \"to\": 10}"));
+            h.runSubJob(job, 1, i, "{\"from\": 1, \"to\": 10}");
         }
         // The map counted both as timed out before their results were recorded.
         JobWorkflow.FailureDecision decision = h.workflow().handleFailure(job.id(), "States.ExceedToleratedFailureThreshold", "x");
@@ -171,7 +212,7 @@ class WorkflowStepsTest {
         h.workflow().split(job.id(), 1);
         h.jobs.update(h.stored(job.id()).cancel(h.clock.instant()));
         assertThrows(JobNotRunningException.class,
-                () -> h.workflow().runSubJob(job.id(), 1, 0, Json.MAPPER.readTree("{\"from\":1,\"to\":2}")));
+                () -> h.runSubJob(job, 1, 0, "{\"from\":1,\"to\":2}"));
         assertThrows(JobNotRunningException.class, () -> h.workflow().aggregate(job.id(), 1));
         assertEquals("FAIL", h.workflow().handleFailure(job.id(), "JobNotRunning", "cancelled").decision());
         assertEquals(JobStatus.CANCELLED, h.stored(job.id()).status(), "the failure handler leaves a cancelled job alone");

@@ -98,7 +98,6 @@ public final class Catalogue {
         substitutions.put("RetryMaxDelaySeconds", Long.toString(program.retry().maxDelay().toSeconds()));
         substitutions.put("RetryMaxAttempts", Integer.toString(program.retry().maxAttempts()));
         substitutions.put("RetryJitterStrategy", program.retry().jitter().name());
-        substitutions.put("SubJobTimeoutSeconds", Long.toString(program.subJobTimeout().toSeconds()));
         substitutions.put("MaxConcurrency", Integer.toString(program.maxConcurrency()));
         substitutions.put("ToleratedFailurePercentage", Double.toString(program.toleratedFailurePercentage()));
         return new StateMachineSpec(WORKFLOW_PREFIX + program.name(), WORKFLOW_DEFINITION, substitutions,

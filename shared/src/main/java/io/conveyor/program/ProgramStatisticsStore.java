@@ -41,17 +41,42 @@ public final class ProgramStatisticsStore {
         this.tableName = tableName;
     }
 
-    /** Records that a subjob of {@code program} ended after {@code duration}, failed or not, at {@code at}. */
-    public void record(String program, Duration duration, boolean failed, Instant at) {
-        long millis = Math.max(0, duration.toMillis());
+    /** A subjob that ended, as the statistics count it. */
+    public record Ended(Duration duration, boolean failed) {}
+
+    /**
+     * Records that subjobs of {@code program} ended at {@code at}: one atomic update of the hour's histogram for all
+     * of them (a batch worker reports its subjobs together), and one more only if they raise the hour's maximum.
+     */
+    public void record(String program, List<Ended> ended, Instant at) {
+        if (ended.isEmpty()) {
+            return;
+        }
+        Map<Integer, Integer> perBucket = new java.util.TreeMap<>();
+        long longest = 0;
+        int failed = 0;
+        for (Ended e : ended) {
+            long millis = Math.max(0, e.duration().toMillis());
+            perBucket.merge(bucket(millis), 1, Integer::sum);
+            longest = Math.max(longest, millis);
+            failed += e.failed() ? 1 : 0;
+        }
+        Map<String, String> names = new HashMap<>(Map.of("#count", "count", "#failed", "failed", "#exp", "expiresAt"));
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(":count", n(ended.size()), ":failed", n(failed),
+                ":exp", n(at.plus(KEEP).getEpochSecond())));
+        StringBuilder add = new StringBuilder("ADD #count :count, #failed :failed");
+        perBucket.forEach((bucket, count) -> {
+            names.put("#b" + bucket, "b" + bucket);
+            values.put(":b" + bucket, n(count));
+            add.append(", #b").append(bucket).append(" :b").append(bucket);
+        });
         Map<String, AttributeValue> key = Map.of(COUNTER_ID, AttributeValue.fromS(id(program, at)));
         dynamoDb.updateItem(b -> b.tableName(tableName).key(key)
-                .updateExpression("ADD #count :one, #failed :failed, #bucket :one SET #exp = :exp")
-                .expressionAttributeNames(Map.of("#count", "count", "#failed", "failed",
-                        "#bucket", "b" + bucket(millis), "#exp", "expiresAt"))
-                .expressionAttributeValues(Map.of(":one", n(1), ":failed", n(failed ? 1 : 0),
-                        ":exp", n(at.plus(KEEP).getEpochSecond()))));
+                .updateExpression(add + " SET #exp = :exp")
+                .expressionAttributeNames(names)
+                .expressionAttributeValues(values));
         String id = id(program, at);
+        long millis = longest;
         if (millis <= knownMaxima.getOrDefault(id, -1L)) {
             return;
         }

@@ -17,7 +17,8 @@ import java.util.Objects;
  * @param attempts   worker invocations so far, including retries
  * @param startedAt  when its first invocation started, or {@code null}
  * @param duration   from first start to outcome, or {@code null} before the outcome
- * @param outputKey  the object key of its output once it succeeded, or {@code null}
+ * @param outputKey  the object key of its output once it succeeded, unless the output is kept with it
+ * @param output     its output as JSON text once it succeeded, when small enough to be kept with it, or {@code null}
  * @param error      why it failed, or {@code null}
  */
 public record SubJob(
@@ -30,6 +31,7 @@ public record SubJob(
         Instant startedAt,
         Duration duration,
         String outputKey,
+        String output,
         JobError error) {
 
     public SubJob {
@@ -43,6 +45,6 @@ public record SubJob(
 
     /** A subjob as the splitter lists it. */
     public static SubJob pending(String jobId, int index, int jobAttempt, String inputKey) {
-        return new SubJob(jobId, index, jobAttempt, inputKey, SubJobStatus.PENDING, 0, null, null, null, null);
+        return new SubJob(jobId, index, jobAttempt, inputKey, SubJobStatus.PENDING, 0, null, null, null, null, null);
     }
 }

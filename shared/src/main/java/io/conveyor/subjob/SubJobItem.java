@@ -19,6 +19,7 @@ final class SubJobItem {
     static final String STARTED_AT = "startedAt";
     static final String DURATION_MILLIS = "durationMillis";
     static final String OUTPUT_KEY = "outputKey";
+    static final String OUTPUT = "output";
     static final String ERROR_CODE = "errorCode";
     static final String ERROR_MESSAGE = "errorMessage";
 
@@ -35,6 +36,7 @@ final class SubJobItem {
             .addAttribute(String.class, a -> a.name(STARTED_AT).getter(i -> i.startedAt).setter((i, v) -> i.startedAt = v))
             .addAttribute(Long.class, a -> a.name(DURATION_MILLIS).getter(i -> i.durationMillis).setter((i, v) -> i.durationMillis = v))
             .addAttribute(String.class, a -> a.name(OUTPUT_KEY).getter(i -> i.outputKey).setter((i, v) -> i.outputKey = v))
+            .addAttribute(String.class, a -> a.name(OUTPUT).getter(i -> i.output).setter((i, v) -> i.output = v))
             .addAttribute(String.class, a -> a.name(ERROR_CODE).getter(i -> i.errorCode).setter((i, v) -> i.errorCode = v))
             .addAttribute(String.class, a -> a.name(ERROR_MESSAGE).getter(i -> i.errorMessage).setter((i, v) -> i.errorMessage = v))
             .build();
@@ -48,6 +50,7 @@ final class SubJobItem {
     String startedAt;
     Long durationMillis;
     String outputKey;
+    String output;
     String errorCode;
     String errorMessage;
 
@@ -62,6 +65,7 @@ final class SubJobItem {
         item.startedAt = subJob.startedAt() == null ? null : Timestamps.sortable(subJob.startedAt());
         item.durationMillis = subJob.duration() == null ? null : subJob.duration().toMillis();
         item.outputKey = subJob.outputKey();
+        item.output = subJob.output();
         if (subJob.error() != null) {
             item.errorCode = subJob.error().code();
             item.errorMessage = subJob.error().message();
@@ -74,6 +78,7 @@ final class SubJobItem {
                 startedAt == null ? null : Timestamps.parse(startedAt),
                 durationMillis == null ? null : Duration.ofMillis(durationMillis),
                 outputKey,
+                output,
                 errorCode == null ? null : new JobError(errorCode, errorMessage));
     }
 }

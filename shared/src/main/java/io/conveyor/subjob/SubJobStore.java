@@ -54,6 +54,57 @@ public final class SubJobStore {
     public static final int MAX_PAGE_SIZE = 1000;
 
     private static final int BATCH_WRITE_LIMIT = 25;
+    /** Subjob changes per transaction: DynamoDB takes 100 writes, and one is the job's progress. */
+    private static final int SUBJOBS_PER_TRANSACTION = 99;
+
+    /** A subjob a worker invocation may run, and when its first invocation started. */
+    public record Started(int index, Instant startedAt) {}
+
+    /**
+     * A subjob's outcome as the worker invocation that ran it saw it.
+     *
+     * @param outputKey where its output is, for a success whose output is in the bucket
+     * @param output    its output as JSON text, for a success whose output is small enough to keep with the subjob
+     * @param error     why it failed, for a failure
+     * @param duration  how long the worker ran it
+     */
+    public record Outcome(int index, SubJobStatus status, String outputKey, String output, JobError error, Duration duration) {
+        /** The longest output kept with its subjob item; a longer one goes to the bucket. */
+        public static final int MAX_KEPT_OUTPUT_BYTES = 4096;
+
+        public Outcome {
+            if (!status.isOutcome()) {
+                throw new IllegalArgumentException("an outcome is SUCCEEDED or FAILED, not " + status);
+            }
+            if (output != null && !fitsWithSubJob(output)) {
+                throw new IllegalArgumentException("an output kept with its subjob may take " + MAX_KEPT_OUTPUT_BYTES
+                        + " bytes at most; put it in the bucket");
+            }
+        }
+
+        /** Whether {@code output} is small enough to keep with its subjob item. */
+        public static boolean fitsWithSubJob(String output) {
+            return output.length() <= MAX_KEPT_OUTPUT_BYTES
+                    && output.getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= MAX_KEPT_OUTPUT_BYTES;
+        }
+
+        /** A success whose output is in the bucket under {@code outputKey}. */
+        public static Outcome succeededWithOutputAt(int index, String outputKey, Duration duration) {
+            return new Outcome(index, SubJobStatus.SUCCEEDED, outputKey, null, null, duration);
+        }
+
+        /** A success whose (small) output is kept with the subjob. */
+        public static Outcome succeededWithOutput(int index, String output, Duration duration) {
+            return new Outcome(index, SubJobStatus.SUCCEEDED, null, output, null, duration);
+        }
+
+        public static Outcome failed(int index, JobError error, Duration duration) {
+            return new Outcome(index, SubJobStatus.FAILED, null, null, error, duration);
+        }
+    }
+
+    /** How a transaction of subjob changes and their job's progress ended. */
+    private enum Written { ALL, JOB_NOT_RUNNING, SUBJOB_CHANGED }
 
     private final DynamoDbClient dynamoDb;
     private final String tableName;
@@ -131,19 +182,11 @@ public final class SubJobStore {
      *     repeated delivery) or there is no such subjob in that attempt
      */
     public boolean start(String jobId, int index, int attempt, Instant now) {
-        Update firstStart = subJobUpdate(jobId, index, attempt, SubJobStatus.PENDING,
-                "SET #status = :running, #startedAt = :now ADD #attempts :one",
-                Map.of("#startedAt", SubJobItem.STARTED_AT, "#attempts", SubJobItem.ATTEMPTS),
-                Map.of(":running", AttributeValue.fromS(SubJobStatus.RUNNING.name()),
-                        ":now", AttributeValue.fromS(Timestamps.sortable(now)),
-                        ":one", AttributeValue.fromN("1")));
-        if (transactIfSubJobCondition(firstStart, jobs.progressChange(jobId, attempt, 1, 0, 0))) {
+        Update firstStart = firstStart(jobId, index, attempt, now);
+        if (transact(List.of(firstStart), jobs.progressChange(jobId, attempt, 1, 0, 0)) == Written.ALL) {
             return true;
         }
-        Update retry = subJobUpdate(jobId, index, attempt, SubJobStatus.RUNNING,
-                "ADD #attempts :one",
-                Map.of("#attempts", SubJobItem.ATTEMPTS),
-                Map.of(":one", AttributeValue.fromN("1")));
+        Update retry = restart(jobId, index, attempt);
         try {
             dynamoDb.updateItem(b -> b.tableName(tableName).key(retry.key())
                     .updateExpression(retry.updateExpression())
@@ -157,14 +200,87 @@ public final class SubJobStore {
     }
 
     /**
-     * Records that the subjob succeeded with its output under {@code outputKey}, and counts it in its job's
-     * progress, unless an outcome is recorded already.
+     * A worker invocation for a batch of subjobs starts: {@link #start} for each, in one query and one transaction
+     * per 99 subjobs instead of two calls each. A subjob that changed meanwhile (a racing delivery of the same
+     * batch) falls back to {@link #start} on its own.
      *
-     * @return how long the subjob took (first start to now) if this call recorded the outcome; empty if one was
-     *     recorded before
+     * @return the subjobs that may run, in the order asked: those of this attempt without a recorded outcome; none
+     *     once the job no longer runs this attempt
      */
-    public Optional<Duration> recordSuccess(String jobId, int index, int attempt, String outputKey, Instant now) {
-        return recordOutcome(jobId, index, attempt, SubJobStatus.SUCCEEDED, outputKey, null, now);
+    public List<Started> startAll(String jobId, int attempt, List<Integer> indices, Instant now) {
+        Map<Integer, SubJob> current = range(jobId, indices);
+        List<SubJob> runnable = indices.stream().map(current::get)
+                .filter(s -> s != null && s.jobAttempt() == attempt && !s.status().isOutcome())
+                .toList();
+        List<Started> started = new ArrayList<>();
+        for (int from = 0; from < runnable.size(); from += SUBJOBS_PER_TRANSACTION) {
+            List<SubJob> chunk = runnable.subList(from, Math.min(from + SUBJOBS_PER_TRANSACTION, runnable.size()));
+            List<Update> changes = new ArrayList<>();
+            int firstStarts = 0;
+            for (SubJob s : chunk) {
+                boolean first = s.status() == SubJobStatus.PENDING;
+                changes.add(first ? firstStart(jobId, s.index(), attempt, now) : restart(jobId, s.index(), attempt));
+                firstStarts += first ? 1 : 0;
+            }
+            Written written = transact(changes, jobs.progressChange(jobId, attempt, firstStarts, 0, 0));
+            if (written == Written.JOB_NOT_RUNNING) {
+                return started;
+            }
+            for (SubJob s : chunk) {
+                if (written == Written.ALL || start(jobId, s.index(), attempt, now)) {
+                    started.add(new Started(s.index(), s.startedAt() == null ? now : s.startedAt()));
+                }
+            }
+        }
+        return started;
+    }
+
+    /**
+     * Records the outcomes of subjobs a worker invocation started, counting them in their job's progress: one
+     * transaction per 99 subjobs. A subjob whose outcome was recorded meanwhile (a racing delivery) falls back to
+     * the one-by-one path, which leaves it as it is.
+     *
+     * @return the outcomes this call recorded; none of those after the job stopped running this attempt
+     */
+    public List<Outcome> recordAll(String jobId, int attempt, List<Outcome> outcomes, Instant now) {
+        List<Outcome> recorded = new ArrayList<>();
+        for (int from = 0; from < outcomes.size(); from += SUBJOBS_PER_TRANSACTION) {
+            List<Outcome> chunk = outcomes.subList(from, Math.min(from + SUBJOBS_PER_TRANSACTION, outcomes.size()));
+            List<Update> changes = new ArrayList<>();
+            int succeeded = 0;
+            for (Outcome o : chunk) {
+                changes.add(outcomeUpdate(jobId, o.index(), attempt, SubJobStatus.RUNNING, o));
+                succeeded += o.status() == SubJobStatus.SUCCEEDED ? 1 : 0;
+            }
+            Written written = transact(changes,
+                    jobs.progressChange(jobId, attempt, -chunk.size(), succeeded, chunk.size() - succeeded));
+            if (written == Written.JOB_NOT_RUNNING) {
+                return recorded;
+            }
+            for (Outcome o : chunk) {
+                if (written == Written.ALL || recordOutcome(jobId, attempt, o, now).isPresent()) {
+                    recorded.add(o);
+                }
+            }
+        }
+        return recorded;
+    }
+
+    /** The subjobs among {@code indices}, by index, read with one query over their range. */
+    private Map<Integer, SubJob> range(String jobId, List<Integer> indices) {
+        Map<Integer, SubJob> found = new HashMap<>();
+        if (indices.isEmpty()) {
+            return found;
+        }
+        int lowest = indices.stream().mapToInt(Integer::intValue).min().orElseThrow();
+        int highest = indices.stream().mapToInt(Integer::intValue).max().orElseThrow();
+        table.query(QueryEnhancedRequest.builder()
+                        .queryConditional(QueryConditional.sortBetween(key(jobId, lowest), key(jobId, highest)))
+                        .consistentRead(true)
+                        .build())
+                .items()
+                .forEach(i -> found.put(i.index, i.toSubJob()));
+        return found;
     }
 
     /**
@@ -174,11 +290,15 @@ public final class SubJobStore {
      * @return how long the subjob took if this call recorded the outcome; empty if one was recorded before
      */
     public Optional<Duration> recordFailure(String jobId, int index, int attempt, JobError error, Instant now) {
-        return recordOutcome(jobId, index, attempt, SubJobStatus.FAILED, null, error, now);
+        return recordOutcome(jobId, attempt, new Outcome(index, SubJobStatus.FAILED, null, null, error, null), now);
     }
 
-    private Optional<Duration> recordOutcome(String jobId, int index, int attempt, SubJobStatus outcome, String outputKey,
-            JobError error, Instant now) {
+    /**
+     * Records {@code outcome} unless the subjob has one already. Its duration is how long the worker ran it, or,
+     * when the outcome does not say, the time since its first start.
+     */
+    private Optional<Duration> recordOutcome(String jobId, int attempt, Outcome outcome, Instant now) {
+        int index = outcome.index();
         SubJob current = get(jobId, index).filter(s -> s.jobAttempt() == attempt).orElseThrow(() ->
                 new IllegalArgumentException("job " + jobId + " has no subjob " + index + " in attempt " + attempt));
         if (current.status().isOutcome()) {
@@ -186,30 +306,57 @@ public final class SubJobStore {
         }
         // A subjob that failed before any invocation started was never counted as running.
         boolean wasRunning = current.status() == SubJobStatus.RUNNING;
-        Duration duration = current.startedAt() == null ? Duration.ZERO : Duration.between(current.startedAt(), now);
+        Duration duration = outcome.duration() != null ? outcome.duration()
+                : current.startedAt() == null ? Duration.ZERO : Duration.between(current.startedAt(), now);
         duration = duration.isNegative() ? Duration.ZERO : duration;
+        Outcome timed = new Outcome(index, outcome.status(), outcome.outputKey(), outcome.output(), outcome.error(), duration);
+        Update subJobChange = outcomeUpdate(jobId, index, attempt, current.status(), timed);
+        boolean succeeded = outcome.status() == SubJobStatus.SUCCEEDED;
+        Update progress = jobs.progressChange(jobId, attempt, wasRunning ? -1 : 0, succeeded ? 1 : 0, succeeded ? 0 : 1);
+        return transact(List.of(subJobChange), progress) == Written.ALL ? Optional.of(duration) : Optional.empty();
+    }
+
+    private Update outcomeUpdate(String jobId, int index, int attempt, SubJobStatus expected, Outcome outcome) {
         Map<String, String> names = new HashMap<>();
         Map<String, AttributeValue> values = new HashMap<>();
         names.put("#duration", SubJobItem.DURATION_MILLIS);
-        values.put(":outcome", AttributeValue.fromS(outcome.name()));
-        values.put(":duration", AttributeValue.fromN(Long.toString(duration.toMillis())));
+        values.put(":outcome", AttributeValue.fromS(outcome.status().name()));
+        values.put(":duration", AttributeValue.fromN(Long.toString(Math.max(0, outcome.duration().toMillis()))));
         String set = "SET #status = :outcome, #duration = :duration";
-        if (outputKey != null) {
-            names.put("#output", SubJobItem.OUTPUT_KEY);
-            values.put(":output", AttributeValue.fromS(outputKey));
+        if (outcome.outputKey() != null) {
+            names.put("#outputKey", SubJobItem.OUTPUT_KEY);
+            values.put(":outputKey", AttributeValue.fromS(outcome.outputKey()));
+            set += ", #outputKey = :outputKey";
+        }
+        if (outcome.output() != null) {
+            names.put("#output", SubJobItem.OUTPUT);
+            values.put(":output", AttributeValue.fromS(outcome.output()));
             set += ", #output = :output";
         }
-        if (error != null) {
+        if (outcome.error() != null) {
             names.put("#code", SubJobItem.ERROR_CODE);
             names.put("#message", SubJobItem.ERROR_MESSAGE);
-            values.put(":code", AttributeValue.fromS(error.code()));
-            values.put(":message", AttributeValue.fromS(error.message()));
+            values.put(":code", AttributeValue.fromS(outcome.error().code()));
+            values.put(":message", AttributeValue.fromS(outcome.error().message()));
             set += ", #code = :code, #message = :message";
         }
-        Update subJobChange = subJobUpdate(jobId, index, attempt, current.status(), set, names, values);
-        Update progress = jobs.progressChange(jobId, attempt, wasRunning ? -1 : 0,
-                outcome == SubJobStatus.SUCCEEDED ? 1 : 0, outcome == SubJobStatus.FAILED ? 1 : 0);
-        return transactIfSubJobCondition(subJobChange, progress) ? Optional.of(duration) : Optional.empty();
+        return subJobUpdate(jobId, index, attempt, expected, set, names, values);
+    }
+
+    private Update firstStart(String jobId, int index, int attempt, Instant now) {
+        return subJobUpdate(jobId, index, attempt, SubJobStatus.PENDING,
+                "SET #status = :running, #startedAt = :now ADD #attempts :one",
+                Map.of("#startedAt", SubJobItem.STARTED_AT, "#attempts", SubJobItem.ATTEMPTS),
+                Map.of(":running", AttributeValue.fromS(SubJobStatus.RUNNING.name()),
+                        ":now", AttributeValue.fromS(Timestamps.sortable(now)),
+                        ":one", AttributeValue.fromN("1")));
+    }
+
+    private Update restart(String jobId, int index, int attempt) {
+        return subJobUpdate(jobId, index, attempt, SubJobStatus.RUNNING,
+                "ADD #attempts :one",
+                Map.of("#attempts", SubJobItem.ATTEMPTS),
+                Map.of(":one", AttributeValue.fromN("1")));
     }
 
     /**
@@ -285,20 +432,25 @@ public final class SubJobStore {
     }
 
     /**
-     * Runs both updates in one transaction.
+     * Writes the subjob changes and the job's progress change in one transaction.
      *
-     * @return {@code false} if a condition failed (the subjob's status, or its job no longer running the attempt):
-     *     nothing was written; other failures are thrown
+     * @return whether all was written, or which condition failed (nothing was written then); other failures are
+     *     thrown
      */
-    private boolean transactIfSubJobCondition(Update subJobChange, Update jobChange) {
+    private Written transact(List<Update> subJobChanges, Update jobChange) {
+        List<TransactWriteItem> writes = new ArrayList<>();
+        subJobChanges.forEach(u -> writes.add(TransactWriteItem.builder().update(u).build()));
+        writes.add(TransactWriteItem.builder().update(jobChange).build());
         try {
-            dynamoDb.transactWriteItems(t -> t.transactItems(
-                    TransactWriteItem.builder().update(subJobChange).build(),
-                    TransactWriteItem.builder().update(jobChange).build()));
-            return true;
+            dynamoDb.transactWriteItems(t -> t.transactItems(writes));
+            return Written.ALL;
         } catch (TransactionCanceledException e) {
-            if (e.cancellationReasons().stream().anyMatch(r -> "ConditionalCheckFailed".equals(r.code()))) {
-                return false;
+            List<software.amazon.awssdk.services.dynamodb.model.CancellationReason> reasons = e.cancellationReasons();
+            if (reasons.size() == writes.size() && "ConditionalCheckFailed".equals(reasons.get(reasons.size() - 1).code())) {
+                return Written.JOB_NOT_RUNNING;
+            }
+            if (reasons.stream().anyMatch(r -> "ConditionalCheckFailed".equals(r.code()))) {
+                return Written.SUBJOB_CHANGED;
             }
             throw e;
         }

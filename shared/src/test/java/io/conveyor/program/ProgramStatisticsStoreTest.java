@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.conveyor.testing.LocalAws;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -31,10 +33,17 @@ class ProgramStatisticsStoreTest {
 
     @Test
     void percentiles_areWithinAFactorOfRootTwo_andTheMaximumIsExact() {
-        for (int i = 1; i <= 100; i++) {
-            stats.record("primes", Duration.ofMillis(i * 10L), i % 10 == 0, NOW.minus(Duration.ofHours(i % 5)));
+        // Five batches, one per hour, each spreading over many histogram buckets in one update.
+        for (int hour = 0; hour < 5; hour++) {
+            List<ProgramStatisticsStore.Ended> batch = new ArrayList<>();
+            for (int i = 1; i <= 100; i++) {
+                if (i % 5 == hour) {
+                    batch.add(new ProgramStatisticsStore.Ended(Duration.ofMillis(i * 10L), i % 10 == 0));
+                }
+            }
+            stats.record("primes", batch, NOW.minus(Duration.ofHours(hour)));
         }
-        stats.record("checksum", Duration.ofSeconds(99), false, NOW);
+        stats.record("checksum", List.of(new ProgramStatisticsStore.Ended(Duration.ofSeconds(99), false)), NOW);
         ProgramStatistics s = stats.read("primes", NOW);
         assertEquals(100, s.subJobs());
         assertEquals(10, s.failed());
@@ -46,8 +55,8 @@ class ProgramStatisticsStoreTest {
 
     @Test
     void subjobsOlderThanTheWindow_areNotCounted() {
-        stats.record("primes", Duration.ofMillis(5), false, NOW.minus(Duration.ofHours(30)));
-        stats.record("primes", Duration.ofMillis(7), false, NOW.minus(Duration.ofHours(2)));
+        stats.record("primes", List.of(new ProgramStatisticsStore.Ended(Duration.ofMillis(5), false)), NOW.minus(Duration.ofHours(30)));
+        stats.record("primes", List.of(new ProgramStatisticsStore.Ended(Duration.ofMillis(7), false)), NOW.minus(Duration.ofHours(2)));
         assertEquals(1, stats.read("primes", NOW).subJobs());
         assertEquals(Duration.ofMillis(7), stats.read("primes", NOW).max());
     }

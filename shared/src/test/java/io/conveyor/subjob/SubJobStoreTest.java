@@ -94,17 +94,17 @@ class SubJobStoreTest {
     }
 
     @Test
-    void recordSuccess_countsOnce_andKeepsOutputAndDuration() {
+    void recordedSuccess_countsOnce_andKeepsOutputAndDuration() {
         subJobs.registerAll("j", 1, pending(2));
         subJobs.start("j", 1, 1, T0);
-        assertEquals(Optional.of(Duration.ofMillis(1500)), subJobs.recordSuccess("j", 1, 1, "out/1", T0.plusMillis(1500)));
-        assertEquals(Optional.empty(), subJobs.recordSuccess("j", 1, 1, "out/1", T0.plusMillis(1700)), "a replay records nothing");
+        assertEquals(List.of(succeeded(1)), subJobs.recordAll("j", 1, List.of(succeeded(1)), T0.plusMillis(1500)));
+        assertEquals(List.of(), subJobs.recordAll("j", 1, List.of(succeeded(1)), T0.plusMillis(1700)), "a replay records nothing");
         assertEquals(Optional.empty(), subJobs.recordFailure("j", 1, 1, DECLINED, T0.plusSeconds(2)), "nor does a late failure");
 
         SubJob done = subJobs.get("j", 1).orElseThrow();
         assertEquals(SubJobStatus.SUCCEEDED, done.status());
-        assertEquals("out/1", done.outputKey());
-        assertEquals(Duration.ofMillis(1500), done.duration());
+        assertEquals("{\"n\":1}", done.output());
+        assertEquals(Duration.ofMillis(15), done.duration(), "the worker's own time");
         assertEquals(new Progress(2, 0, 1, 0), progress());
         // Start after the outcome (a late duplicate delivery) changes nothing.
         assertFalse(subJobs.start("j", 1, 1, T0.plusSeconds(9)), "the subjob has ended: nothing runs");
@@ -127,11 +127,62 @@ class SubJobStoreTest {
     void concurrentDuplicateOutcomes_countExactlyOnce() throws Exception {
         subJobs.registerAll("j", 1, pending(1));
         subJobs.start("j", 0, 1, T0);
-        List<Concurrently.Outcome<Optional<Duration>>> outcomes =
-                Concurrently.run(8, () -> subJobs.recordSuccess("j", 0, 1, "out/0", T0.plusSeconds(1)));
-        long recorded = outcomes.stream().filter(o -> o.result() != null && o.result().isPresent()).count();
+        List<Concurrently.Outcome<List<SubJobStore.Outcome>>> outcomes =
+                Concurrently.run(8, () -> subJobs.recordAll("j", 1, List.of(succeeded(0)), T0.plusSeconds(1)));
+        long recorded = outcomes.stream().filter(o -> o.result() != null && !o.result().isEmpty()).count();
         assertEquals(1, recorded, "exactly one delivery records the outcome: " + outcomes);
         assertEquals(new Progress(1, 0, 1, 0), progress());
+    }
+
+    @Test
+    void aBatch_startsAndEndsInBulk_andSkipsWhatEndedBefore() {
+        subJobs.registerAll("j", 1, pending(250));
+        subJobs.start("j", 7, 1, T0);
+        subJobs.recordFailure("j", 7, 1, DECLINED, T0.plusSeconds(1));
+        List<Integer> batch = IntStream.range(0, 250).boxed().toList();
+
+        List<SubJobStore.Started> started = subJobs.startAll("j", 1, batch, T0.plusSeconds(2));
+        assertEquals(249, started.size(), "the subjob that ended already does not run again");
+        assertEquals(new Progress(250, 249, 0, 1), progress());
+        assertEquals(T0.plusSeconds(2), started.get(0).startedAt());
+
+        List<SubJobStore.Outcome> outcomes = started.stream().map(s -> succeeded(s.index())).toList();
+        assertEquals(249, subJobs.recordAll("j", 1, outcomes, T0.plusSeconds(3)).size(),
+                "three transactions of at most 99 subjobs each");
+        assertEquals(new Progress(250, 0, 249, 1), progress());
+        assertEquals(List.of(), subJobs.startAll("j", 1, batch, T0.plusSeconds(4)), "a repeated batch runs nothing");
+        assertEquals(new Progress(250, 0, 249, 1), progress());
+    }
+
+    @Test
+    void aBatchRetried_whileAnotherDeliveryRecordedPartOfIt_countsEverySubjobOnce() {
+        subJobs.registerAll("j", 1, pending(3));
+        List<SubJobStore.Started> first = subJobs.startAll("j", 1, List.of(0, 1, 2), T0);
+        assertEquals(3, first.size());
+        List<SubJobStore.Started> retry = subJobs.startAll("j", 1, List.of(0, 1, 2), T0.plusSeconds(5));
+        assertEquals(T0, retry.get(0).startedAt(), "a retry keeps the first start");
+        assertEquals(2, subJobs.get("j", 0).orElseThrow().attempts());
+
+        subJobs.recordAll("j", 1, List.of(succeeded(1)), T0.plusSeconds(6));
+        // The retry's outcomes meet one already recorded: the others are still recorded, one by one.
+        List<SubJobStore.Outcome> recorded = subJobs.recordAll("j", 1, List.of(succeeded(0), succeeded(1), succeeded(2)),
+                T0.plusSeconds(7));
+        assertEquals(List.of(0, 2), recorded.stream().map(SubJobStore.Outcome::index).toList());
+        assertEquals(new Progress(3, 0, 3, 0), progress());
+    }
+
+    @Test
+    void aLargeOutput_cannotBeKeptWithItsSubjob() {
+        String large = "\"" + "x".repeat(SubJobStore.Outcome.MAX_KEPT_OUTPUT_BYTES) + "\"";
+        assertFalse(SubJobStore.Outcome.fitsWithSubJob(large));
+        assertThrows(IllegalArgumentException.class,
+                () -> SubJobStore.Outcome.succeededWithOutput(0, large, Duration.ZERO));
+        assertTrue(SubJobStore.Outcome.fitsWithSubJob("\"" + "é".repeat(2000) + "\""));
+        assertFalse(SubJobStore.Outcome.fitsWithSubJob("\"" + "é".repeat(2100) + "\""), "bytes count, not characters");
+    }
+
+    private static SubJobStore.Outcome succeeded(int index) {
+        return SubJobStore.Outcome.succeededWithOutput(index, "{\"n\":" + index + "}", Duration.ofMillis(15));
     }
 
     @Test
@@ -149,8 +200,9 @@ class SubJobStoreTest {
         subJobs.start("j", 0, 1, T0);
         jobs.update(jobs.get("j").orElseThrow().cancel(T0.plusSeconds(1)));
         Progress atCancel = progress();
-        assertEquals(Optional.empty(), subJobs.recordSuccess("j", 0, 1, "out/0", T0.plusSeconds(2)));
+        assertEquals(List.of(), subJobs.recordAll("j", 1, List.of(succeeded(0)), T0.plusSeconds(2)));
         assertFalse(subJobs.start("j", 1, 1, T0.plusSeconds(2)), "no new invocation runs for a cancelled job");
+        assertEquals(List.of(), subJobs.startAll("j", 1, List.of(1), T0.plusSeconds(2)), "nor a new batch");
         assertEquals(atCancel, progress());
     }
 
