@@ -200,6 +200,11 @@ public final class ObjectStore {
         s3.putObject(r -> r.bucket(bucket).key(key).contentType(contentType), RequestBody.fromBytes(content));
     }
 
+    /** Deletes the object at {@code key}; nothing happens if there is none. */
+    public void delete(String key) {
+        s3.deleteObject(r -> r.bucket(bucket).key(key));
+    }
+
     /** The whole object at {@code key}; for small objects (manifests, results), not for bulk data. */
     public Optional<byte[]> get(String key) {
         try {
