@@ -8,14 +8,19 @@ import io.conveyor.cli.CliException;
 import io.conveyor.cli.ExitCodes;
 import io.conveyor.cli.http.ApiClient;
 import io.conveyor.cli.output.Format;
+import io.conveyor.cli.output.Progress;
 import io.conveyor.cli.upload.InputFile;
+import io.conveyor.cli.upload.MultipartUploader;
 import io.conveyor.cli.upload.Uploader;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -26,11 +31,19 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "submit", description = {"Create a job of PROGRAM with FILEs as its inputs, upload them, and submit it.",
         "Each file is read twice, streaming: once for its SHA-256, declared with its size and content type when the job "
-                + "is created, then to upload it with one presigned PUT (up to the API's per-input limit, 5 GiB by "
-                + "default), checked against the same SHA-256 as it is sent.",
+                + "is created, then to upload it: with one presigned PUT, checked against the same SHA-256 as it is sent, "
+                + "or above the API's multipart threshold (64 MiB by default) in parts, " + MultipartUploader.PARALLEL_PARTS
+                + " at a time, each with its Content-MD5 and sent again after a transient failure; the API checks the "
+                + "whole file's SHA-256 at submit.",
         "With --idempotency-key, running the same command again after a failure resumes the same job: files already "
-                + "uploaded are skipped."})
+                + "uploaded, and parts of files, are skipped."})
 public final class SubmitCommand extends ApiCommand {
+    /**
+     * Rounds of {@code GET /jobs/{id}} for more part URLs before giving up: each round uploads at least the API's
+     * limit of URLs per answer (1,000 by default) unless URLs expired, so this is far beyond any real upload.
+     */
+    private static final int MAX_UPLOAD_ROUNDS = 1000;
+
     @Parameters(index = "0", paramLabel = "PROGRAM", description = "The program to run (conveyor programs lists them).")
     String program;
 
@@ -82,7 +95,7 @@ public final class SubmitCommand extends ApiCommand {
                 + ", " + Format.bytes(inputs.stream().mapToLong(InputFile::size).sum()) + ")");
 
         if (job.path("status").asText().equals("CREATED")) {
-            upload(created.path("uploads"), inputs);
+            upload(id, created.path("uploads"), inputs);
             job = api().post(jobPath(id) + "/submit", null);
             out().note("Submitted job " + id + ": " + text(job, "status", "QUEUED"));
         } else {
@@ -125,20 +138,54 @@ public final class SubmitCommand extends ApiCommand {
         return body;
     }
 
-    private void upload(JsonNode uploads, List<InputFile> inputs) {
+    /**
+     * Uploads what the API asks for. A multipart input may need several rounds: an answer lists a limited number of
+     * part URLs, and URLs that expire during a long upload are replaced; each round asks {@code GET /jobs/{id}} for
+     * the parts still missing, so a file's progress bar spans its rounds.
+     */
+    private void upload(String jobId, JsonNode uploads, List<InputFile> inputs) {
         Map<String, InputFile> byName = new LinkedHashMap<>();
         inputs.forEach(f -> byName.put(f.name(), f));
-        Uploader uploader = new Uploader(api());
-        for (JsonNode upload : uploads) {
-            InputFile file = byName.remove(upload.path("name").asText());
-            if (file == null) {
-                throw new CliException(ExitCodes.API, "The API asked for an upload of '" + upload.path("name").asText()
-                        + "', which this command did not declare: the idempotency key was used for another request.");
+        Set<String> asked = new HashSet<>();
+        Uploader single = new Uploader(api());
+        MultipartUploader multipart = new MultipartUploader(api(), MultipartUploader.Retry.DEFAULT, Clock.systemUTC());
+        Map<String, Progress> bars = new LinkedHashMap<>();
+        try {
+            for (int round = 1; ; round++) {
+                boolean more = false;
+                for (JsonNode upload : uploads) {
+                    String name = upload.path("name").asText();
+                    InputFile file = byName.get(name);
+                    if (file == null) {
+                        throw new CliException(ExitCodes.API, "The API asked for an upload of '" + name + "', which this "
+                                + "command did not declare: the idempotency key was used for another request.");
+                    }
+                    asked.add(name);
+                    if (upload.has("multipart")) {
+                        Progress bar = bars.computeIfAbsent(name, n -> out().bytes("Uploading " + n, file.size()));
+                        if (!multipart.upload(upload, file, bar)) {
+                            more = true;
+                            continue;
+                        }
+                        bars.remove(name).close();
+                    } else {
+                        single.upload(upload, file, size -> out().bytes("Uploading " + file.name(), size));
+                    }
+                    out().note("Uploaded " + file.name() + " (" + Format.bytes(file.size()) + ", " + file.contentType() + ")");
+                }
+                if (!more) {
+                    break;
+                }
+                if (round == MAX_UPLOAD_ROUNDS) {
+                    throw new CliException(ExitCodes.API, "The API still lists parts to upload for job " + jobId + " after "
+                            + round + " rounds; run the same command again with --idempotency-key to resume.");
+                }
+                uploads = api().get(jobPath(jobId)).path("uploads");
             }
-            uploader.upload(upload, file, size -> out().bytes("Uploading " + file.name(), size));
-            out().note("Uploaded " + file.name() + " (" + Format.bytes(file.size()) + ", " + file.contentType() + ")");
+        } finally {
+            bars.values().forEach(Progress::close);
         }
-        // Inputs with no upload entry are stored already (a repeat with the same idempotency key).
-        byName.keySet().forEach(name -> out().note("Already uploaded: " + name));
+        // Inputs the API never asked for are stored already (a repeat with the same idempotency key).
+        byName.keySet().stream().filter(name -> !asked.contains(name)).forEach(name -> out().note("Already uploaded: " + name));
     }
 }

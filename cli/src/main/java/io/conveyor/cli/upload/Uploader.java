@@ -19,13 +19,13 @@ import java.util.Map;
 import java.util.function.LongFunction;
 
 /**
- * Uploads an input through the presigned PUT the API issued for it: one request per file, the body streamed from
+ * Uploads an input through the single presigned PUT the API issued for it: one request per file, the body streamed from
  * disk (never held in memory), exactly the headers the API listed (the size and content type are part of the
  * signature), and the SHA-256 recomputed from the bytes as they are sent, so a file that changed after it was
  * declared is caught here rather than at submit.
  *
- * <p>One PUT per input is how the API works: S3 takes up to 5 GiB in one PUT, and the API refuses inputs above its
- * per-input limit (5 GiB by default) when the job is created. There is no multipart upload.
+ * <p>Inputs above the API's multipart threshold (64 MiB by default) come with a multipart upload instead, which
+ * {@link MultipartUploader} sends.
  */
 public final class Uploader {
     private final ApiClient api;
