@@ -162,6 +162,14 @@ public final class SubmitCommand extends ApiCommand {
                     }
                     asked.add(name);
                     if (upload.has("multipart")) {
+                        if (!bars.containsKey(name)) {
+                            int partCount = upload.path("multipart").path("partCount").asInt();
+                            int uploadedBefore = partCount - upload.path("multipart").path("missingParts").size();
+                            if (uploadedBefore > 0) {
+                                out().note("Resuming " + name + ": " + uploadedBefore + " of " + partCount
+                                        + " parts were uploaded before");
+                            }
+                        }
                         Progress bar = bars.computeIfAbsent(name, n -> out().bytes("Uploading " + n, file.size()));
                         if (!multipart.upload(upload, file, bar)) {
                             more = true;
