@@ -6,9 +6,9 @@ import io.conveyor.cli.ExitCodes;
 import io.conveyor.cli.http.ApiClient;
 import io.conveyor.cli.http.ApiError;
 import io.conveyor.cli.output.Progress;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -216,7 +216,8 @@ public final class MultipartUploader {
             LongConsumer sent) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(part.path("url").asText()))
                 .method(part.path("method").asText("PUT"), HttpRequest.BodyPublishers.fromPublisher(
-                        HttpRequest.BodyPublishers.ofInputStream(() -> counting(open(file, offset, size), sent)), size))
+                        HttpRequest.BodyPublishers.ofInputStream(() -> open(file, offset, size, (buffer, off, n) -> sent.accept(n))),
+                        size))
                 .header("Content-MD5", md5);
         for (Iterator<Map.Entry<String, JsonNode>> it = part.path("headers").fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> h = it.next();
@@ -229,11 +230,10 @@ public final class MultipartUploader {
 
     /** The base64 MD5 of the part, read from disk. */
     private static String md5(InputFile file, long offset, long size) {
-        try (InputStream in = open(file, offset, size)) {
+        try {
             MessageDigest md5 = MessageDigest.getInstance("MD5");
-            byte[] buffer = new byte[InputFile.BUFFER];
-            for (int n; (n = in.read(buffer)) >= 0; ) {
-                md5.update(buffer, 0, n);
+            try (InputStream in = open(file, offset, size, md5::update)) {
+                in.transferTo(OutputStream.nullOutputStream());
             }
             return Base64.getEncoder().encodeToString(md5.digest());
         } catch (IOException | UncheckedIOException e) {
@@ -243,63 +243,14 @@ public final class MultipartUploader {
         }
     }
 
-    /** Bytes {@code offset} to {@code offset + size} of the file, streamed. */
-    private static InputStream open(InputFile file, long offset, long size) {
+    /** Bytes {@code offset} to {@code offset + size} of the file, streamed, each chunk shown to {@code listener}. */
+    private static InputStream open(InputFile file, long offset, long size, ObservedInputStream.Listener listener) {
         try {
             FileChannel channel = FileChannel.open(file.path(), StandardOpenOption.READ).position(offset);
-            InputStream in = Channels.newInputStream(channel);
-            return new FilterInputStream(in) {
-                private long left = size;
-
-                @Override
-                public int read() throws IOException {
-                    if (left <= 0) {
-                        return -1;
-                    }
-                    int b = super.read();
-                    if (b >= 0) {
-                        left--;
-                    }
-                    return b;
-                }
-
-                @Override
-                public int read(byte[] buffer, int off, int length) throws IOException {
-                    if (left <= 0) {
-                        return -1;
-                    }
-                    int n = super.read(buffer, off, (int) Math.min(length, left));
-                    if (n > 0) {
-                        left -= n;
-                    }
-                    return n;
-                }
-            };
+            return new ObservedInputStream(Channels.newInputStream(channel), size, listener);
         } catch (IOException e) {
             throw new UncheckedIOException("opening " + file.path(), e);
         }
-    }
-
-    private static InputStream counting(InputStream in, LongConsumer sent) {
-        return new FilterInputStream(in) {
-            @Override
-            public int read() throws IOException {
-                int b = super.read();
-                if (b >= 0) {
-                    sent.accept(1);
-                }
-                return b;
-            }
-
-            @Override
-            public int read(byte[] buffer, int off, int length) throws IOException {
-                int n = super.read(buffer, off, length);
-                if (n > 0) {
-                    sent.accept(n);
-                }
-                return n;
-            }
-        };
     }
 
     /** One display updated from several part threads. */

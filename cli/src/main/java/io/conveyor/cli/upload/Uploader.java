@@ -5,7 +5,6 @@ import io.conveyor.cli.CliException;
 import io.conveyor.cli.ExitCodes;
 import io.conveyor.cli.http.ApiClient;
 import io.conveyor.cli.output.Progress;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -78,26 +77,9 @@ public final class Uploader {
 
     /** The file's content, hashed and counted as it is read. */
     private static InputStream open(InputFile file, MessageDigest sha256, Progress progress) throws IOException {
-        return new FilterInputStream(Files.newInputStream(file.path())) {
-            @Override
-            public int read() throws IOException {
-                int b = super.read();
-                if (b >= 0) {
-                    sha256.update((byte) b);
-                    progress.step(1);
-                }
-                return b;
-            }
-
-            @Override
-            public int read(byte[] buffer, int offset, int length) throws IOException {
-                int n = super.read(buffer, offset, length);
-                if (n > 0) {
-                    sha256.update(buffer, offset, n);
-                    progress.step(n);
-                }
-                return n;
-            }
-        };
+        return new ObservedInputStream(Files.newInputStream(file.path()), Long.MAX_VALUE, (buffer, offset, n) -> {
+            sha256.update(buffer, offset, n);
+            progress.step(n);
+        });
     }
 }

@@ -90,8 +90,12 @@ class MultipartUploaderTest {
                 if (status == 200) {
                     stored.put(part, body);
                 }
-                byte[] answer = status == 200 ? new byte[0] : ("<Error><Code>" + (status == 403 ? "AccessDenied" : "Oops")
-                        + "</Code><Message>Request has expired</Message></Error>").getBytes(StandardCharsets.UTF_8);
+                String error = switch (status) {
+                    case 400 -> "<Code>BadDigest</Code><Message>Bad Request</Message>";
+                    case 403 -> "<Code>AccessDenied</Code><Message>Request has expired</Message>";
+                    default -> "<Code>InternalError</Code><Message>We encountered an internal error</Message>";
+                };
+                byte[] answer = status == 200 ? new byte[0] : ("<Error>" + error + "</Error>").getBytes(StandardCharsets.UTF_8);
                 exchange.sendResponseHeaders(status, answer.length == 0 ? -1 : answer.length);
                 if (answer.length > 0) {
                     exchange.getResponseBody().write(answer);
@@ -211,6 +215,7 @@ class MultipartUploaderTest {
         ApiError e = assertThrows(ApiError.class, () -> uploader(NOW).upload(upload(List.of(1), List.of(1)), file, new Bar()));
 
         assertEquals(400, e.status());
+        assertTrue(e.getMessage().contains("do not match the Content-MD5 sent with them"), e.getMessage());
         assertEquals(List.of("1:400"), log);
         assertTrue(sleeps.isEmpty());
     }
