@@ -209,6 +209,23 @@ class MultipartUploadApiTest {
     }
 
     @Test
+    void submit_completesTheUploadThatHasEveryPart_andAbortsAnotherStartedByARacingRequest() throws Exception {
+        String id = h.alice().post("/jobs", createBody()).body().path("job").path("jobId").asText();
+        ApiHarness.send(upload(h.alice().get("/jobs/" + id).body().path("uploads"), "small.txt"), small);
+        for (int round = 0; round < 2; round++) {
+            uploadListedParts(upload(h.alice().get("/jobs/" + id).body().path("uploads"), "big.bin").path("multipart"));
+        }
+        // Two requests that both found no open upload each start one; the client got the URLs of the first.
+        h.objects.startMultipartUpload(bigKey(id), "application/octet-stream");
+        assertEquals(2, h.objects.openMultipartUploads(bigKey(id)).size());
+
+        assertEquals(202, h.alice().post("/jobs/" + id + "/submit", null).status());
+
+        assertEquals(sha256(big), h.objects.sha256(bigKey(id)));
+        assertEquals(List.of(), h.objects.openMultipartUploads(bigKey(id)), "the idle upload was aborted");
+    }
+
+    @Test
     void cancel_beforeSubmit_abortsTheOpenMultipartUpload() throws Exception {
         String id = h.alice().post("/jobs", createBody()).body().path("job").path("jobId").asText();
         JsonNode multipart = upload(h.alice().get("/jobs/" + id).body().path("uploads"), "big.bin").path("multipart");
