@@ -2,6 +2,7 @@ package io.conveyor.api;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -176,13 +177,39 @@ public final class Api {
     /** The answer to a create: the job and where to upload its inputs. */
     public record CreatedBody(JobView job, List<UploadView> uploads) {}
 
-    /** One presigned upload. */
-    public record UploadView(String name, String method, String url, Map<String, String> headers, String expiresAt) {
-        static UploadView of(JobService.Upload upload) {
-            PresignedRequest r = upload.request();
-            return new UploadView(upload.name(), r.method(), r.url().toString(), r.headers(), r.expiresAt().toString());
+    /**
+     * Where to upload one input: a single presigned PUT ({@code method}, {@code url}, {@code headers}), or for an input
+     * above the multipart threshold a {@code multipart} upload, one presigned PUT per part.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record UploadView(String name, String method, String url, Map<String, String> headers, String expiresAt,
+            MultipartView multipart) {
+        static UploadView of(InputUploads.Upload upload) {
+            if (upload instanceof InputUploads.Multipart multipart) {
+                return new UploadView(multipart.name(), null, null, null, multipart.expiresAt().toString(),
+                        MultipartView.of(multipart));
+            }
+            PresignedRequest put = ((InputUploads.SinglePut) upload).request();
+            return new UploadView(upload.name(), put.method(), put.url().toString(), put.headers(), put.expiresAt().toString(),
+                    null);
         }
     }
+
+    /**
+     * A multipart upload: parts of {@code partSize} bytes but the last; {@code missingParts} are the numbers of the
+     * parts still to upload, and {@code parts} the presigned uploads of the first of them (all of them unless the
+     * answer's limit on URLs was reached: {@code GET /jobs/{id}} lists the rest once these are uploaded).
+     */
+    public record MultipartView(long partSize, int partCount, List<Integer> missingParts, List<PartView> parts) {
+        static MultipartView of(InputUploads.Multipart m) {
+            return new MultipartView(m.layout().partSize(), m.layout().partCount(), m.missingParts(),
+                    m.parts().stream().map(p -> new PartView(p.number(), p.size(), p.request().method(),
+                            p.request().url().toString(), p.request().headers())).toList());
+        }
+    }
+
+    /** A presigned upload of one part; send exactly {@code size} bytes and the headers, and may add Content-MD5. */
+    public record PartView(int partNumber, long size, String method, String url, Map<String, String> headers) {}
 
     private ApiResponse createJob(Caller caller, ApiRequest request) {
         if (request.body() == null || request.body().isBlank()) {

@@ -15,7 +15,6 @@ import io.conveyor.program.ProgramRegistry;
 import io.conveyor.storage.JobObjectLayout;
 import io.conveyor.storage.ObjectStore;
 import io.conveyor.storage.PresignedRequest;
-import io.conveyor.storage.StoredObject;
 import io.conveyor.subjob.SubJob;
 import io.conveyor.subjob.SubJobStore;
 import io.conveyor.workflow.JobEndings;
@@ -31,6 +30,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What the job API does, free of HTTP: each method takes the caller and returns domain values, or throws an
@@ -39,6 +40,7 @@ import java.util.function.UnaryOperator;
  * <p>Thread-safe.
  */
 public final class JobService {
+    private static final Logger LOG = LoggerFactory.getLogger(JobService.class);
     /** How long an unfinished create holds its idempotency key before another request may take it over. */
     static final Duration IDEMPOTENCY_CLAIM_TIMEOUT = Duration.ofSeconds(30);
     /** How long a finished create keeps answering repeats of its idempotency key. */
@@ -48,10 +50,7 @@ public final class JobService {
     private static final Duration MIN_RETENTION = Duration.ofHours(1);
 
     /** A job just created (or found again by its idempotency key), with where to upload its inputs. */
-    public record Created(Job job, List<Upload> uploads, boolean replayed) {}
-
-    /** Where to upload one declared input. */
-    public record Upload(String name, PresignedRequest request) {}
+    public record Created(Job job, List<InputUploads.Upload> uploads, boolean replayed) {}
 
     private final JobStore jobs;
     private final SubJobStore subJobs;
@@ -61,6 +60,7 @@ public final class JobService {
     private final ProgramRegistry programs;
     private final WorkflowLauncher workflows;
     private final Settings settings;
+    private final InputUploads inputUploads;
     private final Clock clock;
     private final Supplier<String> newJobId;
 
@@ -75,6 +75,7 @@ public final class JobService {
         this.programs = programs;
         this.workflows = workflows;
         this.settings = settings;
+        this.inputUploads = new InputUploads(objects, settings, clock);
         this.clock = clock;
         this.newJobId = newJobId;
     }
@@ -194,21 +195,11 @@ public final class JobService {
         }
     }
 
-    /** Presigned PUTs for the inputs of a job still awaiting its uploads; none once it is submitted. */
-    public List<Upload> uploads(Job job) {
-        if (job.status() != JobStatus.CREATED) {
-            return List.of();
-        }
-        List<Upload> uploads = new ArrayList<>();
-        for (DeclaredInput input : job.inputs()) {
-            String key = JobObjectLayout.input(job.id(), input.name());
-            if (objects.head(key).map(o -> o.size() == input.size()).orElse(false)) {
-                continue;
-            }
-            uploads.add(new Upload(input.name(), objects.presignPut(key, input.size(), input.contentType(),
-                    settings.presignedUrlTtl())));
-        }
-        return uploads;
+    /**
+     * Where to upload the inputs of a job still awaiting them (see {@link InputUploads}); none once it is submitted.
+     */
+    List<InputUploads.Upload> uploads(Job job) {
+        return job.status() == JobStatus.CREATED ? inputUploads.pending(job) : List.of();
     }
 
     /**
@@ -242,22 +233,11 @@ public final class JobService {
     }
 
     private void verifyInputs(Job job) {
-        List<String> problems = new ArrayList<>();
-        for (DeclaredInput input : job.inputs()) {
-            String key = JobObjectLayout.input(job.id(), input.name());
-            Optional<StoredObject> stored = objects.head(key);
-            if (stored.isEmpty()) {
-                problems.add(input.name() + " has not been uploaded");
-            } else if (stored.get().size() != input.size()) {
-                problems.add(input.name() + " has " + stored.get().size() + " bytes, not the " + input.size() + " declared");
-            } else if (input.sha256() != null && !input.sha256().equals(objects.sha256(key))) {
-                problems.add(input.name() + " does not match its declared SHA-256");
-            }
-        }
+        List<String> problems = inputUploads.problems(job);
         if (!problems.isEmpty()) {
             throw new ApiException(409, "InputsNotReady", "Job " + job.id() + " cannot be submitted yet: "
                     + String.join("; ", problems) + ". Upload them (GET /jobs/" + job.id()
-                    + " lists fresh upload URLs), then submit again.");
+                    + " lists fresh upload URLs, for missing parts only), then submit again.");
         }
     }
 
@@ -305,8 +285,23 @@ public final class JobService {
         if (cancelled.executionName() != null) {
             workflows.stop(cancelled.program(), cancelled.executionName(), "Cancelled by its owner");
         }
+        if (from[0] == JobStatus.CREATED) {
+            abandonUploads(cancelled);
+        }
         endings.ended(cancelled, from[0]);
         return cancelled;
+    }
+
+    /**
+     * Aborts the open multipart uploads of a job cancelled before it was submitted. The cancel stands if this fails:
+     * the cleaner aborts what is left when the job expires, and the bucket's lifecycle rule after a day.
+     */
+    private void abandonUploads(Job job) {
+        try {
+            inputUploads.abandon(job.id());
+        } catch (RuntimeException e) {
+            LOG.warn("Could not abort the multipart uploads of cancelled job {}; the cleaner will", job.id(), e);
+        }
     }
 
     /** Runs the caller's failed or cancelled job again as a new attempt on the same inputs. */

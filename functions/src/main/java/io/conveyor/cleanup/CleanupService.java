@@ -20,7 +20,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Deletes terminal jobs whose retention has passed: everything under the job's prefix in the bucket, then its
+ * Deletes terminal jobs whose retention has passed: everything under the job's prefix in the bucket (open multipart
+ * uploads aborted, objects deleted), then its
  * subjob items, its idempotency record, and last the job item itself. The job item goes last because it is what
  * the expiry index finds: whatever step fails or is cut short, the job is still found by the next run, which
  * finishes it, and no object or item is ever left without the job record that leads to it.
@@ -106,6 +107,9 @@ public final class CleanupService {
             }
             Job job = stored.get();
 
+            // A job cancelled before its submit may still have open multipart uploads: their parts are invisible to
+            // the prefix delete and would be billed until the bucket's lifecycle rule aborts them.
+            int uploadsAborted = objects.abortMultipartUploads(JobObjectLayout.jobPrefix(jobId));
             int objectCount = objects.deletePrefix(JobObjectLayout.jobPrefix(jobId));
             tally.objects += objectCount;
             int subJobCount = subJobs.deleteAll(jobId);
@@ -116,7 +120,8 @@ public final class CleanupService {
                 tally.deleted++;
                 LOG.info("Deleted an expired job", entry("jobId", jobId), entry("owner", job.owner()),
                         entry("status", job.status().name()), entry("expiresAt", job.expiresAt().toString()),
-                        entry("objectsDeleted", objectCount), entry("subJobItemsDeleted", subJobCount));
+                        entry("objectsDeleted", objectCount), entry("subJobItemsDeleted", subJobCount),
+                        entry("multipartUploadsAborted", uploadsAborted));
             } else if (jobs.get(jobId).isEmpty()) {
                 tally.skipped++;
                 LOG.info("Another run deleted the job first", entry("jobId", jobId));

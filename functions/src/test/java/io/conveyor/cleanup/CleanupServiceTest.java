@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.conveyor.idempotency.IdempotencyStore;
 import io.conveyor.job.Job;
+import io.conveyor.storage.JobObjectLayout;
 import io.conveyor.testing.Concurrently;
 import java.time.Duration;
 import java.time.Instant;
@@ -64,6 +65,23 @@ class CleanupServiceTest {
         world.assertGone(cancelled);
         assertEquals(new CleanupReport(3, 3, 0, objectsOfSucceeded(3) + (2 + 1 + 2 * 2) + 2, 3 + 2, false, 0, List.of()),
                 report);
+    }
+
+    @Test
+    void run_abortsTheOpenMultipartUploadsOfAJobCancelledBeforeItsUploadsFinished() {
+        Job cancelled = world.cancelledWhileQueued("c", T0.plusSeconds(5));
+        String key = JobObjectLayout.input(cancelled.id(), "big.bin");
+        world.objects.startMultipartUpload(key, "application/octet-stream");
+        Job kept = world.running("active", 1);
+        String keptUpload = world.objects.startMultipartUpload(JobObjectLayout.input(kept.id(), "big.bin"), "text/plain");
+
+        CleanupReport report = world.cleaner().run(NO_DEADLINE);
+
+        assertEquals(1, report.jobsDeleted(), report.toString());
+        world.assertGone(cancelled);
+        assertEquals(List.of(), world.objects.openMultipartUploads(key), "no multipart upload left open");
+        assertEquals(List.of(keptUpload), world.objects.openMultipartUploads(JobObjectLayout.input(kept.id(), "big.bin")),
+                "an active job's upload is not the cleaner's business");
     }
 
     @Test

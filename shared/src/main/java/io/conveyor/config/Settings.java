@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Everything a function needs to know about its deployment, read once from the environment at start-up and
@@ -32,6 +34,14 @@ import java.util.Optional;
  *                             needed by the functions that start or stop job executions
  * @param eventBus             {@code CONVEYOR_EVENT_BUS}: the bus {@code JobStatusChanged} events go to, default
  *                             {@code conveyor-jobs}
+ * @param multipartThreshold   {@code CONVEYOR_MULTIPART_THRESHOLD} (bytes, or with a KiB, MiB or GiB suffix), default
+ *                             64 MiB, 5 MiB to 5 GiB: a declared input larger than this is uploaded in parts; S3 takes
+ *                             at most 5 GiB in one PUT
+ * @param multipartPartSize    {@code CONVEYOR_MULTIPART_PART_SIZE} (as above), default 64 MiB, 5 MiB (S3's smallest part
+ *                             but the last) to 5 GiB (its largest)
+ * @param multipartUrlsPerResponse {@code CONVEYOR_MULTIPART_URLS_PER_RESPONSE}, default 1000: at most this many part URLs
+ *                             in one answer (about 0.7 KiB each, and Lambda answers at most 6 MB); the client asks
+ *                             {@code GET /jobs/{id}} for the rest once these are uploaded
  */
 public record Settings(
         String region,
@@ -49,7 +59,12 @@ public record Settings(
         Duration defaultRetention,
         Duration maxRetention,
         Optional<String> workflowArnPrefix,
-        String eventBus) {
+        String eventBus,
+        long multipartThreshold,
+        long multipartPartSize,
+        int multipartUrlsPerResponse) {
+    private static final long MIB = 1024 * 1024;
+    private static final long GIB = 1024 * MIB;
 
     /**
      * The ARN of the job state machines up to the program's name.
@@ -90,7 +105,10 @@ public record Settings(
                 r.duration("CONVEYOR_DEFAULT_RETENTION", Duration.ofDays(7), Duration.ofDays(3650)),
                 r.duration("CONVEYOR_MAX_RETENTION", Duration.ofDays(90), Duration.ofDays(3650)),
                 r.value("CONVEYOR_WORKFLOW_ARN_PREFIX"),
-                r.value("CONVEYOR_EVENT_BUS").orElse("conveyor-jobs"));
+                r.value("CONVEYOR_EVENT_BUS").orElse("conveyor-jobs"),
+                r.bytes("CONVEYOR_MULTIPART_THRESHOLD", 64 * MIB, 5 * MIB, 5 * GIB),
+                r.bytes("CONVEYOR_MULTIPART_PART_SIZE", 64 * MIB, 5 * MIB, 5 * GIB),
+                r.positiveInt("CONVEYOR_MULTIPART_URLS_PER_RESPONSE", 1000));
         if (r.problems.isEmpty() && settings.defaultRetention.compareTo(settings.maxRetention) > 0) {
             r.problems.add("CONVEYOR_DEFAULT_RETENTION (" + settings.defaultRetention
                     + ") must not exceed CONVEYOR_MAX_RETENTION (" + settings.maxRetention + ")");
@@ -103,6 +121,7 @@ public record Settings(
 
     /** Collects every problem instead of stopping at the first, so one deployment fixes them all. */
     private static final class Reader {
+        private static final Pattern BYTES = Pattern.compile("(\\d{1,19})\\s*(KiB|MiB|GiB)?");
         private final Map<String, String> env;
         private final List<String> problems = new ArrayList<>();
 
@@ -148,6 +167,30 @@ public record Settings(
                     // reported below
                 }
                 problems.add(name + " must be a whole number above 0, was '" + v + "'");
+                return fallback;
+            }).orElse(fallback);
+        }
+
+        long bytes(String name, long fallback, long min, long max) {
+            return value(name).map(v -> {
+                Matcher m = BYTES.matcher(v);
+                if (m.matches()) {
+                    try {
+                        long unit = m.group(2) == null ? 1 : switch (m.group(2)) {
+                            case "KiB" -> 1024L;
+                            case "MiB" -> MIB;
+                            default -> GIB;
+                        };
+                        long n = Math.multiplyExact(Long.parseLong(m.group(1)), unit);
+                        if (n >= min && n <= max) {
+                            return n;
+                        }
+                    } catch (ArithmeticException | NumberFormatException e) {
+                        // reported below
+                    }
+                }
+                problems.add(name + " must be a size from " + min / MIB + "MiB to " + max / GIB + "GiB, in bytes or with a "
+                        + "KiB, MiB or GiB suffix (for example 64MiB), was '" + v + "'");
                 return fallback;
             }).orElse(fallback);
         }

@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -18,21 +19,27 @@ import java.util.Optional;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.CompletedMultipartUpload;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.Delete;
 import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
+import software.amazon.awssdk.services.s3.model.MultipartUpload;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.NoSuchUploadException;
 import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 import software.amazon.awssdk.services.s3.presigner.model.PresignedGetObjectRequest;
 import software.amazon.awssdk.services.s3.presigner.model.PresignedPutObjectRequest;
+import software.amazon.awssdk.services.s3.presigner.model.PresignedUploadPartRequest;
 
 /**
- * The product's bucket: small reads and writes, presigned uploads and downloads, and deleting a job's prefix.
+ * The product's bucket: small reads and writes, presigned uploads (single PUTs and multipart uploads) and downloads,
+ * and deleting a job's prefix.
  * Keys come from {@link JobObjectLayout}.
  *
  * <p>Thread-safe.
@@ -74,6 +81,92 @@ public final class ObjectStore {
         return new PresignedRequest("PUT", toUri(signed.url()), signedHeaders(signed.signedHeaders()), expiresAt);
     }
 
+    /**
+     * Starts a multipart upload at {@code key}; the object appears only once {@link #completeMultipartUpload} is called.
+     *
+     * @return the upload's id
+     */
+    public String startMultipartUpload(String key, String contentType) {
+        return s3.createMultipartUpload(r -> r.bucket(bucket).key(key).contentType(contentType)).uploadId();
+    }
+
+    /** The ids of the open multipart uploads at exactly {@code key}, oldest first. */
+    public List<String> openMultipartUploads(String key) {
+        return s3.listMultipartUploadsPaginator(r -> r.bucket(bucket).prefix(key)).uploads().stream()
+                .filter(u -> u.key().equals(key))
+                .sorted(Comparator.comparing(MultipartUpload::initiated).thenComparing(MultipartUpload::uploadId))
+                .map(MultipartUpload::uploadId)
+                .toList();
+    }
+
+    /** The parts uploaded so far to an open multipart upload, by part number; empty if the upload is gone. */
+    public Optional<List<UploadedPart>> uploadedParts(String key, String uploadId) {
+        try {
+            return Optional.of(s3.listPartsPaginator(r -> r.bucket(bucket).key(key).uploadId(uploadId)).parts().stream()
+                    .map(p -> new UploadedPart(p.partNumber(), p.size(), p.eTag()))
+                    .sorted(Comparator.comparingInt(UploadedPart::number))
+                    .toList());
+        } catch (NoSuchUploadException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * A presigned UploadPart of exactly {@code size} bytes. The size is signed, so S3 refuses anything else; a client
+     * may add {@code Content-MD5}, which S3 then checks against the bytes it receives.
+     */
+    public PresignedRequest presignUploadPart(String key, String uploadId, int partNumber, long size, Duration ttl) {
+        Instant expiresAt = clock.instant().plus(ttl);
+        PresignedUploadPartRequest signed = presigner.presignUploadPart(p -> p
+                .signatureDuration(ttl)
+                .uploadPartRequest(r -> r.bucket(bucket).key(key).uploadId(uploadId).partNumber(partNumber).contentLength(size)));
+        return new PresignedRequest("PUT", toUri(signed.url()), signedHeaders(signed.signedHeaders()), expiresAt);
+    }
+
+    /**
+     * Assembles the object at {@code key} from {@code parts}, in part-number order.
+     *
+     * @return false when the upload no longer exists (completed or aborted by someone else)
+     */
+    public boolean completeMultipartUpload(String key, String uploadId, List<UploadedPart> parts) {
+        List<CompletedPart> completed = parts.stream()
+                .map(p -> CompletedPart.builder().partNumber(p.number()).eTag(p.eTag()).build())
+                .toList();
+        try {
+            s3.completeMultipartUpload(r -> r.bucket(bucket).key(key).uploadId(uploadId)
+                    .multipartUpload(CompletedMultipartUpload.builder().parts(completed).build()));
+            return true;
+        } catch (NoSuchUploadException e) {
+            return false;
+        }
+    }
+
+    /** Discards an open multipart upload and its parts; nothing happens if it is gone already. */
+    public void abortMultipartUpload(String key, String uploadId) {
+        try {
+            s3.abortMultipartUpload(r -> r.bucket(bucket).key(key).uploadId(uploadId));
+        } catch (NoSuchUploadException e) {
+            // Aborted or completed meanwhile: either way nothing is left open.
+        }
+    }
+
+    /**
+     * Discards every open multipart upload under {@code prefix}: their parts are stored (and billed) but invisible to
+     * listings and to {@link #deletePrefix}.
+     *
+     * @return how many were aborted
+     */
+    public int abortMultipartUploads(String prefix) {
+        if (prefix.isEmpty() || !prefix.endsWith("/")) {
+            throw new IllegalArgumentException("a prefix to abort uploads under must be non-empty and end with '/', was '"
+                    + prefix + "'");
+        }
+        List<MultipartUpload> open = s3.listMultipartUploadsPaginator(r -> r.bucket(bucket).prefix(prefix)).uploads()
+                .stream().toList();
+        open.forEach(u -> abortMultipartUpload(u.key(), u.uploadId()));
+        return open.size();
+    }
+
     /** A presigned GET of {@code key}; {@code downloadName}, when given, is the file name browsers save it as. */
     public PresignedRequest presignGet(String key, Duration ttl, String downloadName) {
         Instant expiresAt = clock.instant().plus(ttl);
@@ -105,6 +198,11 @@ public final class ObjectStore {
 
     public void put(String key, byte[] content, String contentType) {
         s3.putObject(r -> r.bucket(bucket).key(key).contentType(contentType), RequestBody.fromBytes(content));
+    }
+
+    /** Deletes the object at {@code key}; nothing happens if there is none. */
+    public void delete(String key) {
+        s3.deleteObject(r -> r.bucket(bucket).key(key));
     }
 
     /** The whole object at {@code key}; for small objects (manifests, results), not for bulk data. */

@@ -35,6 +35,28 @@ class SettingsTest {
         assertEquals(Duration.ofMinutes(15), settings.presignedUrlTtl());
         assertEquals(Duration.ofDays(7), settings.defaultRetention());
         assertEquals(Optional.empty(), settings.s3Endpoint());
+        assertEquals(64L * 1024 * 1024, settings.multipartThreshold());
+        assertEquals(64L * 1024 * 1024, settings.multipartPartSize());
+        assertEquals(1000, settings.multipartUrlsPerResponse());
+    }
+
+    @Test
+    void multipartSizes_takeBytesOrABinarySuffix_withinWhatS3Allows() {
+        Map<String, String> env = complete();
+        env.put("CONVEYOR_MULTIPART_THRESHOLD", "5MiB");
+        env.put("CONVEYOR_MULTIPART_PART_SIZE", "8388608");
+        Settings settings = Settings.from(env);
+        assertEquals(5L * 1024 * 1024, settings.multipartThreshold());
+        assertEquals(8L * 1024 * 1024, settings.multipartPartSize());
+
+        env.put("CONVEYOR_MULTIPART_THRESHOLD", "6GiB");
+        env.put("CONVEYOR_MULTIPART_PART_SIZE", "1MiB");
+        ConfigurationException e = assertThrows(ConfigurationException.class, () -> Settings.from(env));
+        assertEquals(List.of(
+                "CONVEYOR_MULTIPART_THRESHOLD must be a size from 5MiB to 5GiB, in bytes or with a KiB, MiB or GiB suffix"
+                        + " (for example 64MiB), was '6GiB'",
+                "CONVEYOR_MULTIPART_PART_SIZE must be a size from 5MiB to 5GiB, in bytes or with a KiB, MiB or GiB suffix"
+                        + " (for example 64MiB), was '1MiB'"), e.problems());
     }
 
     @Test

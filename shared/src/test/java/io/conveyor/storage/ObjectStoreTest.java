@@ -124,4 +124,77 @@ class ObjectStoreTest {
         assertEquals(List.of(JobObjectLayout.result("kept", 1)), objects.list(JobObjectLayout.jobPrefix("kept"), 10));
         assertEquals(0, objects.deletePrefix(JobObjectLayout.jobPrefix("doomed")));
     }
+
+    private static HttpResponse<byte[]> sendWithMd5(PresignedRequest signed, byte[] body, byte[] md5Of) throws Exception {
+        String md5 = java.util.Base64.getEncoder().encodeToString(MessageDigest.getInstance("MD5").digest(md5Of));
+        HttpRequest.Builder request = HttpRequest.newBuilder(signed.url()).header("Content-MD5", md5)
+                .method(signed.method(), HttpRequest.BodyPublishers.ofByteArray(body));
+        signed.headers().forEach((name, value) -> {
+            if (!"content-length".equalsIgnoreCase(name)) {
+                request.header(name, value);
+            }
+        });
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    private static byte[] pattern(int size, int seed) {
+        byte[] bytes = new byte[size];
+        for (int i = 0; i < size; i++) {
+            bytes[i] = (byte) (i * 31 + seed);
+        }
+        return bytes;
+    }
+
+    @Test
+    void multipartUpload_throughPresignedParts_assemblesTheObjectInPartOrder() throws Exception {
+        String key = JobObjectLayout.input("j1", "big.bin");
+        MultipartLayout layout = MultipartLayout.of(11L * 1024 * 1024, MultipartLayout.MIN_PART_SIZE);
+        String uploadId = objects.startMultipartUpload(key, "application/octet-stream");
+        assertEquals(List.of(uploadId), objects.openMultipartUploads(key));
+        assertEquals(List.of(), objects.openMultipartUploads(key + ".other"), "only uploads at exactly that key");
+
+        java.io.ByteArrayOutputStream whole = new java.io.ByteArrayOutputStream();
+        for (int part = layout.partCount(); part >= 1; part--) {
+            byte[] bytes = pattern((int) layout.sizeOf(part), part);
+            PresignedRequest put = objects.presignUploadPart(key, uploadId, part, bytes.length, Duration.ofMinutes(5));
+            assertEquals(400, sendWithMd5(put, bytes, new byte[] {1}).statusCode(), "S3 checks the Content-MD5 it is sent");
+            assertEquals(200, sendWithMd5(put, bytes, bytes).statusCode());
+        }
+        for (int part = 1; part <= layout.partCount(); part++) {
+            whole.write(pattern((int) layout.sizeOf(part), part));
+        }
+        List<UploadedPart> parts = objects.uploadedParts(key, uploadId).orElseThrow();
+        assertEquals(List.of(1, 2, 3), parts.stream().map(UploadedPart::number).toList());
+        assertEquals(List.of(layout.sizeOf(1), layout.sizeOf(2), layout.sizeOf(3)), parts.stream().map(UploadedPart::size).toList());
+        assertEquals(Optional.empty(), objects.head(key), "no object before the upload is completed");
+
+        assertTrue(objects.completeMultipartUpload(key, uploadId, parts));
+        assertEquals(layout.size(), objects.head(key).orElseThrow().size());
+        assertEquals(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(whole.toByteArray())),
+                objects.sha256(key));
+        assertEquals(List.of(), objects.openMultipartUploads(key));
+    }
+
+    @Test
+    void presignedPart_ofAnotherSize_isRefused() throws Exception {
+        String key = JobObjectLayout.input("j1", "big.bin");
+        String uploadId = objects.startMultipartUpload(key, "application/octet-stream");
+        PresignedRequest put = objects.presignUploadPart(key, uploadId, 1, 1000, Duration.ofMinutes(5));
+        assertEquals(403, send(put, new byte[999]).statusCode());
+        assertEquals(List.of(), objects.uploadedParts(key, uploadId).orElseThrow());
+    }
+
+    @Test
+    void abortMultipartUploads_discardsEveryOpenUploadOfOneJobOnly() {
+        objects.startMultipartUpload(JobObjectLayout.input("doomed", "a.bin"), "application/octet-stream");
+        objects.startMultipartUpload(JobObjectLayout.input("doomed", "a.bin"), "application/octet-stream");
+        objects.startMultipartUpload(JobObjectLayout.input("doomed", "b.bin"), "application/octet-stream");
+        String kept = objects.startMultipartUpload(JobObjectLayout.input("kept", "a.bin"), "application/octet-stream");
+
+        assertEquals(3, objects.abortMultipartUploads(JobObjectLayout.jobPrefix("doomed")));
+        assertEquals(List.of(), objects.openMultipartUploads(JobObjectLayout.input("doomed", "a.bin")));
+        assertEquals(List.of(), objects.openMultipartUploads(JobObjectLayout.input("doomed", "b.bin")));
+        assertEquals(List.of(kept), objects.openMultipartUploads(JobObjectLayout.input("kept", "a.bin")));
+        assertEquals(0, objects.abortMultipartUploads(JobObjectLayout.jobPrefix("doomed")));
+    }
 }

@@ -9,7 +9,8 @@ import io.conveyor.cli.ExitCodes;
 import io.conveyor.cli.http.ApiClient;
 import io.conveyor.cli.output.Format;
 import io.conveyor.cli.upload.InputFile;
-import io.conveyor.cli.upload.Uploader;
+import io.conveyor.cli.upload.JobUploader;
+import io.conveyor.cli.upload.MultipartUploader;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -26,10 +27,12 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "submit", description = {"Create a job of PROGRAM with FILEs as its inputs, upload them, and submit it.",
         "Each file is read twice, streaming: once for its SHA-256, declared with its size and content type when the job "
-                + "is created, then to upload it with one presigned PUT (up to the API's per-input limit, 5 GiB by "
-                + "default), checked against the same SHA-256 as it is sent.",
+                + "is created, then to upload it: with one presigned PUT, checked against the same SHA-256 as it is sent, "
+                + "or above the API's multipart threshold (64 MiB by default) in parts, " + MultipartUploader.PARALLEL_PARTS
+                + " at a time, each with its Content-MD5 and sent again after a transient failure; the API checks the "
+                + "whole file's SHA-256 at submit.",
         "With --idempotency-key, running the same command again after a failure resumes the same job: files already "
-                + "uploaded are skipped."})
+                + "uploaded, and parts of files, are skipped."})
 public final class SubmitCommand extends ApiCommand {
     @Parameters(index = "0", paramLabel = "PROGRAM", description = "The program to run (conveyor programs lists them).")
     String program;
@@ -82,7 +85,7 @@ public final class SubmitCommand extends ApiCommand {
                 + ", " + Format.bytes(inputs.stream().mapToLong(InputFile::size).sum()) + ")");
 
         if (job.path("status").asText().equals("CREATED")) {
-            upload(created.path("uploads"), inputs);
+            new JobUploader(api(), out()).upload(jobPath(id), created.path("uploads"), inputs);
             job = api().post(jobPath(id) + "/submit", null);
             out().note("Submitted job " + id + ": " + text(job, "status", "QUEUED"));
         } else {
@@ -125,20 +128,4 @@ public final class SubmitCommand extends ApiCommand {
         return body;
     }
 
-    private void upload(JsonNode uploads, List<InputFile> inputs) {
-        Map<String, InputFile> byName = new LinkedHashMap<>();
-        inputs.forEach(f -> byName.put(f.name(), f));
-        Uploader uploader = new Uploader(api());
-        for (JsonNode upload : uploads) {
-            InputFile file = byName.remove(upload.path("name").asText());
-            if (file == null) {
-                throw new CliException(ExitCodes.API, "The API asked for an upload of '" + upload.path("name").asText()
-                        + "', which this command did not declare: the idempotency key was used for another request.");
-            }
-            uploader.upload(upload, file, size -> out().bytes("Uploading " + file.name(), size));
-            out().note("Uploaded " + file.name() + " (" + Format.bytes(file.size()) + ", " + file.contentType() + ")");
-        }
-        // Inputs with no upload entry are stored already (a repeat with the same idempotency key).
-        byName.keySet().forEach(name -> out().note("Already uploaded: " + name));
-    }
 }

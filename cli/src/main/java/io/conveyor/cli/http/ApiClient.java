@@ -304,7 +304,9 @@ public final class ApiClient {
         String advice = status == 403 && (m.toLowerCase(Locale.ROOT).contains("expired") || c.equals("AccessDenied"))
                 ? "The presigned URL may have expired; run the command again for a fresh one."
                 : status == 403 ? "The upload did not match what the URL was signed for (size or content type): "
-                        + "the file may have changed; run the command again." : "";
+                        + "the file may have changed; run the command again."
+                : c.equals("BadDigest") ? "The bytes that arrived do not match the Content-MD5 sent with them: the file "
+                        + "changed while it was read, or they were damaged on the way; run the command again." : "";
         return new ApiError(status, c, what + " refused: " + m + (m.endsWith(".") ? "" : "."), advice);
     }
 

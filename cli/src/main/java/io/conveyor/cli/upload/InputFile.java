@@ -8,6 +8,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -22,8 +23,9 @@ import java.util.function.LongFunction;
  * @param size        bytes
  * @param contentType as {@link ContentTypes} guesses it
  * @param sha256      lower-case hex
+ * @param modified    its modification time when it was hashed, to notice a change later without reading it again
  */
-public record InputFile(Path path, String name, long size, String contentType, String sha256) {
+public record InputFile(Path path, String name, long size, String contentType, String sha256, FileTime modified) {
     /** Read buffer for hashing and uploading. */
     static final int BUFFER = 1024 * 1024;
 
@@ -41,7 +43,9 @@ public record InputFile(Path path, String name, long size, String contentType, S
         String name = path.getFileName().toString();
         MessageDigest sha256 = newSha256();
         long size = 0;
+        FileTime modified;
         try (InputStream in = Files.newInputStream(path); Progress bar = progress.apply(Files.size(path))) {
+            modified = Files.getLastModifiedTime(path);
             byte[] buffer = new byte[BUFFER];
             for (int n; (n = in.read(buffer)) >= 0; ) {
                 sha256.update(buffer, 0, n);
@@ -53,7 +57,12 @@ public record InputFile(Path path, String name, long size, String contentType, S
         } catch (IOException e) {
             throw new CliException(ExitCodes.USAGE, "Cannot read " + path + ": " + e.getMessage(), e);
         }
-        return new InputFile(path, name, size, ContentTypes.guess(name), HexFormat.of().formatHex(sha256.digest()));
+        return new InputFile(path, name, size, ContentTypes.guess(name), HexFormat.of().formatHex(sha256.digest()), modified);
+    }
+
+    /** Whether the file's size or modification time differ from when it was hashed. */
+    boolean changedSinceHashed() throws IOException {
+        return Files.size(path) != size || !Files.getLastModifiedTime(path).equals(modified);
     }
 
     static MessageDigest newSha256() {

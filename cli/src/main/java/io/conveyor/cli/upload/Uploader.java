@@ -5,7 +5,6 @@ import io.conveyor.cli.CliException;
 import io.conveyor.cli.ExitCodes;
 import io.conveyor.cli.http.ApiClient;
 import io.conveyor.cli.output.Progress;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -19,13 +18,13 @@ import java.util.Map;
 import java.util.function.LongFunction;
 
 /**
- * Uploads an input through the presigned PUT the API issued for it: one request per file, the body streamed from
+ * Uploads an input through the single presigned PUT the API issued for it: one request per file, the body streamed from
  * disk (never held in memory), exactly the headers the API listed (the size and content type are part of the
  * signature), and the SHA-256 recomputed from the bytes as they are sent, so a file that changed after it was
  * declared is caught here rather than at submit.
  *
- * <p>One PUT per input is how the API works: S3 takes up to 5 GiB in one PUT, and the API refuses inputs above its
- * per-input limit (5 GiB by default) when the job is created. There is no multipart upload.
+ * <p>Inputs above the API's multipart threshold (64 MiB by default) come with a multipart upload instead, which
+ * {@link MultipartUploader} sends.
  */
 public final class Uploader {
     private final ApiClient api;
@@ -78,26 +77,9 @@ public final class Uploader {
 
     /** The file's content, hashed and counted as it is read. */
     private static InputStream open(InputFile file, MessageDigest sha256, Progress progress) throws IOException {
-        return new FilterInputStream(Files.newInputStream(file.path())) {
-            @Override
-            public int read() throws IOException {
-                int b = super.read();
-                if (b >= 0) {
-                    sha256.update((byte) b);
-                    progress.step(1);
-                }
-                return b;
-            }
-
-            @Override
-            public int read(byte[] buffer, int offset, int length) throws IOException {
-                int n = super.read(buffer, offset, length);
-                if (n > 0) {
-                    sha256.update(buffer, offset, n);
-                    progress.step(n);
-                }
-                return n;
-            }
-        };
+        return new ObservedInputStream(Files.newInputStream(file.path()), Long.MAX_VALUE, (buffer, offset, n) -> {
+            sha256.update(buffer, offset, n);
+            progress.step(n);
+        });
     }
 }

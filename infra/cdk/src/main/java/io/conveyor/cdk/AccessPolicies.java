@@ -29,8 +29,15 @@ final class AccessPolicies {
             "dynamodb:BatchWriteItem");
     /** Reading job objects; HeadObject and presigned GETs are authorised as GetObject. */
     static final List<String> OBJECT_READ = List.of("s3:GetObject");
-    /** Writing job objects; DeleteObjects is authorised per key as DeleteObject, presigned PUTs as PutObject. */
-    static final List<String> OBJECT_WRITE = List.of("s3:PutObject", "s3:DeleteObject");
+    /**
+     * Writing job objects; DeleteObjects is authorised per key as DeleteObject, presigned PUTs as PutObject, and so are
+     * CreateMultipartUpload, UploadPart and CompleteMultipartUpload. ListParts and AbortMultipartUpload are actions
+     * of their own.
+     */
+    static final List<String> OBJECT_WRITE = List.of("s3:PutObject", "s3:DeleteObject", "s3:ListMultipartUploadParts",
+            "s3:AbortMultipartUpload");
+    /** Finding the open multipart uploads under a prefix (ListMultipartUploads), for whoever may write objects. */
+    static final List<String> BUCKET_WRITE = List.of("s3:ListBucketMultipartUploads");
     static final List<String> WORKFLOW_START = List.of("states:StartExecution");
     static final List<String> EXECUTION_READ = List.of("states:DescribeExecution");
     static final List<String> EXECUTION_WRITE = List.of("states:StopExecution");
@@ -67,7 +74,8 @@ final class AccessPolicies {
             case BUCKET -> List.of(
                     // Unconditional on the bucket (which holds nothing but jobs/): without it a read of a missing
                     // object is refused with 403 instead of answered with 404, and the stores rely on the 404.
-                    allow(List.of("s3:ListBucket"), List.of(storage.bucket().getBucketArn())),
+                    allow(write ? concat(List.of("s3:ListBucket"), BUCKET_WRITE) : List.of("s3:ListBucket"),
+                            List.of(storage.bucket().getBucketArn())),
                     allow(write ? concat(OBJECT_READ, OBJECT_WRITE) : OBJECT_READ,
                             List.of(storage.bucket().arnForObjects(Storage.JOBS_PREFIX + "*"))));
             case JOB_WORKFLOWS -> {

@@ -276,6 +276,9 @@ class ConveyorStackTest {
                     if (access.write()) {
                         expected.add("s3:PutObject on BUCKET/jobs/*");
                         expected.add("s3:DeleteObject on BUCKET/jobs/*");
+                        expected.add("s3:ListMultipartUploadParts on BUCKET/jobs/*");
+                        expected.add("s3:AbortMultipartUpload on BUCKET/jobs/*");
+                        expected.add("s3:ListBucketMultipartUploads on BUCKET");
                     }
                 }
                 case JOB_WORKFLOWS -> {
