@@ -41,7 +41,7 @@ class CleanerHandlerTest {
     void handlerOnAFreshDeployment() {
         world = new CleanupFixture();
         metrics = new RecordingMetrics();
-        handler = new CleanerHandler(world.cleaner(), metrics, world.clock, SAFETY_MARGIN);
+        handler = new CleanerHandler(world.cleaner(), metrics.emf, RecordingMetrics.SERVICE, world.clock, SAFETY_MARGIN);
     }
 
     @Test
@@ -55,14 +55,14 @@ class CleanerHandlerTest {
         assertEquals(new CleanupReport(2, 2, 0, objects, 3, false, 0, List.of()), report);
         world.assertGone(a);
         world.assertGone(b);
-        assertEquals(1, metrics.flushes);
+        assertEquals(1, metrics.flushes());
         assertEquals(Map.of(
                 "JobsExamined", 2.0,
                 "JobsDeleted", 2.0,
                 "ObjectsDeleted", (double) objects,
                 "SubJobItemsDeleted", 3.0,
                 "CleanupErrors", 0.0,
-                "CleanupStoppedForTime", 0.0), metrics.flushed);
+                "CleanupStoppedForTime", 0.0), metrics.flushed());
     }
 
     @Test
@@ -74,7 +74,7 @@ class CleanerHandlerTest {
         assertTrue(report.stoppedForTime());
         assertEquals(0, report.jobsExamined());
         world.assertUntouched(a, objectsOfSucceeded(1), 1);
-        assertEquals(1.0, metrics.flushed.get("CleanupStoppedForTime"));
+        assertEquals(1.0, metrics.flushed().get("CleanupStoppedForTime"));
     }
 
     @Test
@@ -83,7 +83,7 @@ class CleanerHandlerTest {
 
         assertThrows(SdkClientException.class, () -> handler.handleRequest(HOURLY, new FixedContext(60_000)));
 
-        assertEquals(Map.of("CleanupErrors", 1.0), metrics.flushed);
+        assertEquals(Map.of("CleanupErrors", 1.0), metrics.flushed());
     }
 
     @Test
