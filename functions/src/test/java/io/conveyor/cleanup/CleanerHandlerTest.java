@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import com.amazonaws.services.lambda.runtime.serialization.factories.JacksonFactory;
 import io.conveyor.config.ConfigurationException;
 import io.conveyor.job.Job;
@@ -24,14 +23,16 @@ import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 /** The cleaner Lambda: its time budget, its report and the metrics it publishes, on DynamoDB Local and S3Proxy. */
 class CleanerHandlerTest {
     private static final Duration SAFETY_MARGIN = Duration.ofSeconds(30);
-    private static final ScheduledEvent HOURLY = new ScheduledEvent()
-            .withId("53dc4d37-cffa-4f76-80c9-8b7d4a4d2eaa")
-            .withDetailType("Scheduled Event")
-            .withSource("aws.events")
-            .withAccount("123456789012")
-            .withRegion("us-east-1")
-            .withResources(List.of("arn:aws:events:us-east-1:123456789012:rule/conveyor-Cleaner"))
-            .withDetail(Map.of());
+    /** The event an EventBridge schedule sends, as Lambda's runtime maps it for a {@code Map} parameter. */
+    private static final Map<String, Object> HOURLY = Map.of(
+            "id", "53dc4d37-cffa-4f76-80c9-8b7d4a4d2eaa",
+            "detail-type", "Scheduled Event",
+            "source", "aws.events",
+            "account", "123456789012",
+            "time", "2026-01-01T00:00:00Z",
+            "region", "us-east-1",
+            "resources", List.of("arn:aws:events:us-east-1:123456789012:rule/conveyor-Cleaner"),
+            "detail", Map.of());
 
     private CleanupFixture world;
     private RecordingMetrics metrics;
