@@ -64,7 +64,7 @@ public final class ApiHandler implements RequestHandler<APIGatewayProxyRequestEv
      * A read-only request through the whole path, for the SnapStart snapshot: GET /programs by a placeholder caller
      * (routing, the statistics reads on DynamoDB, the JSON answer; no metric is published for a 200).
      */
-    private void prime() {
+    void prime() {
         ProxyRequestContext caller = new ProxyRequestContext();
         caller.setAuthorizer(Map.of("principalId", SnapStartPriming.PLACEHOLDER_ID));
         api.handle(new APIGatewayProxyRequestEvent().withHttpMethod("GET").withPath("/programs").withRequestContext(caller),

@@ -25,7 +25,7 @@ abstract class WorkflowHandler implements RequestHandler<Map<String, Object>, Ma
      * For the SnapStart snapshot: the event's JSON mapping and a read of a job that cannot exist, which runs the
      * SDK's whole request path (DynamoDB client, signer, endpoint rules, HTTP client, the jobs table's schema).
      */
-    private void prime() {
+    void prime() {
         JsonNode input = Json.MAPPER.valueToTree(Map.of("jobId", SnapStartPriming.PLACEHOLDER_ID));
         components.jobs().get(input.path("jobId").asText());
     }
