@@ -27,6 +27,7 @@ public final class JsonLogProvider implements SLF4JServiceProvider {
     static final String OWN_LOGGERS = "io.conveyor.";
 
     private final Map<String, Logger> loggers = new ConcurrentHashMap<>();
+    private final ILoggerFactory factory = name -> loggers.computeIfAbsent(name, this::newLogger);
     private final IMarkerFactory markers = new BasicMarkerFactory();
     private final ThreadLocalMdc mdc = new ThreadLocalMdc();
     private Level ownLevel = Level.INFO;
@@ -40,7 +41,11 @@ public final class JsonLogProvider implements SLF4JServiceProvider {
 
     @Override
     public ILoggerFactory getLoggerFactory() {
-        return name -> loggers.computeIfAbsent(name, n -> new JsonLogger(n, thresholdOf(n), service, mdc));
+        return factory;
+    }
+
+    private Logger newLogger(String name) {
+        return new JsonLogger(name, thresholdOf(name), service, mdc);
     }
 
     @Override
