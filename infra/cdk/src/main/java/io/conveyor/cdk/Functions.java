@@ -88,10 +88,11 @@ public final class Functions extends Construct {
                     .logGroup(logGroup)
                     // The functions write JSON lines (io.conveyor.logging); Lambda's JSON format keeps them as they
                     // are, filters them by their "level" (the application level reaches the code as
-                    // AWS_LAMBDA_LOG_LEVEL), and writes its own START/END/REPORT lines as JSON, warnings and up only.
+                    // AWS_LAMBDA_LOG_LEVEL), and writes its own START/END/REPORT lines as JSON too (INFO keeps the
+                    // REPORT lines, with their init duration, which cold-start queries read).
                     .loggingFormat(LoggingFormat.JSON)
                     .applicationLogLevelV2(ApplicationLogLevel.INFO)
-                    .systemLogLevelV2(SystemLogLevel.WARN)
+                    .systemLogLevelV2(SystemLogLevel.INFO)
                     .snapStart(SnapStartConf.ON_PUBLISHED_VERSIONS)
                     .build();
             Alias alias = Alias.Builder.create(this, spec.name() + "Alias")

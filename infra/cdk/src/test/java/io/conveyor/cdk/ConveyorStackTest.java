@@ -142,7 +142,7 @@ class ConveyorStackTest {
             assertEquals(30, logGroup.at("/Properties/RetentionInDays").asInt(), spec.name() + " log retention");
             assertEquals("JSON", function.at("/LoggingConfig/LogFormat").asText(), spec.name() + " log format");
             assertEquals("INFO", function.at("/LoggingConfig/ApplicationLogLevel").asText(), spec.name());
-            assertEquals("WARN", function.at("/LoggingConfig/SystemLogLevel").asText(), spec.name());
+            assertEquals("INFO", function.at("/LoggingConfig/SystemLogLevel").asText(), spec.name());
         }
     }
 
