@@ -1,46 +1,44 @@
 package io.conveyor.api;
 
-import software.amazon.lambda.powertools.metrics.Metrics;
-import software.amazon.lambda.powertools.metrics.model.DimensionSet;
-import software.amazon.lambda.powertools.metrics.model.MetricUnit;
+import io.conveyor.metrics.EmbeddedMetrics;
+import java.util.Map;
 
 /**
  * The API's CloudWatch metrics, written in the embedded metric format (one log line each, no API call): jobs
  * created, submitted, cancelled and retried per program, and refused and failed requests.
  */
 public final class ApiMetrics {
-    static final String NAMESPACE = "Conveyor";
-    private final Metrics metrics;
+    private final EmbeddedMetrics metrics;
 
-    public ApiMetrics(Metrics metrics) {
+    public ApiMetrics(EmbeddedMetrics metrics) {
         this.metrics = metrics;
     }
 
     void jobCreated(String program) {
-        count("JobsCreated", DimensionSet.of("Program", program));
+        count("JobsCreated", Map.of("Program", program));
     }
 
     void jobSubmitted(String program) {
-        count("JobsSubmitted", DimensionSet.of("Program", program));
+        count("JobsSubmitted", Map.of("Program", program));
     }
 
     void jobCancelled(String program) {
-        count("JobsCancelled", DimensionSet.of("Program", program));
+        count("JobsCancelled", Map.of("Program", program));
     }
 
     void jobRetried(String program) {
-        count("JobsRetried", DimensionSet.of("Program", program));
+        count("JobsRetried", Map.of("Program", program));
     }
 
     void clientError(String code) {
-        count("ApiClientErrors", DimensionSet.of("Code", code));
+        count("ApiClientErrors", Map.of("Code", code));
     }
 
     void serverError() {
-        count("ApiServerErrors", DimensionSet.of("Service", "api"));
+        count("ApiServerErrors", Map.of("Service", "api"));
     }
 
-    private void count(String name, DimensionSet dimensions) {
-        metrics.flushSingleMetric(name, 1, MetricUnit.COUNT, NAMESPACE, dimensions);
+    private void count(String name, Map<String, String> dimensions) {
+        metrics.put(name, 1, EmbeddedMetrics.Unit.COUNT, dimensions);
     }
 }

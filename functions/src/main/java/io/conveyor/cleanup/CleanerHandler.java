@@ -1,55 +1,61 @@
 package io.conveyor.cleanup;
 
-import static software.amazon.lambda.powertools.logging.argument.StructuredArguments.entry;
-
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
-import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import io.conveyor.config.AwsClients;
+import io.conveyor.config.FunctionEnvironment;
 import io.conveyor.config.Settings;
 import io.conveyor.idempotency.IdempotencyStore;
 import io.conveyor.job.JobStore;
+import io.conveyor.logging.InvocationLogging;
+import io.conveyor.metrics.EmbeddedMetrics;
+import io.conveyor.metrics.EmbeddedMetrics.Value;
+import io.conveyor.snapstart.SnapStartPriming;
 import io.conveyor.storage.ObjectStore;
 import io.conveyor.subjob.SubJobStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.lambda.powertools.logging.PowertoolsLogging;
-import software.amazon.lambda.powertools.metrics.Metrics;
-import software.amazon.lambda.powertools.metrics.MetricsFactory;
-import software.amazon.lambda.powertools.metrics.model.MetricUnit;
 
 /**
  * The cleaner Lambda, run by an EventBridge scheduled rule ({@link CleanerSettings#scheduleExpression()}). Each run
  * works until its invocation has {@link CleanerSettings#safetyMargin()} left, returns a {@link CleanupReport}, and
  * publishes it as CloudWatch metrics (EMF, namespace from {@code POWERTOOLS_METRICS_NAMESPACE}, else
- * {@value #DEFAULT_NAMESPACE}).
+ * {@value #DEFAULT_NAMESPACE}; one dimension, {@code Service}, from {@code POWERTOOLS_SERVICE_NAME}, the names the
+ * stack's alarms and dashboard use).
  */
-public final class CleanerHandler implements RequestHandler<ScheduledEvent, CleanupReport> {
+public final class CleanerHandler implements RequestHandler<Map<String, Object>, CleanupReport> {
     private static final Logger LOG = LoggerFactory.getLogger(CleanerHandler.class);
     static final String DEFAULT_NAMESPACE = "Conveyor";
 
     private final CleanupService cleaner;
-    private final Metrics metrics;
+    private final EmbeddedMetrics metrics;
+    private final Map<String, String> dimensions;
     private final Clock clock;
     private final Duration safetyMargin;
 
     /** Reads the configuration and builds the clients, once per execution environment. */
     public CleanerHandler() {
-        this(Settings.fromEnvironment(), CleanerSettings.fromEnvironment(), Clock.systemUTC(), powertoolsMetrics());
+        this(Settings.fromEnvironment(), CleanerSettings.fromEnvironment(), Clock.systemUTC());
+        SnapStartPriming.register("CleanerHandler", cleaner::prime);
     }
 
-    private CleanerHandler(Settings settings, CleanerSettings cleanerSettings, Clock clock, Metrics metrics) {
-        this(wire(settings, cleanerSettings, clock), metrics, clock, cleanerSettings.safetyMargin());
+    private CleanerHandler(Settings settings, CleanerSettings cleanerSettings, Clock clock) {
+        this(wire(settings, cleanerSettings, clock), EmbeddedMetrics.standardOutput(namespace()),
+                FunctionEnvironment.get("POWERTOOLS_SERVICE_NAME"), clock, cleanerSettings.safetyMargin());
     }
 
-    /** For tests: the collaborators, built by the caller. */
-    CleanerHandler(CleanupService cleaner, Metrics metrics, Clock clock, Duration safetyMargin) {
+    /** For tests: the collaborators, built by the caller; {@code service} is the metrics' Service dimension. */
+    CleanerHandler(CleanupService cleaner, EmbeddedMetrics metrics, String service, Clock clock, Duration safetyMargin) {
         this.cleaner = cleaner;
         this.metrics = metrics;
+        // Absent, the data points still count, under a Service the alarms do not watch: better than none.
+        this.dimensions = Map.of("Service", service == null || service.isBlank() ? "service_undefined" : service);
         this.clock = clock;
         this.safetyMargin = safetyMargin;
     }
@@ -67,19 +73,19 @@ public final class CleanerHandler implements RequestHandler<ScheduledEvent, Clea
                 cleanerSettings);
     }
 
-    private static Metrics powertoolsMetrics() {
-        Metrics metrics = MetricsFactory.getMetricsInstance();
-        // Without a namespace Powertools refuses to flush: a missing setting must cost the metrics' name, not the run.
-        String namespace = io.conveyor.config.FunctionEnvironment.get("POWERTOOLS_METRICS_NAMESPACE");
-        if (namespace == null || namespace.isBlank()) {
-            metrics.setNamespace(DEFAULT_NAMESPACE);
-        }
-        return metrics;
+    private static String namespace() {
+        // A missing setting must cost the metrics' name, not the run.
+        String namespace = FunctionEnvironment.get("POWERTOOLS_METRICS_NAMESPACE");
+        return namespace == null || namespace.isBlank() ? DEFAULT_NAMESPACE : namespace;
     }
 
+    /**
+     * @param event the schedule's event, unread: every run does the same. Taken as a map rather than the events
+     *              library's {@code ScheduledEvent}, which would put Joda-Time (0.6 MB) into the Lambda jar.
+     */
     @Override
-    public CleanupReport handleRequest(ScheduledEvent event, Context context) {
-        return PowertoolsLogging.withLogging(context, () -> {
+    public CleanupReport handleRequest(Map<String, Object> event, Context context) {
+        return InvocationLogging.withContext(context, () -> {
             // The budget is the invocation's remaining time, less a margin to finish the job in hand and report.
             Instant stopBy = clock.instant()
                     .plusMillis(context.getRemainingTimeInMillis())
@@ -89,37 +95,38 @@ public final class CleanerHandler implements RequestHandler<ScheduledEvent, Clea
                 report = cleaner.run(stopBy);
             } catch (RuntimeException e) {
                 LOG.error("The cleaner run failed before it finished; the next run starts over", e);
-                metrics.addMetric("CleanupErrors", 1, MetricUnit.COUNT);
-                flushMetrics();
+                publish(List.of(new Value("CleanupErrors", 1, EmbeddedMetrics.Unit.COUNT)));
                 throw e;
             }
             publish(report);
-            LOG.info("Cleaner run finished",
-                    entry("jobsExamined", report.jobsExamined()),
-                    entry("jobsDeleted", report.jobsDeleted()),
-                    entry("jobsSkipped", report.jobsSkipped()),
-                    entry("objectsDeleted", report.objectsDeleted()),
-                    entry("subJobItemsDeleted", report.subJobItemsDeleted()),
-                    entry("stoppedForTime", report.stoppedForTime()),
-                    entry("errors", report.errors()),
-                    entry("failedJobIds", report.failedJobIds()));
+            LOG.atInfo()
+                    .addKeyValue("jobsExamined", report.jobsExamined())
+                    .addKeyValue("jobsDeleted", report.jobsDeleted())
+                    .addKeyValue("jobsSkipped", report.jobsSkipped())
+                    .addKeyValue("objectsDeleted", report.objectsDeleted())
+                    .addKeyValue("subJobItemsDeleted", report.subJobItemsDeleted())
+                    .addKeyValue("stoppedForTime", report.stoppedForTime())
+                    .addKeyValue("errors", report.errors())
+                    .addKeyValue("failedJobIds", report.failedJobIds())
+                    .log("Cleaner run finished");
             return report;
         });
     }
 
     private void publish(CleanupReport report) {
-        metrics.addMetric("JobsExamined", report.jobsExamined(), MetricUnit.COUNT);
-        metrics.addMetric("JobsDeleted", report.jobsDeleted(), MetricUnit.COUNT);
-        metrics.addMetric("ObjectsDeleted", report.objectsDeleted(), MetricUnit.COUNT);
-        metrics.addMetric("SubJobItemsDeleted", report.subJobItemsDeleted(), MetricUnit.COUNT);
-        metrics.addMetric("CleanupErrors", report.errors(), MetricUnit.COUNT);
-        metrics.addMetric("CleanupStoppedForTime", report.stoppedForTime() ? 1 : 0, MetricUnit.COUNT);
-        flushMetrics();
+        EmbeddedMetrics.Unit count = EmbeddedMetrics.Unit.COUNT;
+        publish(List.of(
+                new Value("JobsExamined", report.jobsExamined(), count),
+                new Value("JobsDeleted", report.jobsDeleted(), count),
+                new Value("ObjectsDeleted", report.objectsDeleted(), count),
+                new Value("SubJobItemsDeleted", report.subJobItemsDeleted(), count),
+                new Value("CleanupErrors", report.errors(), count),
+                new Value("CleanupStoppedForTime", report.stoppedForTime() ? 1 : 0, count)));
     }
 
-    private void flushMetrics() {
+    private void publish(List<Value> values) {
         try {
-            metrics.flush();
+            metrics.put(values, dimensions);
         } catch (RuntimeException e) {
             // The deletions are done and reported in the log; losing a data point must not fail the run.
             LOG.warn("Could not publish the cleaner's metrics", e);

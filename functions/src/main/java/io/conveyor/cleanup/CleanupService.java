@@ -1,10 +1,9 @@
 package io.conveyor.cleanup;
 
-import static software.amazon.lambda.powertools.logging.argument.StructuredArguments.entry;
-
 import io.conveyor.idempotency.IdempotencyStore;
 import io.conveyor.job.Job;
 import io.conveyor.job.JobStore;
+import io.conveyor.snapstart.SnapStartPriming;
 import io.conveyor.storage.JobObjectLayout;
 import io.conveyor.storage.ObjectStore;
 import io.conveyor.subjob.SubJobStore;
@@ -94,6 +93,14 @@ public final class CleanupService {
         return !clock.instant().isBefore(stopBy);
     }
 
+    /**
+     * For the SnapStart snapshot: a read of a job that cannot exist, through the client and schema a run uses.
+     * Never a run: that would delete.
+     */
+    void prime() {
+        jobs.get(SnapStartPriming.PLACEHOLDER_ID);
+    }
+
     private void clean(String jobId, Tally tally) {
         tally.examined++;
         Instant cutoff = clock.instant().minus(grace);
@@ -102,7 +109,7 @@ public final class CleanupService {
             Eligibility eligibility = Eligibility.of(stored, cutoff);
             if (eligibility != Eligibility.EXPIRED) {
                 tally.skipped++;
-                LOG.info("Left a job alone", entry("jobId", jobId), entry("reason", eligibility.name()));
+                LOG.atInfo().addKeyValue("jobId", jobId).addKeyValue("reason", eligibility.name()).log("Left a job alone");
                 return;
             }
             Job job = stored.get();
@@ -118,24 +125,25 @@ public final class CleanupService {
 
             if (jobs.deleteExpired(jobId, cutoff)) {
                 tally.deleted++;
-                LOG.info("Deleted an expired job", entry("jobId", jobId), entry("owner", job.owner()),
-                        entry("status", job.status().name()), entry("expiresAt", job.expiresAt().toString()),
-                        entry("objectsDeleted", objectCount), entry("subJobItemsDeleted", subJobCount),
-                        entry("multipartUploadsAborted", uploadsAborted));
+                LOG.atInfo().addKeyValue("jobId", jobId).addKeyValue("owner", job.owner())
+                        .addKeyValue("status", job.status().name()).addKeyValue("expiresAt", job.expiresAt().toString())
+                        .addKeyValue("objectsDeleted", objectCount).addKeyValue("subJobItemsDeleted", subJobCount)
+                        .addKeyValue("multipartUploadsAborted", uploadsAborted)
+                        .log("Deleted an expired job");
             } else if (jobs.get(jobId).isEmpty()) {
                 tally.skipped++;
-                LOG.info("Another run deleted the job first", entry("jobId", jobId));
+                LOG.atInfo().addKeyValue("jobId", jobId).log("Another run deleted the job first");
             } else {
                 // Only possible if a writer's clock lags this one by more than the grace period and it retried the
                 // job after it was read here: the job lives on without its objects. An operator should know.
                 tally.failed(jobId);
-                LOG.error("A job changed while it was being cleaned: it is no longer expired but its objects are"
-                        + " deleted; raise CONVEYOR_CLEANER_GRACE above the clock skew between writers",
-                        entry("jobId", jobId));
+                LOG.atError().addKeyValue("jobId", jobId)
+                        .log("A job changed while it was being cleaned: it is no longer expired but its objects are"
+                                + " deleted; raise CONVEYOR_CLEANER_GRACE above the clock skew between writers");
             }
         } catch (RuntimeException e) {
             tally.failed(jobId);
-            LOG.error("Could not clean a job; the next run tries again", entry("jobId", jobId), e);
+            LOG.atError().addKeyValue("jobId", jobId).setCause(e).log("Could not clean a job; the next run tries again");
         }
     }
 

@@ -4,7 +4,9 @@ import io.conveyor.admission.WaitlistStore;
 import io.conveyor.config.AwsClients;
 import io.conveyor.config.FunctionEnvironment;
 import io.conveyor.config.Settings;
+import io.conveyor.deployment.Catalogue;
 import io.conveyor.job.JobStore;
+import io.conveyor.metrics.EmbeddedMetrics;
 import io.conveyor.program.ProgramRegistry;
 import io.conveyor.program.ProgramStatisticsStore;
 import io.conveyor.quota.ActiveJobCounters;
@@ -14,7 +16,6 @@ import java.time.Clock;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.lambda.powertools.metrics.MetricsFactory;
 
 /**
  * The workflow's services wired to the deployment: built once per function instance, from its environment.
@@ -59,7 +60,7 @@ public record WorkflowComponents(JobWorkflow workflow, Admissions admissions, De
         });
         JobWorkflow workflow = new JobWorkflow(jobs, subJobs, objects, programs,
                 new ProgramStatisticsStore(dynamoDb, settings.countersTable()), endings,
-                new WorkflowMetrics(MetricsFactory.getMetricsInstance()), readers, clock);
+                new WorkflowMetrics(EmbeddedMetrics.standardOutput(Catalogue.METRICS_NAMESPACE)), readers, clock);
         return new WorkflowComponents(workflow, admissions, dependencies, endings, jobs);
     }
 }

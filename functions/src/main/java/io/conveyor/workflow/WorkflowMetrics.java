@@ -1,19 +1,17 @@
 package io.conveyor.workflow;
 
-import io.conveyor.deployment.Catalogue;
+import io.conveyor.metrics.EmbeddedMetrics;
 import java.time.Duration;
-import software.amazon.lambda.powertools.metrics.Metrics;
-import software.amazon.lambda.powertools.metrics.model.DimensionSet;
-import software.amazon.lambda.powertools.metrics.model.MetricUnit;
+import java.util.Map;
 
 /**
  * The workflow's CloudWatch metrics in the embedded metric format, per program: jobs succeeded, failed and
  * re-registered, subjobs succeeded and failed, and subjob durations.
  */
 public final class WorkflowMetrics {
-    private final Metrics metrics;
+    private final EmbeddedMetrics metrics;
 
-    public WorkflowMetrics(Metrics metrics) {
+    public WorkflowMetrics(EmbeddedMetrics metrics) {
         this.metrics = metrics;
     }
 
@@ -31,11 +29,10 @@ public final class WorkflowMetrics {
 
     void subJobEnded(String program, Duration duration, boolean failed) {
         count(failed ? "SubJobsFailed" : "SubJobsSucceeded", program);
-        metrics.flushSingleMetric("SubJobDuration", duration.toMillis(), MetricUnit.MILLISECONDS,
-                Catalogue.METRICS_NAMESPACE, DimensionSet.of("Program", program));
+        metrics.put("SubJobDuration", duration.toMillis(), EmbeddedMetrics.Unit.MILLISECONDS, Map.of("Program", program));
     }
 
     private void count(String name, String program) {
-        metrics.flushSingleMetric(name, 1, MetricUnit.COUNT, Catalogue.METRICS_NAMESPACE, DimensionSet.of("Program", program));
+        metrics.put(name, 1, EmbeddedMetrics.Unit.COUNT, Map.of("Program", program));
     }
 }

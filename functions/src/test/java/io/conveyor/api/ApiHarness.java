@@ -4,9 +4,11 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.conveyor.deployment.Catalogue;
 import io.conveyor.idempotency.IdempotencyStore;
 import io.conveyor.job.Job;
 import io.conveyor.job.JobStore;
+import io.conveyor.metrics.EmbeddedMetrics;
 import io.conveyor.persistence.Json;
 import io.conveyor.program.ProgramRegistry;
 import io.conveyor.program.ProgramStatisticsStore;
@@ -26,7 +28,6 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
-import software.amazon.lambda.powertools.metrics.MetricsFactory;
 
 /**
  * The API wired to real stores on DynamoDB Local and S3Proxy, called with API Gateway events built from the
@@ -67,7 +68,7 @@ final class ApiHarness {
                 events, ProgramRegistry.samples(), clock);
         JobService service = new JobService(jobs, subJobs, idempotency, workflow.endings(), objects, ProgramRegistry.samples(),
                 launcher, deployment.settings(), clock, () -> UUID.randomUUID().toString());
-        api = new Api(service, ProgramRegistry.samples(), statistics, new ApiMetrics(MetricsFactory.getMetricsInstance()), clock);
+        api = new Api(service, ProgramRegistry.samples(), statistics, new ApiMetrics(EmbeddedMetrics.standardOutput(Catalogue.METRICS_NAMESPACE)), clock);
     }
 
     /** A response, with the body parsed. */

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import com.amazonaws.services.lambda.runtime.serialization.factories.JacksonFactory;
 import io.conveyor.config.ConfigurationException;
 import io.conveyor.job.Job;
@@ -24,14 +23,16 @@ import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 /** The cleaner Lambda: its time budget, its report and the metrics it publishes, on DynamoDB Local and S3Proxy. */
 class CleanerHandlerTest {
     private static final Duration SAFETY_MARGIN = Duration.ofSeconds(30);
-    private static final ScheduledEvent HOURLY = new ScheduledEvent()
-            .withId("53dc4d37-cffa-4f76-80c9-8b7d4a4d2eaa")
-            .withDetailType("Scheduled Event")
-            .withSource("aws.events")
-            .withAccount("123456789012")
-            .withRegion("us-east-1")
-            .withResources(List.of("arn:aws:events:us-east-1:123456789012:rule/conveyor-Cleaner"))
-            .withDetail(Map.of());
+    /** The event an EventBridge schedule sends, as Lambda's runtime maps it for a {@code Map} parameter. */
+    private static final Map<String, Object> HOURLY = Map.of(
+            "id", "53dc4d37-cffa-4f76-80c9-8b7d4a4d2eaa",
+            "detail-type", "Scheduled Event",
+            "source", "aws.events",
+            "account", "123456789012",
+            "time", "2026-01-01T00:00:00Z",
+            "region", "us-east-1",
+            "resources", List.of("arn:aws:events:us-east-1:123456789012:rule/conveyor-Cleaner"),
+            "detail", Map.of());
 
     private CleanupFixture world;
     private RecordingMetrics metrics;
@@ -41,7 +42,7 @@ class CleanerHandlerTest {
     void handlerOnAFreshDeployment() {
         world = new CleanupFixture();
         metrics = new RecordingMetrics();
-        handler = new CleanerHandler(world.cleaner(), metrics, world.clock, SAFETY_MARGIN);
+        handler = new CleanerHandler(world.cleaner(), metrics.emf, RecordingMetrics.SERVICE, world.clock, SAFETY_MARGIN);
     }
 
     @Test
@@ -55,14 +56,14 @@ class CleanerHandlerTest {
         assertEquals(new CleanupReport(2, 2, 0, objects, 3, false, 0, List.of()), report);
         world.assertGone(a);
         world.assertGone(b);
-        assertEquals(1, metrics.flushes);
+        assertEquals(1, metrics.flushes());
         assertEquals(Map.of(
                 "JobsExamined", 2.0,
                 "JobsDeleted", 2.0,
                 "ObjectsDeleted", (double) objects,
                 "SubJobItemsDeleted", 3.0,
                 "CleanupErrors", 0.0,
-                "CleanupStoppedForTime", 0.0), metrics.flushed);
+                "CleanupStoppedForTime", 0.0), metrics.flushed());
     }
 
     @Test
@@ -74,7 +75,7 @@ class CleanerHandlerTest {
         assertTrue(report.stoppedForTime());
         assertEquals(0, report.jobsExamined());
         world.assertUntouched(a, objectsOfSucceeded(1), 1);
-        assertEquals(1.0, metrics.flushed.get("CleanupStoppedForTime"));
+        assertEquals(1.0, metrics.flushed().get("CleanupStoppedForTime"));
     }
 
     @Test
@@ -83,7 +84,7 @@ class CleanerHandlerTest {
 
         assertThrows(SdkClientException.class, () -> handler.handleRequest(HOURLY, new FixedContext(60_000)));
 
-        assertEquals(Map.of("CleanupErrors", 1.0), metrics.flushed);
+        assertEquals(Map.of("CleanupErrors", 1.0), metrics.flushed());
     }
 
     @Test

@@ -1,72 +1,60 @@
 package io.conveyor.cleanup;
 
-import com.amazonaws.services.lambda.runtime.Context;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.conveyor.deployment.Catalogue;
+import io.conveyor.metrics.EmbeddedMetrics;
+import io.conveyor.persistence.Json;
+import java.io.UncheckedIOException;
+import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
-import software.amazon.lambda.powertools.metrics.Metrics;
-import software.amazon.lambda.powertools.metrics.model.DimensionSet;
-import software.amazon.lambda.powertools.metrics.model.MetricResolution;
-import software.amazon.lambda.powertools.metrics.model.MetricUnit;
 
-/**
- * Keeps what a handler publishes, in place of Powertools' EMF logger: outside Lambda that logger looks for a
- * CloudWatch agent, and its output is a log line rather than something a test can read back.
- */
-final class RecordingMetrics implements Metrics {
-    /** Metrics added since the last flush, by name. */
-    final Map<String, Double> pending = new LinkedHashMap<>();
-    /** Metrics as of the last flush. */
-    Map<String, Double> flushed = Map.of();
-    int flushes;
+/** Keeps the EMF lines a handler publishes and reads them back as CloudWatch would: metric names and values. */
+final class RecordingMetrics {
+    static final String SERVICE = "conveyor-cleaner";
+    private final List<JsonNode> lines = new ArrayList<>();
+    /** What the handler publishes through. */
+    final EmbeddedMetrics emf = new EmbeddedMetrics(Catalogue.METRICS_NAMESPACE,
+            Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC), this::record);
 
-    @Override
-    public void addMetric(String key, double value, MetricUnit unit, MetricResolution resolution) {
-        pending.merge(key, value, Double::sum);
+    private void record(String line) {
+        try {
+            lines.add(Json.MAPPER.readTree(line));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
-    @Override
-    public void flush() {
-        flushed = Map.copyOf(pending);
-        pending.clear();
-        flushes++;
+    /** How many EMF lines were written. */
+    int flushes() {
+        return lines.size();
     }
 
-    @Override
-    public void addDimension(DimensionSet dimensionSet) {}
-
-    @Override
-    public void setTimestamp(Instant timestamp) {}
-
-    @Override
-    public void addMetadata(String key, Object value) {}
-
-    @Override
-    public void setDefaultDimensions(DimensionSet dimensionSet) {}
-
-    @Override
-    public DimensionSet getDefaultDimensions() {
-        return DimensionSet.of(Map.of());
-    }
-
-    @Override
-    public void setNamespace(String namespace) {}
-
-    @Override
-    public void setRaiseOnEmptyMetrics(boolean raiseOnEmptyMetrics) {}
-
-    @Override
-    public void clearDefaultDimensions() {}
-
-    @Override
-    public void captureColdStartMetric(Context context, DimensionSet dimensions) {}
-
-    @Override
-    public void captureColdStartMetric(DimensionSet dimensions) {}
-
-    @Override
-    public void flushMetrics(Consumer<Metrics> metricsConsumer) {
-        throw new UnsupportedOperationException("the cleaner publishes through addMetric and flush only");
+    /**
+     * The metrics of the last line, by name (none before the first), after checking that it declares each of them in
+     * the Conveyor namespace with the Service dimension the stack's alarms watch.
+     */
+    Map<String, Double> flushed() {
+        Map<String, Double> values = new LinkedHashMap<>();
+        if (lines.isEmpty()) {
+            return values;
+        }
+        JsonNode line = lines.get(lines.size() - 1);
+        JsonNode directive = line.path("_aws").path("CloudWatchMetrics").path(0);
+        assertEquals(Catalogue.METRICS_NAMESPACE, directive.path("Namespace").asText());
+        assertEquals("[[\"Service\"]]", directive.path("Dimensions").toString());
+        assertEquals(SERVICE, line.path("Service").asText());
+        for (JsonNode definition : directive.path("Metrics")) {
+            assertEquals("Count", definition.path("Unit").asText());
+            String name = definition.path("Name").asText();
+            values.put(name, line.path(name).asDouble());
+        }
+        return values;
     }
 }

@@ -13,11 +13,14 @@ import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.services.iam.Role;
 import software.amazon.awscdk.services.iam.ServicePrincipal;
 import software.amazon.awscdk.services.lambda.Alias;
+import software.amazon.awscdk.services.lambda.ApplicationLogLevel;
 import software.amazon.awscdk.services.lambda.Architecture;
 import software.amazon.awscdk.services.lambda.Code;
 import software.amazon.awscdk.services.lambda.Function;
+import software.amazon.awscdk.services.lambda.LoggingFormat;
 import software.amazon.awscdk.services.lambda.Runtime;
 import software.amazon.awscdk.services.lambda.SnapStartConf;
+import software.amazon.awscdk.services.lambda.SystemLogLevel;
 import software.amazon.awscdk.services.logs.LogGroup;
 import software.constructs.Construct;
 
@@ -83,6 +86,13 @@ public final class Functions extends Construct {
                     .environment(environment)
                     .role(role)
                     .logGroup(logGroup)
+                    // The functions write JSON lines (io.conveyor.logging); Lambda's JSON format keeps them as they
+                    // are, filters them by their "level" (the application level reaches the code as
+                    // AWS_LAMBDA_LOG_LEVEL), and writes its own START/END/REPORT lines as JSON too (INFO keeps the
+                    // REPORT lines, with their init duration, which cold-start queries read).
+                    .loggingFormat(LoggingFormat.JSON)
+                    .applicationLogLevelV2(ApplicationLogLevel.INFO)
+                    .systemLogLevelV2(SystemLogLevel.INFO)
                     .snapStart(SnapStartConf.ON_PUBLISHED_VERSIONS)
                     .build();
             Alias alias = Alias.Builder.create(this, spec.name() + "Alias")

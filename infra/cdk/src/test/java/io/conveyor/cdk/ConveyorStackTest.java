@@ -140,6 +140,9 @@ class ConveyorStackTest {
             assertEquals("PublishedVersions", function.at("/SnapStart/ApplyOn").asText(), spec.name());
             JsonNode logGroup = app.resources().get(referenced(function.at("/LoggingConfig/LogGroup")));
             assertEquals(30, logGroup.at("/Properties/RetentionInDays").asInt(), spec.name() + " log retention");
+            assertEquals("JSON", function.at("/LoggingConfig/LogFormat").asText(), spec.name() + " log format");
+            assertEquals("INFO", function.at("/LoggingConfig/ApplicationLogLevel").asText(), spec.name());
+            assertEquals("INFO", function.at("/LoggingConfig/SystemLogLevel").asText(), spec.name());
         }
     }
 

@@ -29,7 +29,7 @@ public final class InitProbe {
         long cpuMs = ProcessHandle.current().info().totalCpuDuration().map(d -> d.toMillis()).orElse(-1L);
         System.out.printf(java.util.Locale.ROOT, "INIT %.1f %.1f %d %d%n", (loaded - start) / 1e6, (constructed - loaded) / 1e6,
                 classes, cpuMs);
-        // SDK clients and Powertools may leave non-daemon threads; INIT is over.
+        // SDK clients may leave non-daemon threads; INIT is over.
         System.exit(0);
     }
 }

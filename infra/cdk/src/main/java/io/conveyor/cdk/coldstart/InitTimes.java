@@ -27,12 +27,7 @@ import java.util.Map;
  *
  * <pre>
  * infra/cdk/init-times.sh [--runs 5] [--java /usr/lib/jvm/temurin-25-jdk-amd64/bin/java] [--jar path/to/lambda.jar]
- *                         [--class-list classesloaded.txt]
  * </pre>
- *
- * {@code --class-list} also writes every class the handlers load from the jar during INIT, one per line: in the
- * functions' resources as {@code classesloaded.txt}, Powertools' CRaC hook ({@code MetricsFactory} registers it)
- * preloads them before the SnapStart snapshot.
  *
  * The JVM runs with the options Lambda's Java runtimes use by default (C1 only, serial GC, class data sharing),
  * which {@code --jvm-options} replaces.
@@ -55,16 +50,14 @@ public final class InitTimes {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String jvmOptions = LAMBDA_JVM_OPTIONS;
         int runs = 5;
-        Path classList = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--jar" -> jar = Path.of(args[++i]);
                 case "--java" -> java = args[++i];
                 case "--runs" -> runs = Integer.parseInt(args[++i]);
                 case "--jvm-options" -> jvmOptions = args[++i];
-                case "--class-list" -> classList = Path.of(args[++i]);
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]
-                        + "; use --jar, --java, --runs, --jvm-options, --class-list");
+                        + "; use --jar, --java, --runs, --jvm-options");
             }
         }
         if (!Files.isRegularFile(jar)) {
@@ -102,35 +95,7 @@ public final class InitTimes {
                     spec.name(), spec.handler(), median, totals.get(0), totals.get(totals.size() - 1),
                     measured.get(0).classes(), cpu, ok ? "ok" : "OVER");
         }
-        if (classList != null) {
-            writeClassList(java, classPath, classList);
-        }
         System.exit(over == 0 ? 0 : 1);
-    }
-
-    /** Every class the catalogue's handlers load from the Lambda jar while they are built, sorted, once each. */
-    private static void writeClassList(String java, String classPath, Path out) throws IOException, InterruptedException {
-        java.util.TreeSet<String> classes = new java.util.TreeSet<>();
-        String jarName = Path.of(classPath.split(File.pathSeparator)[0]).getFileName().toString();
-        for (FunctionSpec spec : Catalogue.FUNCTIONS) {
-            Path log = Files.createTempFile("init-classes", ".log");
-            ProcessBuilder builder = new ProcessBuilder(java, "-Xlog:class+load=info:file=" + log, "-cp", classPath,
-                    InitProbe.class.getName(), spec.handler()).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD);
-            builder.environment().clear();
-            builder.environment().putAll(environment(spec));
-            builder.start().waitFor();
-            for (String line : Files.readAllLines(log)) {
-                // [0.123s][info][class,load] com.example.Type source: file:/.../conveyor-functions-lambda.jar
-                int at = line.indexOf("[class,load] ");
-                if (at >= 0 && line.contains(jarName)) {
-                    classes.add(line.substring(at + 13, line.indexOf(' ', at + 13)));
-                }
-            }
-            Files.delete(log);
-        }
-        Files.write(out, classes);
-        System.out.printf("%d classes the handlers load from the jar written to %s%n", classes.size(), out);
     }
 
     /** A {@link Run}, or what went wrong. */
