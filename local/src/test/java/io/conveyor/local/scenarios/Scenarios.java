@@ -6,6 +6,7 @@ import io.conveyor.local.runtime.LocalApiClient;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
+import org.junit.jupiter.api.Assumptions;
 
 /** Whole-job steps shared by the scenario tests: create, upload, submit, wait, over the HTTP API only. */
 final class Scenarios {
@@ -24,6 +25,11 @@ final class Scenarios {
     private static final Set<String> TERMINAL = Set.of("SUCCEEDED", "FAILED", "CANCELLED");
 
     private Scenarios() {}
+
+    /** Skips the calling scenario, with the reason, where {@code target} lacks {@code capability}. */
+    static void require(ScenarioTarget target, ScenarioTarget.Capability capability) {
+        target.lacks(capability).ifPresent(reason -> Assumptions.abort(target + " lacks " + capability + ": " + reason));
+    }
 
     /** Creates and submits a job with inline inputs only; returns its id. */
     static String submit(LocalApiClient api, String program, Map<String, Object> parameters) {
