@@ -23,10 +23,10 @@ public final class LocalAuthorizer {
 
     /** The claims for an {@code Authorization} header, empty when it names no valid user (a 401). */
     public Optional<Map<String, String>> claims(String authorization, Instant now) {
-        return BearerUser.of(authorization).map(user -> claims(user, now));
+        return BearerUser.of(authorization).map(user -> claimsOf(user, now));
     }
 
-    private Map<String, String> claims(String user, Instant now) {
+    private Map<String, String> claimsOf(String user, Instant now) {
         // Cognito's claims reach the function as strings, times included.
         Map<String, String> claims = new LinkedHashMap<>();
         claims.put("sub", user);
