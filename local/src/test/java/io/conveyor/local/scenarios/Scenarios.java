@@ -21,7 +21,11 @@ final class Scenarios {
               "retry": {"intervalSeconds": 1, "backoffRate": 2.0, "maxDelaySeconds": 2, "jitter": "FULL", "maxAttempts": 3},
               "reRegistration": {"delaySeconds": 1, "maxAttempts": 2}}]""";
 
-    static final Duration JOB_TIMEOUT = Duration.ofSeconds(90);
+    /**
+     * How long a job may take to end: 90 s unless the system property {@code conveyor.scenarios.jobTimeout} (ISO-8601)
+     * says otherwise, as the LocalStack suite does, where each function's first call starts a container.
+     */
+    static final Duration JOB_TIMEOUT = Duration.parse(System.getProperty("conveyor.scenarios.jobTimeout", "PT90S"));
     private static final Set<String> TERMINAL = Set.of("SUCCEEDED", "FAILED", "CANCELLED");
 
     private Scenarios() {}
