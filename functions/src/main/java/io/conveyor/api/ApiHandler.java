@@ -52,7 +52,7 @@ public final class ApiHandler implements RequestHandler<APIGatewayProxyRequestEv
                 settings, clock, () -> UUID.randomUUID().toString());
         return new Api(service, programs,
                 new ProgramStatisticsStore(dynamoDb, settings.countersTable()),
-                new ApiMetrics(MetricsFactory.getMetricsInstance()), clock);
+                new ApiMetrics(MetricsFactory.getMetricsInstance()), clock, Caller.finder(settings.devTokenAuth()));
     }
 
     @Override

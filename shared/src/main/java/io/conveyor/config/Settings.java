@@ -32,6 +32,9 @@ import java.util.Optional;
  *                             needed by the functions that start or stop job executions
  * @param eventBus             {@code CONVEYOR_EVENT_BUS}: the bus {@code JobStatusChanged} events go to, default
  *                             {@code conveyor-jobs}
+ * @param devTokenAuth         {@code CONVEYOR_DEV_TOKEN_AUTH}, default false; true only in a development deployment
+ *                             ({@code conveyor:auth=devToken}, never a real account): where no authoriser ran, the API
+ *                             takes the caller from {@code Authorization: Bearer <user>}, as its token authoriser would
  */
 public record Settings(
         String region,
@@ -49,7 +52,8 @@ public record Settings(
         Duration defaultRetention,
         Duration maxRetention,
         Optional<String> workflowArnPrefix,
-        String eventBus) {
+        String eventBus,
+        boolean devTokenAuth) {
 
     /**
      * The ARN of the job state machines up to the program's name.
@@ -90,7 +94,8 @@ public record Settings(
                 r.duration("CONVEYOR_DEFAULT_RETENTION", Duration.ofDays(7), Duration.ofDays(3650)),
                 r.duration("CONVEYOR_MAX_RETENTION", Duration.ofDays(90), Duration.ofDays(3650)),
                 r.value("CONVEYOR_WORKFLOW_ARN_PREFIX"),
-                r.value("CONVEYOR_EVENT_BUS").orElse("conveyor-jobs"));
+                r.value("CONVEYOR_EVENT_BUS").orElse("conveyor-jobs"),
+                r.bool("CONVEYOR_DEV_TOKEN_AUTH", false));
         if (r.problems.isEmpty() && settings.defaultRetention.compareTo(settings.maxRetention) > 0) {
             r.problems.add("CONVEYOR_DEFAULT_RETENTION (" + settings.defaultRetention
                     + ") must not exceed CONVEYOR_MAX_RETENTION (" + settings.maxRetention + ")");
@@ -135,6 +140,16 @@ public record Settings(
                 problems.add(name + " must be an http(s) URL such as http://127.0.0.1:4566, was '" + v + "'");
                 return Optional.empty();
             });
+        }
+
+        boolean bool(String name, boolean fallback) {
+            return value(name).map(v -> {
+                if (v.equalsIgnoreCase("true") || v.equalsIgnoreCase("false")) {
+                    return Boolean.parseBoolean(v);
+                }
+                problems.add(name + " must be true or false, was '" + v + "'");
+                return fallback;
+            }).orElse(fallback);
         }
 
         int positiveInt(String name, int fallback) {

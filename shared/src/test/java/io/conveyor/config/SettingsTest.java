@@ -1,6 +1,7 @@
 package io.conveyor.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -35,6 +36,17 @@ class SettingsTest {
         assertEquals(Duration.ofMinutes(15), settings.presignedUrlTtl());
         assertEquals(Duration.ofDays(7), settings.defaultRetention());
         assertEquals(Optional.empty(), settings.s3Endpoint());
+        assertFalse(settings.devTokenAuth(), "development token authentication is off unless a deployment says so");
+    }
+
+    @Test
+    void devTokenAuth_isOnOnlyWhenSetToTrue_andAnythingButABooleanIsRefused() {
+        Map<String, String> env = complete();
+        env.put("CONVEYOR_DEV_TOKEN_AUTH", "true");
+        assertTrue(Settings.from(env).devTokenAuth());
+        env.put("CONVEYOR_DEV_TOKEN_AUTH", "yes");
+        ConfigurationException e = assertThrows(ConfigurationException.class, () -> Settings.from(env));
+        assertEquals(List.of("CONVEYOR_DEV_TOKEN_AUTH must be true or false, was 'yes'"), e.problems());
     }
 
     @Test

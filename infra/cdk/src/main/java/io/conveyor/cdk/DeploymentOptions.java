@@ -238,6 +238,11 @@ public record DeploymentOptions(
         if (!programs.isBlank() && !programs.replaceAll("\\s", "").equals("[]")) {
             env.put(ProgramRegistry.SETTING, programs);
         }
+        if (auth == Auth.DEV_TOKEN) {
+            // Emulators that deploy the token authoriser without invoking it (LocalStack's free image) leave the
+            // bearer header to the API function: see io.conveyor.api.Caller#finder.
+            env.put("CONVEYOR_DEV_TOKEN_AUTH", "true");
+        }
         return env;
     }
 

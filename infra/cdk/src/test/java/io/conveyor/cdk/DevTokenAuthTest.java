@@ -2,6 +2,7 @@ package io.conveyor.cdk;
 
 import static io.conveyor.cdk.Synthesized.referenced;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -59,10 +60,19 @@ class DevTokenAuthTest {
     }
 
     @Test
-    void byDefault_noTokenAuthoriserIsDeployed() {
+    void theApiFunction_isToldItIsADevelopmentDeployment_forEmulatorsThatNeverInvokeTheAuthoriser() {
+        JsonNode api = app.resourceAt("AWS::Lambda::Function", "/Functions/" + Catalogue.API.name() + "/Resource").getValue();
+        assertEquals("true", api.at("/Properties/Environment/Variables/CONVEYOR_DEV_TOKEN_AUTH").asText());
+    }
+
+    @Test
+    void byDefault_noTokenAuthoriserIsDeployed_andNoFunctionTrustsABearerHeader() {
         Synthesized defaults = Synthesized.defaults();
         assertEquals(Map.of(), defaults.resources("AWS::ApiGateway::Authorizer"));
-        assertTrue(defaults.resources("AWS::Lambda::Function").values().stream()
-                .noneMatch(f -> f.at("/Properties/Handler").asText().equals(DevTokenAuth.HANDLER)));
+        for (JsonNode function : defaults.resources("AWS::Lambda::Function").values()) {
+            assertFalse(function.at("/Properties/Handler").asText().equals(DevTokenAuth.HANDLER));
+            assertTrue(function.at("/Properties/Environment/Variables/CONVEYOR_DEV_TOKEN_AUTH").isMissingNode(),
+                    function.toString());
+        }
     }
 }
