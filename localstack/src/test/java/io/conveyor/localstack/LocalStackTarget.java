@@ -64,7 +64,7 @@ final class LocalStackTarget implements ScenarioTarget {
     /** LocalStack's account, and the region deploy.sh deploys to. */
     static final String ACCOUNT = "000000000000";
     static final String REGION = "us-east-1";
-    /** A deployment creates some 150 resources and LocalStack pulls the Lambda runtime image on first use. */
+    /** The CDK bootstrap and the whole stack (tables, bucket, functions and their versions, state machines, API). */
     private static final Duration DEPLOY_TIMEOUT = Duration.ofMinutes(20);
     private static final Duration API_READY_TIMEOUT = Duration.ofMinutes(5);
 
