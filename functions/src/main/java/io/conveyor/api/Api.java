@@ -30,6 +30,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,14 +58,18 @@ public final class Api {
     private final ProgramStatisticsStore statistics;
     private final ApiMetrics metrics;
     private final Clock clock;
+    private final Function<APIGatewayProxyRequestEvent, Optional<Caller>> callers;
     private final List<Route> routes;
 
-    public Api(JobService jobs, ProgramRegistry programs, ProgramStatisticsStore statistics, ApiMetrics metrics, Clock clock) {
+    /** @param callers who calls, from a request ({@link Caller#finder}) */
+    public Api(JobService jobs, ProgramRegistry programs, ProgramStatisticsStore statistics, ApiMetrics metrics, Clock clock,
+            Function<APIGatewayProxyRequestEvent, Optional<Caller>> callers) {
         this.jobs = jobs;
         this.programs = programs;
         this.statistics = statistics;
         this.metrics = metrics;
         this.clock = clock;
+        this.callers = callers;
         this.routes = List.of(
                 new Route("POST", "/jobs", Set.of(200, 201, 400, 401, 409, 413, 429, 500, 503), this::createJob),
                 new Route("GET", "/jobs", Set.of(200, 400, 401, 500), this::listJobs),
@@ -123,7 +128,7 @@ public final class Api {
             if (!route.method().equals(method)) {
                 continue;
             }
-            Caller caller = Caller.of(event).orElseThrow(() -> new ApiException(401, "Unauthenticated",
+            Caller caller = callers.apply(event).orElseThrow(() -> new ApiException(401, "Unauthenticated",
                     "The request carries no authenticated caller; sign it (IAM) or send a valid token."));
             Optional.ofNullable(parameters.get().get("id")).ifPresent(id -> MDC.put("jobId", id));
             return route.endpoint().handle(caller, new ApiRequest(parameters.get(), lowerKeys(event.getQueryStringParameters(), false),

@@ -57,7 +57,8 @@ public final class ApiHandler implements RequestHandler<APIGatewayProxyRequestEv
                 settings, clock, () -> UUID.randomUUID().toString());
         return new Api(service, programs,
                 new ProgramStatisticsStore(dynamoDb, settings.countersTable()),
-                new ApiMetrics(EmbeddedMetrics.standardOutput(Catalogue.METRICS_NAMESPACE)), clock);
+                new ApiMetrics(EmbeddedMetrics.standardOutput(Catalogue.METRICS_NAMESPACE)), clock,
+                Caller.finder(settings.devTokenAuth()));
     }
 
     /**

@@ -1,13 +1,16 @@
 package io.conveyor.api;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
+import io.conveyor.devauth.BearerUser;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Who is calling, as API Gateway established it: the subject of a Cognito user pool or JWT authoriser, the
  * principal of a Lambda authoriser, or the IAM principal that signed the request. The API never takes the
- * caller from anything the client wrote in the request itself.
+ * caller from anything the client wrote in the request itself, except in a development deployment
+ * ({@link #finder(boolean)}).
  *
  * @param id a stable identifier; every job belongs to exactly one
  */
@@ -33,6 +36,28 @@ public record Caller(String id) {
             return Optional.of(new Caller(identity.getUserArn()));
         }
         return Optional.empty();
+    }
+
+    /**
+     * How the API finds its caller: {@link #of} in every deployment. In a development deployment
+     * ({@code conveyor:auth=devToken}, where anyone may call as anyone by design) also, when no authoriser ran, the
+     * user an {@code Authorization: Bearer <user>} header names ({@link BearerUser}): the deployment puts the
+     * development token authoriser in front of every method, which emulators such as LocalStack's free image deploy
+     * but never invoke, so the header reaches the function unread. The same header, read the same way, names the same
+     * caller either way.
+     *
+     * @param devToken whether this is a development deployment ({@code CONVEYOR_DEV_TOKEN_AUTH})
+     */
+    public static Function<APIGatewayProxyRequestEvent, Optional<Caller>> finder(boolean devToken) {
+        if (!devToken) {
+            return Caller::of;
+        }
+        return event -> of(event).or(() -> Optional.ofNullable(event.getHeaders())
+                .flatMap(headers -> headers.entrySet().stream()
+                        .filter(h -> h.getKey().equalsIgnoreCase("Authorization"))
+                        .findFirst())
+                .flatMap(h -> BearerUser.of(h.getValue()))
+                .map(Caller::new));
     }
 
     private static boolean nonBlank(Object value) {

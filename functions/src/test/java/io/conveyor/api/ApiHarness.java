@@ -68,7 +68,8 @@ final class ApiHarness {
                 events, ProgramRegistry.samples(), clock);
         JobService service = new JobService(jobs, subJobs, idempotency, workflow.endings(), objects, ProgramRegistry.samples(),
                 launcher, deployment.settings(), clock, () -> UUID.randomUUID().toString());
-        api = new Api(service, ProgramRegistry.samples(), statistics, new ApiMetrics(EmbeddedMetrics.standardOutput(Catalogue.METRICS_NAMESPACE)), clock);
+        api = new Api(service, ProgramRegistry.samples(), statistics, new ApiMetrics(EmbeddedMetrics.standardOutput(Catalogue.METRICS_NAMESPACE)),
+                clock, Caller.finder(false));
     }
 
     /** A response, with the body parsed. */

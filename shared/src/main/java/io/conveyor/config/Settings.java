@@ -42,6 +42,9 @@ import java.util.regex.Pattern;
  * @param multipartUrlsPerResponse {@code CONVEYOR_MULTIPART_URLS_PER_RESPONSE}, default 1000: at most this many part URLs
  *                             in one answer (about 0.7 KiB each, and Lambda answers at most 6 MB); the client asks
  *                             {@code GET /jobs/{id}} for the rest once these are uploaded
+ * @param devTokenAuth         {@code CONVEYOR_DEV_TOKEN_AUTH}, default false; true only in a development deployment
+ *                             ({@code conveyor:auth=devToken}, never a real account): where no authoriser ran, the API
+ *                             takes the caller from {@code Authorization: Bearer <user>}, as its token authoriser would
  */
 public record Settings(
         String region,
@@ -62,7 +65,8 @@ public record Settings(
         String eventBus,
         long multipartThreshold,
         long multipartPartSize,
-        int multipartUrlsPerResponse) {
+        int multipartUrlsPerResponse,
+        boolean devTokenAuth) {
     private static final long MIB = 1024 * 1024;
     private static final long GIB = 1024 * MIB;
 
@@ -108,7 +112,8 @@ public record Settings(
                 r.value("CONVEYOR_EVENT_BUS").orElse("conveyor-jobs"),
                 r.bytes("CONVEYOR_MULTIPART_THRESHOLD", 64 * MIB, 5 * MIB, 5 * GIB),
                 r.bytes("CONVEYOR_MULTIPART_PART_SIZE", 64 * MIB, 5 * MIB, 5 * GIB),
-                r.positiveInt("CONVEYOR_MULTIPART_URLS_PER_RESPONSE", 1000));
+                r.positiveInt("CONVEYOR_MULTIPART_URLS_PER_RESPONSE", 1000),
+                r.bool("CONVEYOR_DEV_TOKEN_AUTH", false));
         if (r.problems.isEmpty() && settings.defaultRetention.compareTo(settings.maxRetention) > 0) {
             r.problems.add("CONVEYOR_DEFAULT_RETENTION (" + settings.defaultRetention
                     + ") must not exceed CONVEYOR_MAX_RETENTION (" + settings.maxRetention + ")");
@@ -154,6 +159,16 @@ public record Settings(
                 problems.add(name + " must be an http(s) URL such as http://127.0.0.1:4566, was '" + v + "'");
                 return Optional.empty();
             });
+        }
+
+        boolean bool(String name, boolean fallback) {
+            return value(name).map(v -> {
+                if (v.equalsIgnoreCase("true") || v.equalsIgnoreCase("false")) {
+                    return Boolean.parseBoolean(v);
+                }
+                problems.add(name + " must be true or false, was '" + v + "'");
+                return fallback;
+            }).orElse(fallback);
         }
 
         int positiveInt(String name, int fallback) {

@@ -1,6 +1,7 @@
 package io.conveyor.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -38,6 +39,7 @@ class SettingsTest {
         assertEquals(64L * 1024 * 1024, settings.multipartThreshold());
         assertEquals(64L * 1024 * 1024, settings.multipartPartSize());
         assertEquals(1000, settings.multipartUrlsPerResponse());
+        assertFalse(settings.devTokenAuth(), "development token authentication is off unless a deployment says so");
     }
 
     @Test
@@ -57,6 +59,16 @@ class SettingsTest {
                         + " (for example 64MiB), was '6GiB'",
                 "CONVEYOR_MULTIPART_PART_SIZE must be a size from 5MiB to 5GiB, in bytes or with a KiB, MiB or GiB suffix"
                         + " (for example 64MiB), was '1MiB'"), e.problems());
+    }
+
+    @Test
+    void devTokenAuth_isOnOnlyWhenSetToTrue_andAnythingButABooleanIsRefused() {
+        Map<String, String> env = complete();
+        env.put("CONVEYOR_DEV_TOKEN_AUTH", "true");
+        assertTrue(Settings.from(env).devTokenAuth());
+        env.put("CONVEYOR_DEV_TOKEN_AUTH", "yes");
+        ConfigurationException e = assertThrows(ConfigurationException.class, () -> Settings.from(env));
+        assertEquals(List.of("CONVEYOR_DEV_TOKEN_AUTH must be true or false, was 'yes'"), e.problems());
     }
 
     @Test

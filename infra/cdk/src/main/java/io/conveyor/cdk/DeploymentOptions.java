@@ -75,9 +75,26 @@ public record DeploymentOptions(
     /** How API callers authenticate. */
     public enum Auth {
         /** SigV4-signed requests; the caller is the IAM principal. */
-        IAM,
+        IAM("iam"),
         /** An {@code Authorization} header with an ID token of the configured Cognito user pool. */
-        COGNITO
+        COGNITO("cognito"),
+        /**
+         * Development only, never for a real account: {@code Authorization: Bearer <user>} names the caller with no
+         * credential at all ({@code io.conveyor.devauth.DevTokenAuthorizer}). For emulators that enforce neither IAM
+         * nor Cognito, such as LocalStack's free image; the local runtime's convention.
+         */
+        DEV_TOKEN("devToken");
+
+        private final String option;
+
+        Auth(String option) {
+            this.option = option;
+        }
+
+        /** The value of the {@code conveyor:auth} option that selects this mode. */
+        public String option() {
+            return option;
+        }
     }
 
     /** The retention periods CloudWatch Logs accepts, in days. */
@@ -99,7 +116,8 @@ public record DeploymentOptions(
                 + "JSON array as CONVEYOR_PROGRAMS takes it; each gets its own state machine"),
         CLEANER_SCHEDULE("cleanerSchedule", Catalogue.CLEANER_SCHEDULE.expression(),
                 "EventBridge schedule of the cleaner, rate(...) or cron(...)"),
-        AUTH("auth", "iam", "API authorisation: iam (SigV4) or cognito"),
+        AUTH("auth", "iam", "API authorisation: iam (SigV4), cognito, or devToken (development only, never for a real "
+                + "account: Authorization: Bearer <user> names the caller with no credential; for LocalStack)"),
         USER_POOL_ARN("userPoolArn", "none", "the Cognito user pool whose ID tokens the API accepts (auth=cognito)"),
         ALERT_EMAIL("alertEmail", "none", "an e-mail address subscribed to the alert topic"),
         LOG_RETENTION_DAYS("logRetentionDays", "30", "days function, workflow and API logs are kept (a value "
@@ -168,7 +186,7 @@ public record DeploymentOptions(
                 r.duration(Option.PRESIGNED_URL_TTL),
                 r.json(Option.PROGRAMS),
                 r.schedule(Option.CLEANER_SCHEDULE),
-                Auth.valueOf(r.oneOf(Option.AUTH, List.of("iam", "cognito")).toUpperCase(Locale.ROOT)),
+                r.auth(Option.AUTH),
                 r.optional(Option.USER_POOL_ARN),
                 r.optional(Option.ALERT_EMAIL),
                 r.logRetention(Option.LOG_RETENTION_DAYS),
@@ -219,6 +237,11 @@ public record DeploymentOptions(
         env.put("CONVEYOR_MAX_RETENTION", iso(maxRetention));
         if (!programs.isBlank() && !programs.replaceAll("\\s", "").equals("[]")) {
             env.put(ProgramRegistry.SETTING, programs);
+        }
+        if (auth == Auth.DEV_TOKEN) {
+            // Emulators that deploy the token authoriser without invoking it (LocalStack's free image) leave the
+            // bearer header to the API function: see io.conveyor.api.Caller#finder.
+            env.put("CONVEYOR_DEV_TOKEN_AUTH", "true");
         }
         return env;
     }
@@ -305,6 +328,18 @@ public record DeploymentOptions(
                 return Integer.parseInt(option.defaultValue());
             }
             return days;
+        }
+
+        Auth auth(Option option) {
+            String value = text(option);
+            for (Auth auth : Auth.values()) {
+                if (auth.option().equalsIgnoreCase(value)) {
+                    return auth;
+                }
+            }
+            problems.add(option.key() + " must be one of " + Arrays.stream(Auth.values()).map(Auth::option).toList()
+                    + ", was '" + value + "'");
+            return Auth.IAM;
         }
 
         boolean bool(Option option) {

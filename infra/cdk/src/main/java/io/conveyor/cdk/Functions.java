@@ -49,7 +49,7 @@ public final class Functions extends Construct {
                     + DeploymentOptions.Option.LAMBDA_JAR.key() + "=<path>");
         }
         Code code = Code.fromAsset(options.lambdaJar().toString());
-        Runtime runtime = options.lambdaRuntime().equals("java25") ? Runtime.JAVA_25 : Runtime.JAVA_21;
+        Runtime runtime = runtime(options);
 
         Map<Resource, String> names = new EnumMap<>(Resource.class);
         storage.tables().forEach((resource, table) -> names.put(resource, table.getTableName()));
@@ -101,6 +101,11 @@ public final class Functions extends Construct {
                     .build();
             functions.put(spec.name(), new Deployed(spec, function, alias, role, logGroup));
         }
+    }
+
+    /** The Lambda runtime {@code conveyor:lambdaRuntime} names. */
+    static Runtime runtime(DeploymentOptions options) {
+        return options.lambdaRuntime().equals("java25") ? Runtime.JAVA_25 : Runtime.JAVA_21;
     }
 
     /** The deployed function of a catalogue name. */

@@ -5,6 +5,7 @@ import io.conveyor.deployment.RouteSpec;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import software.amazon.awscdk.RemovalPolicy;
@@ -43,7 +44,8 @@ import software.constructs.Construct;
 
 /**
  * The REST API: every route of {@link Catalogue#ROUTES} as a Lambda proxy integration of its function's alias;
- * IAM (SigV4) authorisation by default, or a Cognito user-pool authoriser; request validation; stage throttling and
+ * IAM (SigV4) authorisation by default, or a Cognito user-pool authoriser, or (development only) the
+ * {@link DevTokenAuth} token authoriser; request validation; stage throttling and
  * a usage plan; JSON access logs; errors API Gateway itself answers shaped as the handler's ({@code code},
  * {@code message}).
  */
@@ -56,6 +58,7 @@ public final class JobApi extends Construct {
     private final RestApi api;
     private final UsagePlan usagePlan;
     private final LogGroup accessLogs;
+    private DevTokenAuth devTokenAuth;
 
     public JobApi(Construct scope, String id, DeploymentOptions options, Functions functions) {
         super(scope, id);
@@ -97,6 +100,10 @@ public final class JobApi extends Construct {
                     .cognitoUserPools(List.of(UserPool.fromUserPoolArn(this, "UserPool", options.userPoolArn().orElseThrow())))
                     .identitySource("method.request.header.Authorization")
                     .build();
+        } else if (options.auth() == DeploymentOptions.Auth.DEV_TOKEN) {
+            devTokenAuth = new DevTokenAuth(this, "DevTokenAuth", options);
+            authorization = AuthorizationType.CUSTOM;
+            authorizer = devTokenAuth.authorizer();
         }
 
         RequestValidator validator = api.addRequestValidator("Validator", RequestValidatorOptions.builder()
@@ -199,5 +206,10 @@ public final class JobApi extends Construct {
 
     public LogGroup accessLogs() {
         return accessLogs;
+    }
+
+    /** The development token authoriser, with {@code conveyor:auth=devToken} only. */
+    Optional<DevTokenAuth> devTokenAuth() {
+        return Optional.ofNullable(devTokenAuth);
     }
 }

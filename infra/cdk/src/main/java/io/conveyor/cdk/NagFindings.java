@@ -108,9 +108,25 @@ final class NagFindings {
                             + "principals. conveyor:auth=cognito switches every method to a Cognito user-pool authoriser.")
                     .build()), true);
         }
+        api.devTokenAuth().ifPresent(devToken -> {
+            NagSuppressions.addResourceSuppressions(api.api(), List.of(NagPackSuppression.builder()
+                    .id("AwsSolutions-COG4")
+                    .reason("conveyor:auth=devToken is for emulators without Cognito or IAM enforcement (LocalStack's "
+                            + "free image): every method uses the development token authoriser, never on a real account; "
+                            + "conveyor:auth=cognito switches every method to a Cognito user-pool authoriser.")
+                    .build()), true);
+            if (options.lambdaRuntime().equals("java21")) {
+                NagSuppressions.addResourceSuppressions(devToken.function(), List.of(NagPackSuppression.builder()
+                        .id("AwsSolutions-L1")
+                        .reason("java21 was chosen with the conveyor:lambdaRuntime context option (the default is the "
+                                + "latest, java25); it is a supported LTS runtime.")
+                        .build()));
+            }
+        });
         NagSuppressions.addResourceSuppressions(api.api(), List.of(NagPackSuppression.builder()
                 .id("AwsSolutions-APIG3")
-                .reason("No WAF web ACL by default: every method requires SigV4 or Cognito authorisation, the stage and the "
+                .reason("No WAF web ACL by default: every method requires SigV4 or Cognito authorisation (or, in development "
+                        + "only, the token authoriser), the stage and the "
                         + "usage plan throttle, and a web ACL is a per-account cost and rules decision; associate one "
                         + "with the stage when the deployment needs it.")
                 .build()), true);

@@ -15,11 +15,16 @@ import org.junit.jupiter.params.provider.ValueSource;
 class CdkNagTest {
 
     private static Synthesized synth(String options) {
-        return options.equals("defaults") ? Synthesized.defaults() : Synthesized.variant();
+        return switch (options) {
+            case "defaults" -> Synthesized.defaults();
+            case "variant" -> Synthesized.variant();
+            case "devToken" -> Synthesized.devToken();
+            default -> throw new IllegalArgumentException(options);
+        };
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"defaults", "variant"})
+    @ValueSource(strings = {"defaults", "variant", "devToken"})
     void awsSolutions_leavesNoFindingUnsuppressed(String options) {
         Synthesized app = synth(options);
         assertEquals("", app.nagErrors.stream().map(m -> m.getId() + " " + m.getEntry().getData())
@@ -29,7 +34,7 @@ class CdkNagTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"defaults", "variant"})
+    @ValueSource(strings = {"defaults", "variant", "devToken"})
     void everySuppression_saysWhy(String options) {
         Synthesized app = synth(options);
         int suppressions = 0;
@@ -46,7 +51,7 @@ class CdkNagTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"defaults", "variant"})
+    @ValueSource(strings = {"defaults", "variant", "devToken"})
     void wildcardSuppressions_nameTheExactWildcards(String options) {
         Synthesized app = synth(options);
         for (Map.Entry<String, JsonNode> resource : app.resources().properties()) {

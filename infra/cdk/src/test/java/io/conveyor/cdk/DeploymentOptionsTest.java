@@ -8,6 +8,7 @@ import io.conveyor.config.ConfigurationException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -76,6 +77,22 @@ class DeploymentOptionsTest {
                 "conveyor:cleanerSchedule", "conveyor:logRetentionDays", "conveyor:retainData", "conveyor:userPoolArn")) {
             assertTrue(all.contains(key), key + " missing from:\n" + all);
         }
+    }
+
+    @Test
+    void auth_isChosenByTheModesOptionValue_andAnUnknownModeIsRefusedNamingTheKnownOnes() {
+        for (DeploymentOptions.Auth auth : DeploymentOptions.Auth.values()) {
+            Map<String, Object> context = new HashMap<>(Map.of("conveyor:auth", auth.option()));
+            if (auth == DeploymentOptions.Auth.COGNITO) {
+                context.put("conveyor:userPoolArn", "arn:aws:cognito-idp:eu-west-1:123456789012:userpool/eu-west-1_Example");
+            }
+            assertEquals(auth, DeploymentOptions.from(context::get).auth());
+        }
+        assertEquals(DeploymentOptions.Auth.DEV_TOKEN, DeploymentOptions.from(Map.of("conveyor:auth", "DEVTOKEN")::get).auth());
+
+        Map<String, Object> unknown = Map.of("conveyor:auth", "none");
+        ConfigurationException e = assertThrows(ConfigurationException.class, () -> DeploymentOptions.from(unknown::get));
+        assertEquals(List.of("conveyor:auth must be one of [iam, cognito, devToken], was 'none'"), e.problems());
     }
 
     @Test

@@ -39,6 +39,11 @@ final class Synthesized {
             "conveyor:programs", "[{\"name\": \"thumbnails\", \"implementation\": "
                     + "\"java:io.conveyor.programs.primes.PrimesProgram\", \"maxConcurrency\": 7}]");
 
+    /** The development-only token authoriser, on java21 so that both runtimes' nag paths are covered. */
+    static final Map<String, Object> DEV_TOKEN = Map.of(
+            "conveyor:auth", "devToken",
+            "conveyor:lambdaRuntime", "java21");
+
     private static final Map<Map<String, Object>, Synthesized> CACHE = new ConcurrentHashMap<>();
 
     final ConveyorStack stack;
@@ -70,6 +75,11 @@ final class Synthesized {
     /** The stack with {@link #VARIANT}. */
     static Synthesized variant() {
         return with(VARIANT);
+    }
+
+    /** The stack with {@link #DEV_TOKEN}. */
+    static Synthesized devToken() {
+        return with(DEV_TOKEN);
     }
 
     static Synthesized with(Map<String, Object> options) {

@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * A small HTTP client for the job API as a caller sees it, authenticated locally with
@@ -23,19 +24,32 @@ public final class LocalApiClient {
             .version(HttpClient.Version.HTTP_1_1).build();
     private final URI base;
     private final String user;
+    private final UnaryOperator<URI> reachable;
 
     /**
      * @param base the API's base URL
      * @param user the user to call as, or null for unauthenticated calls
      */
     public LocalApiClient(URI base, String user) {
+        this(base, user, UnaryOperator.identity());
+    }
+
+    /**
+     * @param base      the API's base URL, which may end in a path ({@code .../restapis/<id>/v1/_user_request_/}): API
+     *                  paths are appended to it
+     * @param user      the user to call as, or null for unauthenticated calls
+     * @param reachable turns a URL the deployment hands out (a presigned URL) into one this machine reaches: the
+     *                  identity, unless the deployment runs behind a port mapping, as LocalStack in a container does
+     */
+    public LocalApiClient(URI base, String user, UnaryOperator<URI> reachable) {
         this.base = base;
         this.user = user;
+        this.reachable = reachable;
     }
 
     /** The same API, as another user. */
     public LocalApiClient as(String otherUser) {
-        return new LocalApiClient(base, otherUser);
+        return new LocalApiClient(base, otherUser, reachable);
     }
 
     /**
@@ -84,9 +98,12 @@ public final class LocalApiClient {
         return send(b);
     }
 
-    /** Sends any request to an absolute URL (a presigned URL, for example), without the bearer token. */
+    /**
+     * Sends any request to an absolute URL the deployment handed out (a presigned URL, for example), without the
+     * bearer token.
+     */
     public Response send(String method, URI url, Map<String, String> headers, byte[] body) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(60))
+        HttpRequest.Builder b = HttpRequest.newBuilder(reachable.apply(url)).timeout(Duration.ofSeconds(60))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
         headers.forEach((name, value) -> {
             // The client sets these itself and refuses them as headers.
@@ -98,7 +115,9 @@ public final class LocalApiClient {
     }
 
     private HttpRequest.Builder request(String path) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(60));
+        // Appended rather than resolved: resolving "/jobs" would drop a base path such as LocalStack's.
+        String prefix = base.toString().endsWith("/") ? base.toString().substring(0, base.toString().length() - 1) : base.toString();
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(prefix + path)).timeout(Duration.ofSeconds(60));
         if (user != null) {
             b.header("Authorization", "Bearer " + user);
         }

@@ -1,21 +1,11 @@
 package io.conveyor.local.scenarios;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import io.conveyor.local.runtime.LocalApiClient;
 import io.conveyor.local.runtime.LocalRuntimeOptions;
 import io.conveyor.local.runtime.testing.LocalRuntimeExtension;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.List;
-import java.util.Map;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** Quotas through whole jobs: waiting, fair admission and cancellation while queued. One job of a program at a time. */
-class AdmissionScenariosTest {
+/** {@link AdmissionScenarios} through the local runtime, with one active job per program. */
+class AdmissionScenariosTest extends AdmissionScenarios {
     @RegisterExtension
     static final LocalRuntimeExtension RUNTIME = new LocalRuntimeExtension(LocalRuntimeOptions.builder()
             .timeScale(LocalRuntimeExtension.DEFAULT_TIME_SCALE)
@@ -24,51 +14,8 @@ class AdmissionScenariosTest {
             .environment("CONVEYOR_MAX_ACTIVE_JOBS_PER_PROGRAM", "1")
             .build());
 
-    private final LocalApiClient alice = RUNTIME.api("alice");
-    private final LocalApiClient bob = RUNTIME.api("bob");
-
-    @Test
-    void overQuota_jobsWaitQueued_andFreedSlotsGoRoundRobinBetweenUsers() {
-        Map<String, Object> slow = Map.of("subJobs", 1, "workMillis", 700);
-        String a1 = Scenarios.submit(alice, "scenario", slow);
-        Scenarios.awaitStatus(alice, a1, "RUNNING");
-        String a2 = Scenarios.submit(alice, "scenario", slow);
-        String a3 = Scenarios.submit(alice, "scenario", slow);
-        String b1 = Scenarios.submit(bob, "scenario", slow);
-        assertEquals("QUEUED", Scenarios.job(alice, a2).path("status").asText(), "over the program's limit, a job waits");
-
-        List<String> order = new ArrayList<>(List.of(a1, a2, a3, b1));
-        for (String id : order) {
-            LocalApiClient owner = id.equals(b1) ? bob : alice;
-            assertEquals("SUCCEEDED", Scenarios.awaitEnd(owner, id).path("status").asText());
-        }
-        order.sort(Comparator.comparing(id -> startedAt(id.equals(b1) ? bob : alice, id)));
-        assertEquals(List.of(a1, b1, a2, a3), order, "after alice's job, bob's turn, although alice submitted first");
-    }
-
-    @Test
-    void cancellationWhileQueued_leavesTheJobCancelled_andTheQueueMovesOn() {
-        Map<String, Object> slow = Map.of("subJobs", 1, "workMillis", 700);
-        String running = Scenarios.submit(alice, "scenario-strict", slow);
-        Scenarios.awaitStatus(alice, running, "RUNNING");
-        String waiting = Scenarios.submit(alice, "scenario-strict", slow);
-        String next = Scenarios.submit(alice, "scenario-strict", slow);
-        assertEquals("QUEUED", Scenarios.job(alice, waiting).path("status").asText());
-
-        assertEquals(200, alice.delete("/jobs/" + waiting).status());
-        JsonNode cancelled = Scenarios.job(alice, waiting);
-        assertEquals("CANCELLED", cancelled.path("status").asText());
-        assertEquals(0, cancelled.path("attempts").size(), "it never started");
-        assertEquals("SUCCEEDED", Scenarios.awaitEnd(alice, next).path("status").asText(), "the next job was admitted");
-        assertEquals("CANCELLED", Scenarios.job(alice, waiting).path("status").asText());
-        assertTrue(startedAt(alice, next).compareTo(Scenarios.job(alice, running).path("attempts").get(0).path("endedAt").asText()) >= 0);
-
-        assertEquals(202, alice.post("/jobs/" + waiting + "/retry", "").status());
-        assertEquals("SUCCEEDED", Scenarios.awaitEnd(alice, waiting).path("status").asText(),
-                "a job cancelled before it started runs when retried");
-    }
-
-    private static String startedAt(LocalApiClient api, String id) {
-        return Scenarios.job(api, id).path("attempts").get(0).path("startedAt").asText();
+    @Override
+    protected ScenarioTarget target() {
+        return new LocalRuntimeTarget(RUNTIME);
     }
 }

@@ -6,6 +6,7 @@ import io.conveyor.local.runtime.LocalApiClient;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
+import org.junit.jupiter.api.Assumptions;
 
 /** Whole-job steps shared by the scenario tests: create, upload, submit, wait, over the HTTP API only. */
 final class Scenarios {
@@ -20,10 +21,19 @@ final class Scenarios {
               "retry": {"intervalSeconds": 1, "backoffRate": 2.0, "maxDelaySeconds": 2, "jitter": "FULL", "maxAttempts": 3},
               "reRegistration": {"delaySeconds": 1, "maxAttempts": 2}}]""";
 
-    static final Duration JOB_TIMEOUT = Duration.ofSeconds(90);
+    /**
+     * How long a job may take to end: 90 s unless the system property {@code conveyor.scenarios.jobTimeout} (ISO-8601)
+     * says otherwise, as the LocalStack suite does, where each function's first call starts a container.
+     */
+    static final Duration JOB_TIMEOUT = Duration.parse(System.getProperty("conveyor.scenarios.jobTimeout", "PT90S"));
     private static final Set<String> TERMINAL = Set.of("SUCCEEDED", "FAILED", "CANCELLED");
 
     private Scenarios() {}
+
+    /** Skips the calling scenario, with the reason, where {@code target} lacks {@code capability}. */
+    static void require(ScenarioTarget target, ScenarioTarget.Capability capability) {
+        target.lacks(capability).ifPresent(reason -> Assumptions.abort(target + " lacks " + capability + ": " + reason));
+    }
 
     /** Creates and submits a job with inline inputs only; returns its id. */
     static String submit(LocalApiClient api, String program, Map<String, Object> parameters) {

@@ -3,6 +3,7 @@ package io.conveyor.local.runtime.testing;
 import io.conveyor.local.runtime.LocalApiClient;
 import io.conveyor.local.runtime.LocalRuntime;
 import io.conveyor.local.runtime.LocalRuntimeOptions;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -30,7 +31,8 @@ public final class LocalRuntimeExtension implements BeforeAllCallback, AfterAllC
      * concurrent cold starts on a loaded 2-core machine time subjobs out.
      */
     public static final double DEFAULT_TIME_SCALE = 0.1;
-    private final LocalRuntimeOptions options;
+    private final Supplier<LocalRuntimeOptions> options;
+    private LocalRuntimeOptions started;
     private LocalRuntime runtime;
 
     public LocalRuntimeExtension() {
@@ -38,12 +40,28 @@ public final class LocalRuntimeExtension implements BeforeAllCallback, AfterAllC
     }
 
     public LocalRuntimeExtension(LocalRuntimeOptions options) {
+        this(() -> options);
+    }
+
+    /**
+     * @param options read once, when the runtime starts: for options that only exist then, such as a static
+     *                {@code @TempDir} data directory (JUnit injects those before this extension's {@code beforeAll})
+     */
+    public LocalRuntimeExtension(Supplier<LocalRuntimeOptions> options) {
         this.options = options;
     }
 
     @Override
     public void beforeAll(ExtensionContext context) {
-        runtime = LocalRuntime.start(options);
+        started = options.get();
+        runtime = LocalRuntime.start(started);
+    }
+
+    /** Stops the runtime and starts it again with the same options (with a data directory, on the same data). */
+    public void restart() {
+        runtime().close();
+        runtime = null;
+        runtime = LocalRuntime.start(started);
     }
 
     @Override
