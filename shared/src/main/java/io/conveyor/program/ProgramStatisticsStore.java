@@ -13,6 +13,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 
 /**
  * Per-program subjob durations, kept as one histogram item per program and hour in the counters table, so
@@ -29,11 +30,10 @@ public final class ProgramStatisticsStore {
     private static final int BUCKETS = 48;
     private static final DateTimeFormatter HOUR = DateTimeFormatter.ofPattern("uuuuMMddHH").withZone(ZoneOffset.UTC);
     private static final String COUNTER_ID = "counterId";
+    private static final String MAX_MILLIS = "maxMillis";
 
     private final DynamoDbClient dynamoDb;
     private final String tableName;
-    /** The longest duration this instance has stored per hourly item: a shorter one cannot raise the maximum. */
-    private final java.util.concurrent.ConcurrentHashMap<String, Long> knownMaxima = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** {@code tableName} is the counters table ({@code CONVEYOR_COUNTERS_TABLE}). */
     public ProgramStatisticsStore(DynamoDbClient dynamoDb, String tableName) {
@@ -46,7 +46,8 @@ public final class ProgramStatisticsStore {
 
     /**
      * Records that subjobs of {@code program} ended at {@code at}: one atomic update of the hour's histogram for all
-     * of them (a batch worker reports its subjobs together), and one more only if they raise the hour's maximum.
+     * of them (a batch worker reports its subjobs together), which returns the hour's maximum so far, and one more
+     * only if they raise it.
      */
     public void record(String program, List<Ended> ended, Instant at) {
         if (ended.isEmpty()) {
@@ -71,27 +72,24 @@ public final class ProgramStatisticsStore {
             add.append(", #b").append(bucket).append(" :b").append(bucket);
         });
         Map<String, AttributeValue> key = Map.of(COUNTER_ID, AttributeValue.fromS(id(program, at)));
-        dynamoDb.updateItem(b -> b.tableName(tableName).key(key)
+        Map<String, AttributeValue> hour = dynamoDb.updateItem(b -> b.tableName(tableName).key(key)
                 .updateExpression(add + " SET #exp = :exp")
                 .expressionAttributeNames(names)
-                .expressionAttributeValues(values));
-        String id = id(program, at);
-        long millis = longest;
-        if (millis <= knownMaxima.getOrDefault(id, -1L)) {
+                .expressionAttributeValues(values)
+                .returnValues(ReturnValue.ALL_NEW)).attributes();
+        AttributeValue max = hour.get(MAX_MILLIS);
+        if (max != null && Long.parseLong(max.n()) >= longest) {
             return;
         }
+        long millis = longest;
         try {
             dynamoDb.updateItem(b -> b.tableName(tableName).key(key)
                     .updateExpression("SET #max = :millis")
                     .conditionExpression("attribute_not_exists(#max) OR #max < :millis")
-                    .expressionAttributeNames(Map.of("#max", "maxMillis"))
+                    .expressionAttributeNames(Map.of("#max", MAX_MILLIS))
                     .expressionAttributeValues(Map.of(":millis", n(millis))));
-            if (knownMaxima.size() > 1000) {
-                knownMaxima.clear(); // hours long past; forgetting them only costs a conditional write
-            }
-            knownMaxima.merge(id, millis, Math::max);
         } catch (ConditionalCheckFailedException notLonger) {
-            // The hour's maximum is already at least this long.
+            // Another writer raised the hour's maximum past this one meanwhile.
         }
     }
 
@@ -113,7 +111,7 @@ public final class ProgramStatisticsStore {
             for (Map<String, AttributeValue> item : response.responses().getOrDefault(tableName, List.of())) {
                 count += number(item, "count");
                 failed += number(item, "failed");
-                max = Math.max(max, item.containsKey("maxMillis") ? number(item, "maxMillis") : -1);
+                max = Math.max(max, item.containsKey(MAX_MILLIS) ? number(item, MAX_MILLIS) : -1);
                 for (int b = 0; b < BUCKETS; b++) {
                     histogram[b] += number(item, "b" + b);
                 }

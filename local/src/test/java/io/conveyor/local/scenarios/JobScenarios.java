@@ -84,7 +84,7 @@ public abstract class JobScenarios {
                     entered.add(e.stateEnteredEventDetails().name());
                 }
             });
-            // The subjobs run in the map's child executions, one state each: 7 + N transitions for N subjobs.
+            // The subjobs run in the map's child executions, one state per batch: 7 + B transitions for B batches.
             assertEquals(List.of("AwaitDependencies", "Admit", "Split", "RunSubJobs", "ConfirmSubJobs", "Aggregate", "Finalize"),
                     entered);
         }

@@ -60,7 +60,12 @@ final class Scenarios {
 
     /** Waits until the job is terminal and returns it. */
     static JsonNode awaitEnd(LocalApiClient api, String id) {
-        return Await.until("job " + id + " to end", JOB_TIMEOUT, () -> {
+        return awaitEnd(api, id, JOB_TIMEOUT);
+    }
+
+    /** Waits up to {@code timeout} until the job is terminal and returns it. */
+    static JsonNode awaitEnd(LocalApiClient api, String id, Duration timeout) {
+        return Await.until("job " + id + " to end", timeout, () -> {
             JsonNode job = job(api, id);
             return TERMINAL.contains(job.path("status").asText()) ? job : null;
         });

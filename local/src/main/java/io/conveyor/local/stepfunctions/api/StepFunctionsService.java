@@ -499,7 +499,7 @@ public final class StepFunctionsService {
     return Json.object();
   }
 
-  private static ObjectNode counts(MapRun r) {
+  private static ObjectNode counts(MapRun.Counts r) {
     ObjectNode c = Json.object();
     c.put("pending", r.pending());
     c.put("running", r.running());
@@ -529,8 +529,8 @@ public final class StepFunctionsService {
     out.put("maxConcurrency", r.maxConcurrency());
     out.put("toleratedFailurePercentage", r.toleratedFailurePercentage());
     out.put("toleratedFailureCount", r.toleratedFailureCount());
-    out.set("itemCounts", counts(r));
-    out.set("executionCounts", counts(r));
+    out.set("itemCounts", counts(r.items()));
+    out.set("executionCounts", counts(r.executions()));
     out.put("redriveCount", 0);
     return out;
   }

@@ -1296,8 +1296,8 @@ final class Interpreter {
           + UUID.randomUUID();
       run = new MapRun(runArn, f.exec.executionArn(), engine.clock.instant(), maxConcurrency,
           toleratedPct == null ? 0 : toleratedPct, toleratedCnt == null ? 0 : toleratedCnt.longValue());
-      run.total.set(items.size());
-      run.pending.set(items.size());
+      run.executions().planned(items.size());
+      run.items().planned(itemCount(items, spec.itemBatcher() != null));
       engine.mapRuns.put(runArn, run);
       ObjectNode rd = Json.object();
       rd.put("mapRunArn", runArn);
@@ -1467,6 +1467,18 @@ final class Interpreter {
   }
 
   /** Runs a Map state's iterations with bounded concurrency and gathers results in order. */
+  /** The items the map's iterations process: one each, or their batches' items. */
+  private static long itemCount(ArrayNode iterations, boolean batched) {
+    if (!batched) {
+      return iterations.size();
+    }
+    long n = 0;
+    for (JsonNode batch : iterations) {
+      n += batch.path("Items").size();
+    }
+    return n;
+  }
+
   private final class MapDriver {
     final State.MapState m;
     final Ctx c;
@@ -1483,6 +1495,8 @@ final class Interpreter {
     final AtomicInteger failures = new AtomicInteger();
     final AtomicBoolean finished = new AtomicBoolean();
     volatile StatesError firstError;
+    final boolean batched;
+    final long totalWeight;
 
     MapDriver(State.MapState m, Ctx c, JsonNode effective, ArrayNode items, int limit, Double toleratedPct,
         Double toleratedCnt, MapRun run) {
@@ -1495,6 +1509,13 @@ final class Interpreter {
       this.toleratedCnt = toleratedCnt;
       this.run = run;
       this.results = new JsonNode[items.size()];
+      this.batched = m.spec().itemBatcher() != null;
+      this.totalWeight = itemCount(items, batched);
+    }
+
+    /** How many items iteration {@code i} processes: its batch's, or one. */
+    private int weight(int i) {
+      return batched ? items.get(i).path("Items").size() : 1;
     }
 
     CompletableFuture<Step> start() {
@@ -1541,8 +1562,8 @@ final class Interpreter {
       if (run == null) {
         itf.event("MapIterationStarted", "mapIterationStartedEventDetails", id);
       } else {
-        run.pending.decrementAndGet();
-        run.running.incrementAndGet();
+        run.executions().started(1);
+        run.items().started(weight(i));
       }
       Program p = m.spec().processor();
       runProgram(p, p.startAt(), iterInput, itf).whenComplete((out, err) -> {
@@ -1557,18 +1578,18 @@ final class Interpreter {
     private void iterationDone(int i, ObjectNode id, Frame itf, JsonNode out, Throwable err) {
       {
         if (run != null) {
-          run.running.decrementAndGet();
+          run.executions().ended(1, err == null);
+          run.items().ended(weight(i), err == null);
         }
         if (err != null) {
           Throwable u = unwrap(err);
           if (run == null) {
             itf.event(u instanceof StatesError se && ABORTED.equals(se.error()) ? "MapIterationAborted"
                 : "MapIterationFailed", "mapIterationFailedEventDetails", id);
-          } else {
-            run.failed.incrementAndGet();
           }
           StatesError se = u instanceof StatesError s ? s : new StatesError(StatesError.RUNTIME, String.valueOf(u));
-          int nFailed = failures.incrementAndGet();
+          // A failed batch counts as failed items, every one of them, against the tolerated failures.
+          int nFailed = failures.addAndGet(weight(i));
           if (firstError == null) {
             firstError = se;
           }
@@ -1588,8 +1609,6 @@ final class Interpreter {
         } else {
           if (run == null) {
             itf.event("MapIterationSucceeded", "mapIterationSucceededEventDetails", id);
-          } else {
-            run.succeeded.incrementAndGet();
           }
           results[i] = out;
         }
@@ -1610,7 +1629,7 @@ final class Interpreter {
       if (toleratedCnt != null && nFailed <= toleratedCnt) {
         ok = true;
       }
-      if (toleratedPct != null && nFailed * 100.0 / items.size() <= toleratedPct) {
+      if (toleratedPct != null && nFailed * 100.0 / totalWeight <= toleratedPct) {
         ok = true;
       }
       return ok;

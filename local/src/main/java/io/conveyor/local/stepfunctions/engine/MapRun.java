@@ -8,18 +8,66 @@ import java.util.concurrent.atomic.AtomicLong;
  * the run progresses. Thread-safe.
  */
 public final class MapRun {
+  /**
+   * Counts of the run's items or of its child executions by status. The two differ with an {@code ItemBatcher}:
+   * a child execution then processes a batch of items, and its outcome counts for every item in it.
+   */
+  public static final class Counts {
+    private final AtomicLong total = new AtomicLong();
+    private final AtomicLong pending = new AtomicLong();
+    private final AtomicLong running = new AtomicLong();
+    private final AtomicLong succeeded = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
+    private final AtomicLong aborted = new AtomicLong();
+
+    public long total() {
+      return total.get();
+    }
+
+    public long pending() {
+      return pending.get();
+    }
+
+    public long running() {
+      return running.get();
+    }
+
+    public long succeeded() {
+      return succeeded.get();
+    }
+
+    public long failed() {
+      return failed.get();
+    }
+
+    public long aborted() {
+      return aborted.get();
+    }
+
+    void planned(long n) {
+      total.set(n);
+      pending.set(n);
+    }
+
+    void started(long n) {
+      pending.addAndGet(-n);
+      running.addAndGet(n);
+    }
+
+    void ended(long n, boolean success) {
+      running.addAndGet(-n);
+      (success ? succeeded : failed).addAndGet(n);
+    }
+  }
+
   private final String mapRunArn;
   private final String executionArn;
   private final Instant startDate;
   private final int maxConcurrency;
   private final double toleratedFailurePercentage;
   private final long toleratedFailureCount;
-  final AtomicLong total = new AtomicLong();
-  final AtomicLong pending = new AtomicLong();
-  final AtomicLong running = new AtomicLong();
-  final AtomicLong succeeded = new AtomicLong();
-  final AtomicLong failed = new AtomicLong();
-  final AtomicLong aborted = new AtomicLong();
+  private final Counts items = new Counts();
+  private final Counts executions = new Counts();
   private volatile String status = "RUNNING";
   private volatile Instant stopDate;
 
@@ -66,28 +114,14 @@ public final class MapRun {
     return toleratedFailureCount;
   }
 
-  public long total() {
-    return total.get();
+  /** The items, as {@code itemCounts} reports them. */
+  public Counts items() {
+    return items;
   }
 
-  public long pending() {
-    return pending.get();
-  }
-
-  public long running() {
-    return running.get();
-  }
-
-  public long succeeded() {
-    return succeeded.get();
-  }
-
-  public long failed() {
-    return failed.get();
-  }
-
-  public long aborted() {
-    return aborted.get();
+  /** The child executions, as {@code executionCounts} reports them. */
+  public Counts executions() {
+    return executions;
   }
 
   void finish(String s, Instant when) {

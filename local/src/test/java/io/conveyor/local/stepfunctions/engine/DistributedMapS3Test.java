@@ -82,7 +82,8 @@ class DistributedMapS3Test {
         e.output());
     MapRun run = sfn.engine().mapRuns(e.executionArn()).get(0);
     assertEquals("SUCCEEDED", run.status());
-    assertEquals(3, run.succeeded());
+    assertEquals(3, run.items().succeeded());
+    assertEquals(3, run.executions().succeeded());
   }
 
   @Test
@@ -97,6 +98,9 @@ class DistributedMapS3Test {
             "StartAt":"P","States":{"P":{"Type":"Pass","End":true}}}}}}""", "{}");
     assertEquals(Json.parse("[{\"Items\":[{\"id\":\"1\",\"name\":\"Smith, Ann\"},{\"id\":\"2\",\"name\":\"Bob\"}]}]"),
         e.output());
+    MapRun run = sfn.engine().mapRuns(e.executionArn()).get(0);
+    assertEquals(2, run.items().succeeded(), "items count every item of a batch");
+    assertEquals(1, run.executions().succeeded(), "executions count the batch once");
   }
 
   @Test

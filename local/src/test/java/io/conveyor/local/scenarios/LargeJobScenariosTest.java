@@ -1,0 +1,18 @@
+package io.conveyor.local.scenarios;
+
+import io.conveyor.local.runtime.LocalRuntimeOptions;
+import io.conveyor.local.runtime.testing.LocalRuntimeExtension;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** {@link LargeJobScenarios} through the local runtime. */
+class LargeJobScenariosTest extends LargeJobScenarios {
+    @RegisterExtension
+    static final LocalRuntimeExtension RUNTIME = new LocalRuntimeExtension(LocalRuntimeOptions.builder()
+            .schedules(false)
+            .build());
+
+    @Override
+    protected ScenarioTarget target() {
+        return new LocalRuntimeTarget(RUNTIME);
+    }
+}
