@@ -1,6 +1,7 @@
 package io.conveyor.local.runtime;
 
 import io.conveyor.local.runtime.demo.Demo;
+import io.conveyor.program.ProgramRegistry;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
@@ -56,6 +57,10 @@ public final class LocalRuntimeMain implements Callable<Integer> {
             + "on standard output; quote it: --function 'wc-work=node wc.js'. Repeatable.")
     List<String> functions = new ArrayList<>();
 
+    @Option(names = "--programs", paramLabel = "JSON", description = "Further programs, the JSON array CONVEYOR_PROGRAMS "
+            + "takes, given to every function; such as '[{\"name\": \"wc\", \"implementation\": \"lambda:wc\"}]'.")
+    String programs;
+
     @Option(names = "--function-timeout", description = "How long one invocation of a --function may run, in seconds "
             + "(default: ${DEFAULT-VALUE}).", defaultValue = "60")
     long functionTimeoutSeconds;
@@ -78,6 +83,9 @@ public final class LocalRuntimeMain implements Callable<Integer> {
         }
         if (cleanerSchedule != null) {
             options.cleanerSchedule(cleanerSchedule);
+        }
+        if (programs != null) {
+            options.environment(ProgramRegistry.SETTING, programs);
         }
         try {
             for (String function : functions) {
