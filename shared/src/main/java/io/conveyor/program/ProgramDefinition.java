@@ -41,11 +41,7 @@ public record ProgramDefinition(
             throw new IllegalArgumentException("program name must be 1-63 lowercase letters, digits or '-', starting with a letter; was '" + name + "'");
         }
         for (ProgramOperation operation : ProgramOperation.values()) {
-            try {
-                ProgramFunction.parse(operation, named(operation, splitter, worker, aggregator));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("program " + name + ": " + e.getMessage(), e);
-            }
+            ProgramFunction.parse(operation, named(operation, splitter, worker, aggregator));
         }
         Objects.requireNonNull(retry, "retry");
         Objects.requireNonNull(reRegistration, "reRegistration");

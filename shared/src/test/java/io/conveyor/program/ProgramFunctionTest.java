@@ -82,7 +82,7 @@ class ProgramFunctionTest {
                 + "name:alias or ARN>"), e.problems());
         e = assertThrows(ConfigurationException.class, () -> ProgramDefinitions.parse("""
                 [{"name": "typo", "implementation": "lambda:s", "worker": "lamda:w"}]"""));
-        assertTrue(e.problems().get(0).startsWith("CONVEYOR_PROGRAMS: program 'typo': program typo: the worker must be "
+        assertTrue(e.problems().get(0).startsWith("CONVEYOR_PROGRAMS: program 'typo': the worker must be "
                 + "java:<fully.qualified.ClassName>"), e.problems().toString());
     }
 }
