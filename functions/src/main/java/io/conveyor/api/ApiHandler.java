@@ -50,7 +50,7 @@ public final class ApiHandler implements RequestHandler<APIGatewayProxyRequestEv
         ProgramRegistry programs = ProgramRegistry.from(FunctionEnvironment.current());
         JobEndings endings = WorkflowComponents.wire(settings, dynamoDb, objects,
                 new StepFunctionsCallbacks(clients.stepFunctions()),
-                new EventBridgeJobEvents(clients.eventBridge(), settings.eventBus()), programs, clock).endings();
+                new EventBridgeJobEvents(clients.eventBridge(), settings.eventBus()), programs, clients::lambda, clock).endings();
         JobService service = new JobService(jobs, new SubJobStore(dynamoDb, settings.subJobsTable(), jobs),
                 new IdempotencyStore(dynamoDb, settings.idempotencyTable()), endings, objects, programs,
                 new StepFunctionsLauncher(clients.stepFunctions(), settings.requireWorkflowArnPrefix()),

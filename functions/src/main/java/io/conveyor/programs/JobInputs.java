@@ -12,6 +12,9 @@ public interface JobInputs {
 
     String jobId();
 
+    /** Which attempt of the job runs, from 1: each attempt splits, works and aggregates anew. */
+    int attempt();
+
     Map<String, String> parameters();
 
     /** The declared inputs, in declaration order, with their sizes. */

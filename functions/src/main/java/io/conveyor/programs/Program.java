@@ -24,6 +24,14 @@ public interface Program {
     /** Runs one subjob: reads what {@code input} describes and returns its output, a JSON document. */
     JsonNode work(JsonNode input, JobInputs job) throws IOException;
 
+    /**
+     * Runs subjob {@code index} (its position in the splitter's list); the workflow calls this one. By default the
+     * index is not needed and {@link #work(JsonNode, JobInputs)} runs; a worker that wants it overrides this.
+     */
+    default JsonNode work(int index, JsonNode input, JobInputs job) throws IOException {
+        return work(input, job);
+    }
+
     /** Combines the outputs of the subjobs that succeeded, in subjob order, into the job's result. */
     JsonNode aggregate(SubJobOutputs outputs, JobInputs job) throws IOException;
 }

@@ -34,10 +34,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.lambda.LambdaClient;
 
 /**
  * The steps of the job workflow, each what one state of {@code job-workflow.asl.json} asks of its function.
@@ -83,11 +85,12 @@ public final class JobWorkflow {
     private final WorkflowMetrics metrics;
     private final ExecutorService readers;
     private final Clock clock;
-    private final Programs programs = new Programs();
+    private final Programs programs;
 
+    /** @param lambda the client that invokes programs written as Lambda functions, built at its first use */
     public JobWorkflow(JobStore jobs, SubJobStore subJobs, ObjectStore objects, ProgramRegistry registry,
             ProgramStatisticsStore statistics, JobEndings endings, WorkflowMetrics metrics, ExecutorService readers,
-            Clock clock) {
+            Clock clock, Supplier<LambdaClient> lambda) {
         this.jobs = jobs;
         this.subJobs = subJobs;
         this.objects = objects;
@@ -97,6 +100,7 @@ public final class JobWorkflow {
         this.metrics = metrics;
         this.readers = readers;
         this.clock = clock;
+        this.programs = new Programs(objects, lambda);
     }
 
     /** Split: the program divides the job; the manifest goes to the bucket and the subjobs are registered. */
@@ -157,7 +161,7 @@ public final class JobWorkflow {
         for (SubJobStore.Started subJob : started) {
             Instant began = clock.instant();
             try {
-                String output = Json.write(work(program, inputs.get(subJob.index()), jobInputs));
+                String output = Json.write(work(program, subJob.index(), inputs.get(subJob.index()), jobInputs));
                 Duration took = Duration.between(began, clock.instant());
                 if (SubJobStore.Outcome.fitsWithSubJob(output)) {
                     // A small output rides in the outcome's own write: no object to put now and read back later.
@@ -187,9 +191,9 @@ public final class JobWorkflow {
     }
 
     /** The worker's output for one subjob; a failure reading or writing job data is worth another try. */
-    private static JsonNode work(Program program, JsonNode input, StoredJobInputs jobInputs) {
+    private static JsonNode work(Program program, int index, JsonNode input, StoredJobInputs jobInputs) {
         try {
-            return program.work(input, jobInputs);
+            return program.work(index, input, jobInputs);
         } catch (IOException | UncheckedIOException | SdkException e) {
             throw new SubJobDeclinedException("reading or writing job data failed, worth another try: " + e.getMessage());
         }

@@ -25,6 +25,11 @@ final class StoredJobInputs implements JobInputs {
     }
 
     @Override
+    public int attempt() {
+        return job.attempts().size();
+    }
+
+    @Override
     public Map<String, String> parameters() {
         return job.parameters();
     }

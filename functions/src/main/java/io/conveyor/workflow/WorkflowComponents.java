@@ -15,7 +15,9 @@ import io.conveyor.subjob.SubJobStore;
 import java.time.Clock;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Supplier;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.lambda.LambdaClient;
 
 /**
  * The workflow's services wired to the deployment: built once per function instance, from its environment.
@@ -38,12 +40,17 @@ public record WorkflowComponents(JobWorkflow workflow, Admissions admissions, De
                 new ObjectStore(clients.s3(), clients.s3Presigner(), settings.bucket(), clock),
                 new StepFunctionsCallbacks(clients.stepFunctions()),
                 new EventBridgeJobEvents(clients.eventBridge(), settings.eventBus()),
-                ProgramRegistry.from(FunctionEnvironment.current()), clock);
+                ProgramRegistry.from(FunctionEnvironment.current()), clients::lambda, clock);
     }
 
-    /** Wires the services over the given clients and boundaries. */
+    /**
+     * Wires the services over the given clients and boundaries.
+     *
+     * @param lambda builds the client that invokes programs written as Lambda functions, when the first is run
+     */
     public static WorkflowComponents wire(Settings settings, DynamoDbClient dynamoDb, ObjectStore objects,
-            TaskCallbacks callbacks, JobEvents events, ProgramRegistry programs, Clock clock) {
+            TaskCallbacks callbacks, JobEvents events, ProgramRegistry programs, Supplier<LambdaClient> lambda,
+            Clock clock) {
         JobStore jobs = new JobStore(dynamoDb, settings.jobsTable());
         SubJobStore subJobs = new SubJobStore(dynamoDb, settings.subJobsTable(), jobs);
         ActiveJobCounters counters = new ActiveJobCounters(dynamoDb, settings.countersTable());
@@ -60,7 +67,7 @@ public record WorkflowComponents(JobWorkflow workflow, Admissions admissions, De
         });
         JobWorkflow workflow = new JobWorkflow(jobs, subJobs, objects, programs,
                 new ProgramStatisticsStore(dynamoDb, settings.countersTable()), endings,
-                new WorkflowMetrics(EmbeddedMetrics.standardOutput(Catalogue.METRICS_NAMESPACE)), readers, clock);
+                new WorkflowMetrics(EmbeddedMetrics.standardOutput(Catalogue.METRICS_NAMESPACE)), readers, clock, lambda);
         return new WorkflowComponents(workflow, admissions, dependencies, endings, jobs);
     }
 }

@@ -34,6 +34,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * fixtures under {@code events/}: Cognito callers by their subject, and the IAM caller {@code bob}.
  */
 final class ApiHarness {
+    /** These tests register no program written as Lambda functions, so nothing may build a Lambda client. */
+    private static final java.util.function.Supplier<software.amazon.awssdk.services.lambda.LambdaClient> NO_LAMBDA = () -> {
+        throw new AssertionError("no program of this test is a Lambda function");
+    };
+
     static final Instant T0 = Instant.parse("2026-11-22T10:00:00Z");
     static final String BOB_ARN = "arn:aws:iam::123456789012:user/bob";
     private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -65,7 +70,7 @@ final class ApiHarness {
         objects = new ObjectStore(deployment.s3(), deployment.presigner(), deployment.settings().bucket(), clock);
         statistics = new ProgramStatisticsStore(deployment.dynamoDb(), deployment.settings().countersTable());
         WorkflowComponents workflow = WorkflowComponents.wire(deployment.settings(), deployment.dynamoDb(), objects, callbacks,
-                events, ProgramRegistry.samples(), clock);
+                events, ProgramRegistry.samples(), NO_LAMBDA, clock);
         JobService service = new JobService(jobs, subJobs, idempotency, workflow.endings(), objects, ProgramRegistry.samples(),
                 launcher, deployment.settings(), clock, () -> UUID.randomUUID().toString());
         api = new Api(service, ProgramRegistry.samples(), statistics, new ApiMetrics(EmbeddedMetrics.standardOutput(Catalogue.METRICS_NAMESPACE)),

@@ -30,6 +30,11 @@ final class InMemoryJobInputs implements JobInputs {
     }
 
     @Override
+    public int attempt() {
+        return 1;
+    }
+
+    @Override
     public Map<String, String> parameters() {
         return parameters;
     }

@@ -25,6 +25,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * recorded; the steps are driven by hand, as the state machine would drive them.
  */
 final class WorkflowHarness {
+    /** These tests register no program written as Lambda functions, so nothing may build a Lambda client. */
+    private static final java.util.function.Supplier<software.amazon.awssdk.services.lambda.LambdaClient> NO_LAMBDA = () -> {
+        throw new AssertionError("no program of this test is a Lambda function");
+    };
+
     static final Instant T0 = Instant.parse("2026-11-22T10:00:00Z");
 
     final LocalAws.Deployment deployment;
@@ -50,7 +55,7 @@ final class WorkflowHarness {
         counters = deployment.counters();
         objects = new ObjectStore(deployment.s3(), deployment.presigner(), deployment.settings().bucket(), clock);
         components = WorkflowComponents.wire(deployment.settings(), deployment.dynamoDb(), objects, callbacks, events,
-                ProgramRegistry.from(Map.of(ProgramRegistry.SETTING, OutcomeProgram.REGISTRATION)), clock);
+                ProgramRegistry.from(Map.of(ProgramRegistry.SETTING, OutcomeProgram.REGISTRATION)), NO_LAMBDA, clock);
     }
 
     JobWorkflow workflow() {

@@ -211,6 +211,8 @@ final class LocalStackTarget implements ScenarioTarget {
                     + "(conveyor:maxActiveJobsPerProgram=10), for every scenario class";
             case RESTART_ON_SAME_DATA -> "LocalStack's free image keeps no state across a restart (persistence is a paid "
                     + "feature)";
+            case NODE_PROGRAM_FUNCTION -> "the Node.js program runs as a command of the local runtime; the suite's stack "
+                    + "neither deploys it as a nodejs20.x function nor registers the program that names it";
         });
     }
 

@@ -1,10 +1,12 @@
 package io.conveyor.config;
 
+import java.time.Duration;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
+import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
@@ -38,7 +40,6 @@ public final class AwsClients {
                 .build();
     }
 
-
     public SfnClient stepFunctions() {
         return SfnClient.builder().region(Region.of(settings.region())).httpClient(http).build();
     }
@@ -46,6 +47,20 @@ public final class AwsClients {
     public EventBridgeClient eventBridge() {
         return EventBridgeClient.builder().region(Region.of(settings.region())).httpClient(http).build();
     }
+
+    /**
+     * For invoking the Lambda functions of programs written in other languages. A synchronous invocation answers only
+     * when the function ends, up to Lambda's 15 minutes, so its reads may wait that long (the shared client's 30 s
+     * default would cut a long subjob off and invoke it again).
+     */
+    public LambdaClient lambda() {
+        return LambdaClient.builder().region(Region.of(settings.region()))
+                .httpClient(UrlConnectionHttpClient.builder().socketTimeout(LAMBDA_INVOCATION_LIMIT.plusMinutes(1)).build())
+                .build();
+    }
+
+    /** The longest a Lambda function may run. */
+    private static final Duration LAMBDA_INVOCATION_LIMIT = Duration.ofMinutes(15);
 
     public S3Presigner s3Presigner() {
         S3Presigner.Builder builder = S3Presigner.builder()

@@ -50,11 +50,14 @@ public final class Catalogue {
                     write(Resource.EVENT_BUS)));
     public static final FunctionSpec AWAIT_DEPENDENCIES = workflowStep("AwaitDependencies", 512, Duration.ofSeconds(30));
     public static final FunctionSpec ADMIT = workflowStep("Admit", 512, Duration.ofSeconds(30));
-    public static final FunctionSpec SPLIT = workflowStep("Split", 1769, Duration.ofMinutes(5));
-    public static final FunctionSpec RUN_SUBJOB = workflowStep("RunSubJob", 1769, Duration.ofMinutes(15));
+    public static final FunctionSpec SPLIT = workflowStep("Split", 1769, Duration.ofMinutes(5),
+            write(Resource.SPLITTER_FUNCTIONS));
+    public static final FunctionSpec RUN_SUBJOB = workflowStep("RunSubJob", 1769, Duration.ofMinutes(15),
+            write(Resource.WORKER_FUNCTIONS));
     public static final FunctionSpec RECORD_SUBJOB_FAILURE = workflowStep("RecordSubJobFailure", 512, Duration.ofSeconds(30));
     public static final FunctionSpec CONFIRM_SUBJOBS = workflowStep("ConfirmSubJobs", 512, Duration.ofSeconds(30));
-    public static final FunctionSpec AGGREGATE = workflowStep("Aggregate", 1769, Duration.ofMinutes(5));
+    public static final FunctionSpec AGGREGATE = workflowStep("Aggregate", 1769, Duration.ofMinutes(5),
+            write(Resource.AGGREGATOR_FUNCTIONS));
     public static final FunctionSpec FINALIZE = workflowStep("Finalize", 512, Duration.ofSeconds(30));
     public static final FunctionSpec HANDLE_FAILURE = workflowStep("HandleFailure", 512, Duration.ofSeconds(30));
     public static final FunctionSpec RESUME = workflowStep("Resume", 512, Duration.ofSeconds(30));
@@ -131,8 +134,10 @@ public final class Catalogue {
         return FUNCTIONS.stream().filter(f -> f.name().equals(name)).findFirst();
     }
 
-    private static FunctionSpec workflowStep(String name, int memoryMb, Duration timeout) {
-        return new FunctionSpec(name, "io.conveyor.workflow." + name + "Handler", memoryMb, timeout, WORKFLOW_STEP);
+    /** A workflow step's function: the access every step has, and {@code extra} (a program's functions to invoke). */
+    private static FunctionSpec workflowStep(String name, int memoryMb, Duration timeout, Access... extra) {
+        return new FunctionSpec(name, "io.conveyor.workflow." + name + "Handler", memoryMb, timeout,
+                concat(WORKFLOW_STEP, List.of(extra)));
     }
 
     @SafeVarargs

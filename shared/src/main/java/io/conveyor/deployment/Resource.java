@@ -15,7 +15,13 @@ public enum Resource {
     JOB_WORKFLOWS("CONVEYOR_WORKFLOW_ARN_PREFIX"),
     /** Send task success, failure and heartbeat to waiting workflow tasks. */
     WORKFLOW_CALLBACKS(null),
-    EVENT_BUS("CONVEYOR_EVENT_BUS");
+    EVENT_BUS("CONVEYOR_EVENT_BUS"),
+    /** Invoke the Lambda functions the registered programs name as their splitter (no name: they are in the programs). */
+    SPLITTER_FUNCTIONS(null),
+    /** Invoke the Lambda functions the registered programs name as their worker. */
+    WORKER_FUNCTIONS(null),
+    /** Invoke the Lambda functions the registered programs name as their aggregator. */
+    AGGREGATOR_FUNCTIONS(null);
 
     private final String settingName;
 

@@ -10,7 +10,8 @@ import java.util.regex.Pattern;
  * @param name                       unique, used in the API and in metrics
  * @param splitter                   what turns a job's inputs into subjobs: {@code java:<class>}, a class implementing
  *                                   the functions module's {@code io.conveyor.programs.Program}, run inside the
- *                                   workflow's functions
+ *                                   workflow's functions, or {@code lambda:<function name, name:alias or ARN>}, a
+ *                                   Lambda function in any language (see {@link ProgramFunction})
  * @param worker                     what runs one subjob, named the same way
  * @param aggregator                 what combines subjob outputs into the result, named the same way
  * @param maxConcurrency             subjobs of one job that may run at once, 1 to 10,000
@@ -32,22 +33,15 @@ public record ProgramDefinition(
         Duration subJobTimeout,
         Duration defaultRetention) {
 
-    /** The prefix of an implementation written in Java and run in-process. */
-    public static final String JAVA = "java:";
-
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9-]{0,62}");
-    private static final Pattern JAVA_CLASS = Pattern.compile("java:[A-Za-z_$][\\w$]*(\\.[A-Za-z_$][\\w$]*)+");
 
     public ProgramDefinition {
         Objects.requireNonNull(name, "name");
         if (!NAME.matcher(name).matches()) {
             throw new IllegalArgumentException("program name must be 1-63 lowercase letters, digits or '-', starting with a letter; was '" + name + "'");
         }
-        for (String implementation : new String[] {splitter, worker, aggregator}) {
-            if (implementation == null || !JAVA_CLASS.matcher(implementation).matches()) {
-                throw new IllegalArgumentException("program " + name + ": splitter, worker and aggregator must each name a "
-                        + "Java class as java:<fully.qualified.ClassName>, was '" + implementation + "'");
-            }
+        for (ProgramOperation operation : ProgramOperation.values()) {
+            ProgramFunction.parse(operation, named(operation, splitter, worker, aggregator));
         }
         Objects.requireNonNull(retry, "retry");
         Objects.requireNonNull(reRegistration, "reRegistration");
@@ -65,6 +59,19 @@ public record ProgramDefinition(
         if (defaultRetention.isNegative() || defaultRetention.isZero()) {
             throw new IllegalArgumentException("defaultRetention must be positive, was " + defaultRetention);
         }
+    }
+
+    /** What runs {@code operation}: a Java class or a Lambda function. */
+    public ProgramFunction function(ProgramOperation operation) {
+        return ProgramFunction.parse(operation, named(operation, splitter, worker, aggregator));
+    }
+
+    private static String named(ProgramOperation operation, String splitter, String worker, String aggregator) {
+        return switch (operation) {
+            case SPLIT -> splitter;
+            case WORK -> worker;
+            case AGGREGATE -> aggregator;
+        };
     }
 
     /** Whether {@code failed} failures out of {@code total} subjobs are within this program's tolerance. */

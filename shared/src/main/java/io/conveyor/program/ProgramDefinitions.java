@@ -17,7 +17,17 @@ import java.util.List;
  *   "reRegistration": {"delaySeconds": 30, "maxAttempts": 3}}]
  * </pre>
  *
- * Every field but {@code name} and {@code implementation} is optional and defaults as the sample programs do.
+ * {@code implementation} names what runs all three operations; {@code splitter}, {@code worker} and {@code aggregator}
+ * name what runs each one instead, and override {@code implementation}. Each is {@code java:<class>} or
+ * {@code lambda:<function name, name:alias or ARN>} (see {@link ProgramFunction}), so a program written in another
+ * language is:
+ *
+ * <pre>
+ * [{"name": "word-count-node", "splitter": "lambda:wc-split", "worker": "lambda:wc-work:live",
+ *   "aggregator": "lambda:arn:aws:lambda:eu-west-1:123456789012:function:wc-aggregate"}]
+ * </pre>
+ *
+ * Every other field is optional and defaults as the sample programs do.
  */
 public final class ProgramDefinitions {
     private ProgramDefinitions() {}
@@ -38,9 +48,19 @@ public final class ProgramDefinitions {
             String name = p.path("name").asText("?");
             try {
                 String implementation = p.path("implementation").asText(null);
+                String[] functions = new String[ProgramOperation.values().length];
+                for (ProgramOperation operation : ProgramOperation.values()) {
+                    functions[operation.ordinal()] = p.path(operation.role()).asText(implementation);
+                    if (functions[operation.ordinal()] == null) {
+                        throw new IllegalArgumentException("give \"implementation\" (what runs all three operations) or \""
+                                + operation.role() + "\"; the " + operation.role() + " must be java:<fully.qualified.ClassName>"
+                                + " or lambda:<function name, name:alias or ARN>");
+                    }
+                }
                 JsonNode retry = p.path("retry");
                 JsonNode rereg = p.path("reRegistration");
-                programs.add(new ProgramDefinition(name, implementation, implementation, implementation,
+                programs.add(new ProgramDefinition(name, functions[ProgramOperation.SPLIT.ordinal()],
+                        functions[ProgramOperation.WORK.ordinal()], functions[ProgramOperation.AGGREGATE.ordinal()],
                         p.path("maxConcurrency").asInt(20),
                         new RetryPolicy(Duration.ofSeconds(retry.path("intervalSeconds").asLong(1)),
                                 retry.path("backoffRate").asDouble(2.0),

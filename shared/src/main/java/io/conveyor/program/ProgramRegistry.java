@@ -48,7 +48,7 @@ public final class ProgramRegistry {
             sample("primes", "io.conveyor.programs.primes.PrimesProgram", 50, Duration.ofSeconds(60)));
 
     private static ProgramDefinition sample(String name, String javaClass, int maxConcurrency, Duration subJobTimeout) {
-        String implementation = ProgramDefinition.JAVA + javaClass;
+        String implementation = ProgramFunction.Kind.JAVA.prefix() + javaClass;
         return new ProgramDefinition(name, implementation, implementation, implementation, maxConcurrency,
                 RetryPolicy.DEFAULT, ReRegistrationPolicy.DEFAULT, 0, subJobTimeout, Duration.ofDays(7));
     }

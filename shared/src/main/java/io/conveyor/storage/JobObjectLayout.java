@@ -11,6 +11,7 @@ import java.util.regex.Pattern;
  * jobs/{jobId}/attempts/{n}/manifest.json                     the splitter's subjob manifest
  * jobs/{jobId}/attempts/{n}/subjobs/{index}/input.json        one subjob's input, written by the splitter
  * jobs/{jobId}/attempts/{n}/subjobs/{index}/output.json       one subjob's output, written by the worker
+ * jobs/{jobId}/attempts/{n}/outputs.jsonl                     the subjobs' outputs for an aggregator function
  * jobs/{jobId}/attempts/{n}/result.json                       the aggregator's result
  * </pre>
  */
@@ -50,6 +51,14 @@ public final class JobObjectLayout {
 
     public static String subJobOutput(String jobId, int attempt, int index) {
         return subJobPrefix(jobId, attempt, index) + "output.json";
+    }
+
+    /**
+     * The successful subjobs' outputs in subjob order, one JSON line each, written for an aggregator that is a Lambda
+     * function: thousands of outputs do not fit a Lambda payload (6 MB), so they are handed over as one object.
+     */
+    public static String collectedOutputs(String jobId, int attempt) {
+        return attemptPrefix(jobId, attempt) + "outputs.jsonl";
     }
 
     public static String result(String jobId, int attempt) {

@@ -5,6 +5,9 @@ import io.conveyor.deployment.Catalogue;
 import io.conveyor.deployment.StateMachineSpec;
 import io.conveyor.persistence.IndexDefinition;
 import io.conveyor.persistence.TableDefinition;
+import io.conveyor.program.ProgramFunction;
+import io.conveyor.program.ProgramOperation;
+import io.conveyor.program.ProgramRegistry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +20,8 @@ import software.amazon.awscdk.services.iam.PolicyStatement;
 
 /**
  * The IAM statements that give a function exactly its {@link Access} list: the named tables and their indexes,
- * the job objects of the bucket, the job workflows, the callbacks and the event bus, each with only the actions
+ * the job objects of the bucket, the job workflows, the callbacks, the event bus and the programs' Lambda functions,
+ * each with only the actions
  * its access level needs.
  */
 final class AccessPolicies {
@@ -41,6 +45,7 @@ final class AccessPolicies {
     static final List<String> WORKFLOW_START = List.of("states:StartExecution");
     static final List<String> EXECUTION_READ = List.of("states:DescribeExecution");
     static final List<String> EXECUTION_WRITE = List.of("states:StopExecution");
+    static final List<String> PROGRAM_FUNCTION_INVOKE = List.of("lambda:InvokeFunction");
     static final List<String> CALLBACKS = List.of("states:SendTaskSuccess", "states:SendTaskFailure",
             "states:SendTaskHeartbeat");
 
@@ -48,12 +53,14 @@ final class AccessPolicies {
     private final Storage storage;
     private final IEventBus bus;
     private final List<StateMachineSpec> machines;
+    private final ProgramRegistry programs;
 
-    AccessPolicies(Stack stack, Storage storage, IEventBus bus, List<StateMachineSpec> machines) {
+    AccessPolicies(Stack stack, Storage storage, IEventBus bus, List<StateMachineSpec> machines, ProgramRegistry programs) {
         this.stack = stack;
         this.storage = storage;
         this.bus = bus;
         this.machines = machines;
+        this.programs = programs;
     }
 
     /** The statements for one access of a function. */
@@ -102,7 +109,41 @@ final class AccessPolicies {
                         .conditions(Map.of("StringEquals", Map.of("events:source", Catalogue.EVENT_SOURCE)))
                         .build());
             }
+            case SPLITTER_FUNCTIONS -> programFunctions(ProgramOperation.SPLIT, write);
+            case WORKER_FUNCTIONS -> programFunctions(ProgramOperation.WORK, write);
+            case AGGREGATOR_FUNCTIONS -> programFunctions(ProgramOperation.AGGREGATE, write);
         };
+    }
+
+    /**
+     * Invoking exactly the Lambda functions the registered programs name for {@code operation}; none when every program
+     * runs it in Java. IAM matches a qualified invocation only against a qualified ARN, so a reference with an alias is
+     * granted on that alias, and one without on the unqualified function ($LATEST) alone.
+     */
+    private List<PolicyStatement> programFunctions(ProgramOperation operation, boolean write) {
+        if (!write) {
+            throw new IllegalArgumentException("a program's functions can only be invoked, which is write access");
+        }
+        List<String> arns = programs.all().stream()
+                .map(program -> program.function(operation))
+                .filter(ProgramFunction::isLambda)
+                .map(this::functionArn)
+                .distinct()
+                .toList();
+        return arns.isEmpty() ? List.of() : List.of(allow(PROGRAM_FUNCTION_INVOKE, arns));
+    }
+
+    /** The ARN a program's function reference means: as written, or a name (and qualifier) in this stack's account and region. */
+    String functionArn(ProgramFunction function) {
+        if (function.isArn()) {
+            return function.target();
+        }
+        return stack.formatArn(ArnComponents.builder()
+                .service("lambda")
+                .resource("function")
+                .resourceName(function.target())
+                .arnFormat(ArnFormat.COLON_RESOURCE_NAME)
+                .build());
     }
 
     /** The ARN of the state machine called {@code name} in this stack's account and region. */

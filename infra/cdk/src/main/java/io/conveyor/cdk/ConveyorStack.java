@@ -3,6 +3,7 @@ package io.conveyor.cdk;
 import io.conveyor.deployment.Catalogue;
 import io.conveyor.deployment.ScheduleSpec;
 import io.conveyor.deployment.StateMachineSpec;
+import io.conveyor.program.ProgramRegistry;
 import java.util.List;
 import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.Duration;
@@ -30,11 +31,12 @@ public final class ConveyorStack extends Stack {
 
     public ConveyorStack(Construct scope, String id, StackProps props, DeploymentOptions options) {
         super(scope, id, props);
-        List<StateMachineSpec> machines = Catalogue.stateMachines(options.programRegistry());
+        ProgramRegistry programs = options.programRegistry();
+        List<StateMachineSpec> machines = Catalogue.stateMachines(programs);
 
         storage = new Storage(this, "Storage", options);
         events = EventBus.Builder.create(this, "JobEvents").eventBusName(Catalogue.EVENT_BUS).build();
-        AccessPolicies access = new AccessPolicies(this, storage, events, machines);
+        AccessPolicies access = new AccessPolicies(this, storage, events, machines, programs);
         functions = new Functions(this, "Functions", options, storage, access, events.getEventBusName());
         workflows = new Workflows(this, "Workflows", options, machines, functions, storage, access);
         api = new JobApi(this, "JobApi", options, functions);

@@ -19,12 +19,13 @@ class CdkNagTest {
             case "defaults" -> Synthesized.defaults();
             case "variant" -> Synthesized.variant();
             case "devToken" -> Synthesized.devToken();
+            case "programFunctions" -> Synthesized.with(ProgramFunctionGrantsTest.PROGRAM_FUNCTIONS);
             default -> throw new IllegalArgumentException(options);
         };
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"defaults", "variant", "devToken"})
+    @ValueSource(strings = {"defaults", "variant", "devToken", "programFunctions"})
     void awsSolutions_leavesNoFindingUnsuppressed(String options) {
         Synthesized app = synth(options);
         assertEquals("", app.nagErrors.stream().map(m -> m.getId() + " " + m.getEntry().getData())
@@ -34,7 +35,7 @@ class CdkNagTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"defaults", "variant", "devToken"})
+    @ValueSource(strings = {"defaults", "variant", "devToken", "programFunctions"})
     void everySuppression_saysWhy(String options) {
         Synthesized app = synth(options);
         int suppressions = 0;
@@ -51,7 +52,7 @@ class CdkNagTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"defaults", "variant", "devToken"})
+    @ValueSource(strings = {"defaults", "variant", "devToken", "programFunctions"})
     void wildcardSuppressions_nameTheExactWildcards(String options) {
         Synthesized app = synth(options);
         for (Map.Entry<String, JsonNode> resource : app.resources().properties()) {

@@ -295,6 +295,9 @@ class ConveyorStackTest {
                 }
                 case WORKFLOW_CALLBACKS -> AccessPolicies.CALLBACKS.forEach(a -> expected.add(a + " on *"));
                 case EVENT_BUS -> expected.add("events:PutEvents on EVENT_BUS");
+                case SPLITTER_FUNCTIONS, WORKER_FUNCTIONS, AGGREGATOR_FUNCTIONS -> {
+                    // The default deployment's programs run in Java: no function to invoke (ProgramFunctionGrantsTest).
+                }
             }
         }
         return expected;

@@ -119,7 +119,8 @@ class LambdaJarTest {
     void sizeIsReported() throws IOException {
         long bytes = Files.size(Synthesized.lambdaJar());
         System.out.printf("Lambda jar: %,d bytes (%.1f MiB); the issue's budget is 15 MB%n", bytes, bytes / 1048576.0);
-        // A guard against growth while the 15 MB budget is out of reach with the four SDK service modules (README).
-        assertTrue(bytes <= 18_000_000L, "the Lambda jar grew to " + bytes + " bytes");
+        // A guard against growth while the 15 MB budget is out of reach with the five SDK service modules (README):
+        // 17.6 MB with four, 20.9 MB since the Lambda module (invoking programs written as Lambda functions) joined them.
+        assertTrue(bytes <= 21_000_000L, "the Lambda jar grew to " + bytes + " bytes");
     }
 }

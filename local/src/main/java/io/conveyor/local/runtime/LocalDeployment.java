@@ -3,6 +3,7 @@ package io.conveyor.local.runtime;
 import io.conveyor.deployment.Catalogue;
 import io.conveyor.deployment.FunctionSpec;
 import io.conveyor.deployment.Resource;
+import io.conveyor.local.runtime.lambda.CommandFunction;
 import io.conveyor.persistence.TableDefinition;
 import java.net.URI;
 import java.util.EnumMap;
@@ -77,14 +78,38 @@ public record LocalDeployment(String region) {
         env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", Integer.toString(function.memoryMb()));
         env.put("AWS_LAMBDA_LOG_GROUP_NAME", "/aws/lambda/" + function.name());
         env.put("AWS_EXECUTION_ENV", "AWS_Lambda_java21");
-        env.put("AWS_ENDPOINT_URL_DYNAMODB", endpoints.dynamoDb().toString());
-        env.put("AWS_ENDPOINT_URL_S3", endpoints.s3().toString());
-        env.put("AWS_ENDPOINT_URL_SFN", endpoints.stepFunctions().toString());
-        env.put("AWS_ENDPOINT_URL_EVENTBRIDGE", endpoints.eventBridge().toString());
+        env.putAll(endpointSettings(endpoints));
         env.putAll(overrides);
         return env;
     }
 
+    /**
+     * The environment of a function written in another language ({@link CommandFunction}): what Lambda sets for every
+     * runtime, the local services' endpoints, and the local credentials (not secrets: the emulators accept only these).
+     */
+    public Map<String, String> commandEnvironment(CommandFunction function, Endpoints endpoints) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("AWS_REGION", region);
+        env.put("AWS_DEFAULT_REGION", region);
+        env.put("AWS_LAMBDA_FUNCTION_NAME", function.name());
+        env.put("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST");
+        env.put("AWS_LAMBDA_LOG_GROUP_NAME", "/aws/lambda/" + function.name());
+        env.put("AWS_ACCESS_KEY_ID", LocalRuntime.ACCESS_KEY);
+        env.put("AWS_SECRET_ACCESS_KEY", LocalRuntime.SECRET_KEY);
+        env.putAll(endpointSettings(endpoints));
+        return env;
+    }
+
+    private static Map<String, String> endpointSettings(Endpoints endpoints) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("AWS_ENDPOINT_URL_DYNAMODB", endpoints.dynamoDb().toString());
+        env.put("AWS_ENDPOINT_URL_S3", endpoints.s3().toString());
+        env.put("AWS_ENDPOINT_URL_SFN", endpoints.stepFunctions().toString());
+        env.put("AWS_ENDPOINT_URL_EVENTBRIDGE", endpoints.eventBridge().toString());
+        env.put("AWS_ENDPOINT_URL_LAMBDA", endpoints.lambda().toString());
+        return env;
+    }
+
     /** Where each local service answers. */
-    public record Endpoints(URI dynamoDb, URI s3, URI stepFunctions, URI eventBridge) {}
+    public record Endpoints(URI dynamoDb, URI s3, URI stepFunctions, URI eventBridge, URI lambda) {}
 }

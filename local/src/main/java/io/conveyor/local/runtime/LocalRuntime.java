@@ -17,8 +17,10 @@ import io.conveyor.local.runtime.apigateway.RouteTable;
 import io.conveyor.local.runtime.events.EventBridgeEndpoint;
 import io.conveyor.local.runtime.events.EventLog;
 import io.conveyor.local.runtime.events.RecordedEvent;
+import io.conveyor.local.runtime.lambda.CommandFunction;
 import io.conveyor.local.runtime.lambda.InProcessLambda;
 import io.conveyor.local.runtime.lambda.Invocation;
+import io.conveyor.local.runtime.lambda.LambdaInvokeEndpoint;
 import io.conveyor.local.runtime.lambda.LocalFunction;
 import io.conveyor.local.runtime.lambda.LocalMetrics;
 import io.conveyor.local.runtime.schedule.ScheduleExpression;
@@ -56,7 +58,8 @@ import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 /**
  * The whole product on one machine, in this JVM: DynamoDB Local and S3Proxy (in memory, or on disk under a data
  * directory), the Step Functions engine behind its API endpoint with the catalogue's state machines, every
- * function of the catalogue invoked in-process ({@link InProcessLambda}), API Gateway's REST API over HTTP
+ * function of the catalogue invoked in-process ({@link InProcessLambda}, also over Lambda's Invoke API:
+ * {@link LambdaInvokeEndpoint}), functions in other languages as commands, API Gateway's REST API over HTTP
  * ({@link ApiGateway}), an EventBridge endpoint that records what the product publishes ({@link EventLog}) and the
  * catalogue's schedules ({@link Scheduler}). Everything binds 127.0.0.1.
  *
@@ -91,6 +94,7 @@ public final class LocalRuntime implements AutoCloseable {
     private EmbeddedS3 s3;
     private EventBridgeEndpoint eventBridge;
     private InProcessLambda lambda;
+    private LambdaInvokeEndpoint lambdaEndpoint;
     private LocalStepFunctions stepFunctions;
     private Scheduler scheduler;
     private ApiGateway api;
@@ -164,6 +168,12 @@ public final class LocalRuntime implements AutoCloseable {
 
         lambda = new InProcessLambda();
         resources.add(lambda);
+        try {
+            lambdaEndpoint = LambdaInvokeEndpoint.start(lambda, 0);
+        } catch (IOException e) {
+            throw new UncheckedIOException("the Lambda endpoint did not start", e);
+        }
+        resources.add(lambdaEndpoint);
         stepFunctions = LocalStepFunctions.builder()
                 .lambdaInvoker(lambda)
                 .endpoint("dynamodb", dynamoDb.endpoint())
@@ -187,6 +197,10 @@ public final class LocalRuntime implements AutoCloseable {
         for (FunctionSpec function : Catalogue.FUNCTIONS) {
             lambda.deploy(function, deployment.functionArn(function.name()),
                     deployment.environment(function, endpoints, options.environment()));
+        }
+        for (CommandFunction command : options.commandFunctions()) {
+            lambda.deploy(new CommandFunction(command.name(), command.command(), command.timeout(),
+                    deployment.commandEnvironment(command, endpoints)));
         }
         List<String> missing = lambda.missingHandlers();
         if (!missing.isEmpty()) {
@@ -238,6 +252,7 @@ public final class LocalRuntime implements AutoCloseable {
         properties.put("aws.endpointUrlS3", s3.endpoint().toString());
         properties.put("aws.endpointUrlSfn", stepFunctions.endpoint().toString());
         properties.put("aws.endpointUrlEventBridge", eventBridge.endpoint().toString());
+        properties.put("aws.endpointUrlLambda", lambdaEndpoint.endpoint().toString());
         properties.put("aws.accessKeyId", ACCESS_KEY);
         properties.put("aws.secretAccessKey", SECRET_KEY);
         properties.put("aws.region", options.region());
@@ -313,6 +328,7 @@ public final class LocalRuntime implements AutoCloseable {
             services.put("s3", s3.endpoint().toString());
             services.put("stepfunctions", stepFunctions.endpoint().toString());
             services.put("eventbridge", eventBridge.endpoint().toString());
+            services.put("lambda", lambdaEndpoint.endpoint().toString());
             ArrayNode machines = body.putArray("stateMachines");
             stateMachines.forEach(machines::add);
             return new ApiGateway.Response(200, body);
@@ -333,6 +349,10 @@ public final class LocalRuntime implements AutoCloseable {
                         .put("memoryMb", f.spec().memoryMb()).put("timeoutSeconds", f.spec().timeout().toSeconds())
                         .put("handlerPresent", f.handlerPresent()).put("invocations", f.invocations())
                         .put("coldStarts", f.coldStarts());
+            }
+            for (CommandFunction c : lambda.commands()) {
+                list.addObject().put("name", c.name()).put("arn", deployment.functionArn(c.name()))
+                        .put("command", String.join(" ", c.command())).put("timeoutSeconds", c.timeout().toSeconds());
             }
             return new ApiGateway.Response(200, body);
         }
@@ -369,7 +389,7 @@ public final class LocalRuntime implements AutoCloseable {
 
     public LocalDeployment.Endpoints endpoints() {
         return new LocalDeployment.Endpoints(dynamoDb.endpoint(), s3.endpoint(), stepFunctions.endpoint(),
-                eventBridge.endpoint());
+                eventBridge.endpoint(), lambdaEndpoint.endpoint());
     }
 
     public LocalDeployment deployment() {

@@ -1,10 +1,13 @@
 package io.conveyor.local.runtime;
 
 import io.conveyor.local.runtime.demo.Demo;
+import io.conveyor.program.ProgramRegistry;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
@@ -49,6 +52,19 @@ public final class LocalRuntimeMain implements Callable<Integer> {
             defaultValue = "us-east-1")
     String region;
 
+    @Option(names = "--function", paramLabel = "NAME=COMMAND", description = "A Lambda function in another language, "
+            + "such as a program's worker, run as a process per invocation: the event on standard input, the answer "
+            + "on standard output; quote it: --function 'wc-work=node wc.js'. Repeatable.")
+    List<String> functions = new ArrayList<>();
+
+    @Option(names = "--programs", paramLabel = "JSON", description = "Further programs, the JSON array CONVEYOR_PROGRAMS "
+            + "takes, given to every function; such as '[{\"name\": \"wc\", \"implementation\": \"lambda:wc\"}]'.")
+    String programs;
+
+    @Option(names = "--function-timeout", description = "How long one invocation of a --function may run, in seconds "
+            + "(default: ${DEFAULT-VALUE}).", defaultValue = "60")
+    long functionTimeoutSeconds;
+
     private final PrintStream out = System.out;
 
     public static void main(String[] args) {
@@ -67,6 +83,23 @@ public final class LocalRuntimeMain implements Callable<Integer> {
         }
         if (cleanerSchedule != null) {
             options.cleanerSchedule(cleanerSchedule);
+        }
+        if (programs != null) {
+            options.environment(ProgramRegistry.SETTING, programs);
+        }
+        try {
+            for (String function : functions) {
+                int equals = function.indexOf('=');
+                if (equals < 1 || function.substring(equals + 1).isBlank()) {
+                    throw new IllegalArgumentException("--function takes NAME=COMMAND, such as 'wc-work=node wc.js', was '"
+                            + function + "'");
+                }
+                options.commandFunction(function.substring(0, equals), Duration.ofSeconds(functionTimeoutSeconds),
+                        List.of(function.substring(equals + 1).trim().split("\\s+")));
+            }
+        } catch (IllegalArgumentException e) {
+            out.println("The local runtime did not start: " + e.getMessage());
+            return 2;
         }
         LocalRuntime runtime;
         try {
@@ -110,6 +143,8 @@ public final class LocalRuntimeMain implements Callable<Integer> {
                 ? "   data: " + runtime.options().dataDir().get().toAbsolutePath() : "   (in memory)"));
         out.println("  S3 (S3Proxy)              " + e.s3() + "   bucket: " + LocalDeployment.BUCKET);
         out.println("  EventBridge (recording)   " + e.eventBridge());
+        out.println("  Lambda (Invoke)           " + e.lambda() + (runtime.lambda().commands().isEmpty() ? ""
+                : "   commands: " + runtime.lambda().commands().stream().map(c -> c.name()).toList()));
         out.println("  credentials               " + LocalRuntime.ACCESS_KEY + " / " + LocalRuntime.SECRET_KEY
                 + ", region " + runtime.options().region());
     }

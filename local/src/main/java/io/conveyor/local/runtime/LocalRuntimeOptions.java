@@ -1,7 +1,11 @@
 package io.conveyor.local.runtime;
 
+import io.conveyor.local.runtime.lambda.CommandFunction;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -18,6 +22,7 @@ public final class LocalRuntimeOptions {
     private final Map<String, String> environment;
     private final Clock clock;
     private final boolean schedules;
+    private final List<CommandFunction> commandFunctions;
 
     private LocalRuntimeOptions(Builder b) {
         this.dataDir = b.dataDir;
@@ -28,6 +33,7 @@ public final class LocalRuntimeOptions {
         this.environment = Map.copyOf(b.environment);
         this.clock = b.clock;
         this.schedules = b.schedules;
+        this.commandFunctions = List.copyOf(b.commandFunctions);
     }
 
     public static Builder builder() {
@@ -74,6 +80,11 @@ public final class LocalRuntimeOptions {
         return schedules;
     }
 
+    /** Functions written in other languages, run as a process per invocation (their environment is the runtime's). */
+    public List<CommandFunction> commandFunctions() {
+        return commandFunctions;
+    }
+
     public Builder toBuilder() {
         Builder b = new Builder();
         b.dataDir = dataDir;
@@ -84,6 +95,7 @@ public final class LocalRuntimeOptions {
         b.environment.putAll(environment);
         b.clock = clock;
         b.schedules = schedules;
+        b.commandFunctions.addAll(commandFunctions);
         return b;
     }
 
@@ -97,6 +109,7 @@ public final class LocalRuntimeOptions {
         private final Map<String, String> environment = new LinkedHashMap<>();
         private Clock clock = Clock.systemUTC();
         private boolean schedules = true;
+        private final List<CommandFunction> commandFunctions = new ArrayList<>();
 
         private Builder() {}
 
@@ -154,6 +167,19 @@ public final class LocalRuntimeOptions {
         /** False to run no schedule (rules can still be fired by hand). Default true. */
         public Builder schedules(boolean enabled) {
             this.schedules = enabled;
+            return this;
+        }
+
+        /**
+         * Deploys a Lambda function written in another language, such as a program's worker: each invocation runs
+         * {@code command} with the event on its standard input and takes its standard output as the answer (see
+         * {@link CommandFunction}); it is invoked by name through the runtime's Lambda endpoint.
+         *
+         * @param timeout how long one invocation may run, 1 s to 15 min
+         * @throws IllegalArgumentException naming what to change, for a bad name, command or timeout
+         */
+        public Builder commandFunction(String name, Duration timeout, List<String> command) {
+            commandFunctions.add(new CommandFunction(name, command, timeout, Map.of()));
             return this;
         }
 

@@ -10,7 +10,7 @@ import software.amazon.awssdk.services.sfn.SfnClient;
 
 /**
  * A running deployment of the whole product that the scenario classes ({@link JobScenarios},
- * {@link AdmissionScenarios}, {@link ExpiryScenarios}, {@link RestartScenarios}) drive as users do, over the job API.
+ * {@link AdmissionScenarios}, {@link ExpiryScenarios}, {@link RestartScenarios}, {@link ProgramFunctionScenarios}) drive as users do, over the job API.
  * One scenario suite, two targets: the local runtime ({@link LocalRuntimeTarget}, here) and the CDK stack deployed
  * to LocalStack (the {@code localstack} module). A scenario that needs what a target {@linkplain #lacks lacks} is
  * skipped there, with the reason.
@@ -27,7 +27,13 @@ public interface ScenarioTarget {
         /** One product-wide quota of one active job per program ({@code CONVEYOR_MAX_ACTIVE_JOBS_PER_PROGRAM=1}). */
         ONE_JOB_PER_PROGRAM,
         /** A restart that keeps every job and object ({@link #restart()}). */
-        RESTART_ON_SAME_DATA
+        RESTART_ON_SAME_DATA,
+        /**
+         * The Node.js program of {@link ProgramFunctionScenarios}: its function {@value ProgramFunctionScenarios#FUNCTION}
+         * run as a local command (the local runtime's {@code commandFunction}), and the program registered through
+         * {@code CONVEYOR_PROGRAMS}.
+         */
+        NODE_PROGRAM_FUNCTION
     }
 
     /** The job API as {@code user} ({@code Authorization: Bearer <user>}). */

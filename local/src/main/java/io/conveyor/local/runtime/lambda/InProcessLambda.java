@@ -29,13 +29,16 @@ import org.slf4j.LoggerFactory;
  * response carrying Lambda's error document, never an exception. An invocation still running at its timeout is
  * interrupted, its execution environment discarded, and answered with {@link LambdaErrors#timeout}.
  *
- * <p>It is the Step Functions engine's {@link LambdaInvoker}, and the API Gateway emulation and the scheduler call it
- * too. Thread-safe. Memory is reported in the {@code Context} but not enforced: every function shares this JVM's heap.
+ * <p>Functions written in other languages run as a process per invocation ({@link CommandFunction}).
+ *
+ * <p>It is the Step Functions engine's {@link LambdaInvoker}, and the API Gateway emulation, the scheduler and the Lambda
+ * Invoke endpoint ({@link LambdaInvokeEndpoint}) call it too. Thread-safe. Memory is reported in the {@code Context} but not enforced: every function shares this JVM's heap.
  */
 public final class InProcessLambda implements LambdaInvoker, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(InProcessLambda.class);
 
     private final Map<String, LocalFunction> functions = new ConcurrentHashMap<>();
+    private final Map<String, CommandFunction> commands = new ConcurrentHashMap<>();
     private final ExecutorService threads;
     private final ClassLoader loader;
 
@@ -61,6 +64,31 @@ public final class InProcessLambda implements LambdaInvoker, AutoCloseable {
         LocalFunction function = new LocalFunction(spec, arn, environment, loader);
         functions.put(spec.name(), function);
         return function;
+    }
+
+    /**
+     * Deploys a function written in another language, run as a process per invocation; replaces a command function
+     * of the same name.
+     *
+     * @throws IllegalArgumentException when a catalogue function has that name
+     */
+    public void deploy(CommandFunction command) {
+        if (functions.containsKey(command.name())) {
+            throw new IllegalArgumentException("function " + command.name() + " is one of the catalogue's; give the "
+                    + "program's function another name");
+        }
+        commands.put(command.name(), command);
+    }
+
+    /** The functions written in other languages, run as commands. */
+    public Collection<CommandFunction> commands() {
+        return List.copyOf(commands.values());
+    }
+
+    /** Whether a function of that name, {@code name:qualifier} or ARN is deployed, in the catalogue or as a command. */
+    public boolean deployed(String nameOrArn) {
+        String name = functionName(nameOrArn);
+        return functions.containsKey(name) || commands.containsKey(name);
     }
 
     public Optional<LocalFunction> function(String nameOrArn) {
@@ -91,11 +119,16 @@ public final class InProcessLambda implements LambdaInvoker, AutoCloseable {
      * @throws LambdaServiceException {@code ResourceNotFoundException} when no such function is deployed
      */
     public Invocation invocation(String nameOrArn, String payload) {
-        LocalFunction function = functions.get(functionName(nameOrArn));
-        if (function == null) {
-            throw new LambdaServiceException("ResourceNotFoundException", "Function not found: " + nameOrArn);
-        }
+        String name = functionName(nameOrArn);
+        LocalFunction function = functions.get(name);
         String requestId = UUID.randomUUID().toString();
+        if (function == null) {
+            CommandFunction command = commands.get(name);
+            if (command == null) {
+                throw new LambdaServiceException("ResourceNotFoundException", "Function not found: " + nameOrArn);
+            }
+            return command.invoke(requestId, payload == null ? "{}" : payload, threads);
+        }
         byte[] event = (payload == null ? "{}" : payload).getBytes(StandardCharsets.UTF_8);
 
         HandlerAdapter adapter;
