@@ -86,6 +86,18 @@ public final class JobWorkflow {
     private final ExecutorService readers;
     private final Clock clock;
     private final Programs programs;
+    /**
+     * Running jobs whose batches this instance ran lately, by job id and attempt. What a batch needs of its job
+     * (program, parameters, inputs) never changes within an attempt, and whether the attempt still runs is checked
+     * by the subjobs' start, so the job is read once per instance rather than once per batch.
+     */
+    private final Map<String, Job> runningJobs = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(16, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Job> eldest) {
+                    return size() > 64;
+                }
+            });
 
     /** @param lambda the client that invokes programs written as Lambda functions, built at its first use */
     public JobWorkflow(JobStore jobs, SubJobStore subJobs, ObjectStore objects, ProgramRegistry registry,
@@ -147,7 +159,7 @@ public final class JobWorkflow {
      * error fails that subjob for good, with the code users see.
      */
     public void runSubJobs(String jobId, int attempt, List<BatchItem> batch) {
-        Job job = running(jobId, attempt);
+        Job job = runningJobs.computeIfAbsent(jobId + "#" + attempt, key -> running(jobId, attempt));
         ProgramDefinition definition = definition(job);
         Program program = programs.of(definition);
         Map<Integer, JsonNode> inputs = new HashMap<>();

@@ -200,39 +200,63 @@ public final class SubJobStore {
     }
 
     /**
-     * A worker invocation for a batch of subjobs starts: {@link #start} for each, in one query and one transaction
-     * per 99 subjobs instead of two calls each. A subjob that changed meanwhile (a racing delivery of the same
-     * batch) falls back to {@link #start} on its own.
+     * A worker invocation for a batch of subjobs starts: {@link #start} for each, in one transaction per 99 subjobs
+     * instead of two calls each. The first delivery of a batch, the common case, finds them all pending and writes
+     * without reading; otherwise (a retry, a repeated delivery) the subjobs are read with one query and each is
+     * started as it stands, and one that changed meanwhile (a racing delivery) falls back to {@link #start}.
      *
      * @return the subjobs that may run, in the order asked: those of this attempt without a recorded outcome; none
      *     once the job no longer runs this attempt
      */
     public List<Started> startAll(String jobId, int attempt, List<Integer> indices, Instant now) {
+        List<Started> started = new ArrayList<>();
+        for (int from = 0; from < indices.size(); from += SUBJOBS_PER_TRANSACTION) {
+            List<Integer> chunk = indices.subList(from, Math.min(from + SUBJOBS_PER_TRANSACTION, indices.size()));
+            List<Update> firstStarts = chunk.stream().map(i -> firstStart(jobId, i, attempt, now)).toList();
+            Written written = transact(firstStarts, jobs.progressChange(jobId, attempt, chunk.size(), 0, 0));
+            if (written == Written.JOB_NOT_RUNNING) {
+                return started;
+            }
+            if (written == Written.ALL) {
+                chunk.forEach(i -> started.add(new Started(i, now)));
+            } else if (!startAsFound(jobId, attempt, chunk, now, started)) {
+                return started;
+            }
+        }
+        return started;
+    }
+
+    /**
+     * Starts the subjobs among {@code indices} as they are found: a pending one for the first time, a running one
+     * again; adds them to {@code started}.
+     *
+     * @return {@code false} if the job no longer runs this attempt
+     */
+    private boolean startAsFound(String jobId, int attempt, List<Integer> indices, Instant now, List<Started> started) {
         Map<Integer, SubJob> current = range(jobId, indices);
         List<SubJob> runnable = indices.stream().map(current::get)
                 .filter(s -> s != null && s.jobAttempt() == attempt && !s.status().isOutcome())
                 .toList();
-        List<Started> started = new ArrayList<>();
-        for (int from = 0; from < runnable.size(); from += SUBJOBS_PER_TRANSACTION) {
-            List<SubJob> chunk = runnable.subList(from, Math.min(from + SUBJOBS_PER_TRANSACTION, runnable.size()));
-            List<Update> changes = new ArrayList<>();
-            int firstStarts = 0;
-            for (SubJob s : chunk) {
-                boolean first = s.status() == SubJobStatus.PENDING;
-                changes.add(first ? firstStart(jobId, s.index(), attempt, now) : restart(jobId, s.index(), attempt));
-                firstStarts += first ? 1 : 0;
-            }
-            Written written = transact(changes, jobs.progressChange(jobId, attempt, firstStarts, 0, 0));
-            if (written == Written.JOB_NOT_RUNNING) {
-                return started;
-            }
-            for (SubJob s : chunk) {
-                if (written == Written.ALL || start(jobId, s.index(), attempt, now)) {
-                    started.add(new Started(s.index(), s.startedAt() == null ? now : s.startedAt()));
-                }
+        if (runnable.isEmpty()) {
+            return true;
+        }
+        List<Update> changes = new ArrayList<>();
+        int firstStarts = 0;
+        for (SubJob s : runnable) {
+            boolean first = s.status() == SubJobStatus.PENDING;
+            changes.add(first ? firstStart(jobId, s.index(), attempt, now) : restart(jobId, s.index(), attempt));
+            firstStarts += first ? 1 : 0;
+        }
+        Written written = transact(changes, jobs.progressChange(jobId, attempt, firstStarts, 0, 0));
+        if (written == Written.JOB_NOT_RUNNING) {
+            return false;
+        }
+        for (SubJob s : runnable) {
+            if (written == Written.ALL || start(jobId, s.index(), attempt, now)) {
+                started.add(new Started(s.index(), s.startedAt() == null ? now : s.startedAt()));
             }
         }
-        return started;
+        return true;
     }
 
     /**
