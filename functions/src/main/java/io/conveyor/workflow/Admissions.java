@@ -74,7 +74,11 @@ public final class Admissions {
 
     /** Admits the first job, in fair order, that fits; the owner it admitted, or empty when none fits. */
     private Optional<String> admitOne() {
-        List<Waiter> heads = headsInFairOrder(waitlist.list(WaitlistStore.ADMISSION), counters.lastAdmittedOwner());
+        List<Waiter> waiting = waitlist.list(WaitlistStore.ADMISSION);
+        if (waiting.isEmpty()) {
+            return Optional.empty(); // the usual end of a pass: no need to read whose turn it is
+        }
+        List<Waiter> heads = headsInFairOrder(waiting, counters.lastAdmittedOwner());
         for (Waiter head : heads) {
             if (admit(head)) {
                 counters.recordAdmittedOwner(head.owner());
