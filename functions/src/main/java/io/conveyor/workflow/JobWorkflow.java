@@ -29,7 +29,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -91,8 +93,8 @@ public final class JobWorkflow {
      * (program, parameters, inputs) never changes within an attempt, and whether the attempt still runs is checked
      * by the subjobs' start, so the job is read once per instance rather than once per batch.
      */
-    private final Map<String, Job> runningJobs = java.util.Collections.synchronizedMap(
-            new java.util.LinkedHashMap<>(16, 0.75f, true) {
+    private final Map<String, Job> runningJobs = Collections.synchronizedMap(
+            new LinkedHashMap<>(16, 0.75f, true) {
                 @Override
                 protected boolean removeEldestEntry(Map.Entry<String, Job> eldest) {
                     return size() > 64;
@@ -164,30 +166,30 @@ public final class JobWorkflow {
         Program program = programs.of(definition);
         Map<Integer, JsonNode> inputs = new HashMap<>();
         batch.forEach(item -> inputs.put(item.index(), item.input()));
-        List<SubJobStore.Started> started = subJobs.startAll(jobId, attempt,
-                batch.stream().map(BatchItem::index).toList(), clock.instant());
+        List<Integer> started = subJobs.startAll(jobId, attempt, batch.stream().map(BatchItem::index).toList(),
+                clock.instant());
         StoredJobInputs jobInputs = new StoredJobInputs(job, objects);
         List<SubJobStore.Outcome> outcomes = new ArrayList<>();
         Instant lastWrite = clock.instant();
         RuntimeException retryable = null;
-        for (SubJobStore.Started subJob : started) {
+        for (int index : started) {
             Instant began = clock.instant();
             try {
-                String output = Json.write(work(program, subJob.index(), inputs.get(subJob.index()), jobInputs));
+                String output = Json.write(work(program, index, inputs.get(index), jobInputs));
                 Duration took = Duration.between(began, clock.instant());
                 if (SubJobStore.Outcome.fitsWithSubJob(output)) {
                     // A small output rides in the outcome's own write: no object to put now and read back later.
-                    outcomes.add(SubJobStore.Outcome.succeededWithOutput(subJob.index(), output, took));
+                    outcomes.add(SubJobStore.Outcome.succeededWithOutput(index, output, took));
                 } else {
-                    String outputKey = JobObjectLayout.subJobOutput(jobId, attempt, subJob.index());
+                    String outputKey = JobObjectLayout.subJobOutput(jobId, attempt, index);
                     objects.put(outputKey, output.getBytes(StandardCharsets.UTF_8), "application/json");
-                    outcomes.add(SubJobStore.Outcome.succeededWithOutputAt(subJob.index(), outputKey, took));
+                    outcomes.add(SubJobStore.Outcome.succeededWithOutputAt(index, outputKey, took));
                 }
             } catch (SubJobDeclinedException | ResultRejectedException e) {
                 retryable = retryable == null ? e : retryable;
             } catch (RuntimeException e) {
                 JobError why = new JobError(ErrorNames.code(e.getClass().getName()), ErrorNames.message(e.getMessage()));
-                outcomes.add(SubJobStore.Outcome.failed(subJob.index(), why, Duration.between(began, clock.instant())));
+                outcomes.add(SubJobStore.Outcome.failed(index, why, Duration.between(began, clock.instant())));
             }
             Instant now = clock.instant();
             if (outcomes.size() >= OUTCOMES_PER_WRITE || Duration.between(lastWrite, now).compareTo(OUTCOME_WRITE_INTERVAL) >= 0) {
@@ -234,9 +236,6 @@ public final class JobWorkflow {
         Instant now = clock.instant();
         List<ProgramStatisticsStore.Ended> ended = new ArrayList<>();
         for (int index : indices) {
-            if (subJobs.get(jobId, index).filter(s -> s.jobAttempt() == attempt).isEmpty()) {
-                continue; // a failure delivered for a subjob of an attempt that was replaced
-            }
             subJobs.recordFailure(jobId, index, attempt, why, now)
                     .ifPresent(took -> ended.add(new ProgramStatisticsStore.Ended(took, true)));
         }

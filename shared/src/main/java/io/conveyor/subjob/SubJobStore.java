@@ -57,9 +57,6 @@ public final class SubJobStore {
     /** Subjob changes per transaction: DynamoDB takes 100 writes, and one is the job's progress. */
     private static final int SUBJOBS_PER_TRANSACTION = 99;
 
-    /** A subjob a worker invocation may run, and when its first invocation started. */
-    public record Started(int index, Instant startedAt) {}
-
     /**
      * A subjob's outcome as the worker invocation that ran it saw it.
      *
@@ -205,11 +202,11 @@ public final class SubJobStore {
      * without reading; otherwise (a retry, a repeated delivery) the subjobs are read with one query and each is
      * started as it stands, and one that changed meanwhile (a racing delivery) falls back to {@link #start}.
      *
-     * @return the subjobs that may run, in the order asked: those of this attempt without a recorded outcome; none
-     *     once the job no longer runs this attempt
+     * @return the indices of the subjobs that may run, in the order asked: those of this attempt without a recorded
+     *     outcome; none once the job no longer runs this attempt
      */
-    public List<Started> startAll(String jobId, int attempt, List<Integer> indices, Instant now) {
-        List<Started> started = new ArrayList<>();
+    public List<Integer> startAll(String jobId, int attempt, List<Integer> indices, Instant now) {
+        List<Integer> started = new ArrayList<>();
         for (int from = 0; from < indices.size(); from += SUBJOBS_PER_TRANSACTION) {
             List<Integer> chunk = indices.subList(from, Math.min(from + SUBJOBS_PER_TRANSACTION, indices.size()));
             List<Update> firstStarts = chunk.stream().map(i -> firstStart(jobId, i, attempt, now)).toList();
@@ -218,7 +215,7 @@ public final class SubJobStore {
                 return started;
             }
             if (written == Written.ALL) {
-                chunk.forEach(i -> started.add(new Started(i, now)));
+                started.addAll(chunk);
             } else if (!startAsFound(jobId, attempt, chunk, now, started)) {
                 return started;
             }
@@ -232,7 +229,7 @@ public final class SubJobStore {
      *
      * @return {@code false} if the job no longer runs this attempt
      */
-    private boolean startAsFound(String jobId, int attempt, List<Integer> indices, Instant now, List<Started> started) {
+    private boolean startAsFound(String jobId, int attempt, List<Integer> indices, Instant now, List<Integer> started) {
         Map<Integer, SubJob> current = range(jobId, indices);
         List<SubJob> runnable = indices.stream().map(current::get)
                 .filter(s -> s != null && s.jobAttempt() == attempt && !s.status().isOutcome())
@@ -253,7 +250,7 @@ public final class SubJobStore {
         }
         for (SubJob s : runnable) {
             if (written == Written.ALL || start(jobId, s.index(), attempt, now)) {
-                started.add(new Started(s.index(), s.startedAt() == null ? now : s.startedAt()));
+                started.add(s.index());
             }
         }
         return true;
@@ -311,23 +308,24 @@ public final class SubJobStore {
      * Records that the subjob failed for good with {@code error}, and counts it in its job's progress, unless an
      * outcome is recorded already.
      *
-     * @return how long the subjob took if this call recorded the outcome; empty if one was recorded before
+     * @return how long the subjob took if this call recorded the outcome; empty if one was recorded before, or if
+     *     the job has no such subjob in this attempt (a failure delivered for an attempt that was replaced)
      */
     public Optional<Duration> recordFailure(String jobId, int index, int attempt, JobError error, Instant now) {
         return recordOutcome(jobId, attempt, new Outcome(index, SubJobStatus.FAILED, null, null, error, null), now);
     }
 
     /**
-     * Records {@code outcome} unless the subjob has one already. Its duration is how long the worker ran it, or,
-     * when the outcome does not say, the time since its first start.
+     * Records {@code outcome} unless the subjob has one already or is not one of this attempt. Its duration is how
+     * long the worker ran it, or, when the outcome does not say, the time since its first start.
      */
     private Optional<Duration> recordOutcome(String jobId, int attempt, Outcome outcome, Instant now) {
         int index = outcome.index();
-        SubJob current = get(jobId, index).filter(s -> s.jobAttempt() == attempt).orElseThrow(() ->
-                new IllegalArgumentException("job " + jobId + " has no subjob " + index + " in attempt " + attempt));
-        if (current.status().isOutcome()) {
+        Optional<SubJob> found = get(jobId, index).filter(s -> s.jobAttempt() == attempt);
+        if (found.isEmpty() || found.get().status().isOutcome()) {
             return Optional.empty();
         }
+        SubJob current = found.get();
         // A subjob that failed before any invocation started was never counted as running.
         boolean wasRunning = current.status() == SubJobStatus.RUNNING;
         Duration duration = outcome.duration() != null ? outcome.duration()

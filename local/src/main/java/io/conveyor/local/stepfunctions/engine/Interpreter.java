@@ -1296,8 +1296,6 @@ final class Interpreter {
           + UUID.randomUUID();
       run = new MapRun(runArn, f.exec.executionArn(), engine.clock.instant(), maxConcurrency,
           toleratedPct == null ? 0 : toleratedPct, toleratedCnt == null ? 0 : toleratedCnt.longValue());
-      run.executions().planned(items.size());
-      run.items().planned(itemCount(items, spec.itemBatcher() != null));
       engine.mapRuns.put(runArn, run);
       ObjectNode rd = Json.object();
       rd.put("mapRunArn", runArn);
@@ -1511,6 +1509,10 @@ final class Interpreter {
       this.results = new JsonNode[items.size()];
       this.batched = m.spec().itemBatcher() != null;
       this.totalWeight = itemCount(items, batched);
+      if (run != null) {
+        run.executions().planned(items.size());
+        run.items().planned(totalWeight);
+      }
     }
 
     /** How many items iteration {@code i} processes: its batch's, or one. */
