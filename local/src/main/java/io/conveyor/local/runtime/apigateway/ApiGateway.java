@@ -4,13 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import io.conveyor.local.http.HttpEndpoint;
 import io.conveyor.local.runtime.lambda.InProcessLambda;
 import io.conveyor.local.runtime.lambda.Invocation;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -22,8 +21,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,8 +57,7 @@ public final class ApiGateway implements AutoCloseable {
     /** A JSON response of a local endpoint. */
     public record Response(int status, JsonNode body) {}
 
-    private final HttpServer server;
-    private final ExecutorService pool;
+    private final HttpEndpoint http;
     private final RouteTable routes;
     private final LocalAuthorizer authorizer;
     private final ProxyEvents events;
@@ -69,10 +65,9 @@ public final class ApiGateway implements AutoCloseable {
     private final LocalEndpoints local;
     private final Clock clock;
 
-    private ApiGateway(HttpServer server, ExecutorService pool, RouteTable routes, LocalAuthorizer authorizer,
+    private ApiGateway(HttpEndpoint http, RouteTable routes, LocalAuthorizer authorizer,
             ProxyEvents events, InProcessLambda lambda, LocalEndpoints local, Clock clock) {
-        this.server = server;
-        this.pool = pool;
+        this.http = http;
         this.routes = routes;
         this.authorizer = authorizer;
         this.events = events;
@@ -88,26 +83,19 @@ public final class ApiGateway implements AutoCloseable {
      */
     public static ApiGateway start(int port, RouteTable routes, LocalAuthorizer authorizer, ProxyEvents events,
             InProcessLambda lambda, LocalEndpoints local, Clock clock) throws IOException {
-        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 64);
-        ExecutorService pool = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "apigateway-http");
-            t.setDaemon(true);
-            return t;
-        });
-        ApiGateway gateway = new ApiGateway(server, pool, routes, authorizer, events, lambda, local, clock);
-        server.setExecutor(pool);
-        server.createContext("/", gateway::handle);
-        server.start();
+        HttpEndpoint http = HttpEndpoint.bind("127.0.0.1", port, 64, "apigateway-http");
+        ApiGateway gateway = new ApiGateway(http, routes, authorizer, events, lambda, local, clock);
+        http.serve(gateway::handle);
         return gateway;
     }
 
     /** The API's base URL, {@code http://127.0.0.1:PORT}. */
     public URI endpoint() {
-        return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+        return http.uri();
     }
 
     public int port() {
-        return server.getAddress().getPort();
+        return http.port();
     }
 
     private void handle(HttpExchange exchange) throws IOException {
@@ -228,8 +216,7 @@ public final class ApiGateway implements AutoCloseable {
 
     @Override
     public void close() {
-        server.stop(0);
-        pool.shutdownNow();
+        http.close();
     }
 
     private record Reply(int status, Map<String, List<String>> headers, byte[] body) {

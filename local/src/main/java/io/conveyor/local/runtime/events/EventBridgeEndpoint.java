@@ -5,11 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import io.conveyor.local.http.HttpEndpoint;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -18,8 +17,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /**
  * An EventBridge endpoint that records events: {@code PutEvents} over AWS JSON 1.1
@@ -34,18 +31,16 @@ public final class EventBridgeEndpoint implements AutoCloseable {
     private static final String TARGET_PREFIX = "AWSEvents.";
     private static final int MAX_ENTRIES = 10;
 
-    private final HttpServer server;
-    private final ExecutorService pool;
+    private final HttpEndpoint http;
     private final EventLog log;
     private final Set<String> buses;
     private final String account;
     private final String region;
     private final Clock clock;
 
-    private EventBridgeEndpoint(HttpServer server, ExecutorService pool, EventLog log, Set<String> buses,
-            String account, String region, Clock clock) {
-        this.server = server;
-        this.pool = pool;
+    private EventBridgeEndpoint(HttpEndpoint http, EventLog log, Set<String> buses, String account, String region,
+            Clock clock) {
+        this.http = http;
         this.log = log;
         this.buses = Set.copyOf(buses);
         this.account = account;
@@ -61,24 +56,17 @@ public final class EventBridgeEndpoint implements AutoCloseable {
      */
     public static EventBridgeEndpoint start(EventLog log, Set<String> buses, String account, String region, int port,
             Clock clock) throws IOException {
-        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
-        ExecutorService pool = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "eventbridge-http");
-            t.setDaemon(true);
-            return t;
-        });
         java.util.Set<String> all = new java.util.HashSet<>(buses);
         all.add("default");
-        EventBridgeEndpoint endpoint = new EventBridgeEndpoint(server, pool, log, all, account, region, clock);
-        server.setExecutor(pool);
-        server.createContext("/", endpoint::handle);
-        server.start();
+        HttpEndpoint http = HttpEndpoint.bind("127.0.0.1", port, 0, "eventbridge-http");
+        EventBridgeEndpoint endpoint = new EventBridgeEndpoint(http, log, all, account, region, clock);
+        http.serve(endpoint::handle);
         return endpoint;
     }
 
     /** Where the endpoint answers, for an SDK client's endpoint override. */
     public URI endpoint() {
-        return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+        return http.uri();
     }
 
     private void handle(HttpExchange exchange) throws IOException {
@@ -209,8 +197,7 @@ public final class EventBridgeEndpoint implements AutoCloseable {
 
     @Override
     public void close() {
-        server.stop(0);
-        pool.shutdownNow();
+        http.close();
     }
 
     private static final class Failure extends RuntimeException {

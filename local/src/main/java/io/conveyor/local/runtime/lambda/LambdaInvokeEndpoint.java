@@ -2,18 +2,15 @@ package io.conveyor.local.runtime.lambda;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import io.conveyor.local.http.HttpEndpoint;
 import io.conveyor.local.stepfunctions.task.LambdaInvoker.LambdaServiceException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -43,34 +40,25 @@ public final class LambdaInvokeEndpoint implements AutoCloseable {
     /** Lambda's limit on a synchronous invocation's request payload. */
     static final int MAX_PAYLOAD_BYTES = 6 * 1024 * 1024;
 
-    private final HttpServer server;
-    private final ExecutorService pool;
+    private final HttpEndpoint http;
     private final InProcessLambda lambda;
 
-    private LambdaInvokeEndpoint(HttpServer server, ExecutorService pool, InProcessLambda lambda) {
-        this.server = server;
-        this.pool = pool;
+    private LambdaInvokeEndpoint(HttpEndpoint http, InProcessLambda lambda) {
+        this.http = http;
         this.lambda = lambda;
     }
 
     /** Starts serving on 127.0.0.1, on {@code port} (0 for a free one). */
     public static LambdaInvokeEndpoint start(InProcessLambda lambda, int port) throws IOException {
-        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
-        ExecutorService pool = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "lambda-http");
-            t.setDaemon(true);
-            return t;
-        });
-        LambdaInvokeEndpoint endpoint = new LambdaInvokeEndpoint(server, pool, lambda);
-        server.setExecutor(pool);
-        server.createContext("/", endpoint::handle);
-        server.start();
+        HttpEndpoint http = HttpEndpoint.bind("127.0.0.1", port, 0, "lambda-http");
+        LambdaInvokeEndpoint endpoint = new LambdaInvokeEndpoint(http, lambda);
+        http.serve(endpoint::handle);
         return endpoint;
     }
 
     /** Where the endpoint answers, for an SDK client's endpoint override. */
     public URI endpoint() {
-        return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+        return http.uri();
     }
 
     private void handle(HttpExchange exchange) throws IOException {
@@ -98,7 +86,7 @@ public final class LambdaInvokeEndpoint implements AutoCloseable {
             if ("DryRun".equals(type)) {
                 respond(exchange, 204, null, null, new byte[0]);
             } else if ("Event".equals(type)) {
-                pool.execute(() -> lambda.invocation(function, event));
+                http.executor().execute(() -> lambda.invocation(function, event));
                 respond(exchange, 202, UUID.randomUUID().toString(), null, new byte[0]);
             } else {
                 Invocation result = lambda.invocation(function, event);
@@ -143,7 +131,6 @@ public final class LambdaInvokeEndpoint implements AutoCloseable {
 
     @Override
     public void close() {
-        server.stop(0);
-        pool.shutdownNow();
+        http.close();
     }
 }

@@ -3,16 +3,13 @@ package io.conveyor.local.stepfunctions.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import io.conveyor.local.http.HttpEndpoint;
 import io.conveyor.local.stepfunctions.json.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /**
  * An HTTP endpoint speaking the Step Functions API (AWS JSON 1.0, {@code X-Amz-Target: AWSStepFunctions.<Op>}),
@@ -23,12 +20,10 @@ public final class SfnHttpServer implements AutoCloseable {
 
   private static final String TARGET_PREFIX = "AWSStepFunctions.";
 
-  private final HttpServer server;
-  private final ExecutorService pool;
+  private final HttpEndpoint http;
 
-  private SfnHttpServer(HttpServer server, ExecutorService pool) {
-    this.server = server;
-    this.pool = pool;
+  private SfnHttpServer(HttpEndpoint http) {
+    this.http = http;
   }
 
   /**
@@ -39,25 +34,18 @@ public final class SfnHttpServer implements AutoCloseable {
    * @param port the port, 0 for any free one
    */
   public static SfnHttpServer start(StepFunctionsService service, String host, int port) throws IOException {
-    HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 0);
-    ExecutorService pool = Executors.newCachedThreadPool(r -> {
-      Thread t = new Thread(r, "sfn-http");
-      t.setDaemon(true);
-      return t;
-    });
-    server.setExecutor(pool);
-    server.createContext("/", exchange -> handle(service, exchange));
-    server.start();
-    return new SfnHttpServer(server, pool);
+    HttpEndpoint http = HttpEndpoint.bind(host, port, 0, "sfn-http");
+    http.serve(exchange -> handle(service, exchange));
+    return new SfnHttpServer(http);
   }
 
   public int port() {
-    return server.getAddress().getPort();
+    return http.port();
   }
 
   /** The endpoint URL to give an SDK client, e.g. {@code http://127.0.0.1:PORT}. */
   public URI endpoint() {
-    return URI.create("http://" + server.getAddress().getHostString() + ":" + port());
+    return http.uri();
   }
 
   private static void handle(StepFunctionsService service, HttpExchange ex) throws IOException {
@@ -99,7 +87,6 @@ public final class SfnHttpServer implements AutoCloseable {
 
   @Override
   public void close() {
-    server.stop(0);
-    pool.shutdownNow();
+    http.close();
   }
 }
