@@ -72,6 +72,9 @@ public final class JobWorkflow {
     private static final int OUTCOMES_PER_WRITE = 25;
     private static final Duration OUTCOME_WRITE_INTERVAL = Duration.ofSeconds(2);
 
+    /** The error of a job whose workflow was stopped by something other than its owner's cancellation. */
+    static final String WORKFLOW_STOPPED = "Workflow.Stopped";
+
     /** What the HandleFailure state decides. */
     public record FailureDecision(String decision, long waitSeconds, String error, String cause) {
         static final String REREGISTER = "REREGISTER";
@@ -352,6 +355,45 @@ public final class JobWorkflow {
             token = page.nextToken();
         } while (token.isPresent());
         return true;
+    }
+
+    /**
+     * The job's workflow execution {@code executionName} ended with {@code status} (FAILED, TIMED_OUT or ABORTED)
+     * without the workflow ending the job: an error no Catch can handle ({@code States.Runtime}, a payload over the
+     * limit), the execution's own timeout, or someone stopping it outside the product. The job fails with that
+     * error and everything a job's end sets off follows, so it neither stays RUNNING nor keeps its quota slot.
+     * Nothing happens when the job already ended (the workflow's own failure and cancellation end it first) or has
+     * moved on to a newer execution.
+     *
+     * @return the failed job, or empty when there was nothing to do
+     */
+    public Optional<Job> executionEnded(String executionName, String status, String error, String cause) {
+        String jobId = Job.idOfExecution(executionName);
+        JobError why = switch (status) {
+            case "FAILED" -> new JobError(ErrorNames.code(error), ErrorNames.message(cause));
+            case "TIMED_OUT" -> new JobError(ErrorNames.TIMEOUT, "The job's workflow ran longer than its time limit.");
+            case "ABORTED" -> new JobError(WORKFLOW_STOPPED, "The job's workflow was stopped outside Conveyor"
+                    + (cause == null || cause.isBlank() ? "." : ": " + cause));
+            default -> throw new IllegalArgumentException("execution " + executionName + " is " + status
+                    + "; only FAILED, TIMED_OUT and ABORTED end a job");
+        };
+        JobStatus[] from = new JobStatus[1];
+        Optional<Job> after = jobs.modify(jobId, j -> {
+            from[0] = null; // set only by the application of this move that is written
+            if (j.status().isTerminal() || !executionName.equals(j.executionName())) {
+                return j;
+            }
+            from[0] = j.status();
+            return j.fail(why, clock.instant());
+        });
+        if (from[0] == null) {
+            return Optional.empty();
+        }
+        endings.ended(after.get(), from[0]);
+        metrics.jobFailed(after.get().program());
+        LOG.warn("job {} failed because its workflow execution {} ended {} with {}: {}", jobId, executionName, status,
+                why.code(), why.message());
+        return after;
     }
 
     /** Resume: the re-registration delay passed; the next attempt starts. */

@@ -34,7 +34,7 @@ abstract class WorkflowHandler implements RequestHandler<Map<String, Object>, Ma
     public final Map<String, Object> handleRequest(Map<String, Object> event, Context context) {
         JsonNode input = Json.MAPPER.valueToTree(event);
         return InvocationLogging.withContext(context, () -> {
-            MDC.put("jobId", input.path("jobId").asText());
+            MDC.put("jobId", jobId(input));
             try {
                 return handle(input);
             } catch (java.io.IOException e) {
@@ -43,6 +43,11 @@ abstract class WorkflowHandler implements RequestHandler<Map<String, Object>, Ma
                 MDC.remove("jobId");
             }
         });
+    }
+
+    /** The job the event is about, for the log lines. */
+    protected String jobId(JsonNode input) {
+        return input.path("jobId").asText();
     }
 
     /** The step itself. */

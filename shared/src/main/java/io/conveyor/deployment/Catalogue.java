@@ -61,6 +61,11 @@ public final class Catalogue {
     public static final FunctionSpec FINALIZE = workflowStep("Finalize", 512, Duration.ofSeconds(30));
     public static final FunctionSpec HANDLE_FAILURE = workflowStep("HandleFailure", 512, Duration.ofSeconds(30));
     public static final FunctionSpec RESUME = workflowStep("Resume", 512, Duration.ofSeconds(30));
+    /** Fails a job whose workflow execution ended without ending it; the target of {@link #EXECUTION_ENDED_RULE}. */
+    public static final FunctionSpec EXECUTION_ENDED = new FunctionSpec("ExecutionEnded",
+            "io.conveyor.workflow.ExecutionEndedHandler", 512, Duration.ofSeconds(30), List.of(
+                    write(Resource.JOBS_TABLE), write(Resource.COUNTERS_TABLE), write(Resource.WAITLIST_TABLE),
+                    write(Resource.WORKFLOW_CALLBACKS), write(Resource.EVENT_BUS)));
     public static final FunctionSpec CLEANER = new FunctionSpec("Cleaner", "io.conveyor.cleanup.CleanerHandler", 1024,
             Duration.ofMinutes(15), List.of(write(Resource.JOBS_TABLE), write(Resource.SUBJOBS_TABLE),
                     write(Resource.IDEMPOTENCY_TABLE), write(Resource.BUCKET)));
@@ -69,7 +74,8 @@ public final class Catalogue {
     public static final List<FunctionSpec> WORKFLOW_FUNCTIONS = List.of(AWAIT_DEPENDENCIES, ADMIT, SPLIT, RUN_SUBJOB,
             RECORD_SUBJOB_FAILURE, CONFIRM_SUBJOBS, AGGREGATE, FINALIZE, HANDLE_FAILURE, RESUME);
 
-    public static final List<FunctionSpec> FUNCTIONS = concat(List.of(API), WORKFLOW_FUNCTIONS, List.of(CLEANER));
+    public static final List<FunctionSpec> FUNCTIONS = concat(List.of(API), WORKFLOW_FUNCTIONS,
+            List.of(EXECUTION_ENDED, CLEANER));
 
     public static final List<RouteSpec> ROUTES = List.of(
             new RouteSpec("POST", "/jobs", API.name()),
@@ -87,6 +93,14 @@ public final class Catalogue {
     public static final ScheduleSpec CLEANER_SCHEDULE = new ScheduleSpec("CleanerSchedule", "rate(1 hour)", CLEANER.name());
 
     public static final List<ScheduleSpec> SCHEDULES = List.of(CLEANER_SCHEDULE);
+
+    /**
+     * A job workflow's execution that fails, times out or is stopped after an error no Catch handles
+     * ({@code States.Runtime}, an oversized payload) would leave its job RUNNING and holding its quota slot:
+     * Step Functions' status-change events for those executions go to {@link #EXECUTION_ENDED}.
+     */
+    public static final ExecutionRuleSpec EXECUTION_ENDED_RULE = new ExecutionRuleSpec("JobExecutionEnded",
+            List.of("FAILED", "TIMED_OUT", "ABORTED"), EXECUTION_ENDED.name());
 
     /** One job state machine per program, from the same definition, with the program's retry policy substituted. */
     public static List<StateMachineSpec> stateMachines(ProgramRegistry programs) {

@@ -78,6 +78,20 @@ public record Job(
         return down.equals(t) ? t : down.plusSeconds(1);
     }
 
+    /**
+     * The id of the job an execution of the job workflow runs: execution names are {@code <job id>-<number>}.
+     *
+     * @throws IllegalArgumentException for a name not of that form
+     */
+    public static String idOfExecution(String executionName) {
+        int separator = executionName.lastIndexOf('-');
+        if (separator <= 0 || separator == executionName.length() - 1
+                || !executionName.substring(separator + 1).chars().allMatch(Character::isDigit)) {
+            throw new IllegalArgumentException("execution " + executionName + " is not named <job id>-<number>");
+        }
+        return executionName.substring(0, separator);
+    }
+
     /** A new job in {@link JobStatus#CREATED}, awaiting its uploads; version 0 means "never stored". */
     public static Job create(
             String id,

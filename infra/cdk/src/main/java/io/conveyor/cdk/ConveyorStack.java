@@ -1,15 +1,18 @@
 package io.conveyor.cdk;
 
 import io.conveyor.deployment.Catalogue;
+import io.conveyor.deployment.ExecutionRuleSpec;
 import io.conveyor.deployment.ScheduleSpec;
 import io.conveyor.deployment.StateMachineSpec;
 import io.conveyor.program.ProgramRegistry;
 import java.util.List;
+import java.util.Map;
 import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
 import software.amazon.awscdk.services.events.EventBus;
+import software.amazon.awscdk.services.events.EventPattern;
 import software.amazon.awscdk.services.events.Rule;
 import software.amazon.awscdk.services.events.Schedule;
 import software.amazon.awscdk.services.events.targets.LambdaFunction;
@@ -18,7 +21,8 @@ import software.constructs.Construct;
 /**
  * Everything Conveyor deploys, read from the deployment catalogue ({@link Catalogue}) that the local runtime
  * reads too: the bucket and tables, the functions, one job state machine per program, the REST API, the
- * cleaner's schedule, the job event bus, alerts and the dashboard.
+ * cleaner's schedule, the rule that fails jobs whose workflow ended abnormally, the job event bus, alerts and the
+ * dashboard.
  */
 public final class ConveyorStack extends Stack {
     private final Storage storage;
@@ -27,6 +31,7 @@ public final class ConveyorStack extends Stack {
     private final JobApi api;
     private final EventBus events;
     private final Rule cleanerSchedule;
+    private final Rule executionEnded;
     private final Monitoring monitoring;
 
     public ConveyorStack(Construct scope, String id, StackProps props, DeploymentOptions options) {
@@ -58,6 +63,7 @@ public final class ConveyorStack extends Stack {
             }
         }
         cleanerSchedule = cleaner;
+        executionEnded = executionRule(Catalogue.EXECUTION_ENDED_RULE);
 
         monitoring = new Monitoring(this, "Monitoring", options, functions, workflows, api, cleanerSchedule);
         NagFindings.suppress(this, options);
@@ -73,6 +79,25 @@ public final class ConveyorStack extends Stack {
         output("WorkflowArnPrefix", access.workflowArnPrefix(), "job state machines are this prefix and the program name");
         output("UsagePlanId", api.usagePlan().getUsagePlanId(), "add API keys to this usage plan");
         output("DashboardName", "conveyor", "the CloudWatch dashboard");
+    }
+
+    /** The rule on the default bus that sends the job workflows' execution status changes to a function. */
+    private Rule executionRule(ExecutionRuleSpec spec) {
+        List<String> stateMachines = workflows.all().stream().map(w -> w.stateMachine().getStateMachineArn()).toList();
+        return Rule.Builder.create(this, spec.name())
+                .description("Sends the job workflows' " + String.join(", ", spec.statuses())
+                        + " executions to the " + spec.function() + " function")
+                .eventPattern(EventPattern.builder()
+                        .source(List.of(ExecutionRuleSpec.SOURCE))
+                        .detailType(List.of(ExecutionRuleSpec.DETAIL_TYPE))
+                        .detail(Map.of("stateMachineArn", stateMachines, "status", spec.statuses()))
+                        .build())
+                .targets(List.of(LambdaFunction.Builder.create(functions.get(spec.function()).alias())
+                        // A missed event leaves a job stuck: keep retrying for as long as EventBridge allows.
+                        .retryAttempts(185)
+                        .maxEventAge(Duration.hours(24))
+                        .build()))
+                .build();
     }
 
     private void output(String id, String value, String description) {
@@ -101,6 +126,10 @@ public final class ConveyorStack extends Stack {
 
     public Rule cleanerSchedule() {
         return cleanerSchedule;
+    }
+
+    public Rule executionEnded() {
+        return executionEnded;
     }
 
     public Monitoring monitoring() {

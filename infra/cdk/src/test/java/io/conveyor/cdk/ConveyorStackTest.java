@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.conveyor.deployment.Catalogue;
 import io.conveyor.deployment.Definitions;
+import io.conveyor.deployment.ExecutionRuleSpec;
 import io.conveyor.deployment.FunctionSpec;
 import io.conveyor.deployment.Resource;
 import io.conveyor.deployment.RouteSpec;
@@ -451,6 +452,28 @@ class ConveyorStackTest {
     }
 
     @Test
+    void executionEndedRule_sendsOnlyTheJobWorkflowsAbnormalEnds_toItsFunctionsAlias() {
+        ExecutionRuleSpec spec = Catalogue.EXECUTION_ENDED_RULE;
+        JsonNode rule = app.resourceAt("AWS::Events::Rule", "/" + spec.name() + "/Resource").getValue().get("Properties");
+        assertTrue(rule.path("EventBusName").isMissingNode(), "Step Functions sends its events to the default bus");
+        JsonNode pattern = rule.get("EventPattern");
+        assertEquals(List.of("aws.states"), texts(pattern.get("source")));
+        assertEquals(List.of("Step Functions Execution Status Change"), texts(pattern.get("detail-type")));
+        assertEquals(List.of("FAILED", "TIMED_OUT", "ABORTED"), texts(pattern.at("/detail/status")));
+        Set<String> machines = new TreeSet<>();
+        pattern.at("/detail/stateMachineArn").forEach(arn -> machines.add(referenced(arn)));
+        Set<String> expected = new TreeSet<>();
+        Catalogue.stateMachines(ProgramRegistry.samples()).forEach(m -> expected.add(
+                app.resourceAt("AWS::StepFunctions::StateMachine", "/Workflows/" + m.name() + "/Resource").getKey()));
+        assertEquals(expected, machines, "every job workflow and nothing else (map runs' child executions are not jobs)");
+        assertEquals(aliasId(Catalogue.EXECUTION_ENDED.name()), referenced(rule.at("/Targets/0/Arn")));
+        assertEquals(185, rule.at("/Targets/0/RetryPolicy/MaximumRetryAttempts").asInt());
+        app.template.hasResourceProperties("AWS::Lambda::Permission", Match.objectLike(Map.of(
+                "Principal", "events.amazonaws.com",
+                "FunctionName", Map.of("Ref", aliasId(Catalogue.EXECUTION_ENDED.name())))));
+    }
+
+    @Test
     void eventBus_alertTopic_alarms_dashboard_andOutputs() {
         assertEquals(Catalogue.EVENT_BUS, app.resources("AWS::Events::EventBus").values().iterator().next().at("/Properties/Name").asText());
 
@@ -491,6 +514,10 @@ class ConveyorStackTest {
 
     private Map.Entry<String, JsonNode> alias(FunctionSpec spec) {
         return app.resourceAt("AWS::Lambda::Alias", "/Functions/" + spec.name() + "Alias/Resource");
+    }
+
+    private static List<String> texts(JsonNode array) {
+        return list(array).stream().map(JsonNode::asText).toList();
     }
 
     private String aliasId(String function) {

@@ -16,6 +16,8 @@ import io.conveyor.local.runtime.apigateway.ProxyEvents;
 import io.conveyor.local.runtime.apigateway.RouteTable;
 import io.conveyor.local.runtime.events.EventBridgeEndpoint;
 import io.conveyor.local.runtime.events.EventLog;
+import io.conveyor.local.runtime.events.ExecutionRule;
+import io.conveyor.local.runtime.events.ExecutionStatusEvents;
 import io.conveyor.local.runtime.events.RecordedEvent;
 import io.conveyor.local.runtime.lambda.CommandFunction;
 import io.conveyor.local.runtime.lambda.InProcessLambda;
@@ -60,8 +62,9 @@ import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
  * directory), the Step Functions engine behind its API endpoint with the catalogue's state machines, every
  * function of the catalogue invoked in-process ({@link InProcessLambda}, also over Lambda's Invoke API:
  * {@link LambdaInvokeEndpoint}), functions in other languages as commands, API Gateway's REST API over HTTP
- * ({@link ApiGateway}), an EventBridge endpoint that records what the product publishes ({@link EventLog}) and the
- * catalogue's schedules ({@link Scheduler}). Everything binds 127.0.0.1.
+ * ({@link ApiGateway}), an EventBridge endpoint that records what the product publishes ({@link EventLog}), the
+ * engine's execution status changes on the default bus with the catalogue's rule on them ({@link ExecutionRule}) and
+ * the catalogue's schedules ({@link Scheduler}). Everything binds 127.0.0.1.
  *
  * <p>The functions reach the services the way they do on AWS, through the SDK's standard endpoint configuration:
  * the runtime sets the JVM-wide system properties {@code aws.endpointUrl<Service>}, {@code aws.accessKeyId},
@@ -184,6 +187,7 @@ public final class LocalRuntime implements AutoCloseable {
                 .credentials(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
                 .clock(options.clock())
                 .timeScale(options.timeScale())
+                .executionListener(new ExecutionStatusEvents(events, LocalDeployment.ACCOUNT, options.region()))
                 .listen("127.0.0.1", 0)
                 .start();
         resources.add(stepFunctions);
@@ -207,6 +211,9 @@ public final class LocalRuntime implements AutoCloseable {
             LOG.warn("handler classes not on the class path (their functions fail with ClassNotFoundException): {}", missing);
         }
         createStateMachines();
+        resources.add(ExecutionRule.attach(Catalogue.EXECUTION_ENDED_RULE,
+                stateMachines.stream().map(deployment::stateMachineArn).collect(java.util.stream.Collectors.toSet()),
+                events, lambda, options.timeScale()));
         stage("functions");
 
         scheduler = new Scheduler(lambda, LocalDeployment.ACCOUNT, options.region(), options.clock(), options.timeScale());
@@ -400,7 +407,7 @@ public final class LocalRuntime implements AutoCloseable {
         return options;
     }
 
-    /** The events the product published. */
+    /** The events the product published, and the job workflows' execution status changes on the default bus. */
     public EventLog events() {
         return events;
     }

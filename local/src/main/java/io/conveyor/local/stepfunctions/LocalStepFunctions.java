@@ -3,6 +3,7 @@ package io.conveyor.local.stepfunctions;
 import io.conveyor.local.stepfunctions.api.SfnHttpServer;
 import io.conveyor.local.stepfunctions.api.StepFunctionsService;
 import io.conveyor.local.stepfunctions.engine.Engine;
+import io.conveyor.local.stepfunctions.engine.ExecutionListener;
 import io.conveyor.local.stepfunctions.task.AwsClients;
 import io.conveyor.local.stepfunctions.task.AwsIntegrations;
 import io.conveyor.local.stepfunctions.task.LambdaInvoker;
@@ -40,6 +41,7 @@ public final class LocalStepFunctions implements AutoCloseable {
     private String host = "127.0.0.1";
     private int port = 0;
     private boolean http = true;
+    private ExecutionListener executionListener;
 
     /** How Lambda functions are invoked. Default: the Lambda API through the SDK. */
     public Builder lambdaInvoker(LambdaInvoker i) {
@@ -92,6 +94,12 @@ public final class LocalStepFunctions implements AutoCloseable {
       return this;
     }
 
+    /** Told of every execution's status changes, as Step Functions tells EventBridge. Default: nobody. */
+    public Builder executionListener(ExecutionListener l) {
+      this.executionListener = l;
+      return this;
+    }
+
     public LocalStepFunctions start() {
       return new LocalStepFunctions(this);
     }
@@ -108,7 +116,7 @@ public final class LocalStepFunctions implements AutoCloseable {
     LambdaInvoker invoker = b.lambdaInvoker != null ? b.lambdaInvoker : new SdkLambdaInvoker(clients);
     this.tasks = AwsIntegrations.registerAll(new TaskDispatcher(invoker), clients);
     this.engine = Engine.builder().clock(b.clock).timeScale(b.timeScale).taskExecutor(tasks).region(b.region)
-        .account(b.account).objectStore(AwsIntegrations.objectStore(clients)).build();
+        .account(b.account).objectStore(AwsIntegrations.objectStore(clients)).executionListener(b.executionListener).build();
     this.service = new StepFunctionsService(engine);
     try {
       this.server = b.http ? SfnHttpServer.start(service, b.host, b.port) : null;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.conveyor.deployment.Catalogue;
 import io.conveyor.local.runtime.LocalApiClient;
 import io.conveyor.local.scenarios.ScenarioTarget.Capability;
 import java.util.ArrayList;
@@ -12,9 +13,11 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.sfn.SfnClient;
 
 /**
- * Quotas through whole jobs: waiting, fair admission and cancellation while queued. The target runs one job of a
+ * Quotas through whole jobs: waiting, fair admission, cancellation while queued and a workflow that ends without
+ * ending its job. The target runs one job of a
  * program at a time and registers {@link Scenarios#PROGRAMS}.
  */
 public abstract class AdmissionScenarios {
@@ -71,6 +74,30 @@ public abstract class AdmissionScenarios {
         assertEquals(202, alice.post("/jobs/" + waiting + "/retry", "").status());
         assertEquals("SUCCEEDED", Scenarios.awaitEnd(alice, waiting).path("status").asText(),
                 "a job cancelled before it started runs when retried");
+    }
+
+    @Test
+    void aWorkflowStoppedOutsideConveyor_failsItsJob_andTheQueueMovesOn() {
+        Scenarios.require(target(), Capability.EXECUTION_STATUS_EVENTS);
+        String stopped = Scenarios.submit(alice, "scenario", Map.of("subJobs", 1, "workMillis", 5000));
+        Scenarios.awaitStatus(alice, stopped, "RUNNING");
+        String next = Scenarios.submit(alice, "scenario", Map.of("subJobs", 1));
+        assertEquals("QUEUED", Scenarios.job(alice, next).path("status").asText());
+
+        // An operator stops the execution in the console: no state of the workflow runs to end the job.
+        String executionArn = target().stateMachineArn(Catalogue.WORKFLOW_PREFIX + "scenario")
+                .replace(":stateMachine:", ":execution:") + ":" + stopped + "-1";
+        try (SfnClient sfn = target().stepFunctions()) {
+            sfn.stopExecution(r -> r.executionArn(executionArn).error("Ops.Stopped").cause("stuck, said the pager"));
+        }
+
+        JsonNode failed = Scenarios.awaitEnd(alice, stopped);
+        assertEquals("FAILED", failed.path("status").asText(), failed.toString());
+        assertEquals("Workflow.Stopped", failed.path("error").path("code").asText());
+        assertEquals("The job's workflow was stopped outside Conveyor: stuck, said the pager",
+                failed.path("error").path("message").asText());
+        assertEquals("SUCCEEDED", Scenarios.awaitEnd(alice, next).path("status").asText(),
+                "the stopped job's slot went to the next job");
     }
 
     private static String startedAt(LocalApiClient api, String id) {

@@ -33,7 +33,12 @@ public interface ScenarioTarget {
          * run as a local command (the local runtime's {@code commandFunction}), and the program registered through
          * {@code CONVEYOR_PROGRAMS}.
          */
-        NODE_PROGRAM_FUNCTION
+        NODE_PROGRAM_FUNCTION,
+        /**
+         * Step Functions' execution status changes reach the catalogue's rule on the default bus
+         * ({@code Catalogue.EXECUTION_ENDED_RULE}), so a job whose workflow is stopped or fails abnormally fails.
+         */
+        EXECUTION_STATUS_EVENTS
     }
 
     /** The job API as {@code user} ({@code Authorization: Bearer <user>}). */

@@ -25,6 +25,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * concurrently. Thread-safe. Close it to stop its threads.
  */
 public final class Engine implements AutoCloseable {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Engine.class);
 
   /** Engine settings. */
   public static final class Builder {
@@ -39,6 +40,7 @@ public final class Engine implements AutoCloseable {
     private String account = "123456789012";
     private int inlineMapConcurrency = 40;
     private ObjectStore objectStore;
+    private ExecutionListener executionListener;
 
     /** Clock for timestamps and Wait deadlines. Default: system UTC. */
     public Builder clock(Clock c) {
@@ -96,6 +98,12 @@ public final class Engine implements AutoCloseable {
       return this;
     }
 
+    /** Told of every execution's status changes, as Step Functions tells EventBridge. Default: nobody. */
+    public Builder executionListener(ExecutionListener l) {
+      this.executionListener = l;
+      return this;
+    }
+
     public Engine build() {
       return new Engine(this);
     }
@@ -110,6 +118,7 @@ public final class Engine implements AutoCloseable {
   final String account;
   final int inlineMapConcurrency;
   final ObjectStore objectStore;
+  private final ExecutionListener executionListener;
   final ExecutorService workers;
   final ScheduledExecutorService timer;
   final Interpreter interpreter;
@@ -139,6 +148,7 @@ public final class Engine implements AutoCloseable {
     this.account = b.account;
     this.inlineMapConcurrency = b.inlineMapConcurrency;
     this.objectStore = b.objectStore;
+    this.executionListener = b.executionListener;
     this.workers = Executors.newFixedThreadPool(b.workers, daemon("sfn-worker"));
     this.timer = Executors.newSingleThreadScheduledExecutor(daemon("sfn-timer"));
     this.interpreter = new Interpreter(this);
@@ -186,13 +196,13 @@ public final class Engine implements AutoCloseable {
     String n = name == null ? UUID.randomUUID().toString() : name;
     String smName = stateMachineArn.substring(stateMachineArn.lastIndexOf(':') + 1);
     String base = stateMachineArn.replace(":stateMachine:", ":execution:");
-    return interpreter.start(program, base + ":" + n, n, stateMachineArn, smName, input, null);
+    return observed(interpreter.start(program, base + ":" + n, n, stateMachineArn, smName, input, null));
   }
 
   /** Starts an execution with an explicit ARN (child executions of a Map Run, express executions). */
   public Execution start(Program program, String executionArn, String name, String stateMachineArn, JsonNode input) {
     String smName = stateMachineArn.substring(stateMachineArn.lastIndexOf(':') + 1);
-    return interpreter.start(program, executionArn, name, stateMachineArn, smName, input, null);
+    return observed(interpreter.start(program, executionArn, name, stateMachineArn, smName, input, null));
   }
 
   /** Stops a running execution (ExecutionAborted). Returns false when it was not running. */
@@ -202,7 +212,30 @@ public final class Engine implements AutoCloseable {
 
   /** Redrives a failed, timed-out or aborted execution from the state that failed. */
   public boolean redrive(Execution e) {
-    return interpreter.redrive(e);
+    if (!interpreter.redrive(e)) {
+      return false;
+    }
+    observed(e);
+    return true;
+  }
+
+  /** Tells the listener that {@code e} runs now, and how it ends when it does. */
+  private Execution observed(Execution e) {
+    if (executionListener != null) {
+      tell(e, ExecutionStatus.RUNNING);
+      // The completion of this run: a redrive makes a new one and observes it again.
+      e.completion().thenAccept(ended -> tell(ended, ended.status()));
+    }
+    return e;
+  }
+
+  private void tell(Execution e, ExecutionStatus status) {
+    try {
+      executionListener.statusChanged(e, status);
+    } catch (RuntimeException listenerFailed) {
+      // A listener's fault must not change how the execution runs; it is the listener's to report.
+      LOG.warn("the execution listener failed on {} {}", e.executionArn(), status, listenerFailed);
+    }
   }
 
   /** Thrown for a task token that names no waiting task. */

@@ -1,0 +1,33 @@
+package io.conveyor.workflow;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.conveyor.job.Job;
+import java.util.Map;
+
+/**
+ * The target of the rule on Step Functions' {@code Execution Status Change} events for the job workflows' FAILED,
+ * TIMED_OUT and ABORTED executions: fails the job if its workflow ended without ending it (see
+ * {@link JobWorkflow#executionEnded}). The event's {@code detail} is what DescribeExecution returns.
+ */
+public final class ExecutionEndedHandler extends WorkflowHandler {
+    public ExecutionEndedHandler() {
+        super(WorkflowComponents.fromEnvironment());
+    }
+
+    ExecutionEndedHandler(WorkflowComponents components) {
+        super(components);
+    }
+
+    @Override
+    protected String jobId(JsonNode event) {
+        return Job.idOfExecution(event.path("detail").path("name").asText());
+    }
+
+    @Override
+    protected Map<String, Object> handle(JsonNode event) {
+        JsonNode detail = event.path("detail");
+        boolean failed = components.workflow().executionEnded(text(detail, "name"), text(detail, "status"),
+                detail.path("error").asText(null), detail.path("cause").asText(null)).isPresent();
+        return Map.of("jobFailed", failed);
+    }
+}
