@@ -19,7 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Deletes terminal jobs whose retention has passed: everything under the job's prefix in the bucket (open multipart
+ * Deletes jobs whose retention has passed (terminal ones, and ones created but never submitted): everything under the job's prefix in the bucket (open multipart
  * uploads aborted, objects deleted), then its
  * subjob items, its idempotency record, and last the job item itself. The job item goes last because it is what
  * the expiry index finds: whatever step fails or is cut short, the job is still found by the next run, which
@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Safe to run concurrently with itself: deleting a missing object or item is a no-op, the idempotency record
  * and the job item are deleted conditionally, so two runs delete nothing twice and neither fails. A job is only
- * touched if, read consistently just before, it is terminal and its <em>stored</em> expiry is at least
+ * touched if, read consistently just before, nothing runs it and its <em>stored</em> expiry is at least
  * {@link CleanerSettings#grace()} past by this clock; the final delete is conditional on the same stored values.
  *
  * <p>Thread-safe: it keeps no state between runs.

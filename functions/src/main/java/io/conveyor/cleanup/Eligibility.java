@@ -9,13 +9,13 @@ import java.util.Optional;
  * never from the index entry: the index is eventually consistent, and a job may have been retried since.
  */
 enum Eligibility {
-    /** Terminal, and its stored expiry is at or before the cutoff: delete it. */
+    /** Nothing runs it (terminal, or never submitted), and its stored expiry is at or before the cutoff: delete it. */
     EXPIRED,
     /** Already deleted (by a concurrent run, or by the TTL backstop). */
     GONE,
-    /** Not terminal (retried since the index was read): never touched. */
-    NOT_TERMINAL,
-    /** Terminal but kept until later than the cutoff. */
+    /** Queued or running (submitted or retried since the index was read): never touched. */
+    IN_USE,
+    /** Kept until later than the cutoff. */
     NOT_EXPIRED;
 
     /**
@@ -27,8 +27,8 @@ enum Eligibility {
             return GONE;
         }
         Job job = stored.get();
-        if (!job.status().isTerminal()) {
-            return NOT_TERMINAL;
+        if (!job.status().mayExpire()) {
+            return IN_USE;
         }
         return job.isExpired(cutoff) ? EXPIRED : NOT_EXPIRED;
     }

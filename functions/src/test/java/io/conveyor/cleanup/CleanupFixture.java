@@ -88,13 +88,13 @@ final class CleanupFixture {
 
     /** A job whose owner cancelled it while it waited in the queue, with its inputs uploaded but no attempt. */
     Job cancelledWhileQueued(String id, Instant endedAt) {
-        Job queued = created(id);
+        Job queued = submitted(id);
         return jobs.update(queued.cancel(endedAt));
     }
 
     /** A job still running attempt 1 with {@code subJobCount} subjobs: never in the expiry index. */
     Job running(String id, int subJobCount) {
-        Job admitted = jobs.update(created(id).admit(T0));
+        Job admitted = jobs.update(submitted(id).admit(T0));
         List<SubJob> pending = IntStream.range(0, subJobCount)
                 .mapToObj(i -> SubJob.pending(id, i, 1, JobObjectLayout.subJobInput(id, 1, i)))
                 .toList();
@@ -110,13 +110,18 @@ final class CleanupFixture {
     }
 
     /** Created and submitted at {@link #T0}, inputs uploaded, its idempotency key claimed and completed. */
-    private Job created(String id) {
+    private Job submitted(String id) {
+        return jobs.update(neverSubmitted(id).submit(T0));
+    }
+
+    /** Created at {@link #T0} with its inputs uploaded and its idempotency key claimed and completed, never submitted. */
+    Job neverSubmitted(String id) {
         Job created = jobs.create(SampleJobs.created(id, "alice", "primes", T0));
         IdempotencyRecord claim = ((IdempotencyStore.Claim.Claimed) idempotency.claim(
                 created.owner(), created.idempotencyKey(), "hash-" + id, id, T0, Duration.ofSeconds(30))).record();
         idempotency.complete(claim, T0.plus(RETENTION));
         put(List.of(JobObjectLayout.input(id, "a.txt"), JobObjectLayout.input(id, "b.txt")));
-        return jobs.update(created.submit(T0));
+        return created;
     }
 
     /** How many objects {@link #succeeded} leaves for {@code subJobCount} subjobs: inputs, manifest, result. */

@@ -85,6 +85,21 @@ class CleanupServiceTest {
     }
 
     @Test
+    void run_removesAJobNeverSubmitted_onceItsRetentionAfterCreationPassed_withItsOpenUploads() {
+        Job abandoned = world.neverSubmitted("abandoned");
+        String key = JobObjectLayout.input(abandoned.id(), "big.bin");
+        world.objects.startMultipartUpload(key, "application/octet-stream");
+        Job submitted = world.running("submitted", 1);
+
+        CleanupReport report = world.cleaner().run(NO_DEADLINE);
+
+        assertEquals(1, report.jobsDeleted(), report.toString());
+        world.assertGone(abandoned);
+        assertEquals(List.of(), world.objects.openMultipartUploads(key), "no multipart upload left open");
+        world.assertUntouched(submitted, 2 + 1 + 2, 1);
+    }
+
+    @Test
     void run_neverTouchesActiveJobs_norTerminalJobsBeforeTheirStoredExpiryAndGrace() {
         Job active = world.running("active", 2);
         Job keptLonger = world.succeeded("kept", 1, LATER.minus(RETENTION).plus(Duration.ofHours(1)));

@@ -7,6 +7,8 @@ import io.conveyor.job.JobError;
 import io.conveyor.testing.SampleJobs;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -35,13 +37,22 @@ class EligibilityTest {
 
     @Test
     void anActiveJob_isNeverExpired_howeverLateTheCutoff() {
-        assertEquals(Eligibility.NOT_TERMINAL, Eligibility.of(Optional.of(running()), Instant.MAX));
+        assertEquals(Eligibility.IN_USE, Eligibility.of(Optional.of(running()), Instant.MAX));
     }
 
     @Test
-    void aJobRetriedBeforeItExpired_isNotTerminal_evenWhenTheIndexStillListedIt() {
+    void aJobRetriedBeforeItExpired_isInUse_evenWhenTheIndexStillListedIt() {
         Job failed = running().fail(new JobError("Program.Failed", "bad input"), T0);
         Job retried = failed.retry(T0.plus(Duration.ofDays(6)));
-        assertEquals(Eligibility.NOT_TERMINAL, Eligibility.of(Optional.of(retried), T0.plus(Duration.ofDays(30))));
+        assertEquals(Eligibility.IN_USE, Eligibility.of(Optional.of(retried), T0.plus(Duration.ofDays(30))));
+    }
+
+    @Test
+    void aJobNeverSubmitted_expiresItsRetentionAfterItWasCreated_butNotOnceSubmitted() {
+        Job created = Job.create("j", "alice", "primes", Map.of(), List.of(), List.of(), null, RETENTION, T0);
+        assertEquals(Eligibility.NOT_EXPIRED, Eligibility.of(Optional.of(created), T0.plus(RETENTION).minusSeconds(1)));
+        assertEquals(Eligibility.EXPIRED, Eligibility.of(Optional.of(created), T0.plus(RETENTION)));
+        Job submitted = created.submit(T0.plusSeconds(60));
+        assertEquals(Eligibility.IN_USE, Eligibility.of(Optional.of(submitted), T0.plus(Duration.ofDays(30))));
     }
 }

@@ -30,7 +30,8 @@ import java.util.Optional;
  * @param createdAt  when it was created
  * @param updatedAt  when it last changed
  * @param retention  how long it is kept once terminal
- * @param expiresAt  when it may be deleted: set when it becomes terminal, {@code null} before
+ * @param expiresAt  when it may be deleted: its retention after it was created (until it is submitted) or after it
+ *                   became terminal; {@code null} while it is queued or running
  * @param version    incremented by every write; the store's optimistic lock
  */
 public record Job(
@@ -103,9 +104,10 @@ public record Job(
             String idempotencyKey,
             Duration retention,
             Instant now) {
+        // A job its owner never submits must not stay forever: it expires after its retention, unless submitted.
         return new Job(id, owner, program, parameters, inputs, dependsOn, idempotencyKey, null, JobStatus.CREATED,
                 Progress.NONE,
-                List.of(), null, null, now, now, retention, null, 0);
+                List.of(), null, null, now, now, retention, now.plus(retention), 0);
     }
 
     public Optional<JobError> lastError() {
@@ -121,14 +123,14 @@ public record Job(
         return attempts.size() + 1;
     }
 
-    /** Whether the job is terminal and its retention has passed at {@code now}: it counts as gone. */
+    /** Whether the job's retention has passed at {@code now} (it is terminal, or was never submitted): it counts as gone. */
     public boolean isExpired(Instant now) {
         return expiresAt != null && !now.isBefore(expiresAt);
     }
 
     /** The owner submitted it: every input is present. */
     public Job submit(Instant now) {
-        return move(JobEvent.SUBMIT, now).newExecution().build();
+        return move(JobEvent.SUBMIT, now).keepUntilTerminal().newExecution().build();
     }
 
     /** Admitted: a new attempt starts with fresh progress. */

@@ -124,8 +124,8 @@ final class JobItem {
         item.owner = job.owner();
         item.createdKey = createdKey(job.createdAt(), job.id());
         item.ownerStatus = ownerStatus(job.owner(), job.status());
-        // Only terminal jobs are in the expiry index (a sparse index): the cleaner never sees an active job.
-        if (job.status().isTerminal() && job.expiresAt() != null) {
+        // Only jobs nothing runs are in the expiry index (a sparse index): the cleaner never sees a queued or running job.
+        if (job.status().mayExpire() && job.expiresAt() != null) {
             item.expiryShard = expiryShard(job.id());
             item.expiresAt = job.expiresAt().getEpochSecond();
             item.deleteAfter = job.expiresAt().plus(TTL_MARGIN).getEpochSecond();

@@ -20,9 +20,17 @@ public enum JobStatus {
     /** Stopped by its owner. */
     CANCELLED;
 
-    /** A terminal job never changes again unless its owner retries it; only terminal jobs may expire. */
+    /** A terminal job never changes again unless its owner retries it. */
     public boolean isTerminal() {
         return this == SUCCEEDED || this == FAILED || this == CANCELLED;
+    }
+
+    /**
+     * Nothing runs a job in this status, so it may expire: a terminal job, or one created but never submitted.
+     * A queued or running job never expires.
+     */
+    public boolean mayExpire() {
+        return this == CREATED || isTerminal();
     }
 
     /** An active job holds a quota slot (per user and per program) until it ends. */

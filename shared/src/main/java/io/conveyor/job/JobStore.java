@@ -260,8 +260,8 @@ public final class JobStore {
     }
 
     /**
-     * Up to {@code limit} ids of terminal jobs whose stored expiry is at or before {@code now}, read from the
-     * sparse expiry index (never a scan). Active jobs are not in that index at all.
+     * Up to {@code limit} ids of jobs (terminal, or never submitted) whose stored expiry is at or before {@code now},
+     * read from the sparse expiry index (never a scan). Queued and running jobs are not in that index at all.
      */
     public List<String> findExpired(Instant now, int limit) {
         List<String> ids = new ArrayList<>();
@@ -288,8 +288,8 @@ public final class JobStore {
     }
 
     /**
-     * Deletes the job if, as stored, it is terminal and expired at {@code now}: the stored values decide, so a
-     * writer whose clock runs ahead cannot make another job expire early.
+     * Deletes the job if, as stored, nothing runs it (terminal, or never submitted) and it expired at {@code now}:
+     * the stored values decide, so a writer whose clock runs ahead cannot make another job expire early.
      *
      * @return {@code true} if this call deleted it; {@code false} if it is gone or not (any longer) expired
      */
@@ -298,10 +298,11 @@ public final class JobStore {
             table.deleteItem(DeleteItemEnhancedRequest.builder()
                     .key(key(jobId))
                     .conditionExpression(Expression.builder()
-                            .expression("#exp <= :now AND #status IN (:succeeded, :failed, :cancelled)")
+                            .expression("#exp <= :now AND #status IN (:created, :succeeded, :failed, :cancelled)")
                             .putExpressionName("#exp", JobItem.EXPIRES_AT)
                             .putExpressionName("#status", JobItem.STATUS)
                             .putExpressionValue(":now", AttributeValue.fromN(Long.toString(now.getEpochSecond())))
+                            .putExpressionValue(":created", AttributeValue.fromS(JobStatus.CREATED.name()))
                             .putExpressionValue(":succeeded", AttributeValue.fromS(JobStatus.SUCCEEDED.name()))
                             .putExpressionValue(":failed", AttributeValue.fromS(JobStatus.FAILED.name()))
                             .putExpressionValue(":cancelled", AttributeValue.fromS(JobStatus.CANCELLED.name()))

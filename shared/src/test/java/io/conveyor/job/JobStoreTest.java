@@ -223,6 +223,19 @@ class JobStoreTest {
     }
 
     @Test
+    void aJobNeverSubmitted_isFoundAndDeletedOnceItsRetentionPassed_butNotOnceSubmitted() {
+        Job abandoned = jobs.create(SampleJobs.created("abandoned", "alice", "primes", T0));
+        jobs.update(jobs.create(SampleJobs.created("submitted", "alice", "primes", T0)).submit(T0.plusSeconds(5)));
+        Instant later = abandoned.expiresAt();
+
+        assertEquals(List.of("abandoned"), jobs.findExpired(later, 100), "the submitted job left the expiry index");
+        assertFalse(jobs.deleteExpired("abandoned", later.minusSeconds(1)), "not expired yet");
+        assertFalse(jobs.deleteExpired("submitted", later.plusSeconds(365L * 86400)), "a queued job never expires");
+        assertTrue(jobs.deleteExpired("abandoned", later));
+        assertEquals(Optional.empty(), jobs.get("abandoned"));
+    }
+
+    @Test
     void retriedJob_leavesTheExpiryIndex() {
         Job failed = jobs.update(jobs.update(jobs.update(jobs.create(SampleJobs.created("j", "alice", "primes", T0))
                 .submit(T0)).admit(T0)).fail(BOOM, T0));
