@@ -1,5 +1,6 @@
 package io.conveyor.workflow;
 
+import io.conveyor.aws.AwsHttpService;
 import io.conveyor.admission.WaitlistStore;
 import io.conveyor.config.AwsClients;
 import io.conveyor.config.FunctionEnvironment;
@@ -17,7 +18,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.lambda.LambdaClient;
 
 /**
  * The workflow's services wired to the deployment: built once per function instance, from its environment.
@@ -49,7 +49,7 @@ public record WorkflowComponents(JobWorkflow workflow, Admissions admissions, De
      * @param lambda builds the client that invokes programs written as Lambda functions, when the first is run
      */
     public static WorkflowComponents wire(Settings settings, DynamoDbClient dynamoDb, ObjectStore objects,
-            TaskCallbacks callbacks, JobEvents events, ProgramRegistry programs, Supplier<LambdaClient> lambda,
+            TaskCallbacks callbacks, JobEvents events, ProgramRegistry programs, Supplier<AwsHttpService> lambda,
             Clock clock) {
         JobStore jobs = new JobStore(dynamoDb, settings.jobsTable());
         SubJobStore subJobs = new SubJobStore(dynamoDb, settings.subJobsTable(), jobs);
