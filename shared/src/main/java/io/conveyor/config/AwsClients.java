@@ -14,7 +14,6 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
-import software.amazon.awssdk.services.sfn.SfnClient;
 
 /**
  * Builds the SDK clients a function uses, once, at start-up. Endpoints come from the SDK's standard
@@ -53,8 +52,10 @@ public final class AwsClients {
                 .build();
     }
 
-    public SfnClient stepFunctions() {
-        return SfnClient.builder().region(region).credentialsProvider(credentials).httpClient(http).build();
+    /** For starting and stopping job executions and answering task tokens (see {@link AwsHttpService} for why). */
+    public AwsHttpService stepFunctions() {
+        return new AwsHttpService(AwsHttpService.Service.STEP_FUNCTIONS, region, credentials, http,
+                AwsRetryStrategy.defaultRetryStrategy());
     }
 
     /** For publishing job events (PutEvents only: see {@link AwsHttpService} for why not the EventBridge client). */
