@@ -1,6 +1,9 @@
 package io.conveyor.config;
 
 import io.conveyor.aws.AwsHttpService;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.HttpURLConnection;
 import java.time.Duration;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProviderChain;
@@ -35,7 +38,31 @@ public final class AwsClients {
     public AwsClients(Settings settings) {
         this.settings = settings;
         this.region = Region.of(settings.region());
-        this.http = UrlConnectionHttpClient.builder().build();
+        this.http = urlConnectionClient(DEFAULT_READ_TIMEOUT);
+    }
+
+    /** The SDK's defaults for its HTTP clients. */
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
+    private static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(30);
+
+    /**
+     * The URL-connection client over plain JDK connections: HTTPS through the JVM's default SSL context, with the
+     * JVM's trust store, which the JDK sets up at the first HTTPS connection. The client's builder would set up an
+     * SSL context of its own at once, loading and parsing the trust store while the function initialises (0.2 to
+     * 0.35 s of INIT measured here); on SnapStart the priming request still sets it up before the snapshot. Proxy
+     * settings are the JVM's ({@code https.proxyHost}); no function runs behind a proxy.
+     */
+    private static SdkHttpClient urlConnectionClient(Duration readTimeout) {
+        return UrlConnectionHttpClient.create(uri -> {
+            try {
+                HttpURLConnection connection = (HttpURLConnection) uri.toURL().openConnection();
+                connection.setConnectTimeout((int) CONNECT_TIMEOUT.toMillis());
+                connection.setReadTimeout((int) readTimeout.toMillis());
+                return connection;
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot open a connection to " + uri, e);
+            }
+        });
     }
 
     public DynamoDbClient dynamoDb() {
@@ -71,8 +98,7 @@ public final class AwsClients {
      */
     public AwsHttpService lambda() {
         return new AwsHttpService(AwsHttpService.Service.LAMBDA, region, credentials,
-                UrlConnectionHttpClient.builder().socketTimeout(LAMBDA_INVOCATION_LIMIT.plusMinutes(1)).build(),
-                AwsRetryStrategy.defaultRetryStrategy());
+                urlConnectionClient(LAMBDA_INVOCATION_LIMIT.plusMinutes(1)), AwsRetryStrategy.defaultRetryStrategy());
     }
 
     /** The longest a Lambda function may run. */
