@@ -11,6 +11,7 @@ import io.conveyor.metrics.EmbeddedMetrics;
 import io.conveyor.program.ProgramRegistry;
 import io.conveyor.program.ProgramStatisticsStore;
 import io.conveyor.quota.ActiveJobCounters;
+import io.conveyor.snapstart.SnapStartPriming;
 import io.conveyor.storage.ObjectStore;
 import io.conveyor.subjob.SubJobStore;
 import java.time.Clock;
@@ -36,8 +37,10 @@ public record WorkflowComponents(JobWorkflow workflow, Admissions admissions, De
         Settings settings = Settings.fromEnvironment();
         AwsClients clients = new AwsClients(settings);
         Clock clock = Clock.systemUTC();
-        return wire(settings, clients.dynamoDb(),
-                new ObjectStore(clients.s3(), clients.s3Presigner(), settings.bucket(), clock),
+        // Of the workflow's steps only Split, RunSubJob and Aggregate read or write objects: S3 is built on first use.
+        ObjectStore objects = ObjectStore.builtOnFirstUse(clients::s3, clients::s3Presigner, settings.bucket(), clock);
+        SnapStartPriming.registerObjectStore("workflow", objects);
+        return wire(settings, clients.dynamoDb(), objects,
                 new StepFunctionsCallbacks(clients.stepFunctions()),
                 new EventBridgeJobEvents(clients.eventBridge(), settings.eventBus()),
                 ProgramRegistry.from(FunctionEnvironment.current()), clients::lambda, clock);
