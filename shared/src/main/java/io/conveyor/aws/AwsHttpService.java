@@ -207,7 +207,11 @@ public final class AwsHttpService {
         }
     }
 
-    /** Resolved on first use, as a generated client's builder resolves it. */
+    /**
+     * Resolved on first use, as a generated client's builder resolves it. {@code AwsClientEndpointProvider} is the
+     * SDK's own resolution, marked {@code @SdkProtectedApi} (meant for its modules): an SDK upgrade that changes it
+     * fails this module's build, and {@code AwsHttpServiceWireTest} covers what it resolves.
+     */
     private URI endpoint() {
         URI resolved = endpoint;
         if (resolved == null) {
