@@ -210,7 +210,7 @@ public final class AwsHttpService {
     /**
      * Resolved on first use, as a generated client's builder resolves it. {@code AwsClientEndpointProvider} is the
      * SDK's own resolution, marked {@code @SdkProtectedApi} (meant for its modules): an SDK upgrade that changes it
-     * fails this module's build, and {@code AwsHttpServiceWireTest} covers what it resolves.
+     * fails this module's build, and the local module's LambdaProgramTest and scenario tests reach the runtime through it.
      */
     private URI endpoint() {
         URI resolved = endpoint;
