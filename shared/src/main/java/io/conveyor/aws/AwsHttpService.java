@@ -210,7 +210,8 @@ public final class AwsHttpService {
     /**
      * Resolved on first use, as a generated client's builder resolves it. {@code AwsClientEndpointProvider} is the
      * SDK's own resolution, marked {@code @SdkProtectedApi} (meant for its modules): an SDK upgrade that changes it
-     * fails this module's build, and the local module's LambdaProgramTest and scenario tests reach the runtime through it.
+     * fails this module's build, and the local module's LambdaProgramTest and scenario tests reach the local runtime
+     * through it.
      */
     private URI endpoint() {
         URI resolved = endpoint;
