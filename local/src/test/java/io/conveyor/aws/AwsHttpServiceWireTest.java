@@ -40,6 +40,7 @@ import software.amazon.awssdk.http.auth.spi.signer.HttpSigner;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
+import software.amazon.awssdk.services.eventbridge.model.PutEventsRequestEntry;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.sfn.SfnClient;
 
@@ -138,8 +139,8 @@ class AwsHttpServiceWireTest {
         Instant at = Instant.parse("2026-03-04T05:06:07.891Z");
         try (EventBridgeClient events = EventBridgeClient.builder().endpointOverride(endpoint).region(REGION)
                 .credentialsProvider(CREDENTIALS).httpClient(HTTP).build()) {
-            events.putEvents(r -> r.entries(e -> e.eventBusName("conveyor-jobs").source("io.conveyor")
-                    .detailType("JobStatusChanged").time(at).resources("job-1").detail("{\"jobId\":\"job-1\"}")));
+            events.putEvents(r -> r.entries(PutEventsRequestEntry.builder().eventBusName("conveyor-jobs").source("io.conveyor")
+                    .detailType("JobStatusChanged").time(at).resources("job-1").detail("{\"jobId\":\"job-1\"}").build()));
         }
         var request = Json.MAPPER.createObjectNode();
         var entry = request.putArray("Entries").addObject().put("EventBusName", "conveyor-jobs").put("Source", "io.conveyor")
