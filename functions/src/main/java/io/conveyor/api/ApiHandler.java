@@ -46,7 +46,9 @@ public final class ApiHandler implements RequestHandler<APIGatewayProxyRequestEv
         DynamoDbClient dynamoDb = clients.dynamoDb();
         JobStore jobs = new JobStore(dynamoDb, settings.jobsTable());
         Clock clock = Clock.systemUTC();
-        ObjectStore objects = new ObjectStore(clients.s3(), clients.s3Presigner(), settings.bucket(), clock);
+        // Built on first use (the read routes need no S3), and primed before a SnapStart snapshot all the same.
+        ObjectStore objects = ObjectStore.builtOnFirstUse(clients::s3, clients::s3Presigner, settings.bucket(), clock);
+        SnapStartPriming.registerObjectStore("ApiHandler", objects);
         ProgramRegistry programs = ProgramRegistry.from(FunctionEnvironment.current());
         JobEndings endings = WorkflowComponents.wire(settings, dynamoDb, objects,
                 new StepFunctionsCallbacks(clients.stepFunctions()),

@@ -1,37 +1,48 @@
 package io.conveyor.api;
 
+import io.conveyor.aws.AwsHttpService;
 import io.conveyor.persistence.Json;
 import java.util.Map;
-import software.amazon.awssdk.services.sfn.SfnClient;
-import software.amazon.awssdk.services.sfn.model.ExecutionDoesNotExistException;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 
 /**
  * Runs job workflows on Step Functions. The execution input carries only the job id (state payloads are capped
  * at 256 KiB); because it is the same for every start of a name, StartExecution's idempotency makes a repeated
  * submit return the running execution instead of starting a second one.
+ *
+ * <p>StartExecution and StopExecution go through {@link AwsHttpService} in Step Functions' JSON protocol: the SDK's
+ * client would add 1.4 MB of model classes to the functions' jar for these two operations.
  */
 public final class StepFunctionsLauncher implements WorkflowLauncher {
-    private final SfnClient sfn;
+    private final AwsHttpService sfn;
     private final String stateMachineArnPrefix;
 
-    /** {@code stateMachineArnPrefix} is the ARN of the job state machines up to the program's name. */
-    public StepFunctionsLauncher(SfnClient sfn, String stateMachineArnPrefix) {
+    /**
+     * @param sfn                   the Step Functions service ({@code AwsClients.stepFunctions()})
+     * @param stateMachineArnPrefix the ARN of the job state machines up to the program's name
+     */
+    public StepFunctionsLauncher(AwsHttpService sfn, String stateMachineArnPrefix) {
         this.sfn = sfn;
         this.stateMachineArnPrefix = stateMachineArnPrefix;
     }
 
     @Override
     public void start(String program, String executionName, String jobId) {
-        sfn.startExecution(r -> r.stateMachineArn(stateMachineArnPrefix + program).name(executionName)
-                .input(Json.write(Map.of("jobId", jobId))));
+        sfn.callJson("AWSStepFunctions.StartExecution", "1.0", Json.MAPPER.createObjectNode()
+                .put("stateMachineArn", stateMachineArnPrefix + program).put("name", executionName)
+                .put("input", Json.write(Map.of("jobId", jobId))));
     }
 
     @Override
     public void stop(String program, String executionName, String cause) {
         String executionArn = executionArn(program, executionName);
         try {
-            sfn.stopExecution(r -> r.executionArn(executionArn).error("Job.Cancelled").cause(cause));
-        } catch (ExecutionDoesNotExistException alreadyGone) {
+            sfn.callJson("AWSStepFunctions.StopExecution", "1.0", Json.MAPPER.createObjectNode()
+                    .put("executionArn", executionArn).put("error", "Job.Cancelled").put("cause", cause));
+        } catch (AwsServiceException e) {
+            if (!"ExecutionDoesNotExist".equals(e.awsErrorDetails().errorCode())) {
+                throw e;
+            }
             // Nothing runs under that name: nothing to stop.
         }
     }

@@ -64,11 +64,14 @@ public final class CleanerHandler implements RequestHandler<Map<String, Object>,
         AwsClients clients = new AwsClients(settings);
         DynamoDbClient dynamoDb = clients.dynamoDb();
         JobStore jobs = new JobStore(dynamoDb, settings.jobsTable());
+        // Built on first use (a run that finds nothing expired deletes nothing), and primed before a snapshot.
+        ObjectStore objects = ObjectStore.builtOnFirstUse(clients::s3, clients::s3Presigner, settings.bucket(), clock);
+        SnapStartPriming.registerObjectStore("CleanerHandler", objects);
         return new CleanupService(
                 jobs,
                 new SubJobStore(dynamoDb, settings.subJobsTable(), jobs),
                 new IdempotencyStore(dynamoDb, settings.idempotencyTable()),
-                new ObjectStore(clients.s3(), clients.s3Presigner(), settings.bucket(), clock),
+                objects,
                 clock,
                 cleanerSettings);
     }

@@ -1,5 +1,8 @@
 package io.conveyor.snapstart;
 
+import io.conveyor.storage.JobObjectLayout;
+import io.conveyor.storage.ObjectStore;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -8,6 +11,7 @@ import org.crac.Core;
 import org.crac.Resource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
  * Priming for Lambda SnapStart: work a handler runs once before Lambda snapshots its initialised execution
@@ -59,6 +63,27 @@ public final class SnapStartPriming implements Resource {
         REGISTERED.add(hook);
         Core.getGlobalContext().register(hook);
         return true;
+    }
+
+    /**
+     * Primes an object store whose S3 client and presigner are built on first use
+     * ({@link ObjectStore#builtOnFirstUse}): builds both, presigns a GET and asks for an object that cannot exist. What
+     * S3 answers does not matter (a function that may not read the key gets 403): the client's request path ran.
+     */
+    public static void registerObjectStore(String function, ObjectStore objects) {
+        register(function + " objects", objectStorePriming(objects));
+    }
+
+    static Runnable objectStorePriming(ObjectStore objects) {
+        return () -> {
+            String key = JobObjectLayout.input(PLACEHOLDER_ID, PLACEHOLDER_ID);
+            objects.presignGet(key, Duration.ofMinutes(1), null);
+            try {
+                objects.head(key);
+            } catch (S3Exception refused) {
+                // Answered: see above.
+            }
+        };
     }
 
     @Override

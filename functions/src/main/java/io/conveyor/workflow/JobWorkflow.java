@@ -2,6 +2,7 @@ package io.conveyor.workflow;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import io.conveyor.aws.AwsHttpService;
 import io.conveyor.deployment.Catalogue;
 import io.conveyor.job.Job;
 import io.conveyor.job.JobError;
@@ -41,7 +42,6 @@ import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.services.lambda.LambdaClient;
 
 /**
  * The steps of the job workflow, each what one state of {@code job-workflow.asl.json} asks of its function.
@@ -104,10 +104,10 @@ public final class JobWorkflow {
                 }
             });
 
-    /** @param lambda the client that invokes programs written as Lambda functions, built at its first use */
+    /** @param lambda the service that invokes programs written as Lambda functions, built at its first use */
     public JobWorkflow(JobStore jobs, SubJobStore subJobs, ObjectStore objects, ProgramRegistry registry,
             ProgramStatisticsStore statistics, JobEndings endings, WorkflowMetrics metrics, ExecutorService readers,
-            Clock clock, Supplier<LambdaClient> lambda) {
+            Clock clock, Supplier<AwsHttpService> lambda) {
         this.jobs = jobs;
         this.subJobs = subJobs;
         this.objects = objects;

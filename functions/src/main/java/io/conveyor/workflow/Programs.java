@@ -1,6 +1,7 @@
 package io.conveyor.workflow;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.conveyor.aws.AwsHttpService;
 import io.conveyor.program.ProgramDefinition;
 import io.conveyor.program.ProgramFunction;
 import io.conveyor.program.ProgramOperation;
@@ -14,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
-import software.amazon.awssdk.services.lambda.LambdaClient;
 
 /**
  * What runs each program's operations: Java classes, loaded once by class name and shared (programs are stateless),
@@ -25,11 +25,11 @@ final class Programs {
     private final Map<String, Program> classes = new ConcurrentHashMap<>();
     private final Map<String, Program> programs = new ConcurrentHashMap<>();
     private final ObjectStore objects;
-    private final Supplier<LambdaClient> lambdaFactory;
-    private LambdaClient lambda;
+    private final Supplier<AwsHttpService> lambdaFactory;
+    private AwsHttpService lambda;
 
-    /** @param lambda builds the Lambda client; called once, when the first program function is resolved */
-    Programs(ObjectStore objects, Supplier<LambdaClient> lambda) {
+    /** @param lambda builds the Lambda service; called once, when the first program function is resolved */
+    Programs(ObjectStore objects, Supplier<AwsHttpService> lambda) {
         this.objects = objects;
         this.lambdaFactory = lambda;
     }
@@ -54,7 +54,7 @@ final class Programs {
         return function.isLambda() ? functions : classes.computeIfAbsent(function.target(), Programs::instantiate);
     }
 
-    private synchronized LambdaClient lambda() {
+    private synchronized AwsHttpService lambda() {
         if (lambda == null) {
             lambda = lambdaFactory.get();
         }

@@ -1,30 +1,38 @@
 package io.conveyor.workflow;
 
+import io.conveyor.aws.AwsHttpService;
+import io.conveyor.persistence.Json;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.services.sfn.SfnClient;
-import software.amazon.awssdk.services.sfn.model.InvalidTokenException;
-import software.amazon.awssdk.services.sfn.model.TaskDoesNotExistException;
-import software.amazon.awssdk.services.sfn.model.TaskTimedOutException;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 
-/** {@link TaskCallbacks} through the Step Functions API. */
+/**
+ * {@link TaskCallbacks} through the Step Functions API: SendTaskSuccess and SendTaskFailure in its JSON protocol,
+ * through {@link AwsHttpService} (the SDK's client would add 1.4 MB of model classes to the functions' jar).
+ */
 public final class StepFunctionsCallbacks implements TaskCallbacks {
     private static final Logger LOG = LoggerFactory.getLogger(StepFunctionsCallbacks.class);
     /** Step Functions caps a task failure's cause at 32,768 characters. */
     private static final int MAX_CAUSE = 32_768;
 
-    private final SfnClient sfn;
+    /** The errors of a task that ended (timed out, or its execution stopped) before its callback came. */
+    private static final Set<String> TASK_ENDED = Set.of("TaskTimedOut", "TaskDoesNotExist", "InvalidToken");
 
-    public StepFunctionsCallbacks(SfnClient sfn) {
+    private final AwsHttpService sfn;
+
+    /** @param sfn the Step Functions service ({@code AwsClients.stepFunctions()}) */
+    public StepFunctionsCallbacks(AwsHttpService sfn) {
         this.sfn = sfn;
     }
 
     @Override
     public void succeed(String taskToken, String outputJson) {
         try {
-            sfn.sendTaskSuccess(r -> r.taskToken(taskToken).output(outputJson));
-        } catch (TaskTimedOutException | TaskDoesNotExistException | InvalidTokenException ended) {
-            LOG.info("task already ended, not resumed: {}", ended.getMessage());
+            sfn.callJson("AWSStepFunctions.SendTaskSuccess", "1.0", Json.MAPPER.createObjectNode()
+                    .put("taskToken", taskToken).put("output", outputJson));
+        } catch (AwsServiceException e) {
+            taskEnded(e, "resumed");
         }
     }
 
@@ -32,9 +40,18 @@ public final class StepFunctionsCallbacks implements TaskCallbacks {
     public void fail(String taskToken, String error, String cause) {
         String shortCause = cause.length() > MAX_CAUSE ? cause.substring(0, MAX_CAUSE) : cause;
         try {
-            sfn.sendTaskFailure(r -> r.taskToken(taskToken).error(error).cause(shortCause));
-        } catch (TaskTimedOutException | TaskDoesNotExistException | InvalidTokenException ended) {
-            LOG.info("task already ended, not failed: {}", ended.getMessage());
+            sfn.callJson("AWSStepFunctions.SendTaskFailure", "1.0", Json.MAPPER.createObjectNode()
+                    .put("taskToken", taskToken).put("error", error).put("cause", shortCause));
+        } catch (AwsServiceException e) {
+            taskEnded(e, "failed");
         }
+    }
+
+    /** Logs a callback for a task that ended already; rethrows any other error. */
+    private static void taskEnded(AwsServiceException e, String not) {
+        if (!TASK_ENDED.contains(e.awsErrorDetails().errorCode())) {
+            throw e;
+        }
+        LOG.info("task already ended, not {}: {}", not, e.getMessage());
     }
 }

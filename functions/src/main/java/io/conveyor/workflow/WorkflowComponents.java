@@ -1,5 +1,6 @@
 package io.conveyor.workflow;
 
+import io.conveyor.aws.AwsHttpService;
 import io.conveyor.admission.WaitlistStore;
 import io.conveyor.config.AwsClients;
 import io.conveyor.config.FunctionEnvironment;
@@ -10,6 +11,7 @@ import io.conveyor.metrics.EmbeddedMetrics;
 import io.conveyor.program.ProgramRegistry;
 import io.conveyor.program.ProgramStatisticsStore;
 import io.conveyor.quota.ActiveJobCounters;
+import io.conveyor.snapstart.SnapStartPriming;
 import io.conveyor.storage.ObjectStore;
 import io.conveyor.subjob.SubJobStore;
 import java.time.Clock;
@@ -17,7 +19,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.lambda.LambdaClient;
 
 /**
  * The workflow's services wired to the deployment: built once per function instance, from its environment.
@@ -36,8 +37,10 @@ public record WorkflowComponents(JobWorkflow workflow, Admissions admissions, De
         Settings settings = Settings.fromEnvironment();
         AwsClients clients = new AwsClients(settings);
         Clock clock = Clock.systemUTC();
-        return wire(settings, clients.dynamoDb(),
-                new ObjectStore(clients.s3(), clients.s3Presigner(), settings.bucket(), clock),
+        // Of the workflow's steps only Split, RunSubJob and Aggregate read or write objects: S3 is built on first use.
+        ObjectStore objects = ObjectStore.builtOnFirstUse(clients::s3, clients::s3Presigner, settings.bucket(), clock);
+        SnapStartPriming.registerObjectStore("workflow", objects);
+        return wire(settings, clients.dynamoDb(), objects,
                 new StepFunctionsCallbacks(clients.stepFunctions()),
                 new EventBridgeJobEvents(clients.eventBridge(), settings.eventBus()),
                 ProgramRegistry.from(FunctionEnvironment.current()), clients::lambda, clock);
@@ -49,7 +52,7 @@ public record WorkflowComponents(JobWorkflow workflow, Admissions admissions, De
      * @param lambda builds the client that invokes programs written as Lambda functions, when the first is run
      */
     public static WorkflowComponents wire(Settings settings, DynamoDbClient dynamoDb, ObjectStore objects,
-            TaskCallbacks callbacks, JobEvents events, ProgramRegistry programs, Supplier<LambdaClient> lambda,
+            TaskCallbacks callbacks, JobEvents events, ProgramRegistry programs, Supplier<AwsHttpService> lambda,
             Clock clock) {
         JobStore jobs = new JobStore(dynamoDb, settings.jobsTable());
         SubJobStore subJobs = new SubJobStore(dynamoDb, settings.subJobsTable(), jobs);

@@ -35,7 +35,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class ApiHarness {
     /** These tests register no program written as Lambda functions, so nothing may build a Lambda client. */
-    private static final java.util.function.Supplier<software.amazon.awssdk.services.lambda.LambdaClient> NO_LAMBDA = () -> {
+    private static final java.util.function.Supplier<io.conveyor.aws.AwsHttpService> NO_LAMBDA = () -> {
         throw new AssertionError("no program of this test is a Lambda function");
     };
 

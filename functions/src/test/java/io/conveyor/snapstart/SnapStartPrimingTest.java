@@ -44,4 +44,20 @@ class SnapStartPrimingTest {
         assertTrue(new SnapStartPriming("Handler", runs::incrementAndGet).prime());
         assertEquals(1, runs.get());
     }
+
+    @Test
+    void objectStorePriming_buildsTheS3ClientAndPresigner_andReadsNothingThatExists() {
+        io.conveyor.testing.LocalAws.Deployment deployment = io.conveyor.testing.LocalAws.get().newDeployment();
+        AtomicInteger built = new AtomicInteger();
+        io.conveyor.storage.ObjectStore objects = io.conveyor.storage.ObjectStore.builtOnFirstUse(() -> {
+            built.incrementAndGet();
+            return deployment.s3();
+        }, () -> {
+            built.incrementAndGet();
+            return deployment.presigner();
+        }, deployment.settings().bucket(), java.time.Clock.systemUTC());
+
+        assertTrue(new SnapStartPriming("Handler", SnapStartPriming.objectStorePriming(objects)).prime());
+        assertEquals(2, built.get(), "the client and the presigner");
+    }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.conveyor.aws.AwsHttpService;
 import io.conveyor.program.ProgramDefinition;
 import io.conveyor.program.ReRegistrationPolicy;
 import io.conveyor.program.RetryPolicy;
@@ -16,21 +17,23 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.lambda.LambdaClient;
 
-/** How a definition's three references become one program: Java classes shared, Lambda functions through one client. */
+/** How a definition's three references become one program: Java classes shared, Lambda functions through one Lambda service. */
 class ProgramsTest {
     private final AtomicInteger clientsBuilt = new AtomicInteger();
     private final Programs programs = new Programs(null, () -> {
         clientsBuilt.incrementAndGet();
         // Never called over the network here: the tests only resolve programs.
-        return LambdaClient.builder().region(Region.US_EAST_1).httpClient(UrlConnectionHttpClient.create()).build();
+        return new AwsHttpService(AwsHttpService.Service.LAMBDA, Region.US_EAST_1, AnonymousCredentialsProvider.create(),
+                UrlConnectionHttpClient.create(), AwsRetryStrategy.doNotRetry());
     });
 
     @Test
-    void aJavaProgram_isItsClassesOneInstance_andBuildsNoLambdaClient() {
+    void aJavaProgram_isItsClassesOneInstance_andBuildsNoLambdaService() {
         Program program = programs.of(definition("word-count", java(Splitter.class), java(Splitter.class), java(Splitter.class)));
         assertInstanceOf(Splitter.class, program);
         assertSame(program, programs.of(definition("other", java(Splitter.class), java(Splitter.class), java(Splitter.class))),
@@ -39,7 +42,7 @@ class ProgramsTest {
     }
 
     @Test
-    void eachOperation_runsWhatTheDefinitionNamesForIt_andOneLambdaClientServesEveryProgram() throws Exception {
+    void eachOperation_runsWhatTheDefinitionNamesForIt_andOneLambdaServiceServesEveryProgram() throws Exception {
         Program mixed = programs.of(definition("mixed", java(Splitter.class), "lambda:mixed-work", java(Aggregator.class)));
         assertEquals(List.of(JsonNodeFactory.instance.textNode("split by Splitter")), mixed.split(null));
         assertEquals(JsonNodeFactory.instance.textNode("aggregated by Aggregator"), mixed.aggregate(null, null));

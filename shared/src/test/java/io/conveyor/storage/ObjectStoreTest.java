@@ -45,6 +45,29 @@ class ObjectStoreTest {
     }
 
     @Test
+    void builtOnFirstUse_buildsTheClientAndPresignerAtTheirFirstUse_onceEach() {
+        LocalAws.Deployment deployment = LocalAws.get().newDeployment();
+        java.util.concurrent.atomic.AtomicInteger clients = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger presigners = new java.util.concurrent.atomic.AtomicInteger();
+        ObjectStore lazy = ObjectStore.builtOnFirstUse(() -> {
+            clients.incrementAndGet();
+            return deployment.s3();
+        }, () -> {
+            presigners.incrementAndGet();
+            return deployment.presigner();
+        }, deployment.settings().bucket(), Clock.systemUTC());
+        assertEquals(List.of(0, 0), List.of(clients.get(), presigners.get()), "nothing built with the store");
+
+        String key = JobObjectLayout.input("j1", "a.txt");
+        lazy.put(key, new byte[] {1}, "application/octet-stream");
+        assertEquals(Optional.of(new StoredObject(key, 1, "application/octet-stream")), lazy.head(key));
+        assertEquals(List.of(1, 0), List.of(clients.get(), presigners.get()));
+        lazy.presignGet(key, Duration.ofMinutes(1), null);
+        lazy.presignGet(key, Duration.ofMinutes(1), null);
+        assertEquals(List.of(1, 1), List.of(clients.get(), presigners.get()));
+    }
+
+    @Test
     void presignedPut_thenPresignedGet_roundTripsTheContent() throws Exception {
         byte[] content = "the quick brown fox\n".getBytes(StandardCharsets.UTF_8);
         String key = JobObjectLayout.input("j1", "fox.txt");

@@ -3,6 +3,7 @@ package io.conveyor.programs.lambda;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.conveyor.aws.AwsHttpService;
 import io.conveyor.job.DeclaredInput;
 import io.conveyor.persistence.Json;
 import io.conveyor.program.ProgramDefinition;
@@ -25,10 +26,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
-import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.exception.SdkClientException;
-import software.amazon.awssdk.services.lambda.LambdaClient;
-import software.amazon.awssdk.services.lambda.model.InvokeResponse;
+import software.amazon.awssdk.utils.http.SdkHttpUtils;
 
 /**
  * A program whose operations are Lambda functions, in any language, invoked synchronously with the JSON of the
@@ -46,6 +45,11 @@ import software.amazon.awssdk.services.lambda.model.InvokeResponse;
  *       so the state machine's Retry applies; Lambda refusing the call otherwise (4xx): permanent.
  * </ul>
  *
+ * <p>Each call is Lambda's Invoke operation ({@code POST /2015-03-31/functions/<name>/invocations}), signed and sent
+ * through {@link AwsHttpService}: the SDK's Lambda client would add 3 MB of model classes to the functions' jar for
+ * this one operation. Throttling, service errors and network failures are first retried as a generated client
+ * retries them (the SDK's default retry strategy).
+ *
  * <p>Thread-safe.
  */
 public final class LambdaProgram implements Program {
@@ -58,10 +62,11 @@ public final class LambdaProgram implements Program {
     static final Duration URL_LIFETIME = Duration.ofMinutes(15);
 
     private final ProgramDefinition definition;
-    private final LambdaClient lambda;
+    private final AwsHttpService lambda;
     private final ObjectStore objects;
 
-    public LambdaProgram(ProgramDefinition definition, LambdaClient lambda, ObjectStore objects) {
+    /** @param lambda the Lambda service ({@code AwsClients.lambda()}) */
+    public LambdaProgram(ProgramDefinition definition, AwsHttpService lambda, ObjectStore objects) {
         this.definition = definition;
         this.lambda = lambda;
         this.objects = objects;
@@ -147,9 +152,12 @@ public final class LambdaProgram implements Program {
 
     private JsonNode invoke(ProgramOperation operation, ObjectNode event) {
         ProgramFunction function = definition.function(operation);
-        InvokeResponse response;
+        AwsHttpService.Response response;
         try {
-            response = lambda.invoke(r -> r.functionName(function.target()).payload(SdkBytes.fromUtf8String(Json.write(event))));
+            // The name may be a function name, name:alias or an ARN: one path segment, its colons percent-encoded.
+            response = lambda.post("/2015-03-31/functions/" + SdkHttpUtils.urlEncode(function.target()) + "/invocations",
+                    Map.of("X-Amz-Invocation-Type", "RequestResponse", "Content-Type", "application/json"),
+                    Json.write(event).getBytes(StandardCharsets.UTF_8));
         } catch (AwsServiceException e) {
             String why = "Lambda refused to invoke " + describe(operation) + ": " + e.awsErrorDetails().errorCode() + ": "
                     + e.awsErrorDetails().errorMessage();
@@ -160,8 +168,8 @@ public final class LambdaProgram implements Program {
         } catch (SdkClientException e) {
             throw new SubJobDeclinedException("invoking " + describe(operation) + " failed, worth another try: " + e.getMessage());
         }
-        String payload = response.payload() == null ? "" : response.payload().asUtf8String();
-        if (response.functionError() != null) {
+        String payload = new String(response.body(), StandardCharsets.UTF_8);
+        if (response.header("X-Amz-Function-Error").isPresent()) {
             throw functionError(operation, payload);
         }
         try {

@@ -29,8 +29,12 @@ import java.util.Map;
  * infra/cdk/init-times.sh [--runs 5] [--java /usr/lib/jvm/temurin-25-jdk-amd64/bin/java] [--jar path/to/lambda.jar]
  * </pre>
  *
- * The JVM runs with the options Lambda's Java runtimes use by default (C1 only, serial GC, class data sharing),
- * which {@code --jvm-options} replaces.
+ * The JVM runs with the options Lambda's Java runtimes start it with by default (AWS Lambda Developer Guide,
+ * "Customize Java runtime startup behavior for Lambda functions"): tiered compilation stopped at level 1 (C1 only) on
+ * {@code java17} and {@code java21}, and on {@code java25} except for functions with SnapStart or provisioned
+ * concurrency, whose JVM keeps its default tiered compilation; the serial collector; the JDK's default class data
+ * sharing archive. {@code --jvm-options} replaces them: the stack's {@code java25} functions, which use SnapStart,
+ * are measured with {@code --jvm-options "-XX:+UseSerialGC -Xshare:auto"}.
  */
 public final class InitTimes {
     static final int TARGET_MS = 400;

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.sun.net.httpserver.HttpServer;
+import io.conveyor.aws.AwsHttpService;
 import io.conveyor.job.DeclaredInput;
 import io.conveyor.local.runtime.LocalRuntime;
 import io.conveyor.local.runtime.LocalRuntimeOptions;
@@ -44,17 +45,18 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.lambda.LambdaClient;
+import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /**
  * {@link LambdaProgram}, the adapter for programs written as Lambda functions, against the local runtime's Lambda
- * endpoint: a {@code LambdaClient} configured only by the standard SDK settings the runtime sets, a Node.js function
+ * endpoint: Lambda's Invoke through {@link AwsHttpService}, configured only by the standard SDK settings the runtime sets, a Node.js function
  * ({@code programs/contract-probe.js}) run as a command, and the runtime's S3 for inputs, outputs and presigned URLs.
  */
 class LambdaProgramTest {
@@ -67,7 +69,7 @@ class LambdaProgramTest {
             .commandFunction(PROBE, Duration.ofSeconds(3), List.of("node", resource("/programs/contract-probe.js").toString()))
             .build());
 
-    private static LambdaClient lambda;
+    private static AwsHttpService lambda;
     private static S3Client s3;
     private static S3Presigner presigner;
     private static ObjectStore objects;
@@ -77,7 +79,8 @@ class LambdaProgramTest {
     static void clients() {
         LocalRuntime runtime = RUNTIME.runtime();
         // Nothing but the SDK's standard configuration, which the runtime set: the endpoint, region and credentials.
-        lambda = LambdaClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
+        lambda = new AwsHttpService(AwsHttpService.Service.LAMBDA, new DefaultAwsRegionProviderChain().getRegion(),
+                DefaultCredentialsProvider.builder().build(), UrlConnectionHttpClient.create(), AwsRetryStrategy.defaultRetryStrategy());
         var credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create(LocalRuntime.ACCESS_KEY, LocalRuntime.SECRET_KEY));
         s3 = S3Client.builder().endpointOverride(runtime.endpoints().s3()).forcePathStyle(true).region(Region.US_EAST_1)
                 .credentialsProvider(credentials).httpClient(UrlConnectionHttpClient.create()).build();
@@ -91,7 +94,6 @@ class LambdaProgramTest {
 
     @AfterAll
     static void close() {
-        lambda.close();
         s3.close();
         presigner.close();
     }
@@ -208,7 +210,8 @@ class LambdaProgramTest {
             exchange.close();
         });
         lambdaService.start();
-        try (LambdaClient throttled = client(URI.create("http://127.0.0.1:" + lambdaService.getAddress().getPort()))) {
+        try {
+            AwsHttpService throttled = service(lambdaService.getAddress().getPort());
             SubJobDeclinedException e = assertThrows(SubJobDeclinedException.class, () -> new LambdaProgram(
                     definition(PROBE), throttled, objects).work(0, JsonNodeFactory.instance.nullNode(), job(Map.of())));
             assertTrue(e.getMessage().contains(errorType + ": Rate exceeded (worth another try)"), e.getMessage());
@@ -219,17 +222,17 @@ class LambdaProgramTest {
         try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             closedPort = free.getLocalPort();
         }
-        try (LambdaClient unreachable = client(URI.create("http://127.0.0.1:" + closedPort))) {
-            SubJobDeclinedException e = assertThrows(SubJobDeclinedException.class, () -> new LambdaProgram(
-                    definition(PROBE), unreachable, objects).work(0, JsonNodeFactory.instance.nullNode(), job(Map.of())));
-            assertTrue(e.getMessage().startsWith("invoking the worker function contract-probe of program probe-program "
-                    + "failed, worth another try"), e.getMessage());
-        }
+        AwsHttpService unreachable = service(closedPort);
+        SubJobDeclinedException e = assertThrows(SubJobDeclinedException.class, () -> new LambdaProgram(
+                definition(PROBE), unreachable, objects).work(0, JsonNodeFactory.instance.nullNode(), job(Map.of())));
+        assertTrue(e.getMessage().startsWith("invoking the worker function contract-probe of program probe-program "
+                + "failed, worth another try"), e.getMessage());
     }
 
-    private static LambdaClient client(URI endpoint) {
-        return LambdaClient.builder().endpointOverride(endpoint).httpClient(UrlConnectionHttpClient.create())
-                .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry())).build();
+    /** Lambda on a local port, not retried (a retry would only slow the test down). */
+    private static AwsHttpService service(int port) {
+        return new AwsHttpService(AwsHttpService.Service.LAMBDA, Region.US_EAST_1, DefaultCredentialsProvider.builder().build(),
+                UrlConnectionHttpClient.create(), AwsRetryStrategy.doNotRetry()).withEndpoint(URI.create("http://127.0.0.1:" + port));
     }
 
     private static LambdaProgram program(String function) {
