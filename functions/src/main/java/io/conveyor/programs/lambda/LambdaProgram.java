@@ -40,6 +40,8 @@ import software.amazon.awssdk.utils.http.SdkHttpUtils;
  *       {@code SubJobResultRejected}, for runtimes whose error types cannot hold a dot, such as Python's class names):
  *       {@link SubJobDeclinedException}, {@link ResultRejectedException}, retried;
  *   <li>{@value #INVALID_PARAMETERS} (or {@code ProgramInvalidParameters}): {@link InvalidParametersException};
+ *   <li>the function running out of time ({@value #FUNCTION_TIMED_OUT}): {@link SubJobDeclinedException}, retried,
+ *       as a Java worker that passes its subjob timeout is;
  *   <li>any other function error: {@link ProgramFunctionException}, permanent;
  *   <li>Lambda throttling (429), its service errors (5xx) and network failures: {@link SubJobDeclinedException},
  *       so the state machine's Retry applies; Lambda refusing the call otherwise (4xx): permanent.
@@ -58,6 +60,8 @@ public final class LambdaProgram implements Program {
     public static final String DECLINED = "SubJob.Declined";
     public static final String RESULT_REJECTED = "SubJob.ResultRejected";
     public static final String INVALID_PARAMETERS = "Program.InvalidParameters";
+    /** The {@code errorType} Lambda reports for a function that ran out of its configured time. */
+    static final String FUNCTION_TIMED_OUT = "Sandbox.Timedout";
     /** Presigned URLs last as long as the longest Lambda invocation, so a function can read until its end. */
     static final Duration URL_LIFETIME = Duration.ofMinutes(15);
 
@@ -192,6 +196,9 @@ public final class LambdaProgram implements Program {
             message = error.path("errorMessage").asText(payload);
         } catch (IOException notJson) {
             // an error payload that is not Lambda's error document: its text is the message
+        }
+        if (type.equals(FUNCTION_TIMED_OUT)) {
+            return new SubJobDeclinedException(describe(operation) + " ran out of time (worth another try): " + message);
         }
         return switch (ERROR_TYPES.getOrDefault(type, "")) {
             case DECLINED -> new SubJobDeclinedException(message);

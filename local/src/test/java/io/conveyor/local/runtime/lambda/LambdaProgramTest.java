@@ -171,9 +171,15 @@ class LambdaProgramTest {
         e = assertThrows(ProgramFunctionException.class, () -> program(PROBE).split(job(Map.of("probe", "exit"))));
         assertTrue(e.getMessage().contains("failed with Runtime.ExitError: RequestId: "), e.getMessage());
         assertTrue(e.getMessage().endsWith("Error: Runtime exited with error: exit status 3"), e.getMessage());
-        e = assertThrows(ProgramFunctionException.class, () -> program(PROBE).split(job(Map.of("probe", "sleep"))));
-        assertTrue(e.getMessage().contains("failed with Sandbox.Timedout: ") && e.getMessage().endsWith(
-                "Task timed out after 3.00 seconds"), e.getMessage());
+    }
+
+    @Test
+    void aFunctionThatRunsOutOfTime_isRetryable_asAJavaWorkerPastItsTimeoutIs() {
+        SubJobDeclinedException e = assertThrows(SubJobDeclinedException.class,
+                () -> program(PROBE).split(job(Map.of("probe", "sleep"))));
+        assertTrue(e.getMessage().startsWith("the splitter function contract-probe of program probe-program ran out of "
+                + "time (worth another try): RequestId: "), e.getMessage());
+        assertTrue(e.getMessage().endsWith("Task timed out after 3.00 seconds"), e.getMessage());
     }
 
     @Test
