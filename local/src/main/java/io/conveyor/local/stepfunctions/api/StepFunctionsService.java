@@ -425,12 +425,7 @@ public final class StepFunctionsService {
       o.put("id", h.id());
       o.put("previousEventId", h.previousEventId());
       if (h.detailsKey() != null && h.details() != null) {
-        ObjectNode d = h.details();
-        if (!includeData) {
-          d = d.deepCopy();
-          d.remove(List.of("input", "output"));
-        }
-        o.set(h.detailsKey(), d);
+        o.set(h.detailsKey(), h.renderedDetails(includeData));
       }
       arr.add(o);
     }

@@ -40,7 +40,8 @@ public final class Execution {
   volatile RedrivePoint redrivePoint;
   volatile Variables rootVariables;
   volatile CompletableFuture<Execution> completion = done;
-  private final ObjectNode contextExecution;
+  /** $$.Execution; replaced, never changed, once states may have copied it into their data. */
+  private volatile ObjectNode contextExecution;
 
   record RedrivePoint(String stateName, JsonNode input) {
   }
@@ -170,7 +171,9 @@ public final class Execution {
     }
     redriveCount++;
     redriveDate = when;
-    contextExecution.put("RedriveCount", redriveCount);
+    ObjectNode redriven = contextExecution.deepCopy();
+    redriven.put("RedriveCount", redriveCount);
+    contextExecution = redriven;
     status = ExecutionStatus.RUNNING;
     stopRequested = false;
     output = null;

@@ -94,7 +94,7 @@ final class Interpreter {
     History h = new History(engine.clock, engine.historyLimit, engine.keepHistory);
     Execution e = new Execution(arn, name, smArn, smName, program, input, engine.clock.instant(), h, mapRunArn);
     ObjectNode d = Json.object();
-    d.put("input", Json.write(input));
+    d.set("input", input);
     d.set("inputDetails", truncated());
     d.put("roleArn", e.contextExecution().get("RoleArn").asText());
     h.add("ExecutionStarted", 0, "executionStartedEventDetails", d);
@@ -130,7 +130,7 @@ final class Interpreter {
 
   private void runTop(Execution e, String startAt, JsonNode input) {
     Frame root = new Frame(e, e.rootVariables, null, true, e.history().lastId());
-    if (Json.utf8Size(input) > MAX_PAYLOAD_BYTES) {
+    if (Json.exceedsUtf8Size(input, MAX_PAYLOAD_BYTES)) {
       finish(e, null, new StatesError(StatesError.DATA_LIMIT_EXCEEDED,
           "The state/task input exceeds the maximum number of bytes service limit."));
       return;
@@ -142,7 +142,7 @@ final class Interpreter {
     Instant now = engine.clock.instant();
     History h = e.history();
     if (err == null) {
-      if (Json.utf8Size(out) > MAX_PAYLOAD_BYTES) {
+      if (Json.exceedsUtf8Size(out, MAX_PAYLOAD_BYTES)) {
         err = new StatesError(StatesError.DATA_LIMIT_EXCEEDED,
             "The state/task output exceeds the maximum number of bytes service limit.");
       } else {
@@ -151,7 +151,7 @@ final class Interpreter {
             return;
           }
           ObjectNode d = Json.object();
-          d.put("output", Json.write(out));
+          d.set("output", out);
           d.set("outputDetails", truncated());
           h.addTerminal("ExecutionSucceeded", h.lastId(), "executionSucceededEventDetails", d);
           e.finish(ExecutionStatus.SUCCEEDED, out, null, null, now);
@@ -388,7 +388,7 @@ final class Interpreter {
   private CompletableFuture<Step> execute(State s, JsonNode raw, Frame frame) {
     ObjectNode ed = Json.object();
     ed.put("name", s.name());
-    ed.put("input", Json.write(raw));
+    ed.set("input", raw);
     ed.set("inputDetails", truncated());
     long enteredId = frame.event(typePrefix(s) + "StateEntered", "stateEnteredEventDetails", ed);
     Ctx c = new Ctx(s, raw, frame, engine.clock.instant(), enteredId);
@@ -427,13 +427,13 @@ final class Interpreter {
   }
 
   private Step exit(State s, Ctx c, Step step) {
-    if (Json.utf8Size(step.output()) > MAX_PAYLOAD_BYTES) {
+    if (Json.exceedsUtf8Size(step.output(), MAX_PAYLOAD_BYTES)) {
       throw new StatesError(StatesError.DATA_LIMIT_EXCEEDED, "The state/task '" + s.name()
           + "' returned a result with a size exceeding the maximum number of bytes service limit.");
     }
     ObjectNode xd = Json.object();
     xd.put("name", s.name());
-    xd.put("output", Json.write(step.output()));
+    xd.set("output", step.output());
     xd.set("outputDetails", truncated());
     c.frame.event(typePrefix(s) + "StateExited", "stateExitedEventDetails", xd);
     return step;
@@ -1029,7 +1029,7 @@ final class Interpreter {
     if (legacyLambda) {
       ObjectNode d = Json.object();
       d.put("resource", resource);
-      d.put("input", Json.write(params));
+      d.set("input", params);
       d.set("inputDetails", truncated());
       if (timeout != null) {
         d.put("timeoutInSeconds", timeout);
@@ -1041,7 +1041,7 @@ final class Interpreter {
       d.put("resourceType", resourceType);
       d.put("resource", resourceName);
       d.put("region", engine.region);
-      d.put("parameters", Json.write(params));
+      d.set("parameters", params);
       if (timeout != null) {
         d.put("timeoutInSeconds", timeout);
       }
@@ -1077,7 +1077,7 @@ final class Interpreter {
         ObjectNode sd = Json.object();
         sd.put("resourceType", rt);
         sd.put("resource", rn);
-        sd.put("output", Json.write(submitted));
+        sd.set("output", submitted);
         sd.set("outputDetails", truncated());
         f.event("TaskSubmitted", "taskSubmittedEventDetails", sd);
         if (callbackEntry.heartbeatMillis > 0) {
@@ -1157,11 +1157,11 @@ final class Interpreter {
         d.put("resourceType", rt);
         d.put("resource", rn);
       }
-      d.put("output", Json.write(result));
+      d.set("output", result);
       d.set("outputDetails", truncated());
       f.event(legacyLambda ? "LambdaFunctionSucceeded" : "TaskSucceeded",
           legacyLambda ? "lambdaFunctionSucceededEventDetails" : "taskSucceededEventDetails", d);
-      if (Json.utf8Size(result) > MAX_PAYLOAD_BYTES) {
+      if (Json.exceedsUtf8Size(result, MAX_PAYLOAD_BYTES)) {
         throw new StatesError(StatesError.DATA_LIMIT_EXCEEDED, "The state/task '" + t.name()
             + "' returned a result with a size exceeding the maximum number of bytes service limit.");
       }
