@@ -26,6 +26,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class Engine implements AutoCloseable {
 
+  /** The default bound on finished executions kept in memory. */
+  public static final int DEFAULT_RETAINED_EXECUTIONS = 1_000;
+
   /** Engine settings. */
   public static final class Builder {
     private Clock clock = Clock.systemUTC();
@@ -39,6 +42,7 @@ public final class Engine implements AutoCloseable {
     private String account = "123456789012";
     private int inlineMapConcurrency = 40;
     private ObjectStore objectStore;
+    private int retainedExecutions = DEFAULT_RETAINED_EXECUTIONS;
 
     /** Clock for timestamps and Wait deadlines. Default: system UTC. */
     public Builder clock(Clock c) {
@@ -96,6 +100,16 @@ public final class Engine implements AutoCloseable {
       return this;
     }
 
+    /**
+     * How many finished executions (parents and Distributed Map children alike) stay known to
+     * {@link #execution}, {@link #executions} and their histories; past that, the one that finished first is
+     * forgotten, with its Map Runs. Running executions are always known. Default 1,000.
+     */
+    public Builder retainedExecutions(int n) {
+      this.retainedExecutions = n;
+      return this;
+    }
+
     public Engine build() {
       return new Engine(this);
     }
@@ -114,7 +128,7 @@ public final class Engine implements AutoCloseable {
   final ScheduledExecutorService timer;
   final Interpreter interpreter;
   final Map<String, Callback> callbacks = new ConcurrentHashMap<>();
-  final Map<String, MapRun> mapRuns = new ConcurrentHashMap<>();
+  final ExecutionRegistry executions;
 
   /** A task waiting for SendTaskSuccess/Failure. */
   static final class Callback {
@@ -139,6 +153,7 @@ public final class Engine implements AutoCloseable {
     this.account = b.account;
     this.inlineMapConcurrency = b.inlineMapConcurrency;
     this.objectStore = b.objectStore;
+    this.executions = new ExecutionRegistry(b.retainedExecutions);
     this.workers = Executors.newFixedThreadPool(b.workers, daemon("sfn-worker"));
     this.timer = Executors.newSingleThreadScheduledExecutor(daemon("sfn-timer"));
     this.interpreter = new Interpreter(this);
@@ -175,7 +190,8 @@ public final class Engine implements AutoCloseable {
   }
 
   /**
-   * Starts an execution.
+   * Starts a (standard) execution, known to {@link #execution} and {@link #executions} while it runs and, once
+   * finished, until {@link Builder#retainedExecutions} newer ones have finished.
    *
    * @param program the parsed state machine
    * @param stateMachineArn its ARN (the execution ARN is derived from it)
@@ -186,13 +202,27 @@ public final class Engine implements AutoCloseable {
     String n = name == null ? UUID.randomUUID().toString() : name;
     String smName = stateMachineArn.substring(stateMachineArn.lastIndexOf(':') + 1);
     String base = stateMachineArn.replace(":stateMachine:", ":execution:");
-    return interpreter.start(program, base + ":" + n, n, stateMachineArn, smName, input, null);
+    return interpreter.start(program, base + ":" + n, n, stateMachineArn, smName, input, true);
   }
 
-  /** Starts an execution with an explicit ARN (child executions of a Map Run, express executions). */
-  public Execution start(Program program, String executionArn, String name, String stateMachineArn, JsonNode input) {
+  /**
+   * Starts an express execution with an explicit ARN; as on AWS, it is not listed or described afterwards, so
+   * only the returned object knows it.
+   */
+  public Execution startExpress(Program program, String executionArn, String name, String stateMachineArn,
+      JsonNode input) {
     String smName = stateMachineArn.substring(stateMachineArn.lastIndexOf(':') + 1);
-    return interpreter.start(program, executionArn, name, stateMachineArn, smName, input, null);
+    return interpreter.start(program, executionArn, name, stateMachineArn, smName, input, false);
+  }
+
+  /** The execution with this ARN, running or retained after it finished; null when unknown or forgotten. */
+  public Execution execution(String executionArn) {
+    return executions.get(executionArn);
+  }
+
+  /** Every execution known (running, and finished ones retained), newest first. */
+  public List<Execution> executions() {
+    return executions.all();
   }
 
   /** Stops a running execution (ExecutionAborted). Returns false when it was not running. */
@@ -237,13 +267,15 @@ public final class Engine implements AutoCloseable {
     interpreter.resetHeartbeat(token, c);
   }
 
+  /** The Map Run with this ARN while its parent execution is known; else null. */
   public MapRun mapRun(String arn) {
-    return mapRuns.get(arn);
+    return executions.mapRun(arn);
   }
 
+  /** The Map Runs the execution started, oldest first; empty when it is unknown. */
   public List<MapRun> mapRuns(String executionArn) {
-    return mapRuns.values().stream().filter(m -> m.executionArn().equals(executionArn))
-        .sorted((a, b) -> a.startDate().compareTo(b.startDate())).toList();
+    Execution e = executions.get(executionArn);
+    return e == null ? List.of() : e.mapRuns();
   }
 
   /** Schedules work after a delay in (unscaled) milliseconds; the engine's time scale applies. */

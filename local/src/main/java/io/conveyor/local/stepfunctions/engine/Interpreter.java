@@ -89,20 +89,36 @@ final class Interpreter {
 
   // ---------------------------------------------------------------- executions
 
+  /**
+   * Starts an execution on a worker thread.
+   *
+   * @param listed true to keep it in the engine's registry (standard executions), false for express ones
+   */
   Execution start(Program program, String arn, String name, String smArn, String smName, JsonNode input,
-      String mapRunArn) {
+      boolean listed) {
+    Execution e = create(program, arn, name, smArn, smName, input, null, 0, listed);
+    engine.workers.execute(() -> runTop(e, program.startAt(), input, null));
+    return e;
+  }
+
+  /** A new running execution with its ExecutionStarted event, registered when listed, its timeout armed. */
+  private Execution create(Program program, String arn, String name, String smArn, String smName, JsonNode input,
+      String mapRunArn, int itemCount, boolean listed) {
     History h = new History(engine.clock, engine.historyLimit, engine.keepHistory);
-    Execution e = new Execution(arn, name, smArn, smName, program, input, engine.clock.instant(), h, mapRunArn);
+    Execution e = new Execution(arn, name, smArn, smName, program, input, engine.clock.instant(), h, mapRunArn,
+        itemCount, listed ? engine.executions : null);
     ObjectNode d = Json.object();
     d.set("input", input);
     d.set("inputDetails", truncated());
     d.put("roleArn", e.contextExecution().get("RoleArn").asText());
     h.add("ExecutionStarted", 0, "executionStartedEventDetails", d);
     e.rootVariables = new Variables(null);
+    if (listed) {
+      engine.executions.add(e);
+    }
     if (program.timeoutSeconds() != null) {
       scheduleExecutionTimeout(e, program.timeoutSeconds());
     }
-    engine.workers.execute(() -> runTop(e, program.startAt(), input));
     return e;
   }
 
@@ -128,8 +144,9 @@ final class Interpreter {
     return t;
   }
 
-  private void runTop(Execution e, String startAt, JsonNode input) {
-    Frame root = new Frame(e, e.rootVariables, null, true, e.history().lastId());
+  /** Runs an execution from {@code startAt} to its end; {@code mapContext} is $$.Map for a Map's child. */
+  private void runTop(Execution e, String startAt, JsonNode input, ObjectNode mapContext) {
+    Frame root = new Frame(e, e.rootVariables, mapContext, true, e.history().lastId());
     if (Json.exceedsUtf8Size(input, MAX_PAYLOAD_BYTES)) {
       finish(e, null, new StatesError(StatesError.DATA_LIMIT_EXCEEDED,
           "The state/task input exceeds the maximum number of bytes service limit."));
@@ -219,7 +236,7 @@ final class Interpreter {
     d.put("redriveCount", e.redriveCount());
     e.history().addTerminal("ExecutionRedriven", e.history().lastId(), "executionRedrivenEventDetails", d);
     e.redrivePoint = null;
-    engine.workers.execute(() -> runTop(e, p.stateName(), p.input()));
+    engine.workers.execute(() -> runTop(e, p.stateName(), p.input(), null));
     return true;
   }
 
@@ -1292,11 +1309,14 @@ final class Interpreter {
     f.event("MapStateStarted", "mapStateStartedEventDetails", sd);
     MapRun run = null;
     if (spec.distributed()) {
-      String runArn = f.exec.stateMachineArn().replace(":stateMachine:", ":mapRun:") + "/" + m.name() + ":"
+      // AWS names a Map Run and its children's state machine after the parent's, with the Map's label.
+      String label = spec.label() != null ? spec.label() : m.name();
+      String runArn = f.exec.stateMachineArn().replace(":stateMachine:", ":mapRun:") + "/" + label + ":"
           + UUID.randomUUID();
-      run = new MapRun(runArn, f.exec.executionArn(), engine.clock.instant(), maxConcurrency,
-          toleratedPct == null ? 0 : toleratedPct, toleratedCnt == null ? 0 : toleratedCnt.longValue());
-      engine.mapRuns.put(runArn, run);
+      run = new MapRun(runArn, f.exec.executionArn(), f.exec.stateMachineArn() + "/" + label, label,
+          engine.clock.instant(), maxConcurrency, toleratedPct == null ? 0 : toleratedPct,
+          toleratedCnt == null ? 0 : toleratedCnt.longValue());
+      engine.executions.addMapRun(f.exec, run);
       ObjectNode rd = Json.object();
       rd.put("mapRunArn", runArn);
       f.event("MapRunStarted", "mapRunStartedEventDetails", rd);
@@ -1495,6 +1515,10 @@ final class Interpreter {
     volatile StatesError firstError;
     final boolean batched;
     final long totalWeight;
+    /** A Distributed Map's child executions still running, to abort when the Map Run or the parent ends. */
+    final java.util.Set<Execution> runningChildren = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** Completed exceptionally when the parent execution stops or times out (it is among its pending work). */
+    final CompletableFuture<Void> parentStopped = new CompletableFuture<>();
 
     MapDriver(State.MapState m, Ctx c, JsonNode effective, ArrayNode items, int limit, Double toleratedPct,
         Double toleratedCnt, MapRun run) {
@@ -1521,6 +1545,15 @@ final class Interpreter {
     }
 
     CompletableFuture<Step> start() {
+      if (run != null) {
+        c.frame.exec.pending.add(parentStopped);
+        parentStopped.whenComplete((x, stop) -> {
+          if (stop != null) {
+            abortChildren();
+          }
+        });
+        done.whenComplete((x, y) -> c.frame.exec.pending.remove(parentStopped));
+      }
       if (items.isEmpty()) {
         complete();
         return done;
@@ -1554,72 +1587,97 @@ final class Interpreter {
         fail(prefix(unwrap(t), m, c.enteredId));
         return;
       }
-      Variables vars = m.spec().distributed() ? new Variables(null) : f.vars.child();
-      // A Distributed Map's items run as child workflow executions, each with its own history.
-      Frame itf = run == null ? new Frame(f.exec, vars, mapCtx, false, f.prev())
-          : new Frame(f.exec, vars, mapCtx, false, 0, new History(engine.clock, engine.historyLimit, false));
+      if (run != null) {
+        startChild(i, iterInput, mapCtx);
+        return;
+      }
+      Frame itf = new Frame(f.exec, f.vars.child(), mapCtx, false, f.prev());
       ObjectNode id = Json.object();
       id.put("name", m.name());
       id.put("index", i);
-      if (run == null) {
-        itf.event("MapIterationStarted", "mapIterationStartedEventDetails", id);
-      } else {
-        run.executions().started(1);
-        run.items().started(weight(i));
-      }
+      itf.event("MapIterationStarted", "mapIterationStartedEventDetails", id);
       Program p = m.spec().processor();
       runProgram(p, p.startAt(), iterInput, itf).whenComplete((out, err) -> {
         try {
-          iterationDone(i, id, itf, out, err);
+          if (err == null) {
+            itf.event("MapIterationSucceeded", "mapIterationSucceededEventDetails", id);
+          } else {
+            itf.event(unwrap(err) instanceof StatesError se && ABORTED.equals(se.error()) ? "MapIterationAborted"
+                : "MapIterationFailed", "mapIterationFailedEventDetails", id);
+          }
+          iterationDone(i, out, err);
         } catch (Throwable t) {
           fail(t);
         }
       });
     }
 
-    private void iterationDone(int i, ObjectNode id, Frame itf, JsonNode out, Throwable err) {
-      {
-        if (run != null) {
-          run.executions().ended(1, err == null);
-          run.items().ended(weight(i), err == null);
+    /**
+     * Runs item {@code i} of a Distributed Map as a child workflow execution: an execution of its own, listed
+     * under the Map Run, with its own history, context object and variables (none from the parent).
+     */
+    private void startChild(int i, JsonNode input, ObjectNode mapCtx) {
+      Program p = m.spec().processor();
+      String name = UUID.randomUUID().toString();
+      String kind = "EXPRESS".equals(m.spec().executionType()) ? ":express:" : ":execution:";
+      String arn = run.stateMachineArn().replace(":stateMachine:", kind) + ":" + name;
+      String smName = run.stateMachineArn().substring(run.stateMachineArn().lastIndexOf(':') + 1);
+      Execution child = create(p, arn, name, run.stateMachineArn(), smName, input, run.mapRunArn(), weight(i),
+          true);
+      run.executions().started(1);
+      run.items().started(weight(i));
+      runningChildren.add(child);
+      child.completion().whenComplete((x, y) -> {
+        runningChildren.remove(child);
+        try {
+          iterationDone(i, child.output(), child.status() == ExecutionStatus.SUCCEEDED ? null
+              : new StatesError(child.error() == null ? ABORTED : child.error(), child.cause()), child.status());
+        } catch (Throwable t) {
+          fail(t);
         }
-        if (err != null) {
-          Throwable u = unwrap(err);
-          if (run == null) {
-            itf.event(u instanceof StatesError se && ABORTED.equals(se.error()) ? "MapIterationAborted"
-                : "MapIterationFailed", "mapIterationFailedEventDetails", id);
-          }
-          StatesError se = u instanceof StatesError s ? s : new StatesError(StatesError.RUNTIME, String.valueOf(u));
-          // A failed batch counts as failed items, every one of them, against the tolerated failures.
-          int nFailed = failures.addAndGet(weight(i));
-          if (firstError == null) {
-            firstError = se;
-          }
-          if (!tolerated(nFailed)) {
-            if (run != null) {
-              fail(new StatesError(StatesError.EXCEEDED_TOLERATED_FAILURE_THRESHOLD,
-                  "The specified tolerated failure threshold was exceeded"));
-            } else {
-              fail(se);
-            }
-            return;
-          }
-          ObjectNode eo = Json.object();
-          eo.put("Error", se.error() == null ? "" : se.error());
-          eo.put("Cause", se.errorCause() == null ? "" : se.errorCause());
-          results[i] = eo;
-        } else {
-          if (run == null) {
-            itf.event("MapIterationSucceeded", "mapIterationSucceededEventDetails", id);
-          }
-          results[i] = out;
+      });
+      runTop(child, p.startAt(), input, mapCtx);
+    }
+
+    private void iterationDone(int i, JsonNode out, Throwable err) {
+      iterationDone(i, out, err, err == null ? ExecutionStatus.SUCCEEDED : ExecutionStatus.FAILED);
+    }
+
+    /** Records how iteration {@code i} ended ({@code status}, for a child execution's Map Run counts). */
+    private void iterationDone(int i, JsonNode out, Throwable err, ExecutionStatus status) {
+      if (run != null) {
+        run.executions().ended(1, status);
+        run.items().ended(weight(i), status);
+      }
+      if (err != null) {
+        Throwable u = unwrap(err);
+        StatesError se = u instanceof StatesError s ? s : new StatesError(StatesError.RUNTIME, String.valueOf(u));
+        // A failed batch counts as failed items, every one of them, against the tolerated failures.
+        int nFailed = failures.addAndGet(weight(i));
+        if (firstError == null) {
+          firstError = se;
         }
-        if (completed.incrementAndGet() == items.size()) {
-          complete();
-        } else {
-          // Through the pool, not recursion: synchronous iterations would otherwise nest without bound.
-          engine.workers.execute(this::launchNext);
+        if (!tolerated(nFailed)) {
+          if (run != null) {
+            fail(new StatesError(StatesError.EXCEEDED_TOLERATED_FAILURE_THRESHOLD,
+                "The specified tolerated failure threshold was exceeded"));
+          } else {
+            fail(se);
+          }
+          return;
         }
+        ObjectNode eo = Json.object();
+        eo.put("Error", se.error() == null ? "" : se.error());
+        eo.put("Cause", se.errorCause() == null ? "" : se.errorCause());
+        results[i] = eo;
+      } else {
+        results[i] = out;
+      }
+      if (completed.incrementAndGet() == items.size()) {
+        complete();
+      } else {
+        // Through the pool, not recursion: synchronous iterations would otherwise nest without bound.
+        engine.workers.execute(this::launchNext);
       }
     }
 
@@ -1657,7 +1715,15 @@ final class Interpreter {
         } catch (Throwable ignored) {
           // The history is full; the state still fails with its own error.
         }
+        // As on AWS, a failed Map Run aborts the child executions still running; their counts settle first.
+        abortChildren();
         done.completeExceptionally(t);
+      }
+    }
+
+    private void abortChildren() {
+      for (Execution child : runningChildren) {
+        abort(child, null, null);
       }
     }
 
