@@ -184,9 +184,18 @@ public final class Engine implements AutoCloseable {
     return account;
   }
 
+  /** The account field of an ARN (its fifth), or a stand-in when it has none. */
   static String accountOf(String arn) {
-    String[] p = arn.split(":");
-    return p.length > 4 && !p[4].isEmpty() ? p[4] : "123456789012";
+    int start = 0;
+    for (int field = 0; field < 4; field++) {
+      start = arn.indexOf(':', start) + 1;
+      if (start == 0) {
+        return "123456789012";
+      }
+    }
+    int end = arn.indexOf(':', start);
+    end = end < 0 ? arn.length() : end;
+    return end > start ? arn.substring(start, end) : "123456789012";
   }
 
   /**

@@ -47,7 +47,7 @@ public final class Execution {
   volatile RedrivePoint redrivePoint;
   volatile Variables rootVariables;
   volatile CompletableFuture<Execution> completion = done;
-  /** $$.Execution; replaced, never changed, once states may have copied it into their data. */
+  /** $$.Execution once built; replaced, never changed, since states may have copied it into their data. */
   private volatile ObjectNode contextExecution;
 
   record RedrivePoint(String stateName, JsonNode input) {
@@ -67,17 +67,32 @@ public final class Execution {
     this.mapRunArn = mapRunArn;
     this.itemCount = itemCount;
     this.registry = registry;
-    this.contextExecution = Json.object();
-    contextExecution.put("Id", executionArn);
-    contextExecution.set("Input", input);
-    contextExecution.put("StartTime", startDate.toString());
-    contextExecution.put("Name", name);
-    contextExecution.put("RoleArn", "arn:aws:iam::" + Engine.accountOf(stateMachineArn) + ":role/StepFunctionsRole");
-    contextExecution.put("RedriveCount", 0);
   }
 
+  /** The role the execution runs as: a local stand-in in the state machine's account. */
+  String roleArn() {
+    return "arn:aws:iam::" + Engine.accountOf(stateMachineArn) + ":role/StepFunctionsRole";
+  }
+
+  /** $$.Execution, built when a state first reads it (most executions never do). */
   ObjectNode contextExecution() {
-    return contextExecution;
+    ObjectNode c = contextExecution;
+    if (c == null) {
+      synchronized (this) {
+        if (contextExecution == null) {
+          ObjectNode n = Json.object();
+          n.put("Id", executionArn);
+          n.set("Input", input);
+          n.put("StartTime", startDate.toString());
+          n.put("Name", name);
+          n.put("RoleArn", roleArn());
+          n.put("RedriveCount", redriveCount);
+          contextExecution = n;
+        }
+        c = contextExecution;
+      }
+    }
+    return c;
   }
 
   public String executionArn() {
@@ -204,9 +219,8 @@ public final class Execution {
     }
     redriveCount++;
     redriveDate = when;
-    ObjectNode redriven = contextExecution.deepCopy();
-    redriven.put("RedriveCount", redriveCount);
-    contextExecution = redriven;
+    // Built again when next read: states may have copied the old one into their data.
+    contextExecution = null;
     status = ExecutionStatus.RUNNING;
     stopRequested = false;
     output = null;

@@ -1,11 +1,12 @@
 package io.conveyor.local.stepfunctions.engine;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The executions an engine answers for: every running one (parents and Distributed Map children alike) and the
@@ -22,7 +23,8 @@ final class ExecutionRegistry {
   private final int retained;
   private final Map<String, Execution> byArn = new ConcurrentHashMap<>();
   private final Map<String, MapRun> mapRuns = new ConcurrentHashMap<>();
-  private final ArrayDeque<Finished> finished = new ArrayDeque<>();
+  private final ConcurrentLinkedQueue<Finished> finished = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger finishedCount = new AtomicInteger();
 
   /** @param retained how many finished executions to keep, at least 0 */
   ExecutionRegistry(int retained) {
@@ -43,23 +45,24 @@ final class ExecutionRegistry {
 
   /** Records that {@code e} reached a terminal status, and forgets the oldest finished ones past the bound. */
   void finished(Execution e) {
-    List<Execution> evicted = new ArrayList<>();
-    synchronized (finished) {
-      finished.addLast(new Finished(e, e.finishCount()));
-      while (finished.size() > retained) {
-        Finished oldest = finished.removeFirst();
-        Execution o = oldest.execution();
-        // Running again after a redrive, or finished again later: a newer entry stands for it.
-        if (o.status() != ExecutionStatus.RUNNING && oldest.finishCount() == o.finishCount()) {
-          evicted.add(o);
-        }
-      }
+    finished.add(new Finished(e, e.finishCount()));
+    // One out for each one in past the bound, so the queue holds at most the bound (plus those in flight).
+    if (finishedCount.incrementAndGet() <= retained) {
+      return;
     }
-    for (Execution o : evicted) {
-      byArn.remove(o.executionArn(), o);
-      for (MapRun r : o.mapRuns()) {
-        mapRuns.remove(r.mapRunArn(), r);
-      }
+    Finished oldest = finished.poll();
+    finishedCount.decrementAndGet();
+    if (oldest == null) {
+      return;
+    }
+    Execution o = oldest.execution();
+    // Running again after a redrive, or finished again later: a newer entry stands for it.
+    if (o.status() == ExecutionStatus.RUNNING || oldest.finishCount() != o.finishCount()) {
+      return;
+    }
+    byArn.remove(o.executionArn(), o);
+    for (MapRun r : o.mapRuns()) {
+      mapRuns.remove(r.mapRunArn(), r);
     }
   }
 

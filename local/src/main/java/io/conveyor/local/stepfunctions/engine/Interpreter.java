@@ -110,7 +110,7 @@ final class Interpreter {
     ObjectNode d = Json.object();
     d.set("input", input);
     d.set("inputDetails", truncated());
-    d.put("roleArn", e.contextExecution().get("RoleArn").asText());
+    d.put("roleArn", e.roleArn());
     h.add("ExecutionStarted", 0, "executionStartedEventDetails", d);
     e.rootVariables = new Variables(null);
     if (listed) {
@@ -138,10 +138,11 @@ final class Interpreter {
     completion.whenComplete((x, y) -> t.cancel(false));
   }
 
+  /** {"truncated":false}, shared by every event that carries it: no one changes it. */
+  private static final ObjectNode NOT_TRUNCATED = Json.object().put("truncated", false);
+
   private static ObjectNode truncated() {
-    ObjectNode t = Json.object();
-    t.put("truncated", false);
-    return t;
+    return NOT_TRUNCATED;
   }
 
   /** Runs an execution from {@code startAt} to its end; {@code mapContext} is $$.Map for a Map's child. */
@@ -848,13 +849,15 @@ final class Interpreter {
       millis = v.longValue() * 1000.0;
     } else {
       String ts;
+      Instant until;
       if (w.timestamp() != null) {
         JsonNode tv = w.timestamp();
         if (w.isJsonata() && JsonataSupport.isExpression(tv)) {
           tv = JsonataSupport.evaluateTemplate(tv, c, "Timestamp");
         }
         ts = tv.isTextual() ? tv.textValue() : Json.write(tv);
-        if (timestamp(ts) == null) {
+        until = timestamp(ts);
+        if (until == null) {
           if (w.isJsonata()) {
             throw StatesError.queryEvaluation("The Timestamp field cannot be parsed as an ISO-8601 extended "
                 + "offset date-time format string: " + ts);
@@ -865,12 +868,13 @@ final class Interpreter {
       } else {
         JsonNode v = selectPath(w.timestampPath(), c.withInput(effective));
         ts = v.isTextual() ? v.textValue() : Json.write(v);
-        if (!v.isTextual() || timestamp(ts) == null) {
+        until = v.isTextual() ? timestamp(ts) : null;
+        if (until == null) {
           throw StatesError.runtime("The TimestampPath parameter does not reference a valid ISO-8601 extended "
               + "offset date-time format string: " + w.timestampPath() + " == " + ts);
         }
       }
-      millis = Math.max(0, timestamp(ts).toEpochMilli() - engine.clock.millis());
+      millis = Math.max(0, until.toEpochMilli() - engine.clock.millis());
     }
     JsonNode out;
     if (w.isJsonata()) {

@@ -30,6 +30,8 @@ public final class JsonPaths {
 
   private static final Map<String, JsonPath> CACHE = new ConcurrentHashMap<>();
   private static final int CACHE_LIMIT = 10_000;
+  /** Jayway's message for each path it could not parse. */
+  private static final Map<String, String> INVALID = new ConcurrentHashMap<>();
   /** Each path's reference steps (empty when it is not a reference path), parsed once. */
   private static final Map<String, List<Step>> REFERENCE_STEPS = new ConcurrentHashMap<>();
 
@@ -106,7 +108,19 @@ public final class JsonPaths {
   public static JsonPath compile(String path) {
     JsonPath p = CACHE.get(path);
     if (p == null) {
-      p = JsonPath.compile(path);
+      String invalid = INVALID.get(path);
+      if (invalid != null) {
+        throw new InvalidPathException(invalid);
+      }
+      try {
+        p = JsonPath.compile(path);
+      } catch (InvalidPathException e) {
+        // A definition's invalid path fails each time it is evaluated: parse it once.
+        if (INVALID.size() < CACHE_LIMIT) {
+          INVALID.put(path, e.getMessage());
+        }
+        throw e;
+      }
       if (CACHE.size() < CACHE_LIMIT) {
         CACHE.put(path, p);
       }
