@@ -199,15 +199,16 @@ public final class StepFunctionsService {
 
   public ObjectNode listStateMachines(JsonNode req) {
     ArrayNode list = Json.array();
-    machines.values().stream().sorted(Comparator.comparing(StateMachine::name)).forEach(sm -> {
+    ObjectNode out = Json.object();
+    List<StateMachine> sorted = machines.values().stream().sorted(Comparator.comparing(StateMachine::name)).toList();
+    for (StateMachine sm : page(sorted, req, out)) {
       ObjectNode o = Json.object();
       o.put("stateMachineArn", sm.arn());
       o.put("name", sm.name());
       o.put("type", sm.type());
       o.put("creationDate", epoch(sm.creationDate()));
       list.add(o);
-    });
-    ObjectNode out = Json.object();
+    }
     out.set("stateMachines", list);
     return out;
   }

@@ -1523,6 +1523,8 @@ final class Interpreter {
     final java.util.Set<Execution> runningChildren = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** Completed exceptionally when the parent execution stops or times out (it is among its pending work). */
     final CompletableFuture<Void> parentStopped = new CompletableFuture<>();
+    /** A Distributed Map's child executions by item, for its ResultWriter; null for an inline Map. */
+    final Execution[] children;
 
     MapDriver(State.MapState m, Ctx c, JsonNode effective, ArrayNode items, int limit, Double toleratedPct,
         Double toleratedCnt, MapRun run) {
@@ -1537,6 +1539,7 @@ final class Interpreter {
       this.results = new JsonNode[items.size()];
       this.batched = m.spec().itemBatcher() != null;
       this.totalWeight = itemCount(items, batched);
+      this.children = run == null ? null : new Execution[items.size()];
       if (run != null) {
         run.executions().planned(items.size());
         run.items().planned(totalWeight);
@@ -1630,6 +1633,7 @@ final class Interpreter {
           true);
       run.executions().started(1);
       run.items().started(weight(i));
+      children[i] = child;
       runningChildren.add(child);
       child.completion().whenComplete((x, y) -> {
         runningChildren.remove(child);
@@ -1765,8 +1769,8 @@ final class Interpreter {
           arr.add(r);
         }
         JsonNode result = arr;
-        if (m.spec().resultWriter() != null) {
-          result = ItemReaders.writeResults(engine, m, c, arr, run);
+        if (m.spec().resultWriter() != null && run != null) {
+          result = ItemReaders.writeResults(engine, m, c, run, java.util.Arrays.asList(children));
         }
         done.complete(finishExecuting(c, result));
       } catch (Throwable t) {

@@ -81,40 +81,41 @@ public final class Json {
 
   /**
    * True when the UTF-8 JSON text of {@code node} ({@link #write}) is longer than {@code limit} bytes. Exact: it
-   * first adds up an upper bound of the text's size over the tree, which costs far less than writing it, and
-   * writes the text only when that bound passes the limit, so a value is never wrongly judged too large.
+   * first adds up upper bounds of the text's size over the tree, which cost far less than writing it, and writes
+   * the text only when they pass the limit, so a value is never wrongly judged too large.
    */
   public static boolean exceedsUtf8Size(JsonNode node, int limit) {
-    return sizeBound(node, limit) > limit && utf8Size(node) > limit;
+    return sizeBound(node, limit, false) > limit && sizeBound(node, limit, true) > limit && utf8Size(node) > limit;
   }
 
   /**
    * An upper bound of the UTF-8 size of {@code node}'s JSON text as {@link #MAPPER} writes it, or any value above
-   * {@code budget} once the bound passes it (the walk stops there). Strings count at most 6 bytes per escaped
-   * character ({@code \u001f}), 2 per quote or backslash, and 1 to 3 per UTF-8 character (the mapper does not
-   * escape non-ASCII); numbers at most the length of their longest text form.
+   * {@code budget} once the bound passes it (the walk stops there). Numbers count the length of their longest text
+   * form. Strings count 6 bytes per character unless {@code scan}, which reads them to count 6 per control
+   * character (a six-character escape), 2 per quote or backslash and 1 to 3 per other character (the mapper does
+   * not escape non-ASCII): the first bound costs nothing per character and settles most values.
    */
-  static long sizeBound(JsonNode node, long budget) {
+  static long sizeBound(JsonNode node, long budget, boolean scan) {
     switch (node.getNodeType()) {
       case OBJECT: {
         long size = 2 + Math.max(0, node.size() - 1);
         Iterator<Map.Entry<String, JsonNode>> it = node.fields();
         while (it.hasNext() && size <= budget) {
           Map.Entry<String, JsonNode> e = it.next();
-          size += stringBound(e.getKey()) + 1;
-          size += sizeBound(e.getValue(), budget - size);
+          size += stringBound(e.getKey(), scan) + 1;
+          size += sizeBound(e.getValue(), budget - size, scan);
         }
         return size;
       }
       case ARRAY: {
         long size = 2 + Math.max(0, node.size() - 1);
         for (int i = 0; i < node.size() && size <= budget; i++) {
-          size += sizeBound(node.get(i), budget - size);
+          size += sizeBound(node.get(i), budget - size, scan);
         }
         return size;
       }
       case STRING:
-        return stringBound(node.textValue());
+        return stringBound(node.textValue(), scan);
       case BOOLEAN:
         return 5;
       case NULL:
@@ -145,7 +146,10 @@ public final class Json {
     }
   }
 
-  private static long stringBound(String s) {
+  private static long stringBound(String s, boolean scan) {
+    if (!scan) {
+      return 2 + 6L * s.length();
+    }
     long size = 2;
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
