@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
@@ -373,7 +374,7 @@ public final class StepFunctionsService {
     return out;
   }
 
-  private static final java.util.Set<String> STATUSES = java.util.Set.of("RUNNING", "SUCCEEDED", "FAILED",
+  private static final Set<String> STATUSES = Set.of("RUNNING", "SUCCEEDED", "FAILED",
       "TIMED_OUT", "ABORTED", "PENDING_REDRIVE");
 
   /**

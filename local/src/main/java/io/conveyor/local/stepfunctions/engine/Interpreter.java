@@ -17,22 +17,27 @@ import io.conveyor.local.stepfunctions.path.PathScope;
 import io.conveyor.local.stepfunctions.path.PayloadTemplate;
 import io.conveyor.local.stepfunctions.path.Sampler;
 import java.nio.charset.StandardCharsets;
+import java.time.DateTimeException;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -65,16 +70,12 @@ final class Interpreter {
     private long prev;
 
     Frame(Execution exec, Variables vars, ObjectNode mapContext, boolean top, long prev) {
-      this(exec, vars, mapContext, top, prev, exec.history());
-    }
-
-    Frame(Execution exec, Variables vars, ObjectNode mapContext, boolean top, long prev, History history) {
       this.exec = exec;
       this.vars = vars;
       this.mapContext = mapContext;
       this.top = top;
       this.prev = prev;
-      this.history = history;
+      this.history = exec.history();
     }
 
     synchronized long event(String type, String key, ObjectNode details) {
@@ -785,16 +786,33 @@ final class Interpreter {
   }
 
   private static final Pattern RFC3339 = Pattern.compile(
-      "\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?(Z|[+-]\\d{2}:\\d{2})");
+      "(\\d{4})-(\\d{2})-(\\d{2})T(\\d{2}):(\\d{2}):(\\d{2})(?:\\.(\\d+))?(?:Z|([+-])(\\d{2}):(\\d{2}))");
 
-  /** Parses an RFC 3339 timestamp with uppercase T and Z, as the States Language requires; null if invalid. */
+  /**
+   * Parses an RFC 3339 timestamp with uppercase T and Z, as the States Language requires; null if invalid. Built
+   * from the pattern's fields rather than parsed again, with the ISO parser's limits: real dates and times (no leap
+   * second), at most nine fraction digits, offsets up to 18 hours.
+   */
   static Instant timestamp(String s) {
-    if (!RFC3339.matcher(s).matches()) {
+    Matcher m = RFC3339.matcher(s);
+    if (!m.matches()) {
+      return null;
+    }
+    String fraction = m.group(7);
+    if (fraction != null && fraction.length() > 9) {
       return null;
     }
     try {
-      return OffsetDateTime.parse(s).toInstant();
-    } catch (DateTimeParseException e) {
+      int nanos = fraction == null ? 0 : Integer.parseInt((fraction + "00000000").substring(0, 9));
+      ZoneOffset offset = ZoneOffset.UTC;
+      if (m.group(8) != null) {
+        int sign = m.group(8).equals("-") ? -1 : 1;
+        offset = ZoneOffset.ofHoursMinutes(sign * Integer.parseInt(m.group(9)), sign * Integer.parseInt(m.group(10)));
+      }
+      return LocalDateTime.of(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)),
+          Integer.parseInt(m.group(3)), Integer.parseInt(m.group(4)), Integer.parseInt(m.group(5)),
+          Integer.parseInt(m.group(6)), nanos).toInstant(offset);
+    } catch (DateTimeException e) {
       return null;
     }
   }
@@ -916,48 +934,64 @@ final class Interpreter {
     } catch (Throwable t) {
       f = CompletableFuture.failedFuture(t);
     }
-    f.whenComplete((step, err) -> {
-      if (err == null) {
-        result.complete(step);
-        return;
+    if (f.isDone()) {
+      // Most attempts finish at once: no dependent stage needed.
+      Step step = null;
+      Throwable err = null;
+      try {
+        step = f.join();
+      } catch (Throwable t) {
+        err = t;
       }
-      Throwable t = prefix(unwrap(err), c.state, c.enteredId);
-      if (!(t instanceof StatesError se) || ABORTED.equals(se.error()) || c.frame.exec.stopRequested()) {
-        result.completeExceptionally(t);
-        return;
-      }
-      List<Retrier> retriers = c.state.common().retry();
-      for (int i = 0; i < retriers.size(); i++) {
-        Retrier r = retriers.get(i);
-        if (errorMatches(r.errorEquals(), se.error(), c.state)) {
-          if (counts[i] < r.maxAttempts()) {
-            double delay = r.intervalSeconds() * Math.pow(r.backoffRate(), counts[i]);
-            if (r.maxDelaySeconds() != null) {
-              delay = Math.min(delay, r.maxDelaySeconds());
-            }
-            if (r.jitterFull()) {
-              delay = ThreadLocalRandom.current().nextDouble() * delay;
-            }
-            counts[i]++;
-            c.retryCount++;
-            engine.schedule(delay * 1000, () -> runAttempt(c, attempt, counts, result));
-            return;
+      attemptDone(c, attempt, counts, result, step, err);
+    } else {
+      f.whenComplete((step, err) -> attemptDone(c, attempt, counts, result, step, err));
+    }
+  }
+
+  /** Completes {@code result} with the attempt's step, or retries, catches or fails as the state says. */
+  private void attemptDone(Ctx c, Attempt attempt, int[] counts, CompletableFuture<Step> result, Step step,
+      Throwable err) {
+    if (err == null) {
+      result.complete(step);
+      return;
+    }
+    Throwable t = prefix(unwrap(err), c.state, c.enteredId);
+    if (!(t instanceof StatesError se) || ABORTED.equals(se.error()) || c.frame.exec.stopRequested()) {
+      result.completeExceptionally(t);
+      return;
+    }
+    List<Retrier> retriers = c.state.common().retry();
+    for (int i = 0; i < retriers.size(); i++) {
+      Retrier r = retriers.get(i);
+      if (errorMatches(r.errorEquals(), se.error(), c.state)) {
+        if (counts[i] < r.maxAttempts()) {
+          double delay = r.intervalSeconds() * Math.pow(r.backoffRate(), counts[i]);
+          if (r.maxDelaySeconds() != null) {
+            delay = Math.min(delay, r.maxDelaySeconds());
           }
-          break;
-        }
-      }
-      for (Catcher k : c.state.common().catchers()) {
-        if (errorMatches(k.errorEquals(), se.error(), c.state)) {
-          try {
-            result.complete(caught(c, k, se));
-          } catch (Throwable x) {
-            result.completeExceptionally(prefix(unwrap(x), c.state, c.enteredId));
+          if (r.jitterFull()) {
+            delay = ThreadLocalRandom.current().nextDouble() * delay;
           }
+          counts[i]++;
+          c.retryCount++;
+          engine.schedule(delay * 1000, () -> runAttempt(c, attempt, counts, result));
           return;
         }
+        break;
       }
-      result.completeExceptionally(se);
-    });
+    }
+    for (Catcher k : c.state.common().catchers()) {
+      if (errorMatches(k.errorEquals(), se.error(), c.state)) {
+        try {
+          result.complete(caught(c, k, se));
+        } catch (Throwable x) {
+          result.completeExceptionally(prefix(unwrap(x), c.state, c.enteredId));
+        }
+        return;
+      }
+    }
+    result.completeExceptionally(se);
   }
 
   static boolean errorMatches(List<String> errorEquals, String error, State state) {
@@ -1520,7 +1554,7 @@ final class Interpreter {
     final boolean batched;
     final long totalWeight;
     /** A Distributed Map's child executions still running, to abort when the Map Run or the parent ends. */
-    final java.util.Set<Execution> runningChildren = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    final Set<Execution> runningChildren = ConcurrentHashMap.newKeySet();
     /** Completed exceptionally when the parent execution stops or times out (it is among its pending work). */
     final CompletableFuture<Void> parentStopped = new CompletableFuture<>();
     /** A Distributed Map's child executions by item, for its ResultWriter; null for an inline Map. */
@@ -1770,7 +1804,7 @@ final class Interpreter {
         }
         JsonNode result = arr;
         if (m.spec().resultWriter() != null && run != null) {
-          result = ItemReaders.writeResults(engine, m, c, run, java.util.Arrays.asList(children));
+          result = ItemReaders.writeResults(engine, m, c, run, Arrays.asList(children));
         }
         done.complete(finishExecuting(c, result));
       } catch (Throwable t) {
