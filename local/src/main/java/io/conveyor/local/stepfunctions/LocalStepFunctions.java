@@ -42,6 +42,7 @@ public final class LocalStepFunctions implements AutoCloseable {
     private int port = 0;
     private boolean http = true;
     private ExecutionListener executionListener;
+    private int retainedExecutions = Engine.DEFAULT_RETAINED_EXECUTIONS;
 
     /** How Lambda functions are invoked. Default: the Lambda API through the SDK. */
     public Builder lambdaInvoker(LambdaInvoker i) {
@@ -100,6 +101,15 @@ public final class LocalStepFunctions implements AutoCloseable {
       return this;
     }
 
+    /**
+     * How many finished executions (Distributed Map children included) stay describable and listed; past that,
+     * the one that finished first is forgotten. Running executions always are. Default 1,000.
+     */
+    public Builder retainedExecutions(int n) {
+      this.retainedExecutions = n;
+      return this;
+    }
+
     public LocalStepFunctions start() {
       return new LocalStepFunctions(this);
     }
@@ -116,7 +126,8 @@ public final class LocalStepFunctions implements AutoCloseable {
     LambdaInvoker invoker = b.lambdaInvoker != null ? b.lambdaInvoker : new SdkLambdaInvoker(clients);
     this.tasks = AwsIntegrations.registerAll(new TaskDispatcher(invoker), clients);
     this.engine = Engine.builder().clock(b.clock).timeScale(b.timeScale).taskExecutor(tasks).region(b.region)
-        .account(b.account).objectStore(AwsIntegrations.objectStore(clients)).executionListener(b.executionListener).build();
+        .account(b.account).objectStore(AwsIntegrations.objectStore(clients))
+        .retainedExecutions(b.retainedExecutions).executionListener(b.executionListener).build();
     this.service = new StepFunctionsService(engine);
     try {
       this.server = b.http ? SfnHttpServer.start(service, b.host, b.port) : null;

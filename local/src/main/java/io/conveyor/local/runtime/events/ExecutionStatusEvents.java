@@ -12,8 +12,7 @@ import java.util.UUID;
 
 /**
  * Puts the engine's execution status changes on the account's default bus, as Step Functions does: a
- * {@code Step Functions Execution Status Change} event whose detail is what DescribeExecution returns. Child
- * executions of a map run are left out; the product's rules are about the job workflows' own executions.
+ * {@code Step Functions Execution Status Change} event whose detail is what DescribeExecution returns.
  */
 public final class ExecutionStatusEvents implements ExecutionListener {
     /** The bus AWS services send their events to. */
@@ -32,9 +31,6 @@ public final class ExecutionStatusEvents implements ExecutionListener {
 
     @Override
     public void statusChanged(Execution execution, ExecutionStatus status) {
-        if (execution.mapRunArn() != null) {
-            return;
-        }
         boolean ended = status != ExecutionStatus.RUNNING;
         ObjectNode detail = JSON.createObjectNode();
         detail.put("executionArn", execution.executionArn());

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
@@ -36,7 +37,8 @@ public final class StepFunctionsService {
 
   private final Engine engine;
   private final Map<String, StateMachine> machines = new ConcurrentHashMap<>();
-  private final Map<String, Execution> executions = new ConcurrentHashMap<>();
+  /** Held while a named execution is looked up and started, so that one name starts one execution. */
+  private final Object starting = new Object();
 
   public StepFunctionsService(Engine engine) {
     this.engine = engine;
@@ -177,23 +179,37 @@ public final class StepFunctionsService {
 
   public ObjectNode describeStateMachineForExecution(JsonNode req) {
     Execution e = execution(required(req, "executionArn"));
-    ObjectNode out = describe(machine(e.stateMachineArn()));
+    if (e.mapRunArn() == null) {
+      StateMachine sm = machine(e.stateMachineArn());
+      ObjectNode out = describe(sm);
+      out.remove("status");
+      out.put("updateDate", epoch(sm.updateDate() == null ? sm.creationDate() : sm.updateDate()));
+      return out;
+    }
+    // A Map Run's child: the state machine that holds the Distributed Map, named with the Map's label.
+    String labelled = e.stateMachineArn();
+    StateMachine sm = machine(labelled.substring(0, labelled.indexOf('/', labelled.indexOf(":stateMachine:"))));
+    ObjectNode out = describe(sm);
     out.remove("status");
-    out.put("updateDate", epoch(machine(e.stateMachineArn()).creationDate()));
+    out.put("stateMachineArn", labelled);
+    out.put("updateDate", epoch(sm.updateDate() == null ? sm.creationDate() : sm.updateDate()));
+    out.put("mapRunArn", e.mapRunArn());
+    out.put("label", labelled.substring(labelled.lastIndexOf('/') + 1));
     return out;
   }
 
   public ObjectNode listStateMachines(JsonNode req) {
     ArrayNode list = Json.array();
-    machines.values().stream().sorted(Comparator.comparing(StateMachine::name)).forEach(sm -> {
+    ObjectNode out = Json.object();
+    List<StateMachine> sorted = machines.values().stream().sorted(Comparator.comparing(StateMachine::name)).toList();
+    for (StateMachine sm : page(sorted, req, out)) {
       ObjectNode o = Json.object();
       o.put("stateMachineArn", sm.arn());
       o.put("name", sm.name());
       o.put("type", sm.type());
       o.put("creationDate", epoch(sm.creationDate()));
       list.add(o);
-    });
-    ObjectNode out = Json.object();
+    }
     out.set("stateMachines", list);
     return out;
   }
@@ -250,17 +266,15 @@ public final class StepFunctionsService {
     }
     String execName = name == null ? java.util.UUID.randomUUID().toString() : name;
     String arn = sm.arn().replace(":stateMachine:", ":execution:") + ":" + execName;
-    synchronized (executions) {
-      Execution existing = executions.get(arn);
+    synchronized (starting) {
+      Execution existing = engine.execution(arn);
       if (existing != null) {
         if (Json.valueEquals(existing.input(), input)) {
           return existing;
         }
         throw new ApiException("ExecutionAlreadyExists", "Execution Already Exists: '" + arn + "'");
       }
-      Execution e = engine.start(sm.program(), arn, execName, sm.arn(), input);
-      executions.put(arn, e);
-      return e;
+      return engine.start(sm.program(), sm.arn(), execName, input);
     }
   }
 
@@ -277,7 +291,7 @@ public final class StepFunctionsService {
     StateMachine sm = machine(required(req, "stateMachineArn"));
     String name = req.hasNonNull("name") ? req.get("name").asText() : java.util.UUID.randomUUID().toString();
     String arn = sm.arn().replace(":stateMachine:", ":express:") + ":" + name;
-    Execution e = engine.start(sm.program(), arn, name, sm.arn(), input(req));
+    Execution e = engine.startExpress(sm.program(), arn, name, sm.arn(), input(req));
     try {
       e.completion().get(5, TimeUnit.MINUTES);
     } catch (Exception ex) {
@@ -309,8 +323,12 @@ public final class StepFunctionsService {
     return out;
   }
 
+  /** A known execution: running, or finished and still retained (see {@link Engine.Builder#retainedExecutions}). */
   public Execution execution(String arn) {
-    Execution e = executions.get(arn);
+    if (!arn.startsWith("arn:aws:states:") || !arn.contains(":execution:") && !arn.contains(":express:")) {
+      throw new ApiException("InvalidArn", "Invalid Arn: 'Resource type not valid in this context: " + arn + "'");
+    }
+    Execution e = engine.execution(arn);
     if (e == null) {
       throw new ApiException("ExecutionDoesNotExist", "Execution Does Not Exist: '" + arn + "'");
     }
@@ -349,35 +367,47 @@ public final class StepFunctionsService {
     if (e.redriveDate() != null) {
       out.put("redriveDate", epoch(e.redriveDate()));
     }
-    boolean redrivable = e.status() == ExecutionStatus.FAILED || e.status() == ExecutionStatus.TIMED_OUT
-        || e.status() == ExecutionStatus.ABORTED;
+    // A Distributed Map's child executions are redriven with their Map Run, not on their own.
+    boolean redrivable = e.mapRunArn() == null && (e.status() == ExecutionStatus.FAILED
+        || e.status() == ExecutionStatus.TIMED_OUT || e.status() == ExecutionStatus.ABORTED);
     out.put("redriveStatus", redrivable ? "REDRIVABLE" : "NOT_REDRIVABLE");
     return out;
   }
 
+  private static final Set<String> STATUSES = Set.of("RUNNING", "SUCCEEDED", "FAILED",
+      "TIMED_OUT", "ABORTED", "PENDING_REDRIVE");
+
+  /**
+   * Lists executions of a state machine, or the child executions of a Map Run ({@code mapRunArn}), newest first,
+   * optionally of one status, a page at a time.
+   */
   public ObjectNode listExecutions(JsonNode req) {
     String smArn = req.hasNonNull("stateMachineArn") ? req.get("stateMachineArn").asText() : null;
     String mapRunArn = req.hasNonNull("mapRunArn") ? req.get("mapRunArn").asText() : null;
-    if (smArn == null && mapRunArn == null) {
-      throw new ApiException("ValidationException", "Must provide a StateMachine ARN or MapRun ARN");
+    if (smArn == null == (mapRunArn == null)) {
+      throw new ApiException("ValidationException", "Must provide a StateMachine ARN or MapRun ARN, but not both");
     }
     if (smArn != null) {
       machine(smArn);
+    } else if (engine.mapRun(mapRunArn) == null) {
+      throw new ApiException("ResourceNotFound", "Resource not found: '" + mapRunArn + "'");
     }
     String status = req.hasNonNull("statusFilter") ? req.get("statusFilter").asText() : null;
-    List<Execution> list = new ArrayList<>(executions.values());
-    list.sort(Comparator.comparing(Execution::startDate).reversed());
+    if (status != null && !STATUSES.contains(status)) {
+      throw new ApiException("ValidationException", "1 validation error detected: Value '" + status
+          + "' at 'statusFilter' failed to satisfy constraint: Member must satisfy enum value set: " + STATUSES);
+    }
+    List<Execution> matching = new ArrayList<>();
+    for (Execution e : engine.executions()) {
+      boolean owner = smArn != null ? e.stateMachineArn().equals(smArn) && e.mapRunArn() == null
+          : mapRunArn.equals(e.mapRunArn());
+      if (owner && (status == null || e.status().name().equals(status))) {
+        matching.add(e);
+      }
+    }
     ArrayNode arr = Json.array();
-    for (Execution e : list) {
-      if (smArn != null && !e.stateMachineArn().equals(smArn)) {
-        continue;
-      }
-      if (mapRunArn != null && !mapRunArn.equals(e.mapRunArn())) {
-        continue;
-      }
-      if (status != null && !e.status().name().equals(status)) {
-        continue;
-      }
+    ObjectNode out = Json.object();
+    for (Execution e : page(matching, req, out)) {
       ObjectNode o = Json.object();
       o.put("executionArn", e.executionArn());
       o.put("stateMachineArn", e.stateMachineArn());
@@ -387,11 +417,47 @@ public final class StepFunctionsService {
       if (e.stopDate() != null) {
         o.put("stopDate", epoch(e.stopDate()));
       }
+      if (mapRunArn != null) {
+        o.put("mapRunArn", mapRunArn);
+        o.put("itemCount", e.itemCount());
+      }
+      o.put("redriveCount", e.redriveCount());
+      if (e.redriveDate() != null) {
+        o.put("redriveDate", epoch(e.redriveDate()));
+      }
       arr.add(o);
     }
-    ObjectNode out = Json.object();
     out.set("executions", arr);
     return out;
+  }
+
+  /**
+   * The page of {@code all} that the request's {@code nextToken} and {@code maxResults} (default 100, at most
+   * 1,000, as on AWS) select; sets {@code nextToken} on {@code response} when more follow.
+   */
+  private static <T> List<T> page(List<T> all, JsonNode req, ObjectNode response) {
+    int start = 0;
+    if (req.hasNonNull("nextToken")) {
+      String token = req.get("nextToken").asText();
+      try {
+        start = Integer.parseInt(token);
+      } catch (NumberFormatException e) {
+        start = -1;
+      }
+      if (start < 0 || start > all.size()) {
+        throw new ApiException("InvalidToken", "Invalid Token: '" + token + "'");
+      }
+    }
+    int max = req.path("maxResults").asInt(0);
+    if (max < 0 || max > 1000) {
+      throw new ApiException("ValidationException", "1 validation error detected: Value '" + max
+          + "' at 'maxResults' failed to satisfy constraint: Member must have value between 0 and 1000");
+    }
+    int end = Math.min(all.size(), start + (max == 0 ? 100 : max));
+    if (end < all.size()) {
+      response.put("nextToken", String.valueOf(end));
+    }
+    return all.subList(start, end);
   }
 
   public ObjectNode stopExecution(JsonNode req) {
@@ -409,36 +475,21 @@ public final class StepFunctionsService {
     if (req.path("reverseOrder").asBoolean(false)) {
       java.util.Collections.reverse(events);
     }
-    int start = req.hasNonNull("nextToken") ? Integer.parseInt(req.get("nextToken").asText()) : 0;
-    int max = req.path("maxResults").asInt(0);
-    if (max <= 0 || max > 1000) {
-      max = 1000;
-    }
     boolean includeData = req.path("includeExecutionData").asBoolean(true);
     ArrayNode arr = Json.array();
-    int end = Math.min(events.size(), start + max);
-    for (int i = start; i < end; i++) {
-      HistoryEvent h = events.get(i);
+    ObjectNode out = Json.object();
+    for (HistoryEvent h : page(events, req, out)) {
       ObjectNode o = Json.object();
       o.put("timestamp", epoch(h.timestamp()));
       o.put("type", h.type());
       o.put("id", h.id());
       o.put("previousEventId", h.previousEventId());
       if (h.detailsKey() != null && h.details() != null) {
-        ObjectNode d = h.details();
-        if (!includeData) {
-          d = d.deepCopy();
-          d.remove(List.of("input", "output"));
-        }
-        o.set(h.detailsKey(), d);
+        o.set(h.detailsKey(), h.renderedDetails(includeData));
       }
       arr.add(o);
     }
-    ObjectNode out = Json.object();
     out.set("events", arr);
-    if (end < events.size()) {
-      out.put("nextToken", String.valueOf(end));
-    }
     return out;
   }
 
@@ -505,7 +556,7 @@ public final class StepFunctionsService {
     c.put("running", r.running());
     c.put("succeeded", r.succeeded());
     c.put("failed", r.failed());
-    c.put("timedOut", 0);
+    c.put("timedOut", r.timedOut());
     c.put("aborted", r.aborted());
     c.put("total", r.total());
     c.put("resultsWritten", r.succeeded() + r.failed());
@@ -538,18 +589,18 @@ public final class StepFunctionsService {
   public ObjectNode listMapRuns(JsonNode req) {
     Execution e = execution(required(req, "executionArn"));
     ArrayNode arr = Json.array();
-    for (MapRun r : engine.mapRuns(e.executionArn())) {
+    ObjectNode out = Json.object();
+    for (MapRun r : page(e.mapRuns(), req, out)) {
       ObjectNode o = Json.object();
       o.put("executionArn", r.executionArn());
       o.put("mapRunArn", r.mapRunArn());
-      o.put("stateMachineArn", e.stateMachineArn());
+      o.put("stateMachineArn", r.stateMachineArn());
       o.put("startDate", epoch(r.startDate()));
       if (r.stopDate() != null) {
         o.put("stopDate", epoch(r.stopDate()));
       }
       arr.add(o);
     }
-    ObjectNode out = Json.object();
     out.set("mapRuns", arr);
     return out;
   }

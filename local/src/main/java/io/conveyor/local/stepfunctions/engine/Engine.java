@@ -27,6 +27,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class Engine implements AutoCloseable {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Engine.class);
 
+  /** The default bound on finished executions kept in memory. */
+  public static final int DEFAULT_RETAINED_EXECUTIONS = 1_000;
+
   /** Engine settings. */
   public static final class Builder {
     private Clock clock = Clock.systemUTC();
@@ -41,6 +44,7 @@ public final class Engine implements AutoCloseable {
     private int inlineMapConcurrency = 40;
     private ObjectStore objectStore;
     private ExecutionListener executionListener;
+    private int retainedExecutions = DEFAULT_RETAINED_EXECUTIONS;
 
     /** Clock for timestamps and Wait deadlines. Default: system UTC. */
     public Builder clock(Clock c) {
@@ -104,6 +108,16 @@ public final class Engine implements AutoCloseable {
       return this;
     }
 
+    /**
+     * How many finished executions (parents and Distributed Map children alike) stay known to
+     * {@link #execution}, {@link #executions} and their histories; past that, the one that finished first is
+     * forgotten, with its Map Runs. Running executions are always known. Default 1,000.
+     */
+    public Builder retainedExecutions(int n) {
+      this.retainedExecutions = n;
+      return this;
+    }
+
     public Engine build() {
       return new Engine(this);
     }
@@ -123,7 +137,7 @@ public final class Engine implements AutoCloseable {
   final ScheduledExecutorService timer;
   final Interpreter interpreter;
   final Map<String, Callback> callbacks = new ConcurrentHashMap<>();
-  final Map<String, MapRun> mapRuns = new ConcurrentHashMap<>();
+  final ExecutionRegistry executions;
 
   /** A task waiting for SendTaskSuccess/Failure. */
   static final class Callback {
@@ -149,6 +163,7 @@ public final class Engine implements AutoCloseable {
     this.inlineMapConcurrency = b.inlineMapConcurrency;
     this.objectStore = b.objectStore;
     this.executionListener = b.executionListener;
+    this.executions = new ExecutionRegistry(b.retainedExecutions);
     this.workers = Executors.newFixedThreadPool(b.workers, daemon("sfn-worker"));
     this.timer = Executors.newSingleThreadScheduledExecutor(daemon("sfn-timer"));
     this.interpreter = new Interpreter(this);
@@ -179,13 +194,23 @@ public final class Engine implements AutoCloseable {
     return account;
   }
 
+  /** The account field of an ARN (its fifth), or a stand-in when it has none. */
   static String accountOf(String arn) {
-    String[] p = arn.split(":");
-    return p.length > 4 && !p[4].isEmpty() ? p[4] : "123456789012";
+    int start = 0;
+    for (int field = 0; field < 4; field++) {
+      start = arn.indexOf(':', start) + 1;
+      if (start == 0) {
+        return "123456789012";
+      }
+    }
+    int end = arn.indexOf(':', start);
+    end = end < 0 ? arn.length() : end;
+    return end > start ? arn.substring(start, end) : "123456789012";
   }
 
   /**
-   * Starts an execution.
+   * Starts a (standard) execution, known to {@link #execution} and {@link #executions} while it runs and, once
+   * finished, until {@link Builder#retainedExecutions} newer ones have finished.
    *
    * @param program the parsed state machine
    * @param stateMachineArn its ARN (the execution ARN is derived from it)
@@ -196,13 +221,27 @@ public final class Engine implements AutoCloseable {
     String n = name == null ? UUID.randomUUID().toString() : name;
     String smName = stateMachineArn.substring(stateMachineArn.lastIndexOf(':') + 1);
     String base = stateMachineArn.replace(":stateMachine:", ":execution:");
-    return observed(interpreter.start(program, base + ":" + n, n, stateMachineArn, smName, input, null));
+    return observed(interpreter.start(program, base + ":" + n, n, stateMachineArn, smName, input, true));
   }
 
-  /** Starts an execution with an explicit ARN (child executions of a Map Run, express executions). */
-  public Execution start(Program program, String executionArn, String name, String stateMachineArn, JsonNode input) {
+  /**
+   * Starts an express execution with an explicit ARN; as on AWS, it is not listed or described afterwards, so
+   * only the returned object knows it.
+   */
+  public Execution startExpress(Program program, String executionArn, String name, String stateMachineArn,
+      JsonNode input) {
     String smName = stateMachineArn.substring(stateMachineArn.lastIndexOf(':') + 1);
-    return observed(interpreter.start(program, executionArn, name, stateMachineArn, smName, input, null));
+    return interpreter.start(program, executionArn, name, stateMachineArn, smName, input, false);
+  }
+
+  /** The execution with this ARN, running or retained after it finished; null when unknown or forgotten. */
+  public Execution execution(String executionArn) {
+    return executions.get(executionArn);
+  }
+
+  /** Every execution known (running, and finished ones retained), newest first. */
+  public List<Execution> executions() {
+    return executions.all();
   }
 
   /** Stops a running execution (ExecutionAborted). Returns false when it was not running. */
@@ -270,13 +309,15 @@ public final class Engine implements AutoCloseable {
     interpreter.resetHeartbeat(token, c);
   }
 
+  /** The Map Run with this ARN while its parent execution is known; else null. */
   public MapRun mapRun(String arn) {
-    return mapRuns.get(arn);
+    return executions.mapRun(arn);
   }
 
+  /** The Map Runs the execution started, oldest first; empty when it is unknown. */
   public List<MapRun> mapRuns(String executionArn) {
-    return mapRuns.values().stream().filter(m -> m.executionArn().equals(executionArn))
-        .sorted((a, b) -> a.startDate().compareTo(b.startDate())).toList();
+    Execution e = executions.get(executionArn);
+    return e == null ? List.of() : e.mapRuns();
   }
 
   /** Schedules work after a delay in (unscaled) milliseconds; the engine's time scale applies. */

@@ -6,9 +6,11 @@ import io.conveyor.local.stepfunctions.asl.Program;
 import io.conveyor.local.stepfunctions.history.History;
 import io.conveyor.local.stepfunctions.json.Json;
 import java.time.Instant;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * One run of a state machine: identity, status, result and history. Mutable while running, then frozen.
@@ -25,6 +27,10 @@ public final class Execution {
   private final Instant startDate;
   private final History history;
   private final String mapRunArn;
+  private final int itemCount;
+  /** Told when this execution finishes; null for executions no registry lists (express ones). */
+  private final ExecutionRegistry registry;
+  private final List<MapRun> mapRuns = new CopyOnWriteArrayList<>();
   private final CompletableFuture<Execution> done = new CompletableFuture<>();
   final Set<CompletableFuture<?>> pending = ConcurrentHashMap.newKeySet();
 
@@ -36,17 +42,20 @@ public final class Execution {
   private volatile boolean stopRequested;
   private volatile int redriveCount;
   private volatile Instant redriveDate;
+  private volatile int finishCount;
   /** Where a redrive resumes: the failed top-level state and its input. */
   volatile RedrivePoint redrivePoint;
   volatile Variables rootVariables;
   volatile CompletableFuture<Execution> completion = done;
-  private final ObjectNode contextExecution;
+  /** $$.Execution once built; replaced, never changed, since states may have copied it into their data. */
+  private volatile ObjectNode contextExecution;
 
   record RedrivePoint(String stateName, JsonNode input) {
   }
 
   Execution(String executionArn, String name, String stateMachineArn, String stateMachineName, Program program,
-      JsonNode input, Instant startDate, History history, String mapRunArn) {
+      JsonNode input, Instant startDate, History history, String mapRunArn, int itemCount,
+      ExecutionRegistry registry) {
     this.executionArn = executionArn;
     this.name = name;
     this.stateMachineArn = stateMachineArn;
@@ -56,17 +65,34 @@ public final class Execution {
     this.startDate = startDate;
     this.history = history;
     this.mapRunArn = mapRunArn;
-    this.contextExecution = Json.object();
-    contextExecution.put("Id", executionArn);
-    contextExecution.set("Input", input);
-    contextExecution.put("StartTime", startDate.toString());
-    contextExecution.put("Name", name);
-    contextExecution.put("RoleArn", "arn:aws:iam::" + Engine.accountOf(stateMachineArn) + ":role/StepFunctionsRole");
-    contextExecution.put("RedriveCount", 0);
+    this.itemCount = itemCount;
+    this.registry = registry;
   }
 
+  /** The role the execution runs as: a local stand-in in the state machine's account. */
+  String roleArn() {
+    return "arn:aws:iam::" + Engine.accountOf(stateMachineArn) + ":role/StepFunctionsRole";
+  }
+
+  /** $$.Execution, built when a state first reads it (most executions never do). */
   ObjectNode contextExecution() {
-    return contextExecution;
+    ObjectNode c = contextExecution;
+    if (c == null) {
+      synchronized (this) {
+        if (contextExecution == null) {
+          ObjectNode n = Json.object();
+          n.put("Id", executionArn);
+          n.set("Input", input);
+          n.put("StartTime", startDate.toString());
+          n.put("Name", name);
+          n.put("RoleArn", roleArn());
+          n.put("RedriveCount", redriveCount);
+          contextExecution = n;
+        }
+        c = contextExecution;
+      }
+    }
+    return c;
   }
 
   public String executionArn() {
@@ -104,6 +130,25 @@ public final class Execution {
   /** The Map Run this execution is a child of, or null. */
   public String mapRunArn() {
     return mapRunArn;
+  }
+
+  /** For a Distributed Map child execution, how many items it processed (its batch's, or 1); else 0. */
+  public int itemCount() {
+    return itemCount;
+  }
+
+  /** The Map Runs this execution's Distributed Map states started, oldest first. */
+  public List<MapRun> mapRuns() {
+    return List.copyOf(mapRuns);
+  }
+
+  void addMapRun(MapRun run) {
+    mapRuns.add(run);
+  }
+
+  /** How many times this execution reached a terminal status (more than once after redrives). */
+  int finishCount() {
+    return finishCount;
   }
 
   public ExecutionStatus status() {
@@ -159,6 +204,10 @@ public final class Execution {
     error = err;
     cause = cse;
     stopDate = when;
+    finishCount++;
+    if (registry != null) {
+      registry.finished(this);
+    }
     completion.complete(this);
     return true;
   }
@@ -170,7 +219,8 @@ public final class Execution {
     }
     redriveCount++;
     redriveDate = when;
-    contextExecution.put("RedriveCount", redriveCount);
+    // Built again when next read: states may have copied the old one into their data.
+    contextExecution = null;
     status = ExecutionStatus.RUNNING;
     stopRequested = false;
     output = null;

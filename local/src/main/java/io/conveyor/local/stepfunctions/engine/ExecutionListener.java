@@ -1,8 +1,9 @@
 package io.conveyor.local.stepfunctions.engine;
 
 /**
- * Hears of every execution's status changes (started, ended, redriven), as Step Functions sends EventBridge its
- * {@code Step Functions Execution Status Change} events. Called on the engine's threads: return quickly.
+ * Hears of the status changes (started, ended, redriven) of the standard executions that {@link Engine#start}
+ * starts, as Step Functions sends EventBridge its {@code Step Functions Execution Status Change} events; express
+ * executions and a Distributed Map's child executions are not told. Called on the engine's threads: return quickly.
  */
 @FunctionalInterface
 public interface ExecutionListener {

@@ -17,22 +17,27 @@ import io.conveyor.local.stepfunctions.path.PathScope;
 import io.conveyor.local.stepfunctions.path.PayloadTemplate;
 import io.conveyor.local.stepfunctions.path.Sampler;
 import java.nio.charset.StandardCharsets;
+import java.time.DateTimeException;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -65,16 +70,12 @@ final class Interpreter {
     private long prev;
 
     Frame(Execution exec, Variables vars, ObjectNode mapContext, boolean top, long prev) {
-      this(exec, vars, mapContext, top, prev, exec.history());
-    }
-
-    Frame(Execution exec, Variables vars, ObjectNode mapContext, boolean top, long prev, History history) {
       this.exec = exec;
       this.vars = vars;
       this.mapContext = mapContext;
       this.top = top;
       this.prev = prev;
-      this.history = history;
+      this.history = exec.history();
     }
 
     synchronized long event(String type, String key, ObjectNode details) {
@@ -89,20 +90,36 @@ final class Interpreter {
 
   // ---------------------------------------------------------------- executions
 
+  /**
+   * Starts an execution on a worker thread.
+   *
+   * @param listed true to keep it in the engine's registry (standard executions), false for express ones
+   */
   Execution start(Program program, String arn, String name, String smArn, String smName, JsonNode input,
-      String mapRunArn) {
+      boolean listed) {
+    Execution e = create(program, arn, name, smArn, smName, input, null, 0, listed);
+    engine.workers.execute(() -> runTop(e, program.startAt(), input, null));
+    return e;
+  }
+
+  /** A new running execution with its ExecutionStarted event, registered when listed, its timeout armed. */
+  private Execution create(Program program, String arn, String name, String smArn, String smName, JsonNode input,
+      String mapRunArn, int itemCount, boolean listed) {
     History h = new History(engine.clock, engine.historyLimit, engine.keepHistory);
-    Execution e = new Execution(arn, name, smArn, smName, program, input, engine.clock.instant(), h, mapRunArn);
+    Execution e = new Execution(arn, name, smArn, smName, program, input, engine.clock.instant(), h, mapRunArn,
+        itemCount, listed ? engine.executions : null);
     ObjectNode d = Json.object();
-    d.put("input", Json.write(input));
+    d.set("input", input);
     d.set("inputDetails", truncated());
-    d.put("roleArn", e.contextExecution().get("RoleArn").asText());
+    d.put("roleArn", e.roleArn());
     h.add("ExecutionStarted", 0, "executionStartedEventDetails", d);
     e.rootVariables = new Variables(null);
+    if (listed) {
+      engine.executions.add(e);
+    }
     if (program.timeoutSeconds() != null) {
       scheduleExecutionTimeout(e, program.timeoutSeconds());
     }
-    engine.workers.execute(() -> runTop(e, program.startAt(), input));
     return e;
   }
 
@@ -122,15 +139,17 @@ final class Interpreter {
     completion.whenComplete((x, y) -> t.cancel(false));
   }
 
+  /** {"truncated":false}, shared by every event that carries it: no one changes it. */
+  private static final ObjectNode NOT_TRUNCATED = Json.object().put("truncated", false);
+
   private static ObjectNode truncated() {
-    ObjectNode t = Json.object();
-    t.put("truncated", false);
-    return t;
+    return NOT_TRUNCATED;
   }
 
-  private void runTop(Execution e, String startAt, JsonNode input) {
-    Frame root = new Frame(e, e.rootVariables, null, true, e.history().lastId());
-    if (Json.utf8Size(input) > MAX_PAYLOAD_BYTES) {
+  /** Runs an execution from {@code startAt} to its end; {@code mapContext} is $$.Map for a Map's child. */
+  private void runTop(Execution e, String startAt, JsonNode input, ObjectNode mapContext) {
+    Frame root = new Frame(e, e.rootVariables, mapContext, true, e.history().lastId());
+    if (Json.exceedsUtf8Size(input, MAX_PAYLOAD_BYTES)) {
       finish(e, null, new StatesError(StatesError.DATA_LIMIT_EXCEEDED,
           "The state/task input exceeds the maximum number of bytes service limit."));
       return;
@@ -142,7 +161,7 @@ final class Interpreter {
     Instant now = engine.clock.instant();
     History h = e.history();
     if (err == null) {
-      if (Json.utf8Size(out) > MAX_PAYLOAD_BYTES) {
+      if (Json.exceedsUtf8Size(out, MAX_PAYLOAD_BYTES)) {
         err = new StatesError(StatesError.DATA_LIMIT_EXCEEDED,
             "The state/task output exceeds the maximum number of bytes service limit.");
       } else {
@@ -151,7 +170,7 @@ final class Interpreter {
             return;
           }
           ObjectNode d = Json.object();
-          d.put("output", Json.write(out));
+          d.set("output", out);
           d.set("outputDetails", truncated());
           h.addTerminal("ExecutionSucceeded", h.lastId(), "executionSucceededEventDetails", d);
           e.finish(ExecutionStatus.SUCCEEDED, out, null, null, now);
@@ -219,7 +238,7 @@ final class Interpreter {
     d.put("redriveCount", e.redriveCount());
     e.history().addTerminal("ExecutionRedriven", e.history().lastId(), "executionRedrivenEventDetails", d);
     e.redrivePoint = null;
-    engine.workers.execute(() -> runTop(e, p.stateName(), p.input()));
+    engine.workers.execute(() -> runTop(e, p.stateName(), p.input(), null));
     return true;
   }
 
@@ -388,7 +407,7 @@ final class Interpreter {
   private CompletableFuture<Step> execute(State s, JsonNode raw, Frame frame) {
     ObjectNode ed = Json.object();
     ed.put("name", s.name());
-    ed.put("input", Json.write(raw));
+    ed.set("input", raw);
     ed.set("inputDetails", truncated());
     long enteredId = frame.event(typePrefix(s) + "StateEntered", "stateEnteredEventDetails", ed);
     Ctx c = new Ctx(s, raw, frame, engine.clock.instant(), enteredId);
@@ -427,13 +446,13 @@ final class Interpreter {
   }
 
   private Step exit(State s, Ctx c, Step step) {
-    if (Json.utf8Size(step.output()) > MAX_PAYLOAD_BYTES) {
+    if (Json.exceedsUtf8Size(step.output(), MAX_PAYLOAD_BYTES)) {
       throw new StatesError(StatesError.DATA_LIMIT_EXCEEDED, "The state/task '" + s.name()
           + "' returned a result with a size exceeding the maximum number of bytes service limit.");
     }
     ObjectNode xd = Json.object();
     xd.put("name", s.name());
-    xd.put("output", Json.write(step.output()));
+    xd.set("output", step.output());
     xd.set("outputDetails", truncated());
     c.frame.event(typePrefix(s) + "StateExited", "stateExitedEventDetails", xd);
     return step;
@@ -767,16 +786,33 @@ final class Interpreter {
   }
 
   private static final Pattern RFC3339 = Pattern.compile(
-      "\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?(Z|[+-]\\d{2}:\\d{2})");
+      "(\\d{4})-(\\d{2})-(\\d{2})T(\\d{2}):(\\d{2}):(\\d{2})(?:\\.(\\d+))?(?:Z|([+-])(\\d{2}):(\\d{2}))");
 
-  /** Parses an RFC 3339 timestamp with uppercase T and Z, as the States Language requires; null if invalid. */
+  /**
+   * Parses an RFC 3339 timestamp with uppercase T and Z, as the States Language requires; null if invalid. Built
+   * from the pattern's fields rather than parsed again, with the ISO parser's limits: real dates and times (no leap
+   * second), at most nine fraction digits, offsets up to 18 hours.
+   */
   static Instant timestamp(String s) {
-    if (!RFC3339.matcher(s).matches()) {
+    Matcher m = RFC3339.matcher(s);
+    if (!m.matches()) {
+      return null;
+    }
+    String fraction = m.group(7);
+    if (fraction != null && fraction.length() > 9) {
       return null;
     }
     try {
-      return OffsetDateTime.parse(s).toInstant();
-    } catch (DateTimeParseException e) {
+      int nanos = fraction == null ? 0 : Integer.parseInt((fraction + "00000000").substring(0, 9));
+      ZoneOffset offset = ZoneOffset.UTC;
+      if (m.group(8) != null) {
+        int sign = m.group(8).equals("-") ? -1 : 1;
+        offset = ZoneOffset.ofHoursMinutes(sign * Integer.parseInt(m.group(9)), sign * Integer.parseInt(m.group(10)));
+      }
+      return LocalDateTime.of(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)),
+          Integer.parseInt(m.group(3)), Integer.parseInt(m.group(4)), Integer.parseInt(m.group(5)),
+          Integer.parseInt(m.group(6)), nanos).toInstant(offset);
+    } catch (DateTimeException e) {
       return null;
     }
   }
@@ -831,13 +867,15 @@ final class Interpreter {
       millis = v.longValue() * 1000.0;
     } else {
       String ts;
+      Instant until;
       if (w.timestamp() != null) {
         JsonNode tv = w.timestamp();
         if (w.isJsonata() && JsonataSupport.isExpression(tv)) {
           tv = JsonataSupport.evaluateTemplate(tv, c, "Timestamp");
         }
         ts = tv.isTextual() ? tv.textValue() : Json.write(tv);
-        if (timestamp(ts) == null) {
+        until = timestamp(ts);
+        if (until == null) {
           if (w.isJsonata()) {
             throw StatesError.queryEvaluation("The Timestamp field cannot be parsed as an ISO-8601 extended "
                 + "offset date-time format string: " + ts);
@@ -848,12 +886,13 @@ final class Interpreter {
       } else {
         JsonNode v = selectPath(w.timestampPath(), c.withInput(effective));
         ts = v.isTextual() ? v.textValue() : Json.write(v);
-        if (!v.isTextual() || timestamp(ts) == null) {
+        until = v.isTextual() ? timestamp(ts) : null;
+        if (until == null) {
           throw StatesError.runtime("The TimestampPath parameter does not reference a valid ISO-8601 extended "
               + "offset date-time format string: " + w.timestampPath() + " == " + ts);
         }
       }
-      millis = Math.max(0, timestamp(ts).toEpochMilli() - engine.clock.millis());
+      millis = Math.max(0, until.toEpochMilli() - engine.clock.millis());
     }
     JsonNode out;
     if (w.isJsonata()) {
@@ -895,48 +934,64 @@ final class Interpreter {
     } catch (Throwable t) {
       f = CompletableFuture.failedFuture(t);
     }
-    f.whenComplete((step, err) -> {
-      if (err == null) {
-        result.complete(step);
-        return;
+    if (f.isDone()) {
+      // Most attempts finish at once: no dependent stage needed.
+      Step step = null;
+      Throwable err = null;
+      try {
+        step = f.join();
+      } catch (Throwable t) {
+        err = t;
       }
-      Throwable t = prefix(unwrap(err), c.state, c.enteredId);
-      if (!(t instanceof StatesError se) || ABORTED.equals(se.error()) || c.frame.exec.stopRequested()) {
-        result.completeExceptionally(t);
-        return;
-      }
-      List<Retrier> retriers = c.state.common().retry();
-      for (int i = 0; i < retriers.size(); i++) {
-        Retrier r = retriers.get(i);
-        if (errorMatches(r.errorEquals(), se.error(), c.state)) {
-          if (counts[i] < r.maxAttempts()) {
-            double delay = r.intervalSeconds() * Math.pow(r.backoffRate(), counts[i]);
-            if (r.maxDelaySeconds() != null) {
-              delay = Math.min(delay, r.maxDelaySeconds());
-            }
-            if (r.jitterFull()) {
-              delay = ThreadLocalRandom.current().nextDouble() * delay;
-            }
-            counts[i]++;
-            c.retryCount++;
-            engine.schedule(delay * 1000, () -> runAttempt(c, attempt, counts, result));
-            return;
+      attemptDone(c, attempt, counts, result, step, err);
+    } else {
+      f.whenComplete((step, err) -> attemptDone(c, attempt, counts, result, step, err));
+    }
+  }
+
+  /** Completes {@code result} with the attempt's step, or retries, catches or fails as the state says. */
+  private void attemptDone(Ctx c, Attempt attempt, int[] counts, CompletableFuture<Step> result, Step step,
+      Throwable err) {
+    if (err == null) {
+      result.complete(step);
+      return;
+    }
+    Throwable t = prefix(unwrap(err), c.state, c.enteredId);
+    if (!(t instanceof StatesError se) || ABORTED.equals(se.error()) || c.frame.exec.stopRequested()) {
+      result.completeExceptionally(t);
+      return;
+    }
+    List<Retrier> retriers = c.state.common().retry();
+    for (int i = 0; i < retriers.size(); i++) {
+      Retrier r = retriers.get(i);
+      if (errorMatches(r.errorEquals(), se.error(), c.state)) {
+        if (counts[i] < r.maxAttempts()) {
+          double delay = r.intervalSeconds() * Math.pow(r.backoffRate(), counts[i]);
+          if (r.maxDelaySeconds() != null) {
+            delay = Math.min(delay, r.maxDelaySeconds());
           }
-          break;
-        }
-      }
-      for (Catcher k : c.state.common().catchers()) {
-        if (errorMatches(k.errorEquals(), se.error(), c.state)) {
-          try {
-            result.complete(caught(c, k, se));
-          } catch (Throwable x) {
-            result.completeExceptionally(prefix(unwrap(x), c.state, c.enteredId));
+          if (r.jitterFull()) {
+            delay = ThreadLocalRandom.current().nextDouble() * delay;
           }
+          counts[i]++;
+          c.retryCount++;
+          engine.schedule(delay * 1000, () -> runAttempt(c, attempt, counts, result));
           return;
         }
+        break;
       }
-      result.completeExceptionally(se);
-    });
+    }
+    for (Catcher k : c.state.common().catchers()) {
+      if (errorMatches(k.errorEquals(), se.error(), c.state)) {
+        try {
+          result.complete(caught(c, k, se));
+        } catch (Throwable x) {
+          result.completeExceptionally(prefix(unwrap(x), c.state, c.enteredId));
+        }
+        return;
+      }
+    }
+    result.completeExceptionally(se);
   }
 
   static boolean errorMatches(List<String> errorEquals, String error, State state) {
@@ -1029,7 +1084,7 @@ final class Interpreter {
     if (legacyLambda) {
       ObjectNode d = Json.object();
       d.put("resource", resource);
-      d.put("input", Json.write(params));
+      d.set("input", params);
       d.set("inputDetails", truncated());
       if (timeout != null) {
         d.put("timeoutInSeconds", timeout);
@@ -1041,7 +1096,7 @@ final class Interpreter {
       d.put("resourceType", resourceType);
       d.put("resource", resourceName);
       d.put("region", engine.region);
-      d.put("parameters", Json.write(params));
+      d.set("parameters", params);
       if (timeout != null) {
         d.put("timeoutInSeconds", timeout);
       }
@@ -1077,7 +1132,7 @@ final class Interpreter {
         ObjectNode sd = Json.object();
         sd.put("resourceType", rt);
         sd.put("resource", rn);
-        sd.put("output", Json.write(submitted));
+        sd.set("output", submitted);
         sd.set("outputDetails", truncated());
         f.event("TaskSubmitted", "taskSubmittedEventDetails", sd);
         if (callbackEntry.heartbeatMillis > 0) {
@@ -1157,11 +1212,11 @@ final class Interpreter {
         d.put("resourceType", rt);
         d.put("resource", rn);
       }
-      d.put("output", Json.write(result));
+      d.set("output", result);
       d.set("outputDetails", truncated());
       f.event(legacyLambda ? "LambdaFunctionSucceeded" : "TaskSucceeded",
           legacyLambda ? "lambdaFunctionSucceededEventDetails" : "taskSucceededEventDetails", d);
-      if (Json.utf8Size(result) > MAX_PAYLOAD_BYTES) {
+      if (Json.exceedsUtf8Size(result, MAX_PAYLOAD_BYTES)) {
         throw new StatesError(StatesError.DATA_LIMIT_EXCEEDED, "The state/task '" + t.name()
             + "' returned a result with a size exceeding the maximum number of bytes service limit.");
       }
@@ -1292,11 +1347,14 @@ final class Interpreter {
     f.event("MapStateStarted", "mapStateStartedEventDetails", sd);
     MapRun run = null;
     if (spec.distributed()) {
-      String runArn = f.exec.stateMachineArn().replace(":stateMachine:", ":mapRun:") + "/" + m.name() + ":"
+      // AWS names a Map Run and its children's state machine after the parent's, with the Map's label.
+      String label = spec.label() != null ? spec.label() : m.name();
+      String runArn = f.exec.stateMachineArn().replace(":stateMachine:", ":mapRun:") + "/" + label + ":"
           + UUID.randomUUID();
-      run = new MapRun(runArn, f.exec.executionArn(), engine.clock.instant(), maxConcurrency,
-          toleratedPct == null ? 0 : toleratedPct, toleratedCnt == null ? 0 : toleratedCnt.longValue());
-      engine.mapRuns.put(runArn, run);
+      run = new MapRun(runArn, f.exec.executionArn(), f.exec.stateMachineArn() + "/" + label, label,
+          engine.clock.instant(), maxConcurrency, toleratedPct == null ? 0 : toleratedPct,
+          toleratedCnt == null ? 0 : toleratedCnt.longValue());
+      engine.executions.addMapRun(f.exec, run);
       ObjectNode rd = Json.object();
       rd.put("mapRunArn", runArn);
       f.event("MapRunStarted", "mapRunStartedEventDetails", rd);
@@ -1495,6 +1553,12 @@ final class Interpreter {
     volatile StatesError firstError;
     final boolean batched;
     final long totalWeight;
+    /** A Distributed Map's child executions still running, to abort when the Map Run or the parent ends. */
+    final Set<Execution> runningChildren = ConcurrentHashMap.newKeySet();
+    /** Completed exceptionally when the parent execution stops or times out (it is among its pending work). */
+    final CompletableFuture<Void> parentStopped = new CompletableFuture<>();
+    /** A Distributed Map's child executions by item, for its ResultWriter; null for an inline Map. */
+    final Execution[] children;
 
     MapDriver(State.MapState m, Ctx c, JsonNode effective, ArrayNode items, int limit, Double toleratedPct,
         Double toleratedCnt, MapRun run) {
@@ -1509,6 +1573,7 @@ final class Interpreter {
       this.results = new JsonNode[items.size()];
       this.batched = m.spec().itemBatcher() != null;
       this.totalWeight = itemCount(items, batched);
+      this.children = run == null ? null : new Execution[items.size()];
       if (run != null) {
         run.executions().planned(items.size());
         run.items().planned(totalWeight);
@@ -1521,6 +1586,15 @@ final class Interpreter {
     }
 
     CompletableFuture<Step> start() {
+      if (run != null) {
+        c.frame.exec.pending.add(parentStopped);
+        parentStopped.whenComplete((x, stop) -> {
+          if (stop != null) {
+            abortChildren();
+          }
+        });
+        done.whenComplete((x, y) -> c.frame.exec.pending.remove(parentStopped));
+      }
       if (items.isEmpty()) {
         complete();
         return done;
@@ -1554,72 +1628,98 @@ final class Interpreter {
         fail(prefix(unwrap(t), m, c.enteredId));
         return;
       }
-      Variables vars = m.spec().distributed() ? new Variables(null) : f.vars.child();
-      // A Distributed Map's items run as child workflow executions, each with its own history.
-      Frame itf = run == null ? new Frame(f.exec, vars, mapCtx, false, f.prev())
-          : new Frame(f.exec, vars, mapCtx, false, 0, new History(engine.clock, engine.historyLimit, false));
+      if (run != null) {
+        startChild(i, iterInput, mapCtx);
+        return;
+      }
+      Frame itf = new Frame(f.exec, f.vars.child(), mapCtx, false, f.prev());
       ObjectNode id = Json.object();
       id.put("name", m.name());
       id.put("index", i);
-      if (run == null) {
-        itf.event("MapIterationStarted", "mapIterationStartedEventDetails", id);
-      } else {
-        run.executions().started(1);
-        run.items().started(weight(i));
-      }
+      itf.event("MapIterationStarted", "mapIterationStartedEventDetails", id);
       Program p = m.spec().processor();
       runProgram(p, p.startAt(), iterInput, itf).whenComplete((out, err) -> {
         try {
-          iterationDone(i, id, itf, out, err);
+          if (err == null) {
+            itf.event("MapIterationSucceeded", "mapIterationSucceededEventDetails", id);
+          } else {
+            itf.event(unwrap(err) instanceof StatesError se && ABORTED.equals(se.error()) ? "MapIterationAborted"
+                : "MapIterationFailed", "mapIterationFailedEventDetails", id);
+          }
+          iterationDone(i, out, err);
         } catch (Throwable t) {
           fail(t);
         }
       });
     }
 
-    private void iterationDone(int i, ObjectNode id, Frame itf, JsonNode out, Throwable err) {
-      {
-        if (run != null) {
-          run.executions().ended(1, err == null);
-          run.items().ended(weight(i), err == null);
+    /**
+     * Runs item {@code i} of a Distributed Map as a child workflow execution: an execution of its own, listed
+     * under the Map Run, with its own history, context object and variables (none from the parent).
+     */
+    private void startChild(int i, JsonNode input, ObjectNode mapCtx) {
+      Program p = m.spec().processor();
+      String name = UUID.randomUUID().toString();
+      String kind = "EXPRESS".equals(m.spec().executionType()) ? ":express:" : ":execution:";
+      String arn = run.stateMachineArn().replace(":stateMachine:", kind) + ":" + name;
+      String smName = run.stateMachineArn().substring(run.stateMachineArn().lastIndexOf(':') + 1);
+      Execution child = create(p, arn, name, run.stateMachineArn(), smName, input, run.mapRunArn(), weight(i),
+          true);
+      run.executions().started(1);
+      run.items().started(weight(i));
+      children[i] = child;
+      runningChildren.add(child);
+      child.completion().whenComplete((x, y) -> {
+        runningChildren.remove(child);
+        try {
+          iterationDone(i, child.output(), child.status() == ExecutionStatus.SUCCEEDED ? null
+              : new StatesError(child.error() == null ? ABORTED : child.error(), child.cause()), child.status());
+        } catch (Throwable t) {
+          fail(t);
         }
-        if (err != null) {
-          Throwable u = unwrap(err);
-          if (run == null) {
-            itf.event(u instanceof StatesError se && ABORTED.equals(se.error()) ? "MapIterationAborted"
-                : "MapIterationFailed", "mapIterationFailedEventDetails", id);
-          }
-          StatesError se = u instanceof StatesError s ? s : new StatesError(StatesError.RUNTIME, String.valueOf(u));
-          // A failed batch counts as failed items, every one of them, against the tolerated failures.
-          int nFailed = failures.addAndGet(weight(i));
-          if (firstError == null) {
-            firstError = se;
-          }
-          if (!tolerated(nFailed)) {
-            if (run != null) {
-              fail(new StatesError(StatesError.EXCEEDED_TOLERATED_FAILURE_THRESHOLD,
-                  "The specified tolerated failure threshold was exceeded"));
-            } else {
-              fail(se);
-            }
-            return;
-          }
-          ObjectNode eo = Json.object();
-          eo.put("Error", se.error() == null ? "" : se.error());
-          eo.put("Cause", se.errorCause() == null ? "" : se.errorCause());
-          results[i] = eo;
-        } else {
-          if (run == null) {
-            itf.event("MapIterationSucceeded", "mapIterationSucceededEventDetails", id);
-          }
-          results[i] = out;
+      });
+      runTop(child, p.startAt(), input, mapCtx);
+    }
+
+    private void iterationDone(int i, JsonNode out, Throwable err) {
+      iterationDone(i, out, err, err == null ? ExecutionStatus.SUCCEEDED : ExecutionStatus.FAILED);
+    }
+
+    /** Records how iteration {@code i} ended ({@code status}, for a child execution's Map Run counts). */
+    private void iterationDone(int i, JsonNode out, Throwable err, ExecutionStatus status) {
+      if (run != null) {
+        run.executions().ended(1, status);
+        run.items().ended(weight(i), status);
+      }
+      if (err != null) {
+        Throwable u = unwrap(err);
+        StatesError se = u instanceof StatesError s ? s : new StatesError(StatesError.RUNTIME, String.valueOf(u));
+        // A failed batch counts as failed items, every one of them, against the tolerated failures.
+        int nFailed = failures.addAndGet(weight(i));
+        if (firstError == null) {
+          firstError = se;
         }
-        if (completed.incrementAndGet() == items.size()) {
-          complete();
-        } else {
-          // Through the pool, not recursion: synchronous iterations would otherwise nest without bound.
-          engine.workers.execute(this::launchNext);
+        if (!tolerated(nFailed)) {
+          if (run != null) {
+            fail(new StatesError(StatesError.EXCEEDED_TOLERATED_FAILURE_THRESHOLD,
+                "The specified tolerated failure threshold was exceeded"));
+          } else {
+            fail(se);
+          }
+          return;
         }
+        ObjectNode eo = Json.object();
+        eo.put("Error", se.error() == null ? "" : se.error());
+        eo.put("Cause", se.errorCause() == null ? "" : se.errorCause());
+        results[i] = eo;
+      } else {
+        results[i] = out;
+      }
+      if (completed.incrementAndGet() == items.size()) {
+        complete();
+      } else {
+        // Through the pool, not recursion: synchronous iterations would otherwise nest without bound.
+        engine.workers.execute(this::launchNext);
       }
     }
 
@@ -1657,7 +1757,15 @@ final class Interpreter {
         } catch (Throwable ignored) {
           // The history is full; the state still fails with its own error.
         }
+        // As on AWS, a failed Map Run aborts the child executions still running; their counts settle first.
+        abortChildren();
         done.completeExceptionally(t);
+      }
+    }
+
+    private void abortChildren() {
+      for (Execution child : runningChildren) {
+        abort(child, null, null);
       }
     }
 
@@ -1695,8 +1803,8 @@ final class Interpreter {
           arr.add(r);
         }
         JsonNode result = arr;
-        if (m.spec().resultWriter() != null) {
-          result = ItemReaders.writeResults(engine, m, c, arr, run);
+        if (m.spec().resultWriter() != null && run != null) {
+          result = ItemReaders.writeResults(engine, m, c, run, Arrays.asList(children));
         }
         done.complete(finishExecuting(c, result));
       } catch (Throwable t) {

@@ -168,40 +168,56 @@ final class ItemReaders {
     return rows;
   }
 
-  static JsonNode writeResults(Engine engine, State.MapState m, Interpreter.Ctx c, ArrayNode results, MapRun run) {
+  /**
+   * Writes a Distributed Map's results to S3 as AWS does: one file of the child executions that succeeded and one
+   * of those that did not (failed, timed out or aborted), each entry with the child's ARN, name, input, output or
+   * error and cause, status and dates; then the manifest naming them. Returns the state's result.
+   */
+  static JsonNode writeResults(Engine engine, State.MapState m, Interpreter.Ctx c, MapRun run,
+      List<Execution> children) {
     JsonNode spec = m.spec().resultWriter();
     JsonNode p = params(m, c, spec, c.raw, "ResultWriter");
     String bucket = p.path("Bucket").asText();
     String prefix = p.path("Prefix").asText("");
-    String runId = run == null ? java.util.UUID.randomUUID().toString()
-        : run.mapRunArn().substring(run.mapRunArn().lastIndexOf(':') + 1);
+    String runId = run.mapRunArn().substring(run.mapRunArn().lastIndexOf(':') + 1);
     String base = (prefix.isEmpty() || prefix.endsWith("/") ? prefix : prefix + "/") + runId + "/";
     ArrayNode succeeded = Json.array();
-    for (JsonNode r : results) {
+    ArrayNode failed = Json.array();
+    for (Execution child : children) {
       ObjectNode o = Json.object();
-      o.put("ExecutionArn", c.frame.exec.executionArn());
-      o.put("Input", "");
-      o.put("Name", java.util.UUID.randomUUID().toString());
-      o.put("Output", Json.write(r));
-      o.put("Status", "SUCCEEDED");
-      succeeded.add(o);
+      o.put("ExecutionArn", child.executionArn());
+      o.put("Input", Json.write(child.input()));
+      o.set("InputDetails", Json.object().put("Included", true));
+      o.put("Name", child.name());
+      if (child.status() == ExecutionStatus.SUCCEEDED) {
+        o.put("Output", Json.write(child.output()));
+        o.set("OutputDetails", Json.object().put("Included", true));
+      } else {
+        if (child.error() != null) {
+          o.put("Error", child.error());
+        }
+        if (child.cause() != null) {
+          o.put("Cause", child.cause());
+        }
+      }
+      o.put("RedriveCount", 0);
+      o.put("RedriveStatus", "NOT_REDRIVABLE");
+      o.put("StartDate", child.startDate().toString());
+      o.put("StateMachineArn", child.stateMachineArn());
+      o.put("Status", child.status().name());
+      o.put("StopDate", child.stopDate().toString());
+      (child.status() == ExecutionStatus.SUCCEEDED ? succeeded : failed).add(o);
     }
     try {
       ObjectStore s = store(engine);
-      s.put(bucket, base + "SUCCEEDED_0.json", Json.write(succeeded).getBytes(StandardCharsets.UTF_8));
+      ObjectNode files = Json.object();
+      files.set("FAILED", resultFile(s, bucket, base + "FAILED_0.json", failed));
+      files.set("PENDING", Json.array());
+      files.set("SUCCEEDED", resultFile(s, bucket, base + "SUCCEEDED_0.json", succeeded));
       ObjectNode manifest = Json.object();
       manifest.put("DestinationBucket", bucket);
-      manifest.put("MapRunArn", run == null ? "" : run.mapRunArn());
-      ArrayNode files = Json.array();
-      ObjectNode entry = Json.object();
-      entry.put("Key", base + "SUCCEEDED_0.json");
-      entry.put("Size", Json.write(succeeded).getBytes(StandardCharsets.UTF_8).length);
-      files.add(entry);
-      ObjectNode rf = Json.object();
-      rf.set("SUCCEEDED", files);
-      rf.set("FAILED", Json.array());
-      rf.set("PENDING", Json.array());
-      manifest.set("ResultFiles", rf);
+      manifest.put("MapRunArn", run.mapRunArn());
+      manifest.set("ResultFiles", files);
       s.put(bucket, base + "manifest.json", Json.write(manifest).getBytes(StandardCharsets.UTF_8));
     } catch (StatesError e) {
       throw new StatesError(StatesError.RESULT_WRITER_FAILED, e.errorCause());
@@ -209,11 +225,22 @@ final class ItemReaders {
       throw new StatesError(StatesError.RESULT_WRITER_FAILED, String.valueOf(e.getMessage()));
     }
     ObjectNode out = Json.object();
-    out.put("MapRunArn", run == null ? "" : run.mapRunArn());
+    out.put("MapRunArn", run.mapRunArn());
     ObjectNode details = Json.object();
     details.put("Bucket", bucket);
     details.put("Key", base + "manifest.json");
     out.set("ResultWriterDetails", details);
     return out;
+  }
+
+  /** Writes the entries to {@code key} when there are any; returns the manifest's list of files written. */
+  private static ArrayNode resultFile(ObjectStore s, String bucket, String key, ArrayNode entries) {
+    ArrayNode written = Json.array();
+    if (!entries.isEmpty()) {
+      byte[] body = Json.write(entries).getBytes(StandardCharsets.UTF_8);
+      s.put(bucket, key, body);
+      written.add(Json.object().put("Key", key).put("Size", body.length));
+    }
+    return written;
   }
 }

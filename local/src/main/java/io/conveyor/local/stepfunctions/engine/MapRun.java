@@ -19,6 +19,7 @@ public final class MapRun {
     private final AtomicLong succeeded = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     private final AtomicLong aborted = new AtomicLong();
+    private final AtomicLong timedOut = new AtomicLong();
 
     public long total() {
       return total.get();
@@ -44,6 +45,10 @@ public final class MapRun {
       return aborted.get();
     }
 
+    public long timedOut() {
+      return timedOut.get();
+    }
+
     void planned(long n) {
       total.set(n);
       pending.set(n);
@@ -54,14 +59,21 @@ public final class MapRun {
       running.addAndGet(n);
     }
 
-    void ended(long n, boolean success) {
+    void ended(long n, ExecutionStatus status) {
       running.addAndGet(-n);
-      (success ? succeeded : failed).addAndGet(n);
+      switch (status) {
+        case SUCCEEDED -> succeeded.addAndGet(n);
+        case TIMED_OUT -> timedOut.addAndGet(n);
+        case ABORTED -> aborted.addAndGet(n);
+        default -> failed.addAndGet(n);
+      }
     }
   }
 
   private final String mapRunArn;
   private final String executionArn;
+  private final String stateMachineArn;
+  private final String label;
   private final Instant startDate;
   private final int maxConcurrency;
   private final double toleratedFailurePercentage;
@@ -71,10 +83,12 @@ public final class MapRun {
   private volatile String status = "RUNNING";
   private volatile Instant stopDate;
 
-  MapRun(String mapRunArn, String executionArn, Instant startDate, int maxConcurrency,
-      double toleratedFailurePercentage, long toleratedFailureCount) {
+  MapRun(String mapRunArn, String executionArn, String stateMachineArn, String label, Instant startDate,
+      int maxConcurrency, double toleratedFailurePercentage, long toleratedFailureCount) {
     this.mapRunArn = mapRunArn;
     this.executionArn = executionArn;
+    this.stateMachineArn = stateMachineArn;
+    this.label = label;
     this.startDate = startDate;
     this.maxConcurrency = maxConcurrency;
     this.toleratedFailurePercentage = toleratedFailurePercentage;
@@ -87,6 +101,19 @@ public final class MapRun {
 
   public String executionArn() {
     return executionArn;
+  }
+
+  /**
+   * The state machine its child executions run: the parent's ARN with the Map's label,
+   * {@code arn:aws:states:<region>:<account>:stateMachine:<name>/<label>}.
+   */
+  public String stateMachineArn() {
+    return stateMachineArn;
+  }
+
+  /** The Map state's {@code Label}, or its name when it has none. */
+  public String label() {
+    return label;
   }
 
   public Instant startDate() {

@@ -79,6 +79,95 @@ public final class Json {
     return write(node).getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
   }
 
+  /**
+   * True when the UTF-8 JSON text of {@code node} ({@link #write}) is longer than {@code limit} bytes. Exact: it
+   * first adds up upper bounds of the text's size over the tree, which cost far less than writing it, and writes
+   * the text only when they pass the limit, so a value is never wrongly judged too large.
+   */
+  public static boolean exceedsUtf8Size(JsonNode node, int limit) {
+    return sizeBound(node, limit, false) > limit && sizeBound(node, limit, true) > limit && utf8Size(node) > limit;
+  }
+
+  /**
+   * An upper bound of the UTF-8 size of {@code node}'s JSON text as {@link #MAPPER} writes it, or any value above
+   * {@code budget} once the bound passes it (the walk stops there). Numbers count the length of their longest text
+   * form. Strings count 6 bytes per character unless {@code scan}, which reads them to count 6 per control
+   * character (a six-character escape), 2 per quote or backslash and 1 to 3 per other character (the mapper does
+   * not escape non-ASCII): the first bound costs nothing per character and settles most values.
+   */
+  static long sizeBound(JsonNode node, long budget, boolean scan) {
+    switch (node.getNodeType()) {
+      case OBJECT: {
+        long size = 2 + Math.max(0, node.size() - 1);
+        Iterator<Map.Entry<String, JsonNode>> it = node.fields();
+        while (it.hasNext() && size <= budget) {
+          Map.Entry<String, JsonNode> e = it.next();
+          size += stringBound(e.getKey(), scan) + 1;
+          size += sizeBound(e.getValue(), budget - size, scan);
+        }
+        return size;
+      }
+      case ARRAY: {
+        long size = 2 + Math.max(0, node.size() - 1);
+        for (int i = 0; i < node.size() && size <= budget; i++) {
+          size += sizeBound(node.get(i), budget - size, scan);
+        }
+        return size;
+      }
+      case STRING:
+        return stringBound(node.textValue(), scan);
+      case BOOLEAN:
+        return 5;
+      case NULL:
+        return 4;
+      case NUMBER:
+        return numberBound(node);
+      default:
+        // Binary, POJO or missing nodes: no bound is known, so the caller measures the text.
+        return Long.MAX_VALUE / 4;
+    }
+  }
+
+  private static long numberBound(JsonNode node) {
+    switch (node.numberType()) {
+      case INT:
+        return 11;
+      case LONG:
+        return 20;
+      case FLOAT:
+      case DOUBLE:
+        // Double.toString is at most 24 characters; non-finite values are written as quoted names.
+        return 25;
+      case BIG_INTEGER:
+        return node.bigIntegerValue().toString().length();
+      default:
+        BigDecimal d = node.decimalValue();
+        return d.toString().length() + (long) d.precision() + Math.abs((long) d.scale()) + 3;
+    }
+  }
+
+  private static long stringBound(String s, boolean scan) {
+    if (!scan) {
+      return 2 + 6L * s.length();
+    }
+    long size = 2;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < 0x20) {
+        size += 6;
+      } else if (c == '"' || c == '\\') {
+        size += 2;
+      } else if (c < 0x80) {
+        size += 1;
+      } else if (c < 0x800) {
+        size += 2;
+      } else {
+        size += 3;
+      }
+    }
+    return size;
+  }
+
   /** The JSON type name as AWS messages use it: object, array, string, number, boolean, null. */
   public static String typeName(JsonNode node) {
     if (node == null || node.isMissingNode() || node.isNull()) {

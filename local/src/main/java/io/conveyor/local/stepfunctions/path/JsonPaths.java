@@ -30,6 +30,10 @@ public final class JsonPaths {
 
   private static final Map<String, JsonPath> CACHE = new ConcurrentHashMap<>();
   private static final int CACHE_LIMIT = 10_000;
+  /** Jayway's message for each path it could not parse. */
+  private static final Map<String, String> INVALID = new ConcurrentHashMap<>();
+  /** Each path's reference steps (empty when it is not a reference path), parsed once. */
+  private static final Map<String, List<Step>> REFERENCE_STEPS = new ConcurrentHashMap<>();
 
   private JsonPaths() {
   }
@@ -44,6 +48,10 @@ public final class JsonPaths {
     if ("$".equals(path)) {
       return doc;
     }
+    JsonNode found = walk(cachedReferenceSteps(path), doc);
+    if (found != null) {
+      return found;
+    }
     JsonPath compiled = compile(path);
     try {
       Object r = compiled.read(doc, CONF);
@@ -57,6 +65,40 @@ public final class JsonPaths {
     }
   }
 
+  /**
+   * Follows a reference path's steps; null when it has none or a step finds nothing (Jayway then says why). Most
+   * paths in state machines are reference paths, and walking them costs a fraction of a Jayway evaluation.
+   */
+  private static JsonNode walk(List<Step> steps, JsonNode doc) {
+    if (steps.isEmpty()) {
+      return null;
+    }
+    JsonNode cur = doc;
+    for (Step s : steps) {
+      if (s.field() != null) {
+        cur = cur instanceof ObjectNode ? cur.get(s.field()) : null;
+      } else {
+        cur = cur instanceof ArrayNode && s.index() >= 0 && s.index() < cur.size() ? cur.get(s.index()) : null;
+      }
+      if (cur == null) {
+        return null;
+      }
+    }
+    return cur;
+  }
+
+  private static List<Step> cachedReferenceSteps(String path) {
+    List<Step> steps = REFERENCE_STEPS.get(path);
+    if (steps == null) {
+      List<Step> parsed = referenceSteps(path);
+      steps = parsed == null ? List.of() : parsed;
+      if (REFERENCE_STEPS.size() < CACHE_LIMIT) {
+        REFERENCE_STEPS.put(path, steps);
+      }
+    }
+    return steps;
+  }
+
   /** True when the path is definite (selects at most one value). */
   public static boolean isDefinite(String path) {
     return "$".equals(path) || compile(path).isDefinite();
@@ -66,7 +108,19 @@ public final class JsonPaths {
   public static JsonPath compile(String path) {
     JsonPath p = CACHE.get(path);
     if (p == null) {
-      p = JsonPath.compile(path);
+      String invalid = INVALID.get(path);
+      if (invalid != null) {
+        throw new InvalidPathException(invalid);
+      }
+      try {
+        p = JsonPath.compile(path);
+      } catch (InvalidPathException e) {
+        // A definition's invalid path fails each time it is evaluated: parse it once.
+        if (INVALID.size() < CACHE_LIMIT) {
+          INVALID.put(path, e.getMessage());
+        }
+        throw e;
+      }
       if (CACHE.size() < CACHE_LIMIT) {
         CACHE.put(path, p);
       }
@@ -177,8 +231,10 @@ public final class JsonPaths {
   }
 
   /**
-   * Writes {@code value} into a copy of {@code input} at the reference path, creating missing objects; returns
-   * null when the path cannot be applied (a step crosses a non-object).
+   * Writes {@code value} at the reference path into a copy of {@code input}, creating missing objects; returns
+   * null when the path cannot be applied (a step crosses a non-object). Only the containers on the path are
+   * copied: the rest is shared with {@code input}, which values flowing through an execution allow, since none is
+   * changed once produced.
    */
   public static JsonNode write(String path, JsonNode input, JsonNode value) {
     List<Step> steps = referenceSteps(path);
@@ -188,7 +244,7 @@ public final class JsonPaths {
     if (steps.isEmpty()) {
       return value;
     }
-    JsonNode root = input == null || input.isNull() || input.isMissingNode() ? Json.object() : input.deepCopy();
+    JsonNode root = input == null || input.isNull() || input.isMissingNode() ? Json.object() : shallowCopy(input);
     if (!root.isContainerNode()) {
       return null;
     }
@@ -204,10 +260,8 @@ public final class JsonPaths {
           obj.set(s.field(), value);
         } else {
           JsonNode nxt = obj.get(s.field());
-          if (nxt == null || !nxt.isContainerNode()) {
-            nxt = Json.object();
-            obj.set(s.field(), nxt);
-          }
+          nxt = nxt == null || !nxt.isContainerNode() ? Json.object() : shallowCopy(nxt);
+          obj.set(s.field(), nxt);
           cur = nxt;
         }
       } else {
@@ -217,10 +271,27 @@ public final class JsonPaths {
         if (last) {
           arr.set(s.index(), value);
         } else {
-          cur = arr.get(s.index());
+          JsonNode nxt = shallowCopy(arr.get(s.index()));
+          arr.set(s.index(), nxt);
+          cur = nxt;
         }
       }
     }
     return root;
+  }
+
+  /** A copy of a container that shares its members; any other node itself. */
+  private static JsonNode shallowCopy(JsonNode node) {
+    if (node instanceof ObjectNode obj) {
+      ObjectNode copy = Json.object();
+      copy.setAll(obj);
+      return copy;
+    }
+    if (node instanceof ArrayNode arr) {
+      ArrayNode copy = Json.array();
+      copy.addAll(arr);
+      return copy;
+    }
+    return node;
   }
 }

@@ -99,7 +99,7 @@ public final class RunStateMachine {
           o.put("previousEventId", h.previousEventId());
           o.put("type", h.type());
           if (h.details() != null) {
-            o.set(h.detailsKey(), h.details());
+            o.set(h.detailsKey(), h.renderedDetails(true));
           }
           err.println(Json.write(o));
         }

@@ -38,6 +38,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import javax.management.NotificationEmitter;
 import javax.management.openmbean.CompositeData;
 
@@ -130,8 +131,9 @@ public final class Benchmark {
     ObjectNode echo = Json.object();
     echo.putObject("lambda_func").put("behaviour", "echo");
     TaskDispatcher mapTasks = new TaskDispatcher(new StandInLambdas(echo), true);
+    AtomicReference<Engine> caseEngine = new AtomicReference<>();
     TaskExecutor tasks = r -> {
-      String arn = r.executionArn();
+      String arn = caseExecutionArn(caseEngine.get(), r.executionArn());
       int colon = arn.lastIndexOf(':');
       if (arn.charAt(colon + 1) != 'c') {
         return mapTasks.execute(r);
@@ -140,10 +142,14 @@ public final class Benchmark {
     };
     Path work = Files.createTempDirectory("conveyor-bench");
     try (mapTasks;
-        Engine engine = Engine.builder().taskExecutor(tasks).timeScale(0).account("111111111111").build();
+        // No finished execution is retained, so the heap shows what running executions need (by default the
+        // engine also keeps the 1,000 that finished last, their histories included).
+        Engine engine = Engine.builder().taskExecutor(tasks).timeScale(0).account("111111111111")
+            .retainedExecutions(0).build();
         // A 10,000-item inline Map writes about 70,000 events into its execution's history, past AWS's 25,000.
         Engine bigHistory = Engine.builder().taskExecutor(tasks).timeScale(0).account("111111111111")
-            .historyLimit(1_000_000).build()) {
+            .historyLimit(1_000_000).retainedExecutions(0).build()) {
+      caseEngine.set(engine);
 
       // Which cases give the AWS-recorded result here, and how many states each enters.
       List<Case> ours = new ArrayList<>();
@@ -358,6 +364,19 @@ public final class Benchmark {
           "End":true}}}""".formatted(mode);
   }
 
+  /**
+   * The execution whose stand-ins a task uses: its own, or for a Distributed Map's child execution (its ARN names
+   * the state machine with the Map's label, after a '/'), the case execution that started the Map Run.
+   */
+  private static String caseExecutionArn(Engine engine, String executionArn) {
+    String arn = executionArn;
+    while (arn.indexOf('/') >= 0) {
+      Execution child = engine.execution(arn);
+      arn = engine.mapRun(child.mapRunArn()).executionArn();
+    }
+    return arn;
+  }
+
   /** Runs the Map once; states entered are those of the execution's history (Map plus inline iterations). */
   private static Run runMap(Engine engine, Program map, JsonNode input) throws Exception {
     double cpu0 = cpuSeconds();
@@ -374,7 +393,7 @@ public final class Benchmark {
 
   /**
    * Runs every case {@code rounds} times, round by round, at most {@value #CONCURRENCY} at once; counts states
-   * entered from each execution's history as it completes (no finished execution is kept).
+   * entered from each execution's history as it completes (the engine keeps no finished execution).
    */
   static Run replay(Engine engine, List<Case> cases, int rounds) throws Exception {
     Semaphore inFlight = new Semaphore(CONCURRENCY);

@@ -104,23 +104,52 @@ class DistributedMapS3Test {
   }
 
   @Test
-  void itemReader_listObjects_andResultWriter_writesManifestToS3() throws Exception {
+  void itemReader_listObjects_andResultWriter_writesEachChildExecutionToS3ByStatus() throws Exception {
     Execution e = run("""
-        {"StartAt":"Map","States":{"Map":{"Type":"Map","End":true,
+        {"StartAt":"Map","States":{"Map":{"Type":"Map","End":true,"ToleratedFailureCount":1,
           "ItemReader":{"Resource":"arn:aws:states:::s3:listObjectsV2","Parameters":{"Bucket":"data","Prefix":"in/"}},
           "ItemSelector":{"key.$":"$$.Map.Item.Value.Key","size.$":"$$.Map.Item.Value.Size"},
           "ResultWriter":{"Resource":"arn:aws:states:::s3:putObject","Parameters":{"Bucket":"data","Prefix":"out"}},
           "ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"STANDARD"},
-            "StartAt":"P","States":{"P":{"Type":"Pass","End":true}}}}}}""", "{}");
+            "StartAt":"Size","States":{
+              "Size":{"Type":"Choice","Choices":[{"Variable":"$.size","NumericEquals":2,"Next":"TooBig"}],
+                "Default":"P"},
+              "TooBig":{"Type":"Fail","Error":"Item.TooBig","Cause":"two bytes"},
+              "P":{"Type":"Pass","End":true}}}}}}""", "{}");
     JsonNode details = e.output().get("ResultWriterDetails");
     assertEquals("data", details.get("Bucket").asText());
     String manifestKey = details.get("Key").asText();
     assertTrue(manifestKey.startsWith("out/") && manifestKey.endsWith("/manifest.json"), manifestKey);
     JsonNode manifest = Json.parse(s3.getObjectAsBytes(b -> b.bucket("data").key(manifestKey)).asUtf8String());
-    String resultsKey = manifest.get("ResultFiles").get("SUCCEEDED").get(0).get("Key").asText();
-    JsonNode results = Json.parse(s3.getObjectAsBytes(b -> b.bucket("data").key(resultsKey)).asUtf8String());
-    assertEquals(2, results.size());
-    assertEquals(Json.parse("{\"key\":\"in/a.txt\",\"size\":1}"), Json.parse(results.get(0).get("Output").asText()));
+    MapRun run = sfn.engine().mapRuns(e.executionArn()).get(0);
+    assertEquals(run.mapRunArn(), manifest.get("MapRunArn").asText());
+
+    JsonNode succeeded = resultFile(manifest, "SUCCEEDED");
+    assertEquals(1, succeeded.size());
+    JsonNode ok = succeeded.get(0);
+    assertEquals(Json.parse("{\"key\":\"in/a.txt\",\"size\":1}"), Json.parse(ok.get("Output").asText()));
+    assertEquals("SUCCEEDED", ok.get("Status").asText());
+    Execution child = sfn.engine().execution(ok.get("ExecutionArn").asText());
+    assertEquals(run.mapRunArn(), child.mapRunArn());
+    assertEquals(child.name(), ok.get("Name").asText());
+    assertEquals(Json.write(child.input()), ok.get("Input").asText());
+    assertEquals(run.stateMachineArn(), ok.get("StateMachineArn").asText());
+
+    JsonNode failed = resultFile(manifest, "FAILED");
+    assertEquals(1, failed.size());
+    assertEquals("FAILED", failed.get(0).get("Status").asText());
+    assertEquals("Item.TooBig", failed.get(0).get("Error").asText());
+    assertEquals("two bytes", failed.get(0).get("Cause").asText());
+    assertTrue(manifest.get("ResultFiles").get("PENDING").isEmpty());
+  }
+
+  private static JsonNode resultFile(JsonNode manifest, String status) {
+    JsonNode files = manifest.get("ResultFiles").get(status);
+    assertEquals(1, files.size(), status);
+    String key = files.get(0).get("Key").asText();
+    String text = s3.getObjectAsBytes(b -> b.bucket("data").key(key)).asUtf8String();
+    assertEquals(text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length, files.get(0).get("Size").asInt());
+    return Json.parse(text);
   }
 
   @Test
