@@ -120,9 +120,9 @@ public final class Admissions {
         if (!waitlist.remove(waiter)) {
             return false; // another pass took this waiter and resumes it
         }
-        Optional<Job> running = markRunning(waiter.jobId());
+        Optional<Job> running = markRunning(job.get());
         if (running.isEmpty()) {
-            counters.release(waiter.jobId()); // cancelled between our read and our write
+            counters.release(waiter.jobId(), waiter.owner(), waiter.program()); // cancelled between our read and our write
             return false;
         }
         callbacks.succeed(waiter.taskToken(), Json.write(Map.of("attempt", running.get().attempts().size())));
@@ -132,8 +132,8 @@ public final class Admissions {
     }
 
     /** The job, now running, if it was still queued; empty if it was cancelled meanwhile. */
-    private Optional<Job> markRunning(String jobId) {
-        return jobs.modify(jobId, j -> j.status() == JobStatus.QUEUED ? j.admit(clock.instant()) : j)
+    private Optional<Job> markRunning(Job queued) {
+        return jobs.modify(queued, j -> j.status() == JobStatus.QUEUED ? j.admit(clock.instant()) : j)
                 .filter(j -> j.status() == JobStatus.RUNNING);
     }
 }
