@@ -6,9 +6,10 @@ import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sfn.model.ExecutionDoesNotExistException;
 
 /**
- * Runs job workflows on Step Functions. The execution input carries only the job id (state payloads are capped
- * at 256 KiB); because it is the same for every start of a name, StartExecution's idempotency makes a repeated
- * submit return the running execution instead of starting a second one.
+ * Runs job workflows on Step Functions. The execution input carries only the job id and how many jobs it depends
+ * on, so the workflow goes straight to admission without any (state payloads are capped at 256 KiB); because it
+ * is the same for every start of a name, StartExecution's idempotency makes a repeated submit return the running
+ * execution instead of starting a second one.
  */
 public final class StepFunctionsLauncher implements WorkflowLauncher {
     private final SfnClient sfn;
@@ -21,9 +22,9 @@ public final class StepFunctionsLauncher implements WorkflowLauncher {
     }
 
     @Override
-    public void start(String program, String executionName, String jobId) {
+    public void start(String program, String executionName, String jobId, int dependencies) {
         sfn.startExecution(r -> r.stateMachineArn(stateMachineArnPrefix + program).name(executionName)
-                .input(Json.write(Map.of("jobId", jobId))));
+                .input(Json.write(Map.of("jobId", jobId, "dependencies", dependencies))));
     }
 
     @Override
