@@ -225,7 +225,7 @@ public final class JobService {
 
     private void startWorkflow(Job job) {
         try {
-            workflows.start(job.program(), job.executionName(), job.id());
+            workflows.start(job.program(), job.executionName(), job.id(), job.dependsOn().size());
         } catch (RuntimeException e) {
             throw new ApiException(503, "WorkflowUnavailable", "Job " + job.id() + " is queued but its workflow could "
                     + "not be started; send the same request again to start it.");

@@ -6,9 +6,10 @@ import java.util.Map;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 
 /**
- * Runs job workflows on Step Functions. The execution input carries only the job id (state payloads are capped
- * at 256 KiB); because it is the same for every start of a name, StartExecution's idempotency makes a repeated
- * submit return the running execution instead of starting a second one.
+ * Runs job workflows on Step Functions. The execution input carries only the job id and how many jobs it depends
+ * on, so the workflow goes straight to admission without any (state payloads are capped at 256 KiB); because it
+ * is the same for every start of a name, StartExecution's idempotency makes a repeated submit return the running
+ * execution instead of starting a second one.
  *
  * <p>StartExecution and StopExecution go through {@link AwsHttpService} in Step Functions' JSON protocol: the SDK's
  * client would add 1.4 MB of model classes to the functions' jar for these two operations.
@@ -27,10 +28,10 @@ public final class StepFunctionsLauncher implements WorkflowLauncher {
     }
 
     @Override
-    public void start(String program, String executionName, String jobId) {
+    public void start(String program, String executionName, String jobId, int dependencies) {
         sfn.callJson("AWSStepFunctions.StartExecution", "1.0", Json.MAPPER.createObjectNode()
                 .put("stateMachineArn", stateMachineArnPrefix + program).put("name", executionName)
-                .put("input", Json.write(Map.of("jobId", jobId))));
+                .put("input", Json.write(Map.of("jobId", jobId, "dependencies", dependencies))));
     }
 
     @Override

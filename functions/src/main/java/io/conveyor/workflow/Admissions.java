@@ -64,21 +64,21 @@ public final class Admissions {
     public int admitWaiting() {
         int admitted = 0;
         while (true) {
-            Optional<String> admittedOwner = admitOne();
-            if (admittedOwner.isEmpty()) {
+            List<Waiter> waiting = waitlist.list(WaitlistStore.ADMISSION);
+            if (waiting.isEmpty() || admitOne(waiting).isEmpty()) {
                 return admitted;
             }
             admitted++;
+            // Look again even when the one waiter seen is admitted: a pass that ran meanwhile may have passed over
+            // a job behind it while it was still in line.
         }
     }
 
-    /** Admits the first job, in fair order, that fits; the owner it admitted, or empty when none fits. */
-    private Optional<String> admitOne() {
-        List<Waiter> waiting = waitlist.list(WaitlistStore.ADMISSION);
-        if (waiting.isEmpty()) {
-            return Optional.empty(); // the usual end of a pass: no need to read whose turn it is
-        }
-        List<Waiter> heads = headsInFairOrder(waiting, counters.lastAdmittedOwner());
+    /** Admits the first job of {@code waiting}, in fair order, that fits; the owner it admitted, or empty. */
+    private Optional<String> admitOne(List<Waiter> waiting) {
+        // Whose turn it is matters only between users: with one user waiting, the order is theirs.
+        boolean severalUsers = waiting.stream().map(Waiter::owner).distinct().count() > 1;
+        List<Waiter> heads = headsInFairOrder(waiting, severalUsers ? counters.lastAdmittedOwner() : Optional.empty());
         for (Waiter head : heads) {
             if (admit(head)) {
                 counters.recordAdmittedOwner(head.owner());
@@ -120,9 +120,9 @@ public final class Admissions {
         if (!waitlist.remove(waiter)) {
             return false; // another pass took this waiter and resumes it
         }
-        Optional<Job> running = markRunning(waiter.jobId());
+        Optional<Job> running = markRunning(job.get());
         if (running.isEmpty()) {
-            counters.release(waiter.jobId()); // cancelled between our read and our write
+            counters.release(waiter.jobId(), waiter.owner(), waiter.program()); // cancelled between our read and our write
             return false;
         }
         callbacks.succeed(waiter.taskToken(), Json.write(Map.of("attempt", running.get().attempts().size())));
@@ -132,8 +132,8 @@ public final class Admissions {
     }
 
     /** The job, now running, if it was still queued; empty if it was cancelled meanwhile. */
-    private Optional<Job> markRunning(String jobId) {
-        return jobs.modify(jobId, j -> j.status() == JobStatus.QUEUED ? j.admit(clock.instant()) : j)
+    private Optional<Job> markRunning(Job queued) {
+        return jobs.modify(queued, j -> j.status() == JobStatus.QUEUED ? j.admit(clock.instant()) : j)
                 .filter(j -> j.status() == JobStatus.RUNNING);
     }
 }

@@ -35,7 +35,7 @@ public final class JobEndings {
             throw new IllegalArgumentException("job " + job.id() + " is " + job.status() + ", not terminal");
         }
         waitlist.removeJob(WaitlistStore.ADMISSION, job.id());
-        if (counters.release(job.id())) {
+        if (counters.release(job.id(), job.owner(), job.program())) {
             admissions.admitWaiting();
         }
         dependencies.jobEnded(job);

@@ -295,7 +295,7 @@ public final class JobWorkflow {
         if (current.isEmpty() || current.get().status() != JobStatus.RUNNING || current.get().attempts().size() != attempt) {
             return; // already finalized (a repeated delivery), or cancelled meanwhile
         }
-        Job succeeded = change(jobId, j -> j.succeed(resultKey, clock.instant()));
+        Job succeeded = change(current.get(), j -> j.succeed(resultKey, clock.instant()));
         endings.ended(succeeded, JobStatus.RUNNING);
         metrics.jobSucceeded(succeeded.program());
         LOG.info("job {} succeeded in attempt {}", jobId, attempt);
@@ -320,14 +320,14 @@ public final class JobWorkflow {
         JobError why = new JobError(code, message);
         int attempt = job.attempts().size();
         if (job.status() == JobStatus.RUNNING && reregistrable(job, code) && definition.reRegistration().allowsAnotherAfter(attempt)) {
-            change(jobId, j -> j.reregister(why, clock.instant()));
+            change(job, j -> j.reregister(why, clock.instant()));
             metrics.jobReregistered(job.program());
             long wait = definition.reRegistration().delayAfter(attempt).toSeconds();
             LOG.info("job {} attempt {} failed with {}; re-registered, next attempt in {} s", jobId, attempt, code, wait);
             return new FailureDecision(FailureDecision.REREGISTER, wait, code, message);
         }
         JobStatus from = job.status();
-        Job failed = change(jobId, j -> j.fail(why, clock.instant()));
+        Job failed = change(job, j -> j.fail(why, clock.instant()));
         endings.ended(failed, from);
         metrics.jobFailed(failed.program());
         LOG.info("job {} failed with {}: {}", jobId, code, message);
@@ -424,5 +424,10 @@ public final class JobWorkflow {
     /** Applies {@code move} to the stored job (see {@link JobStore#modify}). */
     private Job change(String jobId, UnaryOperator<Job> move) {
         return jobs.modify(jobId, move).orElseThrow(() -> new JobNotRunningException("job " + jobId + " does not exist"));
+    }
+
+    /** As {@link #change(String, UnaryOperator)} from the job as just read, without reading it again. */
+    private Job change(Job read, UnaryOperator<Job> move) {
+        return jobs.modify(read, move).orElseThrow(() -> new JobNotRunningException("job " + read.id() + " does not exist"));
     }
 }

@@ -17,7 +17,7 @@ final class RecordingLauncher implements WorkflowLauncher {
     volatile boolean unavailable;
 
     @Override
-    public void start(String program, String executionName, String jobId) {
+    public void start(String program, String executionName, String jobId, int dependencies) {
         if (unavailable) {
             throw new IllegalStateException("Unable to reach arn:aws:states:us-east-1:123456789012:stateMachine:Jobs");
         }

@@ -135,9 +135,22 @@ public final class JobStore {
      * @throws ConcurrentUpdateException if the job kept changing for {@value #MAX_MODIFY_ATTEMPTS} attempts
      */
     public Optional<Job> modify(String jobId, java.util.function.UnaryOperator<Job> move) {
+        return get(jobId).flatMap(read -> modify(read, move));
+    }
+
+    /**
+     * As {@link #modify(String, java.util.function.UnaryOperator)}, starting from {@code read}, the job as the caller
+     * has just read it: that saves a read when nobody wrote since, and costs one failed conditional write when
+     * someone did (the job is then read again). When {@code move} returns {@code read} unchanged, nothing is read
+     * or written: the decision is the caller's, from its own read.
+     */
+    public Optional<Job> modify(Job read, java.util.function.UnaryOperator<Job> move) {
         ConcurrentUpdateException last = null;
+        Optional<Job> current = Optional.of(read);
         for (int attempt = 0; attempt < MAX_MODIFY_ATTEMPTS; attempt++) {
-            Optional<Job> current = get(jobId);
+            if (attempt > 0) {
+                current = get(read.id());
+            }
             if (current.isEmpty()) {
                 return current;
             }
@@ -151,7 +164,7 @@ public final class JobStore {
                 last = e;
             }
         }
-        throw new ConcurrentUpdateException("job " + jobId + " kept changing; gave up after " + MAX_MODIFY_ATTEMPTS
+        throw new ConcurrentUpdateException("job " + read.id() + " kept changing; gave up after " + MAX_MODIFY_ATTEMPTS
                 + " attempts", last);
     }
 

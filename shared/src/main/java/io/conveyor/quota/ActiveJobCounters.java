@@ -95,16 +95,12 @@ public final class ActiveJobCounters {
     }
 
     /**
-     * Gives back the slot {@code jobId} holds.
+     * Gives back the slot {@code jobId} holds, counted against {@code owner} and {@code program} (the job's, as
+     * given to {@link #acquire}: the caller knows them, so the slot is not read first).
      *
      * @return {@code true} if it held one, {@code false} if it held none (already released, or never admitted)
      */
-    public boolean release(String jobId) {
-        Map<String, AttributeValue> slot = dynamoDb.getItem(b -> b.tableName(tableName)
-                .key(Map.of(COUNTER_ID, s(slotId(jobId)))).consistentRead(true)).item();
-        if (slot == null || slot.isEmpty()) {
-            return false;
-        }
+    public boolean release(String jobId, String owner, String program) {
         Delete deleteSlot = Delete.builder()
                 .tableName(tableName)
                 .key(Map.of(COUNTER_ID, s(slotId(jobId))))
@@ -114,8 +110,8 @@ public final class ActiveJobCounters {
         try {
             dynamoDb.transactWriteItems(t -> t.transactItems(
                     TransactWriteItem.builder().delete(deleteSlot).build(),
-                    TransactWriteItem.builder().update(decrement(userId(slot.get("owner").s()))).build(),
-                    TransactWriteItem.builder().update(decrement(programId(slot.get("program").s()))).build()));
+                    TransactWriteItem.builder().update(decrement(userId(owner))).build(),
+                    TransactWriteItem.builder().update(decrement(programId(program))).build()));
             return true;
         } catch (TransactionCanceledException e) {
             if (failedCondition(e.cancellationReasons(), 0)) {

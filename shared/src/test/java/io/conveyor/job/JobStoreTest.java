@@ -99,6 +99,28 @@ class JobStoreTest {
     }
 
     @Test
+    void modify_fromAReadThatWentStale_readsAgainAndDecidesFromTheStoredJob() {
+        Job queued = jobs.update(jobs.create(SampleJobs.created("j-1", "alice", "primes", T0)).submit(T0));
+        Job cancelled = jobs.update(queued.cancel(T0.plusSeconds(1)));
+
+        Optional<Job> result = jobs.modify(queued, j -> j.status() == JobStatus.QUEUED ? j.admit(T0.plusSeconds(2)) : j);
+
+        assertEquals(Optional.of(cancelled), result, "the move saw the cancellation, not the stale read, and wrote nothing");
+        assertEquals(Optional.of(cancelled), jobs.get("j-1"));
+    }
+
+    @Test
+    void modify_fromACurrentRead_writesTheMoveOnce() {
+        Job queued = jobs.update(jobs.create(SampleJobs.created("j-1", "alice", "primes", T0)).submit(T0));
+
+        Job running = jobs.modify(queued, j -> j.admit(T0.plusSeconds(1))).orElseThrow();
+
+        assertEquals(JobStatus.RUNNING, running.status());
+        assertEquals(queued.version() + 1, running.version());
+        assertEquals(Optional.of(running), jobs.get("j-1"));
+    }
+
+    @Test
     void listForOwner_pagesNewestFirstWithoutGapsOrRepeats() {
         List<String> expected = new ArrayList<>();
         for (int i = 0; i < 25; i++) {

@@ -51,18 +51,18 @@ class ActiveJobCountersTest {
         assertEquals(ACQUIRED, counters.acquire("j1", "alice", "primes", 5, 5, T0));
         assertEquals(ALREADY_HELD, counters.acquire("j1", "alice", "primes", 5, 5, T0));
         assertEquals(1, counters.activeForUser("alice"));
-        assertTrue(counters.release("j1"));
-        assertFalse(counters.release("j1"));
+        assertTrue(counters.release("j1", "alice", "primes"));
+        assertFalse(counters.release("j1", "alice", "primes"));
         assertEquals(0, counters.activeForUser("alice"));
         assertEquals(0, counters.activeForProgram("primes"));
-        assertFalse(counters.release("never-admitted"));
+        assertFalse(counters.release("never-admitted", "alice", "primes"));
     }
 
     @Test
     void release_freesASlotForTheNextJob() {
         counters.acquire("j1", "alice", "primes", 1, 5, T0);
         assertEquals(USER_LIMIT_REACHED, counters.acquire("j2", "alice", "primes", 1, 5, T0));
-        counters.release("j1");
+        counters.release("j1", "alice", "primes");
         assertEquals(ACQUIRED, counters.acquire("j2", "alice", "primes", 1, 5, T0));
     }
 
