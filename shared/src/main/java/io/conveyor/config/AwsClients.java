@@ -81,14 +81,12 @@ public final class AwsClients {
 
     /** For starting and stopping job executions and answering task tokens (see {@link AwsHttpService} for why). */
     public AwsHttpService stepFunctions() {
-        return new AwsHttpService(AwsHttpService.Service.STEP_FUNCTIONS, region, credentials, http,
-                AwsRetryStrategy.defaultRetryStrategy());
+        return service(AwsHttpService.Service.STEP_FUNCTIONS, http);
     }
 
     /** For publishing job events (PutEvents only: see {@link AwsHttpService} for why not the EventBridge client). */
     public AwsHttpService eventBridge() {
-        return new AwsHttpService(AwsHttpService.Service.EVENT_BRIDGE, region, credentials, http,
-                AwsRetryStrategy.defaultRetryStrategy());
+        return service(AwsHttpService.Service.EVENT_BRIDGE, http);
     }
 
     /**
@@ -97,8 +95,12 @@ public final class AwsClients {
      * shared client's 30 s default would cut a long subjob off and invoke it again).
      */
     public AwsHttpService lambda() {
-        return new AwsHttpService(AwsHttpService.Service.LAMBDA, region, credentials,
-                urlConnectionClient(LAMBDA_INVOCATION_LIMIT.plusMinutes(1)), AwsRetryStrategy.defaultRetryStrategy());
+        return service(AwsHttpService.Service.LAMBDA, urlConnectionClient(LAMBDA_INVOCATION_LIMIT.plusMinutes(1)));
+    }
+
+    /** {@code service} in this deployment's region, with its credentials and the SDK's default retries. */
+    private AwsHttpService service(AwsHttpService.Service service, SdkHttpClient client) {
+        return new AwsHttpService(service, region, credentials, client, AwsRetryStrategy.defaultRetryStrategy());
     }
 
     /** The longest a Lambda function may run. */

@@ -1,5 +1,6 @@
 package io.conveyor.local.runtime.events;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.conveyor.deployment.ExecutionRuleSpec;
 import io.conveyor.local.runtime.lambda.InProcessLambda;
 import io.conveyor.local.runtime.lambda.Invocation;
@@ -58,7 +59,7 @@ public final class ExecutionRule implements AutoCloseable {
     private void offer(RecordedEvent event) {
         if (matches(event)) {
             // A rule's target gets the envelope without the bus's name.
-            com.fasterxml.jackson.databind.node.ObjectNode envelope = event.envelope();
+            ObjectNode envelope = event.envelope();
             envelope.remove("event-bus-name");
             deliveries.execute(() -> deliver(envelope.toString(), 1));
         }

@@ -32,14 +32,15 @@ public final class ExecutionStatusEvents implements ExecutionListener {
     @Override
     public void statusChanged(Execution execution, ExecutionStatus status) {
         boolean ended = status != ExecutionStatus.RUNNING;
+        Instant stopped = ended ? execution.stopDate() : null;
         ObjectNode detail = JSON.createObjectNode();
         detail.put("executionArn", execution.executionArn());
         detail.put("stateMachineArn", execution.stateMachineArn());
         detail.put("name", execution.name());
         detail.put("status", status.name());
         detail.put("startDate", execution.startDate().toEpochMilli());
-        if (ended && execution.stopDate() != null) {
-            detail.put("stopDate", execution.stopDate().toEpochMilli());
+        if (stopped != null) {
+            detail.put("stopDate", stopped.toEpochMilli());
         } else {
             detail.putNull("stopDate");
         }
@@ -56,7 +57,7 @@ public final class ExecutionStatusEvents implements ExecutionListener {
             detail.put("error", execution.error());
             detail.put("cause", execution.cause());
         }
-        Instant at = ended && execution.stopDate() != null ? execution.stopDate() : execution.startDate();
+        Instant at = stopped != null ? stopped : execution.startDate();
         log.record(new RecordedEvent(UUID.randomUUID().toString(), DEFAULT_BUS, ExecutionRuleSpec.SOURCE,
                 ExecutionRuleSpec.DETAIL_TYPE, detail, List.of(execution.executionArn()), at, account, region));
     }

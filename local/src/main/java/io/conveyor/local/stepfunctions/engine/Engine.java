@@ -102,7 +102,7 @@ public final class Engine implements AutoCloseable {
       return this;
     }
 
-    /** Told of every execution's status changes, as Step Functions tells EventBridge. Default: nobody. */
+    /** Told of the status changes of the standard executions started (see {@link ExecutionListener}). Default: nobody. */
     public Builder executionListener(ExecutionListener l) {
       this.executionListener = l;
       return this;
