@@ -94,6 +94,25 @@ class LambdaJarTest {
         assertEquals(Map.of(), dangling, "classes left out of the jar but named by classes in it");
     }
 
+    /**
+     * The SDK's service metadata provider builds every AWS service's metadata class (about 400 classes) the first time
+     * any client is built; the jar holds conveyor-shared's replacement instead, which builds only the one asked for
+     * (see that class). The SDK's names each of those classes; the replacement names none.
+     */
+    @Test
+    void holdsTheServiceMetadataProviderThatBuildsOnlyWhatIsAskedFor() throws IOException {
+        try (JarFile jar = new JarFile(Synthesized.lambdaJar().toFile())) {
+            JarEntry provider = jar.getJarEntry("software/amazon/awssdk/regions/GeneratedServiceMetadataProvider.class");
+            assertNotNull(provider, "the SDK's clients need a service metadata provider");
+            List<String> metadataClassesNamed = classesNamedBy(jar.getInputStream(provider).readAllBytes()).stream()
+                    .filter(name -> name.startsWith("software/amazon/awssdk/regions/servicemetadata/"))
+                    .toList();
+            assertEquals(List.of(), metadataClassesNamed, "the jar holds the SDK's eager provider, not conveyor-shared's");
+            assertNotNull(jar.getEntry("software/amazon/awssdk/regions/servicemetadata/DynamodbServiceMetadata.class"),
+                    "the metadata classes themselves stay: the replacement builds them by name");
+        }
+    }
+
     /** The classes a class file names: its constant pool's class entries, in internal form, arrays left out. */
     static List<String> classesNamedBy(byte[] classFile) throws IOException {
         DataInputStream in = new DataInputStream(new ByteArrayInputStream(classFile));
