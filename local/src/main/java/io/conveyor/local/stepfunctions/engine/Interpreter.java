@@ -69,6 +69,12 @@ final class Interpreter {
     final boolean top;
     final History history;
     private long prev;
+    /**
+     * The value this branch last found within the payload limit. Values are never changed once produced, so a
+     * state whose output is that very value (a Pass or Choice passing its input on, a Task's result taken whole)
+     * needs no second walk over it. Read and written by the branch's states, one after the other.
+     */
+    JsonNode withinLimit;
 
     Frame(Execution exec, Variables vars, ObjectNode mapContext, boolean top, long prev) {
       this.exec = exec;
@@ -152,17 +158,20 @@ final class Interpreter {
     Frame root = new Frame(e, e.rootVariables, mapContext, true, e.history().lastId());
     if (Json.exceedsUtf8Size(input, MAX_PAYLOAD_BYTES)) {
       finish(e, null, new StatesError(StatesError.DATA_LIMIT_EXCEEDED,
-          "The state/task input exceeds the maximum number of bytes service limit."));
+          "The state/task input exceeds the maximum number of bytes service limit."), false);
       return;
     }
-    runProgram(e.program(), startAt, input, root).whenComplete((out, err) -> finish(e, out, err));
+    root.withinLimit = input;
+    runProgram(e.program(), startAt, input, root)
+        .whenComplete((out, err) -> finish(e, out, err, out != null && out == root.withinLimit));
   }
 
-  private void finish(Execution e, JsonNode out, Throwable err) {
+  /** @param outputChecked true when {@code out} is known to be within the payload limit */
+  private void finish(Execution e, JsonNode out, Throwable err, boolean outputChecked) {
     Instant now = engine.clock.instant();
     History h = e.history();
     if (err == null) {
-      if (Json.exceedsUtf8Size(out, MAX_PAYLOAD_BYTES)) {
+      if (!outputChecked && Json.exceedsUtf8Size(out, MAX_PAYLOAD_BYTES)) {
         err = new StatesError(StatesError.DATA_LIMIT_EXCEEDED,
             "The state/task output exceeds the maximum number of bytes service limit.");
       } else {
@@ -462,10 +471,11 @@ final class Interpreter {
   }
 
   private Step exit(State s, Ctx c, Step step) {
-    if (Json.exceedsUtf8Size(step.output(), MAX_PAYLOAD_BYTES)) {
+    if (step.output() != c.frame.withinLimit && Json.exceedsUtf8Size(step.output(), MAX_PAYLOAD_BYTES)) {
       throw new StatesError(StatesError.DATA_LIMIT_EXCEEDED, "The state/task '" + s.name()
           + "' returned a result with a size exceeding the maximum number of bytes service limit.");
     }
+    c.frame.withinLimit = step.output();
     ObjectNode xd = Json.object();
     xd.put("name", s.name());
     xd.set("output", step.output());
@@ -1262,6 +1272,7 @@ final class Interpreter {
       throw new StatesError(StatesError.DATA_LIMIT_EXCEEDED, "The state/task '" + t.name()
           + "' returned a result with a size exceeding the maximum number of bytes service limit.");
     }
+    f.withinLimit = result;
     return finishExecuting(c, result);
   }
 
