@@ -90,6 +90,11 @@ final class Interpreter {
       return prev;
     }
 
+    synchronized long stateEvent(String type, String key, String stateName, String payloadKey, JsonNode payload) {
+      prev = history.addStateEvent(type, prev, key, stateName, payloadKey, payload);
+      return prev;
+    }
+
     synchronized long prev() {
       return prev;
     }
@@ -423,11 +428,7 @@ final class Interpreter {
   }
 
   private CompletableFuture<Step> execute(State s, JsonNode raw, Frame frame) {
-    ObjectNode ed = Json.object();
-    ed.put("name", s.name());
-    ed.set("input", raw);
-    ed.set("inputDetails", truncated());
-    long enteredId = frame.event(ENTERED.get(s.type()), "stateEnteredEventDetails", ed);
+    long enteredId = frame.stateEvent(ENTERED.get(s.type()), "stateEnteredEventDetails", s.name(), "input", raw);
     Ctx c = new Ctx(s, raw, frame, engine.clock.instant(), enteredId);
     CompletableFuture<Step> r;
     Step now = null;
@@ -476,11 +477,7 @@ final class Interpreter {
           + "' returned a result with a size exceeding the maximum number of bytes service limit.");
     }
     c.frame.withinLimit = step.output();
-    ObjectNode xd = Json.object();
-    xd.put("name", s.name());
-    xd.set("output", step.output());
-    xd.set("outputDetails", truncated());
-    c.frame.event(EXITED.get(s.type()), "stateExitedEventDetails", xd);
+    c.frame.stateEvent(EXITED.get(s.type()), "stateExitedEventDetails", s.name(), "output", step.output());
     return step;
   }
 
