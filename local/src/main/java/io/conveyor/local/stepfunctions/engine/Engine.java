@@ -219,10 +219,22 @@ public final class Engine implements AutoCloseable {
    */
   public Execution start(Program program, String stateMachineArn, String name, JsonNode input) {
     String n = name == null ? UUID.randomUUID().toString() : name;
-    String smName = stateMachineArn.substring(stateMachineArn.lastIndexOf(':') + 1);
-    String base = stateMachineArn.replace(":stateMachine:", ":execution:");
-    return observed(interpreter.start(program, base + ":" + n, n, stateMachineArn, smName, input, true));
+    MachineArns m = lastStarted;
+    if (m == null || !m.stateMachineArn().equals(stateMachineArn)) {
+      m = new MachineArns(stateMachineArn, stateMachineArn.substring(stateMachineArn.lastIndexOf(':') + 1),
+          stateMachineArn.replace(":stateMachine:", ":execution:") + ":");
+      lastStarted = m;
+    }
+    return observed(interpreter.start(program, m.executionArnPrefix() + n, n, stateMachineArn, m.name(), input,
+        true));
   }
+
+  /** A state machine's name and its executions' ARN prefix, as derived from its ARN. */
+  private record MachineArns(String stateMachineArn, String name, String executionArnPrefix) {
+  }
+
+  /** Those of the machine started last: most starts follow one of the same machine. */
+  private volatile MachineArns lastStarted;
 
   /**
    * Starts an express execution with an explicit ARN; as on AWS, it is not listed or described afterwards, so

@@ -142,6 +142,11 @@ public final class Execution {
     return List.copyOf(mapRuns);
   }
 
+  /** The live list, for the registry: no copy for each execution that finishes (most started no Map Run). */
+  List<MapRun> mapRunList() {
+    return mapRuns;
+  }
+
   void addMapRun(MapRun run) {
     mapRuns.add(run);
   }

@@ -61,7 +61,7 @@ final class ExecutionRegistry {
       return;
     }
     byArn.remove(o.executionArn(), o);
-    for (MapRun r : o.mapRuns()) {
+    for (MapRun r : o.mapRunList()) {
       mapRuns.remove(r.mapRunArn(), r);
     }
   }

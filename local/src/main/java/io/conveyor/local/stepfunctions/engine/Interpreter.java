@@ -23,6 +23,7 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -68,6 +69,12 @@ final class Interpreter {
     final boolean top;
     final History history;
     private long prev;
+    /**
+     * The value this branch last found within the payload limit. Values are never changed once produced, so a
+     * state whose output is that very value (a Pass or Choice passing its input on, a Task's result taken whole)
+     * needs no second walk over it. Read and written by the branch's states, one after the other.
+     */
+    JsonNode withinLimit;
 
     Frame(Execution exec, Variables vars, ObjectNode mapContext, boolean top, long prev) {
       this.exec = exec;
@@ -80,6 +87,11 @@ final class Interpreter {
 
     synchronized long event(String type, String key, ObjectNode details) {
       prev = history.add(type, prev, key, details);
+      return prev;
+    }
+
+    synchronized long stateEvent(String type, String key, String stateName, String payloadKey, JsonNode payload) {
+      prev = history.addStateEvent(type, prev, key, stateName, payloadKey, payload);
       return prev;
     }
 
@@ -151,17 +163,20 @@ final class Interpreter {
     Frame root = new Frame(e, e.rootVariables, mapContext, true, e.history().lastId());
     if (Json.exceedsUtf8Size(input, MAX_PAYLOAD_BYTES)) {
       finish(e, null, new StatesError(StatesError.DATA_LIMIT_EXCEEDED,
-          "The state/task input exceeds the maximum number of bytes service limit."));
+          "The state/task input exceeds the maximum number of bytes service limit."), false);
       return;
     }
-    runProgram(e.program(), startAt, input, root).whenComplete((out, err) -> finish(e, out, err));
+    root.withinLimit = input;
+    runProgram(e.program(), startAt, input, root)
+        .whenComplete((out, err) -> finish(e, out, err, out != null && out == root.withinLimit));
   }
 
-  private void finish(Execution e, JsonNode out, Throwable err) {
+  /** @param outputChecked true when {@code out} is known to be within the payload limit */
+  private void finish(Execution e, JsonNode out, Throwable err, boolean outputChecked) {
     Instant now = engine.clock.instant();
     History h = e.history();
     if (err == null) {
-      if (Json.exceedsUtf8Size(out, MAX_PAYLOAD_BYTES)) {
+      if (!outputChecked && Json.exceedsUtf8Size(out, MAX_PAYLOAD_BYTES)) {
         err = new StatesError(StatesError.DATA_LIMIT_EXCEEDED,
             "The state/task output exceeds the maximum number of bytes service limit.");
       } else {
@@ -400,25 +415,33 @@ final class Interpreter {
     }
   }
 
-  private static String typePrefix(State s) {
-    return s.type();
+  /** The StateEntered and StateExited event types per state type, named once instead of at every state. */
+  private static final Map<String, String> ENTERED = eventTypes("StateEntered");
+  private static final Map<String, String> EXITED = eventTypes("StateExited");
+
+  private static Map<String, String> eventTypes(String suffix) {
+    Map<String, String> m = new HashMap<>();
+    for (String type : List.of("Task", "Pass", "Choice", "Wait", "Succeed", "Fail", "Parallel", "Map")) {
+      m.put(type, type + suffix);
+    }
+    return Map.copyOf(m);
   }
 
   private CompletableFuture<Step> execute(State s, JsonNode raw, Frame frame) {
-    ObjectNode ed = Json.object();
-    ed.put("name", s.name());
-    ed.set("input", raw);
-    ed.set("inputDetails", truncated());
-    long enteredId = frame.event(typePrefix(s) + "StateEntered", "stateEnteredEventDetails", ed);
+    long enteredId = frame.stateEvent(ENTERED.get(s.type()), "stateEnteredEventDetails", s.name(), "input", raw);
     Ctx c = new Ctx(s, raw, frame, engine.clock.instant(), enteredId);
     CompletableFuture<Step> r;
+    Step now = null;
     try {
       if (s instanceof State.Pass p) {
-        r = CompletableFuture.completedFuture(pass(p, c));
+        now = pass(p, c);
+        r = null;
       } else if (s instanceof State.Choice ch) {
-        r = CompletableFuture.completedFuture(choice(ch, c));
+        now = choice(ch, c);
+        r = null;
       } else if (s instanceof State.Succeed su) {
-        r = CompletableFuture.completedFuture(succeed(su, c));
+        now = succeed(su, c);
+        r = null;
       } else if (s instanceof State.Fail fa) {
         throw fail(fa, c);
       } else if (s instanceof State.Wait w) {
@@ -434,6 +457,9 @@ final class Interpreter {
     } catch (Throwable t) {
       r = CompletableFuture.failedFuture(t);
     }
+    if (now != null) {
+      return CompletableFuture.completedFuture(exit(s, c, now));
+    }
     if (r.isDone() && !r.isCompletedExceptionally()) {
       return CompletableFuture.completedFuture(exit(s, c, r.join()));
     }
@@ -446,15 +472,12 @@ final class Interpreter {
   }
 
   private Step exit(State s, Ctx c, Step step) {
-    if (Json.exceedsUtf8Size(step.output(), MAX_PAYLOAD_BYTES)) {
+    if (step.output() != c.frame.withinLimit && Json.exceedsUtf8Size(step.output(), MAX_PAYLOAD_BYTES)) {
       throw new StatesError(StatesError.DATA_LIMIT_EXCEEDED, "The state/task '" + s.name()
           + "' returned a result with a size exceeding the maximum number of bytes service limit.");
     }
-    ObjectNode xd = Json.object();
-    xd.put("name", s.name());
-    xd.set("output", step.output());
-    xd.set("outputDetails", truncated());
-    c.frame.event(typePrefix(s) + "StateExited", "stateExitedEventDetails", xd);
+    c.frame.withinLimit = step.output();
+    c.frame.stateEvent(EXITED.get(s.type()), "stateExitedEventDetails", s.name(), "output", step.output());
     return step;
   }
 
@@ -596,13 +619,6 @@ final class Interpreter {
       if (f.causePath() != null) {
         cause = pathString(f.causePath(), c, "CausePath");
       }
-    }
-    ObjectNode d = Json.object();
-    if (error != null) {
-      d.put("error", error);
-    }
-    if (cause != null) {
-      d.put("cause", cause);
     }
     return new StatesError(error, cause);
   }
@@ -921,19 +937,32 @@ final class Interpreter {
   }
 
   private CompletableFuture<Step> withRetry(Ctx c, Attempt attempt) {
+    CompletableFuture<Step> f = start(attempt);
+    if (f.isDone() && !f.isCompletedExceptionally()) {
+      // Most first attempts succeed at once: no retry or catch to arrange.
+      return f;
+    }
     CompletableFuture<Step> result = new CompletableFuture<>();
     int[] counts = new int[c.state.common().retry().size()];
-    runAttempt(c, attempt, counts, result);
+    settle(c, attempt, counts, result, f);
     return result;
   }
 
-  private void runAttempt(Ctx c, Attempt attempt, int[] counts, CompletableFuture<Step> result) {
-    CompletableFuture<Step> f;
+  private static CompletableFuture<Step> start(Attempt attempt) {
     try {
-      f = attempt.run();
+      return attempt.run();
     } catch (Throwable t) {
-      f = CompletableFuture.failedFuture(t);
+      return CompletableFuture.failedFuture(t);
     }
+  }
+
+  private void runAttempt(Ctx c, Attempt attempt, int[] counts, CompletableFuture<Step> result) {
+    settle(c, attempt, counts, result, start(attempt));
+  }
+
+  /** Completes {@code result} once attempt {@code f} has: with its step, or after retrying or catching. */
+  private void settle(Ctx c, Attempt attempt, int[] counts, CompletableFuture<Step> result,
+      CompletableFuture<Step> f) {
     if (f.isDone()) {
       // Most attempts finish at once: no dependent stage needed.
       Step step = null;
@@ -1148,6 +1177,18 @@ final class Interpreter {
         }
       });
     }
+    if (!callback && work.isDone()) {
+      // The task answered at once (an in-process Lambda): nothing is left to time out, stop or wait for, so the
+      // guard, its registration for StopExecution and the timeout timer below would only be undone at once.
+      JsonNode result = null;
+      Throwable err = null;
+      try {
+        result = work.join();
+      } catch (Throwable x) {
+        err = x;
+      }
+      return CompletableFuture.completedFuture(taskDone(t, c, legacyLambda, rt, rn, null, result, err));
+    }
     CompletableFuture<JsonNode> guarded = new CompletableFuture<>();
     f.exec.pending.add(guarded);
     work.whenComplete((v, e) -> {
@@ -1175,53 +1216,61 @@ final class Interpreter {
       if (timeoutTimer != null) {
         timeoutTimer.cancel(false);
       }
-      if (err != null) {
-        Throwable u = unwrap(err);
-        if (callbackEntry != null) {
-          callbackEntry.future.completeExceptionally(u);
-        }
-        if (!(u instanceof StatesError)) {
-          u = new StatesError(StatesError.TASK_FAILED, String.valueOf(u.getMessage()));
-        }
-        StatesError se = (StatesError) u;
-        if (!ABORTED.equals(se.error()) && !se.stateScoped()) {
-          boolean timedOut = StatesError.TIMEOUT.equals(se.error())
-              || StatesError.HEARTBEAT_TIMEOUT.equals(se.error());
-          ObjectNode d = Json.object();
-          if (!legacyLambda) {
-            d.put("resourceType", rt);
-            d.put("resource", rn);
-          }
-          if (se.error() != null) {
-            d.put("error", se.error());
-          }
-          if (se.errorCause() != null) {
-            d.put("cause", se.errorCause());
-          }
-          String type = legacyLambda ? (timedOut ? "LambdaFunctionTimedOut" : "LambdaFunctionFailed")
-              : (timedOut ? "TaskTimedOut" : "TaskFailed");
-          String key = legacyLambda ? (timedOut ? "lambdaFunctionTimedOutEventDetails"
-              : "lambdaFunctionFailedEventDetails")
-              : (timedOut ? "taskTimedOutEventDetails" : "taskFailedEventDetails");
-          f.event(type, key, d);
-        }
-        throw rethrow(se);
-      }
-      ObjectNode d = Json.object();
-      if (!legacyLambda) {
-        d.put("resourceType", rt);
-        d.put("resource", rn);
-      }
-      d.set("output", result);
-      d.set("outputDetails", truncated());
-      f.event(legacyLambda ? "LambdaFunctionSucceeded" : "TaskSucceeded",
-          legacyLambda ? "lambdaFunctionSucceededEventDetails" : "taskSucceededEventDetails", d);
-      if (Json.exceedsUtf8Size(result, MAX_PAYLOAD_BYTES)) {
-        throw new StatesError(StatesError.DATA_LIMIT_EXCEEDED, "The state/task '" + t.name()
-            + "' returned a result with a size exceeding the maximum number of bytes service limit.");
-      }
-      return finishExecuting(c, result);
+      return taskDone(t, c, legacyLambda, rt, rn, callbackEntry, result, err);
     });
+  }
+
+  /** Records how the task ended (its Succeeded/Failed/TimedOut event) and processes its result. */
+  private Step taskDone(State.Task t, Ctx c, boolean legacyLambda, String rt, String rn,
+      Engine.Callback callbackEntry, JsonNode result, Throwable err) {
+    Frame f = c.frame;
+    if (err != null) {
+      Throwable u = unwrap(err);
+      if (callbackEntry != null) {
+        callbackEntry.future.completeExceptionally(u);
+      }
+      if (!(u instanceof StatesError)) {
+        u = new StatesError(StatesError.TASK_FAILED, String.valueOf(u.getMessage()));
+      }
+      StatesError se = (StatesError) u;
+      if (!ABORTED.equals(se.error()) && !se.stateScoped()) {
+        boolean timedOut = StatesError.TIMEOUT.equals(se.error())
+            || StatesError.HEARTBEAT_TIMEOUT.equals(se.error());
+        ObjectNode d = Json.object();
+        if (!legacyLambda) {
+          d.put("resourceType", rt);
+          d.put("resource", rn);
+        }
+        if (se.error() != null) {
+          d.put("error", se.error());
+        }
+        if (se.errorCause() != null) {
+          d.put("cause", se.errorCause());
+        }
+        String type = legacyLambda ? (timedOut ? "LambdaFunctionTimedOut" : "LambdaFunctionFailed")
+            : (timedOut ? "TaskTimedOut" : "TaskFailed");
+        String key = legacyLambda ? (timedOut ? "lambdaFunctionTimedOutEventDetails"
+            : "lambdaFunctionFailedEventDetails")
+            : (timedOut ? "taskTimedOutEventDetails" : "taskFailedEventDetails");
+        f.event(type, key, d);
+      }
+      throw rethrow(se);
+    }
+    ObjectNode d = Json.object();
+    if (!legacyLambda) {
+      d.put("resourceType", rt);
+      d.put("resource", rn);
+    }
+    d.set("output", result);
+    d.set("outputDetails", truncated());
+    f.event(legacyLambda ? "LambdaFunctionSucceeded" : "TaskSucceeded",
+        legacyLambda ? "lambdaFunctionSucceededEventDetails" : "taskSucceededEventDetails", d);
+    if (Json.exceedsUtf8Size(result, MAX_PAYLOAD_BYTES)) {
+      throw new StatesError(StatesError.DATA_LIMIT_EXCEEDED, "The state/task '" + t.name()
+          + "' returned a result with a size exceeding the maximum number of bytes service limit.");
+    }
+    f.withinLimit = result;
+    return finishExecuting(c, result);
   }
 
   void resetHeartbeat(String token, Engine.Callback cb) {

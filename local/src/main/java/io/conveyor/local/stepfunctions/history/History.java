@@ -1,5 +1,6 @@
 package io.conveyor.local.stepfunctions.history;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -46,6 +47,25 @@ public final class History {
     long id = ++lastId;
     if (enabled) {
       events.add(new HistoryEvent(id, previousEventId, clock.instant(), type, detailsKey, details));
+    }
+    return id;
+  }
+
+  /**
+   * Appends a state event ({@code ...StateEntered}, {@code ...StateExited}), whose details (the state's name, and its
+   * input or output) are built only if the event is read.
+   *
+   * @param payloadKey {@code input} or {@code output}
+   */
+  public synchronized long addStateEvent(String type, long previousEventId, String detailsKey, String stateName,
+      String payloadKey, JsonNode payload) {
+    if (lastId >= limit) {
+      throw new HistoryLimitExceededException(limit);
+    }
+    long id = ++lastId;
+    if (enabled) {
+      events.add(new HistoryEvent(id, previousEventId, clock.instant(), type, detailsKey, stateName, payloadKey,
+          payload));
     }
     return id;
   }

@@ -42,6 +42,8 @@ public final class JsonataSupport {
   }
 
   private static final Map<String, Compiled> CACHE = new ConcurrentHashMap<>();
+  /** The same, by the whole {@code {% ... %}} text of a definition's field: no expression to cut out first. */
+  private static final Map<String, Compiled> TEMPLATES = new ConcurrentHashMap<>();
 
   private JsonataSupport() {
   }
@@ -74,15 +76,31 @@ public final class JsonataSupport {
    * is a literal. {@code field} names the field for error messages (e.g. {@code Output}).
    */
   public static JsonNode evaluateTemplate(JsonNode template, Bindings b, String field) {
+    return evaluateTemplate(template, b, (Object) field);
+  }
+
+  /**
+   * A member's field name for error messages, such as {@code Output/a/0}, written only when a message needs it:
+   * templates are evaluated for every state they belong to, errors are rare.
+   */
+  private record FieldPath(Object parent, Object member) {
+    @Override
+    public String toString() {
+      return parent + "/" + member;
+    }
+  }
+
+  /** {@code field} is a String or a {@link FieldPath}. */
+  private static JsonNode evaluateTemplate(JsonNode template, Bindings b, Object field) {
     if (template == null) {
       return null;
     }
     if (isExpression(template)) {
-      String expr = expressionOf(template.textValue());
-      JsonNode r = evaluate(expr, b, field);
+      Compiled c = compiledTemplate(template.textValue(), field);
+      JsonNode r = evaluate(c, b, field);
       if (r == null) {
-        throw StatesError.queryEvaluation("The JSONata expression '" + expr + "' specified for the field '" + field
-            + "' returned nothing (undefined).");
+        throw StatesError.queryEvaluation("The JSONata expression '" + c.source() + "' specified for the field '"
+            + field + "' returned nothing (undefined).");
       }
       return r;
     }
@@ -91,14 +109,14 @@ public final class JsonataSupport {
       Iterator<Map.Entry<String, JsonNode>> it = template.fields();
       while (it.hasNext()) {
         Map.Entry<String, JsonNode> e = it.next();
-        out.set(e.getKey(), evaluateTemplate(e.getValue(), b, field + "/" + e.getKey()));
+        out.set(e.getKey(), evaluateTemplate(e.getValue(), b, new FieldPath(field, e.getKey())));
       }
       return out;
     }
     if (template.isArray()) {
       ArrayNode out = Json.array();
       for (int i = 0; i < template.size(); i++) {
-        out.add(evaluateTemplate(template.get(i), b, field + "/" + i));
+        out.add(evaluateTemplate(template.get(i), b, new FieldPath(field, i)));
       }
       return out;
     }
@@ -131,15 +149,34 @@ public final class JsonataSupport {
     return c;
   }
 
-  /** Evaluates one expression; returns null when the result is undefined. */
-  public static JsonNode evaluate(String expr, Bindings b, String field) {
-    Compiled c;
+  /** A template's compiled expression; a parse error is the field's evaluation error. */
+  private static Compiled compiledTemplate(String text, Object field) {
+    Compiled c = TEMPLATES.get(text);
+    if (c == null) {
+      c = compiledOrError(expressionOf(text), field);
+      if (TEMPLATES.size() < 10_000) {
+        TEMPLATES.put(text, c);
+      }
+    }
+    return c;
+  }
+
+  private static Compiled compiledOrError(String expr, Object field) {
     try {
-      c = compile(expr);
+      return compile(expr);
     } catch (JException e) {
       throw StatesError.queryEvaluation("The JSONata expression '" + expr + "' specified for the field '" + field
           + "' could not be parsed: " + e.getMessage());
     }
+  }
+
+  /** Evaluates one expression; returns null when the result is undefined. */
+  public static JsonNode evaluate(String expr, Bindings b, String field) {
+    return evaluate(compiledOrError(expr, field), b, field);
+  }
+
+  private static JsonNode evaluate(Compiled c, Bindings b, Object field) {
+    String expr = c.source();
     Object result;
     try {
       Jsonata.Frame frame = c.expr().createFrame();
@@ -344,6 +381,11 @@ public final class JsonataSupport {
   }
 
   private static boolean isFunction(Object o) {
+    if (o == null || o instanceof String || o instanceof Number || o instanceof Boolean || o instanceof Map
+        || o instanceof List) {
+      // Plain values, the usual case, without asking for a class name.
+      return false;
+    }
     return o instanceof Jsonata.JFunction || o instanceof Jsonata.JLambda
         || (o != null && o.getClass().getName().startsWith("com.dashjoin.jsonata.Parser$Symbol"));
   }

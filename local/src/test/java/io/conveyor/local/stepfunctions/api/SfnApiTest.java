@@ -92,6 +92,17 @@ class SfnApiTest {
         HistoryEventType.LAMBDA_FUNCTION_SCHEDULED, HistoryEventType.LAMBDA_FUNCTION_STARTED,
         HistoryEventType.LAMBDA_FUNCTION_SUCCEEDED, HistoryEventType.TASK_STATE_EXITED,
         HistoryEventType.EXECUTION_SUCCEEDED), types);
+
+    List<HistoryEvent> events = client.getExecutionHistory(b -> b.executionArn(exec).includeExecutionData(true))
+        .events();
+    var entered = events.get(1).stateEnteredEventDetails();
+    assertEquals("Call", entered.name());
+    assertEquals("{\"a\":1}", entered.input());
+    assertEquals(Boolean.FALSE, entered.inputDetails().truncated());
+    var exited = events.get(5).stateExitedEventDetails();
+    assertEquals("Call", exited.name());
+    assertEquals("{\"a\":1}", exited.output());
+    assertEquals(Boolean.FALSE, exited.outputDetails().truncated());
   }
 
   @Test
