@@ -57,10 +57,14 @@ public final class LocalRuntimeBenchmark {
             }
 
             List<Double> latencies = new ArrayList<>();
+            long cpuBefore = processCpuNanos();
             for (int i = 0; i < trivial; i++) {
                 latencies.add(runJob(api, "{\"to\": 10, \"subJobs\": 1}"));
             }
+            long cpu = processCpuNanos() - cpuBefore;
             print("trivial job, one client", latencies);
+            // Less disturbed than the latency by other programs on the machine: the CPU this JVM spent per job.
+            System.out.printf("CPU per trivial job (this JVM, every thread): %.0f ms%n", cpu / 1e6 / trivial);
             if (hasFlag(args, "--timeline")) {
                 timeline(runtime, api);
             }
@@ -178,6 +182,10 @@ public final class LocalRuntimeBenchmark {
         Collections.sort(sorted);
         System.out.printf("%s: n=%d p50=%.0f ms p95=%.0f ms max=%.0f ms%n", what, sorted.size(),
                 sorted.get(sorted.size() / 2), sorted.get((int) Math.ceil(sorted.size() * 0.95) - 1), sorted.get(sorted.size() - 1));
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     private static void resetPeaks() {
