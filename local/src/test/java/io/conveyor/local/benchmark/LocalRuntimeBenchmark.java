@@ -28,7 +28,9 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Run: {@code mvn -B -q install -DskipTests && mvn -B -q -pl local test-compile exec:java
  * -Dexec.classpathScope=test -Dexec.mainClass=io.conveyor.local.benchmark.LocalRuntimeBenchmark
- * -Dexec.args="--trivial 40 --clients 4 --subjobs 10000"}.
+ * -Dexec.args="--trivial 40 --clients 4 --subjobs 10000"}. {@code --warmup N} runs N jobs first (default 1);
+ * {@code --timeline} prints one trivial job's SDK calls next to its execution history ({@link SdkCallTimeline});
+ * {@code --clients 0} and {@code --subjobs 0} leave those parts out.
  */
 public final class LocalRuntimeBenchmark {
     private static final Set<String> TERMINAL = Set.of("SUCCEEDED", "FAILED", "CANCELLED");
