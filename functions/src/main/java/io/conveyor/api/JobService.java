@@ -347,6 +347,7 @@ public final class JobService {
         }
     }
 
+    /** The caller's job, or 404 exactly as for a job that does not exist; 410 once it has expired. */
     private Job owned(Caller caller, String jobId) {
         Job job = findOwned(caller, jobId).orElseThrow(() -> ApiException.jobNotFound(jobId));
         if (job.isExpired(clock.instant())) {
