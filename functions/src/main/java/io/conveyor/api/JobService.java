@@ -129,7 +129,7 @@ public final class JobService {
             idempotency.complete(claim, now.plus(IDEMPOTENCY_KEY_LIFETIME));
         }
         // From here the job exists: a failure leaves it for a repeat of this request (same key) to finish.
-        Job job = request.submit() ? submit(caller, created.id()) : created;
+        Job job = request.submit() ? submit(created) : created;
         return new Created(job, uploads(job), false);
     }
 
@@ -207,14 +207,19 @@ public final class JobService {
      * nothing new.
      */
     public Job submit(Caller caller, String jobId) {
-        Job job = owned(caller, jobId);
+        return submit(owned(caller, jobId));
+    }
+
+    /** As {@link #submit(Caller, String)}, from the caller's job as just read or created. */
+    private Job submit(Job read) {
+        Job job = read;
         if (job.status() == JobStatus.CREATED) {
             verifyInputs(job);
-            job = change(caller, jobId, j -> j.status() == JobStatus.CREATED ? j.submit(clock.instant()) : j);
+            job = change(job, j -> j.status() == JobStatus.CREATED ? j.submit(clock.instant()) : j);
         }
         if (job.status().isTerminal()) {
-            throw new ApiException(409, "JobAlreadyFinished", "Job " + jobId + " is " + job.status()
-                    + "; to run it again use POST /jobs/" + jobId + "/retry.");
+            throw new ApiException(409, "JobAlreadyFinished", "Job " + job.id() + " is " + job.status()
+                    + "; to run it again use POST /jobs/" + job.id() + "/retry.");
         }
         if (job.status() == JobStatus.QUEUED) {
             // Starting is idempotent per execution name: a repeat also repairs a start that failed last time.
@@ -320,18 +325,25 @@ public final class JobService {
 
     /** Applies {@code move} to the caller's job and stores the result (see {@link JobStore#modify}). */
     private Job change(Caller caller, String jobId, UnaryOperator<Job> move) {
-        owned(caller, jobId);
+        return change(owned(caller, jobId), move);
+    }
+
+    /**
+     * Applies {@code move} to the job starting from {@code read}, the caller's job as just read (see
+     * {@link JobStore#modify(Job, UnaryOperator)}: no second read unless someone wrote meanwhile).
+     */
+    private Job change(Job read, UnaryOperator<Job> move) {
         try {
-            return jobs.modify(jobId, current -> {
+            return jobs.modify(read, current -> {
                 try {
                     return move.apply(current);
                 } catch (IllegalTransitionException e) {
-                    throw new ApiException(409, "InvalidJobState", "Job " + jobId + " is " + e.from()
+                    throw new ApiException(409, "InvalidJobState", "Job " + read.id() + " is " + e.from()
                             + " and cannot take that action now.");
                 }
-            }).orElseThrow(() -> ApiException.jobNotFound(jobId));
+            }).orElseThrow(() -> ApiException.jobNotFound(read.id()));
         } catch (ConcurrentUpdateException e) {
-            throw new ApiException(503, "JobBusy", "Job " + jobId + " is changing too quickly to update; try again.");
+            throw new ApiException(503, "JobBusy", "Job " + read.id() + " is changing too quickly to update; try again.");
         }
     }
 

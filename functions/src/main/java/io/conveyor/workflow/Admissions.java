@@ -50,10 +50,15 @@ public final class Admissions {
         this.clock = clock;
     }
 
-    /** {@code job}'s workflow waits for a slot on {@code taskToken}; then a pass admits whoever fits. */
+    /**
+     * {@code job}, as just read, queued, waits for a slot on {@code taskToken}; then a pass admits whoever fits,
+     * starting from that read for this job rather than reading it again.
+     */
     public void enqueue(Job job, String taskToken) {
-        waitlist.add(new Waiter(WaitlistStore.ADMISSION, job.id(), job.owner(), job.program(), taskToken, clock.instant()));
-        admitWaiting();
+        // In line from when it was queued (a queued job's last change), not from when this step runs: two jobs
+        // submitted back to back may reach it in either order, and a user's jobs start in submission order.
+        waitlist.add(new Waiter(WaitlistStore.ADMISSION, job.id(), job.owner(), job.program(), taskToken, job.updatedAt()));
+        admitWaiting(Optional.of(job));
     }
 
     /**
@@ -62,12 +67,22 @@ public final class Admissions {
      * @return how many this pass admitted
      */
     public int admitWaiting() {
+        return admitWaiting(Optional.empty());
+    }
+
+    /**
+     * @param read a waiting job as its caller just read it, used instead of reading it again the first time it is
+     *             considered: if it changed since, the conditional write that admits it finds out
+     */
+    private int admitWaiting(Optional<Job> read) {
         int admitted = 0;
+        Optional<Job> known = read;
         while (true) {
             List<Waiter> waiting = waitlist.list(WaitlistStore.ADMISSION);
-            if (waiting.isEmpty() || admitOne(waiting).isEmpty()) {
+            if (waiting.isEmpty() || admitOne(waiting, known).isEmpty()) {
                 return admitted;
             }
+            known = Optional.empty(); // once a job is admitted, that read may be stale
             admitted++;
             // Look again even when the one waiter seen is admitted: a pass that ran meanwhile may have passed over
             // a job behind it while it was still in line.
@@ -75,12 +90,13 @@ public final class Admissions {
     }
 
     /** Admits the first job of {@code waiting}, in fair order, that fits; the owner it admitted, or empty. */
-    private Optional<String> admitOne(List<Waiter> waiting) {
+    private Optional<String> admitOne(List<Waiter> waiting, Optional<Job> known) {
         // Whose turn it is matters only between users: with one user waiting, the order is theirs.
         boolean severalUsers = waiting.stream().map(Waiter::owner).distinct().count() > 1;
         List<Waiter> heads = headsInFairOrder(waiting, severalUsers ? counters.lastAdmittedOwner() : Optional.empty());
         for (Waiter head : heads) {
-            if (admit(head)) {
+            Optional<Job> job = known.filter(j -> j.id().equals(head.jobId())).or(() -> jobs.get(head.jobId()));
+            if (admit(head, job)) {
                 counters.recordAdmittedOwner(head.owner());
                 return Optional.of(head.owner());
             }
@@ -105,8 +121,7 @@ public final class Admissions {
         return order.stream().map(heads::get).toList();
     }
 
-    private boolean admit(Waiter waiter) {
-        Optional<Job> job = jobs.get(waiter.jobId());
+    private boolean admit(Waiter waiter, Optional<Job> job) {
         if (job.isEmpty() || job.get().status() != JobStatus.QUEUED) {
             // Cancelled or already admitted: its place in line is stale.
             waitlist.remove(waiter);

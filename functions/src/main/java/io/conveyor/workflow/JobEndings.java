@@ -34,7 +34,11 @@ public final class JobEndings {
         if (!job.status().isTerminal()) {
             throw new IllegalArgumentException("job " + job.id() + " is " + job.status() + ", not terminal");
         }
-        waitlist.removeJob(WaitlistStore.ADMISSION, job.id());
+        if (from != JobStatus.RUNNING) {
+            // A running job left the admission lane when it was admitted (a stale place in line, which a repeated
+            // Admit could leave, is dropped by the next pass that meets it); a queued one may still wait there.
+            waitlist.removeJob(WaitlistStore.ADMISSION, job.id());
+        }
         if (counters.release(job.id(), job.owner(), job.program())) {
             admissions.admitWaiting();
         }

@@ -9,6 +9,7 @@ import io.conveyor.admission.WaitlistStore;
 import io.conveyor.job.Job;
 import io.conveyor.job.JobStatus;
 import io.conveyor.testing.Concurrently;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +35,24 @@ class AdmissionAndDependenciesTest {
 
         h.workflow().handleFailure(a1.id(), "io.conveyor.programs.InvalidParametersException", "bad");
         assertTrue(h.resumed(t2), "the oldest waiting job of the user goes first");
+        assertFalse(h.resumed(t3));
+    }
+
+    @Test
+    void jobsWhoseAdmitStepsRunOutOfOrder_stillWaitInSubmissionOrder() {
+        WorkflowHarness h = new WorkflowHarness(Map.of("CONVEYOR_MAX_ACTIVE_JOBS_PER_USER", "1"));
+        Job a1 = h.queued("alice", "primes", Map.of(), List.of());
+        Job a2 = h.queued("alice", "primes", Map.of(), List.of());
+        Job a3 = h.queued("alice", "primes", Map.of(), List.of());
+        String t1 = h.admit(a1);
+        h.clock.advance(Duration.ofSeconds(1));
+        String t3 = h.admit(a3);
+        h.clock.advance(Duration.ofSeconds(1));
+        String t2 = h.admit(a2);
+        assertTrue(h.resumed(t1));
+
+        h.workflow().handleFailure(a1.id(), "io.conveyor.programs.InvalidParametersException", "bad");
+        assertTrue(h.resumed(t2), "a2 was submitted before a3, though its workflow reached the line after a3's");
         assertFalse(h.resumed(t3));
     }
 

@@ -25,6 +25,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.DeleteRequest;
+import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.PutRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
@@ -128,6 +129,17 @@ public final class SubJobStore {
                 throw new IllegalArgumentException("subjob " + s.index() + " is not a pending subjob of attempt "
                         + attempt + " of job " + jobId);
             }
+        }
+        if (subJobs.size() <= SUBJOBS_PER_TRANSACTION) {
+            // A small job's subjobs ride in the job's own transaction: one request rather than two or more.
+            List<TransactWriteItem> writes = new ArrayList<>();
+            for (SubJob s : subJobs) {
+                writes.add(TransactWriteItem.builder().put(Put.builder().tableName(tableName)
+                        .item(SubJobItem.SCHEMA.itemToMap(SubJobItem.from(s), true)).build()).build());
+            }
+            writes.add(TransactWriteItem.builder().update(jobs.splitInto(jobId, attempt, subJobs.size())).build());
+            dynamoDb.transactWriteItems(t -> t.transactItems(writes));
+            return;
         }
         for (int from = 0; from < subJobs.size(); from += BATCH_WRITE_LIMIT) {
             List<WriteRequest> batch = subJobs.subList(from, Math.min(from + BATCH_WRITE_LIMIT, subJobs.size())).stream()

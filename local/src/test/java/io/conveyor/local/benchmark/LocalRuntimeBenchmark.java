@@ -28,7 +28,9 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Run: {@code mvn -B -q install -DskipTests && mvn -B -q -pl local test-compile exec:java
  * -Dexec.classpathScope=test -Dexec.mainClass=io.conveyor.local.benchmark.LocalRuntimeBenchmark
- * -Dexec.args="--trivial 40 --clients 4 --subjobs 10000"}.
+ * -Dexec.args="--trivial 40 --clients 4 --subjobs 10000"}. {@code --warmup N} runs N jobs first (default 1);
+ * {@code --timeline} prints one trivial job's SDK calls next to its execution history ({@link SdkCallTimeline});
+ * {@code --clients 0} and {@code --subjobs 0} leave those parts out.
  */
 public final class LocalRuntimeBenchmark {
     private static final Set<String> TERMINAL = Set.of("SUCCEEDED", "FAILED", "CANCELLED");
@@ -39,6 +41,7 @@ public final class LocalRuntimeBenchmark {
         int trivial = intArg(args, "--trivial", 40);
         int clients = intArg(args, "--clients", 4);
         int subJobs = intArg(args, "--subjobs", 10_000);
+        int warmUp = intArg(args, "--warmup", 1);
         long started = System.nanoTime();
         int exit = 0;
         try (LocalRuntime runtime = LocalRuntime.start(LocalRuntimeOptions.builder().schedules(false).build())) {
@@ -46,18 +49,29 @@ public final class LocalRuntimeBenchmark {
             runtime.events().subscribe(event -> {
                 JsonNode detail = event.detail();
                 if (detail != null && TERMINAL.contains(detail.path("newStatus").asText())) {
+                    EVENT_SEEN.put(detail.path("jobId").asText(), System.nanoTime());
                     ending(detail.path("jobId").asText()).complete(detail.path("newStatus").asText());
                 }
             });
             LocalApiClient api = new LocalApiClient(runtime.apiEndpoint(), "bench");
-            runJob(api, "{\"to\": 10, \"subJobs\": 1}"); // warm every function once
+            for (int i = 0; i < warmUp; i++) {
+                runJob(api, "{\"to\": 10, \"subJobs\": 1}"); // warm every function (and the JIT) up
+            }
 
             List<Double> latencies = new ArrayList<>();
+            long cpuBefore = processCpuNanos();
             for (int i = 0; i < trivial; i++) {
                 latencies.add(runJob(api, "{\"to\": 10, \"subJobs\": 1}"));
             }
+            long cpu = processCpuNanos() - cpuBefore;
             print("trivial job, one client", latencies);
+            // Less disturbed than the latency by other programs on the machine: the CPU this JVM spent per job.
+            System.out.printf("CPU per trivial job (this JVM, every thread): %.0f ms%n", cpu / 1e6 / trivial);
+            if (hasFlag(args, "--timeline")) {
+                timeline(runtime, api);
+            }
 
+            if (clients > 0) {
             List<Double> concurrent = Collections.synchronizedList(new ArrayList<>());
             ExecutorService pool = Executors.newFixedThreadPool(clients);
             long wave = System.nanoTime();
@@ -78,13 +92,16 @@ public final class LocalRuntimeBenchmark {
             double seconds = (System.nanoTime() - wave) / 1e9;
             print("trivial job, " + clients + " clients", concurrent);
             System.out.printf("throughput with %d clients: %.1f jobs/s%n", clients, concurrent.size() / seconds);
+            }
 
+            if (subJobs > 0) {
             resetPeaks();
             double wall = runJob(api, "{\"to\": " + subJobs + ", \"subJobs\": " + subJobs + "}");
             long peak = peakHeap();
             // The work itself (a sieve over a handful of numbers) is microseconds: the wall time is orchestration.
             System.out.printf("%d-subjob job: %.1f s wall, %.2f ms orchestration per subjob, peak heap %d MiB%n",
                     subJobs, wall / 1000, wall / subJobs, peak / (1024 * 1024));
+            }
         } catch (RuntimeException e) {
             e.printStackTrace();
             exit = 1;
@@ -104,6 +121,7 @@ public final class LocalRuntimeBenchmark {
             throw new IllegalStateException("create answered " + created.status() + ": " + created.text());
         }
         String id = created.json().path("job").path("jobId").asText();
+        lastJobId = id;
         String status = ending(id).orTimeout(10, TimeUnit.MINUTES).join();
         double millis = (System.nanoTime() - start) / 1e6;
         ENDINGS.remove(id);
@@ -112,6 +130,50 @@ public final class LocalRuntimeBenchmark {
         }
         return millis;
     }
+
+    /**
+     * Runs one trivial job with every SDK call timed ({@link SdkCallTimeline}) and prints its timeline: the SDK calls
+     * (time in the SDK before the request went out, on the wire, after the answer) and the execution's history
+     * events, in milliseconds from sending the request that creates the job.
+     */
+    private static void timeline(LocalRuntime runtime, LocalApiClient api) {
+        long wallZero = System.currentTimeMillis();
+        long zero = System.nanoTime();
+        SdkCallTimeline.start();
+        double latency = runJob(api, "{\"to\": 10, \"subJobs\": 1}");
+        List<SdkCallTimeline.Call> calls = SdkCallTimeline.stop();
+        List<String> lines = new ArrayList<>();
+        for (SdkCallTimeline.Call c : calls) {
+            lines.add(String.format("%8.2f %-14s %-22s %-28s sdk %5.2f wire %5.2f after %5.2f  ends %8.2f",
+                    (c.start() - zero) / 1e6, c.thread(), c.service(), c.operation(), (c.sent() - c.start()) / 1e6,
+                    (c.received() - c.sent()) / 1e6, (c.end() - c.received()) / 1e6, (c.end() - zero) / 1e6));
+        }
+        String jobId = lastJobId;
+        for (var execution : runtime.stepFunctions().engine().executions()) {
+            if (!execution.executionArn().contains(":" + jobId + "-")) {
+                continue;
+            }
+            for (var event : execution.history().events()) {
+                String name = event.details() == null ? "" : event.details().path("name").asText("");
+                lines.add(String.format("%8.2f %-14s %s %s", (event.timestamp().toEpochMilli() - wallZero) * 1.0,
+                        "history", event.type(), name));
+            }
+        }
+        lines.add(String.format("%8.2f %-14s JobStatusChanged seen by the benchmark", (EVENT_SEEN.get(jobId) - zero) / 1e6, "bus"));
+        lines.sort(java.util.Comparator.comparingDouble(l -> Double.parseDouble(l.substring(0, 8).trim())));
+        System.out.printf("timeline of one trivial job (%.1f ms, %d SDK calls):%n", latency, calls.size());
+        lines.forEach(System.out::println);
+        double sdk = 0, wire = 0;
+        for (SdkCallTimeline.Call c : calls) {
+            sdk += (c.sent() - c.start() + c.end() - c.received()) / 1e6;
+            wire += (c.received() - c.sent()) / 1e6;
+        }
+        System.out.printf("SDK calls: %.1f ms in the SDK, %.1f ms on the wire (sums, calls may overlap)%n", sdk, wire);
+    }
+
+    private static volatile String lastJobId;
+    /** When the bus's listener saw each job's terminal event (nanoTime), for the timeline. */
+    private static final Map<String, Long> EVENT_SEEN = new ConcurrentHashMap<>();
 
     private static CompletableFuture<String> ending(String jobId) {
         return ENDINGS.computeIfAbsent(jobId, id -> new CompletableFuture<>());
@@ -124,6 +186,10 @@ public final class LocalRuntimeBenchmark {
                 sorted.get(sorted.size() / 2), sorted.get((int) Math.ceil(sorted.size() * 0.95) - 1), sorted.get(sorted.size() - 1));
     }
 
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
     private static void resetPeaks() {
         System.gc();
         ManagementFactory.getMemoryPoolMXBeans().forEach(MemoryPoolMXBean::resetPeakUsage);
@@ -132,6 +198,10 @@ public final class LocalRuntimeBenchmark {
     private static long peakHeap() {
         return ManagementFactory.getMemoryPoolMXBeans().stream().filter(p -> p.getType() == MemoryType.HEAP)
                 .mapToLong(p -> p.getPeakUsage().getUsed()).sum();
+    }
+
+    private static boolean hasFlag(String[] args, String name) {
+        return java.util.Arrays.asList(args).contains(name);
     }
 
     private static int intArg(String[] args, String name, int fallback) {
