@@ -71,19 +71,18 @@ public final class SnapStartPriming implements Resource {
      * S3 answers does not matter (a function that may not read the key gets 403): the client's request path ran.
      */
     public static void registerObjectStore(String function, ObjectStore objects) {
-        register(function + " objects", objectStorePriming(objects));
+        register(function + " objects", () -> primeObjectStore(objects));
     }
 
-    static Runnable objectStorePriming(ObjectStore objects) {
-        return () -> {
-            String key = JobObjectLayout.input(PLACEHOLDER_ID, PLACEHOLDER_ID);
-            objects.presignGet(key, Duration.ofMinutes(1), null);
-            try {
-                objects.head(key);
-            } catch (S3Exception refused) {
-                // Answered: see above.
-            }
-        };
+    /** What {@link #registerObjectStore} runs before the snapshot, for a hook that primes more. */
+    public static void primeObjectStore(ObjectStore objects) {
+        String key = JobObjectLayout.input(PLACEHOLDER_ID, PLACEHOLDER_ID);
+        objects.presignGet(key, Duration.ofMinutes(1), null);
+        try {
+            objects.head(key);
+        } catch (S3Exception refused) {
+            // Answered: see above.
+        }
     }
 
     @Override

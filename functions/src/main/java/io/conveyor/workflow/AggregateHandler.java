@@ -14,6 +14,11 @@ public final class AggregateHandler extends WorkflowHandler {
     }
 
     @Override
+    protected boolean readsObjects() {
+        return true;
+    }
+
+    @Override
     protected Map<String, Object> handle(JsonNode input) throws java.io.IOException {
         return Map.of("resultKey", components.workflow().aggregate(text(input, "jobId"), number(input, "attempt")));
     }

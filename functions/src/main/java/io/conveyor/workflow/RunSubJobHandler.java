@@ -16,6 +16,11 @@ public final class RunSubJobHandler extends WorkflowHandler {
     }
 
     @Override
+    protected boolean readsObjects() {
+        return true;
+    }
+
+    @Override
     protected Map<String, Object> handle(JsonNode input) {
         List<JobWorkflow.BatchItem> batch = new ArrayList<>();
         for (JsonNode item : items(input, "subJobs")) {

@@ -14,6 +14,11 @@ public final class SplitHandler extends WorkflowHandler {
     }
 
     @Override
+    protected boolean readsObjects() {
+        return true;
+    }
+
+    @Override
     protected Map<String, Object> handle(JsonNode input) throws java.io.IOException {
         JobWorkflow.Split split = components.workflow().split(text(input, "jobId"), number(input, "attempt"));
         return Map.of("bucket", split.bucket(), "manifestKey", split.manifestKey(), "subJobs", split.subJobs(),

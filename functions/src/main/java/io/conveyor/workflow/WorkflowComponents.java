@@ -11,7 +11,6 @@ import io.conveyor.metrics.EmbeddedMetrics;
 import io.conveyor.program.ProgramRegistry;
 import io.conveyor.program.ProgramStatisticsStore;
 import io.conveyor.quota.ActiveJobCounters;
-import io.conveyor.snapstart.SnapStartPriming;
 import io.conveyor.storage.ObjectStore;
 import io.conveyor.subjob.SubJobStore;
 import java.time.Clock;
@@ -28,18 +27,19 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * @param dependencies the dependency gate
  * @param endings      what follows a job's end
  * @param jobs         the jobs table
+ * @param objects      the bucket
  */
 public record WorkflowComponents(JobWorkflow workflow, Admissions admissions, DependencyGate dependencies,
-        JobEndings endings, JobStore jobs) {
+        JobEndings endings, JobStore jobs, ObjectStore objects) {
 
     /** Reads the function's environment and builds every client and service once. */
     public static WorkflowComponents fromEnvironment() {
         Settings settings = Settings.fromEnvironment();
         AwsClients clients = new AwsClients(settings);
         Clock clock = Clock.systemUTC();
-        // Of the workflow's steps only Split, RunSubJob and Aggregate read or write objects: S3 is built on first use.
+        // Of the workflow's steps only Split, RunSubJob and Aggregate read or write objects: S3 is built on first use
+        // (and primed for the snapshot by those three alone: WorkflowHandler#readsObjects).
         ObjectStore objects = ObjectStore.builtOnFirstUse(clients::s3, clients::s3Presigner, settings.bucket(), clock);
-        SnapStartPriming.registerObjectStore("workflow", objects);
         return wire(settings, clients.dynamoDb(), objects,
                 new StepFunctionsCallbacks(clients.stepFunctions()),
                 new EventBridgeJobEvents(clients.eventBridge(), settings.eventBus()),
@@ -71,6 +71,6 @@ public record WorkflowComponents(JobWorkflow workflow, Admissions admissions, De
         JobWorkflow workflow = new JobWorkflow(jobs, subJobs, objects, programs,
                 new ProgramStatisticsStore(dynamoDb, settings.countersTable()), endings,
                 new WorkflowMetrics(EmbeddedMetrics.standardOutput(Catalogue.METRICS_NAMESPACE)), readers, clock, lambda);
-        return new WorkflowComponents(workflow, admissions, dependencies, endings, jobs);
+        return new WorkflowComponents(workflow, admissions, dependencies, endings, jobs, objects);
     }
 }

@@ -23,11 +23,23 @@ abstract class WorkflowHandler implements RequestHandler<Map<String, Object>, Ma
 
     /**
      * For the SnapStart snapshot: the event's JSON mapping and a read of a job that cannot exist, which runs the
-     * SDK's whole request path (DynamoDB client, signer, endpoint rules, HTTP client, the jobs table's schema).
+     * SDK's whole request path (DynamoDB client, signer, endpoint rules, HTTP client, the jobs table's schema); and,
+     * for a step that {@linkplain #readsObjects reads or writes objects}, the S3 client's and presigner's.
      */
     void prime() {
         JsonNode input = Json.MAPPER.valueToTree(Map.of("jobId", SnapStartPriming.PLACEHOLDER_ID));
         components.jobs().get(input.path("jobId").asText());
+        if (readsObjects()) {
+            SnapStartPriming.primeObjectStore(components.objects());
+        }
+    }
+
+    /**
+     * Whether this step reads or writes objects in the bucket. The S3 client is built on first use, so the steps that
+     * never touch objects leave it unbuilt, and their snapshots without it.
+     */
+    protected boolean readsObjects() {
+        return false;
     }
 
     @Override

@@ -57,7 +57,7 @@ class SnapStartPrimingTest {
             return deployment.presigner();
         }, deployment.settings().bucket(), java.time.Clock.systemUTC());
 
-        assertTrue(new SnapStartPriming("Handler", SnapStartPriming.objectStorePriming(objects)).prime());
+        assertTrue(new SnapStartPriming("Handler", () -> SnapStartPriming.primeObjectStore(objects)).prime());
         assertEquals(2, built.get(), "the client and the presigner");
     }
 }

@@ -54,7 +54,12 @@ final class WorkflowHarness {
         subJobs = deployment.subJobs();
         counters = deployment.counters();
         objects = new ObjectStore(deployment.s3(), deployment.presigner(), deployment.settings().bucket(), clock);
-        components = WorkflowComponents.wire(deployment.settings(), deployment.dynamoDb(), objects, callbacks, events,
+        components = componentsOver(objects);
+    }
+
+    /** The workflow's services over this deployment, reaching the bucket through {@code objects}. */
+    WorkflowComponents componentsOver(ObjectStore objects) {
+        return WorkflowComponents.wire(deployment.settings(), deployment.dynamoDb(), objects, callbacks, events,
                 ProgramRegistry.from(Map.of(ProgramRegistry.SETTING, OutcomeProgram.REGISTRATION)), NO_LAMBDA, clock);
     }
 
