@@ -32,12 +32,8 @@ public final class GeneratedServiceMetadataProvider implements ServiceMetadataPr
 
     @Override
     public ServiceMetadata serviceMetadata(String endpointPrefix) {
-        ServiceMetadata known = BUILT.get(endpointPrefix);
-        if (known != null) {
-            return known;
-        }
-        ServiceMetadata built = build(endpointPrefix);
-        return built == null ? null : BUILT.computeIfAbsent(endpointPrefix, prefix -> built);
+        // An unknown prefix builds nothing and is not remembered, as the SDK's map has no entry for it.
+        return BUILT.computeIfAbsent(endpointPrefix, GeneratedServiceMetadataProvider::build);
     }
 
     /** The SDK's metadata class for the prefix, or {@code null} when the SDK has none. */

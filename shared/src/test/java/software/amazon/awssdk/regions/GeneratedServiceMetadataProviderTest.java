@@ -40,7 +40,7 @@ class GeneratedServiceMetadataProviderTest {
         GeneratedServiceMetadataProvider provider = new GeneratedServiceMetadataProvider();
         assertNull(provider.serviceMetadata("no-such-service"));
         assertNull(provider.serviceMetadata(""));
-        assertNull(provider.serviceMetadata("regions"), "a class of that package that is not a service's metadata");
+        assertNull(provider.serviceMetadata("regions"), "a word of the SDK's that names no service");
     }
 
     @Test
