@@ -130,29 +130,26 @@ public final class SubJobStore {
                         + attempt + " of job " + jobId);
             }
         }
+        List<TransactWriteItem> writes = new ArrayList<>();
         if (subJobs.size() <= SUBJOBS_PER_TRANSACTION) {
             // A small job's subjobs ride in the job's own transaction: one request rather than two or more.
-            List<TransactWriteItem> writes = new ArrayList<>();
             for (SubJob s : subJobs) {
-                writes.add(TransactWriteItem.builder().put(Put.builder().tableName(tableName)
-                        .item(SubJobItem.SCHEMA.itemToMap(SubJobItem.from(s), true)).build()).build());
+                writes.add(TransactWriteItem.builder().put(Put.builder().tableName(tableName).item(item(s)).build()).build());
             }
-            writes.add(TransactWriteItem.builder().update(jobs.splitInto(jobId, attempt, subJobs.size())).build());
-            dynamoDb.transactWriteItems(t -> t.transactItems(writes));
-            return;
+        } else {
+            for (int from = 0; from < subJobs.size(); from += BATCH_WRITE_LIMIT) {
+                writeBatch(subJobs.subList(from, Math.min(from + BATCH_WRITE_LIMIT, subJobs.size())).stream()
+                        .map(s -> WriteRequest.builder().putRequest(PutRequest.builder().item(item(s)).build()).build())
+                        .toList());
+            }
         }
-        for (int from = 0; from < subJobs.size(); from += BATCH_WRITE_LIMIT) {
-            List<WriteRequest> batch = subJobs.subList(from, Math.min(from + BATCH_WRITE_LIMIT, subJobs.size())).stream()
-                    .map(s -> WriteRequest.builder()
-                            .putRequest(PutRequest.builder()
-                                    .item(SubJobItem.SCHEMA.itemToMap(SubJobItem.from(s), true))
-                                    .build())
-                            .build())
-                    .toList();
-            writeBatch(batch);
-        }
-        dynamoDb.transactWriteItems(t -> t.transactItems(
-                TransactWriteItem.builder().update(jobs.splitInto(jobId, attempt, subJobs.size())).build()));
+        writes.add(TransactWriteItem.builder().update(jobs.splitInto(jobId, attempt, subJobs.size())).build());
+        dynamoDb.transactWriteItems(t -> t.transactItems(writes));
+    }
+
+    /** A subjob as the table stores it. */
+    private static Map<String, AttributeValue> item(SubJob subJob) {
+        return SubJobItem.SCHEMA.itemToMap(SubJobItem.from(subJob), true);
     }
 
     /** Writes one batch, resending what DynamoDB left unprocessed under throttling, with a growing pause. */
