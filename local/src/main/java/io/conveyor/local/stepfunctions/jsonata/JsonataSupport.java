@@ -134,31 +134,33 @@ public final class JsonataSupport {
 
   private static Compiled compile(String expr) {
     Compiled c = CACHE.get(expr);
-    if (c == null) {
-      Jsonata j = Jsonata.jsonata(expr);
-      Set<String> names = new HashSet<>();
-      Matcher m = VAR.matcher(expr);
-      while (m.find()) {
-        names.add(m.group(1));
-      }
-      c = new Compiled(j, Set.copyOf(names), expr);
-      if (CACHE.size() < 10_000) {
-        CACHE.put(expr, c);
-      }
+    if (c != null) {
+      return c;
     }
-    return c;
+    Jsonata j = Jsonata.jsonata(expr);
+    Set<String> names = new HashSet<>();
+    Matcher m = VAR.matcher(expr);
+    while (m.find()) {
+      names.add(m.group(1));
+    }
+    return remember(CACHE, expr, new Compiled(j, Set.copyOf(names), expr));
   }
 
   /** A template's compiled expression; a parse error is the field's evaluation error. */
   private static Compiled compiledTemplate(String text, Object field) {
     Compiled c = TEMPLATES.get(text);
-    if (c == null) {
-      c = compiledOrError(expressionOf(text), field);
-      if (TEMPLATES.size() < 10_000) {
-        TEMPLATES.put(text, c);
-      }
+    return c != null ? c : remember(TEMPLATES, text, compiledOrError(expressionOf(text), field));
+  }
+
+  /**
+   * Keeps {@code compiled} in {@code cache} while it holds fewer than 10,000: definitions are few, but expressions
+   * built from data must not grow it forever.
+   */
+  private static Compiled remember(Map<String, Compiled> cache, String key, Compiled compiled) {
+    if (cache.size() < 10_000) {
+      cache.put(key, compiled);
     }
-    return c;
+    return compiled;
   }
 
   private static Compiled compiledOrError(String expr, Object field) {
