@@ -63,7 +63,7 @@ class CleanupServiceTest {
         world.assertGone(succeeded);
         world.assertGone(failed);
         world.assertGone(cancelled);
-        assertEquals(new CleanupReport(3, 3, 0, objectsOfSucceeded(3) + (2 + 1 + 2 * 2) + 2, 3 + 2, false, 0, List.of()),
+        assertEquals(new CleanupReport(3, 3, 0, objectsOfSucceeded(3) + (2 + 1 + 2 * 2) + 2, 1 + 1, false, 0, List.of()),
                 report);
     }
 
@@ -192,7 +192,7 @@ class CleanupServiceTest {
         world.faults.clear();
         CleanupReport next = world.cleaner().run(NO_DEADLINE);
 
-        assertEquals(new CleanupReport(1, 1, 0, 0, 3, false, 0, List.of()), next);
+        assertEquals(new CleanupReport(1, 1, 0, 0, 1, false, 0, List.of()), next);
         world.assertGone(job);
     }
 
@@ -246,7 +246,8 @@ class CleanupServiceTest {
 
         CleanupReport report = world.cleaner().run(NO_DEADLINE);
 
-        assertEquals(new CleanupReport(1, 1, 0, 3_000, subJobs, false, 0, List.of()), report);
+        // Sixteen subjobs to an item.
+        assertEquals(new CleanupReport(1, 1, 0, 3_000, (subJobs + 15) / 16, false, 0, List.of()), report);
         world.assertGone(big);
     }
 

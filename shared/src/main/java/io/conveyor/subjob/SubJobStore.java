@@ -3,6 +3,7 @@ package io.conveyor.subjob;
 import io.conveyor.job.JobError;
 import io.conveyor.job.JobStore;
 import io.conveyor.persistence.IndexDefinition;
+import io.conveyor.persistence.InvalidPageTokenException;
 import io.conveyor.persistence.KeyAttribute;
 import io.conveyor.persistence.Page;
 import io.conveyor.persistence.PageTokens;
@@ -12,19 +13,22 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import software.amazon.awssdk.enhanced.dynamodb.DynamoDbEnhancedClient;
-import software.amazon.awssdk.enhanced.dynamodb.DynamoDbTable;
-import software.amazon.awssdk.enhanced.dynamodb.Key;
-import software.amazon.awssdk.enhanced.dynamodb.model.QueryConditional;
-import software.amazon.awssdk.enhanced.dynamodb.model.QueryEnhancedRequest;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.DeleteRequest;
+import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.PutRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
@@ -34,20 +38,21 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
- * The subjobs table. Each change of a subjob's status is written in one transaction with the matching change
- * of its job's progress counters, conditional on the subjob's previous status: Step Functions may deliver a
- * task twice, and a repeated start or outcome then changes nothing and counts nothing twice.
+ * The subjobs table, {@value SubJobGroup#SIZE} subjobs to an item ({@link SubJobGroup}). Each change of a subjob's
+ * status is written in one transaction with the matching change of its job's progress counters, conditional on the
+ * subjob's previous status: Step Functions may deliver a task twice, and a repeated start or outcome then changes
+ * nothing and counts nothing twice. The changes of a batch of subjobs are one update per group they fall in.
  *
  * <p>Thread-safe.
  */
 public final class SubJobStore {
 
-    /** The subjobs table: a job's subjobs in index order. */
+    /** The subjobs table: a job's subjobs in groups, in index order. */
     public static final TableDefinition TABLE = new TableDefinition(
             "SubJobs",
             "CONVEYOR_SUBJOBS_TABLE",
-            KeyAttribute.string(SubJobItem.JOB_ID),
-            Optional.of(KeyAttribute.number(SubJobItem.INDEX)),
+            KeyAttribute.string(SubJobGroup.JOB_ID),
+            Optional.of(KeyAttribute.number(SubJobGroup.FIRST_INDEX)),
             List.<IndexDefinition>of(),
             Optional.empty());
 
@@ -55,8 +60,18 @@ public final class SubJobStore {
     public static final int MAX_PAGE_SIZE = 1000;
 
     private static final int BATCH_WRITE_LIMIT = 25;
-    /** Subjob changes per transaction: DynamoDB takes 100 writes, and one is the job's progress. */
-    private static final int SUBJOBS_PER_TRANSACTION = 99;
+    /** Groups written in the job's own transaction at registration: DynamoDB takes 100 writes, one is the job. */
+    private static final int GROUPS_PER_TRANSACTION = 99;
+    /**
+     * Subjob changes per transaction: with every output and message at its longest a transaction stays near 2 MB,
+     * half of DynamoDB's 4 MB.
+     */
+    private static final int SUBJOBS_PER_TRANSACTION = 256;
+    /**
+     * How often a transaction that met another one on the same item (DynamoDB's {@code TransactionConflict}: batches
+     * of one job share the job's progress and may share a group) is tried again before the error is thrown.
+     */
+    private static final int CONFLICT_RETRIES = 8;
 
     /**
      * A subjob's outcome as the worker invocation that ran it saw it.
@@ -101,18 +116,33 @@ public final class SubJobStore {
         }
     }
 
+    /** The attribute each name placeholder of a group's update stands for, but {@code #i<index>}: a subjob's key. */
+    private static final Map<String, String> FIELD_NAMES = Map.of("#subJobs", SubJobGroup.SUBJOBS,
+            "#jobAttempt", SubJobGroup.JOB_ATTEMPT, "#status", SubJobGroup.STATUS, "#attempts", SubJobGroup.ATTEMPTS,
+            "#startedAt", SubJobGroup.STARTED_AT, "#duration", SubJobGroup.DURATION_MILLIS,
+            "#outputKey", SubJobGroup.OUTPUT_KEY, "#output", SubJobGroup.OUTPUT, "#code", SubJobGroup.ERROR_CODE,
+            "#message", SubJobGroup.ERROR_MESSAGE);
+    private static final Pattern NAME_PLACEHOLDER = Pattern.compile("#[A-Za-z0-9]+");
+
     /** How a transaction of subjob changes and their job's progress ended. */
     private enum Written { ALL, JOB_NOT_RUNNING, SUBJOB_CHANGED }
 
+    /**
+     * One subjob's part in its group's update.
+     *
+     * @param sets     what the update sets, as {@code SET} actions on the subjob's entry ({@link #path})
+     * @param values   the expression values those actions use
+     * @param expected the status the subjob must still have for the change to apply
+     */
+    private record Change(int index, List<String> sets, Map<String, AttributeValue> values, SubJobStatus expected) {}
+
     private final DynamoDbClient dynamoDb;
     private final String tableName;
-    private final DynamoDbTable<SubJobItem> table;
     private final JobStore jobs;
 
     public SubJobStore(DynamoDbClient dynamoDb, String tableName, JobStore jobs) {
         this.dynamoDb = dynamoDb;
         this.tableName = tableName;
-        this.table = DynamoDbEnhancedClient.builder().dynamoDbClient(dynamoDb).build().table(tableName, SubJobItem.SCHEMA);
         this.jobs = jobs;
     }
 
@@ -120,36 +150,37 @@ public final class SubJobStore {
      * Records the subjobs the splitter produced for attempt {@code attempt} of job {@code jobId}, all pending, and
      * sets the job's subjob total. Repeating it with the same subjobs changes nothing.
      *
+     * @param subJobs the job's subjobs in index order from 0, all pending
      * @throws software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException when the job is not
      *     running that attempt
      */
     public void registerAll(String jobId, int attempt, List<SubJob> subJobs) {
-        for (SubJob s : subJobs) {
-            if (!s.jobId().equals(jobId) || s.jobAttempt() != attempt || s.status() != SubJobStatus.PENDING) {
-                throw new IllegalArgumentException("subjob " + s.index() + " is not a pending subjob of attempt "
-                        + attempt + " of job " + jobId);
+        for (int i = 0; i < subJobs.size(); i++) {
+            SubJob s = subJobs.get(i);
+            if (!s.jobId().equals(jobId) || s.jobAttempt() != attempt || s.status() != SubJobStatus.PENDING || s.index() != i) {
+                throw new IllegalArgumentException("subjob " + i + " of the list is not pending subjob " + i
+                        + " of attempt " + attempt + " of job " + jobId);
             }
         }
+        List<Map<String, AttributeValue>> groups = new ArrayList<>();
+        for (int from = 0; from < subJobs.size(); from += SubJobGroup.SIZE) {
+            groups.add(SubJobGroup.item(subJobs.subList(from, Math.min(from + SubJobGroup.SIZE, subJobs.size()))));
+        }
         List<TransactWriteItem> writes = new ArrayList<>();
-        if (subJobs.size() <= SUBJOBS_PER_TRANSACTION) {
-            // A small job's subjobs ride in the job's own transaction: one request rather than two or more.
-            for (SubJob s : subJobs) {
-                writes.add(TransactWriteItem.builder().put(Put.builder().tableName(tableName).item(item(s)).build()).build());
+        if (groups.size() <= GROUPS_PER_TRANSACTION) {
+            // Up to 1,584 subjobs ride in the job's own transaction: one request.
+            for (Map<String, AttributeValue> group : groups) {
+                writes.add(TransactWriteItem.builder().put(Put.builder().tableName(tableName).item(group).build()).build());
             }
         } else {
-            for (int from = 0; from < subJobs.size(); from += BATCH_WRITE_LIMIT) {
-                writeBatch(subJobs.subList(from, Math.min(from + BATCH_WRITE_LIMIT, subJobs.size())).stream()
-                        .map(s -> WriteRequest.builder().putRequest(PutRequest.builder().item(item(s)).build()).build())
+            for (int from = 0; from < groups.size(); from += BATCH_WRITE_LIMIT) {
+                writeBatch(groups.subList(from, Math.min(from + BATCH_WRITE_LIMIT, groups.size())).stream()
+                        .map(g -> WriteRequest.builder().putRequest(PutRequest.builder().item(g).build()).build())
                         .toList());
             }
         }
         writes.add(TransactWriteItem.builder().update(jobs.splitInto(jobId, attempt, subJobs.size())).build());
         dynamoDb.transactWriteItems(t -> t.transactItems(writes));
-    }
-
-    /** A subjob as the table stores it. */
-    private static Map<String, AttributeValue> item(SubJob subJob) {
-        return SubJobItem.SCHEMA.itemToMap(SubJobItem.from(subJob), true);
     }
 
     /** Writes one batch, resending what DynamoDB left unprocessed under throttling, with a growing pause. */
@@ -170,14 +201,18 @@ public final class SubJobStore {
             Thread.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while backing off a throttled batch write", e);
+            throw new IllegalStateException("interrupted while backing off a throttled or conflicting write", e);
         }
     }
 
     /** The subjob, if registered. */
     public Optional<SubJob> get(String jobId, int index) {
-        return Optional.ofNullable(table.getItem(r -> r.key(key(jobId, index)).consistentRead(true)))
-                .map(SubJobItem::toSubJob);
+        GetItemResponse response = dynamoDb.getItem(g -> g.tableName(tableName).key(SubJobGroup.key(jobId, index))
+                .consistentRead(true));
+        if (!response.hasItem() || response.item().isEmpty()) {
+            return Optional.empty();
+        }
+        return SubJobGroup.subJobs(response.item()).stream().filter(s -> s.index() == index).findFirst();
     }
 
     /**
@@ -188,11 +223,10 @@ public final class SubJobStore {
      *     repeated delivery) or there is no such subjob in that attempt
      */
     public boolean start(String jobId, int index, int attempt, Instant now) {
-        Update firstStart = firstStart(jobId, index, attempt, now);
-        if (transact(List.of(firstStart), jobs.progressChange(jobId, attempt, 1, 0, 0)) == Written.ALL) {
+        if (transact(jobId, attempt, List.of(firstStart(index, now)), jobs.progressChange(jobId, attempt, 1, 0, 0)) == Written.ALL) {
             return true;
         }
-        Update retry = restart(jobId, index, attempt);
+        Update retry = groupUpdate(jobId, attempt, List.of(restart(index)));
         try {
             dynamoDb.updateItem(b -> b.tableName(tableName).key(retry.key())
                     .updateExpression(retry.updateExpression())
@@ -206,10 +240,11 @@ public final class SubJobStore {
     }
 
     /**
-     * A worker invocation for a batch of subjobs starts: {@link #start} for each, in one transaction per 99 subjobs
-     * instead of two calls each. The first delivery of a batch, the common case, finds them all pending and writes
-     * without reading; otherwise (a retry, a repeated delivery) the subjobs are read with one query and each is
-     * started as it stands, and one that changed meanwhile (a racing delivery) falls back to {@link #start}.
+     * A worker invocation for a batch of subjobs starts: {@link #start} for each, in one transaction per
+     * {@value #SUBJOBS_PER_TRANSACTION} subjobs instead of two calls each. The first delivery of a batch, the common
+     * case, finds them all pending and writes without reading; otherwise (a retry, a repeated delivery) the subjobs
+     * are read with one query and each is started as it stands, and one that changed meanwhile (a racing delivery)
+     * falls back to {@link #start}.
      *
      * @return the indices of the subjobs that may run, in the order asked: those of this attempt without a recorded
      *     outcome; none once the job no longer runs this attempt
@@ -218,8 +253,8 @@ public final class SubJobStore {
         List<Integer> started = new ArrayList<>();
         for (int from = 0; from < indices.size(); from += SUBJOBS_PER_TRANSACTION) {
             List<Integer> chunk = indices.subList(from, Math.min(from + SUBJOBS_PER_TRANSACTION, indices.size()));
-            List<Update> firstStarts = chunk.stream().map(i -> firstStart(jobId, i, attempt, now)).toList();
-            Written written = transact(firstStarts, jobs.progressChange(jobId, attempt, chunk.size(), 0, 0));
+            List<Change> firstStarts = chunk.stream().map(i -> firstStart(i, now)).toList();
+            Written written = transact(jobId, attempt, firstStarts, jobs.progressChange(jobId, attempt, chunk.size(), 0, 0));
             if (written == Written.JOB_NOT_RUNNING) {
                 return started;
             }
@@ -246,14 +281,14 @@ public final class SubJobStore {
         if (runnable.isEmpty()) {
             return true;
         }
-        List<Update> changes = new ArrayList<>();
+        List<Change> changes = new ArrayList<>();
         int firstStarts = 0;
         for (SubJob s : runnable) {
             boolean first = s.status() == SubJobStatus.PENDING;
-            changes.add(first ? firstStart(jobId, s.index(), attempt, now) : restart(jobId, s.index(), attempt));
+            changes.add(first ? firstStart(s.index(), now) : restart(s.index()));
             firstStarts += first ? 1 : 0;
         }
-        Written written = transact(changes, jobs.progressChange(jobId, attempt, firstStarts, 0, 0));
+        Written written = transact(jobId, attempt, changes, jobs.progressChange(jobId, attempt, firstStarts, 0, 0));
         if (written == Written.JOB_NOT_RUNNING) {
             return false;
         }
@@ -267,8 +302,8 @@ public final class SubJobStore {
 
     /**
      * Records the outcomes of subjobs a worker invocation started, counting them in their job's progress: one
-     * transaction per 99 subjobs. A subjob whose outcome was recorded meanwhile (a racing delivery) falls back to
-     * the one-by-one path, which leaves it as it is.
+     * transaction per {@value #SUBJOBS_PER_TRANSACTION} subjobs. A subjob whose outcome was recorded meanwhile (a
+     * racing delivery) falls back to the one-by-one path, which leaves it as it is.
      *
      * @return the outcomes this call recorded; none of those after the job stopped running this attempt
      */
@@ -276,13 +311,13 @@ public final class SubJobStore {
         List<Outcome> recorded = new ArrayList<>();
         for (int from = 0; from < outcomes.size(); from += SUBJOBS_PER_TRANSACTION) {
             List<Outcome> chunk = outcomes.subList(from, Math.min(from + SUBJOBS_PER_TRANSACTION, outcomes.size()));
-            List<Update> changes = new ArrayList<>();
+            List<Change> changes = new ArrayList<>();
             int succeeded = 0;
             for (Outcome o : chunk) {
-                changes.add(outcomeUpdate(jobId, o.index(), attempt, SubJobStatus.RUNNING, o));
+                changes.add(outcomeChange(SubJobStatus.RUNNING, o));
                 succeeded += o.status() == SubJobStatus.SUCCEEDED ? 1 : 0;
             }
-            Written written = transact(changes,
+            Written written = transact(jobId, attempt, changes,
                     jobs.progressChange(jobId, attempt, -chunk.size(), succeeded, chunk.size() - succeeded));
             if (written == Written.JOB_NOT_RUNNING) {
                 return recorded;
@@ -296,7 +331,7 @@ public final class SubJobStore {
         return recorded;
     }
 
-    /** The subjobs among {@code indices}, by index, read with one query over their range. */
+    /** The subjobs among {@code indices}, by index, read with one query over the groups that hold them. */
     private Map<Integer, SubJob> range(String jobId, List<Integer> indices) {
         Map<Integer, SubJob> found = new HashMap<>();
         if (indices.isEmpty()) {
@@ -304,12 +339,23 @@ public final class SubJobStore {
         }
         int lowest = indices.stream().mapToInt(Integer::intValue).min().orElseThrow();
         int highest = indices.stream().mapToInt(Integer::intValue).max().orElseThrow();
-        table.query(QueryEnhancedRequest.builder()
-                        .queryConditional(QueryConditional.sortBetween(key(jobId, lowest), key(jobId, highest)))
-                        .consistentRead(true)
-                        .build())
-                .items()
-                .forEach(i -> found.put(i.index, i.toSubJob()));
+        Set<Integer> wanted = new HashSet<>(indices);
+        Map<String, AttributeValue> start = null;
+        do {
+            Map<String, AttributeValue> from = start;
+            QueryResponse page = dynamoDb.query(q -> q.tableName(tableName)
+                    .keyConditionExpression("#job = :job AND #first BETWEEN :low AND :high")
+                    .expressionAttributeNames(Map.of("#job", SubJobGroup.JOB_ID, "#first", SubJobGroup.FIRST_INDEX))
+                    .expressionAttributeValues(Map.of(":job", AttributeValue.fromS(jobId),
+                            ":low", AttributeValue.fromN(Integer.toString(SubJobGroup.firstIndex(lowest))),
+                            ":high", AttributeValue.fromN(Integer.toString(SubJobGroup.firstIndex(highest)))))
+                    .consistentRead(true)
+                    .exclusiveStartKey(from));
+            page.items().forEach(item -> SubJobGroup.subJobs(item).stream()
+                    .filter(s -> wanted.contains(s.index()))
+                    .forEach(s -> found.put(s.index(), s)));
+            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+        } while (start != null);
         return found;
     }
 
@@ -341,82 +387,152 @@ public final class SubJobStore {
                 : current.startedAt() == null ? Duration.ZERO : Duration.between(current.startedAt(), now);
         duration = duration.isNegative() ? Duration.ZERO : duration;
         Outcome timed = new Outcome(index, outcome.status(), outcome.outputKey(), outcome.output(), outcome.error(), duration);
-        Update subJobChange = outcomeUpdate(jobId, index, attempt, current.status(), timed);
         boolean succeeded = outcome.status() == SubJobStatus.SUCCEEDED;
         Update progress = jobs.progressChange(jobId, attempt, wasRunning ? -1 : 0, succeeded ? 1 : 0, succeeded ? 0 : 1);
-        return transact(List.of(subJobChange), progress) == Written.ALL ? Optional.of(duration) : Optional.empty();
+        return transact(jobId, attempt, List.of(outcomeChange(current.status(), timed)), progress) == Written.ALL
+                ? Optional.of(duration) : Optional.empty();
     }
 
-    private Update outcomeUpdate(String jobId, int index, int attempt, SubJobStatus expected, Outcome outcome) {
-        Map<String, String> names = new HashMap<>();
+    /** The value placeholder that stands for {@code status} in a group's update. */
+    private static String statusValue(SubJobStatus status) {
+        return ":" + status.name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** The path of a field of subjob {@code index}'s entry in an update of its group. */
+    private static String path(int index, String field) {
+        return "#subJobs.#i" + index + "." + field;
+    }
+
+    private static Change outcomeChange(SubJobStatus expected, Outcome outcome) {
+        int i = outcome.index();
+        List<String> sets = new ArrayList<>();
         Map<String, AttributeValue> values = new HashMap<>();
-        names.put("#duration", SubJobItem.DURATION_MILLIS);
-        values.put(":outcome", AttributeValue.fromS(outcome.status().name()));
-        values.put(":duration", AttributeValue.fromN(Long.toString(Math.max(0, outcome.duration().toMillis()))));
-        String set = "SET #status = :outcome, #duration = :duration";
+        sets.add(path(i, "#status") + " = " + statusValue(outcome.status()));
+        values.put(statusValue(outcome.status()), AttributeValue.fromS(outcome.status().name()));
+        sets.add(path(i, "#duration") + " = :duration" + i);
+        values.put(":duration" + i, AttributeValue.fromN(Long.toString(Math.max(0, outcome.duration().toMillis()))));
         if (outcome.outputKey() != null) {
-            names.put("#outputKey", SubJobItem.OUTPUT_KEY);
-            values.put(":outputKey", AttributeValue.fromS(outcome.outputKey()));
-            set += ", #outputKey = :outputKey";
+            sets.add(path(i, "#outputKey") + " = :outputKey" + i);
+            values.put(":outputKey" + i, AttributeValue.fromS(outcome.outputKey()));
         }
         if (outcome.output() != null) {
-            names.put("#output", SubJobItem.OUTPUT);
-            values.put(":output", AttributeValue.fromS(outcome.output()));
-            set += ", #output = :output";
+            sets.add(path(i, "#output") + " = :output" + i);
+            values.put(":output" + i, AttributeValue.fromS(outcome.output()));
         }
         if (outcome.error() != null) {
-            names.put("#code", SubJobItem.ERROR_CODE);
-            names.put("#message", SubJobItem.ERROR_MESSAGE);
-            values.put(":code", AttributeValue.fromS(outcome.error().code()));
-            values.put(":message", AttributeValue.fromS(outcome.error().message()));
-            set += ", #code = :code, #message = :message";
+            sets.add(path(i, "#code") + " = :code" + i);
+            sets.add(path(i, "#message") + " = :message" + i);
+            values.put(":code" + i, AttributeValue.fromS(outcome.error().code()));
+            values.put(":message" + i, AttributeValue.fromS(SubJobGroup.keptMessage(outcome.error().message())));
         }
-        return subJobUpdate(jobId, index, attempt, expected, set, names, values);
+        return new Change(i, sets, values, expected);
     }
 
-    private Update firstStart(String jobId, int index, int attempt, Instant now) {
-        return subJobUpdate(jobId, index, attempt, SubJobStatus.PENDING,
-                "SET #status = :running, #startedAt = :now ADD #attempts :one",
-                Map.of("#startedAt", SubJobItem.STARTED_AT, "#attempts", SubJobItem.ATTEMPTS),
-                Map.of(":running", AttributeValue.fromS(SubJobStatus.RUNNING.name()),
-                        ":now", AttributeValue.fromS(Timestamps.sortable(now)),
-                        ":one", AttributeValue.fromN("1")));
+    /** A pending subjob's first start: its whole entry is known, so it is written whole, the shortest update. */
+    private static Change firstStart(int index, Instant now) {
+        return new Change(index, List.of("#subJobs.#i" + index + " = :started"),
+                Map.of(":started", AttributeValue.fromM(Map.of(
+                        SubJobGroup.STATUS, AttributeValue.fromS(SubJobStatus.RUNNING.name()),
+                        SubJobGroup.ATTEMPTS, AttributeValue.fromN("1"),
+                        SubJobGroup.STARTED_AT, AttributeValue.fromS(Timestamps.sortable(now))))),
+                SubJobStatus.PENDING);
     }
 
-    private Update restart(String jobId, int index, int attempt) {
-        return subJobUpdate(jobId, index, attempt, SubJobStatus.RUNNING,
-                "ADD #attempts :one",
-                Map.of("#attempts", SubJobItem.ATTEMPTS),
-                Map.of(":one", AttributeValue.fromN("1")));
+    private static Change restart(int index) {
+        return new Change(index, List.of(path(index, "#attempts") + " = " + path(index, "#attempts") + " + :one"),
+                Map.of(":one", AttributeValue.fromN("1")), SubJobStatus.RUNNING);
+    }
+
+    /**
+     * The update of one group that applies {@code changes} (all to subjobs of that group), on the condition that the
+     * group belongs to {@code attempt} and each subjob still has the status its change expects.
+     */
+    private Update groupUpdate(String jobId, int attempt, List<Change> changes) {
+        Map<String, AttributeValue> values = new HashMap<>();
+        values.put(":attempt", AttributeValue.fromN(Integer.toString(attempt)));
+        List<String> sets = new ArrayList<>();
+        StringBuilder condition = new StringBuilder("#jobAttempt = :attempt");
+        for (Change c : changes) {
+            values.putAll(c.values());
+            values.put(statusValue(c.expected()), AttributeValue.fromS(c.expected().name()));
+            sets.addAll(c.sets());
+            condition.append(" AND ").append(path(c.index(), "#status")).append(" = ").append(statusValue(c.expected()));
+        }
+        String update = "SET " + String.join(", ", sets);
+        // DynamoDB refuses names an expression does not use: name just those the two expressions hold.
+        Map<String, String> names = new HashMap<>();
+        Matcher placeholder = NAME_PLACEHOLDER.matcher(update + " " + condition);
+        while (placeholder.find()) {
+            String name = placeholder.group();
+            names.put(name, name.startsWith("#i") ? name.substring(2) : FIELD_NAMES.get(name));
+        }
+        return Update.builder()
+                .tableName(tableName)
+                .key(SubJobGroup.key(jobId, changes.get(0).index()))
+                .updateExpression(update)
+                .conditionExpression(condition.toString())
+                .expressionAttributeNames(names)
+                .expressionAttributeValues(values)
+                .build();
     }
 
     /**
      * One page of the job's subjobs in index order.
      *
-     * @throws io.conveyor.persistence.InvalidPageTokenException when the token was not issued for this job
+     * @throws InvalidPageTokenException when the token was not issued for this job
      */
     public Page<SubJob> list(String jobId, int limit, Optional<String> pageToken) {
         if (limit < 1 || limit > MAX_PAGE_SIZE) {
             throw new IllegalArgumentException("limit must be between 1 and " + MAX_PAGE_SIZE + ", was " + limit);
         }
-        QueryEnhancedRequest.Builder query = QueryEnhancedRequest.builder()
-                .queryConditional(QueryConditional.keyEqualTo(k -> k.partitionValue(jobId)))
-                .consistentRead(true)
-                .limit(limit);
-        pageToken.ifPresent(t -> query.exclusiveStartKey(PageTokens.decode(t, SubJobItem.JOB_ID, jobId)));
-        software.amazon.awssdk.enhanced.dynamodb.model.Page<SubJobItem> page =
-                table.query(query.build()).iterator().next();
-        List<SubJob> items = new ArrayList<>();
-        page.items().forEach(i -> items.add(i.toSubJob()));
-        return new Page<>(items, PageTokens.encode(page.lastEvaluatedKey()));
+        int from = pageToken.map(t -> nextIndex(t, jobId)).orElse(0);
+        // One subjob more than the page, to know whether another page follows.
+        List<SubJob> found = new ArrayList<>();
+        Map<String, AttributeValue> start = null;
+        do {
+            Map<String, AttributeValue> after = start;
+            int groups = (limit + 1 - found.size() + SubJobGroup.SIZE - 1) / SubJobGroup.SIZE + 1;
+            QueryResponse page = dynamoDb.query(q -> q.tableName(tableName)
+                    .keyConditionExpression("#job = :job AND #first >= :first")
+                    .expressionAttributeNames(Map.of("#job", SubJobGroup.JOB_ID, "#first", SubJobGroup.FIRST_INDEX))
+                    .expressionAttributeValues(Map.of(":job", AttributeValue.fromS(jobId),
+                            ":first", AttributeValue.fromN(Integer.toString(SubJobGroup.firstIndex(from)))))
+                    .consistentRead(true)
+                    .limit(groups)
+                    .exclusiveStartKey(after));
+            page.items().forEach(item -> SubJobGroup.subJobs(item).stream().filter(s -> s.index() >= from).forEach(found::add));
+            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+        } while (found.size() <= limit && start != null);
+        if (found.size() <= limit) {
+            return new Page<>(found, Optional.empty());
+        }
+        return new Page<>(List.copyOf(found.subList(0, limit)), PageTokens.encode(Map.of(
+                SubJobGroup.JOB_ID, AttributeValue.fromS(jobId),
+                SubJobGroup.FIRST_INDEX, AttributeValue.fromN(Integer.toString(found.get(limit).index())))));
+    }
+
+    /** The index of the first subjob of the page {@code token} asks for. */
+    private static int nextIndex(String token, String jobId) {
+        AttributeValue next = PageTokens.decode(token, SubJobGroup.JOB_ID, jobId).get(SubJobGroup.FIRST_INDEX);
+        try {
+            int index = Integer.parseInt(next.n());
+            if (index >= 0) {
+                return index;
+            }
+        } catch (RuntimeException malformed) {
+            // answered below, as any token this listing did not issue
+        }
+        throw new InvalidPageTokenException(
+                "nextToken is not a token this listing issued; pass back nextToken exactly as received");
     }
 
     /**
-     * Deletes every subjob item of {@code jobId}: a query page (keys only, up to {@link #MAX_PAGE_SIZE}) at a time,
-     * each page in batches of 25 deletes. Deleting an item that is already gone is not an error, so a repeat, or
-     * two callers racing, end with the same empty result. For the cleaner, once the job's objects are gone.
+     * Deletes every subjob item of {@code jobId}: a query page (keys only, up to {@link #MAX_PAGE_SIZE} items) at a
+     * time, each page in batches of 25 deletes. Deleting an item that is already gone is not an error, so a repeat,
+     * or two callers racing, end with the same empty result. For the cleaner, once the job's objects are gone.
      *
-     * @return how many items this call asked DynamoDB to delete (a racing caller may have deleted some of them)
+     * @return how many items this call asked DynamoDB to delete (a racing caller may have deleted some of them); an
+     *     item holds up to {@value SubJobGroup#SIZE} subjobs
      */
     public int deleteAll(String jobId) {
         int deleted = 0;
@@ -425,8 +541,8 @@ public final class SubJobStore {
             Map<String, AttributeValue> from = start;
             QueryResponse page = dynamoDb.query(q -> q.tableName(tableName)
                     .keyConditionExpression("#job = :job")
-                    .projectionExpression("#job, #index")
-                    .expressionAttributeNames(Map.of("#job", SubJobItem.JOB_ID, "#index", SubJobItem.INDEX))
+                    .projectionExpression("#job, #first")
+                    .expressionAttributeNames(Map.of("#job", SubJobGroup.JOB_ID, "#first", SubJobGroup.FIRST_INDEX))
                     .expressionAttributeValues(Map.of(":job", AttributeValue.fromS(jobId)))
                     .consistentRead(true)
                     .limit(MAX_PAGE_SIZE)
@@ -443,51 +559,36 @@ public final class SubJobStore {
         return deleted;
     }
 
-    private Update subJobUpdate(String jobId, int index, int attempt, SubJobStatus expected, String expression,
-            Map<String, String> names, Map<String, AttributeValue> values) {
-        Map<String, String> allNames = new HashMap<>(names);
-        allNames.put("#status", SubJobItem.STATUS);
-        allNames.put("#jobAttempt", SubJobItem.JOB_ATTEMPT);
-        Map<String, AttributeValue> allValues = new HashMap<>(values);
-        allValues.put(":expected", AttributeValue.fromS(expected.name()));
-        allValues.put(":attempt", AttributeValue.fromN(Integer.toString(attempt)));
-        return Update.builder()
-                .tableName(tableName)
-                .key(Map.of(SubJobItem.JOB_ID, AttributeValue.fromS(jobId),
-                        SubJobItem.INDEX, AttributeValue.fromN(Integer.toString(index))))
-                .updateExpression(expression)
-                .conditionExpression("#status = :expected AND #jobAttempt = :attempt")
-                .expressionAttributeNames(allNames)
-                .expressionAttributeValues(allValues)
-                .build();
-    }
-
     /**
-     * Writes the subjob changes and the job's progress change in one transaction.
+     * Writes the subjob changes, one update per group, and the job's progress change in one transaction. A
+     * transaction that met another on one of its items is tried again after a pause with full jitter.
      *
      * @return whether all was written, or which condition failed (nothing was written then); other failures are
      *     thrown
      */
-    private Written transact(List<Update> subJobChanges, Update jobChange) {
+    private Written transact(String jobId, int attempt, List<Change> changes, Update jobChange) {
+        Map<Integer, List<Change>> byGroup = new TreeMap<>();
+        changes.forEach(c -> byGroup.computeIfAbsent(SubJobGroup.firstIndex(c.index()), g -> new ArrayList<>()).add(c));
         List<TransactWriteItem> writes = new ArrayList<>();
-        subJobChanges.forEach(u -> writes.add(TransactWriteItem.builder().update(u).build()));
+        byGroup.values().forEach(group -> writes.add(TransactWriteItem.builder().update(groupUpdate(jobId, attempt, group)).build()));
         writes.add(TransactWriteItem.builder().update(jobChange).build());
-        try {
-            dynamoDb.transactWriteItems(t -> t.transactItems(writes));
-            return Written.ALL;
-        } catch (TransactionCanceledException e) {
-            List<software.amazon.awssdk.services.dynamodb.model.CancellationReason> reasons = e.cancellationReasons();
-            if (reasons.size() == writes.size() && "ConditionalCheckFailed".equals(reasons.get(reasons.size() - 1).code())) {
-                return Written.JOB_NOT_RUNNING;
+        for (int tries = 1; ; tries++) {
+            try {
+                dynamoDb.transactWriteItems(t -> t.transactItems(writes));
+                return Written.ALL;
+            } catch (TransactionCanceledException e) {
+                List<CancellationReason> reasons = e.cancellationReasons();
+                if (reasons.size() == writes.size() && "ConditionalCheckFailed".equals(reasons.get(reasons.size() - 1).code())) {
+                    return Written.JOB_NOT_RUNNING;
+                }
+                if (reasons.stream().anyMatch(r -> "ConditionalCheckFailed".equals(r.code()))) {
+                    return Written.SUBJOB_CHANGED;
+                }
+                if (tries > CONFLICT_RETRIES || reasons.stream().noneMatch(r -> "TransactionConflict".equals(r.code()))) {
+                    throw e;
+                }
+                pause(ThreadLocalRandom.current().nextLong(1, Math.min(1000L, 20L << tries)));
             }
-            if (reasons.stream().anyMatch(r -> "ConditionalCheckFailed".equals(r.code()))) {
-                return Written.SUBJOB_CHANGED;
-            }
-            throw e;
         }
-    }
-
-    private static Key key(String jobId, int index) {
-        return Key.builder().partitionValue(jobId).sortValue(index).build();
     }
 }

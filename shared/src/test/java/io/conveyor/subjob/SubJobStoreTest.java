@@ -14,14 +14,19 @@ import io.conveyor.persistence.Page;
 import io.conveyor.testing.Concurrently;
 import io.conveyor.testing.LocalAws;
 import io.conveyor.testing.SampleJobs;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 /** The subjobs table and the progress counters it keeps on the job, on DynamoDB Local. */
@@ -41,9 +46,96 @@ class SubJobStoreTest {
         jobs.update(jobs.update(created.submit(T0)).admit(T0));
     }
 
+    @Test
+    void registerAll_refusesSubjobsThatAreNotTheJobsOwnInOrder() {
+        List<SubJob> gap = List.of(SubJob.pending("j", 0, 1, "m"), SubJob.pending("j", 2, 1, "m"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> subJobs.registerAll("j", 1, gap));
+        assertTrue(e.getMessage().contains("subjob 1 of the list"), e.getMessage());
+        assertEquals(Progress.NONE, progress(), "nothing was written");
+    }
+
+    @Test
+    void eachSubjobKeepsItsOwnInputKey_evenWhereTheyDiffer() {
+        List<SubJob> registered = List.of(SubJob.pending("j", 0, 1, "m"), SubJob.pending("j", 1, 1, "other"),
+                SubJob.pending("j", 2, 1, null), SubJob.pending("j", 3, 1, "m"));
+        subJobs.registerAll("j", 1, registered);
+        assertEquals(registered, subJobs.list("j", 10, Optional.empty()).items());
+    }
+
+    @Test
+    void aBatchAcrossGroups_startsAndEnds_andEachSubjobReadsBackAsWritten() {
+        int first = SubJobGroup.SIZE - 3; // the batch straddles the first two groups
+        subJobs.registerAll("j", 1, pending(2 * SubJobGroup.SIZE));
+        List<Integer> batch = IntStream.range(first, first + 6).boxed().toList();
+        assertEquals(batch, subJobs.startAll("j", 1, batch, T0));
+        List<SubJobStore.Outcome> outcomes = new ArrayList<>();
+        batch.forEach(i -> outcomes.add(i % 2 == 0 ? succeeded(i)
+                : SubJobStore.Outcome.failed(i, new JobError("Program.Failed", "no " + i), Duration.ofMillis(i))));
+        assertEquals(outcomes, subJobs.recordAll("j", 1, outcomes, T0.plusSeconds(1)));
+
+        for (int i = 0; i < 2 * SubJobGroup.SIZE; i++) {
+            SubJob s = subJobs.get("j", i).orElseThrow();
+            if (!batch.contains(i)) {
+                assertEquals(SubJobStatus.PENDING, s.status(), "subjob " + i + " was not in the batch");
+                continue;
+            }
+            assertEquals(i % 2 == 0 ? SubJobStatus.SUCCEEDED : SubJobStatus.FAILED, s.status());
+            assertEquals(1, s.attempts());
+            assertEquals(T0, s.startedAt());
+            assertEquals(i % 2 == 0 ? "{\"n\":" + i + "}" : null, s.output());
+            assertEquals(i % 2 == 0 ? null : new JobError("Program.Failed", "no " + i), s.error());
+        }
+        assertEquals(new Progress(2 * SubJobGroup.SIZE, 0, 3, 3), progress());
+        assertEquals(Optional.empty(), subJobs.get("j", 2 * SubJobGroup.SIZE), "no such subjob");
+    }
+
+    @Test
+    void aVeryLongErrorMessage_isKeptCut_soTheSubjobStillFitsItsItem() {
+        subJobs.registerAll("j", 1, pending(SubJobGroup.SIZE));
+        String longMessage = "why ".repeat(50_000);
+        for (int i = 0; i < SubJobGroup.SIZE; i++) {
+            assertTrue(subJobs.recordFailure("j", i, 1, new JobError("Program.Failed", longMessage), T0).isPresent());
+        }
+        String kept = subJobs.get("j", 5).orElseThrow().error().message();
+        assertEquals(SubJobGroup.MAX_KEPT_MESSAGE_CHARS, kept.length());
+        assertTrue(kept.startsWith("why why") && kept.endsWith("[cut to 4096 characters]"), kept.substring(kept.length() - 40));
+        assertEquals(new Progress(SubJobGroup.SIZE, 0, 0, SubJobGroup.SIZE), progress());
+    }
+
+    @Test
+    void aTransactionThatMeetsAnotherOnTheSameItem_isTriedAgain() {
+        LocalAws.Deployment deployment = LocalAws.get().newDeployment();
+        AtomicInteger conflicts = new AtomicInteger(2);
+        DynamoDbClient conflicting = (DynamoDbClient) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {DynamoDbClient.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("transactWriteItems") && conflicts.getAndDecrement() > 0) {
+                        throw TransactionCanceledException.builder().message("Transaction cancelled")
+                                .cancellationReasons(CancellationReason.builder().code("TransactionConflict").build(),
+                                        CancellationReason.builder().code("None").build())
+                                .build();
+                    }
+                    try {
+                        return method.invoke(deployment.dynamoDb(), args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        JobStore conflictingJobs = new JobStore(conflicting, deployment.settings().jobsTable());
+        SubJobStore store = new SubJobStore(conflicting, deployment.settings().subJobsTable(), conflictingJobs);
+        Job created = conflictingJobs.create(SampleJobs.created("c", "alice", "primes", T0));
+        conflictingJobs.update(conflictingJobs.update(created.submit(T0)).admit(T0));
+        conflicts.set(0);
+        store.registerAll("c", 1, List.of(SubJob.pending("c", 0, 1, "m")));
+
+        conflicts.set(2);
+        assertTrue(store.start("c", 0, 1, T0), "started on the third try");
+        assertEquals(new Progress(1, 1, 0, 0), conflictingJobs.get("c").orElseThrow().progress());
+        assertEquals(1, store.get("c", 0).orElseThrow().attempts(), "written once");
+    }
+
     private static List<SubJob> pending(int count) {
         return IntStream.range(0, count)
-                .mapToObj(i -> SubJob.pending("j", i, 1, "jobs/j/attempts/1/subjobs/" + i + "/input.json"))
+                .mapToObj(i -> SubJob.pending("j", i, 1, "jobs/j/attempts/1/manifest.json"))
                 .toList();
     }
 
@@ -151,8 +243,7 @@ class SubJobStoreTest {
         assertEquals(T0.plusSeconds(2), subJobs.get("j", started.get(0)).orElseThrow().startedAt());
 
         List<SubJobStore.Outcome> outcomes = started.stream().map(SubJobStoreTest::succeeded).toList();
-        assertEquals(249, subJobs.recordAll("j", 1, outcomes, T0.plusSeconds(3)).size(),
-                "three transactions of at most 99 subjobs each");
+        assertEquals(249, subJobs.recordAll("j", 1, outcomes, T0.plusSeconds(3)).size());
         assertEquals(new Progress(250, 0, 249, 1), progress());
         assertEquals(List.of(), subJobs.startAll("j", 1, batch, T0.plusSeconds(4)), "a repeated batch runs nothing");
         assertEquals(new Progress(250, 0, 249, 1), progress());
@@ -223,7 +314,8 @@ class SubJobStoreTest {
         jobs.update(jobs.update(other.submit(T0)).admit(T0));
         subJobs.registerAll("k", 1, List.of(SubJob.pending("k", 0, 1, "jobs/k/attempts/1/subjobs/0/input.json")));
 
-        assertEquals(SubJobStore.MAX_PAGE_SIZE + 30, subJobs.deleteAll("j"));
+        int items = (SubJobStore.MAX_PAGE_SIZE + 30 + SubJobGroup.SIZE - 1) / SubJobGroup.SIZE;
+        assertEquals(items, subJobs.deleteAll("j"), "one item per group of subjobs");
 
         assertTrue(subJobs.list("j", 10, Optional.empty()).items().isEmpty());
         assertEquals(0, subJobs.deleteAll("j"), "nothing is left to delete");

@@ -1,0 +1,145 @@
+package io.conveyor.subjob;
+
+import io.conveyor.job.JobError;
+import io.conveyor.persistence.Timestamps;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * How subjobs sit in the subjobs table: {@value #SIZE} consecutive subjobs of a job share one item, keyed by the job
+ * and the index of the group's first subjob, with each subjob an entry of the item's {@value #SUBJOBS} map under its
+ * index.
+ *
+ * <p>Why groups: DynamoDB charges per item touched, and a transaction's cost grows with its items. A batch of subjobs
+ * starts and ends in one update per group instead of one per subjob; on DynamoDB Local a transaction of 15 items
+ * took 13.7 ms and the same changes to one item 2.8 ms. Sixteen subjobs keep an item far below DynamoDB's 400 KB
+ * even with every output kept inline ({@link SubJobStore.Outcome#MAX_KEPT_OUTPUT_BYTES}) and long error messages
+ * ({@link #MAX_KEPT_MESSAGE_CHARS}).
+ */
+final class SubJobGroup {
+    /** Subjobs per item. */
+    static final int SIZE = 16;
+    /** The longest error message kept with a subjob; longer ones are cut, saying so. */
+    static final int MAX_KEPT_MESSAGE_CHARS = 4096;
+
+    static final String JOB_ID = "jobId";
+    /** The table's sort key: the index of the group's first subjob. */
+    static final String FIRST_INDEX = "subJobIndex";
+    static final String JOB_ATTEMPT = "jobAttempt";
+    static final String INPUT_KEY = "inputKey";
+    /** The map from a subjob's index (as text) to its entry. */
+    static final String SUBJOBS = "subJobs";
+
+    // A subjob's entry.
+    static final String STATUS = "status";
+    static final String ATTEMPTS = "attempts";
+    static final String STARTED_AT = "startedAt";
+    static final String DURATION_MILLIS = "durationMillis";
+    static final String OUTPUT_KEY = "outputKey";
+    static final String OUTPUT = "output";
+    static final String ERROR_CODE = "errorCode";
+    static final String ERROR_MESSAGE = "errorMessage";
+
+    private SubJobGroup() {}
+
+    /** The index of the first subjob in the group that holds subjob {@code index}. */
+    static int firstIndex(int index) {
+        return index - index % SIZE;
+    }
+
+    /** The key of the item that holds subjob {@code index} of {@code jobId}. */
+    static Map<String, AttributeValue> key(String jobId, int index) {
+        return Map.of(JOB_ID, AttributeValue.fromS(jobId),
+                FIRST_INDEX, AttributeValue.fromN(Integer.toString(firstIndex(index))));
+    }
+
+    /**
+     * The item of one group: subjobs of one job attempt and one group. The input key they share (the manifest, as the
+     * workflow registers them) is kept once, and only one that differs from the first subjob's is kept with its entry.
+     */
+    static Map<String, AttributeValue> item(List<SubJob> group) {
+        SubJob first = group.get(0);
+        Map<String, AttributeValue> entries = new HashMap<>();
+        for (SubJob s : group) {
+            Map<String, AttributeValue> entry = entry(s);
+            if (!Objects.equals(s.inputKey(), first.inputKey())) {
+                entry.put(INPUT_KEY, s.inputKey() == null ? AttributeValue.fromNul(true) : AttributeValue.fromS(s.inputKey()));
+            }
+            entries.put(Integer.toString(s.index()), AttributeValue.fromM(entry));
+        }
+        Map<String, AttributeValue> item = new HashMap<>(key(first.jobId(), first.index()));
+        item.put(JOB_ATTEMPT, AttributeValue.fromN(Integer.toString(first.jobAttempt())));
+        if (first.inputKey() != null) {
+            item.put(INPUT_KEY, AttributeValue.fromS(first.inputKey()));
+        }
+        item.put(SUBJOBS, AttributeValue.fromM(entries));
+        return item;
+    }
+
+    private static Map<String, AttributeValue> entry(SubJob s) {
+        Map<String, AttributeValue> entry = new HashMap<>();
+        entry.put(STATUS, AttributeValue.fromS(s.status().name()));
+        entry.put(ATTEMPTS, AttributeValue.fromN(Integer.toString(s.attempts())));
+        if (s.startedAt() != null) {
+            entry.put(STARTED_AT, AttributeValue.fromS(Timestamps.sortable(s.startedAt())));
+        }
+        if (s.duration() != null) {
+            entry.put(DURATION_MILLIS, AttributeValue.fromN(Long.toString(s.duration().toMillis())));
+        }
+        if (s.outputKey() != null) {
+            entry.put(OUTPUT_KEY, AttributeValue.fromS(s.outputKey()));
+        }
+        if (s.output() != null) {
+            entry.put(OUTPUT, AttributeValue.fromS(s.output()));
+        }
+        if (s.error() != null) {
+            entry.put(ERROR_CODE, AttributeValue.fromS(s.error().code()));
+            entry.put(ERROR_MESSAGE, AttributeValue.fromS(keptMessage(s.error().message())));
+        }
+        return entry;
+    }
+
+    /** The subjobs a group's item holds, in index order. */
+    static List<SubJob> subJobs(Map<String, AttributeValue> item) {
+        String jobId = item.get(JOB_ID).s();
+        int attempt = Integer.parseInt(item.get(JOB_ATTEMPT).n());
+        String groupInputKey = item.containsKey(INPUT_KEY) ? item.get(INPUT_KEY).s() : null;
+        List<SubJob> subJobs = new ArrayList<>();
+        item.get(SUBJOBS).m().forEach((index, value) -> {
+            Map<String, AttributeValue> e = value.m();
+            String inputKey = e.containsKey(INPUT_KEY) ? e.get(INPUT_KEY).s() : groupInputKey;
+            subJobs.add(new SubJob(jobId, Integer.parseInt(index), attempt, inputKey,
+                    SubJobStatus.valueOf(e.get(STATUS).s()),
+                    Integer.parseInt(e.get(ATTEMPTS).n()),
+                    e.containsKey(STARTED_AT) ? Timestamps.parse(e.get(STARTED_AT).s()) : null,
+                    e.containsKey(DURATION_MILLIS) ? Duration.ofMillis(Long.parseLong(e.get(DURATION_MILLIS).n())) : null,
+                    text(e, OUTPUT_KEY),
+                    text(e, OUTPUT),
+                    e.containsKey(ERROR_CODE) ? new JobError(e.get(ERROR_CODE).s(), text(e, ERROR_MESSAGE)) : null));
+        });
+        subJobs.sort(Comparator.comparingInt(SubJob::index));
+        return subJobs;
+    }
+
+    private static String text(Map<String, AttributeValue> entry, String name) {
+        AttributeValue value = entry.get(name);
+        return value == null ? null : value.s();
+    }
+
+    /** {@code message} as kept with a subjob: whole up to {@link #MAX_KEPT_MESSAGE_CHARS}, else cut, saying so. */
+    static String keptMessage(String message) {
+        if (message.length() <= MAX_KEPT_MESSAGE_CHARS) {
+            return message;
+        }
+        String cut = " [cut to " + MAX_KEPT_MESSAGE_CHARS + " characters]";
+        int end = MAX_KEPT_MESSAGE_CHARS - cut.length();
+        end -= Character.isHighSurrogate(message.charAt(end - 1)) ? 1 : 0; // never half a character
+        return message.substring(0, end) + cut;
+    }
+}
