@@ -9,12 +9,16 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * How subjobs sit in the subjobs table: {@value #SIZE} consecutive subjobs of a job share one item, keyed by the job
- * and the index of the group's first subjob, with each subjob an entry of the item's {@value #SUBJOBS} map under its
- * index.
+ * and the index of the group's first subjob, with each subjob a map attribute of its own, {@code s0} for the group's
+ * first to {@code s15} for its last ({@link #entryName}). Top-level attributes rather than entries of one map: DynamoDB
+ * Local parses an update's paths under its write lock, and a transaction starting fifteen subjobs took 5.3 ms with
+ * {@code #s5.#status} paths against 7.4 ms with {@code #subJobs.#i5.#status}.
  *
  * <p>Why groups: DynamoDB charges per item touched, and a transaction's cost grows with its items. A batch of subjobs
  * starts and ends in one update per group instead of one per subjob; on DynamoDB Local a transaction of 15 items
@@ -33,8 +37,7 @@ final class SubJobGroup {
     static final String FIRST_INDEX = "subJobIndex";
     static final String JOB_ATTEMPT = "jobAttempt";
     static final String INPUT_KEY = "inputKey";
-    /** The map from a subjob's index (as text) to its entry. */
-    static final String SUBJOBS = "subJobs";
+    private static final Pattern ENTRY_NAME = Pattern.compile("s([0-9]+)");
 
     // A subjob's entry.
     static final String STATUS = "status";
@@ -53,6 +56,11 @@ final class SubJobGroup {
         return index - index % SIZE;
     }
 
+    /** The attribute that holds subjob {@code index} in its group's item. */
+    static String entryName(int index) {
+        return "s" + (index - firstIndex(index));
+    }
+
     /** The key of the item that holds subjob {@code index} of {@code jobId}. */
     static Map<String, AttributeValue> key(String jobId, int index) {
         return Map.of(JOB_ID, AttributeValue.fromS(jobId),
@@ -65,20 +73,18 @@ final class SubJobGroup {
      */
     static Map<String, AttributeValue> item(List<SubJob> group) {
         SubJob first = group.get(0);
-        Map<String, AttributeValue> entries = new HashMap<>();
+        Map<String, AttributeValue> item = new HashMap<>(key(first.jobId(), first.index()));
         for (SubJob s : group) {
             Map<String, AttributeValue> entry = entry(s);
             if (!Objects.equals(s.inputKey(), first.inputKey())) {
                 entry.put(INPUT_KEY, s.inputKey() == null ? AttributeValue.fromNul(true) : AttributeValue.fromS(s.inputKey()));
             }
-            entries.put(Integer.toString(s.index()), AttributeValue.fromM(entry));
+            item.put(entryName(s.index()), AttributeValue.fromM(entry));
         }
-        Map<String, AttributeValue> item = new HashMap<>(key(first.jobId(), first.index()));
         item.put(JOB_ATTEMPT, AttributeValue.fromN(Integer.toString(first.jobAttempt())));
         if (first.inputKey() != null) {
             item.put(INPUT_KEY, AttributeValue.fromS(first.inputKey()));
         }
-        item.put(SUBJOBS, AttributeValue.fromM(entries));
         return item;
     }
 
@@ -111,10 +117,16 @@ final class SubJobGroup {
         int attempt = Integer.parseInt(item.get(JOB_ATTEMPT).n());
         String groupInputKey = item.containsKey(INPUT_KEY) ? item.get(INPUT_KEY).s() : null;
         List<SubJob> subJobs = new ArrayList<>();
-        item.get(SUBJOBS).m().forEach((index, value) -> {
+        int first = Integer.parseInt(item.get(FIRST_INDEX).n());
+        item.forEach((name, value) -> {
+            Matcher entryName = ENTRY_NAME.matcher(name);
+            if (!entryName.matches()) {
+                return;
+            }
+            int index = first + Integer.parseInt(entryName.group(1));
             Map<String, AttributeValue> e = value.m();
             String inputKey = e.containsKey(INPUT_KEY) ? e.get(INPUT_KEY).s() : groupInputKey;
-            subJobs.add(new SubJob(jobId, Integer.parseInt(index), attempt, inputKey,
+            subJobs.add(new SubJob(jobId, index, attempt, inputKey,
                     SubJobStatus.valueOf(e.get(STATUS).s()),
                     Integer.parseInt(e.get(ATTEMPTS).n()),
                     e.containsKey(STARTED_AT) ? Timestamps.parse(e.get(STARTED_AT).s()) : null,

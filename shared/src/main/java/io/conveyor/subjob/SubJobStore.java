@@ -116,13 +116,14 @@ public final class SubJobStore {
         }
     }
 
-    /** The attribute each name placeholder of a group's update stands for, but {@code #i<index>}: a subjob's key. */
-    private static final Map<String, String> FIELD_NAMES = Map.of("#subJobs", SubJobGroup.SUBJOBS,
+    /** The attribute each name placeholder of a group's update stands for, but {@code #s<index>}: a subjob's entry. */
+    private static final Map<String, String> FIELD_NAMES = Map.of(
             "#jobAttempt", SubJobGroup.JOB_ATTEMPT, "#status", SubJobGroup.STATUS, "#attempts", SubJobGroup.ATTEMPTS,
             "#startedAt", SubJobGroup.STARTED_AT, "#duration", SubJobGroup.DURATION_MILLIS,
             "#outputKey", SubJobGroup.OUTPUT_KEY, "#output", SubJobGroup.OUTPUT, "#code", SubJobGroup.ERROR_CODE,
             "#message", SubJobGroup.ERROR_MESSAGE);
     private static final Pattern NAME_PLACEHOLDER = Pattern.compile("#[A-Za-z0-9]+");
+    private static final Pattern ENTRY_PLACEHOLDER = Pattern.compile("#s([0-9]+)");
 
     /** How a transaction of subjob changes and their job's progress ended. */
     private enum Written { ALL, JOB_NOT_RUNNING, SUBJOB_CHANGED }
@@ -400,7 +401,7 @@ public final class SubJobStore {
 
     /** The path of a field of subjob {@code index}'s entry in an update of its group. */
     private static String path(int index, String field) {
-        return "#subJobs.#i" + index + "." + field;
+        return "#s" + index + "." + field;
     }
 
     private static Change outcomeChange(SubJobStatus expected, Outcome outcome) {
@@ -430,7 +431,7 @@ public final class SubJobStore {
 
     /** A pending subjob's first start: its whole entry is known, so it is written whole, the shortest update. */
     private static Change firstStart(int index, Instant now) {
-        return new Change(index, List.of("#subJobs.#i" + index + " = :started"),
+        return new Change(index, List.of("#s" + index + " = :started"),
                 Map.of(":started", AttributeValue.fromM(Map.of(
                         SubJobGroup.STATUS, AttributeValue.fromS(SubJobStatus.RUNNING.name()),
                         SubJobGroup.ATTEMPTS, AttributeValue.fromN("1"),
@@ -464,7 +465,8 @@ public final class SubJobStore {
         Matcher placeholder = NAME_PLACEHOLDER.matcher(update + " " + condition);
         while (placeholder.find()) {
             String name = placeholder.group();
-            names.put(name, name.startsWith("#i") ? name.substring(2) : FIELD_NAMES.get(name));
+            Matcher entry = ENTRY_PLACEHOLDER.matcher(name);
+            names.put(name, entry.matches() ? SubJobGroup.entryName(Integer.parseInt(entry.group(1))) : FIELD_NAMES.get(name));
         }
         return Update.builder()
                 .tableName(tableName)
