@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.conveyor.local.runtime.LocalApiClient;
 import io.conveyor.local.runtime.LocalRuntime;
 import io.conveyor.local.runtime.LocalRuntimeOptions;
+import com.sun.management.GarbageCollectionNotificationInfo;
+import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
@@ -18,6 +20,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.management.NotificationEmitter;
+import javax.management.openmbean.CompositeData;
 
 /**
  * Whole-product figures on the local runtime, printed, not asserted: start-up time; submit-to-SUCCEEDED latency of
@@ -101,8 +106,9 @@ public final class LocalRuntimeBenchmark {
                 double wall = runJob(api, "{\"to\": " + subJobs + ", \"subJobs\": " + subJobs + "}");
                 long peak = peakHeap();
                 // The work itself (a sieve over a handful of numbers) is microseconds: the wall time is orchestration.
-                System.out.printf("%d-subjob job, run %d: %.1f s wall, %.2f ms orchestration per subjob, peak heap %d MiB%n",
-                        subJobs, run, wall / 1000, wall / subJobs, peak / (1024 * 1024));
+                System.out.printf("%d-subjob job, run %d: %.1f s wall, %.2f ms orchestration per subjob, peak heap %d MiB"
+                                + " in use, %d MiB still in use after a collection%n",
+                        subJobs, run, wall / 1000, wall / subJobs, peak / (1024 * 1024), PEAK_AFTER_GC.get() / (1024 * 1024));
             }
         } catch (RuntimeException e) {
             e.printStackTrace();
@@ -192,9 +198,35 @@ public final class LocalRuntimeBenchmark {
         return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
+    /**
+     * The most heap any collection left in use since {@link #resetPeaks}: what the job needed live. The peak in use
+     * also counts garbage not yet collected, which grows with whatever heap the JVM allows itself.
+     */
+    private static final AtomicLong PEAK_AFTER_GC = new AtomicLong();
+
+    static {
+        for (GarbageCollectorMXBean collector : ManagementFactory.getGarbageCollectorMXBeans()) {
+            ((NotificationEmitter) collector).addNotificationListener((notification, handback) -> {
+                if (!GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(notification.getType())) {
+                    return;
+                }
+                GarbageCollectionNotificationInfo info =
+                        GarbageCollectionNotificationInfo.from((CompositeData) notification.getUserData());
+                long inUse = 0;
+                for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+                    if (pool.getType() == MemoryType.HEAP && info.getGcInfo().getMemoryUsageAfterGc().containsKey(pool.getName())) {
+                        inUse += info.getGcInfo().getMemoryUsageAfterGc().get(pool.getName()).getUsed();
+                    }
+                }
+                PEAK_AFTER_GC.accumulateAndGet(inUse, Math::max);
+            }, null, null);
+        }
+    }
+
     private static void resetPeaks() {
         System.gc();
         ManagementFactory.getMemoryPoolMXBeans().forEach(MemoryPoolMXBean::resetPeakUsage);
+        PEAK_AFTER_GC.set(0);
     }
 
     private static long peakHeap() {
