@@ -3,6 +3,7 @@ package io.conveyor.quota;
 import io.conveyor.persistence.KeyAttribute;
 import io.conveyor.persistence.TableDefinition;
 import io.conveyor.persistence.Timestamps;
+import io.conveyor.persistence.Transactions;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -74,7 +75,7 @@ public final class ActiveJobCounters {
                 .expressionAttributeNames(Map.of("#id", COUNTER_ID))
                 .build();
         try {
-            dynamoDb.transactWriteItems(t -> t.transactItems(
+            Transactions.write(dynamoDb, List.of(
                     TransactWriteItem.builder().put(slot).build(),
                     TransactWriteItem.builder().update(increment(userId(owner), userLimit)).build(),
                     TransactWriteItem.builder().update(increment(programId(program), programLimit)).build()));
@@ -108,7 +109,7 @@ public final class ActiveJobCounters {
                 .expressionAttributeNames(Map.of("#id", COUNTER_ID))
                 .build();
         try {
-            dynamoDb.transactWriteItems(t -> t.transactItems(
+            Transactions.write(dynamoDb, List.of(
                     TransactWriteItem.builder().delete(deleteSlot).build(),
                     TransactWriteItem.builder().update(decrement(userId(owner))).build(),
                     TransactWriteItem.builder().update(decrement(programId(program))).build()));

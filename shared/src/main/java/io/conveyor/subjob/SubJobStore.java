@@ -9,6 +9,7 @@ import io.conveyor.persistence.Page;
 import io.conveyor.persistence.PageTokens;
 import io.conveyor.persistence.TableDefinition;
 import io.conveyor.persistence.Timestamps;
+import io.conveyor.persistence.Transactions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,7 +20,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -67,11 +67,6 @@ public final class SubJobStore {
      * half of DynamoDB's 4 MB.
      */
     private static final int SUBJOBS_PER_TRANSACTION = 256;
-    /**
-     * How often a transaction that met another one on the same item (DynamoDB's {@code TransactionConflict}: batches
-     * of one job share the job's progress and may share a group) is tried again before the error is thrown.
-     */
-    private static final int CONFLICT_RETRIES = 8;
 
     /**
      * A subjob's outcome as the worker invocation that ran it saw it.
@@ -181,7 +176,7 @@ public final class SubJobStore {
             }
         }
         writes.add(TransactWriteItem.builder().update(jobs.splitInto(jobId, attempt, subJobs.size())).build());
-        dynamoDb.transactWriteItems(t -> t.transactItems(writes));
+        Transactions.write(dynamoDb, writes);
     }
 
     /** Writes one batch, resending what DynamoDB left unprocessed under throttling, with a growing pause. */
@@ -202,7 +197,7 @@ public final class SubJobStore {
             Thread.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while backing off a throttled or conflicting write", e);
+            throw new IllegalStateException("interrupted while backing off a throttled batch write", e);
         }
     }
 
@@ -562,8 +557,8 @@ public final class SubJobStore {
     }
 
     /**
-     * Writes the subjob changes, one update per group, and the job's progress change in one transaction. A
-     * transaction that met another on one of its items is tried again after a pause with full jitter.
+     * Writes the subjob changes, one update per group, and the job's progress change in one transaction
+     * ({@link Transactions}: tried again if it meets another on one of its items).
      *
      * @return whether all was written, or which condition failed (nothing was written then); other failures are
      *     thrown
@@ -574,23 +569,18 @@ public final class SubJobStore {
         List<TransactWriteItem> writes = new ArrayList<>();
         byGroup.values().forEach(group -> writes.add(TransactWriteItem.builder().update(groupUpdate(jobId, attempt, group)).build()));
         writes.add(TransactWriteItem.builder().update(jobChange).build());
-        for (int tries = 1; ; tries++) {
-            try {
-                dynamoDb.transactWriteItems(t -> t.transactItems(writes));
-                return Written.ALL;
-            } catch (TransactionCanceledException e) {
-                List<CancellationReason> reasons = e.cancellationReasons();
-                if (reasons.size() == writes.size() && "ConditionalCheckFailed".equals(reasons.get(reasons.size() - 1).code())) {
-                    return Written.JOB_NOT_RUNNING;
-                }
-                if (reasons.stream().anyMatch(r -> "ConditionalCheckFailed".equals(r.code()))) {
-                    return Written.SUBJOB_CHANGED;
-                }
-                if (tries > CONFLICT_RETRIES || reasons.stream().noneMatch(r -> "TransactionConflict".equals(r.code()))) {
-                    throw e;
-                }
-                pause(ThreadLocalRandom.current().nextLong(1, Math.min(1000L, 20L << tries)));
+        try {
+            Transactions.write(dynamoDb, writes);
+            return Written.ALL;
+        } catch (TransactionCanceledException e) {
+            List<CancellationReason> reasons = e.cancellationReasons();
+            if (reasons.size() == writes.size() && "ConditionalCheckFailed".equals(reasons.get(reasons.size() - 1).code())) {
+                return Written.JOB_NOT_RUNNING;
             }
+            if (reasons.stream().anyMatch(r -> "ConditionalCheckFailed".equals(r.code()))) {
+                return Written.SUBJOB_CHANGED;
+            }
+            throw e;
         }
     }
 }

@@ -12,21 +12,17 @@ import io.conveyor.job.Progress;
 import io.conveyor.persistence.InvalidPageTokenException;
 import io.conveyor.persistence.Page;
 import io.conveyor.testing.Concurrently;
+import io.conveyor.testing.ConflictingDynamoDb;
 import io.conveyor.testing.LocalAws;
 import io.conveyor.testing.SampleJobs;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 /** The subjobs table and the progress counters it keeps on the job, on DynamoDB Local. */
@@ -105,29 +101,14 @@ class SubJobStoreTest {
     @Test
     void aTransactionThatMeetsAnotherOnTheSameItem_isTriedAgain() {
         LocalAws.Deployment deployment = LocalAws.get().newDeployment();
-        AtomicInteger conflicts = new AtomicInteger(2);
-        DynamoDbClient conflicting = (DynamoDbClient) Proxy.newProxyInstance(getClass().getClassLoader(),
-                new Class<?>[] {DynamoDbClient.class}, (proxy, method, args) -> {
-                    if (method.getName().equals("transactWriteItems") && conflicts.getAndDecrement() > 0) {
-                        throw TransactionCanceledException.builder().message("Transaction cancelled")
-                                .cancellationReasons(CancellationReason.builder().code("TransactionConflict").build(),
-                                        CancellationReason.builder().code("None").build())
-                                .build();
-                    }
-                    try {
-                        return method.invoke(deployment.dynamoDb(), args);
-                    } catch (InvocationTargetException e) {
-                        throw e.getCause();
-                    }
-                });
-        JobStore conflictingJobs = new JobStore(conflicting, deployment.settings().jobsTable());
-        SubJobStore store = new SubJobStore(conflicting, deployment.settings().subJobsTable(), conflictingJobs);
+        ConflictingDynamoDb dynamoDb = new ConflictingDynamoDb(deployment.dynamoDb());
+        JobStore conflictingJobs = new JobStore(dynamoDb.client(), deployment.settings().jobsTable());
+        SubJobStore store = new SubJobStore(dynamoDb.client(), deployment.settings().subJobsTable(), conflictingJobs);
         Job created = conflictingJobs.create(SampleJobs.created("c", "alice", "primes", T0));
         conflictingJobs.update(conflictingJobs.update(created.submit(T0)).admit(T0));
-        conflicts.set(0);
         store.registerAll("c", 1, List.of(SubJob.pending("c", 0, 1, "m")));
 
-        conflicts.set(2);
+        dynamoDb.conflictNext(2);
         assertTrue(store.start("c", 0, 1, T0), "started on the third try");
         assertEquals(new Progress(1, 1, 0, 0), conflictingJobs.get("c").orElseThrow().progress());
         assertEquals(1, store.get("c", 0).orElseThrow().attempts(), "written once");
