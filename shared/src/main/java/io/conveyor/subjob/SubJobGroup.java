@@ -22,9 +22,9 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  *
  * <p>Why groups: DynamoDB charges per item touched, and a transaction's cost grows with its items. A batch of subjobs
  * starts and ends in one update per group instead of one per subjob; on DynamoDB Local a transaction of 15 items
- * took 13.7 ms and the same changes to one item 2.8 ms. Sixteen subjobs keep an item far below DynamoDB's 400 KB
- * even with every output kept inline ({@link SubJobStore.Outcome#MAX_KEPT_OUTPUT_BYTES}) and long error messages
- * ({@link #MAX_KEPT_MESSAGE_CHARS}).
+ * took 13.7 ms and the same changes to one item 2.8 ms. Sixteen subjobs keep an item below DynamoDB's 400 KB (about
+ * 270 KB at worst) even with every output kept inline at its longest ({@link SubJobStore.Outcome#MAX_KEPT_OUTPUT_BYTES})
+ * and every error message too ({@link #MAX_KEPT_MESSAGE_CHARS} characters, up to three bytes each).
  */
 final class SubJobGroup {
     /** Subjobs per item. */
@@ -37,7 +37,6 @@ final class SubJobGroup {
     static final String FIRST_INDEX = "subJobIndex";
     static final String JOB_ATTEMPT = "jobAttempt";
     static final String INPUT_KEY = "inputKey";
-    private static final Pattern ENTRY_NAME = Pattern.compile("s([0-9]+)");
 
     // A subjob's entry.
     static final String STATUS = "status";
@@ -48,6 +47,8 @@ final class SubJobGroup {
     static final String OUTPUT = "output";
     static final String ERROR_CODE = "errorCode";
     static final String ERROR_MESSAGE = "errorMessage";
+
+    private static final Pattern ENTRY_NAME = Pattern.compile("s([0-9]+)");
 
     private SubJobGroup() {}
 
