@@ -11,7 +11,6 @@ import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
-import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 
 /**
  * Workflows parked on a task token, in lanes ordered by arrival: the admission lane (jobs waiting for a quota
@@ -66,24 +65,15 @@ public final class WaitlistStore {
     /** Every waiter of {@code lane}, earliest first. */
     public List<Waiter> list(String lane) {
         List<Waiter> waiters = new ArrayList<>();
-        Map<String, AttributeValue> start = null;
-        do {
-            Map<String, AttributeValue> from = start;
-            QueryResponse page = dynamoDb.query(b -> {
-                b.tableName(tableName)
+        dynamoDb.queryPaginator(b -> b.tableName(tableName)
                         .keyConditionExpression("#lane = :lane")
                         .expressionAttributeNames(Map.of("#lane", LANE))
                         .expressionAttributeValues(Map.of(":lane", s(lane)))
-                        .consistentRead(true);
-                if (from != null) {
-                    b.exclusiveStartKey(from);
-                }
-            });
-            page.items().forEach(item -> waiters.add(new Waiter(item.get(LANE).s(), item.get("jobId").s(),
-                    item.get("owner").s(), item.get("program").s(), item.get("taskToken").s(),
-                    Timestamps.parse(item.get("enqueuedAt").s()))));
-            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
-        } while (start != null);
+                        .consistentRead(true))
+                .items()
+                .forEach(item -> waiters.add(new Waiter(item.get(LANE).s(), item.get("jobId").s(),
+                        item.get("owner").s(), item.get("program").s(), item.get("taskToken").s(),
+                        Timestamps.parse(item.get("enqueuedAt").s()))));
         return waiters;
     }
 

@@ -26,7 +26,6 @@ import software.amazon.awssdk.enhanced.dynamodb.model.QueryEnhancedRequest;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
-import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.Select;
 import software.amazon.awssdk.services.dynamodb.model.Update;
@@ -253,22 +252,14 @@ public final class JobStore {
      */
     public int countForOwner(String owner, JobStatus status) {
         int count = 0;
-        Map<String, AttributeValue> start = null;
-        do {
-            QueryRequest.Builder query = QueryRequest.builder()
-                    .tableName(tableName)
-                    .indexName(JobItem.BY_OWNER_STATUS)
-                    .keyConditionExpression("#p = :p")
-                    .expressionAttributeNames(Map.of("#p", JobItem.OWNER_STATUS))
-                    .expressionAttributeValues(Map.of(":p", AttributeValue.fromS(JobItem.ownerStatus(owner, status))))
-                    .select(Select.COUNT);
-            if (start != null) {
-                query.exclusiveStartKey(start);
-            }
-            QueryResponse response = dynamoDb.query(query.build());
-            count += response.count();
-            start = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty() ? response.lastEvaluatedKey() : null;
-        } while (start != null);
+        for (QueryResponse page : dynamoDb.queryPaginator(q -> q.tableName(tableName)
+                .indexName(JobItem.BY_OWNER_STATUS)
+                .keyConditionExpression("#p = :p")
+                .expressionAttributeNames(Map.of("#p", JobItem.OWNER_STATUS))
+                .expressionAttributeValues(Map.of(":p", AttributeValue.fromS(JobItem.ownerStatus(owner, status))))
+                .select(Select.COUNT))) {
+            count += page.count();
+        }
         return count;
     }
 

@@ -336,22 +336,24 @@ public final class SubJobStore {
         int lowest = indices.stream().mapToInt(Integer::intValue).min().orElseThrow();
         int highest = indices.stream().mapToInt(Integer::intValue).max().orElseThrow();
         Set<Integer> wanted = new HashSet<>(indices);
-        Map<String, AttributeValue> start = null;
-        do {
-            Map<String, AttributeValue> from = start;
-            QueryResponse page = dynamoDb.query(q -> q.tableName(tableName)
-                    .keyConditionExpression("#job = :job AND #first BETWEEN :low AND :high")
-                    .expressionAttributeNames(Map.of("#job", SubJobGroup.JOB_ID, "#first", SubJobGroup.FIRST_INDEX))
-                    .expressionAttributeValues(Map.of(":job", AttributeValue.fromS(jobId),
-                            ":low", AttributeValue.fromN(Integer.toString(SubJobGroup.firstIndex(lowest))),
-                            ":high", AttributeValue.fromN(Integer.toString(SubJobGroup.firstIndex(highest)))))
-                    .consistentRead(true)
-                    .exclusiveStartKey(from));
-            page.items().forEach(item -> SubJobGroup.subJobs(item).stream()
-                    .filter(s -> wanted.contains(s.index()))
-                    .forEach(s -> found.put(s.index(), s)));
-            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
-        } while (start != null);
+        read(jobId, lowest, highest).stream().filter(s -> wanted.contains(s.index())).forEach(s -> found.put(s.index(), s));
+        return found;
+    }
+
+    /** The job's subjobs from index {@code from} through {@code through}, in index order: one query over their groups. */
+    private List<SubJob> read(String jobId, int from, int through) {
+        List<SubJob> found = new ArrayList<>();
+        dynamoDb.queryPaginator(q -> q.tableName(tableName)
+                        .keyConditionExpression("#job = :job AND #first BETWEEN :low AND :high")
+                        .expressionAttributeNames(Map.of("#job", SubJobGroup.JOB_ID, "#first", SubJobGroup.FIRST_INDEX))
+                        .expressionAttributeValues(Map.of(":job", AttributeValue.fromS(jobId),
+                                ":low", AttributeValue.fromN(Integer.toString(SubJobGroup.firstIndex(from))),
+                                ":high", AttributeValue.fromN(Integer.toString(SubJobGroup.firstIndex(through)))))
+                        .consistentRead(true))
+                .items()
+                .forEach(item -> SubJobGroup.subJobs(item).stream()
+                        .filter(s -> s.index() >= from && s.index() <= through)
+                        .forEach(found::add));
         return found;
     }
 
@@ -483,23 +485,8 @@ public final class SubJobStore {
             throw new IllegalArgumentException("limit must be between 1 and " + MAX_PAGE_SIZE + ", was " + limit);
         }
         int from = pageToken.map(t -> nextIndex(t, jobId)).orElse(0);
-        // One subjob more than the page, to know whether another page follows.
-        List<SubJob> found = new ArrayList<>();
-        Map<String, AttributeValue> start = null;
-        do {
-            Map<String, AttributeValue> after = start;
-            int groups = (limit + 1 - found.size() + SubJobGroup.SIZE - 1) / SubJobGroup.SIZE + 1;
-            QueryResponse page = dynamoDb.query(q -> q.tableName(tableName)
-                    .keyConditionExpression("#job = :job AND #first >= :first")
-                    .expressionAttributeNames(Map.of("#job", SubJobGroup.JOB_ID, "#first", SubJobGroup.FIRST_INDEX))
-                    .expressionAttributeValues(Map.of(":job", AttributeValue.fromS(jobId),
-                            ":first", AttributeValue.fromN(Integer.toString(SubJobGroup.firstIndex(from)))))
-                    .consistentRead(true)
-                    .limit(groups)
-                    .exclusiveStartKey(after));
-            page.items().forEach(item -> SubJobGroup.subJobs(item).stream().filter(s -> s.index() >= from).forEach(found::add));
-            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
-        } while (found.size() <= limit && start != null);
+        // One subjob more than the page, to know whether another page follows: a job's subjobs have every index from 0.
+        List<SubJob> found = read(jobId, from, (int) Math.min(Integer.MAX_VALUE, (long) from + limit));
         if (found.size() <= limit) {
             return new Page<>(found, Optional.empty());
         }
@@ -533,17 +520,13 @@ public final class SubJobStore {
      */
     public int deleteAll(String jobId) {
         int deleted = 0;
-        Map<String, AttributeValue> start = null;
-        do {
-            Map<String, AttributeValue> from = start;
-            QueryResponse page = dynamoDb.query(q -> q.tableName(tableName)
-                    .keyConditionExpression("#job = :job")
-                    .projectionExpression("#job, #first")
-                    .expressionAttributeNames(Map.of("#job", SubJobGroup.JOB_ID, "#first", SubJobGroup.FIRST_INDEX))
-                    .expressionAttributeValues(Map.of(":job", AttributeValue.fromS(jobId)))
-                    .consistentRead(true)
-                    .limit(MAX_PAGE_SIZE)
-                    .exclusiveStartKey(from));
+        for (QueryResponse page : dynamoDb.queryPaginator(q -> q.tableName(tableName)
+                .keyConditionExpression("#job = :job")
+                .projectionExpression("#job, #first")
+                .expressionAttributeNames(Map.of("#job", SubJobGroup.JOB_ID, "#first", SubJobGroup.FIRST_INDEX))
+                .expressionAttributeValues(Map.of(":job", AttributeValue.fromS(jobId)))
+                .consistentRead(true)
+                .limit(MAX_PAGE_SIZE))) {
             List<WriteRequest> deletes = page.items().stream()
                     .map(key -> WriteRequest.builder().deleteRequest(DeleteRequest.builder().key(key).build()).build())
                     .toList();
@@ -551,8 +534,7 @@ public final class SubJobStore {
                 writeBatch(deletes.subList(i, Math.min(i + BATCH_WRITE_LIMIT, deletes.size())));
             }
             deleted += deletes.size();
-            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
-        } while (start != null);
+        }
         return deleted;
     }
 
