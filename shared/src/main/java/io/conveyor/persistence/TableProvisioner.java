@@ -28,16 +28,32 @@ public final class TableProvisioner {
 
     /** Creates the table on demand (pay per request) with its indexes and TTL; does nothing if it exists. */
     public void create(TableDefinition table, String physicalName) {
+        if (createTable(table, physicalName)) {
+            table.ttlAttribute().ifPresent(attribute -> dynamoDb.updateTimeToLive(UpdateTimeToLiveRequest.builder()
+                    .tableName(physicalName)
+                    .timeToLiveSpecification(TimeToLiveSpecification.builder().attributeName(attribute).enabled(true).build())
+                    .build()));
+        }
+    }
+
+    /**
+     * Creates the table as {@link #create} does but leaves its TTL off. Tests run on a fixed clock, so the expiry
+     * they write lies in the real past, and DynamoDB's background TTL sweep, which reads the wall clock, would
+     * delete their items in the middle of a test.
+     */
+    public void createWithoutTtl(TableDefinition table, String physicalName) {
+        createTable(table, physicalName);
+    }
+
+    /** True when the table was created now, false when it already existed. */
+    private boolean createTable(TableDefinition table, String physicalName) {
         try {
             dynamoDb.createTable(request(table, physicalName));
         } catch (ResourceInUseException alreadyThere) {
-            return;
+            return false;
         }
         dynamoDb.waiter().waitUntilTableExists(b -> b.tableName(physicalName));
-        table.ttlAttribute().ifPresent(attribute -> dynamoDb.updateTimeToLive(UpdateTimeToLiveRequest.builder()
-                .tableName(physicalName)
-                .timeToLiveSpecification(TimeToLiveSpecification.builder().attributeName(attribute).enabled(true).build())
-                .build()));
+        return true;
     }
 
     /** The {@code CreateTable} request for {@code table}, built without a network call. */

@@ -77,7 +77,8 @@ public final class LocalAws {
         Deployment deployment = new Deployment(settings, clients.dynamoDb(), clients.s3(), clients.s3Presigner());
         TableProvisioner provisioner = new TableProvisioner(deployment.dynamoDb());
         for (TableDefinition table : Catalogue.TABLES) {
-            provisioner.create(table, env.get(table.settingName()));
+            // The tests' clocks are fixed, so the expiry their items carry lies in the real past: no TTL sweep.
+            provisioner.createWithoutTtl(table, env.get(table.settingName()));
         }
         deployment.s3().createBucket(b -> b.bucket(settings.bucket()));
         return deployment;
