@@ -27,7 +27,7 @@ import io.conveyor.local.runtime.lambda.LocalFunction;
 import io.conveyor.local.runtime.lambda.LocalMetrics;
 import io.conveyor.local.runtime.schedule.ScheduleExpression;
 import io.conveyor.local.runtime.schedule.Scheduler;
-import io.conveyor.local.stepfunctions.LocalStepFunctions;
+import io.conveyor.asl.LocalStepFunctions;
 import io.conveyor.persistence.TableDefinition;
 import io.conveyor.persistence.TableProvisioner;
 import io.conveyor.program.ProgramRegistry;

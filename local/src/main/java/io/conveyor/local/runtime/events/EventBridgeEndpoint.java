@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
-import io.conveyor.local.http.HttpEndpoint;
+import io.conveyor.asl.http.HttpEndpoint;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -14,7 +14,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import io.conveyor.local.stepfunctions.task.LambdaInvoker;
+import io.conveyor.asl.task.LambdaInvoker;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;

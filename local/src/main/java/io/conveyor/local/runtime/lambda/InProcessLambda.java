@@ -3,7 +3,7 @@ package io.conveyor.local.runtime.lambda;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.conveyor.config.FunctionEnvironment;
 import io.conveyor.deployment.FunctionSpec;
-import io.conveyor.local.stepfunctions.task.LambdaInvoker;
+import io.conveyor.asl.task.LambdaInvoker;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Collection;

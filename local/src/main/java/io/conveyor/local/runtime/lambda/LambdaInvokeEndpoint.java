@@ -2,8 +2,8 @@ package io.conveyor.local.runtime.lambda;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
-import io.conveyor.local.http.HttpEndpoint;
-import io.conveyor.local.stepfunctions.task.LambdaInvoker.LambdaServiceException;
+import io.conveyor.asl.http.HttpEndpoint;
+import io.conveyor.asl.task.LambdaInvoker.LambdaServiceException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

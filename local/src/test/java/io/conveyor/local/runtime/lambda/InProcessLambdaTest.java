@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.conveyor.deployment.FunctionSpec;
-import io.conveyor.local.stepfunctions.task.LambdaInvoker;
+import io.conveyor.asl.task.LambdaInvoker;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

@@ -1,0 +1,170 @@
+package io.conveyor.asl;
+
+import io.conveyor.asl.api.SfnHttpServer;
+import io.conveyor.asl.api.StepFunctionsService;
+import io.conveyor.asl.engine.Engine;
+import io.conveyor.asl.engine.ExecutionListener;
+import io.conveyor.asl.task.AwsClients;
+import io.conveyor.asl.task.AwsIntegrations;
+import io.conveyor.asl.task.LambdaInvoker;
+import io.conveyor.asl.task.SdkLambdaInvoker;
+import io.conveyor.asl.task.TaskDispatcher;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+
+/**
+ * A local AWS Step Functions: the States Language engine, the Step Functions API over HTTP, Lambda invocation
+ * (pluggable) and SDK-backed service integrations, wired together.
+ *
+ * <pre>{@code
+ * try (LocalStepFunctions sfn = LocalStepFunctions.builder().lambdaInvoker(myInvoker).start()) {
+ *   SfnClient client = SfnClient.builder().endpointOverride(sfn.endpoint())...build();
+ * }
+ * }</pre>
+ */
+public final class LocalStepFunctions implements AutoCloseable {
+
+  /** Settings; every one has a default. */
+  public static final class Builder {
+    private LambdaInvoker lambdaInvoker;
+    private final Map<String, URI> endpoints = new HashMap<>();
+    private String region = "us-east-1";
+    private String account = "123456789012";
+    private AwsCredentialsProvider credentials;
+    private Clock clock = Clock.systemUTC();
+    private double timeScale = 1.0;
+    private String host = "127.0.0.1";
+    private int port = 0;
+    private boolean http = true;
+    private ExecutionListener executionListener;
+    private int retainedExecutions = Engine.DEFAULT_RETAINED_EXECUTIONS;
+
+    /** How Lambda functions are invoked. Default: the Lambda API through the SDK. */
+    public Builder lambdaInvoker(LambdaInvoker i) {
+      this.lambdaInvoker = i;
+      return this;
+    }
+
+    /** An explicit endpoint for a service key (lambda, s3, dynamodb, eventbridge, sfn). */
+    public Builder endpoint(String service, URI uri) {
+      endpoints.put(service, uri);
+      return this;
+    }
+
+    public Builder region(String r) {
+      this.region = r;
+      return this;
+    }
+
+    public Builder account(String a) {
+      this.account = a;
+      return this;
+    }
+
+    public Builder credentials(AwsCredentialsProvider c) {
+      this.credentials = c;
+      return this;
+    }
+
+    public Builder clock(Clock c) {
+      this.clock = c;
+      return this;
+    }
+
+    /** Multiplier for waits, retry intervals and timeouts (0.01 runs them 100 times faster). Default 1. */
+    public Builder timeScale(double s) {
+      this.timeScale = s;
+      return this;
+    }
+
+    /** Address and port of the HTTP endpoint. Default 127.0.0.1 and a free port. */
+    public Builder listen(String h, int p) {
+      this.host = h;
+      this.port = p;
+      return this;
+    }
+
+    /** False to run without the HTTP endpoint (in-process use only). */
+    public Builder http(boolean h) {
+      this.http = h;
+      return this;
+    }
+
+    /** Told of the status changes of the standard executions started (see {@link ExecutionListener}). Default: nobody. */
+    public Builder executionListener(ExecutionListener l) {
+      this.executionListener = l;
+      return this;
+    }
+
+    /**
+     * How many finished executions (Distributed Map children included) stay describable and listed; past that,
+     * the one that finished first is forgotten. Running executions always are. Default 1,000.
+     */
+    public Builder retainedExecutions(int n) {
+      this.retainedExecutions = n;
+      return this;
+    }
+
+    public LocalStepFunctions start() {
+      return new LocalStepFunctions(this);
+    }
+  }
+
+  private final AwsClients clients;
+  private final TaskDispatcher tasks;
+  private final Engine engine;
+  private final StepFunctionsService service;
+  private final SfnHttpServer server;
+
+  private LocalStepFunctions(Builder b) {
+    this.clients = new AwsClients(b.region, b.credentials, b.endpoints);
+    LambdaInvoker invoker = b.lambdaInvoker != null ? b.lambdaInvoker : new SdkLambdaInvoker(clients);
+    this.tasks = AwsIntegrations.registerAll(new TaskDispatcher(invoker), clients);
+    this.engine = Engine.builder().clock(b.clock).timeScale(b.timeScale).taskExecutor(tasks).region(b.region)
+        .account(b.account).objectStore(AwsIntegrations.objectStore(clients))
+        .retainedExecutions(b.retainedExecutions).executionListener(b.executionListener).build();
+    this.service = new StepFunctionsService(engine);
+    try {
+      this.server = b.http ? SfnHttpServer.start(service, b.host, b.port) : null;
+    } catch (IOException e) {
+      close();
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The HTTP endpoint for an SDK client's {@code endpointOverride}; null when HTTP is off. */
+  public URI endpoint() {
+    return server == null ? null : server.endpoint();
+  }
+
+  public StepFunctionsService service() {
+    return service;
+  }
+
+  public Engine engine() {
+    return engine;
+  }
+
+  @Override
+  public void close() {
+    if (server != null) {
+      server.close();
+    }
+    if (engine != null) {
+      engine.close();
+    }
+    if (tasks != null) {
+      tasks.close();
+    }
+    clients.close();
+  }
+}

@@ -1,4 +1,0 @@
-package io.conveyor.local.stepfunctions.engine;
-
-/** AWS's execution statuses. */
-public enum ExecutionStatus { RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED, PENDING_REDRIVE }
