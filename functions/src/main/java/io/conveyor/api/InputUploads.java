@@ -1,7 +1,7 @@
 package io.conveyor.api;
 
 import io.conveyor.config.Settings;
-import io.conveyor.job.DeclaredInput;
+import io.conveyor.programs.DeclaredInput;
 import io.conveyor.job.Job;
 import io.conveyor.storage.JobObjectLayout;
 import io.conveyor.storage.MultipartLayout;

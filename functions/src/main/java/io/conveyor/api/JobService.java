@@ -3,7 +3,7 @@ package io.conveyor.api;
 import io.conveyor.config.Settings;
 import io.conveyor.idempotency.IdempotencyRecord;
 import io.conveyor.idempotency.IdempotencyStore;
-import io.conveyor.job.DeclaredInput;
+import io.conveyor.programs.DeclaredInput;
 import io.conveyor.job.IllegalTransitionException;
 import io.conveyor.job.Job;
 import io.conveyor.job.JobStatus;

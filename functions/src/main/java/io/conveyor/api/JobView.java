@@ -2,7 +2,7 @@ package io.conveyor.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.conveyor.job.Attempt;
-import io.conveyor.job.DeclaredInput;
+import io.conveyor.programs.DeclaredInput;
 import io.conveyor.job.Job;
 import io.conveyor.job.JobError;
 import io.conveyor.job.JobStatus;

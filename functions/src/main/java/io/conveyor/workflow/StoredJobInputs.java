@@ -1,6 +1,6 @@
 package io.conveyor.workflow;
 
-import io.conveyor.job.DeclaredInput;
+import io.conveyor.programs.DeclaredInput;
 import io.conveyor.job.Job;
 import io.conveyor.programs.JobInputs;
 import io.conveyor.storage.JobObjectLayout;

@@ -1,5 +1,6 @@
 package io.conveyor.api;
 
+import io.conveyor.programs.DeclaredInput;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

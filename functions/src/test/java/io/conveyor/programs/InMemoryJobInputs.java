@@ -1,6 +1,6 @@
 package io.conveyor.programs;
 
-import io.conveyor.job.DeclaredInput;
+import io.conveyor.programs.DeclaredInput;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

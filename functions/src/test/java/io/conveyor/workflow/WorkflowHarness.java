@@ -1,7 +1,7 @@
 package io.conveyor.workflow;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.conveyor.job.DeclaredInput;
+import io.conveyor.programs.DeclaredInput;
 import io.conveyor.job.Job;
 import io.conveyor.job.JobStore;
 import io.conveyor.persistence.Json;

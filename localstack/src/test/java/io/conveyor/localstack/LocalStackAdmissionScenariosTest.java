@@ -1,7 +1,7 @@
 package io.conveyor.localstack;
 
-import io.conveyor.local.scenarios.AdmissionScenarios;
-import io.conveyor.local.scenarios.ScenarioTarget;
+import io.conveyor.scenarios.AdmissionScenarios;
+import io.conveyor.scenarios.ScenarioTarget;
 import org.testcontainers.junit.jupiter.Testcontainers;
 
 /**

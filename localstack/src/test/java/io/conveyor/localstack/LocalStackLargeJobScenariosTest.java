@@ -1,7 +1,7 @@
 package io.conveyor.localstack;
 
-import io.conveyor.local.scenarios.LargeJobScenarios;
-import io.conveyor.local.scenarios.ScenarioTarget;
+import io.conveyor.scenarios.LargeJobScenarios;
+import io.conveyor.scenarios.ScenarioTarget;
 import org.testcontainers.junit.jupiter.Testcontainers;
 
 /**

@@ -5,9 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.conveyor.deployment.Catalogue;
 import io.conveyor.deployment.Resource;
-import io.conveyor.local.runtime.Await;
-import io.conveyor.local.runtime.LocalApiClient;
-import io.conveyor.local.scenarios.ScenarioTarget;
+import io.conveyor.scenarios.Await;
+import io.conveyor.apiclient.JobApiClient;
+import io.conveyor.scenarios.ScenarioTarget;
 import io.conveyor.persistence.TableDefinition;
 import java.io.File;
 import java.io.IOException;
@@ -172,7 +172,7 @@ final class LocalStackTarget implements ScenarioTarget {
 
     /** The first call of each function starts its container (and, the first time, pulls the Java runtime image). */
     private void awaitApi() {
-        LocalApiClient client = api("warm-up");
+        JobApiClient client = api("warm-up");
         Await.until("the job API at " + api + " to answer GET /programs with 200", API_READY_TIMEOUT, () -> {
             try {
                 return client.get("/programs").status() == 200;
@@ -183,8 +183,8 @@ final class LocalStackTarget implements ScenarioTarget {
     }
 
     @Override
-    public LocalApiClient api(String user) {
-        return new LocalApiClient(api, user, this::reachable);
+    public JobApiClient api(String user) {
+        return new JobApiClient(api, user, this::reachable);
     }
 
     /**

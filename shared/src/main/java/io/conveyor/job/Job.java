@@ -1,5 +1,6 @@
 package io.conveyor.job;
 
+import io.conveyor.programs.DeclaredInput;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;

@@ -1,6 +1,6 @@
 package io.conveyor.testing;
 
-import io.conveyor.job.DeclaredInput;
+import io.conveyor.programs.DeclaredInput;
 import io.conveyor.job.Job;
 import java.time.Duration;
 import java.time.Instant;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.conveyor.job.DeclaredInput;
+import io.conveyor.programs.DeclaredInput;
 import io.conveyor.programs.JobInputs;
 import io.conveyor.programs.Program;
 import io.conveyor.programs.ResultRejectedException;

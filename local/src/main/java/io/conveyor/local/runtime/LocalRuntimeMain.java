@@ -1,5 +1,6 @@
 package io.conveyor.local.runtime;
 
+import io.conveyor.apiclient.JobApiClient;
 import io.conveyor.local.runtime.demo.Demo;
 import io.conveyor.program.ProgramRegistry;
 import java.io.PrintStream;
@@ -118,7 +119,7 @@ public final class LocalRuntimeMain implements Callable<Integer> {
         boolean ok = true;
         if (demo) {
             out.println();
-            ok = new Demo(new LocalApiClient(runtime.apiEndpoint(), user), runtime.events(), out,
+            ok = new Demo(new JobApiClient(runtime.apiEndpoint(), user), runtime.events(), out,
                     Duration.ofMinutes(5), Duration.ofMillis(250)).run();
         }
         if (exitAfterDemo) {

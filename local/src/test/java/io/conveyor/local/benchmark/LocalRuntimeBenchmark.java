@@ -1,7 +1,7 @@
 package io.conveyor.local.benchmark;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.conveyor.local.runtime.LocalApiClient;
+import io.conveyor.apiclient.JobApiClient;
 import io.conveyor.local.runtime.LocalRuntime;
 import io.conveyor.local.runtime.LocalRuntimeOptions;
 import com.sun.management.GarbageCollectionNotificationInfo;
@@ -60,7 +60,7 @@ public final class LocalRuntimeBenchmark {
                     ending(detail.path("jobId").asText()).complete(detail.path("newStatus").asText());
                 }
             });
-            LocalApiClient api = new LocalApiClient(runtime.apiEndpoint(), "bench");
+            JobApiClient api = new JobApiClient(runtime.apiEndpoint(), "bench");
             for (int i = 0; i < warmUp; i++) {
                 runJob(api, "{\"to\": 10, \"subJobs\": 1}"); // warm every function (and the JIT) up
             }
@@ -84,7 +84,7 @@ public final class LocalRuntimeBenchmark {
             long wave = System.nanoTime();
             List<Future<?>> runs = new ArrayList<>();
             for (int c = 0; c < clients; c++) {
-                LocalApiClient client = new LocalApiClient(runtime.apiEndpoint(), "bench-" + c);
+                JobApiClient client = new JobApiClient(runtime.apiEndpoint(), "bench-" + c);
                 runs.add(pool.submit(() -> {
                     for (int i = 0; i < trivial / clients; i++) {
                         concurrent.add(runJob(client, "{\"to\": 10, \"subJobs\": 1}"));
@@ -122,9 +122,9 @@ public final class LocalRuntimeBenchmark {
      * Creates, submits and follows one primes job; its submit-to-end time in milliseconds. The job has no inputs, so
      * one request creates and submits it: the time runs from sending that request.
      */
-    private static double runJob(LocalApiClient api, String parameters) {
+    private static double runJob(JobApiClient api, String parameters) {
         long start = System.nanoTime();
-        LocalApiClient.Response created = api.post("/jobs", "{\"program\": \"primes\", \"parameters\": " + parameters + ", \"submit\": true}");
+        JobApiClient.Response created = api.post("/jobs", "{\"program\": \"primes\", \"parameters\": " + parameters + ", \"submit\": true}");
         if (created.status() != 201) {
             throw new IllegalStateException("create answered " + created.status() + ": " + created.text());
         }
@@ -144,7 +144,7 @@ public final class LocalRuntimeBenchmark {
      * (time in the SDK before the request went out, on the wire, after the answer) and the execution's history
      * events, in milliseconds from sending the request that creates the job.
      */
-    private static void timeline(LocalRuntime runtime, LocalApiClient api) {
+    private static void timeline(LocalRuntime runtime, JobApiClient api) {
         long wallZero = System.currentTimeMillis();
         long zero = System.nanoTime();
         SdkCallTimeline.start();

@@ -1,5 +1,6 @@
 package io.conveyor.local.runtime;
 
+import io.conveyor.apiclient.JobApiClient;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -22,7 +23,7 @@ class DataDirRestartTest {
         LocalRuntimeOptions options = LocalRuntimeOptions.builder().dataDir(dataDir).schedules(false).build();
         String jobId;
         try (LocalRuntime first = LocalRuntime.start(options)) {
-            LocalApiClient.Response created = new LocalApiClient(first.apiEndpoint(), "carol").post("/jobs",
+            JobApiClient.Response created = new JobApiClient(first.apiEndpoint(), "carol").post("/jobs",
                     "{\"program\":\"word-frequency\",\"parameters\":{\"top\":5},"
                             + "\"files\":[{\"name\":\"a.txt\",\"content\":\"to be or not to be\",\"contentType\":\"text/plain\"}]}");
             assertEquals(201, created.status(), created.text());
@@ -30,7 +31,7 @@ class DataDirRestartTest {
         }
 
         try (LocalRuntime second = LocalRuntime.start(options)) {
-            LocalApiClient.Response got = new LocalApiClient(second.apiEndpoint(), "carol").get("/jobs/" + jobId);
+            JobApiClient.Response got = new JobApiClient(second.apiEndpoint(), "carol").get("/jobs/" + jobId);
 
             assertEquals(200, got.status(), got.text());
             JsonNode job = got.json().path("job");

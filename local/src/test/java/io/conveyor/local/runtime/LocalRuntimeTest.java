@@ -1,5 +1,7 @@
 package io.conveyor.local.runtime;
 
+import io.conveyor.apiclient.JobApiClient;
+import io.conveyor.scenarios.Await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -46,10 +48,10 @@ class LocalRuntimeTest {
 
     @Test
     void api_createsAJobThroughTheRealHandler_andTakesItsUploadThroughThePresignedUrl() {
-        LocalApiClient alice = RUNTIME.api("alice");
+        JobApiClient alice = RUNTIME.api("alice");
         byte[] text = "the quick brown fox jumps over the lazy dog the end".getBytes(StandardCharsets.UTF_8);
 
-        LocalApiClient.Response created = alice.post("/jobs", "{\"program\":\"word-frequency\",\"parameters\":{\"top\":3},"
+        JobApiClient.Response created = alice.post("/jobs", "{\"program\":\"word-frequency\",\"parameters\":{\"top\":3},"
                 + "\"inputs\":[{\"name\":\"fox.txt\",\"size\":" + text.length + ",\"contentType\":\"text/plain\"}]}");
 
         assertEquals(201, created.status(), created.text());
@@ -62,7 +64,7 @@ class LocalRuntimeTest {
         assertEquals(RUNTIME.runtime().endpoints().s3().getPort(), url.getPort(), "presigned for the local S3: " + url);
         assertEquals(200, alice.send(upload.path("method").asText(), url, headers, text).status());
 
-        LocalApiClient.Response got = alice.get("/jobs/" + id);
+        JobApiClient.Response got = alice.get("/jobs/" + id);
         assertEquals(200, got.status(), got.text());
         assertEquals("CREATED", got.json().path("job").path("status").asText());
         assertEquals(404, RUNTIME.api("bob").get("/jobs/" + id).status(), "another user's job looks missing");
@@ -105,7 +107,7 @@ class LocalRuntimeTest {
 
     @Test
     void localEndpoint_firesARuleByHand() {
-        LocalApiClient.Response fired = RUNTIME.api(null).post("/_local/schedules/" + Catalogue.CLEANER_SCHEDULE.name(), null);
+        JobApiClient.Response fired = RUNTIME.api(null).post("/_local/schedules/" + Catalogue.CLEANER_SCHEDULE.name(), null);
 
         assertEquals(200, fired.status(), fired.text());
         assertFalse(fired.json().path("failed").asBoolean(), fired.text());

@@ -3,7 +3,7 @@ package io.conveyor.local.runtime.demo;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.conveyor.local.runtime.LocalApiClient;
+import io.conveyor.apiclient.JobApiClient;
 import io.conveyor.local.runtime.events.EventLog;
 import io.conveyor.local.runtime.events.RecordedEvent;
 import java.io.IOException;
@@ -29,7 +29,7 @@ public final class Demo {
     /** Each sample text is repeated this many times, so the job splits into several subjobs of 1 KiB. */
     private static final int REPEAT = 6;
 
-    private final LocalApiClient api;
+    private final JobApiClient api;
     private final EventLog events;
     private final PrintStream out;
     private final Duration timeout;
@@ -41,7 +41,7 @@ public final class Demo {
      * @param timeout   how long the job may take
      * @param pollEvery how often to read the job's status
      */
-    public Demo(LocalApiClient api, EventLog events, PrintStream out, Duration timeout, Duration pollEvery) {
+    public Demo(JobApiClient api, EventLog events, PrintStream out, Duration timeout, Duration pollEvery) {
         this.api = api;
         this.events = events;
         this.out = out;
@@ -63,7 +63,7 @@ public final class Demo {
         String body = "{\"program\":\"word-frequency\",\"parameters\":{\"top\":10,\"chunkBytes\":1024},\"inputs\":["
                 + declared + "]}";
         say("POST /jobs " + body);
-        LocalApiClient.Response created = api.post("/jobs", body);
+        JobApiClient.Response created = api.post("/jobs", body);
         if (created.status() != 201) {
             return fail("creating the job answered " + created.status() + ": " + created.text());
         }
@@ -77,7 +77,7 @@ public final class Demo {
             Map<String, String> headers = new HashMap<>();
             upload.path("headers").fields().forEachRemaining(h -> headers.put(h.getKey(), h.getValue().asText()));
             URI url = URI.create(upload.path("url").asText());
-            LocalApiClient.Response put = api.send(upload.path("method").asText("PUT"), url, headers, inputs.get(name));
+            JobApiClient.Response put = api.send(upload.path("method").asText("PUT"), url, headers, inputs.get(name));
             if (put.status() / 100 != 2) {
                 return fail("uploading " + name + " answered " + put.status() + ": " + put.text());
             }
@@ -85,7 +85,7 @@ public final class Demo {
                     + url.getScheme() + "://" + url.getAuthority() + url.getPath());
         }
 
-        LocalApiClient.Response submitted = api.post("/jobs/" + id + "/submit", null);
+        JobApiClient.Response submitted = api.post("/jobs/" + id + "/submit", null);
         if (submitted.status() / 100 != 2) {
             return fail("submitting answered " + submitted.status() + ": " + submitted.text());
         }
@@ -100,12 +100,12 @@ public final class Demo {
             return fail("the job ended " + status + ": " + last.path("error"));
         }
 
-        LocalApiClient.Response result = api.get("/jobs/" + id + "/result");
+        JobApiClient.Response result = api.get("/jobs/" + id + "/result");
         if (result.status() != 200) {
             return fail("GET /jobs/" + id + "/result answered " + result.status() + ": " + result.text());
         }
         URI url = URI.create(result.json().path("url").asText());
-        LocalApiClient.Response download = api.send("GET", url, Map.of(), null);
+        JobApiClient.Response download = api.send("GET", url, Map.of(), null);
         if (download.status() != 200) {
             return fail("downloading the result answered " + download.status() + ": " + download.text());
         }
@@ -136,7 +136,7 @@ public final class Demo {
         long deadline = System.nanoTime() + timeout.toNanos();
         String shown = "";
         while (System.nanoTime() < deadline) {
-            LocalApiClient.Response r = api.get("/jobs/" + id);
+            JobApiClient.Response r = api.get("/jobs/" + id);
             if (r.status() != 200) {
                 say("GET /jobs/" + id + " answered " + r.status() + ": " + r.text());
                 return null;

@@ -12,7 +12,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.conveyor.api.Caller;
 import io.conveyor.deployment.FunctionSpec;
 import io.conveyor.deployment.RouteSpec;
-import io.conveyor.local.runtime.LocalApiClient;
+import io.conveyor.apiclient.JobApiClient;
 import io.conveyor.local.runtime.lambda.InProcessLambda;
 import io.conveyor.local.runtime.lambda.TestHandlers;
 import java.time.Clock;
@@ -73,13 +73,13 @@ class ApiGatewayTest {
         lambda.close();
     }
 
-    private static LocalApiClient as(String user) {
-        return new LocalApiClient(gateway.endpoint(), user);
+    private static JobApiClient as(String user) {
+        return new JobApiClient(gateway.endpoint(), user);
     }
 
     @Test
     void request_becomesTheRestApisProxyEvent() {
-        LocalApiClient.Response r = as("alice").post("/things?tag=a&tag=b&x=1%202", "{\"n\":1}",
+        JobApiClient.Response r = as("alice").post("/things?tag=a&tag=b&x=1%202", "{\"n\":1}",
                 Map.of("Idempotency-Key", "k-1"));
 
         assertEquals(200, r.status(), r.text());
@@ -123,7 +123,7 @@ class ApiGatewayTest {
 
     @Test
     void response_carriesTheFunctionsStatusHeadersAndBody() {
-        LocalApiClient.Response r = as("alice").get("/things/1");
+        JobApiClient.Response r = as("alice").get("/things/1");
 
         assertEquals(200, r.status());
         assertEquals("yes", r.header("X-Echo"));
@@ -132,7 +132,7 @@ class ApiGatewayTest {
 
     @Test
     void typedHandler_readsTheEventWithTheEventsLibrary_andSeesTheLocalUserAsCaller() {
-        LocalApiClient.Response r = as("dave@example.com").get("/typed/42?q=x");
+        JobApiClient.Response r = as("dave@example.com").get("/typed/42?q=x");
 
         assertEquals(207, r.status(), r.text());
         assertEquals("dave@example.com", r.json().path("caller").asText());
@@ -148,7 +148,7 @@ class ApiGatewayTest {
 
     @Test
     void noToken_orNotABearerToken_is401AsApiGatewayAnswers() {
-        for (LocalApiClient.Response r : List.of(as(null).get("/things/1"),
+        for (JobApiClient.Response r : List.of(as(null).get("/things/1"),
                 as(null).send("GET", gateway.endpoint().resolve("/things/1"), Map.of("Authorization", "Basic YTpi"), null),
                 as(null).send("GET", gateway.endpoint().resolve("/things/1"), Map.of("Authorization", "Bearer "), null),
                 as(null).send("GET", gateway.endpoint().resolve("/things/1"), Map.of("Authorization", "Bearer two words"), null))) {
@@ -160,7 +160,7 @@ class ApiGatewayTest {
 
     @Test
     void unknownRouteOrMethod_is403MissingAuthenticationToken_evenWhenAuthenticated() {
-        for (LocalApiClient.Response r : List.of(as("alice").get("/nothing"), as(null).get("/nothing"),
+        for (JobApiClient.Response r : List.of(as("alice").get("/nothing"), as(null).get("/nothing"),
                 as("alice").delete("/things"), as("alice").get("/things/1/more"))) {
             assertEquals(403, r.status());
             assertEquals("{\"message\":\"Missing Authentication Token\"}", r.text());
@@ -171,7 +171,7 @@ class ApiGatewayTest {
     @Test
     void functionError_orMalformedProxyResponse_is502() {
         for (String path : List.of("/failing", "/malformed")) {
-            LocalApiClient.Response r = as("alice").get(path);
+            JobApiClient.Response r = as("alice").get(path);
             assertEquals(502, r.status(), path);
             assertEquals("{\"message\":\"Internal server error\"}", r.text());
         }
@@ -179,7 +179,7 @@ class ApiGatewayTest {
 
     @Test
     void localPaths_goToTheRuntime_withoutAuthentication() {
-        LocalApiClient.Response r = as(null).get("/_local/events");
+        JobApiClient.Response r = as(null).get("/_local/events");
 
         assertEquals(200, r.status());
         assertEquals("/_local/events", r.json().path("local").asText());

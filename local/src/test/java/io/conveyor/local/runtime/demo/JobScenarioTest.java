@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.conveyor.local.runtime.Await;
-import io.conveyor.local.runtime.LocalApiClient;
+import io.conveyor.scenarios.Await;
+import io.conveyor.apiclient.JobApiClient;
 import io.conveyor.local.runtime.testing.LocalRuntimeExtension;
 import java.net.URI;
 import java.time.Duration;
@@ -19,7 +19,7 @@ class JobScenarioTest {
     @RegisterExtension
     static final LocalRuntimeExtension RUNTIME = new LocalRuntimeExtension();
 
-    private static JsonNode awaitEnd(LocalApiClient api, String id) {
+    private static JsonNode awaitEnd(JobApiClient api, String id) {
         return Await.until("job " + id + " to end", Duration.ofMinutes(2), () -> {
             JsonNode job = api.get("/jobs/" + id).json().path("job");
             return Set.of("SUCCEEDED", "FAILED", "CANCELLED").contains(job.path("status").asText()) ? job : null;
@@ -28,8 +28,8 @@ class JobScenarioTest {
 
     @Test
     void inlineJobSubmittedAtCreation_succeeds_withItsSubjobsAndResult() {
-        LocalApiClient erin = RUNTIME.api("erin");
-        LocalApiClient.Response created = erin.post("/jobs", "{\"program\":\"word-frequency\",\"parameters\":{\"top\":2},"
+        JobApiClient erin = RUNTIME.api("erin");
+        JobApiClient.Response created = erin.post("/jobs", "{\"program\":\"word-frequency\",\"parameters\":{\"top\":2},"
                 + "\"submit\":true,\"files\":[{\"name\":\"a.txt\",\"content\":\"b a b\\nc b a\\n\"},"
                 + "{\"name\":\"b.txt\",\"content\":\"a b\\n\"}]}");
         assertEquals(201, created.status(), created.text());
@@ -52,8 +52,8 @@ class JobScenarioTest {
 
     @Test
     void programRefusesItsParameters_jobFailsWithTheProgramsCode() {
-        LocalApiClient frank = RUNTIME.api("frank");
-        LocalApiClient.Response created = frank.post("/jobs", "{\"program\":\"word-frequency\",\"parameters\":{\"top\":0},"
+        JobApiClient frank = RUNTIME.api("frank");
+        JobApiClient.Response created = frank.post("/jobs", "{\"program\":\"word-frequency\",\"parameters\":{\"top\":0},"
                 + "\"submit\":true,\"files\":[{\"name\":\"a.txt\",\"content\":\"a\\n\"}]}");
         assertEquals(201, created.status(), created.text());
 

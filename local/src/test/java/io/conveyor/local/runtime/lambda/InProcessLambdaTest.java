@@ -1,5 +1,6 @@
 package io.conveyor.local.runtime.lambda;
 
+import io.conveyor.scenarios.Await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -90,7 +91,7 @@ class InProcessLambdaTest {
                 error.path("errorMessage").asText());
         assertTrue(tookMillis >= 250 && tookMillis < 5_000, "returned after " + tookMillis + " ms");
         assertEquals(interruptedBefore + 1,
-                io.conveyor.local.runtime.Await.until("the handler thread to be interrupted", Duration.ofSeconds(5),
+                io.conveyor.scenarios.Await.until("the handler thread to be interrupted", Duration.ofSeconds(5),
                         () -> TestHandlers.SleepingHandler.INTERRUPTED.get() > interruptedBefore
                                 ? TestHandlers.SleepingHandler.INTERRUPTED.get() : null));
 

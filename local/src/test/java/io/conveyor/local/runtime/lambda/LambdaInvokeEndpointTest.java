@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.conveyor.deployment.FunctionSpec;
-import io.conveyor.local.runtime.Await;
+import io.conveyor.scenarios.Await;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;

@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.sun.net.httpserver.HttpServer;
 import io.conveyor.aws.AwsHttpService;
-import io.conveyor.job.DeclaredInput;
+import io.conveyor.programs.DeclaredInput;
 import io.conveyor.local.runtime.LocalRuntime;
 import io.conveyor.local.runtime.LocalRuntimeOptions;
 import io.conveyor.local.runtime.testing.LocalRuntimeExtension;

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.conveyor.deployment.FunctionSpec;
-import io.conveyor.local.runtime.Await;
+import io.conveyor.scenarios.Await;
 import io.conveyor.local.runtime.lambda.InProcessLambda;
 import io.conveyor.local.runtime.lambda.TestHandlers;
 import java.time.Clock;

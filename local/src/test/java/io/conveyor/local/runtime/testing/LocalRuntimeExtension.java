@@ -1,6 +1,6 @@
 package io.conveyor.local.runtime.testing;
 
-import io.conveyor.local.runtime.LocalApiClient;
+import io.conveyor.apiclient.JobApiClient;
 import io.conveyor.local.runtime.LocalRuntime;
 import io.conveyor.local.runtime.LocalRuntimeOptions;
 import java.util.function.Supplier;
@@ -80,7 +80,7 @@ public final class LocalRuntimeExtension implements BeforeAllCallback, AfterAllC
     }
 
     /** The job API as {@code user}. */
-    public LocalApiClient api(String user) {
-        return new LocalApiClient(runtime().apiEndpoint(), user);
+    public JobApiClient api(String user) {
+        return new JobApiClient(runtime().apiEndpoint(), user);
     }
 }

@@ -1,10 +1,10 @@
-package io.conveyor.local.scenarios;
+package io.conveyor.scenarios;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.conveyor.deployment.Resource;
-import io.conveyor.local.runtime.LocalApiClient;
+import io.conveyor.apiclient.JobApiClient;
 import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -23,12 +23,12 @@ public abstract class ExpiryScenarios {
 
     @Test
     void cleaner_removesAnExpiredJobEntirely_andLeavesActiveAndUnexpiredJobsAlone() {
-        LocalApiClient alice = target().api("alice");
+        JobApiClient alice = target().api("alice");
         String expired = Scenarios.submit(alice, "primes", Map.of("to", 1000, "subJobs", 3), ", \"retention\": \"PT1H\"");
         String kept = Scenarios.submit(alice, "primes", Map.of("to", 1000, "subJobs", 3));
         assertEquals("SUCCEEDED", Scenarios.awaitEnd(alice, expired).path("status").asText());
         assertEquals("SUCCEEDED", Scenarios.awaitEnd(alice, kept).path("status").asText());
-        LocalApiClient.Response waiting = alice.post("/jobs", "{\"program\": \"checksum\", \"inputs\": [{\"name\": \"a\", \"size\": 1}]}");
+        JobApiClient.Response waiting = alice.post("/jobs", "{\"program\": \"checksum\", \"inputs\": [{\"name\": \"a\", \"size\": 1}]}");
         String active = waiting.json().path("job").path("jobId").asText();
 
         ScenarioTarget target = target();

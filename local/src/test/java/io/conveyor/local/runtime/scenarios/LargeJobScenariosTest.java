@@ -1,16 +1,16 @@
-package io.conveyor.local.scenarios;
+package io.conveyor.local.runtime.scenarios;
 
+import io.conveyor.scenarios.ScenarioTarget;
+import io.conveyor.scenarios.LargeJobScenarios;
 import io.conveyor.local.runtime.LocalRuntimeOptions;
 import io.conveyor.local.runtime.testing.LocalRuntimeExtension;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** {@link ExpiryScenarios} through the local runtime, the cleaner fired through its schedule's rule. */
-class ExpiryScenariosTest extends ExpiryScenarios {
+/** {@link LargeJobScenarios} through the local runtime. */
+class LargeJobScenariosTest extends LargeJobScenarios {
     @RegisterExtension
     static final LocalRuntimeExtension RUNTIME = new LocalRuntimeExtension(LocalRuntimeOptions.builder()
-            .timeScale(LocalRuntimeExtension.DEFAULT_TIME_SCALE)
-            .schedules(true) // hourly, at this time scale every 6 minutes: the test fires it itself
-            .environment("CONVEYOR_CLEANER_GRACE", "PT0S")
+            .schedules(false)
             .build());
 
     @Override

@@ -1,4 +1,4 @@
-package io.conveyor.local.scenarios;
+package io.conveyor.scenarios;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;

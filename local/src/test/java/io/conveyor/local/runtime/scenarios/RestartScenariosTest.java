@@ -1,5 +1,7 @@
-package io.conveyor.local.scenarios;
+package io.conveyor.local.runtime.scenarios;
 
+import io.conveyor.scenarios.ScenarioTarget;
+import io.conveyor.scenarios.RestartScenarios;
 import io.conveyor.local.runtime.LocalRuntimeOptions;
 import io.conveyor.local.runtime.testing.LocalRuntimeExtension;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package io.conveyor.local.scenarios;
+package io.conveyor.scenarios;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.conveyor.deployment.Catalogue;
-import io.conveyor.local.runtime.LocalApiClient;
-import io.conveyor.local.scenarios.ScenarioTarget.Capability;
+import io.conveyor.apiclient.JobApiClient;
+import io.conveyor.scenarios.ScenarioTarget.Capability;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayList;
@@ -28,7 +28,7 @@ import software.amazon.awssdk.services.sfn.SfnClient;
  * registers {@link Scenarios#PROGRAMS} (where it can; scenarios using them are skipped where it cannot).
  */
 public abstract class JobScenarios {
-    private LocalApiClient alice;
+    private JobApiClient alice;
 
     /** The deployment these scenarios run against, running from before the first scenario to after the last. */
     protected abstract ScenarioTarget target();
@@ -43,7 +43,7 @@ public abstract class JobScenarios {
         byte[] a = "the cat and the hat\n".repeat(50).getBytes(StandardCharsets.UTF_8);
         byte[] b = "The end of the story\n".getBytes(StandardCharsets.UTF_8);
         String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(a));
-        LocalApiClient.Response created = alice.post("/jobs", """
+        JobApiClient.Response created = alice.post("/jobs", """
                 {"program": "word-frequency", "parameters": {"top": 2, "chunkBytes": 1024},
                  "inputs": [{"name": "a.txt", "size": %d, "sha256": "%s", "contentType": "text/plain"}, {"name": "b.txt", "size": %d}]}
                 """.formatted(a.length, sha, b.length));
@@ -142,12 +142,12 @@ public abstract class JobScenarios {
         Scenarios.require(target(), Capability.SCENARIO_PROGRAMS);
         String id = Scenarios.submit(alice, "scenario", Map.of("subJobs", 2, "workMillis", 2000));
         Scenarios.awaitStatus(alice, id, "RUNNING");
-        LocalApiClient.Response cancelled = alice.delete("/jobs/" + id);
+        JobApiClient.Response cancelled = alice.delete("/jobs/" + id);
         assertEquals(200, cancelled.status(), cancelled.text());
         assertEquals("CANCELLED", Scenarios.job(alice, id).path("status").asText());
         assertEquals(409, alice.delete("/jobs/" + id).status());
 
-        LocalApiClient.Response retried = alice.post("/jobs/" + id + "/retry", "");
+        JobApiClient.Response retried = alice.post("/jobs/" + id + "/retry", "");
         assertEquals(202, retried.status(), retried.text());
         JsonNode job = Scenarios.awaitEnd(alice, id);
         assertEquals("SUCCEEDED", job.path("status").asText(), job.toString());
@@ -183,7 +183,7 @@ public abstract class JobScenarios {
             List<Future<?>> creates = new ArrayList<>();
             for (int i = 0; i < 8; i++) {
                 creates.add(pool.submit(() -> {
-                    LocalApiClient.Response r = alice.post("/jobs", "{\"program\": \"primes\", \"parameters\": {\"to\": 50}}",
+                    JobApiClient.Response r = alice.post("/jobs", "{\"program\": \"primes\", \"parameters\": {\"to\": 50}}",
                             Map.of("Idempotency-Key", "scenario-key"));
                     assertTrue(r.status() == 201 || r.status() == 200, r.text());
                     ids.add(r.json().path("job").path("jobId").asText());
@@ -197,7 +197,7 @@ public abstract class JobScenarios {
         }
         assertEquals(1, ids.size());
         String id = ids.iterator().next();
-        LocalApiClient mallory = target().api("mallory");
+        JobApiClient mallory = target().api("mallory");
         assertEquals(404, mallory.get("/jobs/" + id).status());
         assertEquals(404, mallory.delete("/jobs/" + id).status());
         assertNotEquals(id, mallory.get("/jobs").json().path("jobs").path(0).path("jobId").asText(null));

@@ -1,4 +1,4 @@
-package io.conveyor.local.runtime;
+package io.conveyor.scenarios;
 
 import java.time.Duration;
 import java.util.function.Supplier;

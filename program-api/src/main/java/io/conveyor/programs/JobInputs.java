@@ -1,6 +1,5 @@
 package io.conveyor.programs;
 
-import io.conveyor.job.DeclaredInput;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;

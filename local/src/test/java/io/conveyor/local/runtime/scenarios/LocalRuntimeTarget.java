@@ -1,8 +1,9 @@
-package io.conveyor.local.scenarios;
+package io.conveyor.local.runtime.scenarios;
 
+import io.conveyor.scenarios.ScenarioTarget;
 import io.conveyor.deployment.Catalogue;
 import io.conveyor.deployment.Resource;
-import io.conveyor.local.runtime.LocalApiClient;
+import io.conveyor.apiclient.JobApiClient;
 import io.conveyor.local.runtime.LocalRuntime;
 import io.conveyor.local.runtime.lambda.Invocation;
 import io.conveyor.local.runtime.testing.LocalRuntimeExtension;
@@ -28,7 +29,7 @@ final class LocalRuntimeTarget implements ScenarioTarget {
     }
 
     @Override
-    public LocalApiClient api(String user) {
+    public JobApiClient api(String user) {
         return runtime.api(user);
     }
 

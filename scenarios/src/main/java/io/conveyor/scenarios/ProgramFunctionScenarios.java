@@ -1,44 +1,54 @@
-package io.conveyor.local.scenarios;
+package io.conveyor.scenarios;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.conveyor.local.runtime.LocalApiClient;
-import io.conveyor.local.scenarios.ScenarioTarget.Capability;
-import java.net.URISyntaxException;
+import io.conveyor.apiclient.JobApiClient;
+import io.conveyor.scenarios.ScenarioTarget.Capability;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Whole jobs of a program written in Node.js ({@code src/test/resources/programs/word-count.js}), whose splitter,
+ * Whole jobs of a program written in Node.js ({@code scenarios/src/main/resources/programs/word-count.js}), whose splitter,
  * worker and aggregator are one Lambda function, {@value #FUNCTION}, named three ways: the workflow invokes it through
  * the Lambda API with the conveyor.program/1 JSON, and its errors take the paths of a Java program's.
  */
 public abstract class ProgramFunctionScenarios {
     /** The Node.js program's function. */
-    static final String FUNCTION = "word-count-node";
+    protected static final String FUNCTION = "word-count-node";
     /** The program: its splitter with an alias, its worker by name, its aggregator by ARN. */
-    static final String PROGRAMS = """
+    protected static final String PROGRAMS = """
             [{"name": "word-count-node", "splitter": "lambda:%1$s:live", "worker": "lambda:%1$s",
               "aggregator": "lambda:arn:aws:lambda:us-east-1:000000000000:function:%1$s",
               "toleratedFailurePercentage": 50, "maxConcurrency": 4, "subJobTimeoutSeconds": 60,
               "retry": {"intervalSeconds": 1, "backoffRate": 2.0, "maxDelaySeconds": 2, "jitter": "FULL", "maxAttempts": 3},
               "reRegistration": {"delaySeconds": 1, "maxAttempts": 1}}]""".formatted(FUNCTION);
 
-    private LocalApiClient alice;
+    private JobApiClient alice;
 
     /** The deployment these scenarios run against, running from before the first scenario to after the last. */
     protected abstract ScenarioTarget target();
 
-    /** The Node.js program, from the test class path. */
-    static Path nodeProgram() {
-        try {
-            return Path.of(ProgramFunctionScenarios.class.getResource("/programs/word-count.js").toURI());
-        } catch (URISyntaxException e) {
-            throw new IllegalStateException(e);
+    /**
+     * The Node.js program, copied out of this module's class path into a file of its own, since the module is a jar
+     * when another module's tests run it.
+     */
+    protected static Path nodeProgram() {
+        try (InputStream script = ProgramFunctionScenarios.class.getResourceAsStream("/programs/word-count.js")) {
+            Path file = Files.createTempFile("word-count", ".js");
+            file.toFile().deleteOnExit();
+            Files.copy(script, file, StandardCopyOption.REPLACE_EXISTING);
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot copy the Node.js program out of the class path", e);
         }
     }
 

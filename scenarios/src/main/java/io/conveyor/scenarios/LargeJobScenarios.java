@@ -1,11 +1,11 @@
-package io.conveyor.local.scenarios;
+package io.conveyor.scenarios;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.conveyor.deployment.Catalogue;
-import io.conveyor.local.runtime.LocalApiClient;
+import io.conveyor.apiclient.JobApiClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,7 +33,7 @@ public abstract class LargeJobScenarios {
 
     @Test
     void tenThousandSubjobs_succeed_andNoStateDataApproachesThePayloadLimit() {
-        LocalApiClient alice = target().api("alice");
+        JobApiClient alice = target().api("alice");
         String id = Scenarios.submit(alice, "primes", Map.of("to", 1_000_000, "subJobs", 10_000));
 
         JsonNode job = Scenarios.awaitEnd(alice, id, LARGE_JOB_TIMEOUT);

@@ -1,4 +1,4 @@
-package io.conveyor.local.runtime;
+package io.conveyor.apiclient;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -18,7 +18,7 @@ import java.util.function.UnaryOperator;
  * A small HTTP client for the job API as a caller sees it, authenticated locally with
  * {@code Authorization: Bearer <user>}: for the demo and for scenario tests. Thread-safe.
  */
-public final class LocalApiClient {
+public final class JobApiClient {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
             .version(HttpClient.Version.HTTP_1_1).build();
@@ -30,7 +30,7 @@ public final class LocalApiClient {
      * @param base the API's base URL
      * @param user the user to call as, or null for unauthenticated calls
      */
-    public LocalApiClient(URI base, String user) {
+    public JobApiClient(URI base, String user) {
         this(base, user, UnaryOperator.identity());
     }
 
@@ -41,15 +41,15 @@ public final class LocalApiClient {
      * @param reachable turns a URL the deployment hands out (a presigned URL) into one this machine reaches: the
      *                  identity, unless the deployment runs behind a port mapping, as LocalStack in a container does
      */
-    public LocalApiClient(URI base, String user, UnaryOperator<URI> reachable) {
+    public JobApiClient(URI base, String user, UnaryOperator<URI> reachable) {
         this.base = base;
         this.user = user;
         this.reachable = reachable;
     }
 
     /** The same API, as another user. */
-    public LocalApiClient as(String otherUser) {
-        return new LocalApiClient(base, otherUser, reachable);
+    public JobApiClient as(String otherUser) {
+        return new JobApiClient(base, otherUser, reachable);
     }
 
     /**

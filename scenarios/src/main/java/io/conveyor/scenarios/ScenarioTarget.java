@@ -1,7 +1,7 @@
-package io.conveyor.local.scenarios;
+package io.conveyor.scenarios;
 
 import io.conveyor.deployment.Resource;
-import io.conveyor.local.runtime.LocalApiClient;
+import io.conveyor.apiclient.JobApiClient;
 import java.time.Duration;
 import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -42,7 +42,7 @@ public interface ScenarioTarget {
     }
 
     /** The job API as {@code user} ({@code Authorization: Bearer <user>}). */
-    LocalApiClient api(String user);
+    JobApiClient api(String user);
 
     /** Why this target lacks {@code capability}, or empty when it has it. */
     Optional<String> lacks(Capability capability);

@@ -1,16 +1,18 @@
-package io.conveyor.local.scenarios;
+package io.conveyor.local.runtime.scenarios;
 
+import io.conveyor.scenarios.ScenarioTarget;
+import io.conveyor.scenarios.ExpiryScenarios;
 import io.conveyor.local.runtime.LocalRuntimeOptions;
 import io.conveyor.local.runtime.testing.LocalRuntimeExtension;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** {@link JobScenarios} through the local runtime: the real handlers, state machine, DynamoDB Local and S3Proxy. */
-class JobScenariosTest extends JobScenarios {
+/** {@link ExpiryScenarios} through the local runtime, the cleaner fired through its schedule's rule. */
+class ExpiryScenariosTest extends ExpiryScenarios {
     @RegisterExtension
     static final LocalRuntimeExtension RUNTIME = new LocalRuntimeExtension(LocalRuntimeOptions.builder()
             .timeScale(LocalRuntimeExtension.DEFAULT_TIME_SCALE)
-            .schedules(false)
-            .environment("CONVEYOR_PROGRAMS", Scenarios.PROGRAMS)
+            .schedules(true) // hourly, at this time scale every 6 minutes: the test fires it itself
+            .environment("CONVEYOR_CLEANER_GRACE", "PT0S")
             .build());
 
     @Override

@@ -1,22 +1,21 @@
-package io.conveyor.local.scenarios;
+package io.conveyor.scenarios;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.conveyor.local.runtime.Await;
-import io.conveyor.local.runtime.LocalApiClient;
+import io.conveyor.apiclient.JobApiClient;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Assumptions;
 
 /** Whole-job steps shared by the scenario tests: create, upload, submit, wait, over the HTTP API only. */
-final class Scenarios {
+public final class Scenarios {
     /** Programs the scenarios register next to the samples: see {@link ScenarioProgram}. */
-    static final String PROGRAMS = """
-            [{"name": "scenario", "implementation": "java:io.conveyor.local.scenarios.ScenarioProgram",
+    public static final String PROGRAMS = """
+            [{"name": "scenario", "implementation": "java:io.conveyor.scenarios.ScenarioProgram",
               "toleratedFailurePercentage": 25, "maxConcurrency": 10, "subJobTimeoutSeconds": 60,
               "retry": {"intervalSeconds": 1, "backoffRate": 2.0, "maxDelaySeconds": 2, "jitter": "FULL", "maxAttempts": 3},
               "reRegistration": {"delaySeconds": 1, "maxAttempts": 2}},
-             {"name": "scenario-strict", "implementation": "java:io.conveyor.local.scenarios.ScenarioProgram",
+             {"name": "scenario-strict", "implementation": "java:io.conveyor.scenarios.ScenarioProgram",
               "toleratedFailurePercentage": 0, "maxConcurrency": 10, "subJobTimeoutSeconds": 60,
               "retry": {"intervalSeconds": 1, "backoffRate": 2.0, "maxDelaySeconds": 2, "jitter": "FULL", "maxAttempts": 3},
               "reRegistration": {"delaySeconds": 1, "maxAttempts": 2}}]""";
@@ -36,22 +35,22 @@ final class Scenarios {
     }
 
     /** Creates and submits a job with inline inputs only; returns its id. */
-    static String submit(LocalApiClient api, String program, Map<String, Object> parameters) {
+    static String submit(JobApiClient api, String program, Map<String, Object> parameters) {
         return submit(api, program, parameters, "");
     }
 
-    static String submit(LocalApiClient api, String program, Map<String, Object> parameters, String extraFields) {
+    static String submit(JobApiClient api, String program, Map<String, Object> parameters, String extraFields) {
         String body = "{\"program\": \"" + program + "\", \"parameters\": " + io.conveyor.persistence.Json.write(parameters)
                 + ", \"submit\": true" + extraFields + "}";
-        LocalApiClient.Response created = api.post("/jobs", body);
+        JobApiClient.Response created = api.post("/jobs", body);
         if (created.status() != 201) {
             throw new AssertionError("creating a " + program + " job answered " + created.status() + ": " + created.text());
         }
         return created.json().path("job").path("jobId").asText();
     }
 
-    static JsonNode job(LocalApiClient api, String id) {
-        LocalApiClient.Response response = api.get("/jobs/" + id);
+    static JsonNode job(JobApiClient api, String id) {
+        JobApiClient.Response response = api.get("/jobs/" + id);
         if (response.status() != 200) {
             throw new AssertionError("GET /jobs/" + id + " answered " + response.status() + ": " + response.text());
         }
@@ -59,12 +58,12 @@ final class Scenarios {
     }
 
     /** Waits until the job is terminal and returns it. */
-    static JsonNode awaitEnd(LocalApiClient api, String id) {
+    static JsonNode awaitEnd(JobApiClient api, String id) {
         return awaitEnd(api, id, JOB_TIMEOUT);
     }
 
     /** Waits up to {@code timeout} until the job is terminal and returns it. */
-    static JsonNode awaitEnd(LocalApiClient api, String id, Duration timeout) {
+    static JsonNode awaitEnd(JobApiClient api, String id, Duration timeout) {
         return Await.until("job " + id + " to end", timeout, () -> {
             JsonNode job = job(api, id);
             return TERMINAL.contains(job.path("status").asText()) ? job : null;
@@ -72,19 +71,19 @@ final class Scenarios {
     }
 
     /** Waits until the job has the given status and returns it. */
-    static JsonNode awaitStatus(LocalApiClient api, String id, String status) {
+    static JsonNode awaitStatus(JobApiClient api, String id, String status) {
         return Await.until("job " + id + " to be " + status, JOB_TIMEOUT, () -> {
             JsonNode job = job(api, id);
             return status.equals(job.path("status").asText()) ? job : null;
         });
     }
 
-    static JsonNode result(LocalApiClient api, String id) {
-        LocalApiClient.Response location = api.get("/jobs/" + id + "/result");
+    static JsonNode result(JobApiClient api, String id) {
+        JobApiClient.Response location = api.get("/jobs/" + id + "/result");
         if (location.status() != 200) {
             throw new AssertionError("GET result answered " + location.status() + ": " + location.text());
         }
-        LocalApiClient.Response download = api.send("GET", java.net.URI.create(location.json().path("url").asText()), Map.of(), null);
+        JobApiClient.Response download = api.send("GET", java.net.URI.create(location.json().path("url").asText()), Map.of(), null);
         try {
             return io.conveyor.persistence.Json.MAPPER.readTree(download.text());
         } catch (java.io.IOException e) {

@@ -1,4 +1,4 @@
-package io.conveyor.job;
+package io.conveyor.programs;
 
 import java.util.Objects;
 

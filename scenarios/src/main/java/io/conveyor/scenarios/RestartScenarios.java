@@ -1,10 +1,10 @@
-package io.conveyor.local.scenarios;
+package io.conveyor.scenarios;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.conveyor.local.runtime.LocalApiClient;
-import io.conveyor.local.scenarios.ScenarioTarget.Capability;
+import io.conveyor.apiclient.JobApiClient;
+import io.conveyor.scenarios.ScenarioTarget.Capability;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -17,7 +17,7 @@ public abstract class RestartScenarios {
     @Test
     void finishedJob_staysReadableWithItsResult_afterARestart() {
         Scenarios.require(target(), Capability.RESTART_ON_SAME_DATA);
-        LocalApiClient dave = target().api("dave");
+        JobApiClient dave = target().api("dave");
         String id = Scenarios.submit(dave, "primes", Map.of("to", 10_000, "subJobs", 4));
         assertEquals("SUCCEEDED", Scenarios.awaitEnd(dave, id).path("status").asText());
         JsonNode before = Scenarios.result(dave, id);

@@ -1,12 +1,12 @@
-package io.conveyor.local.scenarios;
+package io.conveyor.scenarios;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.conveyor.deployment.Catalogue;
-import io.conveyor.local.runtime.LocalApiClient;
-import io.conveyor.local.scenarios.ScenarioTarget.Capability;
+import io.conveyor.apiclient.JobApiClient;
+import io.conveyor.scenarios.ScenarioTarget.Capability;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -21,8 +21,8 @@ import software.amazon.awssdk.services.sfn.SfnClient;
  * program at a time and registers {@link Scenarios#PROGRAMS}.
  */
 public abstract class AdmissionScenarios {
-    private LocalApiClient alice;
-    private LocalApiClient bob;
+    private JobApiClient alice;
+    private JobApiClient bob;
 
     /** The deployment these scenarios run against, running from before the first scenario to after the last. */
     protected abstract ScenarioTarget target();
@@ -47,7 +47,7 @@ public abstract class AdmissionScenarios {
 
         List<String> order = new ArrayList<>(List.of(a1, a2, a3, b1));
         for (String id : order) {
-            LocalApiClient owner = id.equals(b1) ? bob : alice;
+            JobApiClient owner = id.equals(b1) ? bob : alice;
             assertEquals("SUCCEEDED", Scenarios.awaitEnd(owner, id).path("status").asText());
         }
         order.sort(Comparator.comparing(id -> startedAt(id.equals(b1) ? bob : alice, id)));
@@ -100,7 +100,7 @@ public abstract class AdmissionScenarios {
                 "the stopped job's slot went to the next job");
     }
 
-    private static String startedAt(LocalApiClient api, String id) {
+    private static String startedAt(JobApiClient api, String id) {
         return Scenarios.job(api, id).path("attempts").get(0).path("startedAt").asText();
     }
 }
