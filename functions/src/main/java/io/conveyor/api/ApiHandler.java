@@ -2,9 +2,11 @@ package io.conveyor.api;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent.ProxyRequestContext;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import io.conveyor.admission.Admission;
+import io.conveyor.admission.JobEndings;
 import io.conveyor.config.AwsClients;
 import io.conveyor.config.FunctionEnvironment;
 import io.conveyor.config.Settings;
@@ -18,10 +20,9 @@ import io.conveyor.program.ProgramStatisticsStore;
 import io.conveyor.snapstart.SnapStartPriming;
 import io.conveyor.storage.ObjectStore;
 import io.conveyor.subjob.SubJobStore;
-import io.conveyor.workflow.EventBridgeJobEvents;
-import io.conveyor.workflow.JobEndings;
-import io.conveyor.workflow.StepFunctionsCallbacks;
-import io.conveyor.workflow.WorkflowComponents;
+import io.conveyor.workflow.aws.EventBridgeJobEvents;
+import io.conveyor.workflow.aws.StepFunctionsCallbacks;
+import io.conveyor.workflow.aws.StepFunctionsLauncher;
 import java.time.Clock;
 import java.util.Map;
 import java.util.UUID;
@@ -50,9 +51,9 @@ public final class ApiHandler implements RequestHandler<APIGatewayProxyRequestEv
         ObjectStore objects = ObjectStore.builtOnFirstUse(clients::s3, clients::s3Presigner, settings.bucket(), clock);
         SnapStartPriming.registerObjectStore("ApiHandler", objects);
         ProgramRegistry programs = ProgramRegistry.from(FunctionEnvironment.current());
-        JobEndings endings = WorkflowComponents.wire(settings, dynamoDb, objects,
-                new StepFunctionsCallbacks(clients.stepFunctions()),
-                new EventBridgeJobEvents(clients.eventBridge(), settings.eventBus()), programs, clients::lambda, clock).endings();
+        // Cancel ends a job as the workflow would: it releases the slot, admits the next and fails dependents.
+        JobEndings endings = Admission.wire(settings, dynamoDb, jobs, new StepFunctionsCallbacks(clients.stepFunctions()),
+                new EventBridgeJobEvents(clients.eventBridge(), settings.eventBus()), clock).endings();
         JobService service = new JobService(jobs, new SubJobStore(dynamoDb, settings.subJobsTable(), jobs),
                 new IdempotencyStore(dynamoDb, settings.idempotencyTable()), endings, objects, programs,
                 new StepFunctionsLauncher(clients.stepFunctions(), settings.requireWorkflowArnPrefix()),

@@ -1,9 +1,9 @@
 package io.conveyor.api;
 
+import io.conveyor.admission.JobEndings;
 import io.conveyor.config.Settings;
 import io.conveyor.idempotency.IdempotencyRecord;
 import io.conveyor.idempotency.IdempotencyStore;
-import io.conveyor.programs.DeclaredInput;
 import io.conveyor.job.IllegalTransitionException;
 import io.conveyor.job.Job;
 import io.conveyor.job.JobStatus;
@@ -12,12 +12,12 @@ import io.conveyor.persistence.ConcurrentUpdateException;
 import io.conveyor.persistence.Page;
 import io.conveyor.program.ProgramDefinition;
 import io.conveyor.program.ProgramRegistry;
+import io.conveyor.programs.DeclaredInput;
 import io.conveyor.storage.JobObjectLayout;
 import io.conveyor.storage.ObjectStore;
 import io.conveyor.storage.PresignedRequest;
 import io.conveyor.subjob.SubJob;
 import io.conveyor.subjob.SubJobStore;
-import io.conveyor.workflow.JobEndings;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;

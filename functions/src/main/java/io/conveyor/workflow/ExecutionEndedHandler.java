@@ -7,7 +7,7 @@ import java.util.Map;
 /**
  * The target of the rule on Step Functions' {@code Execution Status Change} events for the job workflows' FAILED,
  * TIMED_OUT and ABORTED executions: fails the job if its workflow ended without ending it (see
- * {@link JobWorkflow#executionEnded}). The event's {@code detail} is what DescribeExecution returns.
+ * {@link WorkflowSteps#executionEnded}). The event's {@code detail} is what DescribeExecution returns.
  */
 public final class ExecutionEndedHandler extends WorkflowHandler {
     public ExecutionEndedHandler() {

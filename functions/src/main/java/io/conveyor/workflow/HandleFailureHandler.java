@@ -15,7 +15,7 @@ public final class HandleFailureHandler extends WorkflowHandler {
 
     @Override
     protected Map<String, Object> handle(JsonNode input) {
-        JobWorkflow.FailureDecision d = components.workflow().handleFailure(text(input, "jobId"),
+        WorkflowSteps.FailureDecision d = components.workflow().handleFailure(text(input, "jobId"),
                 input.path("failure").path("Error").asText(null), input.path("failure").path("Cause").asText(null));
         return Map.of("decision", d.decision(), "waitSeconds", d.waitSeconds(), "error", d.error(), "cause", d.cause());
     }

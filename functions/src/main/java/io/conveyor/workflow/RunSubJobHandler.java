@@ -22,9 +22,9 @@ public final class RunSubJobHandler extends WorkflowHandler {
 
     @Override
     protected Map<String, Object> handle(JsonNode input) {
-        List<JobWorkflow.BatchItem> batch = new ArrayList<>();
+        List<WorkflowSteps.BatchItem> batch = new ArrayList<>();
         for (JsonNode item : items(input, "subJobs")) {
-            batch.add(new JobWorkflow.BatchItem(number(item, "index"), item.path("input")));
+            batch.add(new WorkflowSteps.BatchItem(number(item, "index"), item.path("input")));
         }
         components.workflow().runSubJobs(text(input, "jobId"), number(input, "attempt"), batch);
         return Map.of();

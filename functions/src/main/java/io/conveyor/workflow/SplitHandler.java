@@ -20,7 +20,7 @@ public final class SplitHandler extends WorkflowHandler {
 
     @Override
     protected Map<String, Object> handle(JsonNode input) throws java.io.IOException {
-        JobWorkflow.Split split = components.workflow().split(text(input, "jobId"), number(input, "attempt"));
+        WorkflowSteps.Split split = components.workflow().split(text(input, "jobId"), number(input, "attempt"));
         return Map.of("bucket", split.bucket(), "manifestKey", split.manifestKey(), "subJobs", split.subJobs(),
                 "subJobsPerBatch", split.subJobsPerBatch(), "batchTimeoutSeconds", split.batchTimeoutSeconds());
     }

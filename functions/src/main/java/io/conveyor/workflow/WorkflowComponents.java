@@ -1,7 +1,12 @@
 package io.conveyor.workflow;
 
+import io.conveyor.admission.Admission;
+import io.conveyor.admission.Admissions;
+import io.conveyor.admission.DependencyGate;
+import io.conveyor.admission.JobEndings;
+import io.conveyor.admission.JobEvents;
+import io.conveyor.admission.TaskCallbacks;
 import io.conveyor.aws.AwsHttpService;
-import io.conveyor.admission.WaitlistStore;
 import io.conveyor.config.AwsClients;
 import io.conveyor.config.FunctionEnvironment;
 import io.conveyor.config.Settings;
@@ -10,9 +15,10 @@ import io.conveyor.job.JobStore;
 import io.conveyor.metrics.EmbeddedMetrics;
 import io.conveyor.program.ProgramRegistry;
 import io.conveyor.program.ProgramStatisticsStore;
-import io.conveyor.quota.ActiveJobCounters;
 import io.conveyor.storage.ObjectStore;
 import io.conveyor.subjob.SubJobStore;
+import io.conveyor.workflow.aws.EventBridgeJobEvents;
+import io.conveyor.workflow.aws.StepFunctionsCallbacks;
 import java.time.Clock;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -29,7 +35,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * @param jobs         the jobs table
  * @param objects      the bucket
  */
-public record WorkflowComponents(JobWorkflow workflow, Admissions admissions, DependencyGate dependencies,
+public record WorkflowComponents(WorkflowSteps workflow, Admissions admissions, DependencyGate dependencies,
         JobEndings endings, JobStore jobs, ObjectStore objects) {
 
     /** Reads the function's environment and builds every client and service once. */
@@ -56,21 +62,17 @@ public record WorkflowComponents(JobWorkflow workflow, Admissions admissions, De
             Clock clock) {
         JobStore jobs = new JobStore(dynamoDb, settings.jobsTable());
         SubJobStore subJobs = new SubJobStore(dynamoDb, settings.subJobsTable(), jobs);
-        ActiveJobCounters counters = new ActiveJobCounters(dynamoDb, settings.countersTable());
-        WaitlistStore waitlist = new WaitlistStore(dynamoDb, settings.waitlistTable());
-        Admissions admissions = new Admissions(jobs, counters, waitlist, callbacks, settings.maxActiveJobsPerUser(),
-                settings.maxActiveJobsPerProgram(), clock);
-        DependencyGate dependencies = new DependencyGate(jobs, waitlist, callbacks, clock);
-        JobEndings endings = new JobEndings(counters, waitlist, admissions, dependencies, events, clock);
+        Admission admission = Admission.wire(settings, dynamoDb, jobs, callbacks, events, clock);
         // Reading subjob outputs is waiting on the network: a small pool of daemon threads overlaps the waits.
         ExecutorService readers = Executors.newFixedThreadPool(16, r -> {
             Thread t = new Thread(r, "subjob-output-reader");
             t.setDaemon(true);
             return t;
         });
-        JobWorkflow workflow = new JobWorkflow(jobs, subJobs, objects, programs,
-                new ProgramStatisticsStore(dynamoDb, settings.countersTable()), endings,
+        WorkflowSteps workflow = new WorkflowSteps(jobs, subJobs, objects, programs,
+                new ProgramStatisticsStore(dynamoDb, settings.countersTable()), admission.endings(),
                 new WorkflowMetrics(EmbeddedMetrics.standardOutput(Catalogue.METRICS_NAMESPACE)), readers, clock, lambda);
-        return new WorkflowComponents(workflow, admissions, dependencies, endings, jobs, objects);
+        return new WorkflowComponents(workflow, admission.admissions(), admission.dependencies(), admission.endings(), jobs,
+                objects);
     }
 }

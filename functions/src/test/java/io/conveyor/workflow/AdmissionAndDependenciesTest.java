@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.conveyor.admission.Admissions;
+import io.conveyor.admission.DependencyGate;
 import io.conveyor.admission.Waiter;
 import io.conveyor.admission.WaitlistStore;
 import io.conveyor.job.Job;

@@ -1,5 +1,6 @@
 package io.conveyor.workflow;
 
+import io.conveyor.admission.TaskCallbacks;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;

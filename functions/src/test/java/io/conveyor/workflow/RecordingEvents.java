@@ -1,5 +1,6 @@
 package io.conveyor.workflow;
 
+import io.conveyor.admission.JobEvents;
 import io.conveyor.job.Job;
 import io.conveyor.job.JobStatus;
 import java.time.Instant;

@@ -1,12 +1,12 @@
 package io.conveyor.workflow;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.conveyor.programs.DeclaredInput;
+import io.conveyor.admission.ActiveJobCounters;
 import io.conveyor.job.Job;
 import io.conveyor.job.JobStore;
 import io.conveyor.persistence.Json;
 import io.conveyor.program.ProgramRegistry;
-import io.conveyor.quota.ActiveJobCounters;
+import io.conveyor.programs.DeclaredInput;
 import io.conveyor.storage.JobObjectLayout;
 import io.conveyor.storage.ObjectStore;
 import io.conveyor.subjob.SubJobStore;
@@ -63,7 +63,7 @@ final class WorkflowHarness {
                 ProgramRegistry.from(Map.of(ProgramRegistry.SETTING, OutcomeProgram.REGISTRATION)), NO_LAMBDA, clock);
     }
 
-    JobWorkflow workflow() {
+    WorkflowSteps workflow() {
         return components.workflow();
     }
 
@@ -98,17 +98,17 @@ final class WorkflowHarness {
     }
 
     /** The subjobs the split listed, as the map hands them to RunSubJob. */
-    List<JobWorkflow.BatchItem> manifest(JobWorkflow.Split split) throws java.io.IOException {
-        List<JobWorkflow.BatchItem> items = new ArrayList<>();
+    List<WorkflowSteps.BatchItem> manifest(WorkflowSteps.Split split) throws java.io.IOException {
+        List<WorkflowSteps.BatchItem> items = new ArrayList<>();
         for (JsonNode item : Json.MAPPER.readTree(objects.get(split.manifestKey()).orElseThrow())) {
-            items.add(new JobWorkflow.BatchItem(item.path("index").asInt(), item.path("input")));
+            items.add(new WorkflowSteps.BatchItem(item.path("index").asInt(), item.path("input")));
         }
         return items;
     }
 
     /** Runs one subjob as a batch of its own. */
     void runSubJob(Job job, int attempt, int index, String input) throws java.io.IOException {
-        workflow().runSubJobs(job.id(), attempt, List.of(new JobWorkflow.BatchItem(index, Json.MAPPER.readTree(input))));
+        workflow().runSubJobs(job.id(), attempt, List.of(new WorkflowSteps.BatchItem(index, Json.MAPPER.readTree(input))));
     }
 
     Job stored(String id) {
@@ -118,8 +118,8 @@ final class WorkflowHarness {
     /** Runs a running job from Split to Finalize, every batch of subjobs once, and returns its result. */
     JsonNode runToSuccess(Job job) throws Exception {
         int attempt = stored(job.id()).attempts().size();
-        JobWorkflow.Split split = workflow().split(job.id(), attempt);
-        List<JobWorkflow.BatchItem> items = manifest(split);
+        WorkflowSteps.Split split = workflow().split(job.id(), attempt);
+        List<WorkflowSteps.BatchItem> items = manifest(split);
         for (int from = 0; from < items.size(); from += split.subJobsPerBatch()) {
             workflow().runSubJobs(job.id(), attempt, items.subList(from, Math.min(from + split.subJobsPerBatch(), items.size())));
         }

@@ -10,7 +10,6 @@ import io.conveyor.job.Attempt;
 import io.conveyor.job.Job;
 import io.conveyor.job.JobStatus;
 import io.conveyor.job.Progress;
-import io.conveyor.persistence.Json;
 import io.conveyor.program.ProgramDefinition;
 import io.conveyor.subjob.SubJob;
 import io.conveyor.subjob.SubJobStatus;
@@ -55,7 +54,7 @@ class WorkflowStepsTest {
     void runSubJobs_batchDeliveredRepeatedlyAndConcurrently_countsEachSubjobOnce() throws Exception {
         Job job = h.queued("alice", "primes", Map.of("to", "100", "subJobs", "3"), List.of());
         h.admit(job);
-        List<JobWorkflow.BatchItem> batch = h.manifest(h.workflow().split(job.id(), 1));
+        List<WorkflowSteps.BatchItem> batch = h.manifest(h.workflow().split(job.id(), 1));
 
         List<Concurrently.Outcome<Object>> outcomes = Concurrently.run(8, () -> {
             h.workflow().runSubJobs(job.id(), 1, batch);
@@ -74,7 +73,7 @@ class WorkflowStepsTest {
     void runSubJobs_aBatchWithMixedOutcomes_keepsWhatFinished_andRetriesOnlyTheDeclined() throws Exception {
         Job job = h.queued("alice", "outcomes", Map.of("outcomes", "ok,declined,failed,ok"), List.of());
         h.admit(job);
-        List<JobWorkflow.BatchItem> batch = h.manifest(h.workflow().split(job.id(), 1));
+        List<WorkflowSteps.BatchItem> batch = h.manifest(h.workflow().split(job.id(), 1));
 
         assertThrows(io.conveyor.programs.SubJobDeclinedException.class, () -> h.workflow().runSubJobs(job.id(), 1, batch),
                 "a declined subjob fails the invocation, for the state's Retry");
@@ -101,19 +100,19 @@ class WorkflowStepsTest {
     void subJobsPerBatch_isOneForASmallJob_growsWithALargeOne_andFitsTheFunctionTimeout() {
         ProgramDefinition primes = io.conveyor.program.ProgramRegistry.samples().find("primes").orElseThrow();
         assertEquals(50, primes.maxConcurrency());
-        assertEquals(1, JobWorkflow.subJobsPerBatch(primes, 8), "a small job spreads over every slot");
-        assertEquals(1, JobWorkflow.subJobsPerBatch(primes, 200));
-        assertEquals(2, JobWorkflow.subJobsPerBatch(primes, 201));
-        assertEquals(5, JobWorkflow.subJobsPerBatch(primes, 1_000));
-        assertEquals(15, JobWorkflow.subJobsPerBatch(primes, 10_000), "15 subjobs of up to 60 s fill the 15-minute function");
+        assertEquals(1, WorkflowSteps.subJobsPerBatch(primes, 8), "a small job spreads over every slot");
+        assertEquals(1, WorkflowSteps.subJobsPerBatch(primes, 200));
+        assertEquals(2, WorkflowSteps.subJobsPerBatch(primes, 201));
+        assertEquals(5, WorkflowSteps.subJobsPerBatch(primes, 1_000));
+        assertEquals(15, WorkflowSteps.subJobsPerBatch(primes, 10_000), "15 subjobs of up to 60 s fill the 15-minute function");
     }
 
     @Test
     void split_repeated_registersTheSameSubjobs() throws Exception {
         Job job = h.queued("alice", "word-frequency", Map.of("chunkBytes", "1024"), List.of(), "a b c\n".repeat(1000));
         h.admit(job);
-        JobWorkflow.Split first = h.workflow().split(job.id(), 1);
-        JobWorkflow.Split again = h.workflow().split(job.id(), 1);
+        WorkflowSteps.Split first = h.workflow().split(job.id(), 1);
+        WorkflowSteps.Split again = h.workflow().split(job.id(), 1);
         assertEquals(first, again);
         assertEquals(first.subJobs(), h.stored(job.id()).progress().total());
         assertTrue(first.subJobs() >= 5);
@@ -142,7 +141,7 @@ class WorkflowStepsTest {
     void retryableFailure_reregistersWithTheDelay_thenResumesAsANewAttempt() {
         Job job = h.queued("alice", "primes", Map.of(), List.of());
         h.admit(job);
-        JobWorkflow.FailureDecision decision = h.workflow().handleFailure(job.id(), "States.Timeout", "Task timed out after 60.00 seconds");
+        WorkflowSteps.FailureDecision decision = h.workflow().handleFailure(job.id(), "States.Timeout", "Task timed out after 60.00 seconds");
         assertEquals("REREGISTER", decision.decision());
         assertEquals(30, decision.waitSeconds());
         Job waiting = h.stored(job.id());
@@ -153,7 +152,7 @@ class WorkflowStepsTest {
         assertEquals(JobStatus.RUNNING, h.stored(job.id()).status());
         assertEquals(60, h.workflow().handleFailure(job.id(), "States.Timeout", "again").waitSeconds(), "the delay doubles");
         h.workflow().resume(job.id());
-        JobWorkflow.FailureDecision last = h.workflow().handleFailure(job.id(), "States.Timeout", "and again");
+        WorkflowSteps.FailureDecision last = h.workflow().handleFailure(job.id(), "States.Timeout", "and again");
         assertEquals("FAIL", last.decision(), "three attempts in all, then the job fails");
         Job failed = h.stored(job.id());
         assertEquals(JobStatus.FAILED, failed.status());
@@ -166,7 +165,7 @@ class WorkflowStepsTest {
     void permanentFailure_failsTheJobWithAFriendlyCodeAndMessage() {
         Job job = h.queued("alice", "primes", Map.of(), List.of());
         h.admit(job);
-        JobWorkflow.FailureDecision decision = h.workflow().handleFailure(job.id(),
+        WorkflowSteps.FailureDecision decision = h.workflow().handleFailure(job.id(),
                 "io.conveyor.programs.InvalidParametersException",
                 "{\"errorMessage\":\"parameter 'to' must be a whole number\",\"errorType\":\"x\",\"stackTrace\":[]}");
         assertEquals("FAIL", decision.decision());
@@ -199,7 +198,7 @@ class WorkflowStepsTest {
             h.runSubJob(job, 1, i, "{\"from\": 1, \"to\": 10}");
         }
         // The map counted both as timed out before their results were recorded.
-        JobWorkflow.FailureDecision decision = h.workflow().handleFailure(job.id(), "States.ExceedToleratedFailureThreshold", "x");
+        WorkflowSteps.FailureDecision decision = h.workflow().handleFailure(job.id(), "States.ExceedToleratedFailureThreshold", "x");
         assertEquals("REREGISTER", decision.decision());
         assertEquals("subjobs timed out beyond the 0.0% program primes tolerates; their late results were kept "
                 + "(2 of 2 succeeded, 0 failed)", decision.cause());

@@ -3,13 +3,13 @@ package io.conveyor.deployment;
 import static io.conveyor.deployment.Access.read;
 import static io.conveyor.deployment.Access.write;
 
+import io.conveyor.admission.ActiveJobCounters;
 import io.conveyor.admission.WaitlistStore;
 import io.conveyor.idempotency.IdempotencyStore;
 import io.conveyor.job.JobStore;
 import io.conveyor.persistence.TableDefinition;
 import io.conveyor.program.ProgramDefinition;
 import io.conveyor.program.ProgramRegistry;
-import io.conveyor.quota.ActiveJobCounters;
 import io.conveyor.subjob.SubJobStore;
 import java.time.Duration;
 import java.util.LinkedHashMap;

@@ -12,7 +12,7 @@ import java.util.Objects;
  * @param jobId      the job it belongs to
  * @param index      its position in the manifest, from 0
  * @param jobAttempt the job attempt that produced it; a later attempt replaces the subjobs of earlier ones
- * @param inputKey   the object key of its input, as the splitter wrote it
+ * @param manifestKey the object key of the manifest that holds its input, as Split wrote it
  * @param status     where it is
  * @param attempts   worker invocations so far, including retries
  * @param startedAt  when its first invocation started, or {@code null}
@@ -25,7 +25,7 @@ public record SubJob(
         String jobId,
         int index,
         int jobAttempt,
-        String inputKey,
+        String manifestKey,
         SubJobStatus status,
         int attempts,
         Instant startedAt,
@@ -44,7 +44,7 @@ public record SubJob(
     }
 
     /** A subjob as the splitter lists it. */
-    public static SubJob pending(String jobId, int index, int jobAttempt, String inputKey) {
-        return new SubJob(jobId, index, jobAttempt, inputKey, SubJobStatus.PENDING, 0, null, null, null, null, null);
+    public static SubJob pending(String jobId, int index, int jobAttempt, String manifestKey) {
+        return new SubJob(jobId, index, jobAttempt, manifestKey, SubJobStatus.PENDING, 0, null, null, null, null, null);
     }
 }

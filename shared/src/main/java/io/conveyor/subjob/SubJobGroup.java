@@ -36,7 +36,7 @@ final class SubJobGroup {
     /** The table's sort key: the index of the group's first subjob. */
     static final String FIRST_INDEX = "subJobIndex";
     static final String JOB_ATTEMPT = "jobAttempt";
-    static final String INPUT_KEY = "inputKey";
+    static final String MANIFEST_KEY = "manifestKey";
 
     // A subjob's entry.
     static final String STATUS = "status";
@@ -77,14 +77,14 @@ final class SubJobGroup {
         Map<String, AttributeValue> item = new HashMap<>(key(first.jobId(), first.index()));
         for (SubJob s : group) {
             Map<String, AttributeValue> entry = entry(s);
-            if (!Objects.equals(s.inputKey(), first.inputKey())) {
-                entry.put(INPUT_KEY, s.inputKey() == null ? AttributeValue.fromNul(true) : AttributeValue.fromS(s.inputKey()));
+            if (!Objects.equals(s.manifestKey(), first.manifestKey())) {
+                entry.put(MANIFEST_KEY, s.manifestKey() == null ? AttributeValue.fromNul(true) : AttributeValue.fromS(s.manifestKey()));
             }
             item.put(entryName(s.index()), AttributeValue.fromM(entry));
         }
         item.put(JOB_ATTEMPT, AttributeValue.fromN(Integer.toString(first.jobAttempt())));
-        if (first.inputKey() != null) {
-            item.put(INPUT_KEY, AttributeValue.fromS(first.inputKey()));
+        if (first.manifestKey() != null) {
+            item.put(MANIFEST_KEY, AttributeValue.fromS(first.manifestKey()));
         }
         return item;
     }
@@ -116,7 +116,7 @@ final class SubJobGroup {
     static List<SubJob> subJobs(Map<String, AttributeValue> item) {
         String jobId = item.get(JOB_ID).s();
         int attempt = Integer.parseInt(item.get(JOB_ATTEMPT).n());
-        String groupInputKey = item.containsKey(INPUT_KEY) ? item.get(INPUT_KEY).s() : null;
+        String groupManifestKey = item.containsKey(MANIFEST_KEY) ? item.get(MANIFEST_KEY).s() : null;
         List<SubJob> subJobs = new ArrayList<>();
         int first = Integer.parseInt(item.get(FIRST_INDEX).n());
         item.forEach((name, value) -> {
@@ -126,8 +126,8 @@ final class SubJobGroup {
             }
             int index = first + Integer.parseInt(entryName.group(1));
             Map<String, AttributeValue> e = value.m();
-            String inputKey = e.containsKey(INPUT_KEY) ? e.get(INPUT_KEY).s() : groupInputKey;
-            subJobs.add(new SubJob(jobId, index, attempt, inputKey,
+            String manifestKey = e.containsKey(MANIFEST_KEY) ? e.get(MANIFEST_KEY).s() : groupManifestKey;
+            subJobs.add(new SubJob(jobId, index, attempt, manifestKey,
                     SubJobStatus.valueOf(e.get(STATUS).s()),
                     Integer.parseInt(e.get(ATTEMPTS).n()),
                     e.containsKey(STARTED_AT) ? Timestamps.parse(e.get(STARTED_AT).s()) : null,

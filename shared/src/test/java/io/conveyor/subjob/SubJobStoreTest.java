@@ -150,7 +150,7 @@ class SubJobStoreTest {
     @Test
     void registerAll_forAnAttemptTheJobIsNotRunning_isRefused() {
         assertThrows(TransactionCanceledException.class, () -> subJobs.registerAll("j", 2, pending(3).stream()
-                .map(s -> SubJob.pending("j", s.index(), 2, s.inputKey())).toList()));
+                .map(s -> SubJob.pending("j", s.index(), 2, s.manifestKey())).toList()));
         assertEquals(Progress.NONE, progress());
     }
 

@@ -1,16 +1,16 @@
 package io.conveyor.testing;
 
+import io.conveyor.admission.ActiveJobCounters;
+import io.conveyor.admission.WaitlistStore;
 import io.conveyor.config.AwsClients;
 import io.conveyor.config.Settings;
 import io.conveyor.deployment.Catalogue;
 import io.conveyor.emulators.EmbeddedDynamoDb;
 import io.conveyor.emulators.EmbeddedS3;
-import io.conveyor.admission.WaitlistStore;
 import io.conveyor.idempotency.IdempotencyStore;
 import io.conveyor.job.JobStore;
 import io.conveyor.persistence.TableDefinition;
 import io.conveyor.persistence.TableProvisioner;
-import io.conveyor.quota.ActiveJobCounters;
 import io.conveyor.subjob.SubJobStore;
 import java.util.HashMap;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package io.conveyor.workflow;
+package io.conveyor.admission;
 
 import io.conveyor.job.Job;
 import io.conveyor.job.JobStatus;

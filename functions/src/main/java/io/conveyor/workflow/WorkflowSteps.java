@@ -2,6 +2,7 @@ package io.conveyor.workflow;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import io.conveyor.admission.JobEndings;
 import io.conveyor.aws.AwsHttpService;
 import io.conveyor.deployment.Catalogue;
 import io.conveyor.job.Job;
@@ -50,8 +51,8 @@ import software.amazon.awssdk.core.exception.SdkException;
  *
  * <p>Thread-safe.
  */
-public final class JobWorkflow {
-    private static final Logger LOG = LoggerFactory.getLogger(JobWorkflow.class);
+public final class WorkflowSteps {
+    private static final Logger LOG = LoggerFactory.getLogger(WorkflowSteps.class);
 
     /**
      * What the Split state passes on: where the manifest is, how many subjobs it lists, how many of them one
@@ -90,7 +91,7 @@ public final class JobWorkflow {
     private final WorkflowMetrics metrics;
     private final ExecutorService readers;
     private final Clock clock;
-    private final Programs programs;
+    private final ProgramResolver programs;
     /**
      * Running jobs whose batches this instance ran lately, by job id and attempt. What a batch needs of its job
      * (program, parameters, inputs) never changes within an attempt, and whether the attempt still runs is checked
@@ -105,7 +106,7 @@ public final class JobWorkflow {
             });
 
     /** @param lambda the service that invokes programs written as Lambda functions, built at its first use */
-    public JobWorkflow(JobStore jobs, SubJobStore subJobs, ObjectStore objects, ProgramRegistry registry,
+    public WorkflowSteps(JobStore jobs, SubJobStore subJobs, ObjectStore objects, ProgramRegistry registry,
             ProgramStatisticsStore statistics, JobEndings endings, WorkflowMetrics metrics, ExecutorService readers,
             Clock clock, Supplier<AwsHttpService> lambda) {
         this.jobs = jobs;
@@ -117,7 +118,7 @@ public final class JobWorkflow {
         this.metrics = metrics;
         this.readers = readers;
         this.clock = clock;
-        this.programs = new Programs(objects, lambda);
+        this.programs = new ProgramResolver(objects, lambda);
     }
 
     /** Split: the program divides the job; the manifest goes to the bucket and the subjobs are registered. */

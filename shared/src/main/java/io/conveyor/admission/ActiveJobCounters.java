@@ -1,4 +1,4 @@
-package io.conveyor.quota;
+package io.conveyor.admission;
 
 import io.conveyor.persistence.KeyAttribute;
 import io.conveyor.persistence.TableDefinition;

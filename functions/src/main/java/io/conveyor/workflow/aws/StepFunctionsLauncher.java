@@ -1,5 +1,6 @@
-package io.conveyor.api;
+package io.conveyor.workflow.aws;
 
+import io.conveyor.api.WorkflowLauncher;
 import io.conveyor.aws.AwsHttpService;
 import io.conveyor.persistence.Json;
 import java.util.Map;

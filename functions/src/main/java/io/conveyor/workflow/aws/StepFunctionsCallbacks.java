@@ -1,5 +1,6 @@
-package io.conveyor.workflow;
+package io.conveyor.workflow.aws;
 
+import io.conveyor.admission.TaskCallbacks;
 import io.conveyor.aws.AwsHttpService;
 import io.conveyor.persistence.Json;
 import java.util.Set;

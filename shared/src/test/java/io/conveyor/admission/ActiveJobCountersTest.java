@@ -1,9 +1,9 @@
-package io.conveyor.quota;
+package io.conveyor.admission;
 
-import static io.conveyor.quota.ActiveJobCounters.Acquisition.ACQUIRED;
-import static io.conveyor.quota.ActiveJobCounters.Acquisition.ALREADY_HELD;
-import static io.conveyor.quota.ActiveJobCounters.Acquisition.PROGRAM_LIMIT_REACHED;
-import static io.conveyor.quota.ActiveJobCounters.Acquisition.USER_LIMIT_REACHED;
+import static io.conveyor.admission.ActiveJobCounters.Acquisition.ACQUIRED;
+import static io.conveyor.admission.ActiveJobCounters.Acquisition.ALREADY_HELD;
+import static io.conveyor.admission.ActiveJobCounters.Acquisition.PROGRAM_LIMIT_REACHED;
+import static io.conveyor.admission.ActiveJobCounters.Acquisition.USER_LIMIT_REACHED;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,13 +1,10 @@
-package io.conveyor.workflow;
+package io.conveyor.admission;
 
-import io.conveyor.admission.Waiter;
-import io.conveyor.admission.WaitlistStore;
+import io.conveyor.admission.ActiveJobCounters.Acquisition;
 import io.conveyor.job.Job;
 import io.conveyor.job.JobStatus;
 import io.conveyor.job.JobStore;
 import io.conveyor.persistence.Json;
-import io.conveyor.quota.ActiveJobCounters;
-import io.conveyor.quota.ActiveJobCounters.Acquisition;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -107,7 +104,7 @@ public final class Admissions {
     /**
      * The first waiter of each user, users in name order starting after {@code lastOwner} and wrapping around.
      */
-    static List<Waiter> headsInFairOrder(List<Waiter> waiting, Optional<String> lastOwner) {
+    public static List<Waiter> headsInFairOrder(List<Waiter> waiting, Optional<String> lastOwner) {
         Map<String, Waiter> heads = new LinkedHashMap<>();
         for (Waiter w : waiting) {
             heads.putIfAbsent(w.owner(), w);

@@ -1,9 +1,7 @@
-package io.conveyor.workflow;
+package io.conveyor.admission;
 
-import io.conveyor.admission.WaitlistStore;
 import io.conveyor.job.Job;
 import io.conveyor.job.JobStatus;
-import io.conveyor.quota.ActiveJobCounters;
 import java.time.Clock;
 
 /**

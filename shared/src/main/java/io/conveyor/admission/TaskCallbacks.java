@@ -1,4 +1,4 @@
-package io.conveyor.workflow;
+package io.conveyor.admission;
 
 /**
  * Resumes workflows parked on a task token. Resuming a task that already ended (its execution was stopped, or

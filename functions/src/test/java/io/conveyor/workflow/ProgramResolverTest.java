@@ -23,9 +23,9 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 
 /** How a definition's three references become one program: Java classes shared, Lambda functions through one Lambda service. */
-class ProgramsTest {
+class ProgramResolverTest {
     private final AtomicInteger clientsBuilt = new AtomicInteger();
-    private final Programs programs = new Programs(null, () -> {
+    private final ProgramResolver programs = new ProgramResolver(null, () -> {
         clientsBuilt.incrementAndGet();
         // Never called over the network here: the tests only resolve programs.
         return new AwsHttpService(AwsHttpService.Service.LAMBDA, Region.US_EAST_1, AnonymousCredentialsProvider.create(),

@@ -1,7 +1,5 @@
-package io.conveyor.workflow;
+package io.conveyor.admission;
 
-import io.conveyor.admission.Waiter;
-import io.conveyor.admission.WaitlistStore;
 import io.conveyor.job.Job;
 import io.conveyor.job.JobStatus;
 import io.conveyor.job.JobStore;

@@ -1,7 +1,8 @@
-package io.conveyor.workflow;
+package io.conveyor.workflow.aws;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.conveyor.admission.JobEvents;
 import io.conveyor.aws.AwsHttpService;
 import io.conveyor.deployment.Catalogue;
 import io.conveyor.job.Job;

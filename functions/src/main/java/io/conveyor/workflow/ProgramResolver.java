@@ -21,7 +21,7 @@ import java.util.function.Supplier;
  * and Lambda functions, invoked through one {@link LambdaProgram} per program. A program whose splitter, worker and
  * aggregator are not all the same Java class gets each operation from what its definition names for it.
  */
-final class Programs {
+final class ProgramResolver {
     private final Map<String, Program> classes = new ConcurrentHashMap<>();
     private final Map<String, Program> programs = new ConcurrentHashMap<>();
     private final ObjectStore objects;
@@ -29,7 +29,7 @@ final class Programs {
     private AwsHttpService lambda;
 
     /** @param lambda builds the Lambda service; called once, when the first program function is resolved */
-    Programs(ObjectStore objects, Supplier<AwsHttpService> lambda) {
+    ProgramResolver(ObjectStore objects, Supplier<AwsHttpService> lambda) {
         this.objects = objects;
         this.lambdaFactory = lambda;
     }
@@ -51,7 +51,7 @@ final class Programs {
     }
 
     private Program implementation(ProgramFunction function, LambdaProgram functions) {
-        return function.isLambda() ? functions : classes.computeIfAbsent(function.target(), Programs::instantiate);
+        return function.isLambda() ? functions : classes.computeIfAbsent(function.target(), ProgramResolver::instantiate);
     }
 
     private synchronized AwsHttpService lambda() {
