@@ -16,6 +16,6 @@ public record SortCondition(String attribute, Operator op, JsonNode low, JsonNod
 
     /** Whether a sort key value (of the key's type) satisfies this condition. */
     public boolean matches(JsonNode value) {
-        throw new UnsupportedOperationException("not yet");
+        return KeyConditions.matches(this, value);
     }
 }
