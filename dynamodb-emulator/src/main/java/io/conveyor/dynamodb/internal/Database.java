@@ -134,6 +134,7 @@ public final class Database implements AutoCloseable {
 
     /** The table named, or ResourceNotFoundException as DynamoDB answers item operations on a missing table. */
     public Table table(String name) {
+        TableDefinition.validateName(com.fasterxml.jackson.databind.node.TextNode.valueOf(name), "tableName");
         Table t = tables.get(name);
         if (t == null) {
             throw new DynamoDbError(400, "ResourceNotFoundException", "Requested resource not found", null);

@@ -129,7 +129,24 @@ public final class ItemOperations {
     /** Prepares a PutItem, DeleteItem or UpdateItem request: expressions first, then the key and item. */
     private PreparedWrite prepare(ObjectNode request, Preparer preparer) {
         Table table = tableOf(request);
-        return preparer.prepare(table, request, expressions(request, table));
+        return preparer.prepare(table, request, prefixed(() -> expressions(request, table)));
+    }
+
+    /**
+     * Runs an expression parse for PutItem, UpdateItem, DeleteItem or Query, whose expression errors AWS words
+     * as {@code 1 validation error detected: ...} (GetItem, Scan, batches and transactions do not; moto's
+     * AWS-verified tests of Aug 2026 recorded both).
+     */
+    static RequestExpressions prefixed(java.util.function.Supplier<RequestExpressions> parse) {
+        try {
+            return parse.get();
+        } catch (DynamoDbError e) {
+            String prefix = "1 validation error detected: ";
+            if (!e.type().equals("ValidationException") || e.getMessage().startsWith(prefix)) {
+                throw e;
+            }
+            throw DynamoDbError.validation(prefix + e.getMessage());
+        }
     }
 
     /** One of the prepare methods. */

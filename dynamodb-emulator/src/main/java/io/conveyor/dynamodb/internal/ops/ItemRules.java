@@ -39,10 +39,13 @@ final class ItemRules {
             throw DynamoDbError.validation("The provided key element does not match the schema");
         }
         JsonNode h = keyValue(table.hash(), map.get(table.hash().name()), true);
+        checkKeySize(h, MAX_HASH_KEY_BYTES);
         if (table.range() == null) {
             return new Key(h);
         }
-        return new Key(h, keyValue(table.range(), map.get(table.range().name()), true));
+        JsonNode r = keyValue(table.range(), map.get(table.range().name()), true);
+        checkKeySize(r, MAX_RANGE_KEY_BYTES);
+        return new Key(h, r);
     }
 
     private static JsonNode keyValue(KeyAttribute attribute, JsonNode raw, boolean fromKeyMap) {
@@ -116,8 +119,11 @@ final class ItemRules {
             throw DynamoDbError.validation("One or more parameter values were invalid: Missing the key "
                     + attribute.name() + " in the item");
         }
-        keyValue(attribute, v, false);
-        if (keyBytes(v, attribute.type()) > maxBytes) {
+        checkKeySize(keyValue(attribute, v, false), maxBytes);
+    }
+
+    private static void checkKeySize(JsonNode v, int maxBytes) {
+        if (keyBytes(v) > maxBytes) {
             throw DynamoDbError.validation(maxBytes == MAX_HASH_KEY_BYTES
                     ? "One or more parameter values were invalid: Size of hashkey has exceeded the maximum size limit of"
                             + "2048 bytes"
@@ -126,7 +132,8 @@ final class ItemRules {
         }
     }
 
-    private static long keyBytes(JsonNode v, String type) {
+    private static long keyBytes(JsonNode v) {
+        String type = v.fieldNames().next();
         String text = v.get(type).asText();
         return switch (type) {
             case "B" -> Base64.getDecoder().decode(text).length;

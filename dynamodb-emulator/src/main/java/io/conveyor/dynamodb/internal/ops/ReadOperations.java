@@ -108,7 +108,7 @@ public final class ReadOperations {
         }
     }
 
-    private Source source(ObjectNode request, RequestExpressions[] parsed) {
+    private Source source(ObjectNode request, RequestExpressions[] parsed, boolean query) {
         Table table = db.table(Requests.required(request, "TableName", "tableName"));
         TableDefinition d = table.definition();
         String indexName = Requests.string(request, "IndexName");
@@ -122,7 +122,9 @@ public final class ReadOperations {
             throw DynamoDbError.validation("Consistent reads are not supported on global secondary indexes");
         }
         Requests.checkPlaceholders(request);
-        parsed[0] = RequestExpressions.parse(request, index == null ? d.keySchema() : index.keySchema());
+        var keys = index == null ? d.keySchema() : index.keySchema();
+        parsed[0] = query ? ItemOperations.prefixed(() -> RequestExpressions.parse(request, keys))
+                : RequestExpressions.parse(request, keys);
         boolean projected = parsed[0].projection().isPresent();
         String select = Requests.choice(request, "Select", "select", SELECTS,
                 projected ? "SPECIFIC_ATTRIBUTES" : index == null ? "ALL_ATTRIBUTES" : "ALL_PROJECTED_ATTRIBUTES");
@@ -157,7 +159,7 @@ public final class ReadOperations {
 
     public ObjectNode query(ObjectNode request, RequestContext context) {
         RequestExpressions[] parsed = new RequestExpressions[1];
-        Source src = source(request, parsed);
+        Source src = source(request, parsed, true);
         KeyCondition kc = parsed[0].keyCondition().orElseThrow(() -> DynamoDbError.validation(
                 "Either the KeyConditions or KeyConditionExpression parameter must be specified in the request."));
         int limit = limit(request);
@@ -180,13 +182,21 @@ public final class ReadOperations {
             partition = partition.tailMap(src.position(request.get("ExclusiveStartKey")), false);
         }
         SortCondition sort = kc.sort().orElse(null);
+        if (sort != null && src.range() != null) {
+            for (JsonNode operand : new JsonNode[] {sort.low(), sort.high()}) {
+                if (operand != null && !operand.has(src.range().type())) {
+                    throw DynamoDbError.validation("One or more parameter values were invalid: Condition parameter type "
+                            + "does not match schema type");
+                }
+            }
+        }
         return page(request, src, parsed[0], partition, limit, (k, item) -> sort == null
                 || sort.matches(item.get(sort.attribute())), null);
     }
 
     public ObjectNode scan(ObjectNode request, RequestContext context) {
         RequestExpressions[] parsed = new RequestExpressions[1];
-        Source src = source(request, parsed);
+        Source src = source(request, parsed, false);
         int limit = limit(request);
         int[] segment = segment(request);
         NavigableMap<Key, ObjectNode> entries = src.entries();
