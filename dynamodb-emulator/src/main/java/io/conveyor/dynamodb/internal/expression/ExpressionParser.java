@@ -22,8 +22,13 @@ import java.util.Set;
 final class ExpressionParser {
     /** AWS's limit on the length of one expression, in bytes. */
     static final int MAX_EXPRESSION_BYTES = 4096;
-    /** How deeply conditions may nest (parentheses and NOTs); AWS accepts 454 nested ORs and refuses 1,000 NOTs. */
-    static final int MAX_DEPTH = 500;
+    /** AWS's limit on the operators and functions in one expression. */
+    static final int MAX_OPERATORS = 300;
+    /**
+     * How deeply parentheses and NOTs may nest before the parser stops (to keep its stack small). Within the
+     * operator limit a deeper expression can only be redundant parentheses, so that is the error it gets.
+     */
+    static final int MAX_DEPTH = 400;
     /** AWS's limit on the operands of IN. */
     static final int MAX_IN_OPERANDS = 100;
 
@@ -49,6 +54,7 @@ final class ExpressionParser {
     private final Set<ConditionNode> parenthesised = Collections.newSetFromMap(new IdentityHashMap<>());
     private int position;
     private int depth;
+    private int operators;
     private int problemRank = Integer.MAX_VALUE;
     private String problem;
 
@@ -135,6 +141,7 @@ final class ExpressionParser {
         ConditionNode left = and();
         while (peek().isWord("OR")) {
             position++;
+            countOperator();
             left = new ConditionNode.Or(left, and());
         }
         return left;
@@ -144,6 +151,7 @@ final class ExpressionParser {
         ConditionNode left = not();
         while (peek().isWord("AND")) {
             position++;
+            countOperator();
             left = new ConditionNode.And(left, not());
         }
         return left;
@@ -152,6 +160,7 @@ final class ExpressionParser {
     private ConditionNode not() {
         if (peek().isWord("NOT")) {
             position++;
+            countOperator();
             enter();
             ConditionNode operand = not();
             depth--;
@@ -177,6 +186,7 @@ final class ExpressionParser {
         Comparator comparator = comparator(next.kind());
         if (comparator != null) {
             position++;
+            countOperator();
             Operand a = operand(left);
             Operand b = operand(term());
             checkDistinct(comparator.symbol, a, List.of(b));
@@ -188,6 +198,7 @@ final class ExpressionParser {
         }
         if (next.isWord("BETWEEN")) {
             position++;
+            countOperator();
             Operand value = operand(left);
             Operand low = operand(term());
             expectWord("AND");
@@ -198,6 +209,7 @@ final class ExpressionParser {
         }
         if (next.isWord("IN")) {
             position++;
+            countOperator();
             Operand value = operand(left);
             expect(Kind.LPAREN);
             List<Operand> candidates = new ArrayList<>();
@@ -257,6 +269,7 @@ final class ExpressionParser {
     private Object function() {
         String name = tokens.get(position).text();
         position += 2;
+        countOperator();
         List<Object> arguments = new ArrayList<>();
         do {
             arguments.add(term());
@@ -269,7 +282,7 @@ final class ExpressionParser {
         };
         if (expected < 0) {
             problem(UNKNOWN_FUNCTION, "Invalid function name; function: " + name);
-            return new Operand.Value(UNDEFINED);
+            return unusable(name);
         }
         boolean updateOnly = name.equals("if_not_exists") || name.equals("list_append");
         boolean conditionOnly = !updateOnly && !name.equals("size");
@@ -280,7 +293,7 @@ final class ExpressionParser {
         if (arguments.size() != expected) {
             problem(OPERAND_COUNT, "Incorrect number of operands for operator or function; operator or function: "
                     + name + ", number of operands: " + arguments.size());
-            return new Operand.Value(UNDEFINED);
+            return unusable(name);
         }
         List<Operand> operands = new ArrayList<>();
         for (Object argument : arguments) {
@@ -316,6 +329,14 @@ final class ExpressionParser {
         };
     }
 
+    /**
+     * Stands for a call already reported as a problem: it may stand as a condition, and as an operand it is
+     * reported as misused, a problem AWS ranks after the one already found.
+     */
+    private static FunctionCondition unusable(String name) {
+        return new FunctionCondition(name, new ConditionNode.Exists(Path.of(name), true));
+    }
+
     /** The value of a SET action: an operand, or the sum or difference of two. */
     private Operand setValue() {
         Operand left = operand(term());
@@ -324,6 +345,7 @@ final class ExpressionParser {
             return left;
         }
         position++;
+        countOperator();
         Operand right = operand(term());
         checkOperandTypes(plus ? "+" : "-", List.of("N"), left, right);
         return new Operand.Arithmetic(left, plus, right);
@@ -497,7 +519,13 @@ final class ExpressionParser {
 
     private void enter() {
         if (++depth > MAX_DEPTH) {
-            throw Syntax.invalid(label, "The expression has too many nested levels; maximum depth: " + MAX_DEPTH);
+            throw Syntax.invalid(label, "The expression has redundant parentheses;");
+        }
+    }
+
+    private void countOperator() {
+        if (++operators > MAX_OPERATORS) {
+            throw Syntax.invalid(label, "The expression contains too many operators; operator count: " + operators);
         }
     }
 

@@ -113,8 +113,9 @@ final class LegacyUpdate implements Update {
         return updated.project(after);
     }
 
+    /** An empty AttributeUpdates creates the item with just its key; only DELETE actions create nothing. */
     @Override
     public boolean createsMissingItem() {
-        return actions.stream().anyMatch(action -> !action.kind().equals("DELETE"));
+        return actions.isEmpty() || actions.stream().anyMatch(action -> !action.kind().equals("DELETE"));
     }
 }

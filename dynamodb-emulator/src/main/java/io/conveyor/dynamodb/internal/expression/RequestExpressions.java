@@ -6,7 +6,6 @@ import io.conveyor.dynamodb.internal.DynamoDbError;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Everything expression-shaped in one request (or one item of a transaction or a BatchGetItem table entry), parsed
@@ -19,11 +18,6 @@ public final class RequestExpressions {
             "KeyConditionExpression", "FilterExpression", "ProjectionExpression");
     private static final List<String> LEGACY = List.of("AttributesToGet", "AttributeUpdates", "ConditionalOperator",
             "Expected", "KeyConditions", "QueryFilter", "ScanFilter");
-    /**
-     * The operations whose validation messages AWS numbers ({@code 1 validation error detected: ...}); GetItem,
-     * Scan, BatchGetItem and the transactions answer without the prefix.
-     */
-    private static final Set<String> NUMBERED_MESSAGES = Set.of("UpdateItem", "PutItem", "DeleteItem", "Query");
     private static final String KEY_ATTRIBUTE = LegacyParameters.INVALID + "Cannot update attribute %s. "
             + "This attribute is part of the key";
 
@@ -40,7 +34,7 @@ public final class RequestExpressions {
      * Reads and validates ConditionExpression, UpdateExpression, ProjectionExpression, FilterExpression,
      * KeyConditionExpression, ExpressionAttributeNames/Values and the legacy Expected, ConditionalOperator,
      * AttributeUpdates, AttributesToGet, KeyConditions, QueryFilter and ScanFilter. Messages carry no
-     * {@code 1 validation error detected: } prefix; see {@link #parse(ObjectNode, KeySchema, String)}.
+     * {@code 1 validation error detected: } prefix: the operations that need it add it.
      *
      * @param keys the key attributes of the table or index addressed
      * @throws DynamoDbError a ValidationException worded as AWS words it
@@ -49,22 +43,6 @@ public final class RequestExpressions {
         RequestExpressions parsed = new RequestExpressions();
         parsed.read(request, keys);
         return parsed;
-    }
-
-    /**
-     * As {@link #parse(ObjectNode, KeySchema)}, for a whole request of the named operation (such as
-     * {@code UpdateItem}): for UpdateItem, PutItem, DeleteItem and Query, validation messages get the
-     * {@code 1 validation error detected: } prefix AWS gives them.
-     */
-    public static RequestExpressions parse(ObjectNode request, KeySchema keys, String operation) {
-        try {
-            return parse(request, keys);
-        } catch (DynamoDbError e) {
-            if (NUMBERED_MESSAGES.contains(operation) && "ValidationException".equals(e.type())) {
-                throw DynamoDbError.validation("1 validation error detected: " + e.getMessage());
-            }
-            throw e;
-        }
     }
 
     private void read(ObjectNode request, KeySchema keys) {
