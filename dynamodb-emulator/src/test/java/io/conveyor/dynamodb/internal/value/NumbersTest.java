@@ -32,8 +32,7 @@ class NumbersTest {
     @Test
     void normalize_acceptsTheWholeRangeAndRefusesBeyondIt() {
         assertEquals("1" + "0".repeat(125), Numbers.normalize("1e125"));
-        assertEquals("9.9999999999999999999999999999999999999E+125".length() > 0, true);
-        assertTrue(Numbers.normalize("9.9999999999999999999999999999999999999E+125").startsWith("99999"));
+        assertEquals("9".repeat(38) + "0".repeat(88), Numbers.normalize("9.9999999999999999999999999999999999999E+125"));
         assertEquals("0." + "0".repeat(129) + "1", Numbers.normalize("1e-130"));
         assertEquals("Number overflow. Attempting to store a number with magnitude larger than supported range",
                 assertThrows(DynamoDbError.class, () -> Numbers.normalize("1e126")).getMessage());
