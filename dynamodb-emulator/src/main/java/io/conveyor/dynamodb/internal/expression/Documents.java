@@ -56,22 +56,25 @@ final class Documents {
         return Path.step(parent, last);
     }
 
-    /** Removes the value at a path; a missing path is not an error. */
+    /**
+     * Removes the value at a path. A missing last step is not an error; a missing or mistyped step before it is
+     * (AWS accepts that only when the whole item is missing, which the caller handles by not applying the update).
+     */
     static void remove(ObjectNode item, Path path) {
         if (path.isTopLevel()) {
             item.remove(path.root());
             return;
         }
         JsonNode parent = parent(item, path);
-        if (parent == null) {
-            return;
-        }
         Object last = path.get(path.size() - 1);
-        if (last instanceof String name && parent.get("M") instanceof ObjectNode map) {
+        if (last instanceof String name && parent != null && parent.get("M") instanceof ObjectNode map) {
             map.remove(name);
-        } else if (last instanceof Integer index && parent.get("L") instanceof ArrayNode list
-                && index < list.size()) {
-            list.remove(index);
+        } else if (last instanceof Integer index && parent != null && parent.get("L") instanceof ArrayNode list) {
+            if (index < list.size()) {
+                list.remove(index);
+            }
+        } else {
+            throw DynamoDbError.validation(INVALID_PATH);
         }
     }
 

@@ -31,6 +31,7 @@ final class Placeholders {
     Placeholders(JsonNode namesNode, JsonNode valuesNode) {
         if (namesNode != null) {
             for (Map.Entry<String, JsonNode> entry : namesNode.properties()) {
+                checkKey("ExpressionAttributeNames", entry.getKey(), '#');
                 if (!entry.getValue().isTextual()) {
                     throw new DynamoDbError(400, "SerializationException", "NUMBER_VALUE cannot be converted to String",
                             null);
@@ -41,6 +42,7 @@ final class Placeholders {
         }
         if (valuesNode != null) {
             for (Map.Entry<String, JsonNode> entry : valuesNode.properties()) {
+                checkKey("ExpressionAttributeValues", entry.getKey(), ':');
                 JsonNode value;
                 try {
                     value = AttributeValues.validate(entry.getValue());
@@ -54,6 +56,12 @@ final class Placeholders {
                 values.put(entry.getKey(), value);
                 unusedValues.add(entry.getKey());
             }
+        }
+    }
+
+    private static void checkKey(String parameter, String key, char mark) {
+        if (!Syntax.isPlaceholder(key, mark)) {
+            throw DynamoDbError.validation(parameter + " contains invalid key: Syntax error; key: \"" + key + "\"");
         }
     }
 

@@ -92,13 +92,23 @@ final class Syntax {
     }
 
     /**
-     * AWS's syntax error: the unexpected token, and the source from the token before it to the end of it.
+     * AWS's syntax error: the unexpected token, and the source around it, from the token before it to the end of
+     * the token after it ({@code SET _abc} gives token {@code _}, near {@code SET _abc}).
      */
     static DynamoDbError syntaxError(String label, String source, List<Token> tokens, int index) {
         Token bad = tokens.get(index);
         int from = index > 0 ? tokens.get(index - 1).start() : bad.start();
-        String near = source.substring(from, Math.max(from, bad.end()));
+        Token after = index + 1 < tokens.size() ? tokens.get(index + 1) : bad;
+        String near = source.substring(from, Math.max(from, after.kind() == Kind.EOF ? bad.end() : after.end()));
         return invalid(label, "Syntax error; token: \"" + bad.text() + "\", near: \"" + near + "\"");
+    }
+
+    /** Whether a placeholder ({@code #name} or {@code :value}) is one token: its mark and word characters. */
+    static boolean isPlaceholder(String text, char mark) {
+        if (text.length() < 2 || text.charAt(0) != mark) {
+            return false;
+        }
+        return skipWord(text, 1) == text.length();
     }
 
     private static int skipWord(String source, int i) {

@@ -12,11 +12,13 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 /**
  * A parsed UpdateExpression. As on AWS, every SET value is computed from the item as it was before the update;
  * then SET, ADD and DELETE actions apply, and REMOVE last (list elements from the highest index down, so that each
- * index means what it meant in the original item).
+ * index means what it meant in the original item). Paths never overlap (the parser refuses that), so reordering
+ * the writes changes nothing but the order of elements appended to a list.
  */
 final class UpdateExpression implements Update {
     private record SetAction(Path path, Operand value) {
@@ -26,6 +28,8 @@ final class UpdateExpression implements Update {
     }
 
     private final List<SetAction> sets;
+    /** Indexes into {@link #sets} in the order to write them: list elements by ascending index. */
+    private final int[] writeOrder;
     private final List<SetChange> setChanges;
     private final List<Path> removes;
     private final List<Path> targets;
@@ -33,9 +37,13 @@ final class UpdateExpression implements Update {
 
     private UpdateExpression(Builder builder) {
         this.sets = List.copyOf(builder.sets);
+        // AWS appends elements set past the end of a list in index order, whatever order the expression gives.
+        this.writeOrder = IntStream.range(0, sets.size()).boxed()
+                .sorted((i, j) -> PATH_ORDER.compare(sets.get(i).path(), sets.get(j).path()))
+                .mapToInt(Integer::intValue).toArray();
         this.setChanges = List.copyOf(builder.setChanges);
         List<Path> ordered = new ArrayList<>(builder.removes);
-        ordered.sort(REMOVAL_ORDER);
+        ordered.sort(PATH_ORDER.reversed());
         this.removes = List.copyOf(ordered);
         this.targets = builder.targets();
         this.updated = new PathProjection(targets);
@@ -52,7 +60,7 @@ final class UpdateExpression implements Update {
         for (SetAction set : sets) {
             values.add(set.value().evaluateForUpdate(item));
         }
-        for (int i = 0; i < sets.size(); i++) {
+        for (int i : writeOrder) {
             Documents.set(item, sets.get(i).path(), values.get(i));
         }
         for (SetChange change : setChanges) {
@@ -132,14 +140,17 @@ final class UpdateExpression implements Update {
         return union;
     }
 
-    /** Orders removals so that, within one list, higher indexes go first (a total order over all paths). */
-    private static final Comparator<Path> REMOVAL_ORDER = (a, b) -> {
+    /**
+     * A total order of paths in which the elements of one list come by ascending index (SET writes in this order;
+     * REMOVE in the reverse, so each index means what it meant in the original item).
+     */
+    private static final Comparator<Path> PATH_ORDER = (a, b) -> {
         for (int i = 0; i < Math.min(a.size(), b.size()); i++) {
             Object x = a.get(i);
             Object y = b.get(i);
             int order;
             if (x instanceof Integer m && y instanceof Integer n) {
-                order = Integer.compare(n, m);
+                order = Integer.compare(m, n);
             } else if (x instanceof String m && y instanceof String n) {
                 order = m.compareTo(n);
             } else {

@@ -121,7 +121,7 @@ class ConditionExpressionTest {
     void syntaxErrors_nameTheTokenAndWhatPrecedesIt() {
         assertEquals("Invalid ConditionExpression: Syntax error; token: \"<EOF>\", near: \"a\"",
                 refusal("{'ConditionExpression':'NOT a'}"));
-        assertEquals("Invalid ConditionExpression: Syntax error; token: \"$\", near: \"hi$\"",
+        assertEquals("Invalid ConditionExpression: Syntax error; token: \"$\", near: \"hi$there\"",
                 refusal("{'ConditionExpression':'hi$there = :v','ExpressionAttributeValues':{':v':{'N':'1'}}}"));
         assertEquals("Invalid ConditionExpression: The expression can not be empty;",
                 refusal("{'ConditionExpression':'  '}"));

@@ -61,6 +61,25 @@ class UpdateExpressionTest {
     }
 
     @Test
+    void set_appendsElementsPastTheEndOfAListInIndexOrder() {
+        assertEquals(json("{'a':{'L':[{'S':'x'},{'S':'a3'},{'S':'a2'},{'S':'a1'}]}}"),
+                applied("SET a[84] = :v1, a[37] = :v2, a[17] = :v3", "':v1':{'S':'a1'},':v2':{'S':'a2'},':v3':{'S':'a3'}",
+                        "{'a':{'L':[{'S':'x'}]}}"));
+        assertEquals(json("{'a':{'L':[{'N':'2'},{'N':'4'},{'N':'17'},{'N':'6'}]}}"),
+                applied("REMOVE a[1] SET a[3] = :v", "':v':{'N':'17'}",
+                        "{'a':{'L':[{'N':'2'},{'N':'3'},{'N':'4'},{'N':'5'},{'N':'6'}]}}"));
+    }
+
+    @Test
+    void remove_throughAMissingOrMistypedParentIsRefused() {
+        assertEquals("The document path provided in the update expression is invalid for update",
+                failure("REMOVE a.c", "", "{'a':{'S':'hello'}}"));
+        assertEquals("The document path provided in the update expression is invalid for update",
+                failure("REMOVE c[0]", "", "{}"));
+        assertEquals(json("{'a':{'M':{}}}"), applied("REMOVE a.b", "", "{'a':{'M':{'b':{'N':'1'}}}}"));
+    }
+
+    @Test
     void set_copiesValuesSoLaterChangesDoNotShowThroughTwice() {
         assertEquals(json("{'a':{'M':{'x':{'N':'1'},'y':{'N':'2'}}},'b':{'M':{'x':{'N':'1'}}}}"),
                 applied("SET b = a, a.y = :two", "':two':{'N':'2'}", "{'a':{'M':{'x':{'N':'1'}}}}"));
@@ -68,8 +87,8 @@ class UpdateExpressionTest {
 
     @Test
     void remove_usesTheOriginalIndexesAndIgnoresWhatIsMissing() {
-        assertEquals(json("{'a':{'L':[{'N':'0'},{'N':'2'}]}}"),
-                applied("REMOVE a[1], a[3], a[9], b.c, q", "", "{'a':{'L':[{'N':'0'},{'N':'1'},{'N':'2'},{'N':'3'}]}}"));
+        assertEquals(json("{'a':{'L':[{'N':'0'},{'N':'2'}]},'b':{'M':{}}}"), applied("REMOVE a[1], a[3], a[9], b.c, q",
+                "", "{'a':{'L':[{'N':'0'},{'N':'1'},{'N':'2'},{'N':'3'}]},'b':{'M':{}}}"));
     }
 
     @Test
@@ -108,6 +127,11 @@ class UpdateExpressionTest {
                 + "the key", refusal("{'UpdateExpression':'SET p = :v','ExpressionAttributeValues':{':v':{'N':'1'}}}"));
         assertTrue(refusal("{'UpdateExpression':'HELLO b = :v','ExpressionAttributeValues':{':v':{'N':'1'}}}")
                 .startsWith("Invalid UpdateExpression: Syntax error; token: \"HELLO\""));
+        assertEquals("Invalid UpdateExpression: Syntax error; token: \"_\", near: \"SET _abc\"",
+                refusal("{'UpdateExpression':'SET _abc = :v','ExpressionAttributeValues':{':v':{'N':'1'}}}"));
+        assertEquals("ExpressionAttributeNames contains invalid key: Syntax error; key: \"#\"",
+                refusal("{'UpdateExpression':'SET # = :v','ExpressionAttributeNames':{'#':'a'},"
+                        + "'ExpressionAttributeValues':{':v':{'N':'1'}}}"));
     }
 
     @Test
