@@ -108,10 +108,11 @@ sealed interface ConditionNode extends Condition {
         }
     }
 
-    record AttributeType(Path path, Operand type) implements ConditionNode {
+    /** {@code attribute_type(operand, :type)}: AWS accepts any operand first, though it documents a path. */
+    record AttributeType(Operand operand, Operand type) implements ConditionNode {
         @Override
         public boolean test(ObjectNode item) {
-            JsonNode value = path.find(item);
+            JsonNode value = operand.evaluate(item);
             JsonNode expected = type.evaluate(item);
             return value != null && expected != null && expected.has("S")
                     && expected.get("S").textValue().equals(AttributeValues.typeOf(value));

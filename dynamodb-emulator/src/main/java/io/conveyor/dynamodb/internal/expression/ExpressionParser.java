@@ -29,7 +29,7 @@ final class ExpressionParser {
      * operator limit a deeper expression can only be redundant parentheses, so that is the error it gets.
      */
     static final int MAX_DEPTH = 400;
-    /** AWS's limit on the operands of IN. */
+    /** AWS's limit on the operands of IN, the value tested included. */
     static final int MAX_IN_OPERANDS = 100;
 
     // The order in which AWS reports problems found in one expression: the lowest first.
@@ -204,6 +204,9 @@ final class ExpressionParser {
             expectWord("AND");
             Operand high = operand(term());
             checkDistinct("BETWEEN", value, List.of(low, high));
+            checkOrderable("BETWEEN", value);
+            checkOrderable("BETWEEN", low);
+            checkOrderable("BETWEEN", high);
             checkBounds(low.constant(), high.constant());
             return new ConditionNode.Between(value, low, high);
         }
@@ -217,9 +220,10 @@ final class ExpressionParser {
                 candidates.add(operand(term()));
             } while (accept(Kind.COMMA));
             expect(Kind.RPAREN);
-            if (candidates.size() > MAX_IN_OPERANDS) {
+            // AWS counts the value tested among the operands: it takes at most 99 candidates.
+            if (candidates.size() + 1 > MAX_IN_OPERANDS) {
                 problem(OPERAND_COUNT, "The IN operator is provided with too many operands; number of operands: "
-                        + candidates.size());
+                        + (candidates.size() + 1));
             }
             checkDistinct("IN", value, candidates);
             return new ConditionNode.In(value, List.copyOf(candidates));
@@ -305,8 +309,8 @@ final class ExpressionParser {
             case "attribute_exists", "attribute_not_exists" -> new FunctionCondition(name,
                     new ConditionNode.Exists(documentPath(name, first), name.equals("attribute_exists")));
             case "attribute_type" -> {
-                checkTypeName(second.constant());
-                yield new FunctionCondition(name, new ConditionNode.AttributeType(documentPath(name, first), second));
+                checkTypeName(second);
+                yield new FunctionCondition(name, new ConditionNode.AttributeType(first, second));
             }
             case "begins_with" -> {
                 checkOperandTypes(name, List.of("S", "B"), first, second);
@@ -324,6 +328,11 @@ final class ExpressionParser {
             case "if_not_exists" -> new Operand.IfNotExists(documentPath(name, first), second);
             default -> {
                 checkOperandTypes(name, List.of("L"), first, second);
+                // AWS refuses list_append nested in list_append (if_not_exists inside it is fine).
+                if (first instanceof Operand.ListAppend || second instanceof Operand.ListAppend) {
+                    problem(MISUSED_FUNCTION, "The function is not allowed to be used this way in an expression; "
+                            + "function: list_append");
+                }
                 yield new Operand.ListAppend(first, second);
             }
         };
@@ -458,13 +467,16 @@ final class ExpressionParser {
         }
     }
 
-    private void checkTypeName(JsonNode constant) {
-        if (constant == null || constant == UNDEFINED) {
+    /** The type operand of attribute_type: a {@code :value} naming one of DynamoDB's ten types. */
+    private void checkTypeName(Operand type) {
+        JsonNode constant = type.constant();
+        if (constant == UNDEFINED) {
             return;
         }
-        if (!constant.has("S")) {
+        if (constant == null || !constant.has("S")) {
+            String operandType = constant == null ? "{NS,SS,L,BS,N,M,B,BOOL,NULL,S}" : AttributeValues.typeOf(constant);
             problem(OPERAND_TYPE, "Incorrect operand type for operator or function; operator or function: "
-                    + "attribute_type, operand type: " + AttributeValues.typeOf(constant));
+                    + "attribute_type, operand type: " + operandType);
         } else if (!TYPE_NAMES.contains(constant.get("S").textValue())) {
             problem(OPERAND_TYPE, "Invalid attribute type name found; type: " + constant.get("S").textValue()
                     + ", valid types: {B,NULL,SS,BOOL,L,BS,N,NS,S,M}");
