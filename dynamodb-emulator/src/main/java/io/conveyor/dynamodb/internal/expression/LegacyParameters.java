@@ -171,13 +171,18 @@ final class LegacyParameters {
                         + type + " AttributeValue type");
             }
         }
+        if (operator.equals("BETWEEN") || operator.equals("IN")) {
+            String type = AttributeValues.typeOf(arguments.get(0));
+            for (JsonNode argument : arguments) {
+                if (!type.equals(AttributeValues.typeOf(argument))) {
+                    throw DynamoDbError.validation(INVALID + "AttributeValues inside AttributeValueList must be of "
+                            + "same type");
+                }
+            }
+        }
         if (operator.equals("BETWEEN")) {
             JsonNode low = arguments.get(0);
             JsonNode high = arguments.get(1);
-            if (!AttributeValues.typeOf(low).equals(AttributeValues.typeOf(high))) {
-                throw DynamoDbError.validation(INVALID + "AttributeValues inside AttributeValueList must be of same "
-                        + "type");
-            }
             if (AttributeValues.compare(low, high) > 0) {
                 throw DynamoDbError.validation(INVALID + "The BETWEEN condition was provided a range where the lower "
                         + "bound is greater than the upper bound");

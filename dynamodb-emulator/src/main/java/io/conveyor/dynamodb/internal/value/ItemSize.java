@@ -2,13 +2,15 @@ package io.conveyor.dynamodb.internal.value;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.math.BigDecimal;
 import java.util.Map;
 
 /**
  * An item's size by DynamoDB's rules, for the 400 KB item limit and for capacity units: each attribute name's UTF-8
  * length plus its value's size. Strings count their UTF-8 bytes, binary its bytes, a number about one byte per two
  * significant digits plus one, BOOL and NULL one byte; a list or map 3 bytes plus one per element, plus its
- * elements (and a map's key names).
+ * elements (and a map's key names). Sizes drive the 400 KB limit and capacity units, so they are AWS's rules as
+ * documented and as other emulators measured them against AWS.
  */
 public final class ItemSize {
     private static final int CONTAINER_OVERHEAD = 3;
@@ -104,25 +106,21 @@ public final class ItemSize {
         return (long) base64.length() / 4 * 3 - padding;
     }
 
-    /** One byte per two significant digits, rounded up, plus one for sign and exponent. */
+    /**
+     * DynamoDB stores a number as base-100 digit pairs aligned on its exponent, plus a byte of sign and exponent:
+     * one byte per two significant digits (one more when an even number of digits starts on an even power of
+     * ten, which splits the pairs), one more for a negative number; zero takes one byte.
+     */
     private static long numberBytes(String canonical) {
-        int digits = 0;
-        boolean leading = true;
-        int trailingZeros = 0;
-        for (int i = 0; i < canonical.length(); i++) {
-            char c = canonical.charAt(i);
-            if (c < '0' || c > '9') {
-                continue;
-            }
-            if (leading && c == '0') {
-                continue;
-            }
-            leading = false;
-            digits++;
-            trailingZeros = c == '0' ? trailingZeros + 1 : 0;
+        BigDecimal value = new BigDecimal(canonical);
+        if (value.signum() == 0) {
+            return 1;
         }
-        int significant = Math.max(1, digits - trailingZeros);
-        return (significant + 1) / 2 + 1;
+        BigDecimal stripped = value.stripTrailingZeros();
+        int digits = stripped.precision();
+        int exponent = digits - stripped.scale() - 1;
+        int split = digits % 2 == 0 && exponent % 2 == 0 ? 1 : 0;
+        return 1 + (digits + 1) / 2 + split + (value.signum() < 0 ? 1 : 0);
     }
 
 }

@@ -15,9 +15,14 @@ class ItemSizeTest {
     }
 
     @Test
-    void bytes_countsNumbersByTheirSignificantDigits() {
+    void bytes_countsNumbersAsDigitPairsPlusAByte() {
+        assertEquals(1 + 1, ItemSize.bytes((ObjectNode) value("{'n':{'N':'0'}}")));
         assertEquals(1 + 2, ItemSize.bytes((ObjectNode) value("{'n':{'N':'7'}}")));
         assertEquals(1 + 2, ItemSize.bytes((ObjectNode) value("{'n':{'N':'1000000'}}")));
+        // 12 is one pair on an odd exponent; 1.2 straddles two pairs.
+        assertEquals(1 + 2, ItemSize.bytes((ObjectNode) value("{'n':{'N':'12'}}")));
+        assertEquals(1 + 3, ItemSize.bytes((ObjectNode) value("{'n':{'N':'1.2'}}")));
+        assertEquals(1 + 3, ItemSize.bytes((ObjectNode) value("{'n':{'N':'-7'}}")));
         assertEquals(1 + 20, ItemSize.bytes((ObjectNode) value("{'n':{'N':'" + "9".repeat(38) + "'}}")));
     }
 
