@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.conveyor.dynamodb.DynamoDbEmulator;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -67,7 +68,7 @@ class EmbeddedEmulatorsTest {
 
     @Test
     void dynamoDb_onDisk_keepsTablesAcrossARestart_andListensOnLoopbackOnly(@TempDir Path dir) throws Exception {
-        try (EmbeddedDynamoDb server = EmbeddedDynamoDb.onDisk(dir, 0)) {
+        try (DynamoDbEmulator server = DynamoDbEmulator.builder().dataDirectory(dir).start()) {
             assertLoopbackOnly(server.endpoint());
             DynamoDbClient client = dynamoDb(server.endpoint());
             client.createTable(b -> b.tableName("things")
@@ -76,7 +77,7 @@ class EmbeddedEmulatorsTest {
                     .billingMode("PAY_PER_REQUEST"));
             client.putItem(b -> b.tableName("things").item(Map.of("id", AttributeValue.fromS("kept"))));
         }
-        try (EmbeddedDynamoDb server = EmbeddedDynamoDb.onDisk(dir, 0)) {
+        try (DynamoDbEmulator server = DynamoDbEmulator.builder().dataDirectory(dir).start()) {
             Map<String, AttributeValue> item = dynamoDb(server.endpoint())
                     .getItem(b -> b.tableName("things").key(Map.of("id", AttributeValue.fromS("kept")))).item();
             assertEquals("kept", item.get("id").s());

@@ -30,7 +30,7 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The API wired to real stores on DynamoDB Local and S3Proxy, called with API Gateway events built from the
+ * The API wired to real stores on the DynamoDB emulator and S3Proxy, called with API Gateway events built from the
  * fixtures under {@code events/}: Cognito callers by their subject, and the IAM caller {@code bob}.
  */
 final class ApiHarness {

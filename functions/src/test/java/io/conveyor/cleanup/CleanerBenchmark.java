@@ -6,7 +6,7 @@ import java.time.Instant;
 import java.util.Locale;
 
 /**
- * Deletion throughput of the cleaner against the embedded emulators (DynamoDB Local and S3Proxy in this JVM), in
+ * Deletion throughput of the cleaner against the embedded emulators (the DynamoDB emulator and S3Proxy in this JVM), in
  * two shapes: many small jobs (per-job overhead: reads, conditional deletes) and one job with many objects (batched
  * S3 deletes). The figures are for comparing changes on one machine, not a forecast for AWS.
  *

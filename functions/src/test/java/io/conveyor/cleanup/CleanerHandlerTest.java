@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 
-/** The cleaner Lambda: its time budget, its report and the metrics it publishes, on DynamoDB Local and S3Proxy. */
+/** The cleaner Lambda: its time budget, its report and the metrics it publishes, on the DynamoDB emulator and S3Proxy. */
 class CleanerHandlerTest {
     private static final Duration SAFETY_MARGIN = Duration.ofSeconds(30);
     /** The event an EventBridge schedule sends, as Lambda's runtime maps it for a {@code Map} parameter. */

@@ -31,7 +31,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
- * One isolated deployment on DynamoDB Local and S3Proxy, with jobs in every state the cleaner meets, each with
+ * One isolated deployment on the DynamoDB emulator and S3Proxy, with jobs in every state the cleaner meets, each with
  * everything a real run leaves behind: its inputs, manifest, subjob inputs and outputs and result in the bucket,
  * its subjob items, and its idempotency record. DynamoDB calls go through a {@link FaultInjector}.
  */

@@ -25,7 +25,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.DeleteItemRequest;
 
-/** The cleaner on DynamoDB Local and S3Proxy: what it deletes, what it never touches, and how runs pick up. */
+/** The cleaner on the DynamoDB emulator and S3Proxy: what it deletes, what it never touches, and how runs pick up. */
 class CleanupServiceTest {
     /** A deadline the stopped test clock never reaches. */
     private static final Instant NO_DEADLINE = LATER.plus(Duration.ofDays(365));

@@ -18,7 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-/** Quota admission and the dependency gate, on DynamoDB Local. */
+/** Quota admission and the dependency gate, on the DynamoDB emulator. */
 class AdmissionAndDependenciesTest {
 
     @Test

@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** A job whose workflow execution ended without ending it, on DynamoDB Local, through the rule's handler. */
+/** A job whose workflow execution ended without ending it, on the DynamoDB emulator, through the rule's handler. */
 class ExecutionEndedTest {
     private final WorkflowHarness h = new WorkflowHarness(Map.of("CONVEYOR_MAX_ACTIVE_JOBS_PER_USER", "1"));
     private final ExecutionEndedHandler handler = new ExecutionEndedHandler(h.components);

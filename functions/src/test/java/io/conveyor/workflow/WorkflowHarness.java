@@ -21,7 +21,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The workflow's services on real DynamoDB Local and S3Proxy, with the Step Functions callbacks and the event bus
+ * The workflow's services on our DynamoDB emulator and S3Proxy, with the Step Functions callbacks and the event bus
  * recorded; the steps are driven by hand, as the state machine would drive them.
  */
 final class WorkflowHarness {

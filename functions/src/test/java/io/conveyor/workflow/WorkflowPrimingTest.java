@@ -12,7 +12,7 @@ import java.util.Optional;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
-/** What a workflow handler runs before the SnapStart snapshot: reads on DynamoDB Local, and nothing else. */
+/** What a workflow handler runs before the SnapStart snapshot: reads on the DynamoDB emulator, and nothing else. */
 class WorkflowPrimingTest {
 
     @Test

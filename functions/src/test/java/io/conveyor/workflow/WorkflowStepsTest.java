@@ -19,7 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-/** The workflow's steps on DynamoDB Local and S3Proxy, including repeated and concurrent deliveries. */
+/** The workflow's steps on the DynamoDB emulator and S3Proxy, including repeated and concurrent deliveries. */
 class WorkflowStepsTest {
     private final WorkflowHarness h = new WorkflowHarness();
 

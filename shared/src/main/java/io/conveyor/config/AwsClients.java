@@ -11,6 +11,7 @@ import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsPro
 import software.amazon.awssdk.auth.credentials.SystemPropertyCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -21,8 +22,8 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 /**
  * Builds the SDK clients a function uses, once, at start-up. Endpoints come from the SDK's standard
  * configuration ({@code AWS_ENDPOINT_URL}, {@code AWS_ENDPOINT_URL_<SERVICE>}), so the same code runs on AWS,
- * on LocalStack and in the local runtime. The HTTP client is set explicitly: with several on the class path
- * the SDK would pick one silently, and the URL-connection client starts fastest.
+ * on LocalStack and in the local runtime. The HTTP client is set explicitly, by {@link Settings#httpClient()}: with
+ * several on the class path the SDK would pick one silently.
  *
  * <p>Credentials come from the {@code aws.accessKeyId} system properties (the local runtime's, in-process) or else
  * the {@code AWS_ACCESS_KEY_ID} environment (Lambda's and LocalStack's): the SDK's default chain would also look for
@@ -38,7 +39,7 @@ public final class AwsClients {
     public AwsClients(Settings settings) {
         this.settings = settings;
         this.region = Region.of(settings.region());
-        this.http = urlConnectionClient(DEFAULT_READ_TIMEOUT);
+        this.http = httpClient(DEFAULT_READ_TIMEOUT);
     }
 
     /** The SDK's defaults for its HTTP clients. */
@@ -52,6 +53,21 @@ public final class AwsClients {
      * 0.35 s of INIT measured here); on SnapStart the priming request still sets it up before the snapshot. Proxy
      * settings are the JVM's ({@code https.proxyHost}); no function runs behind a proxy.
      */
+    private SdkHttpClient httpClient(Duration readTimeout) {
+        return switch (settings.httpClient()) {
+            case URL_CONNECTION -> urlConnectionClient(readTimeout);
+            case APACHE -> Apache5HttpClient.builder()
+                    .connectionTimeout(CONNECT_TIMEOUT)
+                    .socketTimeout(readTimeout)
+                    // A function's requests may overlap (RunSubJob reads outputs on 16 threads): a connection each.
+                    .maxConnections(MAX_CONNECTIONS)
+                    .build();
+        };
+    }
+
+    /** Connections one Apache client keeps: more than the 16 threads that read subjob outputs at once. */
+    private static final int MAX_CONNECTIONS = 64;
+
     private static SdkHttpClient urlConnectionClient(Duration readTimeout) {
         return UrlConnectionHttpClient.create(uri -> {
             try {
@@ -95,7 +111,7 @@ public final class AwsClients {
      * shared client's 30 s default would cut a long subjob off and invoke it again).
      */
     public AwsHttpService lambda() {
-        return service(AwsHttpService.Service.LAMBDA, urlConnectionClient(LAMBDA_INVOCATION_LIMIT.plusMinutes(1)));
+        return service(AwsHttpService.Service.LAMBDA, httpClient(LAMBDA_INVOCATION_LIMIT.plusMinutes(1)));
     }
 
     /** {@code service} in this deployment's region, with its credentials and the SDK's default retries. */

@@ -45,6 +45,8 @@ import java.util.regex.Pattern;
  * @param devTokenAuth         {@code CONVEYOR_DEV_TOKEN_AUTH}, default false; true only in a development deployment
  *                             ({@code conveyor:auth=devToken}, never a real account): where no authoriser ran, the API
  *                             takes the caller from {@code Authorization: Bearer <user>}, as its token authoriser would
+ * @param httpClient           {@code CONVEYOR_HTTP_CLIENT}, {@code url-connection} (the default, Lambda's) or
+ *                             {@code apache} (the local runtime's and the tests'): the HTTP client of every SDK client
  */
 public record Settings(
         String region,
@@ -66,7 +68,8 @@ public record Settings(
         long multipartThreshold,
         long multipartPartSize,
         int multipartUrlsPerResponse,
-        boolean devTokenAuth) {
+        boolean devTokenAuth,
+        HttpClientChoice httpClient) {
     private static final long MIB = 1024 * 1024;
     private static final long GIB = 1024 * MIB;
 
@@ -113,7 +116,8 @@ public record Settings(
                 r.bytes("CONVEYOR_MULTIPART_THRESHOLD", 64 * MIB, 5 * MIB, 5 * GIB),
                 r.bytes("CONVEYOR_MULTIPART_PART_SIZE", 64 * MIB, 5 * MIB, 5 * GIB),
                 r.positiveInt("CONVEYOR_MULTIPART_URLS_PER_RESPONSE", 1000),
-                r.bool("CONVEYOR_DEV_TOKEN_AUTH", false));
+                r.bool("CONVEYOR_DEV_TOKEN_AUTH", false),
+                r.httpClient("CONVEYOR_HTTP_CLIENT"));
         if (r.problems.isEmpty() && settings.defaultRetention.compareTo(settings.maxRetention) > 0) {
             r.problems.add("CONVEYOR_DEFAULT_RETENTION (" + settings.defaultRetention
                     + ") must not exceed CONVEYOR_MAX_RETENTION (" + settings.maxRetention + ")");
@@ -169,6 +173,14 @@ public record Settings(
                 problems.add(name + " must be true or false, was '" + v + "'");
                 return fallback;
             }).orElse(fallback);
+        }
+
+        HttpClientChoice httpClient(String name) {
+            return value(name).map(v -> HttpClientChoice.ofSettingValue(v).orElseGet(() -> {
+                problems.add(name + " must be " + HttpClientChoice.URL_CONNECTION.settingValue() + " or "
+                        + HttpClientChoice.APACHE.settingValue() + ", was '" + v + "'");
+                return HttpClientChoice.URL_CONNECTION;
+            })).orElse(HttpClientChoice.URL_CONNECTION);
         }
 
         int positiveInt(String name, int fallback) {

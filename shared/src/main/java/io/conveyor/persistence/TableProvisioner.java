@@ -36,15 +36,6 @@ public final class TableProvisioner {
         }
     }
 
-    /**
-     * Creates the table as {@link #create} does but leaves its TTL off. Tests run on a fixed clock, so the expiry
-     * they write lies in the real past, and DynamoDB's background TTL sweep, which reads the wall clock, would
-     * delete their items in the middle of a test.
-     */
-    public void createWithoutTtl(TableDefinition table, String physicalName) {
-        createTable(table, physicalName);
-    }
-
     /** True when the table was created now, false when it already existed. */
     private boolean createTable(TableDefinition table, String physicalName) {
         try {

@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Quota slots on DynamoDB Local. */
+/** Quota slots on the DynamoDB emulator. */
 class ActiveJobCountersTest {
     private static final Instant T0 = Instant.parse("2026-11-22T10:00:00Z");
     private ActiveJobCounters counters;

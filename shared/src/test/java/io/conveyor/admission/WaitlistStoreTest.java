@@ -11,7 +11,7 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The waitlist on DynamoDB Local. */
+/** The waitlist on the DynamoDB emulator. */
 class WaitlistStoreTest {
     private static final Instant T0 = Instant.parse("2026-11-22T10:00:00Z");
     private WaitlistStore waitlist;

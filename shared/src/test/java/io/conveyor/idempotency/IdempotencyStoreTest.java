@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Idempotency keys on DynamoDB Local. */
+/** Idempotency keys on the DynamoDB emulator. */
 class IdempotencyStoreTest {
     private static final Instant T0 = Instant.parse("2026-11-22T10:00:00Z");
     private static final Duration CLAIM = Duration.ofSeconds(30);

@@ -21,7 +21,7 @@ import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The jobs table on DynamoDB Local. */
+/** The jobs table on the DynamoDB emulator. */
 class JobStoreTest {
     private static final Instant T0 = Instant.parse("2026-11-22T10:00:00Z");
     private static final JobError BOOM = new JobError("Worker.Crashed", "subjob 2 crashed");

@@ -16,7 +16,7 @@ import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
-/** Transactions that meet others, on DynamoDB Local behind a client that cancels some with a conflict. */
+/** Transactions that meet others, on the DynamoDB emulator behind a client that cancels some with a conflict. */
 class TransactionsTest {
     private LocalAws.Deployment deployment;
     private ConflictingDynamoDb dynamoDb;

@@ -12,7 +12,7 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Program statistics on DynamoDB Local. */
+/** Program statistics on the DynamoDB emulator. */
 class ProgramStatisticsStoreTest {
     private static final Instant NOW = Instant.parse("2026-11-22T10:30:00Z");
     private ProgramStatisticsStore stats;

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
-/** The subjobs table and the progress counters it keeps on the job, on DynamoDB Local. */
+/** The subjobs table and the progress counters it keeps on the job, on the DynamoDB emulator. */
 class SubJobStoreTest {
     private static final Instant T0 = Instant.parse("2026-11-22T10:00:00Z");
     private static final JobError DECLINED = new JobError("SubJob.Declined", "input 4 is not UTF-8");

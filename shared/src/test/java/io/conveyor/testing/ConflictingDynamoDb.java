@@ -9,8 +9,8 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
 
 /**
  * A DynamoDB client over a real one whose next transactions are cancelled with {@code TransactionConflict}, as
- * DynamoDB cancels one that meets another transaction on the same item (DynamoDB Local serialises them and never
- * does). Everything else goes to the real client.
+ * DynamoDB cancels one that meets another transaction on the same item (the emulator does too, but only when two
+ * overlap in time, which a test cannot arrange at will). Everything else goes to the real client.
  */
 public final class ConflictingDynamoDb {
     private final AtomicInteger conflictsLeft = new AtomicInteger();

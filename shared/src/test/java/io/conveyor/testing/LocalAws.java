@@ -3,9 +3,10 @@ package io.conveyor.testing;
 import io.conveyor.admission.ActiveJobCounters;
 import io.conveyor.admission.WaitlistStore;
 import io.conveyor.config.AwsClients;
+import io.conveyor.config.HttpClientChoice;
 import io.conveyor.config.Settings;
 import io.conveyor.deployment.Catalogue;
-import io.conveyor.emulators.EmbeddedDynamoDb;
+import io.conveyor.dynamodb.DynamoDbEmulator;
 import io.conveyor.emulators.EmbeddedS3;
 import io.conveyor.idempotency.IdempotencyStore;
 import io.conveyor.job.JobStore;
@@ -20,7 +21,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /**
- * Real DynamoDB Local and S3Proxy, started once per test JVM on loopback ports, and a fresh, isolated set of
+ * Our DynamoDB emulator and S3Proxy, started once per test JVM on loopback ports, and a fresh, isolated set of
  * tables and a bucket per {@link #newDeployment()}. The SDK finds them through its standard endpoint settings
  * (the {@code aws.endpointUrl*} system properties, the twins of {@code AWS_ENDPOINT_URL_*}), so the code under
  * test builds its clients exactly as it does on AWS.
@@ -32,11 +33,12 @@ public final class LocalAws {
 
     private static LocalAws instance;
 
-    private final EmbeddedDynamoDb dynamoDbServer;
+    private final DynamoDbEmulator dynamoDbServer;
     private final EmbeddedS3 s3Server;
 
     private LocalAws() {
-        dynamoDbServer = EmbeddedDynamoDb.inMemory();
+        // No TTL sweep: the tests run on a fixed clock, so the expiry their items carry lies in the real past.
+        dynamoDbServer = DynamoDbEmulator.builder().start();
         s3Server = EmbeddedS3.inMemory(ACCESS_KEY, SECRET_KEY);
         System.setProperty("aws.accessKeyId", ACCESS_KEY);
         System.setProperty("aws.secretAccessKey", SECRET_KEY);
@@ -67,6 +69,7 @@ public final class LocalAws {
         String suffix = UUID.randomUUID().toString().substring(0, 8);
         Map<String, String> env = new HashMap<>(extraEnvironment);
         env.put("AWS_REGION", REGION);
+        env.put("CONVEYOR_HTTP_CLIENT", HttpClientChoice.APACHE.settingValue());
         env.put("AWS_ENDPOINT_URL_S3", s3Server.endpoint().toString());
         env.put("CONVEYOR_BUCKET", "conveyor-" + suffix);
         for (TableDefinition table : Catalogue.TABLES) {
@@ -77,8 +80,7 @@ public final class LocalAws {
         Deployment deployment = new Deployment(settings, clients.dynamoDb(), clients.s3(), clients.s3Presigner());
         TableProvisioner provisioner = new TableProvisioner(deployment.dynamoDb());
         for (TableDefinition table : Catalogue.TABLES) {
-            // The tests' clocks are fixed, so the expiry their items carry lies in the real past: no TTL sweep.
-            provisioner.createWithoutTtl(table, env.get(table.settingName()));
+            provisioner.create(table, env.get(table.settingName()));
         }
         deployment.s3().createBucket(b -> b.bucket(settings.bucket()));
         return deployment;

@@ -3,7 +3,7 @@ package io.conveyor.asl.engine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.conveyor.emulators.EmbeddedDynamoDb;
+import io.conveyor.dynamodb.DynamoDbEmulator;
 import io.conveyor.asl.LocalStepFunctions;
 import io.conveyor.asl.json.Json;
 import io.conveyor.asl.task.LambdaInvoker;
@@ -19,14 +19,14 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 
-/** The DynamoDB item integrations, carried out through the SDK against DynamoDB Local. */
+/** The DynamoDB item integrations, carried out through the SDK against our DynamoDB emulator. */
 class DynamoDbIntegrationTest {
-  private static EmbeddedDynamoDb dynamoDbServer;
+  private static DynamoDbEmulator dynamoDbServer;
   private static LocalStepFunctions sfn;
 
   @BeforeAll
   static void start() {
-    dynamoDbServer = EmbeddedDynamoDb.inMemory();
+    dynamoDbServer = DynamoDbEmulator.builder().start();
     var creds = StaticCredentialsProvider.create(AwsBasicCredentials.create("localaccess", "secret"));
     try (DynamoDbClient dynamoDb = DynamoDbClient.builder().endpointOverride(dynamoDbServer.endpoint())
         .region(Region.US_EAST_1).credentialsProvider(creds).httpClient(UrlConnectionHttpClient.create()).build()) {

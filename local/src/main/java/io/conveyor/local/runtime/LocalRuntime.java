@@ -4,11 +4,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.conveyor.deployment.Catalogue;
+import io.conveyor.dynamodb.DynamoDbEmulator;
 import io.conveyor.deployment.Definitions;
 import io.conveyor.deployment.FunctionSpec;
 import io.conveyor.deployment.ScheduleSpec;
 import io.conveyor.deployment.StateMachineSpec;
-import io.conveyor.emulators.EmbeddedDynamoDb;
 import io.conveyor.emulators.EmbeddedS3;
 import io.conveyor.local.runtime.apigateway.ApiGateway;
 import io.conveyor.local.runtime.apigateway.LocalAuthorizer;
@@ -58,7 +58,7 @@ import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 
 /**
- * The whole product on one machine, in this JVM: DynamoDB Local and S3Proxy (in memory, or on disk under a data
+ * The whole product on one machine, in this JVM: our DynamoDB emulator and S3Proxy (in memory, or on disk under a data
  * directory), the Step Functions engine behind its API endpoint with the catalogue's state machines, every
  * function of the catalogue invoked in-process ({@link InProcessLambda}, also over Lambda's Invoke API:
  * {@link LambdaInvokeEndpoint}), functions in other languages as commands, API Gateway's REST API over HTTP
@@ -81,8 +81,13 @@ public final class LocalRuntime implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LocalRuntime.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final AtomicReference<LocalRuntime> RUNNING = new AtomicReference<>();
-    /** The local credentials: DynamoDB Local takes letters and digits only in the access key. */
+    /** The local credentials: S3Proxy checks every signature against this key. */
     public static final String ACCESS_KEY = "conveyor";
+    /**
+     * How often the DynamoDB emulator deletes items past their TTL. DynamoDB itself deletes them some time after
+     * they expire (typically within days), never on the second: the cleaner, not TTL, is what ends a job on time.
+     */
+    private static final Duration TTL_SWEEP_INTERVAL = Duration.ofMinutes(1);
     public static final String SECRET_KEY = "conveyorlocal";
     /** The REST API's id and stage in the proxy events. */
     public static final String API_ID = "conveyorlocal";
@@ -93,7 +98,7 @@ public final class LocalRuntime implements AutoCloseable {
     private final List<AutoCloseable> resources = new ArrayList<>();
     private final Map<String, String> previousProperties = new HashMap<>();
     private final EventLog events = new EventLog();
-    private EmbeddedDynamoDb dynamoDb;
+    private DynamoDbEmulator dynamoDb;
     private EmbeddedS3 s3;
     private EventBridgeEndpoint eventBridge;
     private InProcessLambda lambda;
@@ -144,9 +149,12 @@ public final class LocalRuntime implements AutoCloseable {
         stageStart = t0;
         LocalMetrics.install();
         Path dir = options.dataDir().map(Path::toAbsolutePath).orElse(null);
-        // DynamoDB Local takes about 2 s to start, S3Proxy under 1 s: start both at once.
-        CompletableFuture<EmbeddedDynamoDb> ddb = CompletableFuture.supplyAsync(() -> dir == null
-                ? EmbeddedDynamoDb.inMemory() : EmbeddedDynamoDb.onDisk(dir.resolve("dynamodb"), 0));
+        // S3Proxy takes longer to start than the DynamoDB emulator: start both at once.
+        CompletableFuture<DynamoDbEmulator> ddb = CompletableFuture.supplyAsync(() -> {
+            DynamoDbEmulator.Builder emulator = DynamoDbEmulator.builder().clock(options.clock())
+                    .ttlSweepInterval(TTL_SWEEP_INTERVAL);
+            return (dir == null ? emulator : emulator.dataDirectory(dir.resolve("dynamodb"))).start();
+        });
         CompletableFuture<EmbeddedS3> objects = CompletableFuture.supplyAsync(() -> dir == null
                 ? EmbeddedS3.inMemory(ACCESS_KEY, SECRET_KEY) : EmbeddedS3.onDisk(dir.resolve("s3"), ACCESS_KEY, SECRET_KEY, 0));
         try {
@@ -289,7 +297,6 @@ public final class LocalRuntime implements AutoCloseable {
              S3Client s3Client = S3Client.builder().endpointOverride(s3.endpoint()).forcePathStyle(true)
                      .region(Region.of(options.region())).credentialsProvider(credentials).httpClient(http).build()) {
             TableProvisioner tables = new TableProvisioner(ddb);
-            // DynamoDB Local takes about a second per table (SQLite); creating them at once saves most of it.
             List<CompletableFuture<Void>> creating = Catalogue.TABLES.stream()
                     .map(table -> CompletableFuture.runAsync(() -> {
                         long t = System.nanoTime();

@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
  * the demo failed, 2 when the runtime did not start.
  */
 @Command(name = "conveyor-local", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Runs Conveyor locally: DynamoDB Local, S3Proxy, the Step Functions engine, every Lambda "
+        description = "Runs Conveyor locally: the DynamoDB emulator, S3Proxy, the Step Functions engine, every Lambda "
                 + "function in-process, the REST API on 127.0.0.1, EventBridge and the cleaner's schedule.")
 public final class LocalRuntimeMain implements Callable<Integer> {
     @Option(names = "--data-dir", description = "Keep tables and objects under this directory, so jobs survive a "
@@ -70,7 +70,7 @@ public final class LocalRuntimeMain implements Callable<Integer> {
 
     public static void main(String[] args) {
         int status = new CommandLine(new LocalRuntimeMain()).execute(args);
-        // DynamoDB Local leaves a non-daemon thread running for minutes after it stops: exit explicitly.
+        // The exit status is picocli's; a program run in-process may leave non-daemon threads behind.
         System.exit(status);
     }
 
@@ -140,7 +140,7 @@ public final class LocalRuntimeMain implements Callable<Integer> {
         LocalDeployment.Endpoints e = runtime.endpoints();
         out.println("  API (REST, Lambda proxy)  " + runtime.apiEndpoint());
         out.println("  Step Functions            " + e.stepFunctions() + "   state machines: " + runtime.stateMachines());
-        out.println("  DynamoDB Local            " + e.dynamoDb() + (runtime.options().dataDir().isPresent()
+        out.println("  DynamoDB                  " + e.dynamoDb() + (runtime.options().dataDir().isPresent()
                 ? "   data: " + runtime.options().dataDir().get().toAbsolutePath() : "   (in memory)"));
         out.println("  S3 (S3Proxy)              " + e.s3() + "   bucket: " + LocalDeployment.BUCKET);
         out.println("  EventBridge (recording)   " + e.eventBridge());

@@ -114,7 +114,7 @@ public final class LocalRuntimeBenchmark {
             e.printStackTrace();
             exit = 1;
         }
-        // DynamoDB Local leaves a non-daemon thread behind for minutes after it stops.
+        // A program run in-process may leave non-daemon threads behind.
         System.exit(exit);
     }
 

@@ -13,7 +13,7 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 
-/** With a data directory, jobs survive a restart: DynamoDB Local and S3Proxy keep them on disk. */
+/** With a data directory, jobs survive a restart: the DynamoDB emulator and S3Proxy keep them on disk. */
 class DataDirRestartTest {
     @TempDir
     Path dataDir;

@@ -7,7 +7,7 @@ import io.conveyor.local.runtime.LocalRuntimeOptions;
 import io.conveyor.local.runtime.testing.LocalRuntimeExtension;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** {@link JobScenarios} through the local runtime: the real handlers, state machine, DynamoDB Local and S3Proxy. */
+/** {@link JobScenarios} through the local runtime: the real handlers, state machine, the DynamoDB emulator and S3Proxy. */
 class JobScenariosTest extends JobScenarios {
     @RegisterExtension
     static final LocalRuntimeExtension RUNTIME = new LocalRuntimeExtension(LocalRuntimeOptions.builder()
