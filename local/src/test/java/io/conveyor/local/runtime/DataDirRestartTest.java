@@ -1,10 +1,18 @@
 package io.conveyor.local.runtime;
 
-import io.conveyor.apiclient.JobApiClient;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.conveyor.apiclient.JobApiClient;
+import io.conveyor.scenarios.Await;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -13,8 +21,13 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 
-/** With a data directory, jobs survive a restart: the DynamoDB emulator and S3Proxy keep them on disk. */
+/**
+ * With a data directory, jobs survive a restart: the DynamoDB emulator and S3Proxy keep them on disk, and every write
+ * the API acknowledged survives even a {@code kill -9} of the runtime.
+ */
 class DataDirRestartTest {
+    private static final Duration START_TIMEOUT = Duration.ofMinutes(2);
+
     @TempDir
     Path dataDir;
 
@@ -46,6 +59,67 @@ class DataDirRestartTest {
                         .key("jobs/" + jobId + "/inputs/a.txt")).asUtf8String();
                 assertEquals("to be or not to be", input);
             }
+        }
+    }
+
+    @Test
+    void killMinus9_ofTheRuntime_losesNoJobWhoseCreateWasAcknowledged() throws Exception {
+        int port = freePort();
+        List<String> acknowledged = new ArrayList<>();
+        Process first = startRuntimeProcess(port);
+        try {
+            JobApiClient api = awaitApi(first, port);
+            for (int i = 0; i < 20; i++) {
+                JobApiClient.Response created = api.post("/jobs", "{\"program\":\"word-frequency\","
+                        + "\"inputs\":[{\"name\":\"a.txt\",\"size\":" + (i + 1) + "}]}");
+                assertEquals(201, created.status(), created.text());
+                acknowledged.add(created.json().path("job").path("jobId").asText());
+            }
+        } finally {
+            first.destroyForcibly().waitFor(); // SIGKILL: no shutdown hook, no close, no flush
+        }
+
+        Process second = startRuntimeProcess(port);
+        try {
+            JobApiClient api = awaitApi(second, port);
+            for (String jobId : acknowledged) {
+                JobApiClient.Response got = api.get("/jobs/" + jobId);
+                assertEquals(200, got.status(), "job " + jobId + " was acknowledged before the kill: " + got.text());
+                assertEquals("CREATED", got.json().path("job").path("status").asText());
+            }
+        } finally {
+            second.destroyForcibly().waitFor();
+        }
+    }
+
+    /** The runtime as a user runs it, in a JVM of its own on this test's class path, so it can be killed. */
+    private Process startRuntimeProcess(int port) throws IOException {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        return new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
+                LocalRuntimeMain.class.getName(), "--data-dir", dataDir.toString(), "--port", Integer.toString(port),
+                "--no-demo")
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(dataDir.resolve("runtime.log").toFile()))
+                .start();
+    }
+
+    private static JobApiClient awaitApi(Process runtime, int port) {
+        JobApiClient api = new JobApiClient(URI.create("http://127.0.0.1:" + port), "carol");
+        return Await.until("the runtime's API on port " + port, START_TIMEOUT, () -> {
+            if (!runtime.isAlive()) {
+                throw new AssertionError("the runtime exited with status " + runtime.exitValue());
+            }
+            try {
+                return api.get("/programs").status() == 200 ? api : null;
+            } catch (RuntimeException notYetListening) {
+                return null;
+            }
+        });
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
         }
     }
 }
