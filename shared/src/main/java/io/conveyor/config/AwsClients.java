@@ -15,6 +15,7 @@ import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.TransactionConflictException;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
@@ -81,8 +82,16 @@ public final class AwsClients {
         });
     }
 
+    /**
+     * DynamoDB refuses a single-item write with TransactionConflictException while a transaction holds that item (the
+     * job item while a batch of its subjobs starts or ends; a quota counter while another job is admitted). Nothing
+     * was written, so trying again is safe, but the SDK's retry strategy does not: it is added to the retryable errors
+     * here, with the SDK's backoff and attempt limit for DynamoDB.
+     */
     public DynamoDbClient dynamoDb() {
-        return DynamoDbClient.builder().region(region).credentialsProvider(credentials).httpClient(http).build();
+        return DynamoDbClient.builder().region(region).credentialsProvider(credentials).httpClient(http)
+                .overrideConfiguration(c -> c.retryStrategy(r -> r.retryOnException(TransactionConflictException.class)))
+                .build();
     }
 
     public S3Client s3() {
