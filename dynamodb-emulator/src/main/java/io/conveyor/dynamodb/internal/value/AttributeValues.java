@@ -262,8 +262,12 @@ public final class AttributeValues {
             throw serialization("Unexpected value type in payload");
         }
         if (payload.isEmpty()) {
-            String kind = type.equals("SS") ? "string" : type.equals("NS") ? "number" : "binary";
-            throw DynamoDbError.validation(INVALID + "An " + kind + " set  may not be empty");
+            // AWS's own wording, typos and all.
+            throw DynamoDbError.validation(INVALID + switch (type) {
+                case "SS" -> "An string set  may not be empty";
+                case "NS" -> "An number set  may not be empty";
+                default -> "Binary sets should not be empty";
+            });
         }
         ArrayNode normalised = null;
         Set<Object> seen = new HashSet<>();
@@ -282,8 +286,11 @@ public final class AttributeValues {
                 normalised.set(i, NODES.textNode(canonical));
             }
             if (!seen.add(memberKey(type, canonical))) {
-                throw DynamoDbError.validation(INVALID + "Input collection " + listText(payload)
-                        + (type.equals("BS") ? "of type BS" : "") + " contains duplicates.");
+                throw DynamoDbError.validation(switch (type) {
+                    case "SS" -> INVALID + "Input collection " + listText(payload) + " contains duplicates.";
+                    case "NS" -> "Input collection contains duplicates";
+                    default -> INVALID + "Input collection " + listText(payload) + "of type BS contains duplicates.";
+                });
             }
         }
         return normalised == null ? value : of(type, normalised);

@@ -29,7 +29,8 @@ public final class Numbers {
     /** Parses number text as DynamoDB accepts it (optional sign, digits, optional fraction and exponent). */
     public static BigDecimal parse(String n) {
         if (!wellFormed(n)) {
-            throw DynamoDbError.validation("The parameter cannot be converted to a numeric value: " + n);
+            throw DynamoDbError.validation("The parameter cannot be converted to a numeric value"
+                    + (n.isEmpty() ? "" : ": " + n));
         }
         try {
             return new BigDecimal(n);
