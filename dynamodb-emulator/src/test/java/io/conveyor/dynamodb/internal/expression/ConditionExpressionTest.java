@@ -125,6 +125,12 @@ class ConditionExpressionTest {
                 refusal("{'ConditionExpression':'hi$there = :v','ExpressionAttributeValues':{':v':{'N':'1'}}}"));
         assertEquals("Invalid ConditionExpression: The expression can not be empty;",
                 refusal("{'ConditionExpression':'  '}"));
+        assertEquals("Invalid ConditionExpression: Syntax error; token: \"abc\", near: \"[abc]\"",
+                refusal("{'ConditionExpression':'l[abc] = :v','ExpressionAttributeValues':{':v':{'N':'1'}}}"));
+        assertEquals("Invalid ConditionExpression: Syntax error; token: \"-\", near: \"[-1\"",
+                refusal("{'ConditionExpression':'l[-1] = :v','ExpressionAttributeValues':{':v':{'N':'1'}}}"));
+        assertEquals("Invalid ConditionExpression: Syntax error; token: \")\", near: \"()\"",
+                refusal("{'ConditionExpression':'a IN ()'}"));
     }
 
     @Test
