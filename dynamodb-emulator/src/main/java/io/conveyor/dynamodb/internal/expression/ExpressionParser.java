@@ -108,6 +108,7 @@ final class ExpressionParser {
     UpdateExpression updateExpression() {
         UpdateExpression.Builder actions = new UpdateExpression.Builder();
         List<String> sections = new ArrayList<>();
+        String repeatedSection = null;
         do {
             Token clause = peek();
             String section = clause.kind() == Kind.NAME ? clause.text().toUpperCase(Locale.ROOT) : "";
@@ -115,9 +116,8 @@ final class ExpressionParser {
                 throw Syntax.syntaxError(label, source, tokens, position);
             }
             position++;
-            if (sections.contains(section)) {
-                throw Syntax.invalid(label, "The \"" + section + "\" section can only be used once in an update "
-                        + "expression;");
+            if (sections.contains(section) && repeatedSection == null) {
+                repeatedSection = section;
             }
             sections.add(section);
             do {
@@ -132,8 +132,13 @@ final class ExpressionParser {
                 }
             } while (accept(Kind.COMMA));
         } while (peek().kind() != Kind.EOF);
-        finish();
+        // AWS reports overlapping paths first, then a repeated section, then the other problems.
         Path.checkAllDistinct(actions.targets(), label);
+        if (repeatedSection != null) {
+            throw Syntax.invalid(label, "The \"" + repeatedSection + "\" section can only be used once in an update "
+                    + "expression;");
+        }
+        finish();
         return actions.build();
     }
 

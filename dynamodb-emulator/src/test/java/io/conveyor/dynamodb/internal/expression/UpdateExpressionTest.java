@@ -123,6 +123,9 @@ class UpdateExpressionTest {
     void sections_appearOnce_andKeysCannotChange() {
         assertEquals("Invalid UpdateExpression: The \"SET\" section can only be used once in an update expression;",
                 refusal("{'UpdateExpression':'SET a = :v set b = :v','ExpressionAttributeValues':{':v':{'N':'1'}}}"));
+        assertEquals("Invalid UpdateExpression: Two document paths overlap with each other; must remove or rewrite "
+                + "one of these paths; path one: [a], path two: [a]", refusal("{'UpdateExpression':"
+                + "'set a = :v ADD x :undefined set a = :v','ExpressionAttributeValues':{':v':{'N':'1'}}}"));
         assertEquals("One or more parameter values were invalid: Cannot update attribute p. This attribute is part of "
                 + "the key", refusal("{'UpdateExpression':'SET p = :v','ExpressionAttributeValues':{':v':{'N':'1'}}}"));
         assertTrue(refusal("{'UpdateExpression':'HELLO b = :v','ExpressionAttributeValues':{':v':{'N':'1'}}}")
