@@ -205,10 +205,10 @@ public final class AttributeValues {
         JsonNode payload = value.get(type);
         switch (type) {
             case "S":
-                requireText(payload, "String");
+                requireText(payload);
                 return value;
             case "N":
-                requireText(payload, "String");
+                requireText(payload);
                 String canonical = Numbers.normalize(payload.textValue());
                 return canonical.equals(payload.textValue()) ? value : number(canonical);
             case "B":
@@ -216,12 +216,12 @@ public final class AttributeValues {
                 return value;
             case "BOOL":
                 if (!payload.isBoolean()) {
-                    throw serialization("class " + javaClass(payload) + " can not be converted to an Boolean");
+                    throw wrongJsonType(payload, "Boolean");
                 }
                 return value;
             case "NULL":
                 if (!payload.isBoolean()) {
-                    throw serialization("class " + javaClass(payload) + " can not be converted to an Boolean");
+                    throw wrongJsonType(payload, "Boolean");
                 }
                 if (!payload.booleanValue()) {
                     throw DynamoDbError.validation(INVALID + "Null attribute value types must have the value of true");
@@ -259,7 +259,7 @@ public final class AttributeValues {
 
     private static JsonNode validateSet(JsonNode value, String type, JsonNode payload) {
         if (!payload.isArray()) {
-            throw serialization("Unexpected value type in payload");
+            throw wrongJsonType(payload, "List");
         }
         if (payload.isEmpty()) {
             // AWS's own wording, typos and all.
@@ -273,7 +273,7 @@ public final class AttributeValues {
         Set<Object> seen = new HashSet<>();
         for (int i = 0; i < payload.size(); i++) {
             JsonNode member = payload.get(i);
-            requireText(member, "String");
+            requireText(member);
             String text = member.textValue();
             if (type.equals("BS")) {
                 requireBase64(member);
@@ -298,7 +298,7 @@ public final class AttributeValues {
 
     private static JsonNode validateList(JsonNode value, JsonNode payload) {
         if (!payload.isArray()) {
-            throw serialization("Unexpected value type in payload");
+            throw wrongJsonType(payload, "List");
         }
         ArrayNode normalised = null;
         for (int i = 0; i < payload.size(); i++) {
@@ -315,20 +315,20 @@ public final class AttributeValues {
 
     private static JsonNode validateMap(JsonNode value, JsonNode payload) {
         if (!payload.isObject()) {
-            throw serialization("Unexpected value type in payload");
+            throw wrongJsonType(payload, "Map");
         }
         ObjectNode checked = validateItem((ObjectNode) payload);
         return checked == payload ? value : of("M", checked);
     }
 
-    private static void requireText(JsonNode payload, String javaType) {
+    private static void requireText(JsonNode payload) {
         if (!payload.isTextual()) {
-            throw serialization("class " + javaClass(payload) + " can not be converted to an " + javaType);
+            throw wrongJsonType(payload, "String");
         }
     }
 
     private static void requireBase64(JsonNode payload) {
-        requireText(payload, "Blob");
+        requireText(payload);
         try {
             decode(payload.textValue());
         } catch (IllegalArgumentException e) {
@@ -336,14 +336,22 @@ public final class AttributeValues {
         }
     }
 
-    private static String javaClass(JsonNode payload) {
-        if (payload.isBoolean()) {
-            return "java.lang.Boolean";
+    /**
+     * The SerializationException AWS answers when a request's JSON has the wrong kind of value somewhere, such as
+     * {@code {"S": 123}} ({@code NUMBER_VALUE cannot be converted to String}).
+     */
+    public static DynamoDbError wrongJsonType(JsonNode found, String expected) {
+        String message;
+        if (found.isObject()) {
+            message = "Start of structure or map found where not expected";
+        } else if (found.isArray()) {
+            message = "Start of list found where not expected";
+        } else {
+            String kind = found.isNumber() ? "NUMBER_VALUE" : found.isBoolean() ? "BOOLEAN_VALUE"
+                    : found.isTextual() ? "STRING_VALUE" : "NULL_VALUE";
+            message = kind + " cannot be converted to " + expected;
         }
-        if (payload.isNumber()) {
-            return payload.isIntegralNumber() ? "java.lang.Integer" : "java.lang.Double";
-        }
-        return payload.isTextual() ? "java.lang.String" : "java.lang.Object";
+        return new DynamoDbError(400, "SerializationException", message, null);
     }
 
     private static String listText(JsonNode array) {

@@ -82,6 +82,17 @@ class AttributeValuesTest {
     }
 
     @Test
+    void validate_answersJsonOfTheWrongKindWithAwssSerializationMessages() {
+        DynamoDbError number = assertThrows(DynamoDbError.class, () -> AttributeValues.validate(value("{'S':123}")));
+        assertEquals("SerializationException", number.type());
+        assertEquals("NUMBER_VALUE cannot be converted to String", number.getMessage());
+        assertEquals("Start of structure or map found where not expected",
+                assertThrows(DynamoDbError.class, () -> AttributeValues.validate(value("{'S':{'S':'x'}}"))).getMessage());
+        assertEquals("Start of structure or map found where not expected", assertThrows(DynamoDbError.class,
+                () -> AttributeValues.validate(value("{'M':{'x':{'N':{'a':1}}}}"))).getMessage());
+    }
+
+    @Test
     void validate_acceptsEmptyStringsAndBinaryOutsideKeys() {
         JsonNode empty = value("{'S':''}");
         assertSame(empty, AttributeValues.validate(empty));
