@@ -170,7 +170,7 @@ public final class AttributeValues {
     }
 
     /** Compares strings by their UTF-8 bytes, as DynamoDB orders S keys. */
-    public static int compareUtf8(String a, String b) {
+    private static int compareUtf8(String a, String b) {
         int n = Math.min(a.length(), b.length());
         for (int i = 0; i < n; i++) {
             char x = a.charAt(i);

@@ -10,7 +10,7 @@ import java.math.BigDecimal;
  */
 public final class Numbers {
     /** The number of significant decimal digits DynamoDB keeps. */
-    public static final int MAX_DIGITS = 38;
+    private static final int MAX_DIGITS = 38;
     private static final int MAX_EXPONENT = 125;
     private static final int MIN_EXPONENT = -130;
     private static final String OVERFLOW =
@@ -27,7 +27,7 @@ public final class Numbers {
     }
 
     /** Parses number text as DynamoDB accepts it (optional sign, digits, optional fraction and exponent). */
-    public static BigDecimal parse(String n) {
+    private static BigDecimal parse(String n) {
         if (!wellFormed(n)) {
             throw DynamoDbError.validation("The parameter cannot be converted to a numeric value"
                     + (n.isEmpty() ? "" : ": " + n));
