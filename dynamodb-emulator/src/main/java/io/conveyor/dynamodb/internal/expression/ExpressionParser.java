@@ -175,7 +175,7 @@ final class ExpressionParser {
     }
 
     private ConditionNode primary() {
-        if (peek().kind() == Kind.LPAREN) {
+        if (peek().kind() == Kind.LPAREN && !parenthesisedOperand()) {
             position++;
             enter();
             ConditionNode inner = or();
@@ -248,10 +248,34 @@ final class ExpressionParser {
     private record FunctionCondition(String name, ConditionNode condition) {
     }
 
+    /**
+     * Whether the parenthesis at the current position encloses an operand ({@code (a) = :v}) rather than a
+     * condition: what follows its closing parenthesis is a comparison.
+     */
+    private boolean parenthesisedOperand() {
+        int depthHere = 0;
+        for (int i = position; i < tokens.size(); i++) {
+            Kind kind = tokens.get(i).kind();
+            if (kind == Kind.LPAREN) {
+                depthHere++;
+            } else if (kind == Kind.RPAREN && --depthHere == 0) {
+                Token after = tokens.get(i + 1);
+                return comparator(after.kind()) != null || after.isWord("BETWEEN") || after.isWord("IN");
+            }
+        }
+        return false;
+    }
+
     /** An operand, or a {@link FunctionCondition}. */
     private Object term() {
         Token token = peek();
         switch (token.kind()) {
+            case LPAREN -> {
+                position++;
+                Object inner = term();
+                expect(Kind.RPAREN);
+                return inner;
+            }
             case VALUE_REF -> {
                 position++;
                 JsonNode value = placeholders.value(token.text());

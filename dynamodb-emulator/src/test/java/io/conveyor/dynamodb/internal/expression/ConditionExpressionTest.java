@@ -56,6 +56,13 @@ class ConditionExpressionTest {
     }
 
     @Test
+    void operands_mayStandInParentheses() {
+        assertTrue(condition("(n) = (:five)", "':five':{'N':'5'}"));
+        assertTrue(condition("(size(s)) BETWEEN :a AND (:b)", "':a':{'N':'5'},':b':{'N':'6'}"));
+        assertTrue(condition("((n) = :five)", "':five':{'N':'5'}"));
+    }
+
+    @Test
     void between_includesBothBounds_andIn_matchesAnyCandidate() {
         assertTrue(condition("n BETWEEN :a AND :b", "':a':{'N':'5'},':b':{'N':'5'}"));
         assertFalse(condition("s BETWEEN :a AND :b", "':a':{'S':'i'},':b':{'S':'z'}"));
