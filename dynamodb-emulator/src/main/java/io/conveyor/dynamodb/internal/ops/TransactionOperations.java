@@ -23,7 +23,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * TransactWriteItems and TransactGetItems: all or nothing, isolated from every other write. A write transaction
@@ -41,8 +43,10 @@ public final class TransactionOperations {
     private final Database db;
     private final ItemOperations items;
     private final Map<String, TokenUse> tokens = new ConcurrentHashMap<>();
+    /** Tokens in the order they were stored, so expired ones are dropped from the head without a full scan. */
+    private final Queue<String> tokenOrder = new ConcurrentLinkedQueue<>();
 
-    /** What a ClientRequestToken was first used for, and the answer given. */
+    /** What a ClientRequestToken was first used for, and the answer given (the SDK sends one with every call). */
     private record TokenUse(JsonNode request, ObjectNode response, Instant expires) {
     }
 
@@ -173,7 +177,9 @@ public final class TransactionOperations {
             response.set("ConsumedCapacity", capacity(writes, mode));
         }
         if (token != null) {
-            tokens.put(token, new TokenUse(fingerprint, response, db.clock().instant().plus(TOKEN_LIFETIME)));
+            if (tokens.put(token, new TokenUse(fingerprint, response, db.clock().instant().plus(TOKEN_LIFETIME))) == null) {
+                tokenOrder.add(token);
+            }
         }
         return response;
     }
@@ -181,9 +187,16 @@ public final class TransactionOperations {
     /** The answer to an earlier use of {@code token} with the same request, or a mismatch error. */
     private ObjectNode earlierAnswer(String token, JsonNode fingerprint) {
         Instant now = db.clock().instant();
-        tokens.values().removeIf(t -> t.expires().isBefore(now));
+        for (String oldest; (oldest = tokenOrder.peek()) != null; ) {
+            TokenUse use = tokens.get(oldest);
+            if (use != null && !use.expires().isBefore(now)) {
+                break;
+            }
+            tokens.remove(oldest);
+            tokenOrder.remove(oldest);
+        }
         TokenUse use = tokens.get(token);
-        if (use == null) {
+        if (use == null || use.expires().isBefore(now)) {
             return null;
         }
         if (!use.request().equals(fingerprint)) {
