@@ -49,14 +49,25 @@ public final class Numbers {
         return new BigDecimal(a).compareTo(new BigDecimal(b));
     }
 
-    /** The canonical sum, with AWS's overflow and precision errors. */
+    /** The canonical sum, with AWS's overflow errors. */
     public static String add(String a, String b) {
-        return canonical(new BigDecimal(a).add(new BigDecimal(b)));
+        return arithmetic(new BigDecimal(a).add(new BigDecimal(b)));
     }
 
-    /** The canonical difference {@code a - b}, with AWS's overflow and precision errors. */
+    /** The canonical difference {@code a - b}, with AWS's overflow errors. */
     public static String subtract(String a, String b) {
-        return canonical(new BigDecimal(a).subtract(new BigDecimal(b)));
+        return arithmetic(new BigDecimal(a).subtract(new BigDecimal(b)));
+    }
+
+    /**
+     * The canonical result of a sum or difference. AWS answers a result that needs more than 38 digits
+     * ({@code 1e50 - 1}) with its overflow message, not with the one about significant digits.
+     */
+    private static String arithmetic(BigDecimal result) {
+        if (result.signum() != 0 && result.stripTrailingZeros().precision() > MAX_DIGITS) {
+            throw DynamoDbError.validation(OVERFLOW);
+        }
+        return canonical(result);
     }
 
     /** The canonical text of a value, after checking DynamoDB's range and precision. */
