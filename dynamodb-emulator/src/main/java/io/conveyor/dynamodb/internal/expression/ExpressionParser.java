@@ -29,6 +29,8 @@ final class ExpressionParser {
      * operator limit a deeper expression can only be redundant parentheses, so that is the error it gets.
      */
     static final int MAX_DEPTH = 400;
+    /** AWS's limit on the depth of a document path (its names and indexes). */
+    static final int MAX_PATH_DEPTH = 32;
     /** AWS's limit on the operands of IN, the value tested included. */
     static final int MAX_IN_OPERANDS = 100;
 
@@ -318,10 +320,10 @@ final class ExpressionParser {
             return unusable(name);
         }
         boolean updateOnly = name.equals("if_not_exists") || name.equals("list_append");
-        boolean conditionOnly = !updateOnly && !name.equals("size");
-        if (updateOnly && !update || conditionOnly && update || name.equals("size") && update) {
-            problem(MISUSED_FUNCTION, "The function is not allowed to be used this way in an expression; function: "
-                    + name);
+        if (updateOnly && !update) {
+            problem(MISUSED_FUNCTION, "The function is not allowed in a condition expression; function: " + name);
+        } else if (!updateOnly && update) {
+            problem(MISUSED_FUNCTION, "The function is not allowed in an update expression; function: " + name);
         }
         if (arguments.size() != expected) {
             problem(OPERAND_COUNT, "Incorrect number of operands for operator or function; operator or function: "
@@ -420,10 +422,14 @@ final class ExpressionParser {
                 try {
                     elements.add(Integer.parseInt(index.text()));
                 } catch (NumberFormatException e) {
-                    throw Syntax.invalid(label, "List index is larger than the maximum allowed; index: "
+                    throw Syntax.invalid(label, "List index is not within the allowable range; index: "
                             + index.text());
                 }
             } else {
+                if (elements.size() > MAX_PATH_DEPTH) {
+                    throw Syntax.invalid(label, "The document path has too many nesting levels; nesting levels: "
+                            + elements.size());
+                }
                 Path path = new Path(elements);
                 paths.add(path);
                 return path;

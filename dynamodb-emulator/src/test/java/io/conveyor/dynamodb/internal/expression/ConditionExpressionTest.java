@@ -114,8 +114,11 @@ class ConditionExpressionTest {
                 refusal("{'ConditionExpression':'dog(a)'}"));
         assertEquals("Invalid ConditionExpression: Incorrect number of operands for operator or function; operator "
                 + "or function: begins_with, number of operands: 1", refusal("{'ConditionExpression':'begins_with(a)'}"));
-        assertEquals("Invalid ConditionExpression: The function is not allowed to be used this way in an expression; "
+        assertEquals("Invalid ConditionExpression: The function is not allowed in a condition expression; "
                 + "function: list_append", refusal("{'ConditionExpression':'list_append(a, a) = :v',"
+                + "'ExpressionAttributeValues':{':v':{'N':'5'}}}"));
+        assertEquals("Invalid ConditionExpression: The function is not allowed to be used this way in an expression; "
+                + "function: attribute_exists", refusal("{'ConditionExpression':'attribute_exists(a) < :v',"
                 + "'ExpressionAttributeValues':{':v':{'N':'5'}}}"));
         assertEquals("Invalid ConditionExpression: The function is not allowed to be used this way in an expression; "
                 + "function: size", refusal("{'ConditionExpression':'size(a)'}"));

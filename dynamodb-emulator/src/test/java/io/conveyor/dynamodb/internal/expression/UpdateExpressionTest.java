@@ -49,6 +49,15 @@ class UpdateExpressionTest {
     }
 
     @Test
+    void set_refusesConditionFunctionsAndPathsDeeperThan32() {
+        assertEquals("Invalid UpdateExpression: The function is not allowed in an update expression; function: size",
+                refusal("{'UpdateExpression':'SET a = size(b)'}"));
+        String deep = "a" + ".b".repeat(32);
+        assertEquals("Invalid UpdateExpression: The document path has too many nesting levels; nesting levels: 33",
+                refusal("{'UpdateExpression':'REMOVE " + deep + "'}"));
+    }
+
+    @Test
     void set_ofNestedPaths_needsTheParentAndAppendsPastTheEndOfAList() {
         assertEquals(json("{'a':{'L':[{'N':'1'},{'N':'9'}]}}"),
                 applied("SET a[10] = :v", "':v':{'N':'9'}", "{'a':{'L':[{'N':'1'}]}}"));
