@@ -22,7 +22,6 @@ public final class Table {
     private final ConcurrentSkipListMap<Key, ObjectNode> items = new ConcurrentSkipListMap<>();
     private final Map<String, ConcurrentSkipListMap<Key, ObjectNode>> indexes = new ConcurrentHashMap<>();
     private final AtomicLong itemCount = new AtomicLong();
-    private final AtomicLong sizeBytes = new AtomicLong();
     private final Persistence persistence;
 
     public Table(TableDefinition definition, Persistence persistence) {
@@ -138,7 +137,6 @@ public final class Table {
         } else if (items.put(key, next) == null) {
             itemCount.incrementAndGet();
         }
-        sizeBytes.addAndGet((next == null ? 0 : ItemSize.bytes(next)) - (previous == null ? 0 : ItemSize.bytes(previous)));
         return persistence.write(d, key.id(), next);
     }
 
@@ -155,14 +153,21 @@ public final class Table {
         if (items.put(key, item) == null) {
             itemCount.incrementAndGet();
         }
-        sizeBytes.addAndGet(ItemSize.bytes(item));
     }
 
     public long itemCount() {
         return itemCount.get();
     }
 
+    /**
+     * The items' total size, summed when asked: DescribeTable is rare, writes are not, so writes do not keep
+     * a running total.
+     */
     public long sizeBytes() {
-        return sizeBytes.get();
+        long total = 0;
+        for (ObjectNode item : items.values()) {
+            total += ItemSize.bytes(item);
+        }
+        return total;
     }
 }
