@@ -39,6 +39,9 @@ public final class TransactionOperations {
     /** AWS remembers a ClientRequestToken for 10 minutes. */
     private static final Duration TOKEN_LIFETIME = Duration.ofMinutes(10);
     private static final Set<String> ON_FAILURE = Set.of("NONE", "ALL_OLD");
+    private static final int MAX_TOKEN_LENGTH = 36;
+    /** AWS refuses a TransactWriteItems whose items add up to more than 4 MB. */
+    private static final long MAX_PAYLOAD_BYTES = 4L * 1024 * 1024;
 
     private final Database db;
     private final ItemOperations items;
@@ -112,6 +115,11 @@ public final class TransactionOperations {
         ArrayNode list = transactItems(request);
         String mode = Capacity.mode(request);
         String token = Requests.string(request, "ClientRequestToken");
+        if (token != null && (token.isEmpty() || token.length() > MAX_TOKEN_LENGTH)) {
+            throw DynamoDbError.validation("1 validation error detected: Value '" + token + "' at 'clientRequestToken' "
+                    + "failed to satisfy constraint: Member must have length " + (token.isEmpty()
+                    ? "greater than or equal to 1" : "less than or equal to " + MAX_TOKEN_LENGTH));
+        }
         ObjectNode fingerprint = request.deepCopy();
         fingerprint.remove("ReturnConsumedCapacity");
         if (token != null) {
@@ -139,11 +147,26 @@ public final class TransactionOperations {
                 throw DynamoDbError.validation("TransactItems can only contain one of Check, Put, Update or Delete");
             }
             ObjectNode spec = Requests.object(entry, kind);
+            Requests.choice(spec, "ReturnValuesOnConditionCheckFailure", "transactItems." + (specs.size() + 1)
+                    + ".member." + Character.toLowerCase(kind.charAt(0)) + kind.substring(1)
+                    + ".returnValuesOnConditionCheckFailure", ON_FAILURE, "NONE");
+            if (kind.equals("ConditionCheck") && !spec.hasNonNull("ConditionExpression")) {
+                throw DynamoDbError.validation("1 validation error detected: Value null at 'transactItems." + (specs.size() + 1)
+                        + ".member.conditionCheck.conditionExpression' failed to satisfy constraint: Member must not be null");
+            }
             Table table = items.tableOf(spec);
             specs.add(spec);
             kinds.add(kind);
             tables.add(table);
             parsed.add(ItemOperations.expressions(spec, table));
+        }
+        long payload = 0;
+        for (ObjectNode spec : specs) {
+            // The request's own size, as AWS measures it (deleting 5 MB of items in one small request is fine).
+            payload += spec.toString().length();
+        }
+        if (payload > MAX_PAYLOAD_BYTES) {
+            throw DynamoDbError.validation("Transaction payload size cannot exceed 4 MB");
         }
         List<PreparedWrite> writes = new ArrayList<>();
         Set<String> lockNames = new HashSet<>();
@@ -161,9 +184,6 @@ public final class TransactionOperations {
                     throw e;
                 }
                 throw cancelledAt(specs.size(), i, new Reason("ValidationError", e.getMessage(), null));
-            }
-            if (kinds.get(i).equals("ConditionCheck") && parsed.get(i).condition().isEmpty()) {
-                throw DynamoDbError.validation("The ConditionExpression of a ConditionCheck must be specified");
             }
             if (!lockNames.add(w.lockName())) {
                 throw DynamoDbError.validation("Transaction request cannot include multiple operations on one item");
