@@ -201,7 +201,13 @@ public final class ReadOperations {
         int[] segment = segment(request);
         NavigableMap<Key, ObjectNode> entries = src.entries();
         if (request.hasNonNull("ExclusiveStartKey")) {
-            entries = entries.tailMap(src.position(request.get("ExclusiveStartKey")), false);
+            JsonNode start = request.get("ExclusiveStartKey");
+            entries = entries.tailMap(src.position(start), false);
+            if (segment != null && start instanceof ObjectNode esk
+                    && segmentOf(esk, src.definition().hash(), segment[1]) != segment[0]) {
+                throw DynamoDbError.validation("The provided Exclusive start key does not map to the provided Segment "
+                        + "and TotalSegments values.");
+            }
         }
         return page(request, src, parsed[0], entries, limit, (k, item) -> true, segment);
     }

@@ -138,7 +138,10 @@ public final class TableOperations {
         return out;
     }
 
-    /** DescribeTable's shape; {@code withSchema} false for DeleteTable, which omits keys and indexes. */
+    /**
+     * DescribeTable's shape; {@code withSchema} false for DeleteTable, which omits the creation time, keys and
+     * indexes.
+     */
     private static ObjectNode describe(Table table, boolean withSchema) {
         TableDefinition d = table.definition();
         ObjectNode r = d.request();
@@ -151,7 +154,9 @@ public final class TableOperations {
             out.set("KeySchema", keySchema(d.hash(), d.range()));
         }
         out.put("TableStatus", "ACTIVE");
-        out.put("CreationDateTime", d.creationDateTime());
+        if (withSchema) {
+            out.put("CreationDateTime", d.creationDateTime());
+        }
         out.set("ProvisionedThroughput", throughput(r.get("ProvisionedThroughput")));
         out.put("TableSizeBytes", table.sizeBytes());
         out.put("ItemCount", table.itemCount());
