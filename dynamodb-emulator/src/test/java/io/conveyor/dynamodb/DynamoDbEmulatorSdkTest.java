@@ -144,6 +144,20 @@ class DynamoDbEmulatorSdkTest {
     }
 
     @Test
+    void updateTable_addingAGsi_fillsItFromExistingItems() {
+        ddb.putItem(b -> b.tableName("jobs").item(Map.of("pk", s("u"), "sk", n("1"), "owner", s("ann"))));
+        ddb.putItem(b -> b.tableName("jobs").item(Map.of("pk", s("u"), "sk", n("2"), "owner", s("bob"))));
+        ddb.updateTable(b -> b.tableName("jobs")
+                .attributeDefinitions(attr("owner", ScalarAttributeType.S))
+                .globalSecondaryIndexUpdates(u -> u.create(c -> c.indexName("byOwner")
+                        .keySchema(key("owner", KeyType.HASH))
+                        .projection(Projection.builder().projectionType(ProjectionType.ALL).build()))));
+        var ann = ddb.query(b -> b.tableName("jobs").indexName("byOwner").keyConditionExpression("#o = :o")
+                .expressionAttributeNames(Map.of("#o", "owner")).expressionAttributeValues(Map.of(":o", s("ann"))));
+        assertEquals(List.of(Map.of("pk", s("u"), "sk", n("1"), "owner", s("ann"))), ann.items());
+    }
+
+    @Test
     void unknownOperation_isRefusedNamingIt() {
         var e = assertThrows(DynamoDbException.class, () -> ddb.describeContinuousBackups(b -> b.tableName("jobs")));
         assertTrue(e.getMessage().contains("DescribeContinuousBackups"), e.getMessage());
