@@ -25,12 +25,13 @@ import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
  * Measures the emulator through the AWS SDK (apache-client), in memory and on a data directory, with one client
  * thread and with eight: GetItem, PutItem, a conditional UpdateItem, a Query of 100 items and a
  * TransactWriteItems of 4 items. Prints per operation the wall time per request (p50, p99), the server's own
- * handling time per request (measured inside the emulator, from the body read to the answer written) and the
- * handling thread's CPU time in that span, and requests per second. A program, not a test:
+ * time per request measured inside the emulator (handle: from the request body to the answer's bytes; server:
+ * until the answer is written to the connection; cpu: the handling thread's CPU time in that span), and
+ * requests per second. A program, not a test:
  *
  * <pre>
  * mvn -B -q -pl dynamodb-emulator test-compile exec:java -Dexec.classpathScope=test \
- *     -Dexec.mainClass=io.conveyor.dynamodb.EmulatorBenchmark [-Dexec.args=ROUNDS]
+ *     -Dexec.mainClass=io.conveyor.dynamodb.EmulatorBenchmark [-Dexec.args=REQUESTS]
  * </pre>
  */
 public final class EmulatorBenchmark {
@@ -42,8 +43,8 @@ public final class EmulatorBenchmark {
 
     public static void main(String[] args) throws Exception {
         int requests = args.length > 0 ? Integer.parseInt(args[0]) : 4000;
-        System.out.printf("%-8s %-7s %-22s %9s %9s %10s %10s %10s%n", "storage", "threads", "operation", "p50 ms",
-                "p99 ms", "server us", "cpu us", "req/s");
+        System.out.printf("%-8s %-7s %-22s %8s %8s %9s %9s %8s %8s%n", "storage", "threads", "operation", "p50 ms",
+                "p99 ms", "handle us", "server us", "cpu us", "req/s");
         try (DynamoDbEmulator memory = DynamoDbEmulator.builder().start()) {
             run("memory", memory, requests);
         }
@@ -143,10 +144,10 @@ public final class EmulatorBenchmark {
                 }
                 long[] all = Arrays.stream(latencies).flatMapToLong(Arrays::stream).sorted().toArray();
                 ServerStats.Snapshot server = emulator.serverStats().snapshot().get(op.serverName());
-                System.out.printf("%-8s %-7d %-22s %9.3f %9.3f %10.1f %10.1f %10.0f%n", storage, threads, op.name(),
+                System.out.printf("%-8s %-7d %-22s %8.3f %8.3f %9.1f %9.1f %8.1f %8.0f%n", storage, threads, op.name(),
                         all[all.length / 2] / 1e6, all[(int) (all.length * 0.99)] / 1e6,
-                        server == null ? 0 : server.meanMicros(), server == null ? 0 : server.meanCpuMicros(),
-                        all.length / (elapsed / 1e9));
+                        server == null ? 0 : server.meanHandleMicros(), server == null ? 0 : server.meanMicros(),
+                        server == null ? 0 : server.meanCpuMicros(), all.length / (elapsed / 1e9));
             }
         } finally {
             pool.shutdown();

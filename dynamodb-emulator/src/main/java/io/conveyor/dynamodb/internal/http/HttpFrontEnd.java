@@ -89,8 +89,9 @@ public final class HttpFrontEnd {
                     ? target.substring(TARGET_PREFIX.length()) : target;
             String region = SigV4.region(exchange.getRequestHeaders().getFirst("Authorization"));
             Database.Answer answer = database.handle(operation, body, region);
+            long handled = System.nanoTime();
             send(exchange, answer.status(), answer.body());
-            stats.record(operation == null ? "(none)" : operation, System.nanoTime() - start,
+            stats.record(operation == null ? "(none)" : operation, handled - start, System.nanoTime() - start,
                     CPU.getCurrentThreadCpuTime() - cpuStart);
         }
     }
