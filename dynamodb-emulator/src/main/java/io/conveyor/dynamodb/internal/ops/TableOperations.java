@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.conveyor.dynamodb.internal.Database;
 import io.conveyor.dynamodb.internal.Database.RequestContext;
 import io.conveyor.dynamodb.internal.DynamoDbError;
+import io.conveyor.dynamodb.internal.store.ItemLocks;
+import io.conveyor.dynamodb.internal.store.Key;
 import io.conveyor.dynamodb.internal.store.Table;
 import io.conveyor.dynamodb.internal.table.IndexDefinition;
 import io.conveyor.dynamodb.internal.table.KeyAttribute;
@@ -127,9 +129,25 @@ public final class TableOperations {
                 }
             }
             db.persistence().saveTable(next);
+            Set<String> before = d.indexes().keySet();
             table.redefine(next);
+            for (IndexDefinition index : next.indexes().values()) {
+                if (!before.contains(index.name())) {
+                    backfill(table, index);
+                }
+            }
         }
         return wrap("TableDescription", describe(table, true));
+    }
+
+    /** Fills a new GSI from the items already stored, each under its lock (writes keep running meanwhile). */
+    private void backfill(Table table, IndexDefinition index) {
+        String name = table.definition().name();
+        for (Key key : table.items().keySet()) {
+            try (ItemLocks.Held held = db.locks().lock(ItemLocks.lockName(name, key))) {
+                table.indexExisting(index, key);
+            }
+        }
     }
 
     private static ObjectNode wrap(String field, ObjectNode value) {
