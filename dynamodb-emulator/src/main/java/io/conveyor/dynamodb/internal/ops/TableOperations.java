@@ -214,10 +214,16 @@ public final class TableOperations {
                 out.set("LocalSecondaryIndexes", lsis);
             }
         }
-        for (String passThrough : new String[] {"StreamSpecification", "TableClass"}) {
-            if (r.hasNonNull(passThrough)) {
-                out.set(passThrough, r.get(passThrough));
-            }
+        if (r.path("StreamSpecification").path("StreamEnabled").asBoolean(false)) {
+            // Described as AWS does, though no stream can be read here (DynamoDB Streams is not implemented).
+            out.set("StreamSpecification", r.get("StreamSpecification"));
+            String label = java.time.Instant.ofEpochMilli((long) (d.creationDateTime() * 1000)).toString()
+                    .replace("Z", "");
+            out.put("LatestStreamLabel", label);
+            out.put("LatestStreamArn", d.arn() + "/stream/" + label);
+        }
+        if (r.hasNonNull("TableClass")) {
+            out.putObject("TableClassSummary").set("TableClass", r.get("TableClass"));
         }
         if (r.path("SSESpecification").path("Enabled").asBoolean(false)) {
             ObjectNode sse = out.putObject("SSEDescription");
