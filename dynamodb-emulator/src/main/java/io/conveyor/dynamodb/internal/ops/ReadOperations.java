@@ -179,7 +179,12 @@ public final class ReadOperations {
                 throw DynamoDbError.validation("The provided starting key is invalid: a Query of a table without a sort key "
                         + "reads one item, so an ExclusiveStartKey cannot continue it");
             }
-            partition = partition.tailMap(src.position(request.get("ExclusiveStartKey")), false);
+            Key start = src.position(request.get("ExclusiveStartKey"));
+            if (AttributeValues.compare(start.part(0), hashValue) != 0) {
+                throw DynamoDbError.validation("The provided starting key is outside query boundaries based on provided "
+                        + "conditions");
+            }
+            partition = partition.tailMap(start, false);
         }
         SortCondition sort = kc.sort().orElse(null);
         if (sort != null && src.range() != null) {
