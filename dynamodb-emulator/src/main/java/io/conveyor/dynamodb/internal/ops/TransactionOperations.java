@@ -136,7 +136,7 @@ public final class TransactionOperations {
         for (JsonNode entry : list) {
             String kind = null;
             for (String k : List.of("Put", "Update", "Delete", "ConditionCheck")) {
-                if (entry.has(k)) {
+                if (entry.hasNonNull(k)) {
                     if (kind != null) {
                         throw DynamoDbError.validation("TransactItems can only contain one of Check, Put, Update or Delete");
                     }
