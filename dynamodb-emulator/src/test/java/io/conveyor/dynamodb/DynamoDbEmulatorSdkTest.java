@@ -144,6 +144,34 @@ class DynamoDbEmulatorSdkTest {
     }
 
     @Test
+    void updateTable_addingAGsi_fillsItFromExistingItems() {
+        ddb.putItem(b -> b.tableName("jobs").item(Map.of("pk", s("u"), "sk", n("1"), "owner", s("ann"))));
+        ddb.putItem(b -> b.tableName("jobs").item(Map.of("pk", s("u"), "sk", n("2"), "owner", s("bob"))));
+        ddb.updateTable(b -> b.tableName("jobs")
+                .attributeDefinitions(attr("owner", ScalarAttributeType.S))
+                .globalSecondaryIndexUpdates(u -> u.create(c -> c.indexName("byOwner")
+                        .keySchema(key("owner", KeyType.HASH))
+                        .projection(Projection.builder().projectionType(ProjectionType.ALL).build()))));
+        var ann = ddb.query(b -> b.tableName("jobs").indexName("byOwner").keyConditionExpression("#o = :o")
+                .expressionAttributeNames(Map.of("#o", "owner")).expressionAttributeValues(Map.of(":o", s("ann"))));
+        assertEquals(List.of(Map.of("pk", s("u"), "sk", n("1"), "owner", s("ann"))), ann.items());
+    }
+
+    @Test
+    void putItem_withIndexesCapacity_chargesTheTableAndEachGsiEntryWritten() {
+        var put = ddb.putItem(b -> b.tableName("jobs").item(Map.of("pk", s("cap"), "sk", n("1"), "state", s("NEW")))
+                .returnConsumedCapacity(ReturnConsumedCapacity.INDEXES));
+        assertEquals(1.0, put.consumedCapacity().table().capacityUnits());
+        assertEquals(1.0, put.consumedCapacity().globalSecondaryIndexes().get("byState").capacityUnits());
+        // Moving the item to another index key deletes one index entry and puts another.
+        var update = ddb.updateItem(b -> b.tableName("jobs").key(Map.of("pk", s("cap"), "sk", n("1")))
+                .updateExpression("SET #s = :s").expressionAttributeNames(Map.of("#s", "state"))
+                .expressionAttributeValues(Map.of(":s", s("BILLED"))).returnConsumedCapacity(ReturnConsumedCapacity.INDEXES));
+        assertEquals(2.0, update.consumedCapacity().globalSecondaryIndexes().get("byState").capacityUnits());
+        assertEquals(3.0, update.consumedCapacity().capacityUnits());
+    }
+
+    @Test
     void unknownOperation_isRefusedNamingIt() {
         var e = assertThrows(DynamoDbException.class, () -> ddb.describeContinuousBackups(b -> b.tableName("jobs")));
         assertTrue(e.getMessage().contains("DescribeContinuousBackups"), e.getMessage());

@@ -29,6 +29,8 @@ final class ExpressionParser {
      * operator limit a deeper expression can only be redundant parentheses, so that is the error it gets.
      */
     static final int MAX_DEPTH = 400;
+    /** AWS's limit on the depth of a document path (its names and indexes). */
+    static final int MAX_PATH_DEPTH = 32;
     /** AWS's limit on the operands of IN, the value tested included. */
     static final int MAX_IN_OPERANDS = 100;
 
@@ -108,6 +110,7 @@ final class ExpressionParser {
     UpdateExpression updateExpression() {
         UpdateExpression.Builder actions = new UpdateExpression.Builder();
         List<String> sections = new ArrayList<>();
+        String repeatedSection = null;
         do {
             Token clause = peek();
             String section = clause.kind() == Kind.NAME ? clause.text().toUpperCase(Locale.ROOT) : "";
@@ -115,9 +118,8 @@ final class ExpressionParser {
                 throw Syntax.syntaxError(label, source, tokens, position);
             }
             position++;
-            if (sections.contains(section)) {
-                throw Syntax.invalid(label, "The \"" + section + "\" section can only be used once in an update "
-                        + "expression;");
+            if (sections.contains(section) && repeatedSection == null) {
+                repeatedSection = section;
             }
             sections.add(section);
             do {
@@ -132,8 +134,13 @@ final class ExpressionParser {
                 }
             } while (accept(Kind.COMMA));
         } while (peek().kind() != Kind.EOF);
-        finish();
+        // AWS reports overlapping paths first, then a repeated section, then the other problems.
         Path.checkAllDistinct(actions.targets(), label);
+        if (repeatedSection != null) {
+            throw Syntax.invalid(label, "The \"" + repeatedSection + "\" section can only be used once in an update "
+                    + "expression;");
+        }
+        finish();
         return actions.build();
     }
 
@@ -170,7 +177,7 @@ final class ExpressionParser {
     }
 
     private ConditionNode primary() {
-        if (peek().kind() == Kind.LPAREN) {
+        if (peek().kind() == Kind.LPAREN && !parenthesisedOperand()) {
             position++;
             enter();
             ConditionNode inner = or();
@@ -243,10 +250,34 @@ final class ExpressionParser {
     private record FunctionCondition(String name, ConditionNode condition) {
     }
 
+    /**
+     * Whether the parenthesis at the current position encloses an operand ({@code (a) = :v}) rather than a
+     * condition: what follows its closing parenthesis is a comparison.
+     */
+    private boolean parenthesisedOperand() {
+        int depthHere = 0;
+        for (int i = position; i < tokens.size(); i++) {
+            Kind kind = tokens.get(i).kind();
+            if (kind == Kind.LPAREN) {
+                depthHere++;
+            } else if (kind == Kind.RPAREN && --depthHere == 0) {
+                Token after = tokens.get(i + 1);
+                return comparator(after.kind()) != null || after.isWord("BETWEEN") || after.isWord("IN");
+            }
+        }
+        return false;
+    }
+
     /** An operand, or a {@link FunctionCondition}. */
     private Object term() {
         Token token = peek();
         switch (token.kind()) {
+            case LPAREN -> {
+                position++;
+                Object inner = term();
+                expect(Kind.RPAREN);
+                return inner;
+            }
             case VALUE_REF -> {
                 position++;
                 JsonNode value = placeholders.value(token.text());
@@ -289,10 +320,10 @@ final class ExpressionParser {
             return unusable(name);
         }
         boolean updateOnly = name.equals("if_not_exists") || name.equals("list_append");
-        boolean conditionOnly = !updateOnly && !name.equals("size");
-        if (updateOnly && !update || conditionOnly && update || name.equals("size") && update) {
-            problem(MISUSED_FUNCTION, "The function is not allowed to be used this way in an expression; function: "
-                    + name);
+        if (updateOnly && !update) {
+            problem(MISUSED_FUNCTION, "The function is not allowed in a condition expression; function: " + name);
+        } else if (!updateOnly && update) {
+            problem(MISUSED_FUNCTION, "The function is not allowed in an update expression; function: " + name);
         }
         if (arguments.size() != expected) {
             problem(OPERAND_COUNT, "Incorrect number of operands for operator or function; operator or function: "
@@ -391,10 +422,14 @@ final class ExpressionParser {
                 try {
                     elements.add(Integer.parseInt(index.text()));
                 } catch (NumberFormatException e) {
-                    throw Syntax.invalid(label, "List index is larger than the maximum allowed; index: "
+                    throw Syntax.invalid(label, "List index is not within the allowable range; index: "
                             + index.text());
                 }
             } else {
+                if (elements.size() > MAX_PATH_DEPTH) {
+                    throw Syntax.invalid(label, "The document path has too many nesting levels; nesting levels: "
+                            + elements.size());
+                }
                 Path path = new Path(elements);
                 paths.add(path);
                 return path;

@@ -20,7 +20,7 @@ final class LegacyUpdate implements Update {
     private static final String MISMATCH = LegacyParameters.INVALID + "Type mismatch for attribute to update";
 
     private final List<Action> actions;
-    private final PathProjection updated;
+    private final List<Path> paths;
 
     LegacyUpdate(JsonNode attributeUpdates, KeySchema keys) {
         List<Action> parsed = new ArrayList<>();
@@ -39,7 +39,7 @@ final class LegacyUpdate implements Update {
             paths.add(Path.of(attribute));
         }
         this.actions = List.copyOf(parsed);
-        this.updated = new PathProjection(paths);
+        this.paths = List.copyOf(paths);
     }
 
     private static void checkAction(String kind, JsonNode value) {
@@ -105,12 +105,12 @@ final class LegacyUpdate implements Update {
 
     @Override
     public ObjectNode updatedOld(ObjectNode before) {
-        return updated.project(before);
+        return new PathProjection(paths).project(before);
     }
 
     @Override
     public ObjectNode updatedNew(ObjectNode after) {
-        return updated.project(after);
+        return new PathProjection(paths).project(after);
     }
 
     /** An empty AttributeUpdates creates the item with just its key; only DELETE actions create nothing. */

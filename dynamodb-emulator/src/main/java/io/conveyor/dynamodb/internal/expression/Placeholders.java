@@ -33,8 +33,7 @@ final class Placeholders {
             for (Map.Entry<String, JsonNode> entry : namesNode.properties()) {
                 checkKey("ExpressionAttributeNames", entry.getKey(), '#');
                 if (!entry.getValue().isTextual()) {
-                    throw new DynamoDbError(400, "SerializationException", "NUMBER_VALUE cannot be converted to String",
-                            null);
+                    throw AttributeValues.wrongJsonType(entry.getValue(), "String");
                 }
                 names.put(entry.getKey(), entry.getValue().textValue());
                 unusedNames.add(entry.getKey());

@@ -109,7 +109,7 @@ public final class RequestExpressions {
             if (legacyFilter == null) {
                 continue;
             }
-            if (parameter.equals("QueryFilter")) {
+            if (parameter.equals("QueryFilter") && keyCondition != null) {
                 List<Path> paths = new ArrayList<>();
                 legacyFilter.fieldNames().forEachRemaining(name -> paths.add(Path.of(name)));
                 checkNoKeyAttributes("QueryFilter", paths, keys);

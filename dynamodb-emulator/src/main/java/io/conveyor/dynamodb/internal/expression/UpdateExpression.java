@@ -33,12 +33,11 @@ final class UpdateExpression implements Update {
     private final List<SetChange> setChanges;
     private final List<Path> removes;
     private final List<Path> targets;
-    private final PathProjection updated;
 
     private UpdateExpression(Builder builder) {
         this.sets = List.copyOf(builder.sets);
         // AWS appends elements set past the end of a list in index order, whatever order the expression gives.
-        this.writeOrder = IntStream.range(0, sets.size()).boxed()
+        this.writeOrder = sets.size() < 2 ? new int[sets.size()] : IntStream.range(0, sets.size()).boxed()
                 .sorted((i, j) -> PATH_ORDER.compare(sets.get(i).path(), sets.get(j).path()))
                 .mapToInt(Integer::intValue).toArray();
         this.setChanges = List.copyOf(builder.setChanges);
@@ -46,7 +45,6 @@ final class UpdateExpression implements Update {
         ordered.sort(PATH_ORDER.reversed());
         this.removes = List.copyOf(ordered);
         this.targets = builder.targets();
-        this.updated = new PathProjection(targets);
     }
 
     /** The paths the update changes, in the order the expression names them. */
@@ -78,14 +76,15 @@ final class UpdateExpression implements Update {
         return item;
     }
 
+    // Few requests ask for UPDATED_OLD or UPDATED_NEW, so the projection is built only when one does.
     @Override
     public ObjectNode updatedOld(ObjectNode before) {
-        return updated.project(before);
+        return new PathProjection(targets).project(before);
     }
 
     @Override
     public ObjectNode updatedNew(ObjectNode after) {
-        return updated.project(after);
+        return new PathProjection(targets).project(after);
     }
 
     @Override

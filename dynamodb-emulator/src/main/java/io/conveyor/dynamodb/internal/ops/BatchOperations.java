@@ -30,6 +30,8 @@ import java.util.Set;
 public final class BatchOperations {
     private static final int MAX_GET_KEYS = 100;
     private static final int MAX_WRITES = 25;
+    /** A BatchGetItem answer holds at most 16 MB; keys beyond go back as UnprocessedKeys. */
+    private static final long MAX_GET_BYTES = 16L * 1024 * 1024;
 
     private final Database db;
     private final ItemOperations items;
@@ -62,7 +64,8 @@ public final class BatchOperations {
         return sb.toString();
     }
 
-    private record GetEntry(Table table, List<Key> keys, RequestExpressions expressions, boolean consistent) {
+    private record GetEntry(Table table, ObjectNode spec, List<Key> keys, RequestExpressions expressions,
+            boolean consistent) {
     }
 
     public ObjectNode batchGetItem(ObjectNode request, RequestContext context) {
@@ -94,19 +97,28 @@ public final class BatchOperations {
                 parsed.add(key);
             }
             Requests.checkPlaceholders(spec);
-            entries.add(new GetEntry(table, parsed, RequestExpressions.parse(spec, d.keySchema()),
+            entries.add(new GetEntry(table, spec, parsed, RequestExpressions.parse(spec, d.keySchema()),
                     Requests.bool(spec, "ConsistentRead")));
         }
         ObjectNode response = JsonNodeFactory.instance.objectNode();
         ObjectNode responses = response.putObject("Responses");
+        ObjectNode unprocessed = JsonNodeFactory.instance.objectNode();
         ArrayNode capacity = JsonNodeFactory.instance.arrayNode();
+        long bytes = 0;
         for (GetEntry g : entries) {
             String name = g.table().definition().name();
             ArrayNode list = responses.putArray(name);
             Projection p = g.expressions().projection().orElse(null);
             Capacity.Units u = new Capacity.Units(name, true);
             for (Key k : g.keys()) {
+                if (bytes > MAX_GET_BYTES) {
+                    ObjectNode rest = unprocessed.has(name) ? (ObjectNode) unprocessed.get(name) : unprocessedSpec(g);
+                    unprocessed.set(name, rest);
+                    rest.withArray("Keys").add(ItemRules.keyMap(g.table().definition(), k));
+                    continue;
+                }
                 ObjectNode item = g.table().get(k);
+                bytes += item == null ? 0 : ItemSize.bytes(item);
                 u.addTable(Capacity.readUnits(item == null ? 0 : ItemSize.bytes(item), g.consistent()));
                 if (item != null) {
                     list.add(p == null ? item : p.project(item));
@@ -116,11 +128,18 @@ public final class BatchOperations {
                 capacity.add(u.toJson(mode));
             }
         }
-        response.putObject("UnprocessedKeys");
+        response.set("UnprocessedKeys", unprocessed);
         if (!mode.equals(Capacity.NONE)) {
             response.set("ConsumedCapacity", capacity);
         }
         return response;
+    }
+
+    /** A table's entry of UnprocessedKeys: the request's parameters for that table, without keys yet. */
+    private static ObjectNode unprocessedSpec(GetEntry g) {
+        ObjectNode rest = g.spec().deepCopy();
+        rest.remove("Keys");
+        return rest;
     }
 
     public ObjectNode batchWriteItem(ObjectNode request, RequestContext context) {
@@ -134,8 +153,8 @@ public final class BatchOperations {
             Table table = db.table(e.getKey());
             TableDefinition d = table.definition();
             JsonNode list = e.getValue();
-            if (!list.isArray() || list.isEmpty()) {
-                throw DynamoDbError.validation("1 validation error detected: Value null at 'requestItems' failed to satisfy "
+            if (!list.isArray() || list.isEmpty() || list.size() > MAX_WRITES) {
+                throw DynamoDbError.validation("1 validation error detected: Value at 'requestItems' failed to satisfy "
                         + "constraint: Map value must satisfy constraint: [Member must have length less than or equal to 25, "
                         + "Member must have length greater than or equal to 1]");
             }

@@ -1,6 +1,5 @@
 package io.conveyor.dynamodb.internal.ops;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.conveyor.dynamodb.internal.Database;

@@ -179,7 +179,12 @@ public final class ReadOperations {
                 throw DynamoDbError.validation("The provided starting key is invalid: a Query of a table without a sort key "
                         + "reads one item, so an ExclusiveStartKey cannot continue it");
             }
-            partition = partition.tailMap(src.position(request.get("ExclusiveStartKey")), false);
+            Key start = src.position(request.get("ExclusiveStartKey"));
+            if (AttributeValues.compare(start.part(0), hashValue) != 0) {
+                throw DynamoDbError.validation("The provided starting key is outside query boundaries based on provided "
+                        + "conditions");
+            }
+            partition = partition.tailMap(start, false);
         }
         SortCondition sort = kc.sort().orElse(null);
         if (sort != null && src.range() != null) {
@@ -201,7 +206,13 @@ public final class ReadOperations {
         int[] segment = segment(request);
         NavigableMap<Key, ObjectNode> entries = src.entries();
         if (request.hasNonNull("ExclusiveStartKey")) {
-            entries = entries.tailMap(src.position(request.get("ExclusiveStartKey")), false);
+            JsonNode start = request.get("ExclusiveStartKey");
+            entries = entries.tailMap(src.position(start), false);
+            if (segment != null && start instanceof ObjectNode esk
+                    && segmentOf(esk, src.definition().hash(), segment[1]) != segment[0]) {
+                throw DynamoDbError.validation("The provided Exclusive start key does not map to the provided Segment "
+                        + "and TotalSegments values.");
+            }
         }
         return page(request, src, parsed[0], entries, limit, (k, item) -> true, segment);
     }

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.conveyor.dynamodb.internal.Database;
 import io.conveyor.dynamodb.internal.Database.RequestContext;
 import io.conveyor.dynamodb.internal.DynamoDbError;
+import io.conveyor.dynamodb.internal.store.ItemLocks;
+import io.conveyor.dynamodb.internal.store.Key;
 import io.conveyor.dynamodb.internal.store.Table;
 import io.conveyor.dynamodb.internal.table.IndexDefinition;
 import io.conveyor.dynamodb.internal.table.KeyAttribute;
@@ -127,9 +129,25 @@ public final class TableOperations {
                 }
             }
             db.persistence().saveTable(next);
+            Set<String> before = d.indexes().keySet();
             table.redefine(next);
+            for (IndexDefinition index : next.indexes().values()) {
+                if (!before.contains(index.name())) {
+                    backfill(table, index);
+                }
+            }
         }
         return wrap("TableDescription", describe(table, true));
+    }
+
+    /** Fills a new GSI from the items already stored, each under its lock (writes keep running meanwhile). */
+    private void backfill(Table table, IndexDefinition index) {
+        String name = table.definition().name();
+        for (Key key : table.items().keySet()) {
+            try (ItemLocks.Held held = db.locks().lock(ItemLocks.lockName(name, key))) {
+                table.indexExisting(index, key);
+            }
+        }
     }
 
     private static ObjectNode wrap(String field, ObjectNode value) {
@@ -138,7 +156,10 @@ public final class TableOperations {
         return out;
     }
 
-    /** DescribeTable's shape; {@code withSchema} false for DeleteTable, which omits keys and indexes. */
+    /**
+     * DescribeTable's shape; {@code withSchema} false for DeleteTable, which omits the creation time, keys and
+     * indexes.
+     */
     private static ObjectNode describe(Table table, boolean withSchema) {
         TableDefinition d = table.definition();
         ObjectNode r = d.request();
@@ -151,7 +172,9 @@ public final class TableOperations {
             out.set("KeySchema", keySchema(d.hash(), d.range()));
         }
         out.put("TableStatus", "ACTIVE");
-        out.put("CreationDateTime", d.creationDateTime());
+        if (withSchema) {
+            out.put("CreationDateTime", d.creationDateTime());
+        }
         out.set("ProvisionedThroughput", throughput(r.get("ProvisionedThroughput")));
         out.put("TableSizeBytes", table.sizeBytes());
         out.put("ItemCount", table.itemCount());
@@ -191,10 +214,16 @@ public final class TableOperations {
                 out.set("LocalSecondaryIndexes", lsis);
             }
         }
-        for (String passThrough : new String[] {"StreamSpecification", "TableClass"}) {
-            if (r.hasNonNull(passThrough)) {
-                out.set(passThrough, r.get(passThrough));
-            }
+        if (r.path("StreamSpecification").path("StreamEnabled").asBoolean(false)) {
+            // Described as AWS does, though no stream can be read here (DynamoDB Streams is not implemented).
+            out.set("StreamSpecification", r.get("StreamSpecification"));
+            String label = java.time.Instant.ofEpochMilli((long) (d.creationDateTime() * 1000)).toString()
+                    .replace("Z", "");
+            out.put("LatestStreamLabel", label);
+            out.put("LatestStreamArn", d.arn() + "/stream/" + label);
+        }
+        if (r.hasNonNull("TableClass")) {
+            out.putObject("TableClassSummary").set("TableClass", r.get("TableClass"));
         }
         if (r.path("SSESpecification").path("Enabled").asBoolean(false)) {
             ObjectNode sse = out.putObject("SSEDescription");

@@ -23,7 +23,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * TransactWriteItems and TransactGetItems: all or nothing, isolated from every other write. A write transaction
@@ -37,12 +39,17 @@ public final class TransactionOperations {
     /** AWS remembers a ClientRequestToken for 10 minutes. */
     private static final Duration TOKEN_LIFETIME = Duration.ofMinutes(10);
     private static final Set<String> ON_FAILURE = Set.of("NONE", "ALL_OLD");
+    private static final int MAX_TOKEN_LENGTH = 36;
+    /** AWS refuses a TransactWriteItems whose items add up to more than 4 MB. */
+    private static final long MAX_PAYLOAD_BYTES = 4L * 1024 * 1024;
 
     private final Database db;
     private final ItemOperations items;
     private final Map<String, TokenUse> tokens = new ConcurrentHashMap<>();
+    /** Tokens in the order they were stored, so expired ones are dropped from the head without a full scan. */
+    private final Queue<String> tokenOrder = new ConcurrentLinkedQueue<>();
 
-    /** What a ClientRequestToken was first used for, and the answer given. */
+    /** What a ClientRequestToken was first used for, and the answer given (the SDK sends one with every call). */
     private record TokenUse(JsonNode request, ObjectNode response, Instant expires) {
     }
 
@@ -108,6 +115,11 @@ public final class TransactionOperations {
         ArrayNode list = transactItems(request);
         String mode = Capacity.mode(request);
         String token = Requests.string(request, "ClientRequestToken");
+        if (token != null && (token.isEmpty() || token.length() > MAX_TOKEN_LENGTH)) {
+            throw DynamoDbError.validation("1 validation error detected: Value '" + token + "' at 'clientRequestToken' "
+                    + "failed to satisfy constraint: Member must have length " + (token.isEmpty()
+                    ? "greater than or equal to 1" : "less than or equal to " + MAX_TOKEN_LENGTH));
+        }
         ObjectNode fingerprint = request.deepCopy();
         fingerprint.remove("ReturnConsumedCapacity");
         if (token != null) {
@@ -124,7 +136,7 @@ public final class TransactionOperations {
         for (JsonNode entry : list) {
             String kind = null;
             for (String k : List.of("Put", "Update", "Delete", "ConditionCheck")) {
-                if (entry.has(k)) {
+                if (entry.hasNonNull(k)) {
                     if (kind != null) {
                         throw DynamoDbError.validation("TransactItems can only contain one of Check, Put, Update or Delete");
                     }
@@ -135,11 +147,26 @@ public final class TransactionOperations {
                 throw DynamoDbError.validation("TransactItems can only contain one of Check, Put, Update or Delete");
             }
             ObjectNode spec = Requests.object(entry, kind);
+            Requests.choice(spec, "ReturnValuesOnConditionCheckFailure", "transactItems." + (specs.size() + 1)
+                    + ".member." + Character.toLowerCase(kind.charAt(0)) + kind.substring(1)
+                    + ".returnValuesOnConditionCheckFailure", ON_FAILURE, "NONE");
+            if (kind.equals("ConditionCheck") && !spec.hasNonNull("ConditionExpression")) {
+                throw DynamoDbError.validation("1 validation error detected: Value null at 'transactItems." + (specs.size() + 1)
+                        + ".member.conditionCheck.conditionExpression' failed to satisfy constraint: Member must not be null");
+            }
             Table table = items.tableOf(spec);
             specs.add(spec);
             kinds.add(kind);
             tables.add(table);
             parsed.add(ItemOperations.expressions(spec, table));
+        }
+        long payload = 0;
+        for (ObjectNode spec : specs) {
+            // The request's own size, as AWS measures it (deleting 5 MB of items in one small request is fine).
+            payload += spec.toString().length();
+        }
+        if (payload > MAX_PAYLOAD_BYTES) {
+            throw DynamoDbError.validation("Transaction payload size cannot exceed 4 MB");
         }
         List<PreparedWrite> writes = new ArrayList<>();
         Set<String> lockNames = new HashSet<>();
@@ -158,9 +185,6 @@ public final class TransactionOperations {
                 }
                 throw cancelledAt(specs.size(), i, new Reason("ValidationError", e.getMessage(), null));
             }
-            if (kinds.get(i).equals("ConditionCheck") && parsed.get(i).condition().isEmpty()) {
-                throw DynamoDbError.validation("The ConditionExpression of a ConditionCheck must be specified");
-            }
             if (!lockNames.add(w.lockName())) {
                 throw DynamoDbError.validation("Transaction request cannot include multiple operations on one item");
             }
@@ -173,7 +197,9 @@ public final class TransactionOperations {
             response.set("ConsumedCapacity", capacity(writes, mode));
         }
         if (token != null) {
-            tokens.put(token, new TokenUse(fingerprint, response, db.clock().instant().plus(TOKEN_LIFETIME)));
+            if (tokens.put(token, new TokenUse(fingerprint, response, db.clock().instant().plus(TOKEN_LIFETIME))) == null) {
+                tokenOrder.add(token);
+            }
         }
         return response;
     }
@@ -181,9 +207,16 @@ public final class TransactionOperations {
     /** The answer to an earlier use of {@code token} with the same request, or a mismatch error. */
     private ObjectNode earlierAnswer(String token, JsonNode fingerprint) {
         Instant now = db.clock().instant();
-        tokens.values().removeIf(t -> t.expires().isBefore(now));
+        for (String oldest; (oldest = tokenOrder.peek()) != null; ) {
+            TokenUse use = tokens.get(oldest);
+            if (use != null && !use.expires().isBefore(now)) {
+                break;
+            }
+            tokens.remove(oldest);
+            tokenOrder.remove(oldest);
+        }
         TokenUse use = tokens.get(token);
-        if (use == null) {
+        if (use == null || use.expires().isBefore(now)) {
             return null;
         }
         if (!use.request().equals(fingerprint)) {

@@ -40,6 +40,11 @@ public final class TtlOperations {
                     + "satisfy constraint: Member must not be null");
         }
         String attribute = Requests.required(spec, "AttributeName", "timeToLiveSpecification.attributeName");
+        if (attribute.isEmpty() || attribute.length() > 255) {
+            throw DynamoDbError.validation("1 validation error detected: Value '" + attribute + "' at "
+                    + "'timeToLiveSpecification.attributeName' failed to satisfy constraint: Member must have length "
+                    + (attribute.isEmpty() ? "greater than or equal to 1" : "less than or equal to 255"));
+        }
         if (!spec.hasNonNull("Enabled")) {
             throw DynamoDbError.validation("1 validation error detected: Value null at 'timeToLiveSpecification.enabled' "
                     + "failed to satisfy constraint: Member must not be null");

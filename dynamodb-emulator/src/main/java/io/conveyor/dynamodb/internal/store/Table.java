@@ -22,7 +22,6 @@ public final class Table {
     private final ConcurrentSkipListMap<Key, ObjectNode> items = new ConcurrentSkipListMap<>();
     private final Map<String, ConcurrentSkipListMap<Key, ObjectNode>> indexes = new ConcurrentHashMap<>();
     private final AtomicLong itemCount = new AtomicLong();
-    private final AtomicLong sizeBytes = new AtomicLong();
     private final Persistence persistence;
 
     public Table(TableDefinition definition, Persistence persistence) {
@@ -36,24 +35,28 @@ public final class Table {
     }
 
     /**
-     * Replaces the definition (TTL changes, a new GSI, which is filled from the items at once, a deleted GSI). Callers
+     * Replaces the definition (TTL changes, a new GSI, a deleted GSI). A new index starts empty: writes from
+     * now on maintain it, and the caller fills it with {@link #indexExisting} under each item's lock. Callers
      * serialise definition changes per table.
      */
     public synchronized void redefine(TableDefinition next) {
         for (IndexDefinition index : next.indexes().values()) {
-            if (!indexes.containsKey(index.name())) {
-                ConcurrentSkipListMap<Key, ObjectNode> entries = new ConcurrentSkipListMap<>();
-                items.forEach((k, item) -> {
-                    Key ik = indexKey(index, k, item);
-                    if (ik != null) {
-                        entries.put(ik, item);
-                    }
-                });
-                indexes.put(index.name(), entries);
-            }
+            indexes.putIfAbsent(index.name(), new ConcurrentSkipListMap<>());
         }
-        indexes.keySet().retainAll(next.indexes().keySet());
         this.definition = next;
+        indexes.keySet().retainAll(next.indexes().keySet());
+    }
+
+    /**
+     * Puts the item now stored under {@code key}, if any, into a newly added index. The caller holds the key's
+     * lock, so a concurrent write cannot interleave and leave a stale entry behind.
+     */
+    public void indexExisting(IndexDefinition index, Key key) {
+        ObjectNode item = items.get(key);
+        Key ik = item == null ? null : indexKey(index, key, item);
+        if (ik != null) {
+            indexes.get(index.name()).put(ik, item);
+        }
     }
 
     /** The primary key of an item (whose key attributes are present and valid). */
@@ -122,6 +125,10 @@ public final class Table {
         TableDefinition d = definition;
         for (IndexDefinition index : d.indexes().values()) {
             ConcurrentSkipListMap<Key, ObjectNode> entries = indexes.get(index.name());
+            if (entries == null) {
+                // The index was deleted by an UpdateTable since this write read the definition.
+                continue;
+            }
             Key before = previous == null ? null : indexKey(index, key, previous);
             Key after = next == null ? null : indexKey(index, key, next);
             if (before != null && !before.equals(after)) {
@@ -138,7 +145,6 @@ public final class Table {
         } else if (items.put(key, next) == null) {
             itemCount.incrementAndGet();
         }
-        sizeBytes.addAndGet((next == null ? 0 : ItemSize.bytes(next)) - (previous == null ? 0 : ItemSize.bytes(previous)));
         return persistence.write(d, key.id(), next);
     }
 
@@ -155,14 +161,21 @@ public final class Table {
         if (items.put(key, item) == null) {
             itemCount.incrementAndGet();
         }
-        sizeBytes.addAndGet(ItemSize.bytes(item));
     }
 
     public long itemCount() {
         return itemCount.get();
     }
 
+    /**
+     * The items' total size, summed when asked: DescribeTable is rare, writes are not, so writes do not keep
+     * a running total.
+     */
     public long sizeBytes() {
-        return sizeBytes.get();
+        long total = 0;
+        for (ObjectNode item : items.values()) {
+            total += ItemSize.bytes(item);
+        }
+        return total;
     }
 }

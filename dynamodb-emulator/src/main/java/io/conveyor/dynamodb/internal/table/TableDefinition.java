@@ -144,15 +144,26 @@ public final class TableDefinition {
 
     private static Map<String, String> attributeTypes(ObjectNode request) {
         Map<String, String> types = new LinkedHashMap<>();
+        int member = 0;
         for (JsonNode d : request.path("AttributeDefinitions")) {
-            String type = d.path("AttributeType").asText();
+            member++;
+            for (String field : new String[] {"AttributeName", "AttributeType"}) {
+                if (!d.path(field).isTextual()) {
+                    throw DynamoDbError.validation("1 validation error detected: Value null at 'attributeDefinitions."
+                            + member + ".member." + Character.toLowerCase(field.charAt(0)) + field.substring(1)
+                            + "' failed to satisfy constraint: Member must not be null");
+                }
+            }
+            String name = d.get("AttributeName").asText();
+            String type = d.get("AttributeType").asText();
             if (!KEY_TYPES.contains(type)) {
                 throw DynamoDbError.validation("1 validation error detected: Value '" + type + "' at "
-                        + "'attributeDefinitions.1.member.attributeType' failed to satisfy constraint: Member must satisfy "
-                        + "enum value set: [B, N, S]");
+                        + "'attributeDefinitions." + member + ".member.attributeType' failed to satisfy constraint: "
+                        + "Member must satisfy enum value set: [B, N, S]");
             }
-            if (types.put(d.path("AttributeName").asText(), type) != null) {
-                throw DynamoDbError.validation("Cannot have two attributes with the same name");
+            if (types.put(name, type) != null) {
+                throw DynamoDbError.validation("Invalid request provided: Duplicate AttributeName in AttributeDefinitions: "
+                        + name);
             }
         }
         return types;

@@ -170,7 +170,7 @@ public final class AttributeValues {
     }
 
     /** Compares strings by their UTF-8 bytes, as DynamoDB orders S keys. */
-    public static int compareUtf8(String a, String b) {
+    private static int compareUtf8(String a, String b) {
         int n = Math.min(a.length(), b.length());
         for (int i = 0; i < n; i++) {
             char x = a.charAt(i);
@@ -205,10 +205,10 @@ public final class AttributeValues {
         JsonNode payload = value.get(type);
         switch (type) {
             case "S":
-                requireText(payload, "String");
+                requireText(payload);
                 return value;
             case "N":
-                requireText(payload, "String");
+                requireText(payload);
                 String canonical = Numbers.normalize(payload.textValue());
                 return canonical.equals(payload.textValue()) ? value : number(canonical);
             case "B":
@@ -216,12 +216,12 @@ public final class AttributeValues {
                 return value;
             case "BOOL":
                 if (!payload.isBoolean()) {
-                    throw serialization("class " + javaClass(payload) + " can not be converted to an Boolean");
+                    throw wrongJsonType(payload, "Boolean");
                 }
                 return value;
             case "NULL":
                 if (!payload.isBoolean()) {
-                    throw serialization("class " + javaClass(payload) + " can not be converted to an Boolean");
+                    throw wrongJsonType(payload, "Boolean");
                 }
                 if (!payload.booleanValue()) {
                     throw DynamoDbError.validation(INVALID + "Null attribute value types must have the value of true");
@@ -259,17 +259,21 @@ public final class AttributeValues {
 
     private static JsonNode validateSet(JsonNode value, String type, JsonNode payload) {
         if (!payload.isArray()) {
-            throw serialization("Unexpected value type in payload");
+            throw wrongJsonType(payload, "List");
         }
         if (payload.isEmpty()) {
-            String kind = type.equals("SS") ? "string" : type.equals("NS") ? "number" : "binary";
-            throw DynamoDbError.validation(INVALID + "An " + kind + " set  may not be empty");
+            // AWS's own wording, typos and all.
+            throw DynamoDbError.validation(INVALID + switch (type) {
+                case "SS" -> "An string set  may not be empty";
+                case "NS" -> "An number set  may not be empty";
+                default -> "Binary sets should not be empty";
+            });
         }
         ArrayNode normalised = null;
         Set<Object> seen = new HashSet<>();
         for (int i = 0; i < payload.size(); i++) {
             JsonNode member = payload.get(i);
-            requireText(member, "String");
+            requireText(member);
             String text = member.textValue();
             if (type.equals("BS")) {
                 requireBase64(member);
@@ -282,8 +286,11 @@ public final class AttributeValues {
                 normalised.set(i, NODES.textNode(canonical));
             }
             if (!seen.add(memberKey(type, canonical))) {
-                throw DynamoDbError.validation(INVALID + "Input collection " + listText(payload)
-                        + (type.equals("BS") ? "of type BS" : "") + " contains duplicates.");
+                throw DynamoDbError.validation(switch (type) {
+                    case "SS" -> INVALID + "Input collection " + listText(payload) + " contains duplicates.";
+                    case "NS" -> "Input collection contains duplicates";
+                    default -> INVALID + "Input collection " + listText(payload) + "of type BS contains duplicates.";
+                });
             }
         }
         return normalised == null ? value : of(type, normalised);
@@ -291,7 +298,7 @@ public final class AttributeValues {
 
     private static JsonNode validateList(JsonNode value, JsonNode payload) {
         if (!payload.isArray()) {
-            throw serialization("Unexpected value type in payload");
+            throw wrongJsonType(payload, "List");
         }
         ArrayNode normalised = null;
         for (int i = 0; i < payload.size(); i++) {
@@ -308,20 +315,20 @@ public final class AttributeValues {
 
     private static JsonNode validateMap(JsonNode value, JsonNode payload) {
         if (!payload.isObject()) {
-            throw serialization("Unexpected value type in payload");
+            throw wrongJsonType(payload, "Map");
         }
         ObjectNode checked = validateItem((ObjectNode) payload);
         return checked == payload ? value : of("M", checked);
     }
 
-    private static void requireText(JsonNode payload, String javaType) {
+    private static void requireText(JsonNode payload) {
         if (!payload.isTextual()) {
-            throw serialization("class " + javaClass(payload) + " can not be converted to an " + javaType);
+            throw wrongJsonType(payload, "String");
         }
     }
 
     private static void requireBase64(JsonNode payload) {
-        requireText(payload, "Blob");
+        requireText(payload);
         try {
             decode(payload.textValue());
         } catch (IllegalArgumentException e) {
@@ -329,14 +336,22 @@ public final class AttributeValues {
         }
     }
 
-    private static String javaClass(JsonNode payload) {
-        if (payload.isBoolean()) {
-            return "java.lang.Boolean";
+    /**
+     * The SerializationException AWS answers when a request's JSON has the wrong kind of value somewhere, such as
+     * {@code {"S": 123}} ({@code NUMBER_VALUE cannot be converted to String}).
+     */
+    public static DynamoDbError wrongJsonType(JsonNode found, String expected) {
+        String message;
+        if (found.isObject()) {
+            message = "Start of structure or map found where not expected";
+        } else if (found.isArray()) {
+            message = "Start of list found where not expected";
+        } else {
+            String kind = found.isNumber() ? "NUMBER_VALUE" : found.isBoolean() ? "BOOLEAN_VALUE"
+                    : found.isTextual() ? "STRING_VALUE" : "NULL_VALUE";
+            message = kind + " cannot be converted to " + expected;
         }
-        if (payload.isNumber()) {
-            return payload.isIntegralNumber() ? "java.lang.Integer" : "java.lang.Double";
-        }
-        return payload.isTextual() ? "java.lang.String" : "java.lang.Object";
+        return new DynamoDbError(400, "SerializationException", message, null);
     }
 
     private static String listText(JsonNode array) {

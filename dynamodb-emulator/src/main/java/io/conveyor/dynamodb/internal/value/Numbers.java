@@ -10,7 +10,7 @@ import java.math.BigDecimal;
  */
 public final class Numbers {
     /** The number of significant decimal digits DynamoDB keeps. */
-    public static final int MAX_DIGITS = 38;
+    private static final int MAX_DIGITS = 38;
     private static final int MAX_EXPONENT = 125;
     private static final int MIN_EXPONENT = -130;
     private static final String OVERFLOW =
@@ -27,9 +27,10 @@ public final class Numbers {
     }
 
     /** Parses number text as DynamoDB accepts it (optional sign, digits, optional fraction and exponent). */
-    public static BigDecimal parse(String n) {
+    private static BigDecimal parse(String n) {
         if (!wellFormed(n)) {
-            throw DynamoDbError.validation("The parameter cannot be converted to a numeric value: " + n);
+            throw DynamoDbError.validation("The parameter cannot be converted to a numeric value"
+                    + (n.isEmpty() ? "" : ": " + n));
         }
         try {
             return new BigDecimal(n);
@@ -48,14 +49,25 @@ public final class Numbers {
         return new BigDecimal(a).compareTo(new BigDecimal(b));
     }
 
-    /** The canonical sum, with AWS's overflow and precision errors. */
+    /** The canonical sum, with AWS's overflow errors. */
     public static String add(String a, String b) {
-        return canonical(new BigDecimal(a).add(new BigDecimal(b)));
+        return arithmetic(new BigDecimal(a).add(new BigDecimal(b)));
     }
 
-    /** The canonical difference {@code a - b}, with AWS's overflow and precision errors. */
+    /** The canonical difference {@code a - b}, with AWS's overflow errors. */
     public static String subtract(String a, String b) {
-        return canonical(new BigDecimal(a).subtract(new BigDecimal(b)));
+        return arithmetic(new BigDecimal(a).subtract(new BigDecimal(b)));
+    }
+
+    /**
+     * The canonical result of a sum or difference. AWS answers a result that needs more than 38 digits
+     * ({@code 1e50 - 1}) with its overflow message, not with the one about significant digits.
+     */
+    private static String arithmetic(BigDecimal result) {
+        if (result.signum() != 0 && result.stripTrailingZeros().precision() > MAX_DIGITS) {
+            throw DynamoDbError.validation(OVERFLOW);
+        }
+        return canonical(result);
     }
 
     /** The canonical text of a value, after checking DynamoDB's range and precision. */

@@ -56,6 +56,13 @@ class ConditionExpressionTest {
     }
 
     @Test
+    void operands_mayStandInParentheses() {
+        assertTrue(condition("(n) = (:five)", "':five':{'N':'5'}"));
+        assertTrue(condition("(size(s)) BETWEEN :a AND (:b)", "':a':{'N':'5'},':b':{'N':'6'}"));
+        assertTrue(condition("((n) = :five)", "':five':{'N':'5'}"));
+    }
+
+    @Test
     void between_includesBothBounds_andIn_matchesAnyCandidate() {
         assertTrue(condition("n BETWEEN :a AND :b", "':a':{'N':'5'},':b':{'N':'5'}"));
         assertFalse(condition("s BETWEEN :a AND :b", "':a':{'S':'i'},':b':{'S':'z'}"));
@@ -107,8 +114,11 @@ class ConditionExpressionTest {
                 refusal("{'ConditionExpression':'dog(a)'}"));
         assertEquals("Invalid ConditionExpression: Incorrect number of operands for operator or function; operator "
                 + "or function: begins_with, number of operands: 1", refusal("{'ConditionExpression':'begins_with(a)'}"));
-        assertEquals("Invalid ConditionExpression: The function is not allowed to be used this way in an expression; "
+        assertEquals("Invalid ConditionExpression: The function is not allowed in a condition expression; "
                 + "function: list_append", refusal("{'ConditionExpression':'list_append(a, a) = :v',"
+                + "'ExpressionAttributeValues':{':v':{'N':'5'}}}"));
+        assertEquals("Invalid ConditionExpression: The function is not allowed to be used this way in an expression; "
+                + "function: attribute_exists", refusal("{'ConditionExpression':'attribute_exists(a) < :v',"
                 + "'ExpressionAttributeValues':{':v':{'N':'5'}}}"));
         assertEquals("Invalid ConditionExpression: The function is not allowed to be used this way in an expression; "
                 + "function: size", refusal("{'ConditionExpression':'size(a)'}"));
@@ -125,6 +135,12 @@ class ConditionExpressionTest {
                 refusal("{'ConditionExpression':'hi$there = :v','ExpressionAttributeValues':{':v':{'N':'1'}}}"));
         assertEquals("Invalid ConditionExpression: The expression can not be empty;",
                 refusal("{'ConditionExpression':'  '}"));
+        assertEquals("Invalid ConditionExpression: Syntax error; token: \"abc\", near: \"[abc]\"",
+                refusal("{'ConditionExpression':'l[abc] = :v','ExpressionAttributeValues':{':v':{'N':'1'}}}"));
+        assertEquals("Invalid ConditionExpression: Syntax error; token: \"-\", near: \"[-1\"",
+                refusal("{'ConditionExpression':'l[-1] = :v','ExpressionAttributeValues':{':v':{'N':'1'}}}"));
+        assertEquals("Invalid ConditionExpression: Syntax error; token: \")\", near: \"()\"",
+                refusal("{'ConditionExpression':'a IN ()'}"));
     }
 
     @Test

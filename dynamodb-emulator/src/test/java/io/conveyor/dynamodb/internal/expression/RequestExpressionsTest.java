@@ -72,6 +72,29 @@ class RequestExpressionsTest {
     }
 
     @Test
+    void legacyOperators_haveAwssQuirks() {
+        // NOT_CONTAINS, unlike NE, is false for a missing attribute.
+        Condition notContains = parse("{'Expected':{'a':{'ComparisonOperator':'NOT_CONTAINS',"
+                + "'AttributeValueList':[{'S':'x'}]}}}").condition().orElseThrow();
+        assertFalse(notContains.test(json("{}")));
+        assertTrue(notContains.test(json("{'a':{'S':'abc'}}")));
+        Condition notEqual = parse("{'Expected':{'a':{'ComparisonOperator':'NE','AttributeValueList':[{'S':'x'}]}}}")
+                .condition().orElseThrow();
+        assertTrue(notEqual.test(json("{}")));
+        assertTrue(refusal("{'QueryFilter':{'a':{'ComparisonOperator':'IN','AttributeValueList':[{'S':'x'},{'N':'1'}]}}}")
+                .contains("same type"));
+        assertTrue(refusal("{'Expected':{'a':{'Exists':true}}}").contains("Value must be provided when Exists is true"));
+        assertTrue(parse("{'QueryFilter':{}}").filter().isEmpty());
+    }
+
+    @Test
+    void queryFilters_mayNotUseKeyAttributes() {
+        assertEquals("QueryFilter can only contain non-primary key attributes: Primary key attribute: c",
+                keyRefusal("{'KeyConditions':{'p':{'ComparisonOperator':'EQ','AttributeValueList':[{'S':'x'}]}},"
+                        + "'QueryFilter':{'c':{'ComparisonOperator':'EQ','AttributeValueList':[{'N':'3'}]}}}"));
+    }
+
+    @Test
     void keyConditions_needEqualityOnThePartitionKeyAndAtMostOneSortCondition() {
         KeyCondition between = keyCondition("{'KeyConditionExpression':'p = :p AND c BETWEEN :a AND :b',"
                 + "'ExpressionAttributeValues':{':p':{'S':'x'},':a':{'N':'1'},':b':{'N':'5'}}}");

@@ -49,6 +49,15 @@ class UpdateExpressionTest {
     }
 
     @Test
+    void set_refusesConditionFunctionsAndPathsDeeperThan32() {
+        assertEquals("Invalid UpdateExpression: The function is not allowed in an update expression; function: size",
+                refusal("{'UpdateExpression':'SET a = size(b)'}"));
+        String deep = "a" + ".b".repeat(32);
+        assertEquals("Invalid UpdateExpression: The document path has too many nesting levels; nesting levels: 33",
+                refusal("{'UpdateExpression':'REMOVE " + deep + "'}"));
+    }
+
+    @Test
     void set_ofNestedPaths_needsTheParentAndAppendsPastTheEndOfAList() {
         assertEquals(json("{'a':{'L':[{'N':'1'},{'N':'9'}]}}"),
                 applied("SET a[10] = :v", "':v':{'N':'9'}", "{'a':{'L':[{'N':'1'}]}}"));
@@ -123,6 +132,9 @@ class UpdateExpressionTest {
     void sections_appearOnce_andKeysCannotChange() {
         assertEquals("Invalid UpdateExpression: The \"SET\" section can only be used once in an update expression;",
                 refusal("{'UpdateExpression':'SET a = :v set b = :v','ExpressionAttributeValues':{':v':{'N':'1'}}}"));
+        assertEquals("Invalid UpdateExpression: Two document paths overlap with each other; must remove or rewrite "
+                + "one of these paths; path one: [a], path two: [a]", refusal("{'UpdateExpression':"
+                + "'set a = :v ADD x :undefined set a = :v','ExpressionAttributeValues':{':v':{'N':'1'}}}"));
         assertEquals("One or more parameter values were invalid: Cannot update attribute p. This attribute is part of "
                 + "the key", refusal("{'UpdateExpression':'SET p = :v','ExpressionAttributeValues':{':v':{'N':'1'}}}"));
         assertTrue(refusal("{'UpdateExpression':'HELLO b = :v','ExpressionAttributeValues':{':v':{'N':'1'}}}")

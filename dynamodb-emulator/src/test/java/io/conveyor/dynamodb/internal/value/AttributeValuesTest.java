@@ -64,7 +64,12 @@ class AttributeValuesTest {
                 message(value("{'NS':[]}")));
         assertEquals("One or more parameter values were invalid: Input collection [a, a] contains duplicates.",
                 message(value("{'SS':['a','a']}")));
-        assertTrue(message(value("{'NS':['1','1.0']}")).contains("contains duplicates"));
+        assertEquals("One or more parameter values were invalid: Binary sets should not be empty",
+                message(value("{'BS':[]}")));
+        assertEquals("Input collection contains duplicates", message(value("{'NS':['1','1.0']}")));
+        assertEquals("One or more parameter values were invalid: Input collection [Yg==, Yg==]of type BS contains "
+                + "duplicates.", message(value("{'BS':['Yg==','Yg==']}")));
+        assertEquals("The parameter cannot be converted to a numeric value", message(value("{'N':''}")));
         assertEquals("Supplied AttributeValue is empty, must contain exactly one of the supported datatypes",
                 message(value("{}")));
         assertEquals("Supplied AttributeValue has more than one datatypes set, must contain exactly one of the "
@@ -74,6 +79,17 @@ class AttributeValuesTest {
         assertEquals("The parameter cannot be converted to a numeric value: x", message(value("{'N':'x'}")));
         DynamoDbError badBase64 = assertThrows(DynamoDbError.class, () -> AttributeValues.validate(value("{'B':'!!'}")));
         assertEquals("SerializationException", badBase64.type());
+    }
+
+    @Test
+    void validate_answersJsonOfTheWrongKindWithAwssSerializationMessages() {
+        DynamoDbError number = assertThrows(DynamoDbError.class, () -> AttributeValues.validate(value("{'S':123}")));
+        assertEquals("SerializationException", number.type());
+        assertEquals("NUMBER_VALUE cannot be converted to String", number.getMessage());
+        assertEquals("Start of structure or map found where not expected",
+                assertThrows(DynamoDbError.class, () -> AttributeValues.validate(value("{'S':{'S':'x'}}"))).getMessage());
+        assertEquals("Start of structure or map found where not expected", assertThrows(DynamoDbError.class,
+                () -> AttributeValues.validate(value("{'M':{'x':{'N':{'a':1}}}}"))).getMessage());
     }
 
     @Test

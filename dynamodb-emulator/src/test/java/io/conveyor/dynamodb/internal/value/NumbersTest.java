@@ -23,7 +23,7 @@ class NumbersTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"NaN", "Infinity", "-Infinity", "dog", " 1", "1 ", "", "1e", "--1", "1.2.3", "0x10", "."})
+    @ValueSource(strings = {"NaN", "Infinity", "-Infinity", "dog", " 1", "1 ", "1e", "--1", "1.2.3", "0x10", "."})
     void normalize_refusesTextThatIsNotANumber(String input) {
         DynamoDbError error = assertThrows(DynamoDbError.class, () -> Numbers.normalize(input));
         assertEquals("The parameter cannot be converted to a numeric value: " + input, error.getMessage());
@@ -60,8 +60,11 @@ class NumbersTest {
     }
 
     @Test
-    void arithmetic_thatNeedsMoreThan38DigitsIsRefused() {
-        assertThrows(DynamoDbError.class, () -> Numbers.add("1e30", "1e-10"));
+    void arithmetic_thatNeedsMoreThan38DigitsOrLeavesTheRangeIsAnOverflow() {
+        String overflow = "Number overflow. Attempting to store a number with magnitude larger than supported range";
+        assertEquals(overflow, assertThrows(DynamoDbError.class, () -> Numbers.subtract("1e50", "1")).getMessage());
+        assertEquals(overflow, assertThrows(DynamoDbError.class, () -> Numbers.add("9e125", "9e125")).getMessage());
+        assertEquals("0", Numbers.normalize("0e1000"));
     }
 
     @Test
