@@ -8,6 +8,8 @@ import io.conveyor.asl.definition.ChoiceRule;
 import io.conveyor.asl.definition.StateMachineDefinition;
 import io.conveyor.asl.definition.Retrier;
 import io.conveyor.asl.definition.State;
+import io.conveyor.asl.engine.state.ChoiceOperators;
+import io.conveyor.asl.engine.state.Rfc3339;
 import io.conveyor.asl.history.History;
 import io.conveyor.asl.json.Json;
 import io.conveyor.asl.jsonata.JsonataSupport;
@@ -17,10 +19,7 @@ import io.conveyor.asl.path.PathScope;
 import io.conveyor.asl.path.PayloadTemplate;
 import io.conveyor.asl.path.Sampler;
 import java.nio.charset.StandardCharsets;
-import java.time.DateTimeException;
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -38,8 +37,6 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Interprets parsed states. Each state returns a future of its {@link Step}; a trampoline loop runs states that
@@ -724,129 +721,16 @@ final class Interpreter {
     } catch (com.jayway.jsonpath.InvalidPathException e) {
       throw StatesError.runtime("Invalid path '" + r.variable() + "' : " + e.getMessage());
     }
-    String op = r.operator();
     JsonNode operand = r.operand();
-    if (op.equals("IsPresent")) {
-      return (v != null) == operand.asBoolean();
-    }
-    if (v == null) {
-      return false;
-    }
-    switch (op) {
-      case "IsNull":
-        return v.isNull() == operand.asBoolean();
-      case "IsNumeric":
-        return v.isNumber() == operand.asBoolean();
-      case "IsString":
-        return v.isTextual() == operand.asBoolean();
-      case "IsBoolean":
-        return v.isBoolean() == operand.asBoolean();
-      case "IsTimestamp":
-        return (v.isTextual() && timestamp(v.textValue()) != null) == operand.asBoolean();
-      default:
-        break;
-    }
-    if (op.endsWith("Path")) {
+    if (v != null && r.operator().endsWith("Path")) {
       try {
         operand = Sampler.select(operand.asText(), scope);
       } catch (PathNotFoundException | StatesError e) {
+        // An operand path that selects nothing matches nothing.
         return false;
       }
-      op = op.substring(0, op.length() - 4);
     }
-    switch (op) {
-      case "StringEquals":
-        return v.isTextual() && operand.isTextual() && v.textValue().equals(operand.textValue());
-      case "StringLessThan":
-        return v.isTextual() && operand.isTextual() && v.textValue().compareTo(operand.textValue()) < 0;
-      case "StringGreaterThan":
-        return v.isTextual() && operand.isTextual() && v.textValue().compareTo(operand.textValue()) > 0;
-      case "StringLessThanEquals":
-        return v.isTextual() && operand.isTextual() && v.textValue().compareTo(operand.textValue()) <= 0;
-      case "StringGreaterThanEquals":
-        return v.isTextual() && operand.isTextual() && v.textValue().compareTo(operand.textValue()) >= 0;
-      case "StringMatches":
-        return v.isTextual() && operand.isTextual() && globMatches(operand.textValue(), v.textValue());
-      case "NumericEquals":
-        return v.isNumber() && operand.isNumber() && Json.compareNumbers(v, operand) == 0;
-      case "NumericLessThan":
-        return v.isNumber() && operand.isNumber() && Json.compareNumbers(v, operand) < 0;
-      case "NumericGreaterThan":
-        return v.isNumber() && operand.isNumber() && Json.compareNumbers(v, operand) > 0;
-      case "NumericLessThanEquals":
-        return v.isNumber() && operand.isNumber() && Json.compareNumbers(v, operand) <= 0;
-      case "NumericGreaterThanEquals":
-        return v.isNumber() && operand.isNumber() && Json.compareNumbers(v, operand) >= 0;
-      case "BooleanEquals":
-        return v.isBoolean() && operand.isBoolean() && v.booleanValue() == operand.booleanValue();
-      default:
-        break;
-    }
-    if (op.startsWith("Timestamp")) {
-      Instant a = v.isTextual() ? timestamp(v.textValue()) : null;
-      Instant b = operand.isTextual() ? timestamp(operand.textValue()) : null;
-      if (a == null || b == null) {
-        return false;
-      }
-      int cmp = a.compareTo(b);
-      return switch (op) {
-        case "TimestampEquals" -> cmp == 0;
-        case "TimestampLessThan" -> cmp < 0;
-        case "TimestampGreaterThan" -> cmp > 0;
-        case "TimestampLessThanEquals" -> cmp <= 0;
-        case "TimestampGreaterThanEquals" -> cmp >= 0;
-        default -> false;
-      };
-    }
-    return false;
-  }
-
-  private static final Pattern RFC3339 = Pattern.compile(
-      "(\\d{4})-(\\d{2})-(\\d{2})T(\\d{2}):(\\d{2}):(\\d{2})(?:\\.(\\d+))?(?:Z|([+-])(\\d{2}):(\\d{2}))");
-
-  /**
-   * Parses an RFC 3339 timestamp with uppercase T and Z, as the States Language requires; null if invalid. Built
-   * from the pattern's fields rather than parsed again, with the ISO parser's limits: real dates and times (no leap
-   * second), at most nine fraction digits, offsets up to 18 hours.
-   */
-  static Instant timestamp(String s) {
-    Matcher m = RFC3339.matcher(s);
-    if (!m.matches()) {
-      return null;
-    }
-    String fraction = m.group(7);
-    if (fraction != null && fraction.length() > 9) {
-      return null;
-    }
-    try {
-      int nanos = fraction == null ? 0 : Integer.parseInt((fraction + "00000000").substring(0, 9));
-      ZoneOffset offset = ZoneOffset.UTC;
-      if (m.group(8) != null) {
-        int sign = m.group(8).equals("-") ? -1 : 1;
-        offset = ZoneOffset.ofHoursMinutes(sign * Integer.parseInt(m.group(9)), sign * Integer.parseInt(m.group(10)));
-      }
-      return LocalDateTime.of(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)),
-          Integer.parseInt(m.group(3)), Integer.parseInt(m.group(4)), Integer.parseInt(m.group(5)),
-          Integer.parseInt(m.group(6)), nanos).toInstant(offset);
-    } catch (DateTimeException e) {
-      return null;
-    }
-  }
-
-  /** StringMatches: {@code *} matches any run of characters; {@code \*} and {@code \\} are literal. */
-  static boolean globMatches(String pattern, String s) {
-    StringBuilder re = new StringBuilder();
-    for (int i = 0; i < pattern.length(); i++) {
-      char ch = pattern.charAt(i);
-      if (ch == '\\' && i + 1 < pattern.length()) {
-        re.append(Pattern.quote(String.valueOf(pattern.charAt(++i))));
-      } else if (ch == '*') {
-        re.append(".*");
-      } else {
-        re.append(Pattern.quote(String.valueOf(ch)));
-      }
-    }
-    return Pattern.compile(re.toString(), Pattern.DOTALL).matcher(s).matches();
+    return ChoiceOperators.test(r.operator(), v, operand);
   }
 
   // ---------------------------------------------------------------- Wait
@@ -890,7 +774,7 @@ final class Interpreter {
           tv = JsonataSupport.evaluateTemplate(tv, c, "Timestamp");
         }
         ts = tv.isTextual() ? tv.textValue() : Json.write(tv);
-        until = timestamp(ts);
+        until = Rfc3339.parse(ts);
         if (until == null) {
           if (w.isJsonata()) {
             throw StatesError.queryEvaluation("The Timestamp field cannot be parsed as an ISO-8601 extended "
@@ -902,7 +786,7 @@ final class Interpreter {
       } else {
         JsonNode v = selectPath(w.timestampPath(), c.withInput(effective));
         ts = v.isTextual() ? v.textValue() : Json.write(v);
-        until = v.isTextual() ? timestamp(ts) : null;
+        until = v.isTextual() ? Rfc3339.parse(ts) : null;
         if (until == null) {
           throw StatesError.runtime("The TimestampPath parameter does not reference a valid ISO-8601 extended "
               + "offset date-time format string: " + w.timestampPath() + " == " + ts);
