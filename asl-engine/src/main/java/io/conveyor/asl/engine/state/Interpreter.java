@@ -93,7 +93,7 @@ public final class Interpreter {
         fail(branch, name, in, t, result);
         return;
       }
-      CompletableFuture<Step> f = Futures.call(() -> room.handler().run(s, c));
+      CompletableFuture<Step> f = room.handler().attempt(s, c);
       if (!f.isDone()) {
         f.whenComplete((step, err) -> services.workers().execute(() -> resume(program, room, c, step, err, result)));
         return;

@@ -22,17 +22,17 @@ import java.util.function.DoubleSupplier;
  * @param <S> the state type
  */
 final class RetryCatch<S extends State> implements StateHandler<S> {
-  private final StateHandler<S> attempt;
+  private final StateHandler<S> handler;
   private final Timers timers;
 
-  RetryCatch(StateHandler<S> attempt, Timers timers) {
-    this.attempt = attempt;
+  RetryCatch(StateHandler<S> handler, Timers timers) {
+    this.handler = handler;
     this.timers = timers;
   }
 
   @Override
   public CompletableFuture<Step> run(S state, StateContext c) {
-    CompletableFuture<Step> f = Futures.call(() -> attempt.run(state, c));
+    CompletableFuture<Step> f = handler.attempt(state, c);
     if (f.isDone() && !f.isCompletedExceptionally()) {
       // Most first attempts succeed at once: no retry or catch to arrange.
       return f;
@@ -128,7 +128,7 @@ final class RetryCatch<S extends State> implements StateHandler<S> {
             double delay = delaySeconds(r, retries[i], ThreadLocalRandom.current()::nextDouble);
             retries[i]++;
             c.retried();
-            timers.schedule(delay * 1000, () -> settle(Futures.call(() -> attempt.run(state, c))));
+            timers.schedule(delay * 1000, () -> settle(handler.attempt(state, c)));
             return;
           }
           break;

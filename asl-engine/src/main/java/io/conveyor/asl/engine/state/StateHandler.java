@@ -18,4 +18,13 @@ public interface StateHandler<S extends State> {
 
   /** Runs {@code state} in {@code c}: its step, now or later. */
   CompletableFuture<Step> run(S state, StateContext c);
+
+  /** {@link #run}, with what it throws as a failed future. */
+  default CompletableFuture<Step> attempt(S state, StateContext c) {
+    try {
+      return run(state, c);
+    } catch (Throwable t) {
+      return CompletableFuture.failedFuture(t);
+    }
+  }
 }
