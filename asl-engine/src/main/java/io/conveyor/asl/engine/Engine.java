@@ -2,19 +2,18 @@ package io.conveyor.asl.engine;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.conveyor.asl.definition.StateMachineDefinition;
+import io.conveyor.asl.engine.state.Callbacks;
+import io.conveyor.asl.engine.state.Services;
+import io.conveyor.asl.engine.state.Timers;
 import io.conveyor.asl.history.History;
 import java.time.Clock;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -123,50 +122,29 @@ public final class Engine implements AutoCloseable {
     }
   }
 
-  final Clock clock;
-  final double timeScale;
-  final TaskExecutor taskExecutor;
-  final boolean keepHistory;
-  final int historyLimit;
-  final String region;
-  final String account;
-  final int inlineMapConcurrency;
-  final ObjectStore objectStore;
+  private final Clock clock;
+  private final String region;
+  private final String account;
   private final ExecutionListener executionListener;
-  final ExecutorService workers;
-  final ScheduledExecutorService timer;
-  final Interpreter interpreter;
-  final Map<String, Callback> callbacks = new ConcurrentHashMap<>();
-  final ExecutionRegistry executions;
-
-  /** A task waiting for SendTaskSuccess/Failure. */
-  static final class Callback {
-    final CompletableFuture<JsonNode> future = new CompletableFuture<>();
-    final Execution execution;
-    final long heartbeatMillis;
-    volatile ScheduledFuture<?> heartbeatTimer;
-
-    Callback(Execution execution, long heartbeatMillis) {
-      this.execution = execution;
-      this.heartbeatMillis = heartbeatMillis;
-    }
-  }
+  private final ExecutorService workers;
+  private final ScheduledExecutorService timer;
+  private final Callbacks callbacks;
+  private final ExecutionRegistry executions;
+  private final ExecutionLifecycle lifecycle;
 
   private Engine(Builder b) {
     this.clock = b.clock;
-    this.timeScale = b.timeScale;
-    this.taskExecutor = b.taskExecutor;
-    this.keepHistory = b.keepHistory;
-    this.historyLimit = b.historyLimit;
     this.region = b.region;
     this.account = b.account;
-    this.inlineMapConcurrency = b.inlineMapConcurrency;
-    this.objectStore = b.objectStore;
     this.executionListener = b.executionListener;
     this.executions = new ExecutionRegistry(b.retainedExecutions);
     this.workers = Executors.newFixedThreadPool(b.workers, daemon("sfn-worker"));
     this.timer = Executors.newSingleThreadScheduledExecutor(daemon("sfn-timer"));
-    this.interpreter = new Interpreter(this);
+    Timers timers = new Timers(timer, workers, b.timeScale);
+    this.callbacks = new Callbacks(timers);
+    Services services = new Services(b.clock, workers, timers, b.taskExecutor, b.region, b.objectStore,
+        b.inlineMapConcurrency, callbacks);
+    this.lifecycle = new ExecutionLifecycle(services, b.historyLimit, b.keepHistory, executions);
   }
 
   public static Builder builder() {
@@ -225,7 +203,7 @@ public final class Engine implements AutoCloseable {
           stateMachineArn.replace(":stateMachine:", ":execution:") + ":");
       lastStarted = m;
     }
-    return observed(interpreter.start(program, m.executionArnPrefix() + n, n, stateMachineArn, m.name(), input,
+    return observed(lifecycle.start(program, m.executionArnPrefix() + n, n, stateMachineArn, m.name(), input,
         true));
   }
 
@@ -243,7 +221,7 @@ public final class Engine implements AutoCloseable {
   public Execution startExpress(StateMachineDefinition program, String executionArn, String name, String stateMachineArn,
       JsonNode input) {
     String smName = stateMachineArn.substring(stateMachineArn.lastIndexOf(':') + 1);
-    return interpreter.start(program, executionArn, name, stateMachineArn, smName, input, false);
+    return lifecycle.start(program, executionArn, name, stateMachineArn, smName, input, false);
   }
 
   /** The execution with this ARN, running or retained after it finished; null when unknown or forgotten. */
@@ -258,12 +236,12 @@ public final class Engine implements AutoCloseable {
 
   /** Stops a running execution (ExecutionAborted). Returns false when it was not running. */
   public boolean stop(Execution e, String error, String cause) {
-    return interpreter.abort(e, error, cause);
+    return lifecycle.abort(e, error, cause);
   }
 
   /** Redrives a failed, timed-out or aborted execution from the state that failed. */
   public boolean redrive(Execution e) {
-    if (!interpreter.redrive(e)) {
+    if (!lifecycle.redrive(e)) {
       return false;
     }
     observed(e);
@@ -296,29 +274,25 @@ public final class Engine implements AutoCloseable {
     }
   }
 
-  private Callback callback(String token) {
-    Callback c = callbacks.get(token);
-    if (c == null) {
+  /** SendTaskSuccess: the task waiting for {@code token} succeeds with {@code output}. */
+  public void sendTaskSuccess(String token, JsonNode output) {
+    known(callbacks.succeed(token, output));
+  }
+
+  /** SendTaskFailure: the task waiting for {@code token} fails with this error and cause. */
+  public void sendTaskFailure(String token, String error, String cause) {
+    known(callbacks.fail(token, error, cause));
+  }
+
+  /** SendTaskHeartbeat: the heartbeat timeout of the task waiting for {@code token} starts again. */
+  public void sendTaskHeartbeat(String token) {
+    known(callbacks.heartbeat(token));
+  }
+
+  private static void known(boolean waiting) {
+    if (!waiting) {
       throw new TaskDoesNotExistException("Task does not exist anymore");
     }
-    return c;
-  }
-
-  public void sendTaskSuccess(String token, JsonNode output) {
-    Callback c = callback(token);
-    callbacks.remove(token);
-    c.future.complete(output);
-  }
-
-  public void sendTaskFailure(String token, String error, String cause) {
-    Callback c = callback(token);
-    callbacks.remove(token);
-    c.future.completeExceptionally(new StatesError(error == null ? "" : error, cause == null ? "" : cause));
-  }
-
-  public void sendTaskHeartbeat(String token) {
-    Callback c = callback(token);
-    interpreter.resetHeartbeat(token, c);
   }
 
   /** The Map Run with this ARN while its parent execution is known; else null. */
@@ -330,12 +304,6 @@ public final class Engine implements AutoCloseable {
   public List<MapRun> mapRuns(String executionArn) {
     Execution e = executions.get(executionArn);
     return e == null ? List.of() : e.mapRuns();
-  }
-
-  /** Schedules work after a delay in (unscaled) milliseconds; the engine's time scale applies. */
-  ScheduledFuture<?> schedule(double millis, Runnable r) {
-    long scaled = (long) Math.max(0, millis * timeScale);
-    return timer.schedule(() -> workers.execute(r), scaled, TimeUnit.MILLISECONDS);
   }
 
   @Override

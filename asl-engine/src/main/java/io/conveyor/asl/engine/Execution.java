@@ -32,7 +32,10 @@ public final class Execution {
   private final ExecutionRegistry registry;
   private final List<MapRun> mapRuns = new CopyOnWriteArrayList<>();
   private final CompletableFuture<Execution> done = new CompletableFuture<>();
-  final Set<CompletableFuture<?>> pending = ConcurrentHashMap.newKeySet();
+  /** Work a stop must end: timers, tasks, Distributed Map Runs (see {@link #requestStop}). */
+  private final Set<CompletableFuture<?>> pending = ConcurrentHashMap.newKeySet();
+  /** The workflow variables' outer scope; a redrive goes on with the variables assigned so far. */
+  private final Variables variables = new Variables(null);
 
   private volatile ExecutionStatus status = ExecutionStatus.RUNNING;
   private volatile JsonNode output;
@@ -44,9 +47,8 @@ public final class Execution {
   private volatile Instant redriveDate;
   private volatile int finishCount;
   /** Where a redrive resumes: the failed top-level state and its input. */
-  volatile RedrivePoint redrivePoint;
-  volatile Variables rootVariables;
-  volatile CompletableFuture<Execution> completion = done;
+  private volatile RedrivePoint redrivePoint;
+  private volatile CompletableFuture<Execution> completion = done;
   /** $$.Execution once built; replaced, never changed, since states may have copied it into their data. */
   private volatile ObjectNode contextExecution;
 
@@ -67,6 +69,27 @@ public final class Execution {
     this.mapRunArn = mapRunArn;
     this.itemCount = itemCount;
     this.registry = registry;
+  }
+
+  Variables variables() {
+    return variables;
+  }
+
+  void track(CompletableFuture<?> work) {
+    pending.add(work);
+  }
+
+  void untrack(CompletableFuture<?> work) {
+    pending.remove(work);
+  }
+
+  void failedAt(String stateName, JsonNode stateInput) {
+    redrivePoint = new RedrivePoint(stateName, stateInput);
+  }
+
+  /** Where a redrive resumes, or null when there is nothing to redrive. */
+  RedrivePoint redrivePoint() {
+    return redrivePoint;
   }
 
   /** The role the execution runs as: a local stand-in in the state machine's account. */
@@ -196,7 +219,7 @@ public final class Execution {
   void requestStop() {
     stopRequested = true;
     for (CompletableFuture<?> f : pending) {
-      f.completeExceptionally(new StatesError("States.Aborted", "Execution stopped"));
+      f.completeExceptionally(new StatesError(StatesError.ABORTED, "Execution stopped"));
     }
   }
 
@@ -224,6 +247,8 @@ public final class Execution {
     }
     redriveCount++;
     redriveDate = when;
+    // A second redrive needs a new failure.
+    redrivePoint = null;
     // Built again when next read: states may have copied the old one into their data.
     contextExecution = null;
     status = ExecutionStatus.RUNNING;

@@ -25,6 +25,8 @@ public final class StatesError extends RuntimeException {
   public static final String ITEM_READER_FAILED = "States.ItemReaderFailed";
   public static final String RESULT_WRITER_FAILED = "States.ResultWriterFailed";
   public static final String PERMISSIONS = "States.Permissions";
+  /** A stopped execution's states fail with it; it ends ABORTED (or as its timeout says), not FAILED. */
+  public static final String ABORTED = "States.Aborted";
 
   private final String error;
   private final String errorCause;

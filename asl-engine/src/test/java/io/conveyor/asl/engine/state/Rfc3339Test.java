@@ -1,4 +1,4 @@
-package io.conveyor.asl.engine;
+package io.conveyor.asl.engine.state;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -9,7 +9,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The States Language timestamps (Choice Timestamp* rules, Wait Timestamp): the ISO parser's answers, faster. */
-class TimestampTest {
+class Rfc3339Test {
 
   @ParameterizedTest
   @ValueSource(strings = {
@@ -20,7 +20,7 @@ class TimestampTest {
       "2016-03-14T24:00:00Z", "2016-03-14T23:59:60Z", "2016-13-01T00:00:00Z", "0000-01-01T00:00:00Z",
       "2016-03-14t01:59:00Z", "2016-03-14T01:59:00z", "2016-03-14T01:59Z", "2016-03-14 01:59:00Z",
       "2016-03-14T01:59:00", "+2016-03-14T01:59:00Z"})
-  void timestamp_acceptsWhatTheIsoParserAccepts_withTheSameInstant(String text) {
+  void parse_acceptsWhatTheIsoParserAccepts_withTheSameInstant(String text) {
     Instant iso;
     try {
       iso = text.matches("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?(Z|[+-]\\d{2}:\\d{2})")
@@ -28,6 +28,6 @@ class TimestampTest {
     } catch (DateTimeParseException e) {
       iso = null;
     }
-    assertEquals(iso, Interpreter.timestamp(text));
+    assertEquals(iso, Rfc3339.parse(text));
   }
 }

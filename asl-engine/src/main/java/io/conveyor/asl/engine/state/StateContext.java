@@ -1,0 +1,137 @@
+package io.conveyor.asl.engine.state;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.conveyor.asl.definition.State;
+import io.conveyor.asl.engine.StatesError;
+import io.conveyor.asl.json.Json;
+import io.conveyor.asl.jsonata.JsonataSupport;
+import io.conveyor.asl.path.PathScope;
+import java.time.Instant;
+
+/**
+ * One state being run: the state, its raw input, its branch, when it was entered, and what its evaluation has
+ * produced so far. It is the {@link PathScope} of the state's JSONPath fields and the bindings of its JSONata
+ * ({@code $states}, variables).
+ */
+public final class StateContext implements PathScope, JsonataSupport.Bindings {
+  private final State state;
+  private final JsonNode input;
+  private final Branch branch;
+  private final Instant entered;
+  private final long enteredEventId;
+  private volatile int retryCount;
+  private volatile String taskToken;
+  /** {@code $states.result}, once the state's work produced one. */
+  private JsonNode result;
+  /** {@code $states.errorOutput}, in a Catcher. */
+  private JsonNode errorOutput;
+  /** {@code $$}, built when first read and again when the retry count or the task token changed. */
+  private ObjectNode context;
+
+  StateContext(State state, JsonNode input, Branch branch, Instant entered, long enteredEventId) {
+    this.state = state;
+    this.input = input;
+    this.branch = branch;
+    this.entered = entered;
+    this.enteredEventId = enteredEventId;
+  }
+
+  /** The same state seen from another branch (an ItemSelector sees the item's {@code $$.Map}). */
+  StateContext in(Branch other) {
+    return new StateContext(state, input, other, entered, enteredEventId);
+  }
+
+  public State state() {
+    return state;
+  }
+
+  public Branch branch() {
+    return branch;
+  }
+
+  /** The state's raw input, before InputPath. */
+  @Override
+  public JsonNode input() {
+    return input;
+  }
+
+  void retried() {
+    retryCount++;
+  }
+
+  void taskToken(String token) {
+    this.taskToken = token;
+  }
+
+  String taskToken() {
+    return taskToken;
+  }
+
+  void result(JsonNode r) {
+    this.result = r;
+  }
+
+  void errorOutput(JsonNode e) {
+    this.errorOutput = e;
+  }
+
+  /**
+   * {@code t}, and if it is a state-level error, with the cause AWS gives it: prefixed with this state's name and
+   * the id of its StateEntered event.
+   */
+  public Throwable scoped(Throwable t) {
+    if (t instanceof StatesError se && se.stateScoped()) {
+      return se.withStatePrefix(state.name(), enteredEventId);
+    }
+    return t;
+  }
+
+  @Override
+  public synchronized JsonNode contextObject() {
+    if (context == null || context.path("State").path("RetryCount").asInt() != retryCount
+        || (taskToken != null && !context.has("Task"))) {
+      RunningExecution exec = branch.execution();
+      ObjectNode c = Json.object();
+      c.set("Execution", exec.contextExecution());
+      ObjectNode sm = Json.object();
+      sm.put("Id", exec.stateMachineArn());
+      sm.put("Name", exec.stateMachineName());
+      c.set("StateMachine", sm);
+      ObjectNode st = Json.object();
+      st.put("EnteredTime", entered.toString());
+      st.put("Name", state.name());
+      st.put("RetryCount", retryCount);
+      c.set("State", st);
+      if (branch.mapContext() != null) {
+        c.set("Map", branch.mapContext());
+      }
+      if (taskToken != null) {
+        ObjectNode t = Json.object();
+        t.put("Token", taskToken);
+        c.set("Task", t);
+      }
+      context = c;
+    }
+    return context;
+  }
+
+  @Override
+  public JsonNode variable(String name) {
+    return branch.variables().get(name);
+  }
+
+  @Override
+  public JsonNode states() {
+    ObjectNode s = Json.object();
+    s.set("input", input);
+    s.set("context", contextObject());
+    if (result != null) {
+      s.set("result", result);
+    }
+    if (errorOutput != null) {
+      s.set("errorOutput", errorOutput);
+    }
+    return s;
+  }
+}

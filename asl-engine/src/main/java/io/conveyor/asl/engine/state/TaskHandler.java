@@ -1,0 +1,226 @@
+package io.conveyor.asl.engine.state;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.conveyor.asl.definition.State;
+import io.conveyor.asl.engine.StatesError;
+import io.conveyor.asl.engine.TaskRequest;
+import io.conveyor.asl.json.Json;
+import io.conveyor.asl.jsonata.JsonataSupport;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
+
+/**
+ * Task: calls its resource through the engine's task executor with the state's arguments, records the Task (or
+ * legacy Lambda) events, and applies TimeoutSeconds, HeartbeatSeconds and, for {@code .waitForTaskToken}, waits
+ * for the token to come back through {@link Callbacks}.
+ */
+final class TaskHandler implements StateHandler<State.Task> {
+  private static final String CALLBACK_SUFFIX = ".waitForTaskToken";
+
+  private final Services services;
+
+  TaskHandler(Services services) {
+    this.services = services;
+  }
+
+  /**
+   * How the resource appears in events: a Lambda function ARN ({@code legacyLambda}, LambdaFunction* events),
+   * or a service integration {@code arn:aws:states:::<type>:<name>} (Task* events).
+   */
+  record Resource(String arn, boolean legacyLambda, String type, String name) {
+    static Resource of(String arn) {
+      if (!arn.startsWith("arn:aws:states:::")) {
+        return new Resource(arn, arn.startsWith("arn:aws:lambda:"), "", arn);
+      }
+      String rest = arn.substring("arn:aws:states:::".length());
+      int colon = rest.indexOf(':');
+      String type = colon < 0 ? rest : rest.substring(0, colon);
+      String name = colon < 0 ? rest : rest.substring(colon + 1);
+      if (type.equals("aws-sdk")) {
+        int c2 = name.indexOf(':');
+        type = "aws-sdk:" + name.substring(0, Math.max(0, c2));
+        name = name.substring(c2 + 1);
+      }
+      return new Resource(arn, false, type, name);
+    }
+
+    /** Details of a Task event, starting with the resource type and name (Lambda events do not name them). */
+    ObjectNode details() {
+      ObjectNode d = Json.object();
+      if (!legacyLambda) {
+        d.put("resourceType", type);
+        d.put("resource", name);
+      }
+      return d;
+    }
+  }
+
+  @Override
+  public CompletableFuture<Step> run(State.Task t, StateContext c) {
+    boolean callback = t.resource().endsWith(CALLBACK_SUFFIX);
+    if (callback) {
+      // The token must exist before the arguments are evaluated: they usually pass $$.Task.Token along.
+      c.taskToken(UUID.randomUUID().toString() + UUID.randomUUID().toString().replace("-", ""));
+    }
+    JsonNode params = Payloads.arguments(t, c);
+    Long timeout = seconds(t, c, t.timeoutSeconds(), t.timeoutSecondsPath(), "TimeoutSeconds");
+    Long heartbeat = seconds(t, c, t.heartbeatSeconds(), t.heartbeatSecondsPath(), "HeartbeatSeconds");
+    Resource resource = Resource.of(t.resource());
+    scheduled(c.branch(), resource, params, timeout, heartbeat);
+    String token = c.taskToken();
+    Callbacks.Waiting waiting = callback
+        ? services.callbacks().register(token, heartbeat == null ? 0 : heartbeat * 1000) : null;
+    CompletableFuture<JsonNode> work = Futures.call(() -> services.tasks().execute(
+        new TaskRequest(t.resource(), params, t.name(), c.branch().execution().executionArn(), token, timeout)));
+    if (callback) {
+      work = work.thenCompose(submitted -> {
+        ObjectNode sd = resource.details();
+        sd.set("output", submitted);
+        sd.set("outputDetails", Payloads.NOT_TRUNCATED);
+        c.branch().event("TaskSubmitted", "taskSubmittedEventDetails", sd);
+        services.callbacks().armHeartbeat(token, waiting);
+        return waiting.future;
+      });
+      work.whenComplete((x, y) -> services.callbacks().forget(token, waiting));
+    } else if (work.isDone()) {
+      // The task answered at once (an in-process Lambda): nothing is left to time out, stop or wait for, so the
+      // guard, its registration for StopExecution and the timeout timer below would only be undone at once.
+      return CompletableFuture.completedFuture(
+          Futures.joined(work, (result, err) -> done(t, c, resource, null, result, err)));
+    }
+    return guarded(t, c, resource, work, timeout, waiting);
+  }
+
+  /** The TaskScheduled and TaskStarted events (LambdaFunctionScheduled and ...Started for a function ARN). */
+  private void scheduled(Branch b, Resource resource, JsonNode params, Long timeout, Long heartbeat) {
+    ObjectNode d = Json.object();
+    if (resource.legacyLambda()) {
+      d.put("resource", resource.arn());
+      d.set("input", params);
+      d.set("inputDetails", Payloads.NOT_TRUNCATED);
+    } else {
+      d.put("resourceType", resource.type());
+      d.put("resource", resource.name());
+      d.put("region", services.region());
+      d.set("parameters", params);
+    }
+    if (timeout != null) {
+      d.put("timeoutInSeconds", timeout);
+    }
+    if (resource.legacyLambda()) {
+      b.event("LambdaFunctionScheduled", "lambdaFunctionScheduledEventDetails", d);
+      b.event("LambdaFunctionStarted", null, null);
+      return;
+    }
+    if (heartbeat != null) {
+      d.put("heartbeatInSeconds", heartbeat);
+    }
+    b.event("TaskScheduled", "taskScheduledEventDetails", d);
+    b.event("TaskStarted", "taskStartedEventDetails", resource.details());
+  }
+
+  /** Waits for {@code work} as the state allows: until its timeout, its heartbeat timeout or a stop. */
+  private CompletableFuture<Step> guarded(State.Task t, StateContext c, Resource resource,
+      CompletableFuture<JsonNode> work, Long timeout, Callbacks.Waiting waiting) {
+    RunningExecution exec = c.branch().execution();
+    CompletableFuture<JsonNode> guard = new CompletableFuture<>();
+    exec.track(guard);
+    work.whenComplete((v, e) -> {
+      if (e != null) {
+        guard.completeExceptionally(Futures.unwrap(e));
+      } else {
+        guard.complete(v);
+      }
+    });
+    ScheduledFuture<?> timer = timeout == null ? null : services.timers().schedule(timeout * 1000.0,
+        () -> guard.completeExceptionally(new StatesError(StatesError.TIMEOUT, null)));
+    if (waiting != null) {
+      waiting.future.whenComplete((x, y) -> {
+        if (y != null && Futures.unwrap(y) instanceof StatesError se
+            && StatesError.HEARTBEAT_TIMEOUT.equals(se.error())) {
+          guard.completeExceptionally(se);
+        }
+      });
+    }
+    return guard.handle((result, err) -> {
+      exec.untrack(guard);
+      if (timer != null) {
+        timer.cancel(false);
+      }
+      return done(t, c, resource, waiting, result, err);
+    });
+  }
+
+  /** Records how the task ended (its Succeeded, Failed or TimedOut event) and processes its result. */
+  private static Step done(State.Task t, StateContext c, Resource resource, Callbacks.Waiting waiting,
+      JsonNode result, Throwable err) {
+    if (err != null) {
+      Throwable u = Futures.unwrap(err);
+      if (waiting != null) {
+        waiting.future.completeExceptionally(u);
+      }
+      StatesError se = u instanceof StatesError s ? s
+          : new StatesError(StatesError.TASK_FAILED, String.valueOf(u.getMessage()));
+      if (!StatesError.ABORTED.equals(se.error()) && !se.stateScoped()) {
+        failed(c.branch(), resource, se);
+      }
+      throw Futures.rethrow(se);
+    }
+    ObjectNode d = resource.details();
+    d.set("output", result);
+    d.set("outputDetails", Payloads.NOT_TRUNCATED);
+    if (resource.legacyLambda()) {
+      c.branch().event("LambdaFunctionSucceeded", "lambdaFunctionSucceededEventDetails", d);
+    } else {
+      c.branch().event("TaskSucceeded", "taskSucceededEventDetails", d);
+    }
+    if (Json.exceedsUtf8Size(result, Payloads.MAX_PAYLOAD_BYTES)) {
+      throw Payloads.tooLarge(t);
+    }
+    c.branch().withinLimit = result;
+    return Payloads.finish(c, result);
+  }
+
+  private static void failed(Branch b, Resource resource, StatesError se) {
+    boolean timedOut = StatesError.TIMEOUT.equals(se.error()) || StatesError.HEARTBEAT_TIMEOUT.equals(se.error());
+    ObjectNode d = resource.details();
+    if (se.error() != null) {
+      d.put("error", se.error());
+    }
+    if (se.errorCause() != null) {
+      d.put("cause", se.errorCause());
+    }
+    String kind = timedOut ? "TimedOut" : "Failed";
+    if (resource.legacyLambda()) {
+      b.event("LambdaFunction" + kind, "lambdaFunction" + kind + "EventDetails", d);
+    } else {
+      b.event("Task" + kind, "task" + kind + "EventDetails", d);
+    }
+  }
+
+  /** TimeoutSeconds or HeartbeatSeconds (or their Path or JSONata forms): positive seconds, or null. */
+  private static Long seconds(State s, StateContext c, JsonNode value, JsonNode path, String field) {
+    if (value != null && !value.isMissingNode()) {
+      JsonNode v = value;
+      if (s.isJsonata() && JsonataSupport.isExpression(v)) {
+        v = JsonataSupport.evaluateTemplate(v, c, field);
+      }
+      if (!v.isNumber() || v.longValue() <= 0) {
+        throw StatesError.inState(s.isJsonata() ? StatesError.QUERY_EVALUATION_ERROR : StatesError.RUNTIME,
+            "The " + field + " field must be a positive integer, but was: " + Json.write(v));
+      }
+      return v.longValue();
+    }
+    if (path != null && !path.isMissingNode()) {
+      JsonNode v = Payloads.selectPath(path.asText(), c);
+      if (!v.isNumber() || v.longValue() <= 0) {
+        throw StatesError.runtime("The " + field + "Path field refers to value " + Json.write(v)
+            + " which is not a valid positive integer: " + path.asText());
+      }
+      return v.longValue();
+    }
+    return null;
+  }
+}
