@@ -152,10 +152,6 @@ public final class Storage extends Construct {
         return definitions.get(resource);
     }
 
-    public boolean isTable(Resource resource) {
-        return tables.containsKey(resource);
-    }
-
     /** Every table, by resource, in catalogue order. */
     public Map<Resource, Table> tables() {
         Map<Resource, Table> ordered = new LinkedHashMap<>();

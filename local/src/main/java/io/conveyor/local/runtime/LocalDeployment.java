@@ -39,11 +39,6 @@ public record LocalDeployment(String region) {
         return "arn:aws:states:" + region + ":" + ACCOUNT + ":stateMachine:" + name;
     }
 
-    /** The ARN of the event bus {@code name}. */
-    public String eventBusArn(String name) {
-        return "arn:aws:events:" + region + ":" + ACCOUNT + ":event-bus/" + name;
-    }
-
     /** The ARN of the scheduled rule {@code name}. */
     public String ruleArn(String name) {
         return "arn:aws:events:" + region + ":" + ACCOUNT + ":rule/" + name;

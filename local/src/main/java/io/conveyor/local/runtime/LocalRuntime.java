@@ -28,7 +28,6 @@ import io.conveyor.local.runtime.lambda.LocalMetrics;
 import io.conveyor.local.runtime.schedule.ScheduleExpression;
 import io.conveyor.local.runtime.schedule.Scheduler;
 import io.conveyor.asl.LocalStepFunctions;
-import io.conveyor.persistence.TableDefinition;
 import io.conveyor.persistence.TableProvisioner;
 import io.conveyor.program.ProgramRegistry;
 import java.io.IOException;
@@ -428,11 +427,6 @@ public final class LocalRuntime implements AutoCloseable {
     /** The names of the state machines created (none until the workflow's definition is on the class path). */
     public List<String> stateMachines() {
         return List.copyOf(stateMachines);
-    }
-
-    /** How long each part of the start took, in milliseconds, in order. */
-    public Map<String, Long> startupStages() {
-        return Map.copyOf(stageMillis);
     }
 
     /** From the start of {@link #start} until the API answered. */
