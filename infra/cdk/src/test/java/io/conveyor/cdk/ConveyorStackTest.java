@@ -400,7 +400,7 @@ class ConveyorStackTest {
     // ---- API -----------------------------------------------------------------------------------------------
 
     @Test
-    void api_servesEveryCatalogueRoute_throughItsFunctionsAlias_withIamAuthAndValidation() {
+    void api_servesEveryCatalogueRoute_underItsOperationName_throughItsFunctionsAlias_withIamAuthAndValidation() {
         Map<String, JsonNode> methods = app.resources("AWS::ApiGateway::Method");
         assertEquals(Catalogue.ROUTES.size(), methods.size());
         String validator = app.resources("AWS::ApiGateway::RequestValidator").keySet().iterator().next();
@@ -410,7 +410,8 @@ class ConveyorStackTest {
         for (RouteSpec route : Catalogue.ROUTES) {
             JsonNode method = app.resourceAt("AWS::ApiGateway::Method", "/JobApi/Api/Default" + route.path() + "/" + route.method()
                     + "/Resource").getValue().get("Properties");
-            String where = route.method() + " " + route.path();
+            String where = route.toString();
+            assertEquals(route.operation(), method.get("OperationName").asText(), where);
             assertEquals("AWS_IAM", method.get("AuthorizationType").asText(), where);
             assertEquals(validator, referenced(method.get("RequestValidatorId")), where);
             assertEquals("AWS_PROXY", method.at("/Integration/Type").asText(), where);
