@@ -111,7 +111,10 @@ public final class Catalogue {
     public static final ExecutionRuleSpec EXECUTION_ENDED_RULE = new ExecutionRuleSpec("JobExecutionEnded",
             List.of("FAILED", "TIMED_OUT", "ABORTED"), EXECUTION_ENDED.name());
 
-    /** One job state machine per program, from the same definition, with the program's retry policy substituted. */
+    /**
+     * One job state machine per program, from the same definition, with the program's retry policy substituted and
+     * the error names it retries on ({@link WorkflowErrors}).
+     */
     public static List<StateMachineSpec> stateMachines(ProgramRegistry programs) {
         return programs.all().stream().map(Catalogue::workflow).toList();
     }
@@ -126,6 +129,7 @@ public final class Catalogue {
         substitutions.put("RetryJitterStrategy", program.retry().jitter().name());
         substitutions.put("MaxConcurrency", Integer.toString(program.maxConcurrency()));
         substitutions.put("ToleratedFailurePercentage", Double.toString(program.toleratedFailurePercentage()));
+        substitutions.putAll(WorkflowErrors.SUBSTITUTIONS);
         return new StateMachineSpec(WORKFLOW_PREFIX + program.name(), WORKFLOW_DEFINITION, substitutions,
                 WORKFLOW_FUNCTIONS.stream().map(FunctionSpec::name).toList());
     }
