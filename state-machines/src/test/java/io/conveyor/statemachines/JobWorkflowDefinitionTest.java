@@ -70,8 +70,7 @@ class JobWorkflowDefinitionTest {
             placeholders.add(m.group(1));
         }
         StateMachineSpec machine = machines().findFirst().orElseThrow();
-        Set<String> given = new TreeSet<>(machine.substitutions().keySet());
-        machine.functions().forEach(f -> given.add(f + "FunctionArn"));
+        Set<String> given = new TreeSet<>(machine.substitutions(function -> ARN_PREFIX + function).keySet());
         assertEquals(given, placeholders);
     }
 
