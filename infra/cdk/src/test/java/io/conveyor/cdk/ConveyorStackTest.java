@@ -204,7 +204,7 @@ class ConveyorStackTest {
         Map<String, Resource> tableIds = new HashMap<>();
         for (TableDefinition table : Catalogue.TABLES) {
             tableIds.put(app.resourceAt("AWS::DynamoDB::Table", "/Storage/" + table.logicalName() + "Table/Resource").getKey(),
-                    Storage.resourceOf(table));
+                    Resource.of(table));
         }
         String bucketId = app.resourceAt("AWS::S3::Bucket", "/Storage/JobsBucket/Resource").getKey();
         String busId = app.resources("AWS::Events::EventBus").keySet().iterator().next();
@@ -266,7 +266,7 @@ class ConveyorStackTest {
                         actions.addAll(AccessPolicies.TABLE_WRITE);
                     }
                     List<String> targets = new ArrayList<>(List.of(r.name()));
-                    Catalogue.TABLES.stream().filter(t -> Storage.resourceOf(t) == r).findFirst().orElseThrow()
+                    Catalogue.TABLES.stream().filter(t -> Resource.of(t) == r).findFirst().orElseThrow()
                             .indexes().forEach(i -> targets.add(r.name() + "/index/" + i.name()));
                     for (String a : actions) {
                         for (String t : targets) {

@@ -48,11 +48,7 @@ public record LocalDeployment(String region) {
     public Map<Resource, String> resourceNames() {
         Map<Resource, String> names = new EnumMap<>(Resource.class);
         for (TableDefinition table : Catalogue.TABLES) {
-            for (Resource resource : Resource.values()) {
-                if (table.settingName().equals(resource.settingName())) {
-                    names.put(resource, tableName(table));
-                }
-            }
+            names.put(Resource.of(table), tableName(table));
         }
         names.put(Resource.BUCKET, BUCKET);
         names.put(Resource.JOB_WORKFLOWS, stateMachineArn(Catalogue.WORKFLOW_PREFIX));
