@@ -7,6 +7,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.conveyor.deployment.Catalogue;
+import io.conveyor.deployment.RouteSpec;
+import io.conveyor.deployment.RouteTable;
 import io.conveyor.job.Job;
 import io.conveyor.job.JobStatus;
 import io.conveyor.persistence.InvalidPageTokenException;
@@ -30,6 +33,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -48,6 +52,10 @@ public final class Api {
     /** Lambda accepts at most 6 MB of request; refusing earlier keeps the message clear. */
     static final int MAX_BODY_BYTES = 5 * 1024 * 1024;
     private static final int DEFAULT_PAGE_SIZE = 20;
+    /** The catalogue's routes this function serves. */
+    static final List<RouteSpec> ROUTES = Catalogue.ROUTES.stream().filter(r -> r.function().equals(Catalogue.API.name())).toList();
+    /** Any route answers 401 to a request without an authenticated caller, and 500 when it fails on our side. */
+    private static final Set<Integer> ANY_ROUTE = Set.of(401, 500);
     private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x21-\\x7e]{1,255}");
     private static final ObjectMapper JSON = Json.MAPPER.copy().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
     /** Writes maps with their keys sorted: the canonical form request digests are taken of. */
@@ -59,7 +67,8 @@ public final class Api {
     private final ApiMetrics metrics;
     private final Clock clock;
     private final Function<APIGatewayProxyRequestEvent, Optional<Caller>> callers;
-    private final List<Route> routes;
+    private final RouteTable routes = new RouteTable(ROUTES);
+    private final Map<RouteSpec, Endpoint> endpoints;
 
     /** @param callers who calls, from a request ({@link Caller#finder}) */
     public Api(JobService jobs, ProgramRegistry programs, ProgramStatisticsStore statistics, ApiMetrics metrics, Clock clock,
@@ -70,22 +79,45 @@ public final class Api {
         this.metrics = metrics;
         this.clock = clock;
         this.callers = callers;
-        this.routes = List.of(
-                new Route("POST", "/jobs", Set.of(200, 201, 400, 401, 409, 413, 429, 500, 503), this::createJob),
-                new Route("GET", "/jobs", Set.of(200, 400, 401, 500), this::listJobs),
-                new Route("GET", "/jobs/{id}", Set.of(200, 401, 404, 410, 500), this::getJob),
-                new Route("DELETE", "/jobs/{id}", Set.of(200, 401, 404, 409, 410, 500, 503), this::cancelJob),
-                new Route("POST", "/jobs/{id}/submit", Set.of(200, 202, 401, 404, 409, 410, 500, 503), this::submitJob),
-                new Route("POST", "/jobs/{id}/retry", Set.of(202, 401, 404, 409, 410, 429, 500, 503), this::retryJob),
-                new Route("GET", "/jobs/{id}/subjobs", Set.of(200, 400, 401, 404, 410, 500), this::listSubJobs),
-                new Route("GET", "/jobs/{id}/result", Set.of(200, 303, 401, 404, 409, 410, 500), this::result),
-                new Route("GET", "/programs", Set.of(200, 401, 500), this::listPrograms),
-                new Route("GET", "/programs/{name}", Set.of(200, 401, 404, 500), this::getProgram));
+        this.endpoints = Map.ofEntries(
+                bind(Catalogue.CREATE_JOB, this::createJob, 400, 409, 413, 429, 503),
+                bind(Catalogue.LIST_JOBS, this::listJobs, 400),
+                bind(Catalogue.GET_JOB, this::getJob, 404, 410),
+                bind(Catalogue.CANCEL_JOB, this::cancelJob, 404, 409, 410, 503),
+                bind(Catalogue.SUBMIT_JOB, this::submitJob, 404, 409, 410, 503),
+                bind(Catalogue.RETRY_JOB, this::retryJob, 404, 409, 410, 429, 503),
+                bind(Catalogue.LIST_SUBJOBS, this::listSubJobs, 400, 404, 410),
+                bind(Catalogue.GET_RESULT, this::result, 404, 409, 410),
+                bind(Catalogue.LIST_PROGRAMS, this::listPrograms),
+                bind(Catalogue.GET_PROGRAM, this::getProgram, 404));
+        if (!endpoints.keySet().equals(Set.copyOf(ROUTES))) {
+            throw new IllegalStateException("the API binds a handler to " + endpoints.keySet() + " but the catalogue routes "
+                    + ROUTES + " to it");
+        }
     }
 
-    /** Every route, for the OpenAPI document's test and for the local runtime's API emulation. */
-    List<Route> routes() {
-        return routes;
+    /** What the API does on one route of the catalogue, and the refusals it may answer there besides {@link #ANY_ROUTE}'s. */
+    private record Endpoint(Handler handler, Set<Integer> refusals) {}
+
+    /** What a route does with a request from an authenticated caller. */
+    @FunctionalInterface
+    private interface Handler {
+        ApiResponse handle(Caller caller, ApiRequest request);
+    }
+
+    private static Map.Entry<RouteSpec, Endpoint> bind(RouteSpec route, Handler handler, Integer... refusals) {
+        return Map.entry(route, new Endpoint(handler, Set.of(refusals)));
+    }
+
+    /**
+     * Every status {@code route} may answer: its successes (the catalogue's), its refusals, and {@link #ANY_ROUTE}'s;
+     * the OpenAPI document must list exactly these.
+     */
+    Set<Integer> statuses(RouteSpec route) {
+        Set<Integer> statuses = new TreeSet<>(route.successStatuses());
+        statuses.addAll(endpoints.get(route).refusals());
+        statuses.addAll(ANY_ROUTE);
+        return statuses;
     }
 
     /** Answers one API Gateway proxy request. */
@@ -115,29 +147,16 @@ public final class Api {
     private ApiResponse dispatch(APIGatewayProxyRequestEvent event) {
         String method = Optional.ofNullable(event.getHttpMethod()).orElse("").toUpperCase(Locale.ROOT);
         String path = Optional.ofNullable(event.getPath()).orElse("/");
-        if (path.length() > 1 && path.endsWith("/")) {
-            path = path.substring(0, path.length() - 1);
-        }
-        boolean pathKnown = false;
-        for (Route route : routes) {
-            Optional<Map<String, String>> parameters = route.match(path);
-            if (parameters.isEmpty()) {
-                continue;
-            }
-            pathKnown = true;
-            if (!route.method().equals(method)) {
-                continue;
-            }
-            Caller caller = callers.apply(event).orElseThrow(() -> new ApiException(401, "Unauthenticated",
-                    "The request carries no authenticated caller; sign it (IAM) or send a valid token."));
-            Optional.ofNullable(parameters.get().get("id")).ifPresent(id -> MDC.put("jobId", id));
-            return route.endpoint().handle(caller, new ApiRequest(parameters.get(), lowerKeys(event.getQueryStringParameters(), false),
-                    lowerKeys(event.getHeaders(), true), body(event)));
-        }
-        if (pathKnown) {
-            throw new ApiException(405, "MethodNotAllowed", method + " is not supported on " + path + ".");
-        }
-        throw new ApiException(404, "RouteNotFound", "There is no route " + path + "; see the API's OpenAPI document.");
+        RouteTable.Match match = routes.match(method, path).orElseThrow(() -> routes.methodsAt(path).isEmpty()
+                ? new ApiException(404, "RouteNotFound", "There is no route " + path + "; see the API's OpenAPI document.")
+                : new ApiException(405, "MethodNotAllowed", method + " is not supported on " + path + "; "
+                        + routes.methodsAt(path) + " are."));
+        Caller caller = callers.apply(event).orElseThrow(() -> new ApiException(401, "Unauthenticated",
+                "The request carries no authenticated caller; sign it (IAM) or send a valid token."));
+        Map<String, String> parameters = match.pathParameters();
+        Optional.ofNullable(parameters.get("id")).ifPresent(id -> MDC.put("jobId", id));
+        return endpoints.get(match.route()).handler().handle(caller, new ApiRequest(parameters,
+                lowerKeys(event.getQueryStringParameters(), false), lowerKeys(event.getHeaders(), true), body(event)));
     }
 
     private static String body(APIGatewayProxyRequestEvent event) {

@@ -1,35 +1,39 @@
 package io.conveyor.workflow;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.conveyor.deployment.WorkflowErrors;
 import io.conveyor.persistence.Json;
+import io.conveyor.programs.InvalidParametersException;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Turns the error names Step Functions reports (Java exception class names from our functions, {@code States.*}
- * and {@code Lambda.*} names) into the stable codes users see, and says which of them the re-registration
+ * and {@code Lambda.*} names; those the workflow retries on are {@link WorkflowErrors}'s) into the stable codes users see, and says which of them the re-registration
  * policy covers.
  */
 final class ErrorNames {
     static final String DECLINED = "SubJob.Declined";
     static final String RESULT_REJECTED = "SubJob.ResultRejected";
-    static final String TIMEOUT = "States.Timeout";
+    static final String TIMEOUT = WorkflowErrors.TIMEOUT;
     static final String THROTTLED = "Lambda.Throttled";
     static final String TOLERANCE_EXCEEDED = "SubJobs.ToleranceExceeded";
     static final String INVALID_PARAMETERS = "Program.InvalidParameters";
     static final String PROGRAM_FAILED = "Program.Failed";
 
     private static final Map<String, String> CODES = Map.of(
-            "io.conveyor.programs.SubJobDeclinedException", DECLINED,
-            "io.conveyor.programs.ResultRejectedException", RESULT_REJECTED,
-            "io.conveyor.programs.InvalidParametersException", INVALID_PARAMETERS,
-            "io.conveyor.workflow.ToleranceExceededException", TOLERANCE_EXCEEDED,
+            WorkflowErrors.SUBJOB_DECLINED, DECLINED,
+            WorkflowErrors.RESULT_REJECTED, RESULT_REJECTED,
+            InvalidParametersException.class.getName(), INVALID_PARAMETERS,
+            ToleranceExceededException.class.getName(), TOLERANCE_EXCEEDED,
             "States.ExceedToleratedFailureThreshold", TOLERANCE_EXCEEDED,
             "Lambda.TooManyRequestsException", THROTTLED);
 
-    /** What a re-registration (a later attempt of the whole job) may cure. */
-    private static final Set<String> REREGISTRABLE = Set.of(DECLINED, RESULT_REJECTED, TIMEOUT, THROTTLED,
-            "States.HeartbeatTimeout", "Lambda.ServiceException", "Lambda.SdkClientException", "Lambda.AWSLambdaException");
+    /** What a re-registration (a later attempt of the whole job) may cure: what RunSubJob retries, and more time. */
+    private static final Set<String> REREGISTRABLE = Stream.concat(Stream.of(DECLINED, RESULT_REJECTED, TIMEOUT, THROTTLED,
+            "States.HeartbeatTimeout"), WorkflowErrors.LAMBDA_TRANSIENT.stream()).collect(Collectors.toUnmodifiableSet());
 
     private ErrorNames() {}
 

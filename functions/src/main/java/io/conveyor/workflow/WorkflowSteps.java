@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.conveyor.admission.JobEndings;
 import io.conveyor.aws.AwsHttpService;
 import io.conveyor.deployment.Catalogue;
+import io.conveyor.deployment.WorkflowErrors;
 import io.conveyor.job.Job;
 import io.conveyor.job.JobError;
 import io.conveyor.job.JobStatus;
@@ -190,7 +191,7 @@ public final class WorkflowSteps {
                     outcomes.add(SubJobStore.Outcome.succeededWithOutputAt(index, outputKey, took));
                 }
             } catch (SubJobDeclinedException | ResultRejectedException e) {
-                retryable = retryable == null ? e : retryable;
+                retryable = retryable == null ? asRetried(e) : retryable;
             } catch (RuntimeException e) {
                 JobError why = new JobError(ErrorNames.code(e.getClass().getName()), ErrorNames.message(e.getMessage()));
                 outcomes.add(SubJobStore.Outcome.failed(index, why, Duration.between(began, clock.instant())));
@@ -206,6 +207,21 @@ public final class WorkflowSteps {
         if (retryable != null) {
             throw retryable;
         }
+    }
+
+    /**
+     * {@code e} as an exception of exactly the class the state's Retry names ({@link WorkflowErrors#SUBJOB_RETRIED}):
+     * Lambda reports a Java function's error by its exception's class name, so a program's own subclass of
+     * {@link SubJobDeclinedException} would otherwise not be retried.
+     */
+    private static RuntimeException asRetried(RuntimeException e) {
+        if (e.getClass() == SubJobDeclinedException.class || e.getClass() == ResultRejectedException.class) {
+            return e;
+        }
+        RuntimeException retried = e instanceof ResultRejectedException ? new ResultRejectedException(e.getMessage())
+                : new SubJobDeclinedException(e.getMessage());
+        retried.initCause(e);
+        return retried;
     }
 
     /** The worker's output for one subjob; a failure reading or writing job data is worth another try. */

@@ -1,5 +1,7 @@
 package io.conveyor.api;
 
+import io.conveyor.deployment.Catalogue;
+import io.conveyor.deployment.RouteSpec;
 import io.conveyor.programs.DeclaredInput;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -142,12 +144,23 @@ class CreateAndSubmitApiTest {
 
     @Test
     void unauthenticatedRequests_areRefusedOnEveryRoute() {
-        for (Route route : h.api.routes()) {
+        for (RouteSpec route : Catalogue.ROUTES) {
             String path = route.path().replace("{id}", "some-job").replace("{name}", "primes");
             ApiHarness.Response response = h.anonymous().send(route.method(), path, null);
             assertEquals(401, response.status(), route.method() + " " + path);
             assertEquals("Unauthenticated", response.code());
         }
+    }
+
+    @Test
+    void aPathNoRouteHas_answers404_andAMethodItsPathDoesNotServe_answers405NamingTheMethodsItDoes() {
+        ApiHarness.Response unknown = h.alice().get("/jobz");
+        assertEquals(404, unknown.status());
+        assertEquals("RouteNotFound", unknown.code());
+        ApiHarness.Response wrongMethod = h.alice().send("PUT", "/jobs/some-job/", null);
+        assertEquals(405, wrongMethod.status());
+        assertEquals("MethodNotAllowed", wrongMethod.code());
+        assertTrue(wrongMethod.message().contains("[DELETE, GET]"), wrongMethod.message());
     }
 
     private static List<String> names(JsonNode uploads) {

@@ -32,7 +32,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * One isolated deployment on the DynamoDB emulator and S3Proxy, with jobs in every state the cleaner meets, each with
- * everything a real run leaves behind: its inputs, manifest, subjob inputs and outputs and result in the bucket,
+ * everything a real run leaves behind: its inputs, manifest, subjob outputs and result in the bucket,
  * its subjob items, and its idempotency record. DynamoDB calls go through a {@link FaultInjector}.
  */
 final class CleanupFixture {
@@ -96,13 +96,12 @@ final class CleanupFixture {
     Job running(String id, int subJobCount) {
         Job admitted = jobs.update(submitted(id).admit(T0));
         List<SubJob> pending = IntStream.range(0, subJobCount)
-                .mapToObj(i -> SubJob.pending(id, i, 1, JobObjectLayout.subJobInput(id, 1, i)))
+                .mapToObj(i -> SubJob.pending(id, i, 1, JobObjectLayout.manifest(id, 1)))
                 .toList();
         subJobs.registerAll(id, 1, pending);
         List<String> keys = new ArrayList<>();
         keys.add(JobObjectLayout.manifest(id, 1));
         for (int i = 0; i < subJobCount; i++) {
-            keys.add(JobObjectLayout.subJobInput(id, 1, i));
             keys.add(JobObjectLayout.subJobOutput(id, 1, i));
         }
         put(keys);
@@ -124,9 +123,14 @@ final class CleanupFixture {
         return created;
     }
 
-    /** How many objects {@link #succeeded} leaves for {@code subJobCount} subjobs: inputs, manifest, result. */
+    /** How many objects {@link #running} leaves for {@code subJobCount} subjobs: inputs, manifest, subjob outputs. */
+    static int objectsOfRunning(int subJobCount) {
+        return 2 + 1 + subJobCount;
+    }
+
+    /** How many objects {@link #succeeded} leaves for {@code subJobCount} subjobs: those of {@link #running}, and the result. */
     static int objectsOfSucceeded(int subJobCount) {
-        return 2 + 1 + 2 * subJobCount + 1;
+        return objectsOfRunning(subJobCount) + 1;
     }
 
     /** Uploads tiny objects at {@code keys}, several at a time (S3Proxy answers each in a millisecond or two). */

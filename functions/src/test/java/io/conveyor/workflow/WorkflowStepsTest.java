@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.conveyor.deployment.WorkflowErrors;
 import io.conveyor.job.Attempt;
 import io.conveyor.job.Job;
 import io.conveyor.job.JobStatus;
@@ -88,12 +89,24 @@ class WorkflowStepsTest {
         assertEquals(1, h.subJobs.get(job.id(), 0).orElseThrow().attempts(), "and nothing that had finished");
         assertEquals(new Progress(4, 1, 2, 1), h.stored(job.id()).progress());
 
-        h.workflow().recordSubJobFailures(job.id(), 1, List.of(0, 1, 2, 3), "io.conveyor.programs.SubJobDeclinedException",
+        h.workflow().recordSubJobFailures(job.id(), 1, List.of(0, 1, 2, 3), WorkflowErrors.SUBJOB_DECLINED,
                 "{\"errorMessage\":\"busy, try later\"}");
         assertEquals(new Progress(4, 0, 2, 2), h.stored(job.id()).progress());
         assertEquals("SubJob.Declined", h.subJobs.get(job.id(), 1).orElseThrow().error().code());
         assertEquals("Program.Failed", h.subJobs.get(job.id(), 2).orElseThrow().error().code(), "an outcome stays as it was");
         assertEquals(SubJobStatus.SUCCEEDED, h.subJobs.get(job.id(), 3).orElseThrow().status());
+    }
+
+    @Test
+    void runSubJobs_failsForEachRetryableError_underAnErrorNameTheStateMachineRetries() throws Exception {
+        for (String outcome : List.of("declined", "rejected", "busy")) {
+            Job job = h.queued("alice", "outcomes", Map.of("outcomes", outcome), List.of());
+            h.admit(job);
+            List<WorkflowSteps.BatchItem> batch = h.manifest(h.workflow().split(job.id(), 1));
+            RuntimeException thrown = assertThrows(RuntimeException.class, () -> h.workflow().runSubJobs(job.id(), 1, batch));
+            // A Java Lambda function's error name is its exception's class name.
+            assertTrue(WorkflowErrors.SUBJOB_RETRIED.contains(thrown.getClass().getName()), outcome + ": " + thrown);
+        }
     }
 
     @Test
@@ -179,7 +192,7 @@ class WorkflowStepsTest {
         Job job = h.queued("alice", "primes", Map.of("to", "100", "subJobs", "2"), List.of());
         h.admit(job);
         h.workflow().split(job.id(), 1);
-        h.workflow().recordSubJobFailures(job.id(), 1, List.of(0), "io.conveyor.programs.SubJobDeclinedException", "busy");
+        h.workflow().recordSubJobFailures(job.id(), 1, List.of(0), WorkflowErrors.SUBJOB_DECLINED, "busy");
         assertEquals("REREGISTER", h.workflow().handleFailure(job.id(), "States.ExceedToleratedFailureThreshold", "x").decision());
         assertEquals("1 of 2 subjobs failed (50.0%); program primes tolerates 0.0%", h.stored(job.id()).error().message());
 

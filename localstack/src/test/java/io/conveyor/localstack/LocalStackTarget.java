@@ -307,11 +307,7 @@ final class LocalStackTarget implements ScenarioTarget {
     public String physicalName(Resource resource) {
         Map<Resource, String> outputKeys = new EnumMap<>(Resource.class);
         for (TableDefinition table : Catalogue.TABLES) {
-            for (Resource r : Resource.values()) {
-                if (table.settingName().equals(r.settingName())) {
-                    outputKeys.put(r, table.logicalName() + "TableName");
-                }
-            }
+            outputKeys.put(Resource.of(table), table.logicalName() + "TableName");
         }
         outputKeys.put(Resource.BUCKET, "BucketName");
         outputKeys.put(Resource.EVENT_BUS, "EventBusName");

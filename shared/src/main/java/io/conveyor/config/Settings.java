@@ -1,5 +1,7 @@
 package io.conveyor.config;
 
+import io.conveyor.deployment.Catalogue;
+import io.conveyor.deployment.Resource;
 import java.net.URI;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
@@ -98,12 +100,13 @@ public record Settings(
         Reader r = new Reader(env);
         Settings settings = new Settings(
                 r.required("AWS_REGION"),
-                r.required("CONVEYOR_JOBS_TABLE"),
-                r.required("CONVEYOR_SUBJOBS_TABLE"),
-                r.required("CONVEYOR_COUNTERS_TABLE"),
-                r.required("CONVEYOR_IDEMPOTENCY_TABLE"),
-                r.required("CONVEYOR_WAITLIST_TABLE"),
-                r.required("CONVEYOR_BUCKET"),
+                // The resources' names come in the variables the deployment names them by.
+                r.required(Resource.JOBS_TABLE.settingName()),
+                r.required(Resource.SUBJOBS_TABLE.settingName()),
+                r.required(Resource.COUNTERS_TABLE.settingName()),
+                r.required(Resource.IDEMPOTENCY_TABLE.settingName()),
+                r.required(Resource.WAITLIST_TABLE.settingName()),
+                r.required(Resource.BUCKET.settingName()),
                 r.endpoint("AWS_ENDPOINT_URL_S3").or(() -> r.endpoint("AWS_ENDPOINT_URL")),
                 r.positiveInt("CONVEYOR_MAX_ACTIVE_JOBS_PER_USER", 5),
                 r.positiveInt("CONVEYOR_MAX_ACTIVE_JOBS_PER_PROGRAM", 10),
@@ -111,8 +114,8 @@ public record Settings(
                 r.duration("CONVEYOR_PRESIGNED_URL_TTL", Duration.ofMinutes(15), Duration.ofDays(7)),
                 r.duration("CONVEYOR_DEFAULT_RETENTION", Duration.ofDays(7), Duration.ofDays(3650)),
                 r.duration("CONVEYOR_MAX_RETENTION", Duration.ofDays(90), Duration.ofDays(3650)),
-                r.value("CONVEYOR_WORKFLOW_ARN_PREFIX"),
-                r.value("CONVEYOR_EVENT_BUS").orElse("conveyor-jobs"),
+                r.value(Resource.JOB_WORKFLOWS.settingName()),
+                r.value(Resource.EVENT_BUS.settingName()).orElse(Catalogue.EVENT_BUS),
                 r.bytes("CONVEYOR_MULTIPART_THRESHOLD", 64 * MIB, 5 * MIB, 5 * GIB),
                 r.bytes("CONVEYOR_MULTIPART_PART_SIZE", 64 * MIB, 5 * MIB, 5 * GIB),
                 r.positiveInt("CONVEYOR_MULTIPART_URLS_PER_RESPONSE", 1000),

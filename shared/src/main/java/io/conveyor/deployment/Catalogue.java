@@ -77,17 +77,26 @@ public final class Catalogue {
     public static final List<FunctionSpec> FUNCTIONS = concat(List.of(API), WORKFLOW_FUNCTIONS,
             List.of(EXECUTION_ENDED, CLEANER));
 
-    public static final List<RouteSpec> ROUTES = List.of(
-            new RouteSpec("POST", "/jobs", API.name()),
-            new RouteSpec("GET", "/jobs", API.name()),
-            new RouteSpec("GET", "/jobs/{id}", API.name()),
-            new RouteSpec("DELETE", "/jobs/{id}", API.name()),
-            new RouteSpec("POST", "/jobs/{id}/submit", API.name()),
-            new RouteSpec("POST", "/jobs/{id}/retry", API.name()),
-            new RouteSpec("GET", "/jobs/{id}/subjobs", API.name()),
-            new RouteSpec("GET", "/jobs/{id}/result", API.name()),
-            new RouteSpec("GET", "/programs", API.name()),
-            new RouteSpec("GET", "/programs/{name}", API.name()));
+    // The job API's routes, each with the statuses it answers on success. The API function binds a handler to
+    // each, the CDK stack and the local runtime's API Gateway serve them, and tests hold the OpenAPI document and
+    // the README's routes table to them.
+    /** 201 created, 200 for a repeat with the same {@code Idempotency-Key} and body. */
+    public static final RouteSpec CREATE_JOB = api("createJob", "POST", "/jobs", 201, 200);
+    public static final RouteSpec LIST_JOBS = api("listJobs", "GET", "/jobs", 200);
+    /** 200 with the job and, while inputs are missing, fresh upload URLs. */
+    public static final RouteSpec GET_JOB = api("getJob", "GET", "/jobs/{id}", 200);
+    public static final RouteSpec CANCEL_JOB = api("cancelJob", "DELETE", "/jobs/{id}", 200);
+    /** 202 queued and its execution started, 200 when it was submitted before (nothing new starts). */
+    public static final RouteSpec SUBMIT_JOB = api("submitJob", "POST", "/jobs/{id}/submit", 202, 200);
+    public static final RouteSpec RETRY_JOB = api("retryJob", "POST", "/jobs/{id}/retry", 202);
+    public static final RouteSpec LIST_SUBJOBS = api("listSubJobs", "GET", "/jobs/{id}/subjobs", 200);
+    /** 200 with a presigned download URL, 303 to it with {@code ?redirect=true}. */
+    public static final RouteSpec GET_RESULT = api("getResult", "GET", "/jobs/{id}/result", 200, 303);
+    public static final RouteSpec LIST_PROGRAMS = api("listPrograms", "GET", "/programs", 200);
+    public static final RouteSpec GET_PROGRAM = api("getProgram", "GET", "/programs/{name}", 200);
+
+    public static final List<RouteSpec> ROUTES = List.of(CREATE_JOB, LIST_JOBS, GET_JOB, CANCEL_JOB, SUBMIT_JOB,
+            RETRY_JOB, LIST_SUBJOBS, GET_RESULT, LIST_PROGRAMS, GET_PROGRAM);
 
     /** The cleaner runs hourly unless the deployment says otherwise. */
     public static final ScheduleSpec CLEANER_SCHEDULE = new ScheduleSpec("CleanerSchedule", "rate(1 hour)", CLEANER.name());
@@ -102,7 +111,10 @@ public final class Catalogue {
     public static final ExecutionRuleSpec EXECUTION_ENDED_RULE = new ExecutionRuleSpec("JobExecutionEnded",
             List.of("FAILED", "TIMED_OUT", "ABORTED"), EXECUTION_ENDED.name());
 
-    /** One job state machine per program, from the same definition, with the program's retry policy substituted. */
+    /**
+     * One job state machine per program, from the same definition, with the program's retry policy substituted and
+     * the error names it retries on ({@link WorkflowErrors}).
+     */
     public static List<StateMachineSpec> stateMachines(ProgramRegistry programs) {
         return programs.all().stream().map(Catalogue::workflow).toList();
     }
@@ -117,6 +129,7 @@ public final class Catalogue {
         substitutions.put("RetryJitterStrategy", program.retry().jitter().name());
         substitutions.put("MaxConcurrency", Integer.toString(program.maxConcurrency()));
         substitutions.put("ToleratedFailurePercentage", Double.toString(program.toleratedFailurePercentage()));
+        substitutions.putAll(WorkflowErrors.SUBSTITUTIONS);
         return new StateMachineSpec(WORKFLOW_PREFIX + program.name(), WORKFLOW_DEFINITION, substitutions,
                 WORKFLOW_FUNCTIONS.stream().map(FunctionSpec::name).toList());
     }
@@ -146,6 +159,11 @@ public final class Catalogue {
 
     public static Optional<FunctionSpec> function(String name) {
         return FUNCTIONS.stream().filter(f -> f.name().equals(name)).findFirst();
+    }
+
+    /** A route served by the {@link #API} function. */
+    private static RouteSpec api(String operation, String method, String path, Integer... successStatuses) {
+        return new RouteSpec(operation, method, path, API.name(), java.util.Set.of(successStatuses));
     }
 
     /** A workflow step's function: the access every step has, and {@code extra} (a program's functions to invoke). */

@@ -48,15 +48,8 @@ public final class Definitions {
         return out.toString();
     }
 
-    /**
-     * The definition of {@code machine} with its substitutions and, for each function it invokes, the ARN
-     * {@code functionArn} gives for the function's logical name.
-     */
+    /** The definition of {@code machine} with {@linkplain StateMachineSpec#substitutions(java.util.function.Function) its substitutions}. */
     public static String render(StateMachineSpec machine, java.util.function.Function<String, String> functionArn) {
-        Map<String, String> values = new java.util.HashMap<>(machine.substitutions());
-        for (String function : machine.functions()) {
-            values.put(function + "FunctionArn", functionArn.apply(function));
-        }
-        return substitute(load(machine.definition()), values);
+        return substitute(load(machine.definition()), machine.substitutions(functionArn));
     }
 }

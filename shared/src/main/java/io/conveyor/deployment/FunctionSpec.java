@@ -20,9 +20,4 @@ public record FunctionSpec(String name, String handler, int memoryMb, Duration t
         Objects.requireNonNull(timeout, "timeout");
         access = List.copyOf(access);
     }
-
-    /** The name of the substitution that carries this function's ARN into state machine definitions. */
-    public String arnSubstitution() {
-        return name + "FunctionArn";
-    }
 }

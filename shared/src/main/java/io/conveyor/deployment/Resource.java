@@ -1,5 +1,8 @@
 package io.conveyor.deployment;
 
+import io.conveyor.persistence.TableDefinition;
+import java.util.Arrays;
+
 /**
  * The deployment's resources a function may be granted access to, each with the environment variable that
  * carries its physical name (or ARN) to the functions.
@@ -27,6 +30,15 @@ public enum Resource {
 
     Resource(String settingName) {
         this.settingName = settingName;
+    }
+
+    /** The resource {@code table} is in the deployment: the one whose environment variable names it. */
+    public static Resource of(TableDefinition table) {
+        return Arrays.stream(values())
+                .filter(r -> table.settingName().equals(r.settingName()))
+                .findFirst()
+                .orElseThrow(() -> new IllegalStateException("table " + table.logicalName() + " is named by "
+                        + table.settingName() + ", which no " + Resource.class.getName() + " carries"));
     }
 
     /** The environment variable that names this resource, or {@code null} if it has no name of its own. */

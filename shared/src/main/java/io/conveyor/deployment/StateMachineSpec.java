@@ -1,6 +1,8 @@
 package io.conveyor.deployment;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * A state machine of the deployment: its definition file and the values substituted into it.
@@ -15,5 +17,15 @@ public record StateMachineSpec(String name, String definition, Map<String, Strin
     public StateMachineSpec {
         substitutions = Map.copyOf(substitutions);
         functions = java.util.List.copyOf(functions);
+    }
+
+    /**
+     * Every substitution of the definition in one environment: {@link #substitutions}, and for each function it
+     * invokes, {@code ${<name>FunctionArn}}, the ARN {@code functionArn} gives for the function's logical name.
+     */
+    public Map<String, String> substitutions(Function<String, String> functionArn) {
+        Map<String, String> all = new LinkedHashMap<>(substitutions);
+        functions.forEach(function -> all.put(function + "FunctionArn", functionArn.apply(function)));
+        return all;
     }
 }

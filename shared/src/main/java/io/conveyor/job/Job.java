@@ -115,15 +115,6 @@ public record Job(
         return Optional.ofNullable(error);
     }
 
-    public Optional<Attempt> currentAttempt() {
-        return attempts.isEmpty() ? Optional.empty() : Optional.of(attempts.get(attempts.size() - 1));
-    }
-
-    /** The number the next attempt will carry. */
-    public int nextAttemptNumber() {
-        return attempts.size() + 1;
-    }
-
     /** Whether the job's retention has passed at {@code now} (it is terminal, or was never submitted): it counts as gone. */
     public boolean isExpired(Instant now) {
         return expiresAt != null && !now.isBefore(expiresAt);

@@ -64,11 +64,6 @@ public final class JobLifecycle {
         return to;
     }
 
-    /** Whether {@code event} is allowed from {@code from}. */
-    public static boolean allows(JobStatus from, JobEvent event) {
-        return TABLE.getOrDefault(from, Map.of()).containsKey(event);
-    }
-
     /** The events allowed from {@code from}, in {@link JobEvent} order; empty for a status with no way out. */
     public static Set<JobEvent> eventsFrom(JobStatus from) {
         return Collections.unmodifiableSet(TABLE.getOrDefault(from, Map.of()).keySet());

@@ -32,9 +32,4 @@ public enum JobStatus {
     public boolean mayExpire() {
         return this == CREATED || isTerminal();
     }
-
-    /** An active job holds a quota slot (per user and per program) until it ends. */
-    public boolean isActive() {
-        return this == RUNNING || this == RETRY_WAITING;
-    }
 }

@@ -35,13 +35,4 @@ public record RetryPolicy(Duration interval, double backoffRate, Duration maxDel
             throw new IllegalArgumentException("retry maxAttempts must be between 0 and 99, was " + maxAttempts);
         }
     }
-
-    /** The delay before retry {@code n} (1-based) before jitter: interval × backoffRate^(n-1), capped. */
-    public Duration delayBeforeRetry(int n) {
-        if (n < 1) {
-            throw new IllegalArgumentException("retries are numbered from 1, was " + n);
-        }
-        double seconds = interval.toSeconds() * Math.pow(backoffRate, n - 1);
-        return seconds >= maxDelay.toSeconds() ? maxDelay : Duration.ofMillis(Math.round(seconds * 1000));
-    }
 }

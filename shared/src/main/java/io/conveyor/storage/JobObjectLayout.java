@@ -9,7 +9,6 @@ import java.util.regex.Pattern;
  * <pre>
  * jobs/{jobId}/inputs/{name}                                  the owner's input files
  * jobs/{jobId}/attempts/{n}/manifest.json                     the splitter's subjob manifest
- * jobs/{jobId}/attempts/{n}/subjobs/{index}/input.json        one subjob's input, written by the splitter
  * jobs/{jobId}/attempts/{n}/subjobs/{index}/output.json       one subjob's output, written by the worker
  * jobs/{jobId}/attempts/{n}/outputs.jsonl                     the subjobs' outputs for an aggregator function
  * jobs/{jobId}/attempts/{n}/result.json                       the aggregator's result
@@ -43,10 +42,6 @@ public final class JobObjectLayout {
 
     public static String manifest(String jobId, int attempt) {
         return attemptPrefix(jobId, attempt) + "manifest.json";
-    }
-
-    public static String subJobInput(String jobId, int attempt, int index) {
-        return subJobPrefix(jobId, attempt, index) + "input.json";
     }
 
     public static String subJobOutput(String jobId, int attempt, int index) {

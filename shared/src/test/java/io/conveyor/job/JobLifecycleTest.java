@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -68,7 +67,6 @@ class JobLifecycleTest {
         assertEquals(T0.plusSeconds(60), job.attempts().get(0).endedAt());
         assertEquals(T0.plusSeconds(60).plus(RETENTION), job.expiresAt());
         assertTrue(job.status().isTerminal());
-        assertFalse(job.status().isActive());
     }
 
     @Test
@@ -94,7 +92,6 @@ class JobLifecycleTest {
     void reregisterThenResume_addsASecondAttemptToTheHistory() {
         Job waiting = step(running(), JobEvent.REREGISTER, j -> j.reregister(DECLINED, T0.plusSeconds(10)));
         assertEquals(JobStatus.RETRY_WAITING, waiting.status());
-        assertTrue(waiting.status().isActive(), "a job waiting to re-register keeps its quota slot");
         assertEquals(Attempt.Outcome.REREGISTERED, waiting.attempts().get(0).outcome());
 
         Job resumed = step(waiting, JobEvent.RESUME, j -> j.resume(T0.plusSeconds(40)));
@@ -179,8 +176,6 @@ class JobLifecycleTest {
                 assertEquals(allowed, JobLifecycle.eventsFrom(status), status.name());
             }
         }
-        assertEquals(EnumSet.of(JobStatus.RUNNING, JobStatus.RETRY_WAITING),
-                EnumSet.copyOf(List.of(JobStatus.values()).stream().filter(JobStatus::isActive).toList()));
     }
 
     @Test

@@ -16,16 +16,6 @@ class ProgramDefinitionTest {
     }
 
     @Test
-    void retryDelays_growByTheBackoffRateUpToTheCap() {
-        RetryPolicy policy = new RetryPolicy(Duration.ofSeconds(2), 3.0, Duration.ofSeconds(30), JitterStrategy.FULL, 5);
-        assertEquals(Duration.ofSeconds(2), policy.delayBeforeRetry(1));
-        assertEquals(Duration.ofSeconds(6), policy.delayBeforeRetry(2));
-        assertEquals(Duration.ofSeconds(18), policy.delayBeforeRetry(3));
-        assertEquals(Duration.ofSeconds(30), policy.delayBeforeRetry(4));
-        assertEquals(Duration.ofSeconds(30), policy.delayBeforeRetry(40));
-    }
-
-    @Test
     void reRegistration_doublesItsDelayAndStopsAtMaxAttempts() {
         ReRegistrationPolicy policy = new ReRegistrationPolicy(Duration.ofSeconds(10), 3);
         assertEquals(Duration.ofSeconds(10), policy.delayAfter(1));

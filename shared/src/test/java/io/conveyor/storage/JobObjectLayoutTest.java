@@ -17,7 +17,7 @@ class JobObjectLayoutTest {
         for (String key : new String[] {
             JobObjectLayout.input("j1", "a.txt"),
             JobObjectLayout.manifest("j1", 2),
-            JobObjectLayout.subJobInput("j1", 2, 7),
+            JobObjectLayout.collectedOutputs("j1", 2),
             JobObjectLayout.subJobOutput("j1", 2, 7),
             JobObjectLayout.result("j1", 2)
         }) {

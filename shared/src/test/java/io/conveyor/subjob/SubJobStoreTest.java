@@ -293,7 +293,7 @@ class SubJobStoreTest {
         subJobs.registerAll("j", 1, pending(SubJobStore.MAX_PAGE_SIZE + 30));
         Job other = jobs.create(SampleJobs.created("k", "alice", "primes", T0));
         jobs.update(jobs.update(other.submit(T0)).admit(T0));
-        subJobs.registerAll("k", 1, List.of(SubJob.pending("k", 0, 1, "jobs/k/attempts/1/subjobs/0/input.json")));
+        subJobs.registerAll("k", 1, List.of(SubJob.pending("k", 0, 1, "jobs/k/attempts/1/manifest.json")));
 
         int items = (SubJobStore.MAX_PAGE_SIZE + 30 + SubJobGroup.SIZE - 1) / SubJobGroup.SIZE;
         assertEquals(items, subJobs.deleteAll("j"), "one item per group of subjobs");

@@ -9,6 +9,7 @@ import io.conveyor.deployment.Catalogue;
 import io.conveyor.deployment.Definitions;
 import io.conveyor.deployment.FunctionSpec;
 import io.conveyor.deployment.StateMachineSpec;
+import io.conveyor.deployment.WorkflowErrors;
 import io.conveyor.persistence.Json;
 import io.conveyor.program.ProgramRegistry;
 import java.io.IOException;
@@ -18,7 +19,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -67,8 +70,7 @@ class JobWorkflowDefinitionTest {
             placeholders.add(m.group(1));
         }
         StateMachineSpec machine = machines().findFirst().orElseThrow();
-        Set<String> given = new TreeSet<>(machine.substitutions().keySet());
-        machine.functions().forEach(f -> given.add(f + "FunctionArn"));
+        Set<String> given = new TreeSet<>(machine.substitutions(function -> ARN_PREFIX + function).keySet());
         assertEquals(given, placeholders);
     }
 
@@ -78,7 +80,33 @@ class JobWorkflowDefinitionTest {
         JsonNode retry = Json.MAPPER.readTree(render(machine)).at("/States/RunSubJobs/ItemProcessor/States/RunSubJob/Retry/0");
         assertEquals(machine.substitutions().get("RetryMaxAttempts"), retry.path("MaxAttempts").asText());
         assertEquals(machine.substitutions().get("RetryJitterStrategy"), retry.path("JitterStrategy").asText());
-        assertTrue(retry.path("ErrorEquals").toString().contains("io.conveyor.programs.SubJobDeclinedException"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("machines")
+    void runSubJob_retriesExactlyTheErrorNamesTheWorkflowErrorsGive(StateMachineSpec machine) throws IOException {
+        JsonNode retry = Json.MAPPER.readTree(render(machine)).at("/States/RunSubJobs/ItemProcessor/States/RunSubJob/Retry");
+        assertEquals(1, retry.size());
+        assertEquals(WorkflowErrors.SUBJOB_RETRIED, texts(retry.get(0).path("ErrorEquals")));
+    }
+
+    /** Every Lambda task retries Lambda's transient failures; HandleFailure, the last resort, retries everything. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("machines")
+    void everyTask_retriesLambdasTransientFailures(StateMachineSpec machine) throws IOException {
+        Map<String, JsonNode> tasks = new TreeMap<>();
+        collectTasks(Json.MAPPER.readTree(render(machine)), tasks);
+        assertEquals(Set.of("Admit", "Aggregate", "AwaitDependencies", "ConfirmSubJobs", "Finalize", "HandleFailure",
+                "RecordSubJobFailure", "Resume", "RunSubJob", "Split"), tasks.keySet());
+        tasks.forEach((name, task) -> {
+            List<String> retried = new ArrayList<>();
+            task.path("Retry").forEach(retrier -> retried.addAll(texts(retrier.path("ErrorEquals"))));
+            if (name.equals("HandleFailure")) {
+                assertEquals(List.of("States.ALL"), retried, name);
+            } else {
+                assertTrue(retried.containsAll(WorkflowErrors.LAMBDA_TRANSIENT), name + " retries " + retried);
+            }
+        });
     }
 
     /** The States Language schema check of the npm asl-validator, on every rendered definition. */
@@ -95,6 +123,22 @@ class JobWorkflowDefinitionTest {
         String output = new String(validator.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(validator.waitFor(180, TimeUnit.SECONDS), "asl-validator did not finish in time");
         assertEquals(0, validator.exitValue(), "asl-validator rejected a definition:\n" + output);
+    }
+
+    private static List<String> texts(JsonNode array) {
+        List<String> texts = new ArrayList<>();
+        array.forEach(element -> texts.add(element.asText()));
+        return texts;
+    }
+
+    /** The Task states of {@code states}' definition and its map's, by name. */
+    private static void collectTasks(JsonNode definition, Map<String, JsonNode> tasks) {
+        definition.path("States").fields().forEachRemaining(state -> {
+            if (state.getValue().path("Type").asText().equals("Task")) {
+                tasks.put(state.getKey(), state.getValue());
+            }
+            collectTasks(state.getValue().path("ItemProcessor"), tasks);
+        });
     }
 
     private static void collectFunctionNames(JsonNode node, Set<String> names) {

@@ -32,7 +32,6 @@ public final class ConveyorStack extends Stack {
     private final EventBus events;
     private final Rule cleanerSchedule;
     private final Rule executionEnded;
-    private final Monitoring monitoring;
 
     public ConveyorStack(Construct scope, String id, StackProps props, DeploymentOptions options) {
         super(scope, id, props);
@@ -65,7 +64,7 @@ public final class ConveyorStack extends Stack {
         cleanerSchedule = cleaner;
         executionEnded = executionRule(Catalogue.EXECUTION_ENDED_RULE);
 
-        monitoring = new Monitoring(this, "Monitoring", options, functions, workflows, api, cleanerSchedule);
+        Monitoring monitoring = new Monitoring(this, "Monitoring", options, functions, workflows, api, cleanerSchedule);
         NagFindings.suppress(this, options);
 
         output("ApiUrl", api.api().getUrl(), "the job API (SigV4-sign requests for service execute-api)");
@@ -130,9 +129,5 @@ public final class ConveyorStack extends Stack {
 
     public Rule executionEnded() {
         return executionEnded;
-    }
-
-    public Monitoring monitoring() {
-        return monitoring;
     }
 }

@@ -139,13 +139,14 @@ public final class JobApi extends Construct {
                 parameters.put("method.request.path." + m.group(1), true);
             }
             MethodOptions.Builder method = MethodOptions.builder()
-                    .operationName(operationName(route))
+                    // The OpenAPI document's operationId: one name for SDKs, logs and the document.
+                    .operationName(route.operation())
                     .requestValidator(validator)
                     .requestParameters(parameters)
                     .apiKeyRequired(options.requireApiKey())
                     .authorizationType(authorization)
                     .authorizer(authorizer);
-            if (route.method().equals("POST") && route.path().equals("/jobs")) {
+            if (route.equals(Catalogue.CREATE_JOB)) {
                 method.requestModels(Map.of("application/json", createJob));
             }
             resource.addMethod(route.method(), integration, method.build());
@@ -182,18 +183,6 @@ public final class JobApi extends Construct {
             response.statusCode(status);
         }
         api.addGatewayResponse(id, response.build());
-    }
-
-    /** {@code GET /jobs/{id}/subjobs} becomes {@code GetJobsIdSubjobs}: a stable name for SDKs and logs. */
-    static String operationName(RouteSpec route) {
-        StringBuilder name = new StringBuilder(route.method().charAt(0) + route.method().substring(1).toLowerCase());
-        for (String part : route.path().split("/")) {
-            String word = part.replaceAll("[{}]", "");
-            if (!word.isEmpty()) {
-                name.append(Character.toUpperCase(word.charAt(0))).append(word.substring(1));
-            }
-        }
-        return name.toString();
     }
 
     public RestApi api() {

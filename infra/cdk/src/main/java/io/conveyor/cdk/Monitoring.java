@@ -36,8 +36,6 @@ public final class Monitoring extends Construct {
     private static final MetricOptions SUM = MetricOptions.builder().period(PERIOD).statistic("Sum").build();
 
     private final Topic alerts;
-    private final Dashboard dashboard;
-    private final List<Alarm> alarms = new ArrayList<>();
     private final SnsAction action;
 
     public Monitoring(Construct scope, String id, DeploymentOptions options, Functions functions, Workflows workflows,
@@ -120,7 +118,7 @@ public final class Monitoring extends Construct {
                 graph("Cleaner", List.of(cleanerMetric("JobsDeleted", cleanerService),
                         cleanerMetric("ObjectsDeleted", cleanerService), cleanupErrors)),
                 graph("Cleaner schedule failures", List.of(scheduleFailures))));
-        dashboard = Dashboard.Builder.create(this, "Dashboard")
+        Dashboard.Builder.create(this, "Dashboard")
                 .dashboardName("conveyor")
                 .widgets(rows)
                 .build();
@@ -166,7 +164,6 @@ public final class Monitoring extends Construct {
                 .treatMissingData(TreatMissingData.NOT_BREACHING)
                 .build();
         alarm.addAlarmAction(action);
-        alarms.add(alarm);
     }
 
     /** The CloudWatch Logs retention of {@code days}, one of {@link DeploymentOptions#LOG_RETENTION_DAYS}. */
@@ -190,11 +187,4 @@ public final class Monitoring extends Construct {
         return alerts;
     }
 
-    public Dashboard dashboard() {
-        return dashboard;
-    }
-
-    public List<Alarm> alarms() {
-        return List.copyOf(alarms);
-    }
 }

@@ -6,7 +6,6 @@ import io.conveyor.persistence.IndexDefinition;
 import io.conveyor.persistence.KeyAttribute;
 import io.conveyor.persistence.TableDefinition;
 import io.conveyor.storage.JobObjectLayout;
-import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -88,7 +87,7 @@ public final class Storage extends Construct {
         bucket = jobs.build();
 
         for (TableDefinition definition : Catalogue.TABLES) {
-            Resource resource = resourceOf(definition);
+            Resource resource = Resource.of(definition);
             Table.Builder table = Table.Builder.create(this, definition.logicalName() + "Table")
                     .partitionKey(attribute(definition.partitionKey()))
                     .billingMode(BillingMode.PAY_PER_REQUEST)
@@ -112,15 +111,6 @@ public final class Storage extends Construct {
             tables.put(resource, built);
             definitions.put(resource, definition);
         }
-    }
-
-    /** The resource a table definition is, matched by the environment variable that names it. */
-    static Resource resourceOf(TableDefinition definition) {
-        return Arrays.stream(Resource.values())
-                .filter(r -> definition.settingName().equals(r.settingName()))
-                .findFirst()
-                .orElseThrow(() -> new IllegalStateException("table " + definition.logicalName() + " is named by "
-                        + definition.settingName() + ", which no io.conveyor.deployment.Resource carries"));
     }
 
     private static Attribute attribute(KeyAttribute key) {
@@ -152,15 +142,11 @@ public final class Storage extends Construct {
         return definitions.get(resource);
     }
 
-    public boolean isTable(Resource resource) {
-        return tables.containsKey(resource);
-    }
-
     /** Every table, by resource, in catalogue order. */
     public Map<Resource, Table> tables() {
         Map<Resource, Table> ordered = new LinkedHashMap<>();
         for (TableDefinition definition : Catalogue.TABLES) {
-            Resource resource = resourceOf(definition);
+            Resource resource = Resource.of(definition);
             ordered.put(resource, tables.get(resource));
         }
         return ordered;

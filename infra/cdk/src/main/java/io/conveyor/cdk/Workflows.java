@@ -3,7 +3,6 @@ package io.conveyor.cdk;
 import io.conveyor.deployment.Definitions;
 import io.conveyor.deployment.StateMachineSpec;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awscdk.ArnComponents;
@@ -36,13 +35,8 @@ public final class Workflows extends Construct {
         super(scope, id);
         for (StateMachineSpec spec : specs) {
             String definition = Definitions.load(spec.definition());
-            Map<String, String> substitutions = new LinkedHashMap<>(spec.substitutions());
-            List<String> aliases = new ArrayList<>();
-            for (String function : spec.functions()) {
-                String arn = functions.get(function).alias().getFunctionArn();
-                substitutions.put(function + "FunctionArn", arn);
-                aliases.add(arn);
-            }
+            Map<String, String> substitutions = spec.substitutions(function -> functions.get(function).alias().getFunctionArn());
+            List<String> aliases = spec.functions().stream().map(f -> functions.get(f).alias().getFunctionArn()).toList();
 
             // Vended-log group names under /aws/vendedlogs/ keep the account's log resource policy small.
             LogGroup logGroup = LogGroup.Builder.create(this, spec.name() + "Logs")

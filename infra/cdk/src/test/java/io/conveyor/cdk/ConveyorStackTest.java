@@ -204,7 +204,7 @@ class ConveyorStackTest {
         Map<String, Resource> tableIds = new HashMap<>();
         for (TableDefinition table : Catalogue.TABLES) {
             tableIds.put(app.resourceAt("AWS::DynamoDB::Table", "/Storage/" + table.logicalName() + "Table/Resource").getKey(),
-                    Storage.resourceOf(table));
+                    Resource.of(table));
         }
         String bucketId = app.resourceAt("AWS::S3::Bucket", "/Storage/JobsBucket/Resource").getKey();
         String busId = app.resources("AWS::Events::EventBus").keySet().iterator().next();
@@ -266,7 +266,7 @@ class ConveyorStackTest {
                         actions.addAll(AccessPolicies.TABLE_WRITE);
                     }
                     List<String> targets = new ArrayList<>(List.of(r.name()));
-                    Catalogue.TABLES.stream().filter(t -> Storage.resourceOf(t) == r).findFirst().orElseThrow()
+                    Catalogue.TABLES.stream().filter(t -> Resource.of(t) == r).findFirst().orElseThrow()
                             .indexes().forEach(i -> targets.add(r.name() + "/index/" + i.name()));
                     for (String a : actions) {
                         for (String t : targets) {
@@ -362,9 +362,7 @@ class ConveyorStackTest {
             String expected = Definitions.render(spec, function -> "arn-of:" + aliasId(function));
             assertEquals(Json.MAPPER.readTree(expected), Json.MAPPER.readTree(asDeployed), spec.name());
 
-            Map<String, String> expectedSubstitutions = new HashMap<>(spec.substitutions());
-            spec.functions().forEach(f -> expectedSubstitutions.put(f + "FunctionArn", "arn-of:" + aliasId(f)));
-            assertEquals(expectedSubstitutions, substitutions, spec.name());
+            assertEquals(spec.substitutions(f -> "arn-of:" + aliasId(f)), substitutions, spec.name());
         }
     }
 
@@ -400,7 +398,7 @@ class ConveyorStackTest {
     // ---- API -----------------------------------------------------------------------------------------------
 
     @Test
-    void api_servesEveryCatalogueRoute_throughItsFunctionsAlias_withIamAuthAndValidation() {
+    void api_servesEveryCatalogueRoute_underItsOperationName_throughItsFunctionsAlias_withIamAuthAndValidation() {
         Map<String, JsonNode> methods = app.resources("AWS::ApiGateway::Method");
         assertEquals(Catalogue.ROUTES.size(), methods.size());
         String validator = app.resources("AWS::ApiGateway::RequestValidator").keySet().iterator().next();
@@ -410,7 +408,8 @@ class ConveyorStackTest {
         for (RouteSpec route : Catalogue.ROUTES) {
             JsonNode method = app.resourceAt("AWS::ApiGateway::Method", "/JobApi/Api/Default" + route.path() + "/" + route.method()
                     + "/Resource").getValue().get("Properties");
-            String where = route.method() + " " + route.path();
+            String where = route.toString();
+            assertEquals(route.operation(), method.get("OperationName").asText(), where);
             assertEquals("AWS_IAM", method.get("AuthorizationType").asText(), where);
             assertEquals(validator, referenced(method.get("RequestValidatorId")), where);
             assertEquals("AWS_PROXY", method.at("/Integration/Type").asText(), where);

@@ -40,11 +40,6 @@ public record LocalDeployment(String region) {
         return "arn:aws:states:" + region + ":" + ACCOUNT + ":stateMachine:" + name;
     }
 
-    /** The ARN of the event bus {@code name}. */
-    public String eventBusArn(String name) {
-        return "arn:aws:events:" + region + ":" + ACCOUNT + ":event-bus/" + name;
-    }
-
     /** The ARN of the scheduled rule {@code name}. */
     public String ruleArn(String name) {
         return "arn:aws:events:" + region + ":" + ACCOUNT + ":rule/" + name;
@@ -54,11 +49,7 @@ public record LocalDeployment(String region) {
     public Map<Resource, String> resourceNames() {
         Map<Resource, String> names = new EnumMap<>(Resource.class);
         for (TableDefinition table : Catalogue.TABLES) {
-            for (Resource resource : Resource.values()) {
-                if (table.settingName().equals(resource.settingName())) {
-                    names.put(resource, tableName(table));
-                }
-            }
+            names.put(Resource.of(table), tableName(table));
         }
         names.put(Resource.BUCKET, BUCKET);
         names.put(Resource.JOB_WORKFLOWS, stateMachineArn(Catalogue.WORKFLOW_PREFIX));

@@ -7,13 +7,13 @@ import io.conveyor.deployment.Catalogue;
 import io.conveyor.dynamodb.DynamoDbEmulator;
 import io.conveyor.deployment.Definitions;
 import io.conveyor.deployment.FunctionSpec;
+import io.conveyor.deployment.RouteTable;
 import io.conveyor.deployment.ScheduleSpec;
 import io.conveyor.deployment.StateMachineSpec;
 import io.conveyor.emulators.EmbeddedS3;
 import io.conveyor.local.runtime.apigateway.ApiGateway;
 import io.conveyor.local.runtime.apigateway.LocalAuthorizer;
 import io.conveyor.local.runtime.apigateway.ProxyEvents;
-import io.conveyor.local.runtime.apigateway.RouteTable;
 import io.conveyor.local.runtime.events.EventBridgeEndpoint;
 import io.conveyor.local.runtime.events.EventLog;
 import io.conveyor.local.runtime.events.ExecutionRule;
@@ -28,7 +28,6 @@ import io.conveyor.local.runtime.lambda.LocalMetrics;
 import io.conveyor.local.runtime.schedule.ScheduleExpression;
 import io.conveyor.local.runtime.schedule.Scheduler;
 import io.conveyor.asl.LocalStepFunctions;
-import io.conveyor.persistence.TableDefinition;
 import io.conveyor.persistence.TableProvisioner;
 import io.conveyor.program.ProgramRegistry;
 import java.io.IOException;
@@ -435,11 +434,6 @@ public final class LocalRuntime implements AutoCloseable {
     /** The names of the state machines created (none until the workflow's definition is on the class path). */
     public List<String> stateMachines() {
         return List.copyOf(stateMachines);
-    }
-
-    /** How long each part of the start took, in milliseconds, in order. */
-    public Map<String, Long> startupStages() {
-        return Map.copyOf(stageMillis);
     }
 
     /** From the start of {@link #start} until the API answered. */

@@ -110,10 +110,5 @@ public final class LocalFunction {
         idle.offerFirst(handler);
     }
 
-    /** Drops every idle environment, so the next invocations start cold. */
-    public void reset() {
-        idle.clear();
-    }
-
     record Acquired(Object handler, boolean cold) {}
 }

@@ -1,16 +1,18 @@
-package io.conveyor.local.runtime.apigateway;
+package io.conveyor.deployment;
 
-import io.conveyor.deployment.RouteSpec;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The REST API's resources and methods, matched as API Gateway matches them: a literal segment beats a
  * {@code {parameter}} segment, a parameter matches exactly one non-empty segment, and a trailing slash is ignored.
+ * The local runtime's API Gateway and the API function both route with it, so they cannot disagree.
  */
 public final class RouteTable {
     private final List<RouteSpec> routes;
@@ -43,6 +45,17 @@ public final class RouteTable {
             }
         }
         return Optional.ofNullable(best);
+    }
+
+    /** The methods the API serves on {@code path}; empty when no route has that path. */
+    public Set<String> methodsAt(String path) {
+        Set<String> methods = new TreeSet<>();
+        for (RouteSpec route : routes) {
+            if (match(route.path(), path, new LinkedHashMap<>()) >= 0) {
+                methods.add(route.method());
+            }
+        }
+        return methods;
     }
 
     /** The number of literal segments matched, or -1 when {@code template} does not match {@code path}. */

@@ -1,0 +1,59 @@
+package io.conveyor.deployment;
+
+import io.conveyor.persistence.Json;
+import io.conveyor.programs.ResultRejectedException;
+import io.conveyor.programs.SubJobDeclinedException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * The error names the job workflow retries on, defined here only: the catalogue renders them into the workflow's
+ * definition ({@link #SUBSTITUTIONS}), and the functions that throw or read them take them from here. A Java Lambda
+ * function's error name is the class name of the exception it throws, so the names of the program's exceptions are
+ * taken from the classes themselves: renaming one renames what the definition retries on.
+ */
+public final class WorkflowErrors {
+    private WorkflowErrors() {}
+
+    /** Lambda's transient failures to run an invocation (throttling, its service errors): every task retries them. */
+    public static final List<String> LAMBDA_TRANSIENT = List.of("Lambda.ServiceException", "Lambda.AWSLambdaException",
+            "Lambda.SdkClientException", "Lambda.TooManyRequestsException");
+
+    /** A subjob the worker cannot take now (or whose job data could not be read or written): worth another try. */
+    public static final String SUBJOB_DECLINED = SubJobDeclinedException.class.getName();
+
+    /** A result the worker rejected by its own check: worth another try. */
+    public static final String RESULT_REJECTED = ResultRejectedException.class.getName();
+
+    /** The batch ran past its time limit ({@code TimeoutSecondsPath}). */
+    public static final String TIMEOUT = "States.Timeout";
+
+    /**
+     * What RunSubJob's Retry runs a batch again for, with the program's backoff: the two program errors worth another
+     * try, the batch's timeout, and Lambda's transient failures.
+     */
+    public static final List<String> SUBJOB_RETRIED = Stream.concat(Stream.of(SUBJOB_DECLINED, RESULT_REJECTED, TIMEOUT),
+            LAMBDA_TRANSIENT.stream()).toList();
+
+    /**
+     * The definition's {@code ${...}} substitutions these names fill, the same for every program:
+     * {@code ${LambdaErrorsRetry}}, the Retry list of every task but RunSubJob (Lambda's transient failures, four
+     * more tries within about 15 seconds), and {@code ${SubJobRetryErrors}}, RunSubJob's {@code ErrorEquals}.
+     */
+    public static final Map<String, String> SUBSTITUTIONS = Map.of(
+            "LambdaErrorsRetry", Json.write(List.of(lambdaTransientRetry())),
+            "SubJobRetryErrors", Json.write(SUBJOB_RETRIED));
+
+    private static Map<String, Object> lambdaTransientRetry() {
+        Map<String, Object> retrier = new LinkedHashMap<>();
+        retrier.put("ErrorEquals", LAMBDA_TRANSIENT);
+        retrier.put("IntervalSeconds", 1);
+        retrier.put("BackoffRate", 2);
+        retrier.put("MaxAttempts", 4);
+        retrier.put("MaxDelaySeconds", 10);
+        retrier.put("JitterStrategy", "FULL");
+        return retrier;
+    }
+}
