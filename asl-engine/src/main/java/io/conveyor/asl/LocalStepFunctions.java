@@ -4,7 +4,7 @@ import io.conveyor.asl.api.SfnHttpServer;
 import io.conveyor.asl.api.StepFunctionsService;
 import io.conveyor.asl.engine.Engine;
 import io.conveyor.asl.engine.ExecutionListener;
-import io.conveyor.asl.task.AwsClients;
+import io.conveyor.asl.task.TaskClients;
 import io.conveyor.asl.task.AwsIntegrations;
 import io.conveyor.asl.task.LambdaInvoker;
 import io.conveyor.asl.task.SdkLambdaInvoker;
@@ -115,14 +115,14 @@ public final class LocalStepFunctions implements AutoCloseable {
     }
   }
 
-  private final AwsClients clients;
+  private final TaskClients clients;
   private final TaskDispatcher tasks;
   private final Engine engine;
   private final StepFunctionsService service;
   private final SfnHttpServer server;
 
   private LocalStepFunctions(Builder b) {
-    this.clients = new AwsClients(b.region, b.credentials, b.endpoints);
+    this.clients = new TaskClients(b.region, b.credentials, b.endpoints);
     LambdaInvoker invoker = b.lambdaInvoker != null ? b.lambdaInvoker : new SdkLambdaInvoker(clients);
     this.tasks = AwsIntegrations.registerAll(new TaskDispatcher(invoker), clients);
     this.engine = Engine.builder().clock(b.clock).timeScale(b.timeScale).taskExecutor(tasks).region(b.region)

@@ -11,7 +11,7 @@ import io.conveyor.cli.commands.StatusCommand;
 import io.conveyor.cli.commands.SubJobsCommand;
 import io.conveyor.cli.commands.SubmitCommand;
 import io.conveyor.cli.commands.WatchCommand;
-import io.conveyor.cli.config.Settings;
+import io.conveyor.cli.config.CliSettings;
 import io.conveyor.cli.config.SettingsResolver;
 import io.conveyor.cli.http.ApiClient;
 import io.conveyor.cli.http.ApiError;
@@ -113,7 +113,7 @@ public final class ConveyorCli implements Runnable {
     }
 
     /** The settings of this run: flags, environment, profile file. */
-    public Settings settings() {
+    public CliSettings settings() {
         return new SettingsResolver(context.env(), context.home())
                 .resolve(new SettingsResolver.Flags(endpoint, token, auth, region, profile, config));
     }

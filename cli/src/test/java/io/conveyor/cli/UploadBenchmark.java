@@ -4,11 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.conveyor.cli.config.Auth;
-import io.conveyor.cli.config.Settings;
+import io.conveyor.cli.config.CliSettings;
 import io.conveyor.cli.http.ApiClient;
 import io.conveyor.cli.http.RequestSigner;
 import io.conveyor.cli.output.Output;
-import io.conveyor.cli.output.Progress;
+import io.conveyor.cli.output.ProgressDisplay;
 import io.conveyor.cli.upload.InputFile;
 import io.conveyor.cli.upload.JobUploader;
 import io.conveyor.local.runtime.LocalRuntime;
@@ -59,14 +59,14 @@ public final class UploadBenchmark {
         LocalRuntimeOptions.Builder options = LocalRuntimeOptions.builder().schedules(false);
         environment.forEach(options::environment);
         try (LocalRuntime runtime = LocalRuntime.start(options.build())) {
-            Settings settings = new Settings(runtime.apiEndpoint(), "benchmark", Auth.BEARER, Optional.of("bench"),
+            CliSettings settings = new CliSettings(runtime.apiEndpoint(), "benchmark", Auth.BEARER, Optional.of("bench"),
                     Optional.empty(), Optional.empty(), "default");
             ApiClient api = new ApiClient(settings, RequestSigner.bearer("bench"), ApiClient.newHttpClient(), "benchmark");
             Output quiet = new Output(new PrintWriter(Writer.nullWriter()), new PrintWriter(Writer.nullWriter()), false,
                     false, 80);
             for (int run = 1; run <= runs; run++) {
                 long start = System.nanoTime();
-                InputFile file = InputFile.inspect(work.resolve("big.bin"), size -> Progress.NONE);
+                InputFile file = InputFile.inspect(work.resolve("big.bin"), size -> ProgressDisplay.NONE);
                 long hashed = System.nanoTime();
                 ObjectNode body = JSON.createObjectNode().put("program", "checksum");
                 body.putArray("inputs").addObject().put("name", file.name()).put("size", file.size())

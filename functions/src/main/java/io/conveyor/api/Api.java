@@ -13,7 +13,7 @@ import io.conveyor.deployment.RouteTable;
 import io.conveyor.job.Job;
 import io.conveyor.job.JobStatus;
 import io.conveyor.persistence.InvalidPageTokenException;
-import io.conveyor.persistence.Json;
+import io.conveyor.persistence.StoredJson;
 import io.conveyor.persistence.Page;
 import io.conveyor.program.ProgramDefinition;
 import io.conveyor.program.ProgramRegistry;
@@ -57,7 +57,7 @@ public final class Api {
     /** Any route answers 401 to a request without an authenticated caller, and 500 when it fails on our side. */
     private static final Set<Integer> ANY_ROUTE = Set.of(401, 500);
     private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x21-\\x7e]{1,255}");
-    private static final ObjectMapper JSON = Json.MAPPER.copy().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+    private static final ObjectMapper JSON = StoredJson.MAPPER.copy().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
     /** Writes maps with their keys sorted: the canonical form request digests are taken of. */
     private static final ObjectMapper CANONICAL = JSON.copy().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
 

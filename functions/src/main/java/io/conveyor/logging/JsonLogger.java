@@ -1,7 +1,7 @@
 package io.conveyor.logging;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import io.conveyor.persistence.Json;
+import io.conveyor.persistence.StoredJson;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -87,7 +87,7 @@ final class JsonLogger extends LegacyAbstractLogger implements LoggingEventAware
         FormattingTuple formatted = MessageFormatter.arrayFormat(pattern, arguments);
         Throwable error = throwable != null ? throwable : formatted.getThrowable();
         StringWriter line = new StringWriter(256);
-        try (JsonGenerator json = Json.MAPPER.getFactory().createGenerator(line)) {
+        try (JsonGenerator json = StoredJson.MAPPER.getFactory().createGenerator(line)) {
             json.writeStartObject();
             json.writeStringField("timestamp", Instant.now().toString());
             json.writeStringField("level", level.name());

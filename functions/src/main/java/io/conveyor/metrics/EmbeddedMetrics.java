@@ -2,7 +2,7 @@ package io.conveyor.metrics;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.conveyor.persistence.Json;
+import io.conveyor.persistence.StoredJson;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -79,7 +79,7 @@ public final class EmbeddedMetrics {
         if (values.isEmpty()) {
             throw new IllegalArgumentException("an EMF line needs at least one metric");
         }
-        ObjectNode line = Json.MAPPER.createObjectNode();
+        ObjectNode line = StoredJson.MAPPER.createObjectNode();
         ObjectNode aws = line.putObject("_aws");
         aws.put("Timestamp", clock.millis());
         ObjectNode directive = aws.putArray("CloudWatchMetrics").addObject();

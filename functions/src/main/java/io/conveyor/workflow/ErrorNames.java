@@ -2,7 +2,7 @@ package io.conveyor.workflow;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.conveyor.deployment.WorkflowErrors;
-import io.conveyor.persistence.Json;
+import io.conveyor.persistence.StoredJson;
 import io.conveyor.programs.InvalidParametersException;
 import java.util.Map;
 import java.util.Set;
@@ -62,7 +62,7 @@ final class ErrorNames {
         }
         if (cause.startsWith("{")) {
             try {
-                JsonNode payload = Json.MAPPER.readTree(cause);
+                JsonNode payload = StoredJson.MAPPER.readTree(cause);
                 if (payload.hasNonNull("errorMessage")) {
                     return payload.get("errorMessage").asText();
                 }

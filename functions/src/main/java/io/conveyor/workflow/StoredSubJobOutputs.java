@@ -1,7 +1,7 @@
 package io.conveyor.workflow;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.conveyor.persistence.Json;
+import io.conveyor.persistence.StoredJson;
 import io.conveyor.persistence.Page;
 import io.conveyor.programs.SubJobOutputs;
 import io.conveyor.storage.ObjectStore;
@@ -76,7 +76,7 @@ final class StoredSubJobOutputs implements SubJobOutputs {
                 : objects.get(subJob.outputKey()).orElseThrow(() -> new IllegalStateException(
                         "the output of subjob " + subJob.index() + " of job " + jobId + " is missing from the bucket"));
         try {
-            return Json.MAPPER.readTree(content);
+            return StoredJson.MAPPER.readTree(content);
         } catch (IOException e) {
             throw new IllegalStateException("the output of subjob " + subJob.index() + " of job " + jobId + " is not JSON", e);
         }

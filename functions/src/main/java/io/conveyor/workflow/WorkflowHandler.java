@@ -4,7 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.conveyor.logging.InvocationLogging;
-import io.conveyor.persistence.Json;
+import io.conveyor.persistence.StoredJson;
 import io.conveyor.snapstart.SnapStartPriming;
 import java.util.Map;
 import org.slf4j.MDC;
@@ -27,7 +27,7 @@ abstract class WorkflowHandler implements RequestHandler<Map<String, Object>, Ma
      * for a step that {@linkplain #readsObjects reads or writes objects}, the S3 client's and presigner's.
      */
     void prime() {
-        JsonNode input = Json.MAPPER.valueToTree(Map.of("jobId", SnapStartPriming.PLACEHOLDER_ID));
+        JsonNode input = StoredJson.MAPPER.valueToTree(Map.of("jobId", SnapStartPriming.PLACEHOLDER_ID));
         components.jobs().get(input.path("jobId").asText());
         if (readsObjects()) {
             SnapStartPriming.primeObjectStore(components.objects());
@@ -44,7 +44,7 @@ abstract class WorkflowHandler implements RequestHandler<Map<String, Object>, Ma
 
     @Override
     public final Map<String, Object> handleRequest(Map<String, Object> event, Context context) {
-        JsonNode input = Json.MAPPER.valueToTree(event);
+        JsonNode input = StoredJson.MAPPER.valueToTree(event);
         return InvocationLogging.withContext(context, () -> {
             MDC.put("jobId", jobId(input));
             try {

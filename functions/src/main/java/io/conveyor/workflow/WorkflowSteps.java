@@ -11,7 +11,7 @@ import io.conveyor.job.JobError;
 import io.conveyor.job.JobStatus;
 import io.conveyor.job.JobStore;
 import io.conveyor.job.Progress;
-import io.conveyor.persistence.Json;
+import io.conveyor.persistence.StoredJson;
 import io.conveyor.persistence.Page;
 import io.conveyor.program.ProgramDefinition;
 import io.conveyor.program.ProgramRegistry;
@@ -128,10 +128,10 @@ public final class WorkflowSteps {
         ProgramDefinition definition = definition(job);
         List<JsonNode> inputs = programs.of(definition).split(new StoredJobInputs(job, objects));
         String manifestKey = JobObjectLayout.manifest(jobId, attempt);
-        ArrayNode manifest = Json.MAPPER.createArrayNode();
+        ArrayNode manifest = StoredJson.MAPPER.createArrayNode();
         List<SubJob> pending = new ArrayList<>();
         for (int index = 0; index < inputs.size(); index++) {
-            int size = Json.write(inputs.get(index)).getBytes(StandardCharsets.UTF_8).length;
+            int size = StoredJson.write(inputs.get(index)).getBytes(StandardCharsets.UTF_8).length;
             if (size > SubJobInputs.MAX_BYTES) {
                 throw new IllegalStateException("program " + definition.name() + " described subjob " + index + " in "
                         + size + " bytes; a subjob's input may take at most " + SubJobInputs.MAX_BYTES);
@@ -139,7 +139,7 @@ public final class WorkflowSteps {
             manifest.addObject().put("index", index).set("input", inputs.get(index));
             pending.add(SubJob.pending(jobId, index, attempt, manifestKey));
         }
-        objects.put(manifestKey, Json.write(manifest).getBytes(StandardCharsets.UTF_8), "application/json");
+        objects.put(manifestKey, StoredJson.write(manifest).getBytes(StandardCharsets.UTF_8), "application/json");
         subJobs.registerAll(jobId, attempt, pending);
         int perBatch = subJobsPerBatch(definition, pending.size());
         LOG.info("job {} attempt {} split into {} subjobs, up to {} per worker invocation", jobId, attempt,
@@ -180,7 +180,7 @@ public final class WorkflowSteps {
         for (int index : started) {
             Instant began = clock.instant();
             try {
-                String output = Json.write(work(program, index, inputs.get(index), jobInputs));
+                String output = StoredJson.write(work(program, index, inputs.get(index), jobInputs));
                 Duration took = Duration.between(began, clock.instant());
                 if (SubJobStore.Outcome.fitsWithSubJob(output)) {
                     // A small output rides in the outcome's own write: no object to put now and read back later.
@@ -302,7 +302,7 @@ public final class WorkflowSteps {
                 new StoredSubJobOutputs(subJobs, objects, readers, jobId, attempt, job.progress().succeeded()),
                 new StoredJobInputs(job, objects));
         String resultKey = JobObjectLayout.result(jobId, attempt);
-        objects.put(resultKey, Json.write(result).getBytes(StandardCharsets.UTF_8), "application/json");
+        objects.put(resultKey, StoredJson.write(result).getBytes(StandardCharsets.UTF_8), "application/json");
         return resultKey;
     }
 

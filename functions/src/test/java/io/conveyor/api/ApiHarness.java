@@ -10,7 +10,7 @@ import io.conveyor.idempotency.IdempotencyStore;
 import io.conveyor.job.Job;
 import io.conveyor.job.JobStore;
 import io.conveyor.metrics.EmbeddedMetrics;
-import io.conveyor.persistence.Json;
+import io.conveyor.persistence.StoredJson;
 import io.conveyor.program.ProgramRegistry;
 import io.conveyor.program.ProgramStatisticsStore;
 import io.conveyor.storage.ObjectStore;
@@ -117,7 +117,7 @@ final class ApiHarness {
             event.setBody(body);
             event.getRequestContext().setHttpMethod(method);
             APIGatewayProxyResponseEvent response = api.handle(event, "req-" + requests.incrementAndGet());
-            JsonNode parsed = response.getBody() == null ? Json.MAPPER.nullNode() : readTree(response.getBody());
+            JsonNode parsed = response.getBody() == null ? StoredJson.MAPPER.nullNode() : readTree(response.getBody());
             return new Response(response.getStatusCode(), parsed, response.getHeaders());
         }
 
@@ -187,7 +187,7 @@ final class ApiHarness {
 
     private static JsonNode readTree(String body) {
         try {
-            return Json.MAPPER.readTree(body);
+            return StoredJson.MAPPER.readTree(body);
         } catch (java.io.IOException e) {
             throw new AssertionError("the API answered something that is not JSON: " + body, e);
         }

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.conveyor.persistence.Json;
+import io.conveyor.persistence.StoredJson;
 import io.conveyor.testing.FixedContext;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -49,7 +49,7 @@ class ApiLoggingTest {
         List<JsonNode> lines = new ArrayList<>();
         for (String line : output.split("\n")) {
             if (line.startsWith("{")) {
-                lines.add(Json.MAPPER.readTree(line));
+                lines.add(StoredJson.MAPPER.readTree(line));
             }
         }
         List<JsonNode> ours = lines.stream().filter(l -> l.has("message") && l.has("jobId")).toList();

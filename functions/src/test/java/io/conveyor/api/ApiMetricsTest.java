@@ -3,7 +3,7 @@ package io.conveyor.api;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.conveyor.metrics.EmbeddedMetrics;
-import io.conveyor.persistence.Json;
+import io.conveyor.persistence.StoredJson;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,7 +26,7 @@ class ApiMetricsTest {
 
         List<String> described = new ArrayList<>();
         for (String line : lines) {
-            var json = Json.MAPPER.readTree(line);
+            var json = StoredJson.MAPPER.readTree(line);
             var directive = json.at("/_aws/CloudWatchMetrics/0");
             String name = directive.at("/Metrics/0/Name").asText();
             String dimension = directive.at("/Dimensions/0/0").asText();

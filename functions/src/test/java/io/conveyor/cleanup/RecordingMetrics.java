@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.conveyor.deployment.Catalogue;
 import io.conveyor.metrics.EmbeddedMetrics;
-import io.conveyor.persistence.Json;
+import io.conveyor.persistence.StoredJson;
 import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Instant;
@@ -25,7 +25,7 @@ final class RecordingMetrics {
 
     private void record(String line) {
         try {
-            lines.add(Json.MAPPER.readTree(line));
+            lines.add(StoredJson.MAPPER.readTree(line));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayCustomAuthorizerEvent;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.conveyor.persistence.Json;
+import io.conveyor.persistence.StoredJson;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -22,7 +22,7 @@ class DevTokenAuthorizerTest {
                 APIGatewayCustomAuthorizerEvent.class);
 
         // As the Lambda runtime serialises it, which is what API Gateway reads.
-        JsonNode response = Json.MAPPER.valueToTree(authorizer.handleRequest(event, null));
+        JsonNode response = StoredJson.MAPPER.valueToTree(authorizer.handleRequest(event, null));
 
         assertEquals("alice", response.path("principalId").asText());
         JsonNode policy = response.path("policyDocument");

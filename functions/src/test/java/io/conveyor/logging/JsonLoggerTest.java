@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.conveyor.persistence.Json;
+import io.conveyor.persistence.StoredJson;
 import io.conveyor.testing.FixedContext;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -118,7 +118,7 @@ class JsonLoggerTest {
         List<JsonNode> lines = new ArrayList<>();
         for (String line : out.toString(StandardCharsets.UTF_8).split("\n")) {
             if (!line.isEmpty()) {
-                lines.add(Json.MAPPER.readTree(line));
+                lines.add(StoredJson.MAPPER.readTree(line));
             }
         }
         return lines;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.conveyor.admission.ActiveJobCounters;
 import io.conveyor.job.Job;
 import io.conveyor.job.JobStore;
-import io.conveyor.persistence.Json;
+import io.conveyor.persistence.StoredJson;
 import io.conveyor.program.ProgramRegistry;
 import io.conveyor.programs.DeclaredInput;
 import io.conveyor.storage.JobObjectLayout;
@@ -100,7 +100,7 @@ final class WorkflowHarness {
     /** The subjobs the split listed, as the map hands them to RunSubJob. */
     List<WorkflowSteps.BatchItem> manifest(WorkflowSteps.Split split) throws java.io.IOException {
         List<WorkflowSteps.BatchItem> items = new ArrayList<>();
-        for (JsonNode item : Json.MAPPER.readTree(objects.get(split.manifestKey()).orElseThrow())) {
+        for (JsonNode item : StoredJson.MAPPER.readTree(objects.get(split.manifestKey()).orElseThrow())) {
             items.add(new WorkflowSteps.BatchItem(item.path("index").asInt(), item.path("input")));
         }
         return items;
@@ -108,7 +108,7 @@ final class WorkflowHarness {
 
     /** Runs one subjob as a batch of its own. */
     void runSubJob(Job job, int attempt, int index, String input) throws java.io.IOException {
-        workflow().runSubJobs(job.id(), attempt, List.of(new WorkflowSteps.BatchItem(index, Json.MAPPER.readTree(input))));
+        workflow().runSubJobs(job.id(), attempt, List.of(new WorkflowSteps.BatchItem(index, StoredJson.MAPPER.readTree(input))));
     }
 
     Job stored(String id) {
@@ -126,6 +126,6 @@ final class WorkflowHarness {
         workflow().confirmSubJobs(job.id(), attempt);
         String resultKey = workflow().aggregate(job.id(), attempt);
         workflow().finalizeJob(job.id(), attempt, resultKey);
-        return Json.MAPPER.readTree(objects.get(resultKey).orElseThrow());
+        return StoredJson.MAPPER.readTree(objects.get(resultKey).orElseThrow());
     }
 }

@@ -3,7 +3,7 @@ package io.conveyor.workflow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.conveyor.metrics.EmbeddedMetrics;
-import io.conveyor.persistence.Json;
+import io.conveyor.persistence.StoredJson;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,7 +26,7 @@ class WorkflowMetricsTest {
 
         List<String> described = new ArrayList<>();
         for (String line : lines) {
-            var json = Json.MAPPER.readTree(line);
+            var json = StoredJson.MAPPER.readTree(line);
             var directive = json.at("/_aws/CloudWatchMetrics/0");
             String name = directive.at("/Metrics/0/Name").asText();
             described.add(directive.path("Namespace").asText() + " " + name + " " + directive.at("/Metrics/0/Unit").asText()

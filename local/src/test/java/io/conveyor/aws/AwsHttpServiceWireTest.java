@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import io.conveyor.persistence.Json;
+import io.conveyor.persistence.StoredJson;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -72,7 +72,7 @@ class AwsHttpServiceWireTest {
         }
 
         JsonNode json() throws IOException {
-            return Json.MAPPER.readTree(body);
+            return StoredJson.MAPPER.readTree(body);
         }
     }
 
@@ -142,7 +142,7 @@ class AwsHttpServiceWireTest {
             events.putEvents(r -> r.entries(PutEventsRequestEntry.builder().eventBusName("conveyor-jobs").source("io.conveyor")
                     .detailType("JobStatusChanged").time(at).resources("job-1").detail("{\"jobId\":\"job-1\"}").build()));
         }
-        var request = Json.MAPPER.createObjectNode();
+        var request = StoredJson.MAPPER.createObjectNode();
         var entry = request.putArray("Entries").addObject().put("EventBusName", "conveyor-jobs").put("Source", "io.conveyor")
                 .put("DetailType", "JobStatusChanged").put("Time", java.math.BigDecimal.valueOf(at.toEpochMilli(), 3))
                 .put("Detail", "{\"jobId\":\"job-1\"}");
@@ -166,7 +166,7 @@ class AwsHttpServiceWireTest {
             sfn.sendTaskSuccess(r -> r.taskToken("token-1").output("{\"admitted\":true}"));
         }
         service(AwsHttpService.Service.STEP_FUNCTIONS).callJson("AWSStepFunctions.SendTaskSuccess", "1.0",
-                Json.MAPPER.createObjectNode().put("taskToken", "token-1").put("output", "{\"admitted\":true}"));
+                StoredJson.MAPPER.createObjectNode().put("taskToken", "token-1").put("output", "{\"admitted\":true}"));
 
         Received sdk = RECEIVED.get(0);
         Received ours = RECEIVED.get(1);
@@ -182,7 +182,7 @@ class AwsHttpServiceWireTest {
         status = 400;
         answer = "{\"__type\":\"com.amazonaws.swf.service.v2.model#TaskTimedOut\",\"message\":\"Task Timed Out\"}";
         AwsServiceException timedOut = assertThrows(AwsServiceException.class, () -> service(AwsHttpService.Service.STEP_FUNCTIONS)
-                .callJson("AWSStepFunctions.SendTaskSuccess", "1.0", Json.MAPPER.createObjectNode()));
+                .callJson("AWSStepFunctions.SendTaskSuccess", "1.0", StoredJson.MAPPER.createObjectNode()));
         assertEquals("TaskTimedOut", timedOut.awsErrorDetails().errorCode());
         assertEquals("Task Timed Out", timedOut.awsErrorDetails().errorMessage());
         assertEquals(400, timedOut.statusCode());

@@ -8,7 +8,7 @@ import io.conveyor.deployment.Resource;
 import io.conveyor.scenarios.Await;
 import io.conveyor.apiclient.JobApiClient;
 import io.conveyor.scenarios.ScenarioTarget;
-import io.conveyor.persistence.TableDefinition;
+import io.conveyor.persistence.TableSpec;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -306,7 +306,7 @@ final class LocalStackTarget implements ScenarioTarget {
     @Override
     public String physicalName(Resource resource) {
         Map<Resource, String> outputKeys = new EnumMap<>(Resource.class);
-        for (TableDefinition table : Catalogue.TABLES) {
+        for (TableSpec table : Catalogue.TABLES) {
             outputKeys.put(Resource.of(table), table.logicalName() + "TableName");
         }
         outputKeys.put(Resource.BUCKET, "BucketName");

@@ -40,7 +40,7 @@ public final class Scenarios {
     }
 
     static String submit(JobApiClient api, String program, Map<String, Object> parameters, String extraFields) {
-        String body = "{\"program\": \"" + program + "\", \"parameters\": " + io.conveyor.persistence.Json.write(parameters)
+        String body = "{\"program\": \"" + program + "\", \"parameters\": " + io.conveyor.persistence.StoredJson.write(parameters)
                 + ", \"submit\": true" + extraFields + "}";
         JobApiClient.Response created = api.post("/jobs", body);
         if (created.status() != 201) {
@@ -85,7 +85,7 @@ public final class Scenarios {
         }
         JobApiClient.Response download = api.send("GET", java.net.URI.create(location.json().path("url").asText()), Map.of(), null);
         try {
-            return io.conveyor.persistence.Json.MAPPER.readTree(download.text());
+            return io.conveyor.persistence.StoredJson.MAPPER.readTree(download.text());
         } catch (java.io.IOException e) {
             throw new AssertionError("the result is not JSON: " + download.text(), e);
         }

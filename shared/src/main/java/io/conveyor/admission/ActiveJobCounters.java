@@ -1,7 +1,7 @@
 package io.conveyor.admission;
 
-import io.conveyor.persistence.KeyAttribute;
-import io.conveyor.persistence.TableDefinition;
+import io.conveyor.persistence.KeyAttributeSpec;
+import io.conveyor.persistence.TableSpec;
 import io.conveyor.persistence.Timestamps;
 import io.conveyor.persistence.Transactions;
 import java.time.Instant;
@@ -30,10 +30,10 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
 public final class ActiveJobCounters {
 
     /** The counters table: one item per user counter, per program counter, and per held slot. */
-    public static final TableDefinition TABLE = new TableDefinition(
+    public static final TableSpec TABLE = new TableSpec(
             "Counters",
             "CONVEYOR_COUNTERS_TABLE",
-            KeyAttribute.string(ActiveJobCounters.COUNTER_ID),
+            KeyAttributeSpec.string(ActiveJobCounters.COUNTER_ID),
             Optional.empty(),
             List.of(),
             Optional.empty());

@@ -4,7 +4,7 @@ import io.conveyor.admission.ActiveJobCounters.Acquisition;
 import io.conveyor.job.Job;
 import io.conveyor.job.JobStatus;
 import io.conveyor.job.JobStore;
-import io.conveyor.persistence.Json;
+import io.conveyor.persistence.StoredJson;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -137,7 +137,7 @@ public final class Admissions {
             counters.release(waiter.jobId(), waiter.owner(), waiter.program()); // cancelled between our read and our write
             return false;
         }
-        callbacks.succeed(waiter.taskToken(), Json.write(Map.of("attempt", running.get().attempts().size())));
+        callbacks.succeed(waiter.taskToken(), StoredJson.write(Map.of("attempt", running.get().attempts().size())));
         LOG.info("admitted job {} of {} ({} attempt {})", waiter.jobId(), waiter.owner(), waiter.program(),
                 running.get().attempts().size());
         return true;

@@ -1,7 +1,7 @@
 package io.conveyor.admission;
 
-import io.conveyor.persistence.KeyAttribute;
-import io.conveyor.persistence.TableDefinition;
+import io.conveyor.persistence.KeyAttributeSpec;
+import io.conveyor.persistence.TableSpec;
 import io.conveyor.persistence.Timestamps;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -22,11 +22,11 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
 public final class WaitlistStore {
 
     /** The waitlist table: lane, then arrival order. */
-    public static final TableDefinition TABLE = new TableDefinition(
+    public static final TableSpec TABLE = new TableSpec(
             "Waitlist",
             "CONVEYOR_WAITLIST_TABLE",
-            KeyAttribute.string(WaitlistStore.LANE),
-            Optional.of(KeyAttribute.string(WaitlistStore.POSITION)),
+            KeyAttributeSpec.string(WaitlistStore.LANE),
+            Optional.of(KeyAttributeSpec.string(WaitlistStore.POSITION)),
             List.of(),
             Optional.empty());
 

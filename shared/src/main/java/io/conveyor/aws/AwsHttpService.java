@@ -1,7 +1,7 @@
 package io.conveyor.aws;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.conveyor.persistence.Json;
+import io.conveyor.persistence.StoredJson;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -117,9 +117,9 @@ public final class AwsHttpService {
      */
     public JsonNode callJson(String target, String jsonVersion, JsonNode request) {
         Response response = post("/", Map.of("X-Amz-Target", target,
-                "Content-Type", "application/x-amz-json-" + jsonVersion), Json.write(request).getBytes(StandardCharsets.UTF_8));
+                "Content-Type", "application/x-amz-json-" + jsonVersion), StoredJson.write(request).getBytes(StandardCharsets.UTF_8));
         try {
-            return response.body().length == 0 ? Json.MAPPER.createObjectNode() : Json.MAPPER.readTree(response.body());
+            return response.body().length == 0 ? StoredJson.MAPPER.createObjectNode() : StoredJson.MAPPER.readTree(response.body());
         } catch (IOException e) {
             throw SdkClientException.create(service.name() + " answered " + target + " with a body that is not JSON", e);
         }
@@ -200,10 +200,10 @@ public final class AwsHttpService {
 
     private static JsonNode parsedOrEmpty(byte[] content) {
         try {
-            JsonNode parsed = content.length == 0 ? null : Json.MAPPER.readTree(content);
-            return parsed == null ? Json.MAPPER.createObjectNode() : parsed;
+            JsonNode parsed = content.length == 0 ? null : StoredJson.MAPPER.readTree(content);
+            return parsed == null ? StoredJson.MAPPER.createObjectNode() : parsed;
         } catch (IOException notJson) {
-            return Json.MAPPER.createObjectNode();
+            return StoredJson.MAPPER.createObjectNode();
         }
     }
 

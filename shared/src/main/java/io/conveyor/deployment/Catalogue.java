@@ -7,7 +7,7 @@ import io.conveyor.admission.ActiveJobCounters;
 import io.conveyor.admission.WaitlistStore;
 import io.conveyor.idempotency.IdempotencyStore;
 import io.conveyor.job.JobStore;
-import io.conveyor.persistence.TableDefinition;
+import io.conveyor.persistence.TableSpec;
 import io.conveyor.program.ProgramDefinition;
 import io.conveyor.program.ProgramRegistry;
 import io.conveyor.subjob.SubJobStore;
@@ -36,7 +36,7 @@ public final class Catalogue {
     /** The job workflow's definition, one state machine per program. */
     public static final String WORKFLOW_DEFINITION = "state-machines/job-workflow.asl.json";
 
-    public static final List<TableDefinition> TABLES = List.of(JobStore.TABLE, SubJobStore.TABLE,
+    public static final List<TableSpec> TABLES = List.of(JobStore.TABLE, SubJobStore.TABLE,
             ActiveJobCounters.TABLE, IdempotencyStore.TABLE, WaitlistStore.TABLE);
 
     private static final List<Access> WORKFLOW_STEP = List.of(write(Resource.JOBS_TABLE), write(Resource.SUBJOBS_TABLE),

@@ -1,6 +1,6 @@
 package io.conveyor.deployment;
 
-import io.conveyor.persistence.TableDefinition;
+import io.conveyor.persistence.TableSpec;
 import java.util.Arrays;
 
 /**
@@ -33,7 +33,7 @@ public enum Resource {
     }
 
     /** The resource {@code table} is in the deployment: the one whose environment variable names it. */
-    public static Resource of(TableDefinition table) {
+    public static Resource of(TableSpec table) {
         return Arrays.stream(values())
                 .filter(r -> table.settingName().equals(r.settingName()))
                 .findFirst()

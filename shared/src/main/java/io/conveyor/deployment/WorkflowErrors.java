@@ -1,6 +1,6 @@
 package io.conveyor.deployment;
 
-import io.conveyor.persistence.Json;
+import io.conveyor.persistence.StoredJson;
 import io.conveyor.programs.ResultRejectedException;
 import io.conveyor.programs.SubJobDeclinedException;
 import java.util.LinkedHashMap;
@@ -43,8 +43,8 @@ public final class WorkflowErrors {
      * more tries within about 15 seconds), and {@code ${SubJobRetryErrors}}, RunSubJob's {@code ErrorEquals}.
      */
     public static final Map<String, String> SUBSTITUTIONS = Map.of(
-            "LambdaErrorsRetry", Json.write(List.of(lambdaTransientRetry())),
-            "SubJobRetryErrors", Json.write(SUBJOB_RETRIED));
+            "LambdaErrorsRetry", StoredJson.write(List.of(lambdaTransientRetry())),
+            "SubJobRetryErrors", StoredJson.write(SUBJOB_RETRIED));
 
     private static Map<String, Object> lambdaTransientRetry() {
         Map<String, Object> retrier = new LinkedHashMap<>();

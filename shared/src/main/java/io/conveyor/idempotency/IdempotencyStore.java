@@ -1,7 +1,7 @@
 package io.conveyor.idempotency;
 
-import io.conveyor.persistence.KeyAttribute;
-import io.conveyor.persistence.TableDefinition;
+import io.conveyor.persistence.KeyAttributeSpec;
+import io.conveyor.persistence.TableSpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -22,10 +22,10 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionChe
 public final class IdempotencyStore {
 
     /** The idempotency table, keyed by caller and key, with TTL on the expiry. */
-    public static final TableDefinition TABLE = new TableDefinition(
+    public static final TableSpec TABLE = new TableSpec(
             "Idempotency",
             "CONVEYOR_IDEMPOTENCY_TABLE",
-            KeyAttribute.string(IdempotencyStore.ID),
+            KeyAttributeSpec.string(IdempotencyStore.ID),
             Optional.empty(),
             List.of(),
             Optional.of(IdempotencyStore.EXPIRES_AT));

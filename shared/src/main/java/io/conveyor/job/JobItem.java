@@ -6,7 +6,7 @@ import static software.amazon.awssdk.enhanced.dynamodb.mapper.StaticAttributeTag
 import static software.amazon.awssdk.enhanced.dynamodb.mapper.StaticAttributeTags.secondarySortKey;
 
 import com.fasterxml.jackson.core.type.TypeReference;
-import io.conveyor.persistence.Json;
+import io.conveyor.persistence.StoredJson;
 import io.conveyor.persistence.Timestamps;
 import java.time.Duration;
 import java.time.Instant;
@@ -133,9 +133,9 @@ final class JobItem {
         }
         item.program = job.program();
         item.status = job.status().name();
-        item.parameters = Json.write(job.parameters());
-        item.inputs = Json.write(job.inputs());
-        item.dependsOn = Json.write(job.dependsOn());
+        item.parameters = StoredJson.write(job.parameters());
+        item.inputs = StoredJson.write(job.inputs());
+        item.dependsOn = StoredJson.write(job.dependsOn());
         item.idempotencyKey = job.idempotencyKey();
         item.executionName = job.executionName();
         item.subJobsTotal = job.progress().total();
@@ -143,7 +143,7 @@ final class JobItem {
         item.subJobsSucceeded = job.progress().succeeded();
         item.subJobsFailed = job.progress().failed();
         item.attempt = job.attempts().size();
-        item.attempts = Json.write(job.attempts());
+        item.attempts = StoredJson.write(job.attempts());
         item.resultKey = job.resultKey();
         if (job.error() != null) {
             item.errorCode = job.error().code();
@@ -161,14 +161,14 @@ final class JobItem {
                 jobId,
                 owner,
                 program,
-                Json.read(parameters, PARAMETERS),
-                Json.read(inputs, INPUTS),
-                Json.read(dependsOn, IDS),
+                StoredJson.read(parameters, PARAMETERS),
+                StoredJson.read(inputs, INPUTS),
+                StoredJson.read(dependsOn, IDS),
                 idempotencyKey,
                 executionName,
                 JobStatus.valueOf(status),
                 new Progress(orZero(subJobsTotal), orZero(subJobsRunning), orZero(subJobsSucceeded), orZero(subJobsFailed)),
-                Json.read(attempts, ATTEMPTS),
+                StoredJson.read(attempts, ATTEMPTS),
                 resultKey,
                 errorCode == null ? null : new JobError(errorCode, errorMessage),
                 Timestamps.parse(createdAt),

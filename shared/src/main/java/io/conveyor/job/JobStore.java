@@ -1,12 +1,12 @@
 package io.conveyor.job;
 
 import io.conveyor.persistence.ConcurrentUpdateException;
-import io.conveyor.persistence.IndexDefinition;
+import io.conveyor.persistence.IndexSpec;
 import io.conveyor.persistence.InvalidPageTokenException;
-import io.conveyor.persistence.KeyAttribute;
+import io.conveyor.persistence.KeyAttributeSpec;
 import io.conveyor.persistence.Page;
 import io.conveyor.persistence.PageTokens;
-import io.conveyor.persistence.TableDefinition;
+import io.conveyor.persistence.TableSpec;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -40,18 +40,18 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
 public final class JobStore {
 
     /** The jobs table: by id; by owner, newest first (optionally by status); terminal jobs by expiry. */
-    public static final TableDefinition TABLE = new TableDefinition(
+    public static final TableSpec TABLE = new TableSpec(
             "Jobs",
             "CONVEYOR_JOBS_TABLE",
-            KeyAttribute.string(JobItem.JOB_ID),
+            KeyAttributeSpec.string(JobItem.JOB_ID),
             Optional.empty(),
             List.of(
-                    new IndexDefinition(JobItem.BY_OWNER, KeyAttribute.string(JobItem.OWNER),
-                            Optional.of(KeyAttribute.string(JobItem.CREATED_KEY)), false),
-                    new IndexDefinition(JobItem.BY_OWNER_STATUS, KeyAttribute.string(JobItem.OWNER_STATUS),
-                            Optional.of(KeyAttribute.string(JobItem.CREATED_KEY)), false),
-                    new IndexDefinition(JobItem.BY_EXPIRY, KeyAttribute.string(JobItem.EXPIRY_SHARD),
-                            Optional.of(KeyAttribute.number(JobItem.EXPIRES_AT)), true)),
+                    new IndexSpec(JobItem.BY_OWNER, KeyAttributeSpec.string(JobItem.OWNER),
+                            Optional.of(KeyAttributeSpec.string(JobItem.CREATED_KEY)), false),
+                    new IndexSpec(JobItem.BY_OWNER_STATUS, KeyAttributeSpec.string(JobItem.OWNER_STATUS),
+                            Optional.of(KeyAttributeSpec.string(JobItem.CREATED_KEY)), false),
+                    new IndexSpec(JobItem.BY_EXPIRY, KeyAttributeSpec.string(JobItem.EXPIRY_SHARD),
+                            Optional.of(KeyAttributeSpec.number(JobItem.EXPIRES_AT)), true)),
             Optional.of(JobItem.DELETE_AFTER));
 
     /** The most jobs one listing page returns. */

@@ -33,7 +33,7 @@ public final class PageTokens {
                 throw new IllegalArgumentException("key attribute " + name + " is neither a string nor a number");
             }
         });
-        return Optional.of(ENCODER.encodeToString(Json.write(flat).getBytes(StandardCharsets.UTF_8)));
+        return Optional.of(ENCODER.encodeToString(StoredJson.write(flat).getBytes(StandardCharsets.UTF_8)));
     }
 
     /**
@@ -46,7 +46,7 @@ public final class PageTokens {
     public static Map<String, AttributeValue> decode(String token, String partitionAttribute, String partitionValue) {
         Map<String, String> flat;
         try {
-            flat = Json.readStringMap(new String(DECODER.decode(token), StandardCharsets.UTF_8));
+            flat = StoredJson.readStringMap(new String(DECODER.decode(token), StandardCharsets.UTF_8));
         } catch (RuntimeException e) {
             throw invalid();
         }

@@ -16,7 +16,7 @@ import software.amazon.awssdk.services.dynamodb.model.TimeToLiveSpecification;
 import software.amazon.awssdk.services.dynamodb.model.UpdateTimeToLiveRequest;
 
 /**
- * Creates tables from their {@link TableDefinition} where no CloudFormation does it: in the local runtime and
+ * Creates tables from their {@link TableSpec} where no CloudFormation does it: in the local runtime and
  * in tests. On AWS the CDK stack creates the same tables from the same definitions.
  */
 public final class TableProvisioner {
@@ -27,7 +27,7 @@ public final class TableProvisioner {
     }
 
     /** Creates the table on demand (pay per request) with its indexes and TTL; does nothing if it exists. */
-    public void create(TableDefinition table, String physicalName) {
+    public void create(TableSpec table, String physicalName) {
         if (createTable(table, physicalName)) {
             table.ttlAttribute().ifPresent(attribute -> dynamoDb.updateTimeToLive(UpdateTimeToLiveRequest.builder()
                     .tableName(physicalName)
@@ -37,7 +37,7 @@ public final class TableProvisioner {
     }
 
     /** True when the table was created now, false when it already existed. */
-    private boolean createTable(TableDefinition table, String physicalName) {
+    private boolean createTable(TableSpec table, String physicalName) {
         try {
             dynamoDb.createTable(request(table, physicalName));
         } catch (ResourceInUseException alreadyThere) {
@@ -48,7 +48,7 @@ public final class TableProvisioner {
     }
 
     /** The {@code CreateTable} request for {@code table}, built without a network call. */
-    public static CreateTableRequest request(TableDefinition table, String physicalName) {
+    public static CreateTableRequest request(TableSpec table, String physicalName) {
         List<AttributeDefinition> attributes = new ArrayList<>();
         table.keyAttributes().forEach((name, type) -> attributes.add(
                 AttributeDefinition.builder().attributeName(name).attributeType(type.code()).build()));
@@ -72,7 +72,7 @@ public final class TableProvisioner {
         return request.build();
     }
 
-    private static List<KeySchemaElement> keySchema(KeyAttribute partition, KeyAttribute sort) {
+    private static List<KeySchemaElement> keySchema(KeyAttributeSpec partition, KeyAttributeSpec sort) {
         List<KeySchemaElement> keys = new ArrayList<>();
         keys.add(KeySchemaElement.builder().attributeName(partition.name()).keyType(KeyType.HASH).build());
         if (sort != null) {

@@ -2,7 +2,7 @@ package io.conveyor.program;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.conveyor.config.ConfigurationException;
-import io.conveyor.persistence.Json;
+import io.conveyor.persistence.StoredJson;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,7 +36,7 @@ public final class ProgramDefinitions {
     public static List<ProgramDefinition> parse(String json) {
         JsonNode root;
         try {
-            root = Json.MAPPER.readTree(json);
+            root = StoredJson.MAPPER.readTree(json);
         } catch (java.io.IOException e) {
             throw new ConfigurationException(List.of(ProgramRegistry.SETTING + " is not valid JSON: " + e.getMessage()));
         }

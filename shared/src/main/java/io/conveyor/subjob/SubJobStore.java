@@ -2,12 +2,12 @@ package io.conveyor.subjob;
 
 import io.conveyor.job.JobError;
 import io.conveyor.job.JobStore;
-import io.conveyor.persistence.IndexDefinition;
+import io.conveyor.persistence.IndexSpec;
 import io.conveyor.persistence.InvalidPageTokenException;
-import io.conveyor.persistence.KeyAttribute;
+import io.conveyor.persistence.KeyAttributeSpec;
 import io.conveyor.persistence.Page;
 import io.conveyor.persistence.PageTokens;
-import io.conveyor.persistence.TableDefinition;
+import io.conveyor.persistence.TableSpec;
 import io.conveyor.persistence.Timestamps;
 import io.conveyor.persistence.Transactions;
 import java.time.Duration;
@@ -48,12 +48,12 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 public final class SubJobStore {
 
     /** The subjobs table: a job's subjobs in groups, in index order. */
-    public static final TableDefinition TABLE = new TableDefinition(
+    public static final TableSpec TABLE = new TableSpec(
             "SubJobs",
             "CONVEYOR_SUBJOBS_TABLE",
-            KeyAttribute.string(SubJobGroup.JOB_ID),
-            Optional.of(KeyAttribute.number(SubJobGroup.FIRST_INDEX)),
-            List.<IndexDefinition>of(),
+            KeyAttributeSpec.string(SubJobGroup.JOB_ID),
+            Optional.of(KeyAttributeSpec.number(SubJobGroup.FIRST_INDEX)),
+            List.<IndexSpec>of(),
             Optional.empty());
 
     /** The most subjobs one listing page returns. */

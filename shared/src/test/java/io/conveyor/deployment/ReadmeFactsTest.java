@@ -3,9 +3,9 @@ package io.conveyor.deployment;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.conveyor.persistence.IndexDefinition;
-import io.conveyor.persistence.KeyAttribute;
-import io.conveyor.persistence.TableDefinition;
+import io.conveyor.persistence.IndexSpec;
+import io.conveyor.persistence.KeyAttributeSpec;
+import io.conveyor.persistence.TableSpec;
 import io.conveyor.storage.JobObjectLayout;
 import java.io.IOException;
 import java.lang.reflect.Method;
@@ -90,22 +90,22 @@ class ReadmeFactsTest {
     }
 
     /** A table row as the README writes it: {@code Jobs CONVEYOR_JOBS_TABLE | key [jobId] | byOwner: [owner, createdKey] | TTL [deleteAfter]}. */
-    private static String describe(TableDefinition table) {
+    private static String describe(TableSpec table) {
         List<String> indexes = table.indexes().stream().map(ReadmeFactsTest::describe).toList();
         return table.logicalName() + " " + table.settingName() + " | key " + keys(table.partitionKey(), table.sortKey())
                 + " | " + (indexes.isEmpty() ? "none" : String.join("; ", indexes))
                 + " | TTL " + table.ttlAttribute().map(List::of).orElse(List.of());
     }
 
-    private static String describe(IndexDefinition index) {
+    private static String describe(IndexSpec index) {
         return index.name() + (index.keysOnly() ? " (keys only)" : "") + ": " + keys(index.partitionKey(), index.sortKey());
     }
 
-    private static List<String> keys(KeyAttribute partition, java.util.Optional<KeyAttribute> sort) {
-        return Stream.concat(Stream.of(partition), sort.stream()).map(KeyAttribute::name).toList();
+    private static List<String> keys(KeyAttributeSpec partition, java.util.Optional<KeyAttributeSpec> sort) {
+        return Stream.concat(Stream.of(partition), sort.stream()).map(KeyAttributeSpec::name).toList();
     }
 
-    /** {@code `byExpiry` (keys only): `expiryShard` / `expiresAt`; ...} as {@link #describe(IndexDefinition)} writes it. */
+    /** {@code `byExpiry` (keys only): `expiryShard` / `expiresAt`; ...} as {@link #describe(IndexSpec)} writes it. */
     private static String indexes(String cell) {
         if (cell.equals("none")) {
             return cell;

@@ -10,7 +10,7 @@ import io.conveyor.dynamodb.DynamoDbEmulator;
 import io.conveyor.emulators.EmbeddedS3;
 import io.conveyor.idempotency.IdempotencyStore;
 import io.conveyor.job.JobStore;
-import io.conveyor.persistence.TableDefinition;
+import io.conveyor.persistence.TableSpec;
 import io.conveyor.persistence.TableProvisioner;
 import io.conveyor.subjob.SubJobStore;
 import java.util.HashMap;
@@ -72,14 +72,14 @@ public final class LocalAws {
         env.put("CONVEYOR_HTTP_CLIENT", HttpClientChoice.APACHE.settingValue());
         env.put("AWS_ENDPOINT_URL_S3", s3Server.endpoint().toString());
         env.put("CONVEYOR_BUCKET", "conveyor-" + suffix);
-        for (TableDefinition table : Catalogue.TABLES) {
+        for (TableSpec table : Catalogue.TABLES) {
             env.put(table.settingName(), table.logicalName() + "-" + suffix);
         }
         Settings settings = Settings.from(env);
         AwsClients clients = new AwsClients(settings);
         Deployment deployment = new Deployment(settings, clients.dynamoDb(), clients.s3(), clients.s3Presigner());
         TableProvisioner provisioner = new TableProvisioner(deployment.dynamoDb());
-        for (TableDefinition table : Catalogue.TABLES) {
+        for (TableSpec table : Catalogue.TABLES) {
             provisioner.create(table, env.get(table.settingName()));
         }
         deployment.s3().createBucket(b -> b.bucket(settings.bucket()));

@@ -10,7 +10,7 @@ import io.conveyor.deployment.Definitions;
 import io.conveyor.deployment.FunctionSpec;
 import io.conveyor.deployment.StateMachineSpec;
 import io.conveyor.deployment.WorkflowErrors;
-import io.conveyor.persistence.Json;
+import io.conveyor.persistence.StoredJson;
 import io.conveyor.program.ProgramRegistry;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -47,7 +47,7 @@ class JobWorkflowDefinitionTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("machines")
     void everyTaskInvokesAFunctionOfTheCatalogue(StateMachineSpec machine) throws IOException {
-        JsonNode definition = Json.MAPPER.readTree(render(machine));
+        JsonNode definition = StoredJson.MAPPER.readTree(render(machine));
         Set<String> invoked = new TreeSet<>();
         collectFunctionNames(definition, invoked);
         Set<String> catalogued = new HashSet<>();
@@ -77,7 +77,7 @@ class JobWorkflowDefinitionTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("machines")
     void retryPolicy_isTheProgramsOwn(StateMachineSpec machine) throws IOException {
-        JsonNode retry = Json.MAPPER.readTree(render(machine)).at("/States/RunSubJobs/ItemProcessor/States/RunSubJob/Retry/0");
+        JsonNode retry = StoredJson.MAPPER.readTree(render(machine)).at("/States/RunSubJobs/ItemProcessor/States/RunSubJob/Retry/0");
         assertEquals(machine.substitutions().get("RetryMaxAttempts"), retry.path("MaxAttempts").asText());
         assertEquals(machine.substitutions().get("RetryJitterStrategy"), retry.path("JitterStrategy").asText());
     }
@@ -85,7 +85,7 @@ class JobWorkflowDefinitionTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("machines")
     void runSubJob_retriesExactlyTheErrorNamesTheWorkflowErrorsGive(StateMachineSpec machine) throws IOException {
-        JsonNode retry = Json.MAPPER.readTree(render(machine)).at("/States/RunSubJobs/ItemProcessor/States/RunSubJob/Retry");
+        JsonNode retry = StoredJson.MAPPER.readTree(render(machine)).at("/States/RunSubJobs/ItemProcessor/States/RunSubJob/Retry");
         assertEquals(1, retry.size());
         assertEquals(WorkflowErrors.SUBJOB_RETRIED, texts(retry.get(0).path("ErrorEquals")));
     }
@@ -95,7 +95,7 @@ class JobWorkflowDefinitionTest {
     @MethodSource("machines")
     void everyTask_retriesLambdasTransientFailures(StateMachineSpec machine) throws IOException {
         Map<String, JsonNode> tasks = new TreeMap<>();
-        collectTasks(Json.MAPPER.readTree(render(machine)), tasks);
+        collectTasks(StoredJson.MAPPER.readTree(render(machine)), tasks);
         assertEquals(Set.of("Admit", "Aggregate", "AwaitDependencies", "ConfirmSubJobs", "Finalize", "HandleFailure",
                 "RecordSubJobFailure", "Resume", "RunSubJob", "Split"), tasks.keySet());
         tasks.forEach((name, task) -> {

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import io.conveyor.asl.http.HttpEndpoint;
-import io.conveyor.asl.json.Json;
+import io.conveyor.asl.json.JsonValues;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -54,12 +54,12 @@ public final class SfnHttpServer implements AutoCloseable {
     try (InputStream in = ex.getRequestBody()) {
       String target = ex.getRequestHeaders().getFirst("X-Amz-Target");
       if (target == null || !target.startsWith(TARGET_PREFIX)) {
-        throw new ApiException("UnknownOperationException", "Missing or invalid X-Amz-Target header");
+        throw new StepFunctionsException("UnknownOperationException", "Missing or invalid X-Amz-Target header");
       }
       String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-      JsonNode req = text.isBlank() ? Json.object() : Json.parse(text);
+      JsonNode req = text.isBlank() ? JsonValues.object() : JsonValues.parse(text);
       body = service.handle(target.substring(TARGET_PREFIX.length()), req);
-    } catch (ApiException e) {
+    } catch (StepFunctionsException e) {
       status = e.status();
       body = error(e.type(), e.getMessage());
     } catch (IllegalArgumentException e) {
@@ -69,7 +69,7 @@ public final class SfnHttpServer implements AutoCloseable {
       status = 500;
       body = error("InternalFailure", String.valueOf(e));
     }
-    byte[] bytes = Json.write(body).getBytes(StandardCharsets.UTF_8);
+    byte[] bytes = JsonValues.write(body).getBytes(StandardCharsets.UTF_8);
     ex.getResponseHeaders().set("Content-Type", "application/x-amz-json-1.0");
     ex.getResponseHeaders().set("x-amzn-RequestId", java.util.UUID.randomUUID().toString());
     ex.sendResponseHeaders(status, bytes.length);
@@ -79,7 +79,7 @@ public final class SfnHttpServer implements AutoCloseable {
   }
 
   private static ObjectNode error(String type, String message) {
-    ObjectNode o = Json.object();
+    ObjectNode o = JsonValues.object();
     o.put("__type", type);
     o.put("message", message);
     return o;

@@ -11,7 +11,7 @@ import io.conveyor.asl.engine.Execution;
 import io.conveyor.asl.engine.ExecutionStatus;
 import io.conveyor.asl.engine.MapRun;
 import io.conveyor.asl.history.HistoryEvent;
-import io.conveyor.asl.json.Json;
+import io.conveyor.asl.json.JsonValues;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -70,7 +70,7 @@ public final class StepFunctionsService {
       case "DescribeMapRun" -> describeMapRun(req);
       case "ListMapRuns" -> listMapRuns(req);
       case "DescribeStateMachineForExecution" -> describeStateMachineForExecution(req);
-      default -> throw new ApiException("UnknownOperationException", "Operation " + operation
+      default -> throw new StepFunctionsException("UnknownOperationException", "Operation " + operation
           + " is not supported by the local Step Functions endpoint");
     };
   }
@@ -78,7 +78,7 @@ public final class StepFunctionsService {
   private static String required(JsonNode req, String field) {
     JsonNode v = req.get(field);
     if (v == null || v.isNull() || v.asText().isEmpty()) {
-      throw new ApiException("ValidationException", "1 validation error detected: Value null at '" + field
+      throw new StepFunctionsException("ValidationException", "1 validation error detected: Value null at '" + field
           + "' failed to satisfy constraint: Member must not be null");
     }
     return v.asText();
@@ -96,7 +96,7 @@ public final class StepFunctionsService {
     try {
       return DefinitionParser.parse(definition);
     } catch (InvalidDefinitionException e) {
-      throw new ApiException("InvalidDefinition", e.getMessage());
+      throw new StepFunctionsException("InvalidDefinition", e.getMessage());
     }
   }
 
@@ -104,7 +104,7 @@ public final class StepFunctionsService {
 
   /** Registers a state machine directly (used by the local runtime and tests). */
   public StateMachine register(String name, String definition, String type) {
-    ObjectNode req = Json.object();
+    ObjectNode req = JsonValues.object();
     req.put("name", name);
     req.put("definition", definition);
     req.put("type", type);
@@ -116,7 +116,7 @@ public final class StepFunctionsService {
   public ObjectNode createStateMachine(JsonNode req) {
     String name = required(req, "name");
     if (!NAME.matcher(name).matches()) {
-      throw new ApiException("InvalidName", "Invalid Name: '" + name + "'");
+      throw new StepFunctionsException("InvalidName", "Invalid Name: '" + name + "'");
     }
     String definition = required(req, "definition");
     StateMachineDefinition program = parse(definition);
@@ -128,11 +128,11 @@ public final class StepFunctionsService {
     StateMachine existing = machines.putIfAbsent(arn, sm);
     if (existing != null) {
       if (!existing.definition().equals(definition) || !existing.type().equals(type)) {
-        throw new ApiException("StateMachineAlreadyExists", "State Machine Already Exists: '" + arn + "'");
+        throw new StepFunctionsException("StateMachineAlreadyExists", "State Machine Already Exists: '" + arn + "'");
       }
       sm = existing;
     }
-    ObjectNode out = Json.object();
+    ObjectNode out = JsonValues.object();
     out.put("stateMachineArn", arn);
     out.put("creationDate", epoch(sm.creationDate()));
     return out;
@@ -140,11 +140,11 @@ public final class StepFunctionsService {
 
   private StateMachine machine(String arn) {
     if (!arn.startsWith("arn:aws:states:")) {
-      throw new ApiException("InvalidArn", "Invalid Arn: 'Resource type not valid in this context: " + arn + "'");
+      throw new StepFunctionsException("InvalidArn", "Invalid Arn: 'Resource type not valid in this context: " + arn + "'");
     }
     StateMachine sm = machines.get(arn);
     if (sm == null) {
-      throw new ApiException("StateMachineDoesNotExist", "State Machine Does Not Exist: '" + arn + "'");
+      throw new StepFunctionsException("StateMachineDoesNotExist", "State Machine Does Not Exist: '" + arn + "'");
     }
     return sm;
   }
@@ -156,13 +156,13 @@ public final class StepFunctionsService {
     String role = req.hasNonNull("roleArn") ? req.get("roleArn").asText() : sm.roleArn();
     Instant now = engine.clock().instant();
     machines.put(sm.arn(), new StateMachine(sm.arn(), sm.name(), def, p, role, sm.type(), sm.creationDate(), now));
-    ObjectNode out = Json.object();
+    ObjectNode out = JsonValues.object();
     out.put("updateDate", epoch(now));
     return out;
   }
 
   private ObjectNode describe(StateMachine sm) {
-    ObjectNode out = Json.object();
+    ObjectNode out = JsonValues.object();
     out.put("stateMachineArn", sm.arn());
     out.put("name", sm.name());
     out.put("status", "ACTIVE");
@@ -199,11 +199,11 @@ public final class StepFunctionsService {
   }
 
   public ObjectNode listStateMachines(JsonNode req) {
-    ArrayNode list = Json.array();
-    ObjectNode out = Json.object();
+    ArrayNode list = JsonValues.array();
+    ObjectNode out = JsonValues.object();
     List<StateMachine> sorted = machines.values().stream().sorted(Comparator.comparing(StateMachine::name)).toList();
     for (StateMachine sm : page(sorted, req, out)) {
-      ObjectNode o = Json.object();
+      ObjectNode o = JsonValues.object();
       o.put("stateMachineArn", sm.arn());
       o.put("name", sm.name());
       o.put("type", sm.type());
@@ -217,20 +217,20 @@ public final class StepFunctionsService {
   public ObjectNode deleteStateMachine(JsonNode req) {
     String arn = required(req, "stateMachineArn");
     machines.remove(arn);
-    return Json.object();
+    return JsonValues.object();
   }
 
   public ObjectNode validate(JsonNode req) {
     String def = required(req, "definition");
-    ObjectNode out = Json.object();
-    ArrayNode diags = Json.array();
+    ObjectNode out = JsonValues.object();
+    ArrayNode diags = JsonValues.array();
     try {
       DefinitionParser.parse(def);
       out.put("result", "OK");
     } catch (InvalidDefinitionException e) {
       out.put("result", "FAIL");
       for (InvalidDefinitionException.Diagnostic d : e.diagnostics()) {
-        ObjectNode o = Json.object();
+        ObjectNode o = JsonValues.object();
         o.put("severity", "ERROR");
         o.put("code", d.code());
         o.put("message", d.message());
@@ -248,12 +248,12 @@ public final class StepFunctionsService {
   private static JsonNode input(JsonNode req) {
     JsonNode in = req.get("input");
     if (in == null || in.isNull()) {
-      return Json.object();
+      return JsonValues.object();
     }
     try {
-      return Json.parse(in.asText());
+      return JsonValues.parse(in.asText());
     } catch (IllegalArgumentException e) {
-      throw new ApiException("InvalidExecutionInput", "Invalid State Machine Execution Input: '" + e.getMessage()
+      throw new StepFunctionsException("InvalidExecutionInput", "Invalid State Machine Execution Input: '" + e.getMessage()
           + "'");
     }
   }
@@ -262,17 +262,17 @@ public final class StepFunctionsService {
   public Execution start(String stateMachineArn, String name, JsonNode input) {
     StateMachine sm = machine(stateMachineArn);
     if (name != null && !NAME.matcher(name).matches()) {
-      throw new ApiException("InvalidName", "Invalid Name: '" + name + "'");
+      throw new StepFunctionsException("InvalidName", "Invalid Name: '" + name + "'");
     }
     String execName = name == null ? java.util.UUID.randomUUID().toString() : name;
     String arn = sm.arn().replace(":stateMachine:", ":execution:") + ":" + execName;
     synchronized (starting) {
       Execution existing = engine.execution(arn);
       if (existing != null) {
-        if (Json.valueEquals(existing.input(), input)) {
+        if (JsonValues.valueEquals(existing.input(), input)) {
           return existing;
         }
-        throw new ApiException("ExecutionAlreadyExists", "Execution Already Exists: '" + arn + "'");
+        throw new StepFunctionsException("ExecutionAlreadyExists", "Execution Already Exists: '" + arn + "'");
       }
       return engine.start(sm.program(), sm.arn(), execName, input);
     }
@@ -281,7 +281,7 @@ public final class StepFunctionsService {
   public ObjectNode startExecution(JsonNode req) {
     Execution e = start(required(req, "stateMachineArn"), req.hasNonNull("name") ? req.get("name").asText() : null,
         input(req));
-    ObjectNode out = Json.object();
+    ObjectNode out = JsonValues.object();
     out.put("executionArn", e.executionArn());
     out.put("startDate", epoch(e.startDate()));
     return out;
@@ -297,7 +297,7 @@ public final class StepFunctionsService {
     } catch (Exception ex) {
       engine.stop(e, "States.Timeout", "The synchronous execution did not finish within 5 minutes");
     }
-    ObjectNode out = Json.object();
+    ObjectNode out = JsonValues.object();
     out.put("executionArn", e.executionArn());
     out.put("stateMachineArn", sm.arn());
     out.put("name", name);
@@ -306,9 +306,9 @@ public final class StepFunctionsService {
       out.put("stopDate", epoch(e.stopDate()));
     }
     out.put("status", e.status() == ExecutionStatus.TIMED_OUT ? "TIMED_OUT" : e.status().name());
-    out.put("input", Json.write(e.input()));
+    out.put("input", JsonValues.write(e.input()));
     if (e.output() != null) {
-      out.put("output", Json.write(e.output()));
+      out.put("output", JsonValues.write(e.output()));
     }
     if (e.error() != null) {
       out.put("error", e.error());
@@ -316,7 +316,7 @@ public final class StepFunctionsService {
     if (e.cause() != null) {
       out.put("cause", e.cause());
     }
-    ObjectNode billing = Json.object();
+    ObjectNode billing = JsonValues.object();
     billing.put("billedMemoryUsedInMB", 64);
     billing.put("billedDurationInMilliseconds", 100);
     out.set("billingDetails", billing);
@@ -326,18 +326,18 @@ public final class StepFunctionsService {
   /** A known execution: running, or finished and still retained (see {@link Engine.Builder#retainedExecutions}). */
   public Execution execution(String arn) {
     if (!arn.startsWith("arn:aws:states:") || !arn.contains(":execution:") && !arn.contains(":express:")) {
-      throw new ApiException("InvalidArn", "Invalid Arn: 'Resource type not valid in this context: " + arn + "'");
+      throw new StepFunctionsException("InvalidArn", "Invalid Arn: 'Resource type not valid in this context: " + arn + "'");
     }
     Execution e = engine.execution(arn);
     if (e == null) {
-      throw new ApiException("ExecutionDoesNotExist", "Execution Does Not Exist: '" + arn + "'");
+      throw new StepFunctionsException("ExecutionDoesNotExist", "Execution Does Not Exist: '" + arn + "'");
     }
     return e;
   }
 
   public ObjectNode describeExecution(JsonNode req) {
     Execution e = execution(required(req, "executionArn"));
-    ObjectNode out = Json.object();
+    ObjectNode out = JsonValues.object();
     out.put("executionArn", e.executionArn());
     out.put("stateMachineArn", e.stateMachineArn());
     out.put("name", e.name());
@@ -346,12 +346,12 @@ public final class StepFunctionsService {
     if (e.stopDate() != null) {
       out.put("stopDate", epoch(e.stopDate()));
     }
-    out.put("input", Json.write(e.input()));
-    ObjectNode details = Json.object();
+    out.put("input", JsonValues.write(e.input()));
+    ObjectNode details = JsonValues.object();
     details.put("included", true);
     out.set("inputDetails", details);
     if (e.output() != null) {
-      out.put("output", Json.write(e.output()));
+      out.put("output", JsonValues.write(e.output()));
       out.set("outputDetails", details);
     }
     if (e.error() != null) {
@@ -385,16 +385,16 @@ public final class StepFunctionsService {
     String smArn = req.hasNonNull("stateMachineArn") ? req.get("stateMachineArn").asText() : null;
     String mapRunArn = req.hasNonNull("mapRunArn") ? req.get("mapRunArn").asText() : null;
     if (smArn == null == (mapRunArn == null)) {
-      throw new ApiException("ValidationException", "Must provide a StateMachine ARN or MapRun ARN, but not both");
+      throw new StepFunctionsException("ValidationException", "Must provide a StateMachine ARN or MapRun ARN, but not both");
     }
     if (smArn != null) {
       machine(smArn);
     } else if (engine.mapRun(mapRunArn) == null) {
-      throw new ApiException("ResourceNotFound", "Resource not found: '" + mapRunArn + "'");
+      throw new StepFunctionsException("ResourceNotFound", "Resource not found: '" + mapRunArn + "'");
     }
     String status = req.hasNonNull("statusFilter") ? req.get("statusFilter").asText() : null;
     if (status != null && !STATUSES.contains(status)) {
-      throw new ApiException("ValidationException", "1 validation error detected: Value '" + status
+      throw new StepFunctionsException("ValidationException", "1 validation error detected: Value '" + status
           + "' at 'statusFilter' failed to satisfy constraint: Member must satisfy enum value set: " + STATUSES);
     }
     List<Execution> matching = new ArrayList<>();
@@ -405,10 +405,10 @@ public final class StepFunctionsService {
         matching.add(e);
       }
     }
-    ArrayNode arr = Json.array();
-    ObjectNode out = Json.object();
+    ArrayNode arr = JsonValues.array();
+    ObjectNode out = JsonValues.object();
     for (Execution e : page(matching, req, out)) {
-      ObjectNode o = Json.object();
+      ObjectNode o = JsonValues.object();
       o.put("executionArn", e.executionArn());
       o.put("stateMachineArn", e.stateMachineArn());
       o.put("name", e.name());
@@ -445,12 +445,12 @@ public final class StepFunctionsService {
         start = -1;
       }
       if (start < 0 || start > all.size()) {
-        throw new ApiException("InvalidToken", "Invalid Token: '" + token + "'");
+        throw new StepFunctionsException("InvalidToken", "Invalid Token: '" + token + "'");
       }
     }
     int max = req.path("maxResults").asInt(0);
     if (max < 0 || max > 1000) {
-      throw new ApiException("ValidationException", "1 validation error detected: Value '" + max
+      throw new StepFunctionsException("ValidationException", "1 validation error detected: Value '" + max
           + "' at 'maxResults' failed to satisfy constraint: Member must have value between 0 and 1000");
     }
     int end = Math.min(all.size(), start + (max == 0 ? 100 : max));
@@ -464,7 +464,7 @@ public final class StepFunctionsService {
     Execution e = execution(required(req, "executionArn"));
     engine.stop(e, req.hasNonNull("error") ? req.get("error").asText() : null,
         req.hasNonNull("cause") ? req.get("cause").asText() : null);
-    ObjectNode out = Json.object();
+    ObjectNode out = JsonValues.object();
     out.put("stopDate", epoch(e.stopDate() == null ? engine.clock().instant() : e.stopDate()));
     return out;
   }
@@ -476,10 +476,10 @@ public final class StepFunctionsService {
       java.util.Collections.reverse(events);
     }
     boolean includeData = req.path("includeExecutionData").asBoolean(true);
-    ArrayNode arr = Json.array();
-    ObjectNode out = Json.object();
+    ArrayNode arr = JsonValues.array();
+    ObjectNode out = JsonValues.object();
     for (HistoryEvent h : page(events, req, out)) {
-      ObjectNode o = Json.object();
+      ObjectNode o = JsonValues.object();
       o.put("timestamp", epoch(h.timestamp()));
       o.put("type", h.type());
       o.put("id", h.id());
@@ -496,17 +496,17 @@ public final class StepFunctionsService {
   public ObjectNode redrive(JsonNode req) {
     Execution e = execution(required(req, "executionArn"));
     if (!engine.redrive(e)) {
-      throw new ApiException("ExecutionNotRedrivable", "Execution '" + e.executionArn() + "' is not redrivable "
+      throw new StepFunctionsException("ExecutionNotRedrivable", "Execution '" + e.executionArn() + "' is not redrivable "
           + "(status " + e.status() + ")");
     }
-    ObjectNode out = Json.object();
+    ObjectNode out = JsonValues.object();
     out.put("redriveDate", epoch(e.redriveDate()));
     return out;
   }
 
   private static void token(String t) {
     if (t.length() > 1024) {
-      throw new ApiException("InvalidToken", "Invalid Token: '" + t + "'");
+      throw new StepFunctionsException("InvalidToken", "Invalid Token: '" + t + "'");
     }
   }
 
@@ -515,16 +515,16 @@ public final class StepFunctionsService {
     token(t);
     JsonNode output;
     try {
-      output = Json.parse(required(req, "output"));
+      output = JsonValues.parse(required(req, "output"));
     } catch (IllegalArgumentException e) {
-      throw new ApiException("InvalidOutput", "Invalid Output: '" + e.getMessage() + "'");
+      throw new StepFunctionsException("InvalidOutput", "Invalid Output: '" + e.getMessage() + "'");
     }
     try {
       engine.sendTaskSuccess(t, output);
     } catch (Engine.TaskDoesNotExistException e) {
-      throw new ApiException("TaskDoesNotExist", e.getMessage());
+      throw new StepFunctionsException("TaskDoesNotExist", e.getMessage());
     }
-    return Json.object();
+    return JsonValues.object();
   }
 
   public ObjectNode sendTaskFailure(JsonNode req) {
@@ -534,9 +534,9 @@ public final class StepFunctionsService {
       engine.sendTaskFailure(t, req.hasNonNull("error") ? req.get("error").asText() : null,
           req.hasNonNull("cause") ? req.get("cause").asText() : null);
     } catch (Engine.TaskDoesNotExistException e) {
-      throw new ApiException("TaskDoesNotExist", e.getMessage());
+      throw new StepFunctionsException("TaskDoesNotExist", e.getMessage());
     }
-    return Json.object();
+    return JsonValues.object();
   }
 
   public ObjectNode sendTaskHeartbeat(JsonNode req) {
@@ -545,13 +545,13 @@ public final class StepFunctionsService {
     try {
       engine.sendTaskHeartbeat(t);
     } catch (Engine.TaskDoesNotExistException e) {
-      throw new ApiException("TaskDoesNotExist", e.getMessage());
+      throw new StepFunctionsException("TaskDoesNotExist", e.getMessage());
     }
-    return Json.object();
+    return JsonValues.object();
   }
 
   private static ObjectNode counts(MapRun.Counts r) {
-    ObjectNode c = Json.object();
+    ObjectNode c = JsonValues.object();
     c.put("pending", r.pending());
     c.put("running", r.running());
     c.put("succeeded", r.succeeded());
@@ -567,9 +567,9 @@ public final class StepFunctionsService {
     String arn = required(req, "mapRunArn");
     MapRun r = engine.mapRun(arn);
     if (r == null) {
-      throw new ApiException("ResourceNotFound", "Resource not found: '" + arn + "'");
+      throw new StepFunctionsException("ResourceNotFound", "Resource not found: '" + arn + "'");
     }
-    ObjectNode out = Json.object();
+    ObjectNode out = JsonValues.object();
     out.put("mapRunArn", r.mapRunArn());
     out.put("executionArn", r.executionArn());
     out.put("status", r.status());
@@ -588,10 +588,10 @@ public final class StepFunctionsService {
 
   public ObjectNode listMapRuns(JsonNode req) {
     Execution e = execution(required(req, "executionArn"));
-    ArrayNode arr = Json.array();
-    ObjectNode out = Json.object();
+    ArrayNode arr = JsonValues.array();
+    ObjectNode out = JsonValues.object();
     for (MapRun r : page(e.mapRuns(), req, out)) {
-      ObjectNode o = Json.object();
+      ObjectNode o = JsonValues.object();
       o.put("executionArn", r.executionArn());
       o.put("mapRunArn", r.mapRunArn());
       o.put("stateMachineArn", r.stateMachineArn());

@@ -2,7 +2,7 @@ package io.conveyor.asl.definition;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
-import io.conveyor.asl.json.Json;
+import io.conveyor.asl.json.JsonValues;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -42,7 +42,7 @@ public final class DefinitionParser {
   public static StateMachineDefinition parse(String definition) {
     JsonNode node;
     try {
-      node = Json.parse(definition);
+      node = JsonValues.parse(definition);
     } catch (IllegalArgumentException e) {
       throw new InvalidDefinitionException("INVALID_JSON_DESCRIPTION", e.getMessage(), "");
     }
@@ -272,7 +272,7 @@ public final class DefinitionParser {
     String executionType = null;
     if (proc == null || !proc.isObject()) {
       problem("SCHEMA_VALIDATION_FAILED", "These fields are required: [ItemProcessor]", at);
-      processor = new StateMachineDefinition("", Map.of(), ql, null, Json.object());
+      processor = new StateMachineDefinition("", Map.of(), ql, null, JsonValues.object());
     } else {
       JsonNode cfg = proc.path("ProcessorConfig");
       distributed = "DISTRIBUTED".equals(cfg.path("Mode").asText("INLINE"));
@@ -332,7 +332,7 @@ public final class DefinitionParser {
     }
     if (op == null || !r.has("Variable")) {
       problem("SCHEMA_VALIDATION_FAILED", "A Choice rule must have a Variable and a comparison operator", at);
-      return new ChoiceRule(ChoiceRule.Kind.COMPARISON, List.of(), "$", "IsPresent", Json.NODES.booleanNode(true),
+      return new ChoiceRule(ChoiceRule.Kind.COMPARISON, List.of(), "$", "IsPresent", JsonValues.NODES.booleanNode(true),
           null, next, assign, output);
     }
     return new ChoiceRule(ChoiceRule.Kind.COMPARISON, List.of(), r.get("Variable").asText(), op, r.get(op), null, next,

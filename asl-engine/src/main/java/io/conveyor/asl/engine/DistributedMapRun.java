@@ -10,7 +10,7 @@ import io.conveyor.asl.engine.state.MapPlan;
 import io.conveyor.asl.engine.state.RunningExecution;
 import io.conveyor.asl.engine.state.Services;
 import io.conveyor.asl.engine.state.Step;
-import io.conveyor.asl.json.Json;
+import io.conveyor.asl.json.JsonValues;
 import java.util.Arrays;
 import java.util.Set;
 import java.util.UUID;
@@ -52,7 +52,7 @@ final class DistributedMapRun extends MapIterations {
         plan.toleratedPercentage() == null ? 0 : plan.toleratedPercentage(),
         plan.toleratedCount() == null ? 0 : plan.toleratedCount().longValue());
     parent.startedMapRun(run);
-    ObjectNode d = Json.object();
+    ObjectNode d = JsonValues.object();
     d.put("mapRunArn", runArn);
     plan.context().branch().event("MapRunStarted", "mapRunStartedEventDetails", d);
     run.executions().planned(plan.iterations().size());
@@ -105,7 +105,7 @@ final class DistributedMapRun extends MapIterations {
   @Override
   protected void failing(Throwable t) {
     run.finish("FAILED", services.clock().instant());
-    ObjectNode d = Json.object();
+    ObjectNode d = JsonValues.object();
     if (t instanceof StatesError se) {
       d.put("error", se.error());
       if (se.errorCause() != null) {

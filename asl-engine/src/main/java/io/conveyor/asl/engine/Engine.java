@@ -41,7 +41,7 @@ public final class Engine implements AutoCloseable {
     private String region = "us-east-1";
     private String account = "123456789012";
     private int inlineMapConcurrency = 40;
-    private ObjectStore objectStore;
+    private DistributedMapStorage objectStore;
     private ExecutionListener executionListener;
     private int retainedExecutions = DEFAULT_RETAINED_EXECUTIONS;
 
@@ -96,7 +96,7 @@ public final class Engine implements AutoCloseable {
     }
 
     /** S3 access for Distributed Map ItemReader/ResultWriter. Default: none. */
-    public Builder objectStore(ObjectStore s) {
+    public Builder objectStore(DistributedMapStorage s) {
       this.objectStore = s;
       return this;
     }

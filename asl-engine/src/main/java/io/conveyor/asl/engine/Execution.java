@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.conveyor.asl.definition.StateMachineDefinition;
 import io.conveyor.asl.history.History;
-import io.conveyor.asl.json.Json;
+import io.conveyor.asl.json.JsonValues;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
@@ -103,7 +103,7 @@ public final class Execution {
     if (c == null) {
       synchronized (this) {
         if (contextExecution == null) {
-          ObjectNode n = Json.object();
+          ObjectNode n = JsonValues.object();
           n.put("Id", executionArn);
           n.set("Input", input);
           n.put("StartTime", startDate.toString());

@@ -11,7 +11,7 @@ import io.conveyor.asl.engine.state.Payloads;
 import io.conveyor.asl.engine.state.Services;
 import io.conveyor.asl.engine.state.Step;
 import io.conveyor.asl.history.History;
-import io.conveyor.asl.json.Json;
+import io.conveyor.asl.json.JsonValues;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
@@ -54,7 +54,7 @@ final class ExecutionLifecycle {
     History h = new History(services.clock(), historyLimit, keepHistory);
     Execution e = new Execution(arn, name, smArn, smName, program, input, services.clock().instant(), h, mapRunArn,
         itemCount, listed ? registry : null);
-    ObjectNode d = Json.object();
+    ObjectNode d = JsonValues.object();
     d.set("input", input);
     d.set("inputDetails", Payloads.NOT_TRUNCATED);
     d.put("roleArn", e.roleArn());
@@ -71,7 +71,7 @@ final class ExecutionLifecycle {
   private void scheduleTimeout(Execution e, int seconds) {
     CompletableFuture<Execution> completion = e.completion();
     ScheduledFuture<?> t = services.timers().schedule(seconds * 1000.0, () -> {
-      ObjectNode d = Json.object();
+      ObjectNode d = JsonValues.object();
       d.put("error", StatesError.TIMEOUT);
       d.put("cause", "");
       if (e.finish(ExecutionStatus.TIMED_OUT, null, StatesError.TIMEOUT, null, services.clock().instant())) {
@@ -100,7 +100,7 @@ final class ExecutionLifecycle {
         if (e.status() != ExecutionStatus.RUNNING) {
           return;
         }
-        ObjectNode d = Json.object();
+        ObjectNode d = JsonValues.object();
         d.set("output", out);
         d.set("outputDetails", Payloads.NOT_TRUNCATED);
         h.addTerminal("ExecutionSucceeded", h.lastId(), "executionSucceededEventDetails", d);
@@ -141,7 +141,7 @@ final class ExecutionLifecycle {
       if (e.status() != ExecutionStatus.RUNNING) {
         return false;
       }
-      ObjectNode d = Json.object();
+      ObjectNode d = JsonValues.object();
       if (error != null) {
         d.put("error", error);
       }
@@ -160,7 +160,7 @@ final class ExecutionLifecycle {
     if (p == null || !e.beginRedrive(services.clock().instant())) {
       return false;
     }
-    ObjectNode d = Json.object();
+    ObjectNode d = JsonValues.object();
     d.put("redriveCount", e.redriveCount());
     e.history().addTerminal("ExecutionRedriven", e.history().lastId(), "executionRedrivenEventDetails", d);
     services.workers().execute(() -> run(e, p.stateName(), p.input(), null));

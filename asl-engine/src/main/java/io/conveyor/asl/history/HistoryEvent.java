@@ -2,7 +2,7 @@ package io.conveyor.asl.history;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.conveyor.asl.json.Json;
+import io.conveyor.asl.json.JsonValues;
 import java.time.Instant;
 import java.util.Iterator;
 import java.util.Map;
@@ -20,7 +20,7 @@ public final class HistoryEvent {
 
   /** The details members that AWS gives as JSON text. */
   private static final Set<String> PAYLOADS = Set.of("input", "output", "parameters");
-  private static final ObjectNode NOT_TRUNCATED = Json.object().put("truncated", false);
+  private static final ObjectNode NOT_TRUNCATED = JsonValues.object().put("truncated", false);
 
   private final long id;
   private final long previousEventId;
@@ -94,7 +94,7 @@ public final class HistoryEvent {
     if (stateName == null) {
       return details;
     }
-    ObjectNode d = Json.object();
+    ObjectNode d = JsonValues.object();
     d.put("name", stateName);
     d.set(payloadKey, payload);
     d.set(payloadKey + "Details", NOT_TRUNCATED);
@@ -111,7 +111,7 @@ public final class HistoryEvent {
     if (d == null) {
       return null;
     }
-    ObjectNode out = Json.object();
+    ObjectNode out = JsonValues.object();
     Iterator<Map.Entry<String, JsonNode>> it = d.fields();
     while (it.hasNext()) {
       Map.Entry<String, JsonNode> e = it.next();
@@ -119,7 +119,7 @@ public final class HistoryEvent {
       if (!PAYLOADS.contains(key)) {
         out.set(key, e.getValue());
       } else if (includeData || key.equals("parameters")) {
-        out.put(key, Json.write(e.getValue()));
+        out.put(key, JsonValues.write(e.getValue()));
       }
     }
     return out;

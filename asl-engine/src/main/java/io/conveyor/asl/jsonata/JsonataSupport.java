@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.conveyor.asl.engine.StatesError;
-import io.conveyor.asl.json.Json;
+import io.conveyor.asl.json.JsonValues;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -105,7 +105,7 @@ public final class JsonataSupport {
       return r;
     }
     if (template.isObject()) {
-      ObjectNode out = Json.object();
+      ObjectNode out = JsonValues.object();
       Iterator<Map.Entry<String, JsonNode>> it = template.fields();
       while (it.hasNext()) {
         Map.Entry<String, JsonNode> e = it.next();
@@ -114,7 +114,7 @@ public final class JsonataSupport {
       return out;
     }
     if (template.isArray()) {
-      ArrayNode out = Json.array();
+      ArrayNode out = JsonValues.array();
       for (int i = 0; i < template.size(); i++) {
         out.add(evaluateTemplate(template.get(i), b, new FieldPath(field, i)));
       }
@@ -190,7 +190,7 @@ public final class JsonataSupport {
         Jsonata.Frame f2 = ex.expr().createFrame();
         bind(f2, c, b);
         Object exists = ex.expr().evaluate(null, f2);
-        return Boolean.TRUE.equals(exists) ? Json.NODES.nullNode() : null;
+        return Boolean.TRUE.equals(exists) ? JsonValues.NODES.nullNode() : null;
       }
     } catch (JException e) {
       throw StatesError.queryEvaluation("The JSONata expression '" + expr + "' specified for the field '" + field
@@ -233,7 +233,7 @@ public final class JsonataSupport {
           throw new JException("The parse function expects a string argument", 0);
         }
         try {
-          return toJava(Json.parse(s));
+          return toJava(JsonValues.parse(s));
         } catch (IllegalArgumentException e) {
           throw new JException("The parse function could not parse the string as JSON: " + s, 0);
         }
@@ -285,7 +285,7 @@ public final class JsonataSupport {
       throw new JException("The hash function expects a value and an algorithm name", 0);
     }
     Object v = args.get(0);
-    String text = v instanceof String s ? s : Json.write(toNode(v));
+    String text = v instanceof String s ? s : JsonValues.write(toNode(v));
     if (!List.of("MD5", "SHA-1", "SHA-256", "SHA-384", "SHA-512").contains(alg)) {
       throw new JException("The hash function does not support the algorithm " + alg, 0);
     }
@@ -334,31 +334,31 @@ public final class JsonataSupport {
   /** Converts a JSONata result into a node; integral doubles become integers, as JavaScript prints them. */
   public static JsonNode toNode(Object o) {
     if (o == null || o == Jsonata.NULL_VALUE) {
-      return Json.NODES.nullNode();
+      return JsonValues.NODES.nullNode();
     }
     if (o instanceof String s) {
-      return Json.NODES.textNode(s);
+      return JsonValues.NODES.textNode(s);
     }
     if (o instanceof Boolean b) {
-      return Json.NODES.booleanNode(b);
+      return JsonValues.NODES.booleanNode(b);
     }
     if (o instanceof Integer i) {
-      return Json.NODES.numberNode(i);
+      return JsonValues.NODES.numberNode(i);
     }
     if (o instanceof Long l) {
-      return Json.NODES.numberNode(l);
+      return JsonValues.NODES.numberNode(l);
     }
     if (o instanceof BigInteger bi) {
-      return Json.NODES.numberNode(bi);
+      return JsonValues.NODES.numberNode(bi);
     }
     if (o instanceof BigDecimal bd) {
-      return Json.number(bd.doubleValue());
+      return JsonValues.number(bd.doubleValue());
     }
     if (o instanceof Number num) {
-      return Json.number(num.doubleValue());
+      return JsonValues.number(num.doubleValue());
     }
     if (o instanceof Map<?, ?> m) {
-      ObjectNode obj = Json.object();
+      ObjectNode obj = JsonValues.object();
       for (Map.Entry<?, ?> e : m.entrySet()) {
         if (isFunction(e.getValue())) {
           continue;
@@ -368,7 +368,7 @@ public final class JsonataSupport {
       return obj;
     }
     if (o instanceof List<?> l) {
-      ArrayNode arr = Json.array();
+      ArrayNode arr = JsonValues.array();
       for (Object x : l) {
         if (!isFunction(x)) {
           arr.add(toNode(x));
@@ -377,9 +377,9 @@ public final class JsonataSupport {
       return arr;
     }
     if (isFunction(o)) {
-      return Json.NODES.textNode("");
+      return JsonValues.NODES.textNode("");
     }
-    return Json.NODES.textNode(String.valueOf(o));
+    return JsonValues.NODES.textNode(String.valueOf(o));
   }
 
   private static boolean isFunction(Object o) {

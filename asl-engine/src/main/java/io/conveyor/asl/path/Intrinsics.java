@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.conveyor.asl.engine.StatesError;
-import io.conveyor.asl.json.Json;
+import io.conveyor.asl.json.JsonValues;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -142,8 +142,8 @@ public final class Intrinsics {
       for (String kw : List.of("true", "false", "null")) {
         if (s.startsWith(kw, pos)) {
           pos += kw.length();
-          return new Literal(kw.equals("null") ? Json.NODES.nullNode()
-              : Json.NODES.booleanNode(kw.equals("true")), kw);
+          return new Literal(kw.equals("null") ? JsonValues.NODES.nullNode()
+              : JsonValues.NODES.booleanNode(kw.equals("true")), kw);
         }
       }
       throw error();
@@ -163,7 +163,7 @@ public final class Intrinsics {
         if (c == '\'') {
           String raw = s.substring(start, pos);
           pos++;
-          return new Literal(Json.NODES.textNode(value.toString()), raw);
+          return new Literal(JsonValues.NODES.textNode(value.toString()), raw);
         }
         value.append(c);
         pos++;
@@ -208,7 +208,7 @@ public final class Intrinsics {
       }
       String t = s.substring(start, pos);
       try {
-        return new Literal(Json.parse(t), t);
+        return new Literal(JsonValues.parse(t), t);
       } catch (IllegalArgumentException e) {
         throw error();
       }
@@ -245,7 +245,7 @@ public final class Intrinsics {
   private static String str(Call c, JsonNode v, int i) {
     if (!v.isTextual()) {
       throw failure("The " + ordinal(i) + " argument of " + c.name() + " must be a string, but was: "
-          + Json.typeName(v) + ".");
+          + JsonValues.typeName(v) + ".");
     }
     return v.textValue();
   }
@@ -253,7 +253,7 @@ public final class Intrinsics {
   private static ArrayNode arr(Call c, JsonNode v, int i) {
     if (!v.isArray()) {
       throw failure("The " + ordinal(i) + " argument of " + c.name() + " must be an array, but was: "
-          + Json.typeName(v) + ".");
+          + JsonValues.typeName(v) + ".");
     }
     return (ArrayNode) v;
   }
@@ -261,11 +261,11 @@ public final class Intrinsics {
   private static long integer(Call c, JsonNode v, int i) {
     if (!v.isNumber()) {
       throw failure("The " + ordinal(i) + " argument of " + c.name() + " must be a number, but was: "
-          + Json.typeName(v) + ".");
+          + JsonValues.typeName(v) + ".");
     }
     if (!v.isIntegralNumber() && v.doubleValue() != Math.rint(v.doubleValue())) {
       throw failure("The " + ordinal(i) + " argument of " + c.name() + " must be an integer, but was: "
-          + Json.write(v) + ".");
+          + JsonValues.write(v) + ".");
     }
     return v.longValue();
   }
@@ -313,22 +313,22 @@ public final class Intrinsics {
           throw failure("Number of arguments in States.Format does not match the number of '{}' in the "
               + "format string.");
         }
-        return Json.NODES.textNode(out.toString());
+        return JsonValues.NODES.textNode(out.toString());
       }
       case "States.StringToJson": {
         arity(c, a, 1, 1);
         String s = str(c, a.get(0), 0);
         try {
-          return Json.parse(s);
+          return JsonValues.parse(s);
         } catch (IllegalArgumentException e) {
           throw failure("Invalid JSON string passed to States.StringToJson: " + s);
         }
       }
       case "States.JsonToString":
         arity(c, a, 1, 1);
-        return Json.NODES.textNode(Json.write(a.get(0)));
+        return JsonValues.NODES.textNode(JsonValues.write(a.get(0)));
       case "States.Array": {
-        ArrayNode out = Json.array();
+        ArrayNode out = JsonValues.array();
         a.forEach(out::add);
         return out;
       }
@@ -339,11 +339,11 @@ public final class Intrinsics {
         if (size <= 0) {
           throw failure("The chunk size of States.ArrayPartition must be greater than 0, but was: " + size + ".");
         }
-        ArrayNode out = Json.array();
+        ArrayNode out = JsonValues.array();
         ArrayNode cur = null;
         for (int i = 0; i < in.size(); i++) {
           if (i % size == 0) {
-            cur = Json.array();
+            cur = JsonValues.array();
             out.add(cur);
           }
           cur.add(in.get(i));
@@ -354,11 +354,11 @@ public final class Intrinsics {
         arity(c, a, 2, 2);
         ArrayNode in = arr(c, a.get(0), 0);
         for (JsonNode x : in) {
-          if (Json.valueEquals(x, a.get(1))) {
-            return Json.NODES.booleanNode(true);
+          if (JsonValues.valueEquals(x, a.get(1))) {
+            return JsonValues.NODES.booleanNode(true);
           }
         }
-        return Json.NODES.booleanNode(false);
+        return JsonValues.NODES.booleanNode(false);
       }
       case "States.ArrayRange": {
         arity(c, a, 3, 3);
@@ -368,7 +368,7 @@ public final class Intrinsics {
         if (step == 0) {
           throw failure("The step of States.ArrayRange must not be 0.");
         }
-        ArrayNode out = Json.array();
+        ArrayNode out = JsonValues.array();
         for (long v = start; step > 0 ? v <= end : v >= end; v += step) {
           out.add(v);
           if (out.size() > 1000) {
@@ -388,15 +388,15 @@ public final class Intrinsics {
       }
       case "States.ArrayLength":
         arity(c, a, 1, 1);
-        return Json.NODES.numberNode(arr(c, a.get(0), 0).size());
+        return JsonValues.NODES.numberNode(arr(c, a.get(0), 0).size());
       case "States.ArrayUnique": {
         arity(c, a, 1, 1);
         ArrayNode in = arr(c, a.get(0), 0);
-        ArrayNode out = Json.array();
+        ArrayNode out = JsonValues.array();
         outer:
         for (JsonNode x : in) {
           for (JsonNode y : out) {
-            if (Json.valueEquals(x, y)) {
+            if (JsonValues.valueEquals(x, y)) {
               continue outer;
             }
           }
@@ -410,13 +410,13 @@ public final class Intrinsics {
         if (s.length() > 10_000) {
           throw failure("The input of States.Base64Encode exceeds 10000 characters.");
         }
-        return Json.NODES.textNode(Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8)));
+        return JsonValues.NODES.textNode(Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8)));
       }
       case "States.Base64Decode": {
         arity(c, a, 1, 1);
         String s = str(c, a.get(0), 0);
         try {
-          return Json.NODES.textNode(new String(Base64.getDecoder().decode(s), StandardCharsets.UTF_8));
+          return JsonValues.NODES.textNode(new String(Base64.getDecoder().decode(s), StandardCharsets.UTF_8));
         } catch (IllegalArgumentException e) {
           throw failure("The input of States.Base64Decode is not valid Base64: " + s);
         }
@@ -424,7 +424,7 @@ public final class Intrinsics {
       case "States.Hash": {
         arity(c, a, 2, 2);
         JsonNode data = a.get(0);
-        String text = data.isTextual() ? data.textValue() : Json.write(data);
+        String text = data.isTextual() ? data.textValue() : JsonValues.write(data);
         String alg = str(c, a.get(1), 1);
         if (!List.of("MD5", "SHA-1", "SHA-256", "SHA-384", "SHA-512").contains(alg)) {
           throw failure("The hash algorithm '" + alg + "' is not supported. Supported algorithms are: MD5, "
@@ -432,7 +432,7 @@ public final class Intrinsics {
         }
         try {
           byte[] d = MessageDigest.getInstance(alg).digest(text.getBytes(StandardCharsets.UTF_8));
-          return Json.NODES.textNode(HexFormat.of().formatHex(d));
+          return JsonValues.NODES.textNode(HexFormat.of().formatHex(d));
         } catch (NoSuchAlgorithmException e) {
           throw new IllegalStateException(e);
         }
@@ -469,23 +469,23 @@ public final class Intrinsics {
         } else {
           v = ThreadLocalRandom.current().nextLong(start, end);
         }
-        return Json.NODES.numberNode(v);
+        return JsonValues.NODES.numberNode(v);
       }
       case "States.MathAdd": {
         arity(c, a, 2, 2);
         for (int i = 0; i < 2; i++) {
           if (!a.get(i).isNumber()) {
             throw failure("The " + ordinal(i) + " argument of States.MathAdd must be a number, but was: "
-                + Json.typeName(a.get(i)) + ".");
+                + JsonValues.typeName(a.get(i)) + ".");
           }
         }
-        return Json.NODES.numberNode(round(a.get(0)) + round(a.get(1)));
+        return JsonValues.NODES.numberNode(round(a.get(0)) + round(a.get(1)));
       }
       case "States.StringSplit": {
         arity(c, a, 2, 2);
         String s = str(c, a.get(0), 0);
         String delims = str(c, a.get(1), 1);
-        ArrayNode out = Json.array();
+        ArrayNode out = JsonValues.array();
         StringBuilder cur = new StringBuilder();
         for (int i = 0; i < s.length(); i++) {
           char ch = s.charAt(i);
@@ -505,7 +505,7 @@ public final class Intrinsics {
       }
       case "States.UUID":
         arity(c, a, 0, 0);
-        return Json.NODES.textNode(UUID.randomUUID().toString());
+        return JsonValues.NODES.textNode(UUID.randomUUID().toString());
       default:
         throw failure("The function '" + c.name() + "' is not supported.");
     }
@@ -548,6 +548,6 @@ public final class Intrinsics {
       }
       return sb.append('}').toString();
     }
-    return Json.write(v);
+    return JsonValues.write(v);
   }
 }

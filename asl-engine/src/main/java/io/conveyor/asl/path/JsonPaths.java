@@ -8,7 +8,7 @@ import com.jayway.jsonpath.InvalidPathException;
 import com.jayway.jsonpath.JsonPath;
 import com.jayway.jsonpath.spi.json.JacksonJsonNodeJsonProvider;
 import com.jayway.jsonpath.spi.mapper.JacksonMappingProvider;
-import io.conveyor.asl.json.Json;
+import io.conveyor.asl.json.JsonValues;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -24,8 +24,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class JsonPaths {
 
   private static final Configuration CONF = Configuration.builder()
-      .jsonProvider(new JacksonJsonNodeJsonProvider(Json.MAPPER))
-      .mappingProvider(new JacksonMappingProvider(Json.MAPPER))
+      .jsonProvider(new JacksonJsonNodeJsonProvider(JsonValues.MAPPER))
+      .mappingProvider(new JacksonMappingProvider(JsonValues.MAPPER))
       .build();
 
   private static final Map<String, JsonPath> CACHE = new ConcurrentHashMap<>();
@@ -59,7 +59,7 @@ public final class JsonPaths {
     } catch (com.jayway.jsonpath.PathNotFoundException e) {
       if (!compiled.isDefinite()) {
         // An indefinite path (wildcard, slice, filter) that matches nothing selects an empty list on AWS.
-        return Json.array();
+        return JsonValues.array();
       }
       throw new PathNotFoundException(path, e.getMessage());
     }
@@ -131,46 +131,46 @@ public final class JsonPaths {
   /** Converts what Jayway's Jackson provider returns (nodes, or unwrapped primitives) into a node. */
   public static JsonNode toNode(Object o) {
     if (o == null) {
-      return Json.NODES.nullNode();
+      return JsonValues.NODES.nullNode();
     }
     if (o instanceof JsonNode n) {
       return n;
     }
     if (o instanceof String s) {
-      return Json.NODES.textNode(s);
+      return JsonValues.NODES.textNode(s);
     }
     if (o instanceof Boolean b) {
-      return Json.NODES.booleanNode(b);
+      return JsonValues.NODES.booleanNode(b);
     }
     if (o instanceof Integer i) {
-      return Json.NODES.numberNode(i);
+      return JsonValues.NODES.numberNode(i);
     }
     if (o instanceof Long l) {
-      return Json.NODES.numberNode(l);
+      return JsonValues.NODES.numberNode(l);
     }
     if (o instanceof Double d) {
-      return Json.NODES.numberNode(d);
+      return JsonValues.NODES.numberNode(d);
     }
     if (o instanceof Float f) {
-      return Json.NODES.numberNode(f);
+      return JsonValues.NODES.numberNode(f);
     }
     if (o instanceof BigDecimal d) {
-      return Json.NODES.numberNode(d);
+      return JsonValues.NODES.numberNode(d);
     }
     if (o instanceof BigInteger b) {
-      return Json.NODES.numberNode(b);
+      return JsonValues.NODES.numberNode(b);
     }
     if (o instanceof List<?> list) {
-      ArrayNode a = Json.array();
+      ArrayNode a = JsonValues.array();
       list.forEach(x -> a.add(toNode(x)));
       return a;
     }
     if (o instanceof Map<?, ?> m) {
-      ObjectNode obj = Json.object();
+      ObjectNode obj = JsonValues.object();
       m.forEach((k, v) -> obj.set(String.valueOf(k), toNode(v)));
       return obj;
     }
-    return Json.MAPPER.valueToTree(o);
+    return JsonValues.MAPPER.valueToTree(o);
   }
 
   /** One step of a reference path: a field name or an array index. */
@@ -244,7 +244,7 @@ public final class JsonPaths {
     if (steps.isEmpty()) {
       return value;
     }
-    JsonNode root = input == null || input.isNull() || input.isMissingNode() ? Json.object() : shallowCopy(input);
+    JsonNode root = input == null || input.isNull() || input.isMissingNode() ? JsonValues.object() : shallowCopy(input);
     if (!root.isContainerNode()) {
       return null;
     }
@@ -260,7 +260,7 @@ public final class JsonPaths {
           obj.set(s.field(), value);
         } else {
           JsonNode nxt = obj.get(s.field());
-          nxt = nxt == null || !nxt.isContainerNode() ? Json.object() : shallowCopy(nxt);
+          nxt = nxt == null || !nxt.isContainerNode() ? JsonValues.object() : shallowCopy(nxt);
           obj.set(s.field(), nxt);
           cur = nxt;
         }
@@ -283,12 +283,12 @@ public final class JsonPaths {
   /** A copy of a container that shares its members; any other node itself. */
   private static JsonNode shallowCopy(JsonNode node) {
     if (node instanceof ObjectNode obj) {
-      ObjectNode copy = Json.object();
+      ObjectNode copy = JsonValues.object();
       copy.setAll(obj);
       return copy;
     }
     if (node instanceof ArrayNode arr) {
-      ArrayNode copy = Json.array();
+      ArrayNode copy = JsonValues.array();
       copy.addAll(arr);
       return copy;
     }

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.conveyor.asl.engine.StatesError;
-import io.conveyor.asl.json.Json;
+import io.conveyor.asl.json.JsonValues;
 import java.util.Iterator;
 import java.util.Map;
 
@@ -19,7 +19,7 @@ public final class PayloadTemplate {
 
   public static JsonNode evaluate(JsonNode template, PathScope scope) {
     if (template.isObject()) {
-      ObjectNode out = Json.object();
+      ObjectNode out = JsonValues.object();
       Iterator<Map.Entry<String, JsonNode>> it = template.fields();
       while (it.hasNext()) {
         Map.Entry<String, JsonNode> e = it.next();
@@ -35,7 +35,7 @@ public final class PayloadTemplate {
       return out;
     }
     if (template.isArray()) {
-      ArrayNode out = Json.array();
+      ArrayNode out = JsonValues.array();
       for (JsonNode x : template) {
         out.add(evaluate(x, scope));
       }
@@ -47,7 +47,7 @@ public final class PayloadTemplate {
   private static JsonNode evaluateField(String key, JsonNode v, PathScope scope) {
     if (!v.isTextual()) {
       throw StatesError.runtime("The value for the field '" + key + "' must be a STRING that contains a JSONPath "
-          + "but was " + Json.typeName(v).toUpperCase());
+          + "but was " + JsonValues.typeName(v).toUpperCase());
     }
     String expr = v.textValue();
     try {
@@ -55,7 +55,7 @@ public final class PayloadTemplate {
     } catch (PathNotFoundException e) {
       JsonNode doc = expr.startsWith("$$") ? scope.contextObject() : scope.input();
       throw StatesError.runtime("The JSONPath '" + expr + "' specified for the field '" + key
-          + "' could not be found in the input '" + Json.write(doc) + "'");
+          + "' could not be found in the input '" + JsonValues.write(doc) + "'");
     } catch (com.jayway.jsonpath.InvalidPathException e) {
       throw StatesError.runtime("The JSONPath '" + expr + "' specified for the field '" + key
           + "' is invalid: " + e.getMessage());

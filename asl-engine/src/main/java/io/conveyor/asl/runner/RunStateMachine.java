@@ -9,7 +9,7 @@ import io.conveyor.asl.engine.Engine;
 import io.conveyor.asl.engine.Execution;
 import io.conveyor.asl.engine.ExecutionStatus;
 import io.conveyor.asl.history.HistoryEvent;
-import io.conveyor.asl.json.Json;
+import io.conveyor.asl.json.JsonValues;
 import io.conveyor.asl.task.LambdaInvoker;
 import io.conveyor.asl.task.TaskDispatcher;
 import java.io.PrintStream;
@@ -48,15 +48,15 @@ public final class RunStateMachine {
       return 2;
     }
     Path definition = null;
-    JsonNode input = Json.object();
+    JsonNode input = JsonValues.object();
     Map<String, String> lambdas = new HashMap<>();
     boolean history = false;
     double timeScale = 1.0;
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       switch (a) {
-        case "--input" -> input = Json.parse(args[++i]);
-        case "--input-file" -> input = Json.parse(Files.readString(Path.of(args[++i]), StandardCharsets.UTF_8));
+        case "--input" -> input = JsonValues.parse(args[++i]);
+        case "--input-file" -> input = JsonValues.parse(Files.readString(Path.of(args[++i]), StandardCharsets.UTF_8));
         case "--lambda" -> {
           String spec = args[++i];
           int eq = spec.indexOf('=');
@@ -94,25 +94,25 @@ public final class RunStateMachine {
       e.completion().get(1, TimeUnit.HOURS);
       if (history) {
         for (HistoryEvent h : e.history().events()) {
-          ObjectNode o = Json.object();
+          ObjectNode o = JsonValues.object();
           o.put("id", h.id());
           o.put("previousEventId", h.previousEventId());
           o.put("type", h.type());
           if (h.details() != null) {
             o.set(h.detailsKey(), h.renderedDetails(true));
           }
-          err.println(Json.write(o));
+          err.println(JsonValues.write(o));
         }
       }
       if (e.status() == ExecutionStatus.SUCCEEDED) {
-        out.println(Json.writePretty(e.output()));
+        out.println(JsonValues.writePretty(e.output()));
         return 0;
       }
-      ObjectNode failure = Json.object();
+      ObjectNode failure = JsonValues.object();
       failure.put("status", e.status().name());
       failure.put("error", e.error());
       failure.put("cause", e.cause());
-      out.println(Json.writePretty(failure));
+      out.println(JsonValues.writePretty(failure));
       return 1;
     }
   }
@@ -131,17 +131,17 @@ public final class RunStateMachine {
         return LambdaInvoker.LambdaResponse.ok(payload);
       }
       if (spec.startsWith("return:")) {
-        return LambdaInvoker.LambdaResponse.ok(Json.write(Json.parse(spec.substring(7))));
+        return LambdaInvoker.LambdaResponse.ok(JsonValues.write(JsonValues.parse(spec.substring(7))));
       }
       if (spec.startsWith("raise:")) {
         String rest = spec.substring(6);
         int colon = rest.indexOf(':');
         String error = colon < 0 ? rest : rest.substring(0, colon);
         String cause = colon < 0 ? "" : rest.substring(colon + 1);
-        ObjectNode doc = Json.object();
+        ObjectNode doc = JsonValues.object();
         doc.put("errorMessage", cause);
         doc.put("errorType", error);
-        return LambdaInvoker.LambdaResponse.error(Json.write(doc));
+        return LambdaInvoker.LambdaResponse.error(JsonValues.write(doc));
       }
       throw new IllegalArgumentException("Unknown stand-in " + spec);
     };

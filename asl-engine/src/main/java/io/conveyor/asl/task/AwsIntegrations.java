@@ -3,10 +3,10 @@ package io.conveyor.asl.task;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.conveyor.asl.engine.ObjectStore;
+import io.conveyor.asl.engine.DistributedMapStorage;
 import io.conveyor.asl.engine.StatesError;
 import io.conveyor.asl.engine.TaskRequest;
-import io.conveyor.asl.json.Json;
+import io.conveyor.asl.json.JsonValues;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Iterator;
@@ -37,14 +37,14 @@ public final class AwsIntegrations {
   }
 
   /** Registers every integration on the dispatcher. */
-  public static TaskDispatcher registerAll(TaskDispatcher d, AwsClients clients) {
+  public static TaskDispatcher registerAll(TaskDispatcher d, TaskClients clients) {
     d.register("arn:aws:states:::dynamodb:getItem", r -> call("DynamoDB", () -> {
       JsonNode p = r.parameters();
       var resp = clients.dynamodb().getItem(b -> b.tableName(p.path("TableName").asText()).key(item(p.get("Key")))
           .consistentRead(p.has("ConsistentRead") ? p.get("ConsistentRead").asBoolean() : null)
           .projectionExpression(text(p, "ProjectionExpression"))
           .expressionAttributeNames(names(p.get("ExpressionAttributeNames"))));
-      ObjectNode out = Json.object();
+      ObjectNode out = JsonValues.object();
       if (resp.hasItem() && resp.item() != null && !resp.item().isEmpty()) {
         out.set("Item", toJson(resp.item()));
       }
@@ -81,7 +81,7 @@ public final class AwsIntegrations {
     d.register("arn:aws:states:::aws-sdk:s3:getObject", r -> call("S3", () -> {
       JsonNode p = r.parameters();
       var bytes = clients.s3().getObjectAsBytes(b -> b.bucket(p.path("Bucket").asText()).key(p.path("Key").asText()));
-      ObjectNode out = Json.object();
+      ObjectNode out = JsonValues.object();
       out.put("Body", bytes.asUtf8String());
       out.put("ContentLength", bytes.response().contentLength());
       out.put("ContentType", bytes.response().contentType());
@@ -91,10 +91,10 @@ public final class AwsIntegrations {
     d.register("arn:aws:states:::aws-sdk:s3:putObject", r -> call("S3", () -> {
       JsonNode p = r.parameters();
       JsonNode body = p.get("Body");
-      String text = body == null ? "" : body.isTextual() ? body.textValue() : Json.write(body);
+      String text = body == null ? "" : body.isTextual() ? body.textValue() : JsonValues.write(body);
       var resp = clients.s3().putObject(b -> b.bucket(p.path("Bucket").asText()).key(p.path("Key").asText()),
           RequestBody.fromString(text));
-      ObjectNode out = Json.object();
+      ObjectNode out = JsonValues.object();
       out.put("ETag", resp.eTag());
       return out;
     }));
@@ -104,13 +104,13 @@ public final class AwsIntegrations {
         JsonNode detail = e.get("Detail");
         entries.add(PutEventsRequestEntry.builder().source(text(e, "Source")).detailType(text(e, "DetailType"))
             .eventBusName(text(e, "EventBusName"))
-            .detail(detail == null ? null : detail.isTextual() ? detail.textValue() : Json.write(detail)).build());
+            .detail(detail == null ? null : detail.isTextual() ? detail.textValue() : JsonValues.write(detail)).build());
       }
       PutEventsResponse resp = clients.events().putEvents(b -> b.entries(entries));
-      ObjectNode out = Json.object();
-      ArrayNode arr = Json.array();
+      ObjectNode out = JsonValues.object();
+      ArrayNode arr = JsonValues.array();
       resp.entries().forEach(x -> {
-        ObjectNode o = Json.object();
+        ObjectNode o = JsonValues.object();
         if (x.eventId() != null) {
           o.put("EventId", x.eventId());
         }
@@ -123,7 +123,7 @@ public final class AwsIntegrations {
       out.set("Entries", arr);
       out.put("FailedEntryCount", resp.failedEntryCount());
       if (resp.failedEntryCount() != null && resp.failedEntryCount() > 0) {
-        throw new StatesError("EventBridge.FailedEntry", Json.write(out));
+        throw new StatesError("EventBridge.FailedEntry", JsonValues.write(out));
       }
       return out;
     }));
@@ -134,7 +134,7 @@ public final class AwsIntegrations {
 
   /** DynamoDB's answer as the integration returns it: {@code Attributes} only when the call returned some. */
   private static ObjectNode attributesOutput(Map<String, AttributeValue> attributes) {
-    ObjectNode out = Json.object();
+    ObjectNode out = JsonValues.object();
     if (attributes != null && !attributes.isEmpty()) {
       out.set("Attributes", toJson(attributes));
     }
@@ -145,13 +145,13 @@ public final class AwsIntegrations {
     return p.has("ExpressionAttributeValues") ? item(p.get("ExpressionAttributeValues")) : null;
   }
 
-  private static JsonNode startExecution(AwsClients clients, TaskRequest r) {
+  private static JsonNode startExecution(TaskClients clients, TaskRequest r) {
     JsonNode p = r.parameters();
     JsonNode input = p.get("Input");
-    String in = input == null ? "{}" : input.isTextual() ? input.textValue() : Json.write(input);
+    String in = input == null ? "{}" : input.isTextual() ? input.textValue() : JsonValues.write(input);
     StartExecutionResponse resp = clients.sfn().startExecution(b -> b.stateMachineArn(text(p, "StateMachineArn"))
         .name(text(p, "Name")).input(in));
-    ObjectNode out = Json.object();
+    ObjectNode out = JsonValues.object();
     out.put("ExecutionArn", resp.executionArn());
     out.put("StartDate", resp.startDate().toEpochMilli());
     if (!r.resource().contains(".sync")) {
@@ -165,7 +165,7 @@ public final class AwsIntegrations {
           throw new StatesError("States.TaskFailed", "Child execution " + resp.executionArn() + " ended "
               + de.status() + (de.error() == null ? "" : ": " + de.error() + " " + de.cause()));
         }
-        ObjectNode o = Json.object();
+        ObjectNode o = JsonValues.object();
         o.put("ExecutionArn", de.executionArn());
         o.put("Name", de.name());
         o.put("StateMachineArn", de.stateMachineArn());
@@ -173,8 +173,8 @@ public final class AwsIntegrations {
         o.put("StartDate", de.startDate().toEpochMilli());
         o.put("StopDate", de.stopDate().toEpochMilli());
         boolean v2 = r.resource().endsWith(".sync:2");
-        o.set("Input", v2 ? Json.parse(de.input()) : Json.text(de.input()));
-        o.set("Output", v2 ? Json.parse(de.output()) : Json.text(de.output()));
+        o.set("Input", v2 ? JsonValues.parse(de.input()) : JsonValues.text(de.input()));
+        o.set("Output", v2 ? JsonValues.parse(de.output()) : JsonValues.text(de.output()));
         return o;
       }
       try {
@@ -186,9 +186,9 @@ public final class AwsIntegrations {
     }
   }
 
-  /** An {@link ObjectStore} on the SDK's S3 client, for Distributed Map readers and writers. */
-  public static ObjectStore objectStore(AwsClients clients) {
-    return new ObjectStore() {
+  /** An {@link DistributedMapStorage} on the SDK's S3 client, for Distributed Map readers and writers. */
+  public static DistributedMapStorage objectStore(TaskClients clients) {
+    return new DistributedMapStorage() {
       @Override
       public byte[] get(String bucket, String key) {
         return clients.s3().getObjectAsBytes(b -> b.bucket(bucket).key(key)).asByteArray();
@@ -257,7 +257,7 @@ public final class AwsIntegrations {
   static AttributeValue attr(JsonNode v) {
     Iterator<Map.Entry<String, JsonNode>> it = v.fields();
     if (!it.hasNext()) {
-      throw new StatesError("DynamoDB.ValidationException", "Invalid attribute value: " + Json.write(v));
+      throw new StatesError("DynamoDB.ValidationException", "Invalid attribute value: " + JsonValues.write(v));
     }
     Map.Entry<String, JsonNode> e = it.next();
     JsonNode x = e.getValue();
@@ -288,13 +288,13 @@ public final class AwsIntegrations {
   }
 
   static ObjectNode toJson(Map<String, AttributeValue> item) {
-    ObjectNode o = Json.object();
+    ObjectNode o = JsonValues.object();
     item.forEach((k, v) -> o.set(k, toJson(v)));
     return o;
   }
 
   static ObjectNode toJson(AttributeValue v) {
-    ObjectNode o = Json.object();
+    ObjectNode o = JsonValues.object();
     switch (v.type()) {
       case S -> o.put("S", v.s());
       case N -> o.put("N", v.n());
@@ -303,17 +303,17 @@ public final class AwsIntegrations {
       case B -> o.put("B", Base64.getEncoder().encodeToString(v.b().asByteArray()));
       case M -> o.set("M", toJson(v.m()));
       case L -> {
-        ArrayNode a = Json.array();
+        ArrayNode a = JsonValues.array();
         v.l().forEach(x -> a.add(toJson(x)));
         o.set("L", a);
       }
       case SS -> {
-        ArrayNode a = Json.array();
+        ArrayNode a = JsonValues.array();
         v.ss().forEach(a::add);
         o.set("SS", a);
       }
       case NS -> {
-        ArrayNode a = Json.array();
+        ArrayNode a = JsonValues.array();
         v.ns().forEach(a::add);
         o.set("NS", a);
       }

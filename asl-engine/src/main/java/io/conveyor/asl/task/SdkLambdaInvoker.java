@@ -5,12 +5,12 @@ import software.amazon.awssdk.services.lambda.model.InvokeRequest;
 import software.amazon.awssdk.services.lambda.model.InvokeResponse;
 import software.amazon.awssdk.services.lambda.model.LambdaException;
 
-/** Invokes functions through the Lambda API (SDK v2), against whatever endpoint {@link AwsClients} uses. */
+/** Invokes functions through the Lambda API (SDK v2), against whatever endpoint {@link TaskClients} uses. */
 public final class SdkLambdaInvoker implements LambdaInvoker {
 
-  private final AwsClients clients;
+  private final TaskClients clients;
 
-  public SdkLambdaInvoker(AwsClients clients) {
+  public SdkLambdaInvoker(TaskClients clients) {
     this.clients = clients;
   }
 

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.conveyor.asl.engine.StatesError;
 import io.conveyor.asl.engine.TaskExecutor;
 import io.conveyor.asl.engine.TaskRequest;
-import io.conveyor.asl.json.Json;
+import io.conveyor.asl.json.JsonValues;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -95,7 +95,7 @@ public final class TaskDispatcher implements TaskExecutor, AutoCloseable {
       } else if (payload.isTextual()) {
         body = payload.textValue();
       } else {
-        body = Json.write(payload);
+        body = JsonValues.write(payload);
       }
       return invokeLambdaRaw(fn.textValue(), body, true);
     }
@@ -108,7 +108,7 @@ public final class TaskDispatcher implements TaskExecutor, AutoCloseable {
   }
 
   private JsonNode invokeLambda(String arn, JsonNode input, boolean wrap) {
-    return invokeLambdaRaw(arn, Json.write(input), wrap);
+    return invokeLambdaRaw(arn, JsonValues.write(input), wrap);
   }
 
   private JsonNode invokeLambdaRaw(String function, String body, boolean wrap) {
@@ -121,7 +121,7 @@ public final class TaskDispatcher implements TaskExecutor, AutoCloseable {
     if (resp.functionError() != null) {
       String error = "Lambda.Unknown";
       try {
-        JsonNode doc = Json.parse(resp.payload());
+        JsonNode doc = JsonValues.parse(resp.payload());
         if (doc.hasNonNull("errorType")) {
           error = doc.get("errorType").asText();
         }
@@ -132,7 +132,7 @@ public final class TaskDispatcher implements TaskExecutor, AutoCloseable {
     }
     JsonNode payload;
     try {
-      payload = resp.payload() == null || resp.payload().isEmpty() ? Json.NODES.nullNode() : Json.parse(resp.payload());
+      payload = resp.payload() == null || resp.payload().isEmpty() ? JsonValues.NODES.nullNode() : JsonValues.parse(resp.payload());
     } catch (IllegalArgumentException e) {
       throw new StatesError("Lambda.Unknown", "The Lambda function returned a payload that is not JSON: "
           + resp.payload());
@@ -140,11 +140,11 @@ public final class TaskDispatcher implements TaskExecutor, AutoCloseable {
     if (!wrap) {
       return payload;
     }
-    ObjectNode out = Json.object();
+    ObjectNode out = JsonValues.object();
     out.put("ExecutedVersion", resp.executedVersion() == null ? "$LATEST" : resp.executedVersion());
     out.set("Payload", payload);
     out.set("SdkHttpMetadata", sdkHttpMetadata());
-    ObjectNode meta = Json.object();
+    ObjectNode meta = JsonValues.object();
     meta.put("RequestId", java.util.UUID.randomUUID().toString());
     out.set("SdkResponseMetadata", meta);
     out.put("StatusCode", 200);
@@ -152,8 +152,8 @@ public final class TaskDispatcher implements TaskExecutor, AutoCloseable {
   }
 
   private static ObjectNode sdkHttpMetadata() {
-    ObjectNode m = Json.object();
-    ObjectNode headers = Json.object();
+    ObjectNode m = JsonValues.object();
+    ObjectNode headers = JsonValues.object();
     headers.put("Content-Type", "application/json");
     headers.put("X-Amz-Executed-Version", "$LATEST");
     m.set("HttpHeaders", headers);

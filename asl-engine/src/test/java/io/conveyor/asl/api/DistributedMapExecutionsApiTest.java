@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.conveyor.asl.LocalStepFunctions;
 import io.conveyor.asl.Poll;
-import io.conveyor.asl.json.Json;
+import io.conveyor.asl.json.JsonValues;
 import io.conveyor.asl.task.LambdaInvoker;
 import java.time.Duration;
 import java.util.List;
@@ -49,7 +49,7 @@ class DistributedMapExecutionsApiTest {
 
   private void start(Consumer<LocalStepFunctions.Builder> settings) {
     LambdaInvoker notify = (name, payload) -> {
-      tokens.add(Json.parse(payload).path("token").asText());
+      tokens.add(JsonValues.parse(payload).path("token").asText());
       return LambdaInvoker.LambdaResponse.ok("{}");
     };
     LocalStepFunctions.Builder b = LocalStepFunctions.builder().lambdaInvoker(notify).timeScale(0.01);

@@ -253,6 +253,6 @@ class SfnApiTest {
         .stream().filter(e -> e.type() == HistoryEventType.TASK_SCHEDULED).findFirst().orElse(null),
         e -> e != null, DEADLINE);
     String params = submitted.taskScheduledEventDetails().parameters();
-    return io.conveyor.asl.json.Json.parse(params).path("Payload").path("token").asText();
+    return io.conveyor.asl.json.JsonValues.parse(params).path("Payload").path("token").asText();
   }
 }

@@ -10,7 +10,7 @@ import io.conveyor.asl.definition.InvalidDefinitionException;
 import io.conveyor.asl.definition.StateMachineDefinition;
 import io.conveyor.asl.engine.Engine;
 import io.conveyor.asl.engine.Execution;
-import io.conveyor.asl.json.Json;
+import io.conveyor.asl.json.JsonValues;
 import io.conveyor.asl.task.TaskDispatcher;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,25 +49,25 @@ class AwsRecordedConformanceTest {
     try (TaskDispatcher tasks = new TaskDispatcher(new StandInLambdas(c.get("lambdas")));
         Engine engine = Engine.builder().timeScale(TIME_SCALE).taskExecutor(tasks).workers(2)
             .account("111111111111").build()) {
-      JsonNode input = c.has("input") ? c.get("input") : Json.object();
+      JsonNode input = c.has("input") ? c.get("input") : JsonValues.object();
       Execution e = engine.start(program, "arn:aws:states:us-east-1:111111111111:stateMachine:conformance", null,
           input);
       e.completion().get(30, TimeUnit.SECONDS);
       String status = expected.get("status").asText();
       String detail = "error=" + e.error() + " cause=" + e.cause() + " output="
-          + (e.output() == null ? null : Json.write(e.output()));
+          + (e.output() == null ? null : JsonValues.write(e.output()));
       assertEquals(status, e.status().name(), detail);
       if (status.equals("SUCCEEDED")) {
         List<String> ignore = new ArrayList<>();
         c.path("compare").path("ignore_keys").forEach(k -> ignore.add(k.asText()));
         JsonNode actual = ConformanceCases.withoutKeys(e.output(), ignore);
         JsonNode want = expected.get("output");
-        assertTrue(Json.valueEquals(want, actual), "output: expected " + Json.write(want) + " but was "
-            + Json.write(actual));
+        assertTrue(JsonValues.valueEquals(want, actual), "output: expected " + JsonValues.write(want) + " but was "
+            + JsonValues.write(actual));
       } else {
         assertEquals(expected.has("error") ? expected.get("error").asText() : null, e.error(), detail);
         if (expected.path("cause_is_json").asBoolean(false)) {
-          assertTrue(Json.valueEquals(expected.get("cause"), Json.parse(e.cause())), detail);
+          assertTrue(JsonValues.valueEquals(expected.get("cause"), JsonValues.parse(e.cause())), detail);
         } else {
           assertEquals(expected.has("cause") ? expected.get("cause").asText() : null, e.cause(), detail);
         }

@@ -11,7 +11,7 @@ import io.conveyor.asl.engine.Engine;
 import io.conveyor.asl.engine.Execution;
 import io.conveyor.asl.engine.TaskExecutor;
 import io.conveyor.asl.history.HistoryEvent;
-import io.conveyor.asl.json.Json;
+import io.conveyor.asl.json.JsonValues;
 import io.conveyor.asl.task.TaskDispatcher;
 import java.io.IOException;
 import java.io.InputStream;
@@ -128,7 +128,7 @@ public final class Benchmark {
     for (JsonNode c : all) {
       dispatchers.add(new TaskDispatcher(new StandInLambdas(c.get("lambdas")), true));
     }
-    ObjectNode echo = Json.object();
+    ObjectNode echo = JsonValues.object();
     echo.putObject("lambda_func").put("behaviour", "echo");
     TaskDispatcher mapTasks = new TaskDispatcher(new StandInLambdas(echo), true);
     AtomicReference<Engine> caseEngine = new AtomicReference<>();
@@ -161,7 +161,7 @@ public final class Benchmark {
         Case k;
         try {
           k = new Case(i, c, DefinitionParser.parse(c.get("definition")), c.has("input") ? c.get("input")
-              : Json.object(), c.get("expected").get("status").asText());
+              : JsonValues.object(), c.get("expected").get("status").asText());
         } catch (RuntimeException e) {
           ourMisses.add(name + ": definition rejected: " + e.getMessage());
           continue;
@@ -190,7 +190,7 @@ public final class Benchmark {
       if (npm) {
         installNpm(prefix);
         driver = resource("/benchmark/npm-sfn-driver.mjs");
-        ObjectNode check = Json.object();
+        ObjectNode check = JsonValues.object();
         check.put("mode", "check");
         ArrayNode cs = check.putArray("cases");
         ours.forEach(k -> cs.add(k.json()));
@@ -219,7 +219,7 @@ public final class Benchmark {
 
       StateMachineDefinition inlineMap = DefinitionParser.parse(mapDefinition("INLINE"));
       StateMachineDefinition distributedMap = DefinitionParser.parse(mapDefinition("DISTRIBUTED\",\"ExecutionType\":\"EXPRESS"));
-      ObjectNode mapInput = Json.object();
+      ObjectNode mapInput = JsonValues.object();
       ArrayNode items = mapInput.putArray("items");
       for (int i = 0; i < MAP_ITEMS; i++) {
         items.add(i);
@@ -252,7 +252,7 @@ public final class Benchmark {
         oursPeak[1] = Math.max(oursPeak[1], peakHeap());
         oursLive[1] = Math.max(oursLive[1], AFTER_GC.get());
         if (npm) {
-          ObjectNode measure = Json.object();
+          ObjectNode measure = JsonValues.object();
           measure.put("mode", "measure");
           measure.put("rounds", rounds);
           measure.put("warmupRounds", warmup);
@@ -462,7 +462,7 @@ public final class Benchmark {
     if (status.equals("SUCCEEDED")) {
       List<String> ignore = new ArrayList<>();
       c.path("compare").path("ignore_keys").forEach(k -> ignore.add(k.asText()));
-      return Json.valueEquals(expected.get("output"), ConformanceCases.withoutKeys(e.output(), ignore)) ? null
+      return JsonValues.valueEquals(expected.get("output"), ConformanceCases.withoutKeys(e.output(), ignore)) ? null
           : "output differs";
     }
     String error = expected.has("error") ? expected.get("error").asText() : null;
@@ -492,7 +492,7 @@ public final class Benchmark {
 
   private static boolean installed(Path prefix, String pkg, String version) throws IOException {
     Path json = prefix.resolve("node_modules").resolve(pkg).resolve("package.json");
-    return Files.exists(json) && version.equals(Json.parse(Files.readString(json)).path("version").asText());
+    return Files.exists(json) && version.equals(JsonValues.parse(Files.readString(json)).path("version").asText());
   }
 
   private static Path node(Path prefix) {
@@ -503,7 +503,7 @@ public final class Benchmark {
   static JsonNode runDriver(Path prefix, Path driver, Path work, JsonNode request)
       throws IOException, InterruptedException {
     Path req = work.resolve("request.json");
-    Files.writeString(req, Json.write(request));
+    Files.writeString(req, JsonValues.write(request));
     List<String> cmd = List.of(node(prefix).toString(), driver.toString(), prefix.toString(), req.toString());
     Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     String out;
@@ -515,7 +515,7 @@ public final class Benchmark {
       throw new IllegalStateException("driver failed: " + String.join(" ", cmd) + "\n" + out);
     }
     String[] lines = out.strip().split("\n");
-    return Json.parse(lines[lines.length - 1]);
+    return JsonValues.parse(lines[lines.length - 1]);
   }
 
   private static Path resource(String name) {

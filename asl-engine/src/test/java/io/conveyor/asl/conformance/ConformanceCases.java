@@ -2,7 +2,7 @@ package io.conveyor.asl.conformance;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.conveyor.asl.json.Json;
+import io.conveyor.asl.json.JsonValues;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
@@ -45,7 +45,7 @@ final class ConformanceCases {
     List<JsonNode> out = new ArrayList<>();
     try (Stream<Path> files = Files.walk(root())) {
       for (Path p : files.filter(f -> f.toString().endsWith(".json")).sorted().toList()) {
-        JsonNode c = Json.parse(Files.readString(p));
+        JsonNode c = JsonValues.parse(Files.readString(p));
         if (c.isObject() && c.has("definition") && c.has("expected")) {
           if (!c.has("name")) {
             ((ObjectNode) c).put("name", root().relativize(p).toString().replace(".json", ""));
@@ -65,7 +65,7 @@ final class ConformanceCases {
       return n;
     }
     if (n.isObject()) {
-      ObjectNode o = Json.object();
+      ObjectNode o = JsonValues.object();
       Iterator<Map.Entry<String, JsonNode>> it = n.fields();
       while (it.hasNext()) {
         Map.Entry<String, JsonNode> e = it.next();
@@ -76,7 +76,7 @@ final class ConformanceCases {
       return o;
     }
     if (n.isArray()) {
-      var a = Json.array();
+      var a = JsonValues.array();
       n.forEach(x -> a.add(withoutKeys(x, keys)));
       return a;
     }

@@ -1,7 +1,7 @@
 package io.conveyor.asl.conformance;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.conveyor.asl.json.Json;
+import io.conveyor.asl.json.JsonValues;
 import io.conveyor.asl.task.LambdaInvoker;
 
 /**
@@ -13,7 +13,7 @@ final class StandInLambdas implements LambdaInvoker {
   private final JsonNode lambdas;
 
   StandInLambdas(JsonNode lambdas) {
-    this.lambdas = lambdas == null ? Json.object() : lambdas;
+    this.lambdas = lambdas == null ? JsonValues.object() : lambdas;
   }
 
   static String functionName(String nameOrArn) {
@@ -39,7 +39,7 @@ final class StandInLambdas implements LambdaInvoker {
       case "echo":
         return LambdaResponse.ok(payload);
       case "return":
-        return LambdaResponse.ok(Json.write(spec.get("value")));
+        return LambdaResponse.ok(JsonValues.write(spec.get("value")));
       case "raise":
         return LambdaResponse.error(spec.path("cause").asText());
       default:

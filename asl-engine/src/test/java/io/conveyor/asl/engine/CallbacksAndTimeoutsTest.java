@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.conveyor.asl.Poll;
 import io.conveyor.asl.definition.DefinitionParser;
 import io.conveyor.asl.history.HistoryEvent;
-import io.conveyor.asl.json.Json;
+import io.conveyor.asl.json.JsonValues;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -28,7 +28,7 @@ class CallbacksAndTimeoutsTest {
   private final Engine engine = Engine.builder().timeScale(0.001).taskExecutor(r -> {
     if (r.taskToken() != null) {
       tokens.add(r.taskToken());
-      return CompletableFuture.completedFuture(Json.object());
+      return CompletableFuture.completedFuture(JsonValues.object());
     }
     return new CompletableFuture<>();
   }).build();
@@ -39,7 +39,7 @@ class CallbacksAndTimeoutsTest {
   }
 
   private Execution start(String definition) {
-    return engine.start(DefinitionParser.parse(definition), ARN, null, Json.object());
+    return engine.start(DefinitionParser.parse(definition), ARN, null, JsonValues.object());
   }
 
   private static final String CALLBACK = """
@@ -63,7 +63,7 @@ class CallbacksAndTimeoutsTest {
   void sendTaskSuccess_endsTheWaitingTask_andTheTokenCannotBeUsedAgain() {
     Execution e = start(CALLBACK.formatted(""));
     String token = token();
-    JsonNode result = Json.parse("{\"approved\":true}");
+    JsonNode result = JsonValues.parse("{\"approved\":true}");
     engine.sendTaskSuccess(token, result);
     assertEquals(ExecutionStatus.SUCCEEDED, ended(e).status());
     assertEquals(result, e.output());
@@ -115,7 +115,7 @@ class CallbacksAndTimeoutsTest {
     Execution e = engine.start(DefinitionParser.parse("""
         {"TimeoutSeconds":2,"StartAt":"T","States":{
           "T":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","End":true}}}"""), ARN, null,
-        Json.object());
+        JsonValues.object());
     assertEquals(ExecutionStatus.TIMED_OUT, ended(e).status());
     assertEquals(StatesError.TIMEOUT, e.error());
     assertEquals("ExecutionTimedOut", lastEvent(e));

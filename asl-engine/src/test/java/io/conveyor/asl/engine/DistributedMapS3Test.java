@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.conveyor.asl.LocalStepFunctions;
 import io.conveyor.asl.Poll;
-import io.conveyor.asl.json.Json;
+import io.conveyor.asl.json.JsonValues;
 import io.conveyor.asl.task.LambdaInvoker;
 import java.net.URI;
 import java.time.Duration;
@@ -63,7 +63,7 @@ class DistributedMapS3Test {
 
   private static Execution run(String definition, String input) throws Exception {
     var sm = sfn.service().register("m" + Math.abs(definition.hashCode()), definition, "STANDARD");
-    Execution e = sfn.service().start(sm.arn(), null, Json.parse(input));
+    Execution e = sfn.service().start(sm.arn(), null, JsonValues.parse(input));
     e.completion().get(20, TimeUnit.SECONDS);
     assertEquals(ExecutionStatus.SUCCEEDED, e.status(), e.error() + ": " + e.cause());
     return e;
@@ -78,7 +78,7 @@ class DistributedMapS3Test {
           "ItemSelector":{"value.$":"$$.Map.Item.Value.n","index.$":"$$.Map.Item.Index"},
           "ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"STANDARD"},
             "StartAt":"P","States":{"P":{"Type":"Pass","End":true}}}}}}""", "{\"key\":\"items.json\"}");
-    assertEquals(Json.parse("[{\"value\":1,\"index\":0},{\"value\":2,\"index\":1},{\"value\":3,\"index\":2}]"),
+    assertEquals(JsonValues.parse("[{\"value\":1,\"index\":0},{\"value\":2,\"index\":1},{\"value\":3,\"index\":2}]"),
         e.output());
     MapRun run = sfn.engine().mapRuns(e.executionArn()).get(0);
     assertEquals("SUCCEEDED", run.status());
@@ -96,7 +96,7 @@ class DistributedMapS3Test {
           "ItemBatcher":{"MaxItemsPerBatch":5},
           "ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"EXPRESS"},
             "StartAt":"P","States":{"P":{"Type":"Pass","End":true}}}}}}""", "{}");
-    assertEquals(Json.parse("[{\"Items\":[{\"id\":\"1\",\"name\":\"Smith, Ann\"},{\"id\":\"2\",\"name\":\"Bob\"}]}]"),
+    assertEquals(JsonValues.parse("[{\"Items\":[{\"id\":\"1\",\"name\":\"Smith, Ann\"},{\"id\":\"2\",\"name\":\"Bob\"}]}]"),
         e.output());
     MapRun run = sfn.engine().mapRuns(e.executionArn()).get(0);
     assertEquals(2, run.items().succeeded(), "items count every item of a batch");
@@ -120,19 +120,19 @@ class DistributedMapS3Test {
     assertEquals("data", details.get("Bucket").asText());
     String manifestKey = details.get("Key").asText();
     assertTrue(manifestKey.startsWith("out/") && manifestKey.endsWith("/manifest.json"), manifestKey);
-    JsonNode manifest = Json.parse(s3.getObjectAsBytes(b -> b.bucket("data").key(manifestKey)).asUtf8String());
+    JsonNode manifest = JsonValues.parse(s3.getObjectAsBytes(b -> b.bucket("data").key(manifestKey)).asUtf8String());
     MapRun run = sfn.engine().mapRuns(e.executionArn()).get(0);
     assertEquals(run.mapRunArn(), manifest.get("MapRunArn").asText());
 
     JsonNode succeeded = resultFile(manifest, "SUCCEEDED");
     assertEquals(1, succeeded.size());
     JsonNode ok = succeeded.get(0);
-    assertEquals(Json.parse("{\"key\":\"in/a.txt\",\"size\":1}"), Json.parse(ok.get("Output").asText()));
+    assertEquals(JsonValues.parse("{\"key\":\"in/a.txt\",\"size\":1}"), JsonValues.parse(ok.get("Output").asText()));
     assertEquals("SUCCEEDED", ok.get("Status").asText());
     Execution child = sfn.engine().execution(ok.get("ExecutionArn").asText());
     assertEquals(run.mapRunArn(), child.mapRunArn());
     assertEquals(child.name(), ok.get("Name").asText());
-    assertEquals(Json.write(child.input()), ok.get("Input").asText());
+    assertEquals(JsonValues.write(child.input()), ok.get("Input").asText());
     assertEquals(run.stateMachineArn(), ok.get("StateMachineArn").asText());
 
     JsonNode failed = resultFile(manifest, "FAILED");
@@ -149,7 +149,7 @@ class DistributedMapS3Test {
     String key = files.get(0).get("Key").asText();
     String text = s3.getObjectAsBytes(b -> b.bucket("data").key(key)).asUtf8String();
     assertEquals(text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length, files.get(0).get("Size").asInt());
-    return Json.parse(text);
+    return JsonValues.parse(text);
   }
 
   @Test
@@ -161,6 +161,6 @@ class DistributedMapS3Test {
           "Get":{"Type":"Task","Resource":"arn:aws:states:::aws-sdk:s3:getObject",
             "Parameters":{"Bucket":"data","Key":"written.json"},
             "ResultSelector":{"body.$":"States.StringToJson($.Body)"},"End":true}}}""", "{\"hello\":\"s3\"}");
-    assertEquals(Json.parse("{\"body\":{\"hello\":\"s3\"}}"), e.output());
+    assertEquals(JsonValues.parse("{\"body\":{\"hello\":\"s3\"}}"), e.output());
   }
 }

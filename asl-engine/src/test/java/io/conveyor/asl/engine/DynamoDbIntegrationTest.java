@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.conveyor.dynamodb.DynamoDbEmulator;
 import io.conveyor.asl.LocalStepFunctions;
-import io.conveyor.asl.json.Json;
+import io.conveyor.asl.json.JsonValues;
 import io.conveyor.asl.task.LambdaInvoker;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -61,7 +61,7 @@ class DynamoDbIntegrationTest {
             "Parameters":{"TableName":"things","Key":{"id":{"S.$":"$.id"}},"ReturnValues":"ALL_OLD"},"Next":"Gone"},
           "Gone":{"Type":"Task","Resource":"arn:aws:states:::dynamodb:getItem","ResultPath":"$.gone",
             "Parameters":{"TableName":"things","Key":{"id":{"S.$":"$.id"}}},"End":true}}}""", "STANDARD");
-    Execution e = sfn.service().start(sm.arn(), null, Json.parse("{\"id\":\"x1\"}"));
+    Execution e = sfn.service().start(sm.arn(), null, JsonValues.parse("{\"id\":\"x1\"}"));
     e.completion().get(20, TimeUnit.SECONDS);
     assertEquals(ExecutionStatus.SUCCEEDED, e.status(), e.error() + ": " + e.cause());
     JsonNode out = e.output();

@@ -3,7 +3,7 @@ package io.conveyor.asl.engine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.conveyor.asl.LocalStepFunctions;
-import io.conveyor.asl.json.Json;
+import io.conveyor.asl.json.JsonValues;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -27,9 +27,9 @@ class ExecutionListenerTest {
             "Broken":{"Type":"Fail","Error":"Broken","Cause":"not ok"},
             "Done":{"Type":"Succeed"}}}""", "STANDARD");
 
-      Execution good = sfn.service().start(machine.arn(), "good", Json.parse("{\"ok\":true}"));
+      Execution good = sfn.service().start(machine.arn(), "good", JsonValues.parse("{\"ok\":true}"));
       good.completion().get(10, TimeUnit.SECONDS);
-      Execution bad = sfn.service().start(machine.arn(), "bad", Json.parse("{\"ok\":false}"));
+      Execution bad = sfn.service().start(machine.arn(), "bad", JsonValues.parse("{\"ok\":false}"));
       bad.completion().get(10, TimeUnit.SECONDS);
       assertEquals(ExecutionStatus.SUCCEEDED, good.status());
       assertEquals(ExecutionStatus.FAILED, bad.status());

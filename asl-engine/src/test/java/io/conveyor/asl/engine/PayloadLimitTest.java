@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.conveyor.asl.definition.DefinitionParser;
-import io.conveyor.asl.json.Json;
+import io.conveyor.asl.json.JsonValues;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -23,14 +23,14 @@ class PayloadLimitTest {
   private static Execution run(String definition, JsonNode input, JsonNode taskResult) throws Exception {
     try (Engine engine = Engine.builder()
         .taskExecutor(r -> CompletableFuture.completedFuture(taskResult)).build()) {
-      Execution e = engine.start(DefinitionParser.parse(Json.parse(definition)), ARN, null, input);
+      Execution e = engine.start(DefinitionParser.parse(JsonValues.parse(definition)), ARN, null, input);
       e.completion().get(10, TimeUnit.SECONDS);
       return e;
     }
   }
 
   private static ObjectNode half() {
-    return Json.object().put("s", HALF);
+    return JsonValues.object().put("s", HALF);
   }
 
   private static void assertLimitExceeded(Execution e, String cause) {
@@ -74,11 +74,11 @@ class PayloadLimitTest {
     String definition = """
         {"StartAt":"Work","States":{
           "Work":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:123456789012:function:f","End":true}}}""";
-    Execution within = run(definition, Json.object(), half());
+    Execution within = run(definition, JsonValues.object(), half());
     assertEquals(ExecutionStatus.SUCCEEDED, within.status());
     assertEquals(half(), within.output());
 
-    Execution over = run(definition, Json.object(), half().put("t", HALF));
+    Execution over = run(definition, JsonValues.object(), half().put("t", HALF));
     assertLimitExceeded(over,
         "The state/task 'Work' returned a result with a size exceeding the maximum number of bytes service limit.");
   }

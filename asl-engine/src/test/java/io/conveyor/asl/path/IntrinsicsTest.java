@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.conveyor.asl.engine.StatesError;
-import io.conveyor.asl.json.Json;
+import io.conveyor.asl.json.JsonValues;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -50,7 +50,7 @@ class IntrinsicsTest {
   void evaluate_givesWhatTheFunctionMeans(String call, String expected) {
     JsonNode value = eval(call);
     // Numbers compare by value (2 is 2, whether an int or a long node), as the conformance cases compare them.
-    assertTrue(Json.valueEquals(Json.parse(expected), value), "expected " + expected + ", got " + value);
+    assertTrue(JsonValues.valueEquals(JsonValues.parse(expected), value), "expected " + expected + ", got " + value);
   }
 
   @Test

@@ -3,7 +3,7 @@ package io.conveyor.asl.runner;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.conveyor.asl.json.Json;
+import io.conveyor.asl.json.JsonValues;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -27,7 +27,7 @@ class RunStateMachineTest {
     int code = RunStateMachine.run(new String[] {def.toString(), "--input", "{\"who\":\"x\"}", "--lambda",
         "greet=return:{\"hi\":1}", "--history"}, new PrintStream(out), new PrintStream(err));
     assertEquals(0, code);
-    assertEquals(Json.parse("{\"who\":\"x\",\"greeting\":{\"hi\":1}}"), Json.parse(out.toString(StandardCharsets.UTF_8)));
+    assertEquals(JsonValues.parse("{\"who\":\"x\",\"greeting\":{\"hi\":1}}"), JsonValues.parse(out.toString(StandardCharsets.UTF_8)));
     assertTrue(err.toString(StandardCharsets.UTF_8).contains("LambdaFunctionSucceeded"));
   }
 
@@ -38,7 +38,7 @@ class RunStateMachineTest {
     int code = RunStateMachine.run(new String[] {def.toString(), "--lambda", "greet=raise:Nope:it broke"},
         new PrintStream(out), new PrintStream(new ByteArrayOutputStream()));
     assertEquals(1, code);
-    var result = Json.parse(out.toString(StandardCharsets.UTF_8));
+    var result = JsonValues.parse(out.toString(StandardCharsets.UTF_8));
     assertEquals("Nope", result.get("error").asText());
     assertEquals("{\"errorMessage\":\"it broke\",\"errorType\":\"Nope\"}", result.get("cause").asText());
   }

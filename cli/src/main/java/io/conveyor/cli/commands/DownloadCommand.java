@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.conveyor.cli.CliException;
 import io.conveyor.cli.ExitCodes;
 import io.conveyor.cli.output.Format;
-import io.conveyor.cli.output.Progress;
+import io.conveyor.cli.output.ProgressDisplay;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -68,7 +68,7 @@ public final class DownloadCommand extends ApiCommand {
         long written = 0;
         boolean reading = false;
         try (InputStream in = response.body(); OutputStream file = Files.newOutputStream(partial);
-             Progress bar = out().bytes("Downloading " + name, Math.max(size, 0))) {
+             ProgressDisplay bar = out().bytes("Downloading " + name, Math.max(size, 0))) {
             byte[] buffer = new byte[256 * 1024];
             while (true) {
                 reading = true;

@@ -7,7 +7,7 @@ import io.conveyor.cli.http.ApiClient;
 import io.conveyor.cli.http.ApiError;
 import io.conveyor.cli.output.Format;
 import io.conveyor.cli.output.Output;
-import io.conveyor.cli.output.Progress;
+import io.conveyor.cli.output.ProgressDisplay;
 import java.time.Duration;
 import java.util.Locale;
 
@@ -34,7 +34,7 @@ final class JobFollower {
         long start = System.nanoTime();
         String shown = null;
         int failures = 0;
-        try (Progress bar = out.count(id, 0)) {
+        try (ProgressDisplay bar = out.count(id, 0)) {
             while (true) {
                 JsonNode job;
                 try {
@@ -61,7 +61,7 @@ final class JobFollower {
         }
     }
 
-    private void show(JsonNode job, Progress bar, Duration elapsed) {
+    private void show(JsonNode job, ProgressDisplay bar, Duration elapsed) {
         if (out.json()) {
             out.jsonLine(job);
             return;
@@ -69,7 +69,7 @@ final class JobFollower {
         JsonNode p = job.path("progress");
         String status = job.path("status").asText();
         int attempt = Jobs.attempt(job);
-        if (bar != Progress.NONE) {
+        if (bar != ProgressDisplay.NONE) {
             bar.total(Math.max(1, p.path("total").asInt()));
             bar.stepTo(p.path("succeeded").asInt() + p.path("failed").asInt());
             bar.message(status + ", " + p.path("running").asInt() + " running, " + p.path("failed").asInt() + " failed"

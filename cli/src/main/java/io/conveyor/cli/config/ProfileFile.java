@@ -19,7 +19,7 @@ import java.util.Set;
  * also reads as a Java properties file.
  *
  * <pre>
- * # Settings before any section belong to the profile "default".
+ * # CliSettings before any section belong to the profile "default".
  * endpoint = http://127.0.0.1:8080
  * token = alice
  *

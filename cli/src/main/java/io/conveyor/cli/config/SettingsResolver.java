@@ -11,11 +11,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Resolves {@link Settings}: each setting from the first place that has it, in this order: the command-line flag,
+ * Resolves {@link CliSettings}: each setting from the first place that has it, in this order: the command-line flag,
  * the environment variable, the selected profile of the profile file.
  *
  * <table>
- *   <caption>Settings and their sources</caption>
+ *   <caption>CliSettings and their sources</caption>
  *   <tr><th>setting</th><th>flag</th><th>environment</th><th>profile key</th></tr>
  *   <tr><td>endpoint</td><td>--endpoint</td><td>CONVEYOR_ENDPOINT</td><td>endpoint</td></tr>
  *   <tr><td>token</td><td>--token</td><td>CONVEYOR_TOKEN</td><td>token</td></tr>
@@ -73,7 +73,7 @@ public final class SettingsResolver {
      * @throws CliException (usage) when there is no endpoint, the endpoint is not an http(s) URL, a named profile does
      *                      not exist, bearer auth has no token or SigV4 has no region
      */
-    public Settings resolve(Flags flags) {
+    public CliSettings resolve(Flags flags) {
         ProfileFile file = profileFile(flags);
         String profileName = first(flags.profile(), env.get("CONVEYOR_PROFILE"));
         boolean named = profileName != null;
@@ -121,7 +121,7 @@ public final class SettingsResolver {
             region = Optional.of(value);
         }
         Optional<String> awsProfile = Optional.ofNullable(blankToNull(profile.get("aws-profile")));
-        return new Settings(uri, endpoint.where, auth, Optional.ofNullable(token).map(t -> t.value), region, awsProfile,
+        return new CliSettings(uri, endpoint.where, auth, Optional.ofNullable(token).map(t -> t.value), region, awsProfile,
                 profileName);
     }
 

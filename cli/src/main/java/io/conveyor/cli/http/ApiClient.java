@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.conveyor.cli.CliException;
 import io.conveyor.cli.ExitCodes;
 import io.conveyor.cli.config.Auth;
-import io.conveyor.cli.config.Settings;
+import io.conveyor.cli.config.CliSettings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
@@ -48,12 +48,12 @@ public final class ApiClient {
     private static final Pattern XML_CODE = Pattern.compile("<Code>([^<]*)</Code>");
     private static final Pattern XML_MESSAGE = Pattern.compile("<Message>([^<]*)</Message>");
 
-    private final Settings settings;
+    private final CliSettings settings;
     private final RequestSigner signer;
     private final HttpClient http;
     private final String userAgent;
 
-    public ApiClient(Settings settings, RequestSigner signer, HttpClient http, String userAgent) {
+    public ApiClient(CliSettings settings, RequestSigner signer, HttpClient http, String userAgent) {
         this.settings = settings;
         this.signer = signer;
         this.http = http;
@@ -61,7 +61,7 @@ public final class ApiClient {
     }
 
     /** A client for {@code settings}: the bearer token, SigV4 with the AWS credentials, or nothing. */
-    public static ApiClient create(Settings settings, String userAgent) {
+    public static ApiClient create(CliSettings settings, String userAgent) {
         RequestSigner signer = switch (settings.auth()) {
             case BEARER -> RequestSigner.bearer(settings.token().orElseThrow());
             case SIGV4 -> {
@@ -81,7 +81,7 @@ public final class ApiClient {
                 .followRedirects(HttpClient.Redirect.NEVER).build();
     }
 
-    public Settings settings() {
+    public CliSettings settings() {
         return settings;
     }
 

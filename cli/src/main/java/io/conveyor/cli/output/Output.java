@@ -113,21 +113,21 @@ public final class Output {
     }
 
     /**
-     * A progress bar for {@code total} bytes, in MiB, or {@link Progress#NONE} when bars are off or the total is under
+     * A progress bar for {@code total} bytes, in MiB, or {@link ProgressDisplay#NONE} when bars are off or the total is under
      * 1 MiB (done before a bar would show anything).
      */
-    public Progress bytes(String task, long total) {
-        return total < 1024 * 1024 ? Progress.NONE : bar(task, total, "MiB", 1024 * 1024, true);
+    public ProgressDisplay bytes(String task, long total) {
+        return total < 1024 * 1024 ? ProgressDisplay.NONE : bar(task, total, "MiB", 1024 * 1024, true);
     }
 
-    /** A progress bar counting things (such as subjobs), or {@link Progress#NONE} when bars are off. */
-    public Progress count(String task, long total) {
+    /** A progress bar counting things (such as subjobs), or {@link ProgressDisplay#NONE} when bars are off. */
+    public ProgressDisplay count(String task, long total) {
         return bar(task, total, "", 1, false);
     }
 
-    private Progress bar(String task, long total, String unit, long unitSize, boolean speed) {
+    private ProgressDisplay bar(String task, long total, String unit, long unitSize, boolean speed) {
         if (!progress) {
-            return Progress.NONE;
+            return ProgressDisplay.NONE;
         }
         var builder = ProgressBar.builder().setTaskName(task).setInitialMax(total).setUnit(unit, unitSize)
                 .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(200).setConsumer(new Consumer(err, width));
@@ -137,7 +137,7 @@ public final class Output {
             builder.hideEta();
         }
         ProgressBar bar = builder.build();
-        return new Progress() {
+        return new ProgressDisplay() {
             @Override
             public void step(long n) {
                 bar.stepBy(n);

@@ -2,7 +2,7 @@ package io.conveyor.cli.upload;
 
 import io.conveyor.cli.CliException;
 import io.conveyor.cli.ExitCodes;
-import io.conveyor.cli.output.Progress;
+import io.conveyor.cli.output.ProgressDisplay;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -35,7 +35,7 @@ public record InputFile(Path path, String name, long size, String contentType, S
      * @param progress a progress display for the file's size in bytes
      * @throws CliException (usage) when the file is missing, not a regular file or unreadable
      */
-    public static InputFile inspect(Path path, LongFunction<Progress> progress) {
+    public static InputFile inspect(Path path, LongFunction<ProgressDisplay> progress) {
         if (!Files.isRegularFile(path)) {
             throw CliException.usage(Files.exists(path) ? path + " is not a regular file: give files, not directories."
                     : "No such file: " + path + ".");
@@ -44,7 +44,7 @@ public record InputFile(Path path, String name, long size, String contentType, S
         MessageDigest sha256 = newSha256();
         long size = 0;
         FileTime modified;
-        try (InputStream in = Files.newInputStream(path); Progress bar = progress.apply(Files.size(path))) {
+        try (InputStream in = Files.newInputStream(path); ProgressDisplay bar = progress.apply(Files.size(path))) {
             modified = Files.getLastModifiedTime(path);
             byte[] buffer = new byte[BUFFER];
             for (int n; (n = in.read(buffer)) >= 0; ) {

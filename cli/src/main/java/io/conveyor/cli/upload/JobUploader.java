@@ -6,7 +6,7 @@ import io.conveyor.cli.ExitCodes;
 import io.conveyor.cli.http.ApiClient;
 import io.conveyor.cli.output.Format;
 import io.conveyor.cli.output.Output;
-import io.conveyor.cli.output.Progress;
+import io.conveyor.cli.output.ProgressDisplay;
 import java.time.Clock;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -45,7 +45,7 @@ public final class JobUploader {
         Set<String> asked = new HashSet<>();
         Uploader single = new Uploader(api);
         MultipartUploader multipart = new MultipartUploader(api, MultipartUploader.Retry.DEFAULT, Clock.systemUTC());
-        Map<String, Progress> bars = new LinkedHashMap<>();
+        Map<String, ProgressDisplay> bars = new LinkedHashMap<>();
         try {
             for (int round = 1; ; round++) {
                 boolean more = false;
@@ -66,7 +66,7 @@ public final class JobUploader {
                                         + " parts were uploaded before");
                             }
                         }
-                        Progress bar = bars.computeIfAbsent(name, n -> out.bytes("Uploading " + n, file.size()));
+                        ProgressDisplay bar = bars.computeIfAbsent(name, n -> out.bytes("Uploading " + n, file.size()));
                         if (!multipart.upload(upload, file, bar)) {
                             more = true;
                             continue;
@@ -87,7 +87,7 @@ public final class JobUploader {
                 uploads = api.get(jobPath).path("uploads");
             }
         } finally {
-            bars.values().forEach(Progress::close);
+            bars.values().forEach(ProgressDisplay::close);
         }
         // Inputs the API never asked for are stored already (a repeat with the same idempotency key).
         byName.keySet().stream().filter(name -> !asked.contains(name)).forEach(name -> out.note("Already uploaded: " + name));

@@ -5,7 +5,7 @@ import io.conveyor.cli.CliException;
 import io.conveyor.cli.ExitCodes;
 import io.conveyor.cli.http.ApiClient;
 import io.conveyor.cli.http.ApiError;
-import io.conveyor.cli.output.Progress;
+import io.conveyor.cli.output.ProgressDisplay;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -95,7 +95,7 @@ public final class MultipartUploader {
      * @throws io.conveyor.cli.http.ApiError when the storage refuses a part for good
      * @throws CliException when the file cannot be read or changed since it was hashed, or the storage stays unreachable
      */
-    public boolean upload(JsonNode upload, InputFile file, Progress progress) {
+    public boolean upload(JsonNode upload, InputFile file, ProgressDisplay progress) {
         JsonNode multipart = upload.path("multipart");
         long partSize = multipart.path("partSize").asLong();
         int partCount = multipart.path("partCount").asInt();
@@ -107,7 +107,7 @@ public final class MultipartUploader {
         List<Integer> missing = new ArrayList<>();
         multipart.path("missingParts").forEach(n -> missing.add(n.asInt()));
         long missingBytes = missing.stream().mapToLong(n -> sizeOf(n, partSize, file.size())).sum();
-        Progress shared = synchronizedProgress(progress);
+        ProgressDisplay shared = synchronizedProgress(progress);
         shared.stepTo(file.size() - missingBytes);
 
         List<JsonNode> parts = new ArrayList<>();
@@ -165,7 +165,7 @@ public final class MultipartUploader {
      *
      * @return false when its URL expired: the part is left for a round of fresh URLs
      */
-    private boolean sendPart(JsonNode part, InputFile file, long partSize, Instant expiresAt, Progress progress) {
+    private boolean sendPart(JsonNode part, InputFile file, long partSize, Instant expiresAt, ProgressDisplay progress) {
         int number = part.path("partNumber").asInt();
         long offset = (number - 1) * partSize;
         long size = part.path("size").asLong();
@@ -254,8 +254,8 @@ public final class MultipartUploader {
     }
 
     /** One display updated from several part threads. */
-    private static Progress synchronizedProgress(Progress progress) {
-        return new Progress() {
+    private static ProgressDisplay synchronizedProgress(ProgressDisplay progress) {
+        return new ProgressDisplay() {
             @Override
             public synchronized void step(long n) {
                 progress.step(n);

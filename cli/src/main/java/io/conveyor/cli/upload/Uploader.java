@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.conveyor.cli.CliException;
 import io.conveyor.cli.ExitCodes;
 import io.conveyor.cli.http.ApiClient;
-import io.conveyor.cli.output.Progress;
+import io.conveyor.cli.output.ProgressDisplay;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -60,9 +60,9 @@ public final class Uploader {
      * @throws io.conveyor.cli.http.ApiError when the storage refuses it
      * @throws CliException when the file changed since it was hashed, or the storage cannot be reached
      */
-    public void upload(JsonNode upload, InputFile file, LongFunction<Progress> progress) {
+    public void upload(JsonNode upload, InputFile file, LongFunction<ProgressDisplay> progress) {
         MessageDigest digest = InputFile.newSha256();
-        try (Progress bar = progress.apply(file.size()); InputStream body = open(file, digest, bar)) {
+        try (ProgressDisplay bar = progress.apply(file.size()); InputStream body = open(file, digest, bar)) {
             api.presigned(request(upload, file, body), HttpResponse.BodyHandlers.ofByteArray(),
                     "the storage (upload of " + file.name() + ")");
         } catch (IOException e) {
@@ -76,7 +76,7 @@ public final class Uploader {
     }
 
     /** The file's content, hashed and counted as it is read. */
-    private static InputStream open(InputFile file, MessageDigest sha256, Progress progress) throws IOException {
+    private static InputStream open(InputFile file, MessageDigest sha256, ProgressDisplay progress) throws IOException {
         return new ObservedInputStream(Files.newInputStream(file.path()), Long.MAX_VALUE, (buffer, offset, n) -> {
             sha256.update(buffer, offset, n);
             progress.step(n);

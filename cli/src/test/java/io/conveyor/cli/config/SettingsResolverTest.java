@@ -36,7 +36,7 @@ class SettingsResolverTest {
                 """);
     }
 
-    private Settings resolve(Map<String, String> env, SettingsResolver.Flags flags) {
+    private CliSettings resolve(Map<String, String> env, SettingsResolver.Flags flags) {
         return new SettingsResolver(env, home).resolve(flags);
     }
 
@@ -46,7 +46,7 @@ class SettingsResolverTest {
 
     @Test
     void defaultProfile_givesTheLocalEndpointAndBearerToken() {
-        Settings s = resolve(Map.of(), SettingsResolver.Flags.none());
+        CliSettings s = resolve(Map.of(), SettingsResolver.Flags.none());
 
         assertEquals(URI.create("http://127.0.0.1:8080"), s.endpoint(), "the trailing slash is dropped");
         assertEquals(Auth.BEARER, s.auth());
@@ -58,8 +58,8 @@ class SettingsResolverTest {
     void flagsBeatEnvironment_whichBeatsTheProfile() {
         Map<String, String> env = Map.of("CONVEYOR_ENDPOINT", "http://127.0.0.1:9000", "CONVEYOR_TOKEN", "bob");
 
-        Settings fromEnv = resolve(env, SettingsResolver.Flags.none());
-        Settings fromFlags = resolve(env, flags("http://127.0.0.1:9100", "carol", null, null, null));
+        CliSettings fromEnv = resolve(env, SettingsResolver.Flags.none());
+        CliSettings fromFlags = resolve(env, flags("http://127.0.0.1:9100", "carol", null, null, null));
 
         assertEquals(URI.create("http://127.0.0.1:9000"), fromEnv.endpoint());
         assertEquals("CONVEYOR_ENDPOINT", fromEnv.endpointSource());
@@ -70,7 +70,7 @@ class SettingsResolverTest {
 
     @Test
     void executeApiEndpoint_meansSigV4_inTheEndpointsRegion_keepingTheStage() {
-        Settings s = resolve(Map.of("CONVEYOR_PROFILE", "prod"), SettingsResolver.Flags.none());
+        CliSettings s = resolve(Map.of("CONVEYOR_PROFILE", "prod"), SettingsResolver.Flags.none());
 
         assertEquals(Auth.SIGV4, s.auth());
         assertEquals(Optional.of("eu-west-1"), s.region());

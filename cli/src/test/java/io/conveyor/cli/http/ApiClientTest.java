@@ -10,8 +10,8 @@ import com.sun.net.httpserver.HttpServer;
 import io.conveyor.cli.CliException;
 import io.conveyor.cli.ExitCodes;
 import io.conveyor.cli.config.Auth;
-import io.conveyor.cli.config.Settings;
-import io.conveyor.cli.output.Progress;
+import io.conveyor.cli.config.CliSettings;
+import io.conveyor.cli.output.ProgressDisplay;
 import io.conveyor.cli.upload.InputFile;
 import io.conveyor.cli.upload.Uploader;
 import java.io.IOException;
@@ -67,7 +67,7 @@ class ApiClientTest {
     }
 
     private static ApiClient client(URI endpoint, Auth auth) {
-        Settings settings = new Settings(endpoint, "CONVEYOR_ENDPOINT", auth,
+        CliSettings settings = new CliSettings(endpoint, "CONVEYOR_ENDPOINT", auth,
                 auth == Auth.BEARER ? Optional.of("alice") : Optional.empty(), Optional.empty(), Optional.empty(), "default");
         RequestSigner signer = auth == Auth.BEARER ? RequestSigner.bearer("alice") : RequestSigner.NONE;
         return new ApiClient(settings, signer, ApiClient.newHttpClient(), "conveyor-cli/test");
@@ -150,24 +150,24 @@ class ApiClientTest {
     void upload_streamsTheFileWithTheListedHeaders_andCatchesAFileThatChanged(@TempDir Path dir) throws IOException {
         ApiClient api = client(start(), Auth.BEARER);
         Path file = Files.writeString(dir.resolve("in.csv"), "a,b\n1,2\n");
-        InputFile declared = InputFile.inspect(file, size -> Progress.NONE);
+        InputFile declared = InputFile.inspect(file, size -> ProgressDisplay.NONE);
         JsonNode upload = JSON.createObjectNode().put("name", "in.csv").put("method", "PUT")
                 .put("url", "http://127.0.0.1:" + server.getAddress().getPort() + "/bucket/in.csv")
                 .set("headers", JSON.createObjectNode().put("Content-Type", "text/csv").put("Content-Length", "8")
                         .put("Host", "ignored"));
 
-        new Uploader(api).upload(upload, declared, size -> Progress.NONE);
+        new Uploader(api).upload(upload, declared, size -> ProgressDisplay.NONE);
         assertEquals("a,b\n1,2\n", new String(received.get(), StandardCharsets.UTF_8));
         assertEquals("text/csv", declared.contentType());
 
         Files.writeString(file, "a,b\n3,4\n");
         CliException changed = assertThrows(CliException.class,
-                () -> new Uploader(api).upload(upload, declared, size -> Progress.NONE));
+                () -> new Uploader(api).upload(upload, declared, size -> ProgressDisplay.NONE));
         assertTrue(changed.getMessage().contains("changed while it was being uploaded"), changed.getMessage());
 
         Files.writeString(file, "a,b\n1,2\n3,4\n");
-        InputFile grown = InputFile.inspect(file, size -> Progress.NONE);
-        CliException size = assertThrows(CliException.class, () -> new Uploader(api).upload(upload, grown, s -> Progress.NONE));
+        InputFile grown = InputFile.inspect(file, size -> ProgressDisplay.NONE);
+        CliException size = assertThrows(CliException.class, () -> new Uploader(api).upload(upload, grown, s -> ProgressDisplay.NONE));
         assertTrue(size.getMessage().contains("expects 8 bytes"), size.getMessage());
     }
 }

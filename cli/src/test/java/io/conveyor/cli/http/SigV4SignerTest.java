@@ -11,7 +11,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.conveyor.cli.CliException;
 import io.conveyor.cli.ExitCodes;
 import io.conveyor.cli.config.Auth;
-import io.conveyor.cli.config.Settings;
+import io.conveyor.cli.config.CliSettings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -156,7 +156,7 @@ class SigV4SignerTest {
 
     private ApiClient client(StaticCredentialsProvider credentials) {
         URI endpoint = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/prod");
-        Settings settings = new Settings(endpoint, "--endpoint", Auth.SIGV4, Optional.empty(), Optional.of("eu-west-1"),
+        CliSettings settings = new CliSettings(endpoint, "--endpoint", Auth.SIGV4, Optional.empty(), Optional.of("eu-west-1"),
                 Optional.empty(), "default");
         return new ApiClient(settings, new SigV4Signer(credentials, "eu-west-1", Clock.systemUTC()),
                 ApiClient.newHttpClient(), "conveyor-cli/test");

@@ -12,11 +12,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpServer;
 import io.conveyor.cli.CliException;
 import io.conveyor.cli.config.Auth;
-import io.conveyor.cli.config.Settings;
+import io.conveyor.cli.config.CliSettings;
 import io.conveyor.cli.http.ApiClient;
 import io.conveyor.cli.http.ApiError;
 import io.conveyor.cli.http.RequestSigner;
-import io.conveyor.cli.output.Progress;
+import io.conveyor.cli.output.ProgressDisplay;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -113,7 +113,7 @@ class MultipartUploaderTest {
             content[i] = (byte) (i * 13);
         }
         Path path = Files.write(dir.resolve("data.bin"), content);
-        file = InputFile.inspect(path, size -> Progress.NONE);
+        file = InputFile.inspect(path, size -> ProgressDisplay.NONE);
     }
 
     @AfterEach
@@ -122,7 +122,7 @@ class MultipartUploaderTest {
     }
 
     private MultipartUploader uploader(Instant now) {
-        Settings settings = new Settings(URI.create("http://127.0.0.1:1"), "--endpoint", Auth.NONE, Optional.empty(),
+        CliSettings settings = new CliSettings(URI.create("http://127.0.0.1:1"), "--endpoint", Auth.NONE, Optional.empty(),
                 Optional.empty(), Optional.empty(), "default");
         ApiClient api = new ApiClient(settings, RequestSigner.NONE, ApiClient.newHttpClient(), "conveyor-cli/test");
         return new MultipartUploader(api, new MultipartUploader.Retry(3, Duration.ofMillis(400), Duration.ofSeconds(1),
@@ -149,7 +149,7 @@ class MultipartUploaderTest {
     }
 
     /** Counts what the bar is told, as the terminal would show it. */
-    private static final class Bar implements Progress {
+    private static final class Bar implements ProgressDisplay {
         final AtomicLong at = new AtomicLong();
 
         @Override

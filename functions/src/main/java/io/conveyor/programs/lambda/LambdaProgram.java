@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.conveyor.aws.AwsHttpService;
 import io.conveyor.programs.DeclaredInput;
-import io.conveyor.persistence.Json;
+import io.conveyor.persistence.StoredJson;
 import io.conveyor.program.ProgramDefinition;
 import io.conveyor.program.ProgramFunction;
 import io.conveyor.program.ProgramOperation;
@@ -114,9 +114,9 @@ public final class LambdaProgram implements Program {
     public JsonNode aggregate(SubJobOutputs outputs, JobInputs job) throws IOException {
         ByteArrayOutputStream lines = new ByteArrayOutputStream();
         outputs.forEach((index, output) -> {
-            ObjectNode line = Json.MAPPER.createObjectNode().put("index", index);
+            ObjectNode line = StoredJson.MAPPER.createObjectNode().put("index", index);
             line.set("output", output);
-            lines.write(Json.write(line).getBytes(StandardCharsets.UTF_8));
+            lines.write(StoredJson.write(line).getBytes(StandardCharsets.UTF_8));
             lines.write('\n');
         });
         String key = JobObjectLayout.collectedOutputs(job.jobId(), job.attempt());
@@ -133,7 +133,7 @@ public final class LambdaProgram implements Program {
 
     /** What every event carries: the contract, the operation, and the job with where to read each input. */
     private ObjectNode event(ProgramOperation operation, JobInputs job) {
-        ObjectNode event = Json.MAPPER.createObjectNode().put("contract", CONTRACT).put("operation", operation.operationName());
+        ObjectNode event = StoredJson.MAPPER.createObjectNode().put("contract", CONTRACT).put("operation", operation.operationName());
         ObjectNode about = event.putObject("job").put("id", job.jobId()).put("program", definition.name())
                 .put("attempt", job.attempt());
         ObjectNode parameters = about.putObject("parameters");
@@ -161,7 +161,7 @@ public final class LambdaProgram implements Program {
             // The name may be a function name, name:alias or an ARN: one path segment, its colons percent-encoded.
             response = lambda.post("/2015-03-31/functions/" + SdkHttpUtils.urlEncode(function.target()) + "/invocations",
                     Map.of("X-Amz-Invocation-Type", "RequestResponse", "Content-Type", "application/json"),
-                    Json.write(event).getBytes(StandardCharsets.UTF_8));
+                    StoredJson.write(event).getBytes(StandardCharsets.UTF_8));
         } catch (AwsServiceException e) {
             String why = "Lambda refused to invoke " + describe(operation) + ": " + e.awsErrorDetails().errorCode() + ": "
                     + e.awsErrorDetails().errorMessage();
@@ -177,7 +177,7 @@ public final class LambdaProgram implements Program {
             throw functionError(operation, payload);
         }
         try {
-            JsonNode answer = Json.MAPPER.readTree(payload);
+            JsonNode answer = StoredJson.MAPPER.readTree(payload);
             if (answer != null && answer.isObject()) {
                 return answer;
             }
@@ -191,7 +191,7 @@ public final class LambdaProgram implements Program {
         String type = "";
         String message = payload;
         try {
-            JsonNode error = Json.MAPPER.readTree(payload);
+            JsonNode error = StoredJson.MAPPER.readTree(payload);
             type = error.path("errorType").asText("");
             message = error.path("errorMessage").asText(payload);
         } catch (IOException notJson) {

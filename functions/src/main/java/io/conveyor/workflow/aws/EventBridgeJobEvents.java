@@ -7,7 +7,7 @@ import io.conveyor.aws.AwsHttpService;
 import io.conveyor.deployment.Catalogue;
 import io.conveyor.job.Job;
 import io.conveyor.job.JobStatus;
-import io.conveyor.persistence.Json;
+import io.conveyor.persistence.StoredJson;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -45,14 +45,14 @@ public final class EventBridgeJobEvents implements JobEvents {
         detail.put("attempt", job.attempts().size());
         detail.put("time", at.toString());
         job.lastError().ifPresent(e -> detail.put("error", Map.of("code", e.code(), "message", e.message())));
-        ObjectNode request = Json.MAPPER.createObjectNode();
+        ObjectNode request = StoredJson.MAPPER.createObjectNode();
         ObjectNode entry = request.putArray("Entries").addObject()
                 .put("EventBusName", busName)
                 .put("Source", Catalogue.EVENT_SOURCE)
                 .put("DetailType", DETAIL_TYPE)
                 // AWS JSON timestamps are epoch seconds; milliseconds as the fraction, as the SDK writes them.
                 .put("Time", BigDecimal.valueOf(at.toEpochMilli(), 3))
-                .put("Detail", Json.write(detail));
+                .put("Detail", StoredJson.write(detail));
         entry.putArray("Resources").add(job.id());
         try {
             JsonNode response = events.callJson("AWSEvents.PutEvents", "1.1", request);

@@ -2,7 +2,7 @@ package io.conveyor.workflow.aws;
 
 import io.conveyor.admission.TaskCallbacks;
 import io.conveyor.aws.AwsHttpService;
-import io.conveyor.persistence.Json;
+import io.conveyor.persistence.StoredJson;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,7 +30,7 @@ public final class StepFunctionsCallbacks implements TaskCallbacks {
     @Override
     public void succeed(String taskToken, String outputJson) {
         try {
-            sfn.callJson("AWSStepFunctions.SendTaskSuccess", "1.0", Json.MAPPER.createObjectNode()
+            sfn.callJson("AWSStepFunctions.SendTaskSuccess", "1.0", StoredJson.MAPPER.createObjectNode()
                     .put("taskToken", taskToken).put("output", outputJson));
         } catch (AwsServiceException e) {
             taskEnded(e, "resumed");
@@ -41,7 +41,7 @@ public final class StepFunctionsCallbacks implements TaskCallbacks {
     public void fail(String taskToken, String error, String cause) {
         String shortCause = cause.length() > MAX_CAUSE ? cause.substring(0, MAX_CAUSE) : cause;
         try {
-            sfn.callJson("AWSStepFunctions.SendTaskFailure", "1.0", Json.MAPPER.createObjectNode()
+            sfn.callJson("AWSStepFunctions.SendTaskFailure", "1.0", StoredJson.MAPPER.createObjectNode()
                     .put("taskToken", taskToken).put("error", error).put("cause", shortCause));
         } catch (AwsServiceException e) {
             taskEnded(e, "failed");

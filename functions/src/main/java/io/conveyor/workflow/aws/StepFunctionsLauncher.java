@@ -2,7 +2,7 @@ package io.conveyor.workflow.aws;
 
 import io.conveyor.api.WorkflowLauncher;
 import io.conveyor.aws.AwsHttpService;
-import io.conveyor.persistence.Json;
+import io.conveyor.persistence.StoredJson;
 import java.util.Map;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 
@@ -30,16 +30,16 @@ public final class StepFunctionsLauncher implements WorkflowLauncher {
 
     @Override
     public void start(String program, String executionName, String jobId, int dependencies) {
-        sfn.callJson("AWSStepFunctions.StartExecution", "1.0", Json.MAPPER.createObjectNode()
+        sfn.callJson("AWSStepFunctions.StartExecution", "1.0", StoredJson.MAPPER.createObjectNode()
                 .put("stateMachineArn", stateMachineArnPrefix + program).put("name", executionName)
-                .put("input", Json.write(Map.of("jobId", jobId, "dependencies", dependencies))));
+                .put("input", StoredJson.write(Map.of("jobId", jobId, "dependencies", dependencies))));
     }
 
     @Override
     public void stop(String program, String executionName, String cause) {
         String executionArn = executionArn(program, executionName);
         try {
-            sfn.callJson("AWSStepFunctions.StopExecution", "1.0", Json.MAPPER.createObjectNode()
+            sfn.callJson("AWSStepFunctions.StopExecution", "1.0", StoredJson.MAPPER.createObjectNode()
                     .put("executionArn", executionArn).put("error", "Job.Cancelled").put("cause", cause));
         } catch (AwsServiceException e) {
             if (!"ExecutionDoesNotExist".equals(e.awsErrorDetails().errorCode())) {

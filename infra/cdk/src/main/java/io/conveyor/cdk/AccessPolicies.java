@@ -3,8 +3,8 @@ package io.conveyor.cdk;
 import io.conveyor.deployment.Access;
 import io.conveyor.deployment.Catalogue;
 import io.conveyor.deployment.StateMachineSpec;
-import io.conveyor.persistence.IndexDefinition;
-import io.conveyor.persistence.TableDefinition;
+import io.conveyor.persistence.IndexSpec;
+import io.conveyor.persistence.TableSpec;
 import io.conveyor.program.ProgramFunction;
 import io.conveyor.program.ProgramOperation;
 import io.conveyor.program.ProgramRegistry;
@@ -71,8 +71,8 @@ final class AccessPolicies {
                 Table table = storage.table(access.resource());
                 List<String> resources = new ArrayList<>();
                 resources.add(table.getTableArn());
-                TableDefinition definition = storage.definition(access.resource());
-                for (IndexDefinition index : definition.indexes()) {
+                TableSpec definition = storage.definition(access.resource());
+                for (IndexSpec index : definition.indexes()) {
                     // Each index by name: no wildcard, and a new index is granted only when the catalogue adds it.
                     resources.add(table.getTableArn() + "/index/" + index.name());
                 }

@@ -383,7 +383,7 @@ public record DeploymentOptions(
                 return s.isBlank() ? option.defaultValue() : s.trim();
             }
             try {
-                return io.conveyor.persistence.Json.MAPPER.writeValueAsString(value);
+                return io.conveyor.persistence.StoredJson.MAPPER.writeValueAsString(value);
             } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
                 problems.add(option.key() + " is not a JSON value: " + e.getMessage());
                 return option.defaultValue();

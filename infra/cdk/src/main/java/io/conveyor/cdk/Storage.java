@@ -2,9 +2,9 @@ package io.conveyor.cdk;
 
 import io.conveyor.deployment.Catalogue;
 import io.conveyor.deployment.Resource;
-import io.conveyor.persistence.IndexDefinition;
-import io.conveyor.persistence.KeyAttribute;
-import io.conveyor.persistence.TableDefinition;
+import io.conveyor.persistence.IndexSpec;
+import io.conveyor.persistence.KeyAttributeSpec;
+import io.conveyor.persistence.TableSpec;
 import io.conveyor.storage.JobObjectLayout;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -40,7 +40,7 @@ public final class Storage extends Construct {
     private final Bucket bucket;
     private final Bucket accessLogs;
     private final Map<Resource, Table> tables = new EnumMap<>(Resource.class);
-    private final Map<Resource, TableDefinition> definitions = new EnumMap<>(Resource.class);
+    private final Map<Resource, TableSpec> definitions = new EnumMap<>(Resource.class);
 
     public Storage(Construct scope, String id, DeploymentOptions options) {
         super(scope, id);
@@ -86,7 +86,7 @@ public final class Storage extends Construct {
         }
         bucket = jobs.build();
 
-        for (TableDefinition definition : Catalogue.TABLES) {
+        for (TableSpec definition : Catalogue.TABLES) {
             Resource resource = Resource.of(definition);
             Table.Builder table = Table.Builder.create(this, definition.logicalName() + "Table")
                     .partitionKey(attribute(definition.partitionKey()))
@@ -100,7 +100,7 @@ public final class Storage extends Construct {
             definition.sortKey().ifPresent(k -> table.sortKey(attribute(k)));
             definition.ttlAttribute().ifPresent(table::timeToLiveAttribute);
             Table built = table.build();
-            for (IndexDefinition index : definition.indexes()) {
+            for (IndexSpec index : definition.indexes()) {
                 GlobalSecondaryIndexProps.Builder gsi = GlobalSecondaryIndexProps.builder()
                         .indexName(index.name())
                         .partitionKey(attribute(index.partitionKey()))
@@ -113,10 +113,10 @@ public final class Storage extends Construct {
         }
     }
 
-    private static Attribute attribute(KeyAttribute key) {
+    private static Attribute attribute(KeyAttributeSpec key) {
         return Attribute.builder()
                 .name(key.name())
-                .type(key.type() == KeyAttribute.Type.NUMBER ? AttributeType.NUMBER : AttributeType.STRING)
+                .type(key.type() == KeyAttributeSpec.Type.NUMBER ? AttributeType.NUMBER : AttributeType.STRING)
                 .build();
     }
 
@@ -138,14 +138,14 @@ public final class Storage extends Construct {
     }
 
     /** The catalogue's definition of a table resource. */
-    public TableDefinition definition(Resource resource) {
+    public TableSpec definition(Resource resource) {
         return definitions.get(resource);
     }
 
     /** Every table, by resource, in catalogue order. */
     public Map<Resource, Table> tables() {
         Map<Resource, Table> ordered = new LinkedHashMap<>();
-        for (TableDefinition definition : Catalogue.TABLES) {
+        for (TableSpec definition : Catalogue.TABLES) {
             Resource resource = Resource.of(definition);
             ordered.put(resource, tables.get(resource));
         }

@@ -16,9 +16,9 @@ import io.conveyor.deployment.FunctionSpec;
 import io.conveyor.deployment.Resource;
 import io.conveyor.deployment.RouteSpec;
 import io.conveyor.deployment.StateMachineSpec;
-import io.conveyor.persistence.IndexDefinition;
-import io.conveyor.persistence.Json;
-import io.conveyor.persistence.TableDefinition;
+import io.conveyor.persistence.IndexSpec;
+import io.conveyor.persistence.StoredJson;
+import io.conveyor.persistence.TableSpec;
 import io.conveyor.program.ProgramRegistry;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -81,7 +81,7 @@ class ConveyorStackTest {
     void tables_areTheCataloguesTables_onDemand_withTtl_pitr_andTheirIndexes() {
         Map<String, JsonNode> tables = app.resources("AWS::DynamoDB::Table");
         assertEquals(Catalogue.TABLES.size(), tables.size());
-        for (TableDefinition definition : Catalogue.TABLES) {
+        for (TableSpec definition : Catalogue.TABLES) {
             Map.Entry<String, JsonNode> entry = app.resourceAt("AWS::DynamoDB::Table",
                     "/Storage/" + definition.logicalName() + "Table/Resource");
             JsonNode table = entry.getValue().get("Properties");
@@ -115,7 +115,7 @@ class ConveyorStackTest {
             Map<String, JsonNode> indexes = new HashMap<>();
             list(table.get("GlobalSecondaryIndexes")).forEach(i -> indexes.put(i.get("IndexName").asText(), i));
             assertEquals(definition.indexes().size(), indexes.size(), name + " indexes");
-            for (IndexDefinition index : definition.indexes()) {
+            for (IndexSpec index : definition.indexes()) {
                 JsonNode gsi = indexes.get(index.name());
                 assertNotNull(gsi, name + " index " + index.name());
                 assertEquals(index.keysOnly() ? "KEYS_ONLY" : "ALL", gsi.at("/Projection/ProjectionType").asText());
@@ -190,7 +190,7 @@ class ConveyorStackTest {
             assertEquals(Catalogue.METRICS_NAMESPACE, variables.get("POWERTOOLS_METRICS_NAMESPACE").asText());
             assertEquals("arn:Ref(AWS::Partition):states:Ref(AWS::Region):Ref(AWS::AccountId):stateMachine:conveyor-job-",
                     text(variables.get("CONVEYOR_WORKFLOW_ARN_PREFIX")));
-            for (TableDefinition table : Catalogue.TABLES) {
+            for (TableSpec table : Catalogue.TABLES) {
                 String tableId = app.resourceAt("AWS::DynamoDB::Table", "/Storage/" + table.logicalName() + "Table/Resource").getKey();
                 assertEquals(tableId, referenced(variables.get(table.settingName())), table.settingName());
             }
@@ -202,7 +202,7 @@ class ConveyorStackTest {
     @Test
     void functionRoles_grantExactlyTheCataloguesAccess_andNothingElse() {
         Map<String, Resource> tableIds = new HashMap<>();
-        for (TableDefinition table : Catalogue.TABLES) {
+        for (TableSpec table : Catalogue.TABLES) {
             tableIds.put(app.resourceAt("AWS::DynamoDB::Table", "/Storage/" + table.logicalName() + "Table/Resource").getKey(),
                     Resource.of(table));
         }
@@ -360,7 +360,7 @@ class ConveyorStackTest {
                     e.getValue().isTextual() ? e.getValue().asText() : "arn-of:" + referenced(e.getValue())));
             String asDeployed = Definitions.substitute(deployed, substitutions);
             String expected = Definitions.render(spec, function -> "arn-of:" + aliasId(function));
-            assertEquals(Json.MAPPER.readTree(expected), Json.MAPPER.readTree(asDeployed), spec.name());
+            assertEquals(StoredJson.MAPPER.readTree(expected), StoredJson.MAPPER.readTree(asDeployed), spec.name());
 
             assertEquals(spec.substitutions(f -> "arn-of:" + aliasId(f)), substitutions, spec.name());
         }

@@ -2,7 +2,7 @@ package io.conveyor.cdk;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.conveyor.persistence.Json;
+import io.conveyor.persistence.StoredJson;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -61,7 +61,7 @@ final class Synthesized {
         App app = App.Builder.create().context(context).analyticsReporting(false).build();
         stack = ConveyorApp.build(app);
         template = Template.fromStack(stack);
-        json = Json.MAPPER.valueToTree(template.toJSON());
+        json = StoredJson.MAPPER.valueToTree(template.toJSON());
         Annotations annotations = Annotations.fromStack(stack);
         nagErrors = annotations.findError("*", Match.stringLikeRegexp("AwsSolutions-.*"));
         nagWarnings = annotations.findWarning("*", Match.stringLikeRegexp("AwsSolutions-.*"));
@@ -99,9 +99,9 @@ final class Synthesized {
     /** The {@code context} of {@code infra/cdk/cdk.json}: the feature flags {@code cdk synth} runs with. */
     static Map<String, Object> cdkJsonContext() {
         try {
-            JsonNode cdkJson = Json.MAPPER.readTree(Files.readString(Path.of("cdk.json")));
+            JsonNode cdkJson = StoredJson.MAPPER.readTree(Files.readString(Path.of("cdk.json")));
             @SuppressWarnings("unchecked")
-            Map<String, Object> context = Json.MAPPER.convertValue(cdkJson.get("context"), Map.class);
+            Map<String, Object> context = StoredJson.MAPPER.convertValue(cdkJson.get("context"), Map.class);
             return context;
         } catch (IOException e) {
             throw new UncheckedIOException("reading cdk.json (the tests run in infra/cdk)", e);
@@ -186,6 +186,6 @@ final class Synthesized {
     }
 
     static ObjectNode object() {
-        return Json.MAPPER.createObjectNode();
+        return StoredJson.MAPPER.createObjectNode();
     }
 }

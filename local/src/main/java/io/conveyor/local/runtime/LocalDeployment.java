@@ -5,7 +5,7 @@ import io.conveyor.deployment.Catalogue;
 import io.conveyor.deployment.FunctionSpec;
 import io.conveyor.deployment.Resource;
 import io.conveyor.local.runtime.lambda.CommandFunction;
-import io.conveyor.persistence.TableDefinition;
+import io.conveyor.persistence.TableSpec;
 import java.net.URI;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -26,7 +26,7 @@ public record LocalDeployment(String region) {
     public static final String BUCKET = "conveyor-local";
 
     /** The physical name of {@code table}. */
-    public String tableName(TableDefinition table) {
+    public String tableName(TableSpec table) {
         return "conveyor-" + table.logicalName().toLowerCase(Locale.ROOT);
     }
 
@@ -48,7 +48,7 @@ public record LocalDeployment(String region) {
     /** The physical name (or ARN prefix) of every named resource, as {@link Catalogue#environment} needs them. */
     public Map<Resource, String> resourceNames() {
         Map<Resource, String> names = new EnumMap<>(Resource.class);
-        for (TableDefinition table : Catalogue.TABLES) {
+        for (TableSpec table : Catalogue.TABLES) {
             names.put(Resource.of(table), tableName(table));
         }
         names.put(Resource.BUCKET, BUCKET);

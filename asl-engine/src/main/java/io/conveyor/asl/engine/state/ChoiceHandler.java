@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.conveyor.asl.definition.ChoiceRule;
 import io.conveyor.asl.definition.State;
 import io.conveyor.asl.engine.StatesError;
-import io.conveyor.asl.json.Json;
+import io.conveyor.asl.json.JsonValues;
 import io.conveyor.asl.jsonata.JsonataSupport;
 import io.conveyor.asl.path.PathNotFoundException;
 import io.conveyor.asl.path.PathScope;
@@ -65,10 +65,10 @@ final class ChoiceHandler implements StateHandler<State.Choice> {
     boolean expression = cond != null && JsonataSupport.isExpression(cond);
     JsonNode v = expression ? JsonataSupport.evaluateTemplate(cond, c, "Condition") : cond;
     if (v == null || !v.isBoolean()) {
-      String expr = expression ? JsonataSupport.expressionOf(cond.textValue()) : Json.write(cond);
+      String expr = expression ? JsonataSupport.expressionOf(cond.textValue()) : JsonValues.write(cond);
       throw StatesError.queryEvaluation("The JSONata expression '" + expr
           + "' specified for the field 'Condition' returned an unexpected result type. Expected 'boolean', "
-          + "but was '" + Json.typeName(v) + "' for value: " + Json.write(v));
+          + "but was '" + JsonValues.typeName(v) + "' for value: " + JsonValues.write(v));
     }
     return v.booleanValue();
   }

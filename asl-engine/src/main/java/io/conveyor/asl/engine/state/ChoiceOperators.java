@@ -1,7 +1,7 @@
 package io.conveyor.asl.engine.state;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.conveyor.asl.json.Json;
+import io.conveyor.asl.json.JsonValues;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
@@ -71,7 +71,7 @@ public final class ChoiceOperators {
     ordered(m, "String", (v, o) -> v.isTextual() && o.isTextual()
         ? Integer.signum(v.textValue().compareTo(o.textValue())) : INCOMPARABLE);
     ordered(m, "Numeric", (v, o) -> v.isNumber() && o.isNumber()
-        ? Integer.signum(Json.compareNumbers(v, o)) : INCOMPARABLE);
+        ? Integer.signum(JsonValues.compareNumbers(v, o)) : INCOMPARABLE);
     ordered(m, "Timestamp", ChoiceOperators::compareTimestamps);
     withPath(m, "StringMatches",
         (v, o) -> v.isTextual() && o.isTextual() && globMatches(o.textValue(), v.textValue()));

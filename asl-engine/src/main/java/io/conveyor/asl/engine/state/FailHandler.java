@@ -3,7 +3,7 @@ package io.conveyor.asl.engine.state;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.conveyor.asl.definition.State;
 import io.conveyor.asl.engine.StatesError;
-import io.conveyor.asl.json.Json;
+import io.conveyor.asl.json.JsonValues;
 import io.conveyor.asl.jsonata.JsonataSupport;
 import io.conveyor.asl.path.Intrinsics;
 import java.util.concurrent.CompletableFuture;
@@ -39,7 +39,7 @@ final class FailHandler implements StateHandler<State.Fail> {
     JsonNode v = JsonataSupport.evaluateTemplate(template, c, field);
     if (!v.isTextual()) {
       throw StatesError.queryEvaluation("The " + field + " field must evaluate to a string, but was: "
-          + Json.write(v));
+          + JsonValues.write(v));
     }
     return v.textValue();
   }
@@ -48,7 +48,7 @@ final class FailHandler implements StateHandler<State.Fail> {
   private static String selected(String path, StateContext c, String field) {
     JsonNode v = Intrinsics.isCall(path) ? Intrinsics.evaluate(path, c) : Payloads.selectPath(path, c);
     if (!v.isTextual()) {
-      throw StatesError.runtime("The " + field + " field refers to value " + Json.write(v)
+      throw StatesError.runtime("The " + field + " field refers to value " + JsonValues.write(v)
           + " which is not a valid string: " + path);
     }
     return v.textValue();

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.conveyor.asl.definition.StateMachineDefinition;
 import io.conveyor.asl.engine.StatesError;
-import io.conveyor.asl.json.Json;
+import io.conveyor.asl.json.JsonValues;
 import java.util.concurrent.Executor;
 
 /**
@@ -22,7 +22,7 @@ final class InlineMap extends MapIterations {
   @Override
   protected void launch(int i, JsonNode input, ObjectNode mapContext) {
     Branch iteration = plan.context().branch().nested(mapContext);
-    ObjectNode id = Json.object();
+    ObjectNode id = JsonValues.object();
     id.put("name", plan.state().name());
     id.put("index", i);
     iteration.event("MapIterationStarted", "mapIterationStartedEventDetails", id);

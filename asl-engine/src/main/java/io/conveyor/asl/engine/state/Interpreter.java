@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.conveyor.asl.definition.State;
 import io.conveyor.asl.definition.StateMachineDefinition;
 import io.conveyor.asl.engine.StatesError;
-import io.conveyor.asl.json.Json;
+import io.conveyor.asl.json.JsonValues;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
@@ -54,7 +54,7 @@ public final class Interpreter {
    */
   public CompletableFuture<JsonNode> runExecution(StateMachineDefinition program, String startAt, JsonNode input,
       Branch top) {
-    if (Json.exceedsUtf8Size(input, Payloads.MAX_PAYLOAD_BYTES)) {
+    if (JsonValues.exceedsUtf8Size(input, Payloads.MAX_PAYLOAD_BYTES)) {
       return CompletableFuture.failedFuture(new StatesError(StatesError.DATA_LIMIT_EXCEEDED,
           "The state/task input exceeds the maximum number of bytes service limit."));
     }
@@ -138,7 +138,7 @@ public final class Interpreter {
   /** Checks the state's output against the payload limit and records StateExited. */
   private static Step exit(Room room, StateContext c, Step step) {
     Branch b = c.branch();
-    if (step.output() != b.withinLimit && Json.exceedsUtf8Size(step.output(), Payloads.MAX_PAYLOAD_BYTES)) {
+    if (step.output() != b.withinLimit && JsonValues.exceedsUtf8Size(step.output(), Payloads.MAX_PAYLOAD_BYTES)) {
       throw Payloads.tooLarge(c.state());
     }
     b.withinLimit = step.output();
@@ -148,7 +148,7 @@ public final class Interpreter {
 
   private static void end(Branch branch, JsonNode output, CompletableFuture<JsonNode> result) {
     if (branch.isTop() && output != branch.withinLimit
-        && Json.exceedsUtf8Size(output, Payloads.MAX_PAYLOAD_BYTES)) {
+        && JsonValues.exceedsUtf8Size(output, Payloads.MAX_PAYLOAD_BYTES)) {
       result.completeExceptionally(new StatesError(StatesError.DATA_LIMIT_EXCEEDED,
           "The state/task output exceeds the maximum number of bytes service limit."));
       return;

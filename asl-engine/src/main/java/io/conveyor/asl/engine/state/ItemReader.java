@@ -4,9 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.conveyor.asl.definition.State;
-import io.conveyor.asl.engine.ObjectStore;
+import io.conveyor.asl.engine.DistributedMapStorage;
 import io.conveyor.asl.engine.StatesError;
-import io.conveyor.asl.json.Json;
+import io.conveyor.asl.json.JsonValues;
 import io.conveyor.asl.jsonata.JsonataSupport;
 import io.conveyor.asl.path.PayloadTemplate;
 import io.conveyor.asl.path.Sampler;
@@ -21,7 +21,7 @@ public final class ItemReader {
   }
 
   /** The S3 access, failing as AWS would when there is none. */
-  public static ObjectStore store(ObjectStore s) {
+  public static DistributedMapStorage store(DistributedMapStorage s) {
     if (s == null) {
       throw new StatesError(StatesError.ITEM_READER_FAILED, "No S3 endpoint is configured for ItemReader/ResultWriter");
     }
@@ -33,14 +33,14 @@ public final class ItemReader {
       String field) {
     JsonNode p = m.isJsonata() ? spec.get("Arguments") : spec.get("Parameters");
     if (p == null) {
-      return Json.object();
+      return JsonValues.object();
     }
     return m.isJsonata() ? JsonataSupport.evaluateTemplate(p, c, field + "/Arguments")
         : PayloadTemplate.evaluate(p, c.withInput(effective));
   }
 
   /** The items, at most ReaderConfig's MaxItems (or MaxItemsPath). */
-  static ArrayNode read(ObjectStore objectStore, State.MapState m, StateContext c, JsonNode effective) {
+  static ArrayNode read(DistributedMapStorage objectStore, State.MapState m, StateContext c, JsonNode effective) {
     JsonNode spec = m.spec().itemReader();
     JsonNode p = parameters(m, c, spec, effective, "ItemReader");
     String resource = spec.path("Resource").asText();
@@ -50,11 +50,11 @@ public final class ItemReader {
       maxItems = Sampler.select(cfg.get("MaxItemsPath").asText(), c.withInput(effective)).asLong();
     }
     String bucket = p.path("Bucket").asText();
-    ArrayNode out = Json.array();
+    ArrayNode out = JsonValues.array();
     try {
       if (resource.endsWith("s3:listObjectsV2")) {
-        for (ObjectStore.Listed l : store(objectStore).list(bucket, p.path("Prefix").asText(""))) {
-          ObjectNode o = Json.object();
+        for (DistributedMapStorage.Listed l : store(objectStore).list(bucket, p.path("Prefix").asText(""))) {
+          ObjectNode o = JsonValues.object();
           o.put("Etag", l.etag());
           o.put("Key", l.key());
           o.put("LastModified", l.lastModified());
@@ -68,10 +68,10 @@ public final class ItemReader {
         String type = cfg.path("InputType").asText("JSON");
         switch (type) {
           case "CSV" -> readCsv(text, cfg, out);
-          case "JSONL" -> text.lines().filter(l -> !l.isBlank()).forEach(l -> out.add(Json.parse(l)));
-          case "MANIFEST" -> text.lines().filter(l -> !l.isBlank()).forEach(l -> out.add(Json.parse(l)));
+          case "JSONL" -> text.lines().filter(l -> !l.isBlank()).forEach(l -> out.add(JsonValues.parse(l)));
+          case "MANIFEST" -> text.lines().filter(l -> !l.isBlank()).forEach(l -> out.add(JsonValues.parse(l)));
           default -> {
-            JsonNode arr = Json.parse(text);
+            JsonNode arr = JsonValues.parse(text);
             if (!arr.isArray()) {
               throw new StatesError(StatesError.ITEM_READER_FAILED,
                   "Attempting to map over non-iterable node.");
@@ -86,7 +86,7 @@ public final class ItemReader {
       throw new StatesError(StatesError.ITEM_READER_FAILED, String.valueOf(e.getMessage()));
     }
     if (maxItems > 0 && out.size() > maxItems) {
-      ArrayNode cut = Json.array();
+      ArrayNode cut = JsonValues.array();
       for (int i = 0; i < maxItems; i++) {
         cut.add(out.get(i));
       }
@@ -112,7 +112,7 @@ public final class ItemReader {
     }
     for (int r = start; r < rows.size(); r++) {
       List<String> row = rows.get(r);
-      ObjectNode o = Json.object();
+      ObjectNode o = JsonValues.object();
       for (int i = 0; i < headers.size(); i++) {
         o.put(headers.get(i), i < row.size() ? row.get(i) : "");
       }

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.conveyor.asl.definition.State;
-import io.conveyor.asl.json.Json;
+import io.conveyor.asl.json.JsonValues;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -37,7 +37,7 @@ final class MapHandler implements StateHandler<State.MapState> {
     if (spec.itemBatcher() != null) {
       items = MapInputs.batches(m, c, items, effective);
     }
-    ObjectNode started = Json.object();
+    ObjectNode started = JsonValues.object();
     started.put("length", items.size());
     c.branch().event("MapStateStarted", "mapStateStartedEventDetails", started);
     MapPlan plan = new MapPlan(m, c, effective, items, maxConcurrency, percentage, count);

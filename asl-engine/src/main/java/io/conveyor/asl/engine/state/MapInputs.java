@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.conveyor.asl.definition.State;
 import io.conveyor.asl.engine.StatesError;
-import io.conveyor.asl.json.Json;
+import io.conveyor.asl.json.JsonValues;
 import io.conveyor.asl.jsonata.JsonataSupport;
 import io.conveyor.asl.path.PayloadTemplate;
 import java.nio.charset.StandardCharsets;
@@ -28,13 +28,13 @@ final class MapInputs {
       JsonNode items = Payloads.selectPath(path, c.withInput(effective));
       if (!items.isArray()) {
         throw StatesError.runtime("Invalid path '" + path + "' : The ItemsPath field must reference an array, "
-            + "but was: " + Json.typeName(items));
+            + "but was: " + JsonValues.typeName(items));
       }
       return (ArrayNode) items;
     }
     if (spec.items() == null) {
       if (!c.input().isArray()) {
-        throw StatesError.queryEvaluation("Map state input must be an array but was: " + Json.write(c.input()));
+        throw StatesError.queryEvaluation("Map state input must be an array but was: " + JsonValues.write(c.input()));
       }
       return (ArrayNode) c.input();
     }
@@ -43,16 +43,16 @@ final class MapInputs {
     if (expression) {
       items = JsonataSupport.evaluate(JsonataSupport.expressionOf(spec.items().textValue()), c, "Items");
       if (items == null) {
-        items = Json.NODES.nullNode();
+        items = JsonValues.NODES.nullNode();
       }
     } else {
       items = JsonataSupport.evaluateTemplate(spec.items(), c, "Items");
     }
     if (!items.isArray()) {
-      String expr = expression ? JsonataSupport.expressionOf(spec.items().textValue()) : Json.write(spec.items());
+      String expr = expression ? JsonataSupport.expressionOf(spec.items().textValue()) : JsonValues.write(spec.items());
       throw StatesError.queryEvaluation("The JSONata expression '" + expr + "' specified for the field 'Items' "
-          + "returned an unexpected result type. Expected 'array', but was '" + Json.typeName(items)
-          + "' for value: " + Json.write(items));
+          + "returned an unexpected result type. Expected 'array', but was '" + JsonValues.typeName(items)
+          + "' for value: " + JsonValues.write(items));
     }
     return (ArrayNode) items;
   }
@@ -69,8 +69,8 @@ final class MapInputs {
         if (!v.isNumber() || v.doubleValue() != Math.rint(v.doubleValue())) {
           throw StatesError.queryEvaluation("The JSONata expression '"
               + JsonataSupport.expressionOf(value.textValue()) + "' specified for the field '" + field
-              + "' returned an unexpected result type. Expected 'integer', but was '" + Json.typeName(v)
-              + "' for value: " + Json.write(v));
+              + "' returned an unexpected result type. Expected 'integer', but was '" + JsonValues.typeName(v)
+              + "' for value: " + JsonValues.write(v));
         }
       }
       if (v.asInt() < 0) {
@@ -82,7 +82,7 @@ final class MapInputs {
     if (path != null) {
       JsonNode v = Payloads.selectPath(path, c);
       if (!v.isIntegralNumber() && !(v.isNumber() && v.doubleValue() == Math.rint(v.doubleValue()))) {
-        throw StatesError.runtime("The " + field + "Path field refers to value " + Json.write(v)
+        throw StatesError.runtime("The " + field + "Path field refers to value " + JsonValues.write(v)
             + " which is not a valid integer: " + path);
       }
       if (v.asLong() < 0) {
@@ -119,7 +119,7 @@ final class MapInputs {
       d = parsed(v, path, field, percentage);
     } else {
       throw StatesError.inState(m.isJsonata() ? StatesError.QUERY_EVALUATION_ERROR : StatesError.RUNTIME,
-          "The " + field + " field must be a number, but was: " + Json.write(v));
+          "The " + field + " field must be a number, but was: " + JsonValues.write(v));
     }
     String err = m.isJsonata() && !fromPath ? StatesError.QUERY_EVALUATION_ERROR : StatesError.RUNTIME;
     if (percentage && (d < 0 || d > 100)) {
@@ -141,7 +141,7 @@ final class MapInputs {
       }
     }
     throw StatesError.runtime("The " + field + "Path field refers to value \"" + (v.isTextual() ? v.textValue()
-        : Json.write(v)) + "\" which is not a valid " + (percentage ? "float" : "integer") + ": " + path);
+        : JsonValues.write(v)) + "\" which is not a valid " + (percentage ? "float" : "integer") + ": " + path);
   }
 
   /**
@@ -164,14 +164,14 @@ final class MapInputs {
           ? JsonataSupport.evaluateTemplate(b.get("BatchInput"), c, "ItemBatcher/BatchInput")
           : PayloadTemplate.evaluate(b.get("BatchInput"), c.withInput(effective));
     }
-    ArrayNode batches = Json.array();
-    ArrayNode current = Json.array();
+    ArrayNode batches = JsonValues.array();
+    ArrayNode current = JsonValues.array();
     long currentBytes = 0;
     for (JsonNode item : items) {
-      long size = Json.write(item).getBytes(StandardCharsets.UTF_8).length;
+      long size = JsonValues.write(item).getBytes(StandardCharsets.UTF_8).length;
       if (current.size() > 0 && ((maxItems > 0 && current.size() >= maxItems) || currentBytes + size > maxBytes)) {
         batches.add(batch(current, batchInput));
-        current = Json.array();
+        current = JsonValues.array();
         currentBytes = 0;
       }
       current.add(item);
@@ -184,7 +184,7 @@ final class MapInputs {
   }
 
   private static JsonNode batch(ArrayNode items, JsonNode batchInput) {
-    ObjectNode o = Json.object();
+    ObjectNode o = JsonValues.object();
     if (batchInput != null) {
       o.set("BatchInput", batchInput);
     }

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.conveyor.asl.definition.State;
 import io.conveyor.asl.engine.StatesError;
-import io.conveyor.asl.json.Json;
+import io.conveyor.asl.json.JsonValues;
 import io.conveyor.asl.jsonata.JsonataSupport;
 import io.conveyor.asl.path.PayloadTemplate;
 import java.util.concurrent.CompletableFuture;
@@ -96,8 +96,8 @@ public abstract class MapIterations {
       return;
     }
     JsonNode item = plan.iterations().get(i);
-    ObjectNode mapContext = Json.object();
-    ObjectNode itemContext = Json.object();
+    ObjectNode mapContext = JsonValues.object();
+    ObjectNode itemContext = JsonValues.object();
     itemContext.put("Index", i);
     itemContext.set("Value", item);
     mapContext.set("Item", itemContext);
@@ -181,7 +181,7 @@ public abstract class MapIterations {
     try {
       succeeding();
       plan.context().branch().event("MapStateSucceeded", null, null);
-      ArrayNode outputs = Json.array();
+      ArrayNode outputs = JsonValues.array();
       for (JsonNode r : results) {
         outputs.add(r);
       }

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.conveyor.asl.definition.State;
 import io.conveyor.asl.definition.StateMachineDefinition;
-import io.conveyor.asl.json.Json;
+import io.conveyor.asl.json.JsonValues;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -31,7 +31,7 @@ final class ParallelHandler implements StateHandler<State.Parallel> {
     int n = p.branches().size();
     if (n == 0) {
       b.event("ParallelStateSucceeded", null, null);
-      return CompletableFuture.completedFuture(Payloads.finish(c, Json.array()));
+      return CompletableFuture.completedFuture(Payloads.finish(c, JsonValues.array()));
     }
     JsonNode[] results = new JsonNode[n];
     CompletableFuture<Step> done = new CompletableFuture<>();
@@ -56,7 +56,7 @@ final class ParallelHandler implements StateHandler<State.Parallel> {
         if (remaining.decrementAndGet() == 0 && !failed.get()) {
           try {
             b.event("ParallelStateSucceeded", null, null);
-            ArrayNode array = Json.array();
+            ArrayNode array = JsonValues.array();
             for (JsonNode r : results) {
               array.add(r);
             }

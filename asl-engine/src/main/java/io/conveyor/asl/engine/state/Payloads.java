@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.conveyor.asl.definition.State;
 import io.conveyor.asl.engine.StatesError;
-import io.conveyor.asl.json.Json;
+import io.conveyor.asl.json.JsonValues;
 import io.conveyor.asl.jsonata.JsonataSupport;
 import io.conveyor.asl.path.JsonPaths;
 import io.conveyor.asl.path.PathNotFoundException;
@@ -26,7 +26,7 @@ public final class Payloads {
   public static final int MAX_PAYLOAD_BYTES = 256 * 1024;
 
   /** {"truncated":false}, an event's inputDetails or outputDetails: shared by them all, so never changed. */
-  public static final ObjectNode NOT_TRUNCATED = Json.object().put("truncated", false);
+  public static final ObjectNode NOT_TRUNCATED = JsonValues.object().put("truncated", false);
 
   private Payloads() {
   }
@@ -38,7 +38,7 @@ public final class Payloads {
       return c.input();
     }
     if (ip.isNull()) {
-      return Json.object();
+      return JsonValues.object();
     }
     return selectPath(ip.asText(), c);
   }
@@ -75,7 +75,7 @@ public final class Payloads {
     JsonNode out = JsonPaths.isReferencePath(p) ? JsonPaths.write(p, raw, result) : null;
     if (out == null) {
       throw StatesError.inState(StatesError.RESULT_PATH_MATCH_FAILURE, "Unable to apply ResultPath '" + p
-          + "' to input '" + Json.write(raw) + "'");
+          + "' to input '" + JsonValues.write(raw) + "'");
     }
     return out;
   }
@@ -87,7 +87,7 @@ public final class Payloads {
       return value;
     }
     if (op.isNull()) {
-      return Json.object();
+      return JsonValues.object();
     }
     return selectPath(op.asText(), c.withInput(value));
   }

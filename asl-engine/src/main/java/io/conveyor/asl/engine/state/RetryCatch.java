@@ -6,7 +6,7 @@ import io.conveyor.asl.definition.Catcher;
 import io.conveyor.asl.definition.Retrier;
 import io.conveyor.asl.definition.State;
 import io.conveyor.asl.engine.StatesError;
-import io.conveyor.asl.json.Json;
+import io.conveyor.asl.json.JsonValues;
 import io.conveyor.asl.jsonata.JsonataSupport;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -77,7 +77,7 @@ final class RetryCatch<S extends State> implements StateHandler<S> {
 
   /** The error output a catcher places (at its ResultPath, or as {@code $states.errorOutput}). */
   static ObjectNode errorOutput(StatesError se) {
-    ObjectNode errorOutput = Json.object();
+    ObjectNode errorOutput = JsonValues.object();
     errorOutput.put("Error", se.error() == null ? "" : se.error());
     errorOutput.put("Cause", se.errorCause() == null ? "" : se.errorCause());
     return errorOutput;

@@ -1,6 +1,6 @@
 package io.conveyor.asl.engine.state;
 
-import io.conveyor.asl.engine.ObjectStore;
+import io.conveyor.asl.engine.DistributedMapStorage;
 import io.conveyor.asl.engine.TaskExecutor;
 import java.time.Clock;
 import java.util.concurrent.Executor;
@@ -18,5 +18,5 @@ import java.util.concurrent.Executor;
  * @param callbacks the tasks waiting for a task token
  */
 public record Services(Clock clock, Executor workers, Timers timers, TaskExecutor tasks, String region,
-    ObjectStore objectStore, int inlineMapConcurrency, Callbacks callbacks) {
+    DistributedMapStorage objectStore, int inlineMapConcurrency, Callbacks callbacks) {
 }

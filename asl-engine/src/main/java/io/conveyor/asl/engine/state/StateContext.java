@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.conveyor.asl.definition.State;
 import io.conveyor.asl.engine.StatesError;
-import io.conveyor.asl.json.Json;
+import io.conveyor.asl.json.JsonValues;
 import io.conveyor.asl.jsonata.JsonataSupport;
 import io.conveyor.asl.path.PathScope;
 import java.time.Instant;
@@ -92,13 +92,13 @@ public final class StateContext implements PathScope, JsonataSupport.Bindings {
     if (context == null || context.path("State").path("RetryCount").asInt() != retryCount
         || (taskToken != null && !context.has("Task"))) {
       RunningExecution exec = branch.execution();
-      ObjectNode c = Json.object();
+      ObjectNode c = JsonValues.object();
       c.set("Execution", exec.contextExecution());
-      ObjectNode sm = Json.object();
+      ObjectNode sm = JsonValues.object();
       sm.put("Id", exec.stateMachineArn());
       sm.put("Name", exec.stateMachineName());
       c.set("StateMachine", sm);
-      ObjectNode st = Json.object();
+      ObjectNode st = JsonValues.object();
       st.put("EnteredTime", entered.toString());
       st.put("Name", state.name());
       st.put("RetryCount", retryCount);
@@ -107,7 +107,7 @@ public final class StateContext implements PathScope, JsonataSupport.Bindings {
         c.set("Map", branch.mapContext());
       }
       if (taskToken != null) {
-        ObjectNode t = Json.object();
+        ObjectNode t = JsonValues.object();
         t.put("Token", taskToken);
         c.set("Task", t);
       }
@@ -123,7 +123,7 @@ public final class StateContext implements PathScope, JsonataSupport.Bindings {
 
   @Override
   public JsonNode states() {
-    ObjectNode s = Json.object();
+    ObjectNode s = JsonValues.object();
     s.set("input", input);
     s.set("context", contextObject());
     if (result != null) {

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.conveyor.asl.definition.State;
 import io.conveyor.asl.engine.StatesError;
 import io.conveyor.asl.engine.TaskRequest;
-import io.conveyor.asl.json.Json;
+import io.conveyor.asl.json.JsonValues;
 import io.conveyor.asl.jsonata.JsonataSupport;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -48,7 +48,7 @@ final class TaskHandler implements StateHandler<State.Task> {
 
     /** Details of a Task event, starting with the resource type and name (Lambda events do not name them). */
     ObjectNode details() {
-      ObjectNode d = Json.object();
+      ObjectNode d = JsonValues.object();
       if (!legacyLambda) {
         d.put("resourceType", type);
         d.put("resource", name);
@@ -95,7 +95,7 @@ final class TaskHandler implements StateHandler<State.Task> {
 
   /** The TaskScheduled and TaskStarted events (LambdaFunctionScheduled and ...Started for a function ARN). */
   private void scheduled(Branch b, Resource resource, JsonNode params, Long timeout, Long heartbeat) {
-    ObjectNode d = Json.object();
+    ObjectNode d = JsonValues.object();
     if (resource.legacyLambda()) {
       d.put("resource", resource.arn());
       d.set("input", params);
@@ -176,7 +176,7 @@ final class TaskHandler implements StateHandler<State.Task> {
     } else {
       c.branch().event("TaskSucceeded", "taskSucceededEventDetails", d);
     }
-    if (Json.exceedsUtf8Size(result, Payloads.MAX_PAYLOAD_BYTES)) {
+    if (JsonValues.exceedsUtf8Size(result, Payloads.MAX_PAYLOAD_BYTES)) {
       throw Payloads.tooLarge(t);
     }
     c.branch().withinLimit = result;
@@ -209,14 +209,14 @@ final class TaskHandler implements StateHandler<State.Task> {
       }
       if (!v.isNumber() || v.longValue() <= 0) {
         throw StatesError.inState(s.isJsonata() ? StatesError.QUERY_EVALUATION_ERROR : StatesError.RUNTIME,
-            "The " + field + " field must be a positive integer, but was: " + Json.write(v));
+            "The " + field + " field must be a positive integer, but was: " + JsonValues.write(v));
       }
       return v.longValue();
     }
     if (path != null && !path.isMissingNode()) {
       JsonNode v = Payloads.selectPath(path.asText(), c);
       if (!v.isNumber() || v.longValue() <= 0) {
-        throw StatesError.runtime("The " + field + "Path field refers to value " + Json.write(v)
+        throw StatesError.runtime("The " + field + "Path field refers to value " + JsonValues.write(v)
             + " which is not a valid positive integer: " + path.asText());
       }
       return v.longValue();

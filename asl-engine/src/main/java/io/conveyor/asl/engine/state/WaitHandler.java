@@ -3,7 +3,7 @@ package io.conveyor.asl.engine.state;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.conveyor.asl.definition.State;
 import io.conveyor.asl.engine.StatesError;
-import io.conveyor.asl.json.Json;
+import io.conveyor.asl.json.JsonValues;
 import io.conveyor.asl.jsonata.JsonataSupport;
 import io.conveyor.asl.path.PathScope;
 import java.time.Clock;
@@ -56,7 +56,7 @@ final class WaitHandler implements StateHandler<State.Wait> {
         throw StatesError.queryEvaluation("The JSONata expression '"
             + JsonataSupport.expressionOf(w.seconds().textValue())
             + "' specified for the field 'Seconds' returned an unexpected result type. Expected 'integer', "
-            + "but was '" + Json.typeName(sv) + "' for value: " + Json.write(sv));
+            + "but was '" + JsonValues.typeName(sv) + "' for value: " + JsonValues.write(sv));
       }
       if (sv.longValue() < 0) {
         throw StatesError.queryEvaluation("The Seconds field must be a non-negative integer, but was: "
@@ -70,7 +70,7 @@ final class WaitHandler implements StateHandler<State.Wait> {
     JsonNode v = Payloads.selectPath(w.secondsPath(), scope);
     if (!v.isNumber() || !v.isIntegralNumber() && v.doubleValue() != Math.rint(v.doubleValue())) {
       throw StatesError.runtime("The SecondsPath parameter cannot be parsed as a long value: "
-          + w.secondsPath() + " == " + Json.write(v));
+          + w.secondsPath() + " == " + JsonValues.write(v));
     }
     if (v.longValue() < 0) {
       throw StatesError.runtime("The SecondsPath parameter references a negative value: " + w.secondsPath()
@@ -84,7 +84,7 @@ final class WaitHandler implements StateHandler<State.Wait> {
     if (w.isJsonata() && JsonataSupport.isExpression(tv)) {
       tv = JsonataSupport.evaluateTemplate(tv, c, "Timestamp");
     }
-    String ts = tv.isTextual() ? tv.textValue() : Json.write(tv);
+    String ts = tv.isTextual() ? tv.textValue() : JsonValues.write(tv);
     Instant until = Rfc3339.parse(ts);
     if (until == null) {
       String message = "The Timestamp field cannot be parsed as an ISO-8601 extended offset date-time format "
@@ -96,7 +96,7 @@ final class WaitHandler implements StateHandler<State.Wait> {
 
   private static Instant timestampPath(State.Wait w, StateContext c, JsonNode effective) {
     JsonNode v = Payloads.selectPath(w.timestampPath(), c.withInput(effective));
-    String ts = v.isTextual() ? v.textValue() : Json.write(v);
+    String ts = v.isTextual() ? v.textValue() : JsonValues.write(v);
     Instant until = v.isTextual() ? Rfc3339.parse(ts) : null;
     if (until == null) {
       throw StatesError.runtime("The TimestampPath parameter does not reference a valid ISO-8601 extended "

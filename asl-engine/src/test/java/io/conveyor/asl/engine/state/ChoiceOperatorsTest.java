@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.conveyor.asl.json.Json;
+import io.conveyor.asl.json.JsonValues;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -15,7 +15,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ChoiceOperatorsTest {
 
   private static JsonNode json(String text) {
-    return Json.parse(text);
+    return JsonValues.parse(text);
   }
 
   private static boolean test(String operator, String value, String operand) {
@@ -108,8 +108,8 @@ class ChoiceOperatorsTest {
   void stringMatches_starIsAnyRun_backslashEscapes_everythingElseLiteral(String pattern, String s,
       boolean expected) {
     assertEquals(expected, ChoiceOperators.globMatches(pattern, s));
-    assertEquals(expected, test("StringMatches", Json.write(Json.NODES.textNode(s)),
-        Json.write(Json.NODES.textNode(pattern))));
+    assertEquals(expected, test("StringMatches", JsonValues.write(JsonValues.NODES.textNode(s)),
+        JsonValues.write(JsonValues.NODES.textNode(pattern))));
   }
 
   @Test

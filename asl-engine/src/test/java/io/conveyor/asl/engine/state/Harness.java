@@ -10,7 +10,7 @@ import io.conveyor.asl.engine.TaskRequest;
 import io.conveyor.asl.engine.Variables;
 import io.conveyor.asl.history.History;
 import io.conveyor.asl.history.HistoryEvent;
-import io.conveyor.asl.json.Json;
+import io.conveyor.asl.json.JsonValues;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -60,7 +60,7 @@ final class Harness {
   CompletableFuture<JsonNode> run(String definition, String input) {
     StateMachineDefinition program = DefinitionParser.parse(definition);
     execution = new FakeExecution();
-    return interpreter.runExecution(program, program.startAt(), Json.parse(input),
+    return interpreter.runExecution(program, program.startAt(), JsonValues.parse(input),
         Branch.top(execution, new Variables(null), null));
   }
 
@@ -124,7 +124,7 @@ final class Harness {
 
     @Override
     public ObjectNode contextExecution() {
-      return Json.object().put("Id", executionArn());
+      return JsonValues.object().put("Id", executionArn());
     }
 
     @Override

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.conveyor.asl.engine.StatesError;
-import io.conveyor.asl.json.Json;
+import io.conveyor.asl.json.JsonValues;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -33,12 +33,12 @@ class InlineMapTest {
     };
     CompletableFuture<JsonNode> out = h.run(map("\"MaxConcurrency\":2,"), "[10,20,30,40,50]");
     assertEquals(2, h.requests.size());
-    running.get(0).complete(Json.parse("1"));
+    running.get(0).complete(JsonValues.parse("1"));
     assertEquals(3, h.requests.size(), "one ended, the next one starts");
     for (int i = 1; i < 5; i++) {
-      running.get(i).complete(Json.parse(String.valueOf(i + 1)));
+      running.get(i).complete(JsonValues.parse(String.valueOf(i + 1)));
     }
-    assertEquals(Json.parse("[1,2,3,4,5]"), out.join());
+    assertEquals(JsonValues.parse("[1,2,3,4,5]"), out.join());
     assertEquals(List.of(10, 20, 30, 40, 50), h.requests.stream().map(r -> r.parameters().asInt()).toList());
   }
 
@@ -47,7 +47,7 @@ class InlineMapTest {
     h.tasks = r -> r.parameters().asInt() < 0
         ? CompletableFuture.failedFuture(new StatesError("Negative", "item " + r.parameters()))
         : CompletableFuture.completedFuture(r.parameters());
-    assertEquals(Json.parse("[1,{\"Error\":\"Negative\",\"Cause\":\"item -2\"},3]"),
+    assertEquals(JsonValues.parse("[1,{\"Error\":\"Negative\",\"Cause\":\"item -2\"},3]"),
         h.run(map("\"ToleratedFailureCount\":1,"), "[1,-2,3]").join());
     StatesError e = Harness.failure(h.run(map("\"ToleratedFailureCount\":1,"), "[1,-2,-3]"));
     assertEquals("Negative", e.error());
@@ -71,7 +71,7 @@ class InlineMapTest {
     JsonNode out = h.run(map("""
         "ItemSelector":{"i.$":"$$.Map.Item.Index","v.$":"$$.Map.Item.Value","all.$":"$.tag"},
         "ItemsPath":"$.items","""), "{\"tag\":\"t\",\"items\":[\"a\",\"b\"]}").join();
-    assertEquals(Json.parse("[{\"i\":0,\"v\":\"a\",\"all\":\"t\"},{\"i\":1,\"v\":\"b\",\"all\":\"t\"}]"), out);
+    assertEquals(JsonValues.parse("[{\"i\":0,\"v\":\"a\",\"all\":\"t\"},{\"i\":1,\"v\":\"b\",\"all\":\"t\"}]"), out);
   }
 
   @Test
@@ -79,7 +79,7 @@ class InlineMapTest {
     h.tasks = r -> CompletableFuture.completedFuture(r.parameters());
     JsonNode out = h.run(map("""
         "ItemBatcher":{"MaxItemsPerBatch":2,"BatchInput":{"job":"j"}},"""), "[1,2,3]").join();
-    assertEquals(Json.parse("""
+    assertEquals(JsonValues.parse("""
         [{"BatchInput":{"job":"j"},"Items":[1,2]},{"BatchInput":{"job":"j"},"Items":[3]}]"""), out);
   }
 }

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.conveyor.asl.engine.StatesError;
-import io.conveyor.asl.json.Json;
+import io.conveyor.asl.json.JsonValues;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -43,7 +43,7 @@ class ParallelHandlerTest {
       assertFalse(out.isDone());
       answer.complete(h.requests.get(answers.indexOf(answer)).parameters());
     }
-    assertEquals(Json.parse("{\"keep\":true,\"results\":[{\"branch\":0},{\"branch\":1},{\"branch\":2}]}"),
+    assertEquals(JsonValues.parse("{\"keep\":true,\"results\":[{\"branch\":0},{\"branch\":1},{\"branch\":2}]}"),
         out.join());
     assertEquals(1, h.events().stream().filter("ParallelStateSucceeded"::equals).count());
   }
@@ -59,7 +59,7 @@ class ParallelHandlerTest {
               "Read":{"Type":"Pass","Parameters":{"seen.$":"$x"},"End":true}}},
             {"StartAt":"Read","States":{"Read":{"Type":"Pass","Parameters":{"seen.$":"$x"},"End":true}}}]},
           "After":{"Type":"Pass","Parameters":{"outer.$":"$x","branches.$":"$"},"End":true}}}""", "{}").join();
-    assertEquals(Json.parse("{\"outer\":1,\"branches\":[{\"seen\":2},{\"seen\":1}]}"), out);
+    assertEquals(JsonValues.parse("{\"outer\":1,\"branches\":[{\"seen\":2},{\"seen\":1}]}"), out);
   }
 
   @Test
@@ -69,7 +69,7 @@ class ParallelHandlerTest {
         : CompletableFuture.failedFuture(new StatesError("Branch" + r.parameters().get("branch"), "broke"));
     CompletableFuture<JsonNode> out = h.run(THREE_TASKS, "{}");
     assertEquals("Branch1", Harness.failure(out).error());
-    slow.complete(Json.object());
+    slow.complete(JsonValues.object());
     assertEquals(1, h.events().stream().filter("ParallelStateFailed"::equals).count(), h.events().toString());
     assertFalse(h.events().contains("ParallelStateSucceeded"));
   }
@@ -86,7 +86,7 @@ class ParallelHandlerTest {
             "Catch":[{"ErrorEquals":["States.ALL"],"ResultPath":"$.failure","Next":"Done"}]},
           "Done":{"Type":"Pass","End":true}}}""", "{\"in\":1}");
     h.timer.fireAll();
-    assertEquals(Json.parse("{\"in\":1,\"failure\":{\"Error\":\"Broken\",\"Cause\":\"branch {\\\"n\\\":1}\"}}"),
+    assertEquals(JsonValues.parse("{\"in\":1,\"failure\":{\"Error\":\"Broken\",\"Cause\":\"branch {\\\"n\\\":1}\"}}"),
         out.join());
     assertEquals(2, h.requests.size(), "the branch ran again on the retry");
     assertTrue(h.events().containsAll(List.of("ParallelStateFailed", "PassStateEntered")));

@@ -11,7 +11,7 @@ import io.conveyor.asl.definition.State;
 import io.conveyor.asl.definition.StateMachineDefinition;
 import io.conveyor.asl.engine.StatesError;
 import io.conveyor.asl.engine.TaskRequest;
-import io.conveyor.asl.json.Json;
+import io.conveyor.asl.json.JsonValues;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -32,7 +32,7 @@ class RetryCatchTest {
     AtomicInteger calls = new AtomicInteger();
     return r -> calls.incrementAndGet() <= failures
         ? CompletableFuture.failedFuture(new StatesError(error, "attempt " + calls.get() + " failed"))
-        : CompletableFuture.completedFuture(Json.parse("{\"ok\":true}"));
+        : CompletableFuture.completedFuture(JsonValues.parse("{\"ok\":true}"));
   }
 
   private static String task(String retry, String katch) {
@@ -99,7 +99,7 @@ class RetryCatchTest {
         [{"ErrorEquals":["Flaky"],"IntervalSeconds":2,"BackoffRate":3,"MaxAttempts":3}]""", "[]"), "{}");
     assertFalse(out.isDone(), "waiting for the first retry");
     h.timer.fireAll();
-    assertEquals(Json.parse("{\"ok\":true}"), out.join());
+    assertEquals(JsonValues.parse("{\"ok\":true}"), out.join());
     assertEquals(List.of(2000L, 6000L), h.timer.delays());
     assertEquals(List.of(0, 1, 2), h.requests.stream().map(r -> r.parameters().get("attempt").asInt()).toList());
     assertEquals(List.of("TaskStateEntered", "TaskScheduled", "TaskStarted", "TaskFailed",
@@ -114,7 +114,7 @@ class RetryCatchTest {
         [{"ErrorEquals":["States.ALL"],"IntervalSeconds":3,"BackoffRate":2,"MaxAttempts":5,
           "MaxDelaySeconds":10}]""", "[]"), "{}");
     h.timer.fireAll();
-    assertEquals(Json.parse("{\"ok\":true}"), out.join());
+    assertEquals(JsonValues.parse("{\"ok\":true}"), out.join());
     assertEquals(List.of(3000L, 6000L, 10000L, 10000L), h.timer.delays());
   }
 
@@ -125,7 +125,7 @@ class RetryCatchTest {
         [{"ErrorEquals":["States.ALL"],"IntervalSeconds":4,"BackoffRate":2,"MaxAttempts":3,
           "JitterStrategy":"FULL"}]""", "[]"), "{}");
     h.timer.fireAll();
-    assertEquals(Json.parse("{\"ok\":true}"), out.join());
+    assertEquals(JsonValues.parse("{\"ok\":true}"), out.join());
     List<Long> delays = h.timer.delays();
     assertEquals(3, delays.size());
     for (int i = 0; i < 3; i++) {
@@ -162,7 +162,7 @@ class RetryCatchTest {
         [{"ErrorEquals":["Broken"],"IntervalSeconds":1,"MaxAttempts":2}]""", """
         [{"ErrorEquals":["Broken"],"ResultPath":"$.error","Next":"Caught"}]"""), "{\"keep\":1}");
     h.timer.fireAll();
-    assertEquals(Json.parse("{\"keep\":1,\"error\":{\"Error\":\"Broken\",\"Cause\":\"attempt 3 failed\"}}"),
+    assertEquals(JsonValues.parse("{\"keep\":1,\"error\":{\"Error\":\"Broken\",\"Cause\":\"attempt 3 failed\"}}"),
         out.join());
     assertTrue(h.events().contains("PassStateEntered"), "went on to Caught: " + h.events());
   }
@@ -170,10 +170,10 @@ class RetryCatchTest {
   @Test
   void catch_withoutResultPath_outputsTheErrorOutput_andWithNullResultPath_theInput() {
     h.tasks = failing(1, "Broken");
-    assertEquals(Json.parse("{\"Error\":\"Broken\",\"Cause\":\"attempt 1 failed\"}"), h.run(task("[]", """
+    assertEquals(JsonValues.parse("{\"Error\":\"Broken\",\"Cause\":\"attempt 1 failed\"}"), h.run(task("[]", """
         [{"ErrorEquals":["States.ALL"],"Next":"Caught"}]"""), "{\"keep\":1}").join());
     h.tasks = failing(1, "Broken");
-    assertEquals(Json.parse("{\"keep\":1}"), h.run(task("[]", """
+    assertEquals(JsonValues.parse("{\"keep\":1}"), h.run(task("[]", """
         [{"ErrorEquals":["States.ALL"],"ResultPath":null,"Next":"Caught"}]"""), "{\"keep\":1}").join());
   }
 
@@ -186,7 +186,7 @@ class RetryCatchTest {
                "Catch":[{"ErrorEquals":["States.ALL"],"Next":"Caught",
                          "Output":{"what":"{% $states.errorOutput.Error %}","input":"{% $states.input %}"}}]},
           "Caught":{"Type":"Pass","End":true}}}""", "{\"keep\":1}").join();
-    assertEquals(Json.parse("{\"what\":\"Broken\",\"input\":{\"keep\":1}}"), out);
+    assertEquals(JsonValues.parse("{\"what\":\"Broken\",\"input\":{\"keep\":1}}"), out);
   }
 
   @Test

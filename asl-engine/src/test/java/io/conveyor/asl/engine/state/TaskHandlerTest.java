@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.conveyor.asl.engine.StatesError;
-import io.conveyor.asl.json.Json;
+import io.conveyor.asl.json.JsonValues;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
@@ -44,7 +44,7 @@ class TaskHandlerTest {
 
   @Test
   void aLambdaFunctionArn_recordsLambdaFunctionEvents() {
-    h.tasks = r -> CompletableFuture.completedFuture(Json.parse("{\"ok\":1}"));
+    h.tasks = r -> CompletableFuture.completedFuture(JsonValues.parse("{\"ok\":1}"));
     h.run("""
         {"StartAt":"T","States":{"T":{"Type":"Task","End":true,
           "Resource":"arn:aws:lambda:us-east-1:123456789012:function:f"}}}""", "{}").join();
@@ -54,21 +54,21 @@ class TaskHandlerTest {
 
   @Test
   void waitForTaskToken_waitsForSendTaskSuccess_andOutputsWhatItSent() {
-    h.tasks = r -> CompletableFuture.completedFuture(Json.parse("{\"StatusCode\":200}"));
+    h.tasks = r -> CompletableFuture.completedFuture(JsonValues.parse("{\"StatusCode\":200}"));
     CompletableFuture<JsonNode> out = h.run(callbackTask(""), "{}");
     String token = submittedToken();
     assertFalse(out.isDone(), "the task is submitted, not done");
-    assertEquals(Json.parse("{\"StatusCode\":200}"), Json.parse(h.details("TaskSubmitted").get("output").asText()),
+    assertEquals(JsonValues.parse("{\"StatusCode\":200}"), JsonValues.parse(h.details("TaskSubmitted").get("output").asText()),
         "the submission's answer, as AWS writes it: JSON text");
-    assertTrue(h.callbacks.succeed(token, Json.parse("{\"done\":true}")));
-    assertEquals(Json.parse("{\"done\":true}"), out.join());
-    assertFalse(h.callbacks.succeed(token, Json.object()), "a token is good for one answer");
+    assertTrue(h.callbacks.succeed(token, JsonValues.parse("{\"done\":true}")));
+    assertEquals(JsonValues.parse("{\"done\":true}"), out.join());
+    assertFalse(h.callbacks.succeed(token, JsonValues.object()), "a token is good for one answer");
     assertTrue(h.events().contains("TaskSucceeded"));
   }
 
   @Test
   void waitForTaskToken_failsWithWhatSendTaskFailureSent() {
-    h.tasks = r -> CompletableFuture.completedFuture(Json.object());
+    h.tasks = r -> CompletableFuture.completedFuture(JsonValues.object());
     CompletableFuture<JsonNode> out = h.run(callbackTask(""), "{}");
     assertTrue(h.callbacks.fail(submittedToken(), "Rejected", "not today"));
     StatesError e = Harness.failure(out);
@@ -79,7 +79,7 @@ class TaskHandlerTest {
 
   @Test
   void heartbeat_restartsTheHeartbeatTimeout_andItsExpiryFailsTheTask() {
-    h.tasks = r -> CompletableFuture.completedFuture(Json.object());
+    h.tasks = r -> CompletableFuture.completedFuture(JsonValues.object());
     CompletableFuture<JsonNode> out = h.run(callbackTask("\"HeartbeatSeconds\":5,\"TimeoutSeconds\":60,"), "{}");
     String token = submittedToken();
     assertEquals(List.of(5000L, 60000L), h.timer.waiting().stream().sorted().toList());
@@ -125,7 +125,7 @@ class TaskHandlerTest {
 
   @Test
   void aTaskThatAnswersAtOnce_setsNoTimer() {
-    h.tasks = r -> CompletableFuture.completedFuture(Json.object());
+    h.tasks = r -> CompletableFuture.completedFuture(JsonValues.object());
     h.run("""
         {"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke",
           "TimeoutSeconds":3,"End":true}}}""", "{}").join();

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.conveyor.asl.engine.StatesError;
-import io.conveyor.asl.json.Json;
+import io.conveyor.asl.json.JsonValues;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
@@ -26,7 +26,7 @@ class WaitHandlerTest {
     assertEquals(List.of(90_000L), h.timer.waiting());
     assertFalse(out.isDone());
     h.timer.fireNext();
-    assertEquals(Json.parse("{\"x\":1}"), out.join());
+    assertEquals(JsonValues.parse("{\"x\":1}"), out.join());
   }
 
   @Test
@@ -38,7 +38,7 @@ class WaitHandlerTest {
   @Test
   void aTimestampInThePast_doesNotWait() {
     JsonNode out = h.run(waiting("\"Timestamp\":\"2020-01-01T00:00:00Z\""), "{}").join();
-    assertEquals(Json.object(), out);
+    assertEquals(JsonValues.object(), out);
     assertEquals(List.of(), h.timer.delays());
   }
 

@@ -13,7 +13,7 @@ import java.util.Map;
  * The one Jackson configuration for values stored as JSON inside items (attempt history, inputs,
  * parameters): ISO-8601 instants and durations, unknown fields ignored so older readers survive newer writers.
  */
-public final class Json {
+public final class StoredJson {
     /** Thread-safe once configured. */
     public static final ObjectMapper MAPPER = new ObjectMapper()
             .registerModule(new JavaTimeModule())
@@ -23,7 +23,7 @@ public final class Json {
 
     private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {};
 
-    private Json() {}
+    private StoredJson() {}
 
     public static String write(Object value) {
         try {

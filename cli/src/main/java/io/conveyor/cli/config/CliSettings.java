@@ -16,7 +16,7 @@ import java.util.Optional;
  * @param awsProfile     a profile of the AWS config files to take credentials from, instead of the default chain
  * @param profile        the name of the CLI profile in use
  */
-public record Settings(URI endpoint, String endpointSource, Auth auth, Optional<String> token, Optional<String> region,
+public record CliSettings(URI endpoint, String endpointSource, Auth auth, Optional<String> token, Optional<String> region,
         Optional<String> awsProfile, String profile) {
 
     /** The URL of an API path such as {@code /jobs/j-1}, under the endpoint's own path (the stage). */

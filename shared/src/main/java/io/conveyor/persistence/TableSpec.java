@@ -17,15 +17,15 @@ import java.util.Optional;
  * @param indexes      its global secondary indexes
  * @param ttlAttribute the attribute DynamoDB's TTL deletes by, if any (epoch seconds)
  */
-public record TableDefinition(
+public record TableSpec(
         String logicalName,
         String settingName,
-        KeyAttribute partitionKey,
-        Optional<KeyAttribute> sortKey,
-        List<IndexDefinition> indexes,
+        KeyAttributeSpec partitionKey,
+        Optional<KeyAttributeSpec> sortKey,
+        List<IndexSpec> indexes,
         Optional<String> ttlAttribute) {
 
-    public TableDefinition {
+    public TableSpec {
         Objects.requireNonNull(logicalName, "logicalName");
         Objects.requireNonNull(settingName, "settingName");
         Objects.requireNonNull(partitionKey, "partitionKey");
@@ -33,11 +33,11 @@ public record TableDefinition(
     }
 
     /** Every key attribute of the table and its indexes, once each, as {@code AttributeDefinitions} needs them. */
-    public Map<String, KeyAttribute.Type> keyAttributes() {
-        Map<String, KeyAttribute.Type> all = new LinkedHashMap<>();
+    public Map<String, KeyAttributeSpec.Type> keyAttributes() {
+        Map<String, KeyAttributeSpec.Type> all = new LinkedHashMap<>();
         all.put(partitionKey.name(), partitionKey.type());
         sortKey.ifPresent(k -> all.put(k.name(), k.type()));
-        for (IndexDefinition index : indexes) {
+        for (IndexSpec index : indexes) {
             all.put(index.partitionKey().name(), index.partitionKey().type());
             index.sortKey().ifPresent(k -> all.put(k.name(), k.type()));
         }

@@ -18,7 +18,7 @@ import software.amazon.awssdk.services.sfn.SfnClient;
  * {@code lambda}, {@code s3}, {@code dynamodb}, {@code eventbridge}, {@code sfn}) or else from the standard SDK
  * configuration ({@code AWS_ENDPOINT_URL}, {@code AWS_ENDPOINT_URL_<SERVICE>}). Clients are built lazily, once.
  */
-public final class AwsClients implements AutoCloseable {
+public final class TaskClients implements AutoCloseable {
 
   private final Region region;
   private final AwsCredentialsProvider credentials;
@@ -39,7 +39,7 @@ public final class AwsClients implements AutoCloseable {
    * @param credentials credentials, or null for the SDK's default chain
    * @param endpoints explicit endpoints by service key; services not named use the SDK's configuration
    */
-  public AwsClients(String region, AwsCredentialsProvider credentials, Map<String, URI> endpoints) {
+  public TaskClients(String region, AwsCredentialsProvider credentials, Map<String, URI> endpoints) {
     this.region = Region.of(region);
     this.credentials = credentials == null ? DefaultCredentialsProvider.builder().build() : credentials;
     this.endpoints = Map.copyOf(endpoints);

@@ -19,7 +19,7 @@ import java.util.Map;
  * <p>Values flowing through an execution are treated as immutable once produced; helpers that change a
  * value copy it first. Thread-safe.
  */
-public final class Json {
+public final class JsonValues {
 
   /** Shared mapper; integers stay integral nodes and decimals stay floating nodes, as AWS keeps them. */
   public static final ObjectMapper MAPPER = JsonMapper.builder()
@@ -29,7 +29,7 @@ public final class Json {
 
   public static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
-  private Json() {
+  private JsonValues() {
   }
 
   /** Parses JSON text; throws {@link IllegalArgumentException} with Jackson's message when it is not JSON. */

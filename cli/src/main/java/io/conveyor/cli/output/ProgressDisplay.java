@@ -1,7 +1,7 @@
 package io.conveyor.cli.output;
 
 /** A running count shown to the user while bytes move; {@link #NONE} shows nothing. Not thread-safe. */
-public interface Progress extends AutoCloseable {
+public interface ProgressDisplay extends AutoCloseable {
     /** Adds {@code n} to the count. */
     void step(long n);
 
@@ -18,7 +18,7 @@ public interface Progress extends AutoCloseable {
     @Override
     void close();
 
-    Progress NONE = new Progress() {
+    ProgressDisplay NONE = new ProgressDisplay() {
         @Override
         public void step(long n) {}
 

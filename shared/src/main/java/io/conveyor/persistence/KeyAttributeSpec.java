@@ -3,7 +3,7 @@ package io.conveyor.persistence;
 import java.util.Objects;
 
 /** A key attribute of a table or index: its name and DynamoDB scalar type. */
-public record KeyAttribute(String name, Type type) {
+public record KeyAttributeSpec(String name, Type type) {
 
     /** The DynamoDB scalar types used in keys here. */
     public enum Type {
@@ -22,16 +22,16 @@ public record KeyAttribute(String name, Type type) {
         }
     }
 
-    public KeyAttribute {
+    public KeyAttributeSpec {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(type, "type");
     }
 
-    public static KeyAttribute string(String name) {
-        return new KeyAttribute(name, Type.STRING);
+    public static KeyAttributeSpec string(String name) {
+        return new KeyAttributeSpec(name, Type.STRING);
     }
 
-    public static KeyAttribute number(String name) {
-        return new KeyAttribute(name, Type.NUMBER);
+    public static KeyAttributeSpec number(String name) {
+        return new KeyAttributeSpec(name, Type.NUMBER);
     }
 }

@@ -1,15 +1,15 @@
 package io.conveyor.asl.api;
 
 /** A Step Functions API error: AWS's error code (the {@code __type}) and message, sent with HTTP 400. */
-public final class ApiException extends RuntimeException {
+public final class StepFunctionsException extends RuntimeException {
   private final String type;
   private final int status;
 
-  public ApiException(String type, String message) {
+  public StepFunctionsException(String type, String message) {
     this(type, message, 400);
   }
 
-  public ApiException(String type, String message, int status) {
+  public StepFunctionsException(String type, String message, int status) {
     super(message);
     this.type = type;
     this.status = status;

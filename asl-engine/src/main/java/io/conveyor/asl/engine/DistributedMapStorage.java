@@ -6,7 +6,7 @@ import java.util.List;
  * The S3 operations a Distributed Map needs for ItemReader and ResultWriter. The task package provides an
  * implementation on the AWS SDK; tests may use any other.
  */
-public interface ObjectStore {
+public interface DistributedMapStorage {
 
   /** An object listed by {@link #list}. */
   record Listed(String key, String etag, long size, String lastModified, String storageClass) {

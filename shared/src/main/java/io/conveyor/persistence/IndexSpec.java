@@ -11,8 +11,8 @@ import java.util.Optional;
  * @param sortKey      its sort key, if any
  * @param keysOnly     {@code true} to project only the keys, {@code false} to project every attribute
  */
-public record IndexDefinition(String name, KeyAttribute partitionKey, Optional<KeyAttribute> sortKey, boolean keysOnly) {
-    public IndexDefinition {
+public record IndexSpec(String name, KeyAttributeSpec partitionKey, Optional<KeyAttributeSpec> sortKey, boolean keysOnly) {
+    public IndexSpec {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(partitionKey, "partitionKey");
         Objects.requireNonNull(sortKey, "sortKey");
