@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.conveyor.testing.ConflictingDynamoDb;
 import io.conveyor.testing.LocalAws;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
@@ -52,11 +53,16 @@ class TransactionsTest {
     @Test
     void conflictsBeyondTheRetries_areThrown_andNothingIsWritten() {
         dynamoDb.conflictNext(Transactions.CONFLICT_RETRIES + 1);
+        List<Long> pauses = new ArrayList<>();
         TransactionCanceledException e = assertThrows(TransactionCanceledException.class,
-                () -> Transactions.write(dynamoDb.client(), createCounter("b")));
+                () -> Transactions.write(dynamoDb.client(), createCounter("b"), pauses::add));
         assertEquals("TransactionConflict", e.cancellationReasons().get(0).code());
         assertFalse(exists("b"));
         assertEquals(Transactions.CONFLICT_RETRIES + 1, dynamoDb.transactions());
+        assertEquals(Transactions.CONFLICT_RETRIES, pauses.size(), "a pause before each try after the first");
+        assertTrue(pauses.stream().allMatch(p -> p >= 0 && p <= Transactions.MAX_PAUSE_MILLIS), pauses.toString());
+        assertTrue(pauses.stream().mapToLong(Long::longValue).sum() > 1000,
+                "the tries spread over seconds, beyond a burst of other transactions: " + pauses);
     }
 
     @Test
