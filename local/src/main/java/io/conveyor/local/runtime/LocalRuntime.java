@@ -42,6 +42,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
@@ -148,14 +150,29 @@ public final class LocalRuntime implements AutoCloseable {
         stageStart = t0;
         LocalMetrics.install();
         Path dir = options.dataDir().map(Path::toAbsolutePath).orElse(null);
-        // S3Proxy takes longer to start than the DynamoDB emulator: start both at once.
+        // Start-up steps that do not need each other run at once, on threads of their own: the common pool has one
+        // thread on a two-core machine. Most of their time is class loading, which runs in parallel.
+        ExecutorService startup = Executors.newCachedThreadPool(runnable -> {
+            Thread thread = new Thread(runnable, "local-runtime-startup");
+            thread.setDaemon(true);
+            return thread;
+        });
+        try {
+            startAll(t0, dir, startup);
+        } finally {
+            startup.shutdown();
+        }
+    }
+
+    private void startAll(long t0, Path dir, ExecutorService startup) {
         CompletableFuture<DynamoDbEmulator> ddb = CompletableFuture.supplyAsync(() -> {
             DynamoDbEmulator.Builder emulator = DynamoDbEmulator.builder().clock(options.clock())
                     .ttlSweepInterval(TTL_SWEEP_INTERVAL);
             return (dir == null ? emulator : emulator.dataDirectory(dir.resolve("dynamodb"))).start();
-        });
+        }, startup);
         CompletableFuture<EmbeddedS3> objects = CompletableFuture.supplyAsync(() -> dir == null
-                ? EmbeddedS3.inMemory(ACCESS_KEY, SECRET_KEY) : EmbeddedS3.onDisk(dir.resolve("s3"), ACCESS_KEY, SECRET_KEY, 0));
+                ? EmbeddedS3.inMemory(ACCESS_KEY, SECRET_KEY) : EmbeddedS3.onDisk(dir.resolve("s3"), ACCESS_KEY, SECRET_KEY, 0),
+                startup);
         try {
             s3 = join(objects);
             resources.add(s3);
@@ -167,6 +184,9 @@ public final class LocalRuntime implements AutoCloseable {
             objects.thenAccept(o -> { if (s3 == null) { o.close(); } });
         }
         stage("emulators");
+        // The tables and the bucket are created while the engine starts and the functions deploy: none needs them
+        // before the API takes its first request.
+        CompletableFuture<Void> provisioned = CompletableFuture.runAsync(() -> provision(startup), startup);
 
         try {
             eventBridge = EventBridgeEndpoint.start(events, Set.of(Catalogue.EVENT_BUS), LocalDeployment.ACCOUNT,
@@ -201,8 +221,6 @@ public final class LocalRuntime implements AutoCloseable {
         stage("engine");
 
         setSdkProperties();
-        provision();
-        stage("tables");
 
         LocalDeployment.Endpoints endpoints = endpoints();
         for (FunctionSpec function : Catalogue.FUNCTIONS) {
@@ -222,6 +240,8 @@ public final class LocalRuntime implements AutoCloseable {
                 stateMachines.stream().map(deployment::stateMachineArn).collect(java.util.stream.Collectors.toSet()),
                 events, lambda, options.timeScale()));
         stage("functions");
+        join(provisioned);
+        stage("tables");
 
         scheduler = new Scheduler(lambda, LocalDeployment.ACCOUNT, options.region(), options.clock(), options.timeScale());
         resources.add(scheduler);
@@ -288,7 +308,7 @@ public final class LocalRuntime implements AutoCloseable {
     }
 
     /** The catalogue's tables and the bucket, as CloudFormation would create them; existing ones are kept. */
-    private void provision() {
+    private void provision(ExecutorService startup) {
         var credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY));
         try (SdkHttpClient http = UrlConnectionHttpClient.builder().build();
              DynamoDbClient ddb = DynamoDbClient.builder().endpointOverride(dynamoDb.endpoint())
@@ -301,7 +321,7 @@ public final class LocalRuntime implements AutoCloseable {
                         long t = System.nanoTime();
                         tables.create(table, deployment.tableName(table));
                         LOG.debug("table {} ready in {} ms", deployment.tableName(table), (System.nanoTime() - t) / 1_000_000);
-                    }))
+                    }, startup))
                     .toList();
             creating.forEach(LocalRuntime::join);
             try {
