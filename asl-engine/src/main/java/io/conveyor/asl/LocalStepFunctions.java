@@ -31,18 +31,16 @@ public final class LocalStepFunctions implements AutoCloseable {
 
   /** Settings; every one has a default. */
   public static final class Builder {
+    /** The engine's own settings, passed on as they are set: their defaults are the engine's. */
+    private final Engine.Builder engine = Engine.builder();
     private LambdaInvoker lambdaInvoker;
     private final Map<String, URI> endpoints = new HashMap<>();
-    private String region = "us-east-1";
-    private String account = "123456789012";
+    /** Kept here too: the SDK clients need it before the engine is built. */
+    private String region = Engine.DEFAULT_REGION;
     private AwsCredentialsProvider credentials;
-    private Clock clock = Clock.systemUTC();
-    private double timeScale = 1.0;
     private String host = "127.0.0.1";
     private int port = 0;
     private boolean http = true;
-    private ExecutionListener executionListener;
-    private int retainedExecutions = Engine.DEFAULT_RETAINED_EXECUTIONS;
 
     /** How Lambda functions are invoked. Default: the Lambda API through the SDK. */
     public Builder lambdaInvoker(LambdaInvoker i) {
@@ -62,7 +60,7 @@ public final class LocalStepFunctions implements AutoCloseable {
     }
 
     public Builder account(String a) {
-      this.account = a;
+      engine.account(a);
       return this;
     }
 
@@ -72,13 +70,13 @@ public final class LocalStepFunctions implements AutoCloseable {
     }
 
     public Builder clock(Clock c) {
-      this.clock = c;
+      engine.clock(c);
       return this;
     }
 
     /** Multiplier for waits, retry intervals and timeouts (0.01 runs them 100 times faster). Default 1. */
     public Builder timeScale(double s) {
-      this.timeScale = s;
+      engine.timeScale(s);
       return this;
     }
 
@@ -97,7 +95,7 @@ public final class LocalStepFunctions implements AutoCloseable {
 
     /** Told of the status changes of the standard executions started (see {@link ExecutionListener}). Default: nobody. */
     public Builder executionListener(ExecutionListener l) {
-      this.executionListener = l;
+      engine.executionListener(l);
       return this;
     }
 
@@ -106,7 +104,7 @@ public final class LocalStepFunctions implements AutoCloseable {
      * the one that finished first is forgotten. Running executions always are. Default 1,000.
      */
     public Builder retainedExecutions(int n) {
-      this.retainedExecutions = n;
+      engine.retainedExecutions(n);
       return this;
     }
 
@@ -125,9 +123,8 @@ public final class LocalStepFunctions implements AutoCloseable {
     this.clients = new TaskClients(b.region, b.credentials, b.endpoints);
     LambdaInvoker invoker = b.lambdaInvoker != null ? b.lambdaInvoker : new SdkLambdaInvoker(clients);
     this.tasks = AwsIntegrations.registerAll(new TaskDispatcher(invoker), clients);
-    this.engine = Engine.builder().clock(b.clock).timeScale(b.timeScale).taskExecutor(tasks).region(b.region)
-        .account(b.account).objectStore(AwsIntegrations.objectStore(clients))
-        .retainedExecutions(b.retainedExecutions).executionListener(b.executionListener).build();
+    this.engine = b.engine.taskExecutor(tasks).region(b.region).objectStore(AwsIntegrations.objectStore(clients))
+        .build();
     this.service = new StepFunctionsService(engine);
     try {
       this.server = b.http ? SfnHttpServer.start(service, b.host, b.port) : null;

@@ -143,21 +143,18 @@ public record Job(
 
     /** Failed for good with {@code why}. */
     public Job fail(JobError why, Instant now) {
-        Objects.requireNonNull(why, "why");
-        return move(JobEvent.FAIL, now)
-                .endAttempt(now, Attempt.Outcome.FAILED, why)
-                .error(why)
-                .expireAfterRetention(now)
-                .build();
+        return attemptFailed(JobEvent.FAIL, Attempt.Outcome.FAILED, why, now).expireAfterRetention(now).build();
     }
 
     /** The attempt failed with a retryable error and attempts remain: wait, then {@link #resume}. */
     public Job reregister(JobError why, Instant now) {
+        return attemptFailed(JobEvent.REREGISTER, Attempt.Outcome.REREGISTERED, why, now).build();
+    }
+
+    /** A move on the attempt's failure: the attempt ends on {@code why}, which becomes the job's last error. */
+    private Change attemptFailed(JobEvent event, Attempt.Outcome how, JobError why, Instant now) {
         Objects.requireNonNull(why, "why");
-        return move(JobEvent.REREGISTER, now)
-                .endAttempt(now, Attempt.Outcome.REREGISTERED, why)
-                .error(why)
-                .build();
+        return move(event, now).endAttempt(now, how, why).error(why);
     }
 
     /** The re-registration delay passed: the next attempt starts. */

@@ -109,11 +109,7 @@ public final class JobStore {
         try {
             table.putItem(PutItemEnhancedRequest.builder(JobItem.class)
                     .item(JobItem.from(stored))
-                    .conditionExpression(Expression.builder()
-                            .expression("#v = :expected")
-                            .putExpressionName("#v", JobItem.VERSION)
-                            .putExpressionValue(":expected", AttributeValue.fromN(Long.toString(changed.version())))
-                            .build())
+                    .conditionExpression(storedVersionIs(changed.version()))
                     .build());
         } catch (ConditionalCheckFailedException e) {
             throw new ConcurrentUpdateException("job " + changed.id() + " changed since version " + changed.version()
@@ -177,11 +173,7 @@ public final class JobStore {
         try {
             table.deleteItem(DeleteItemEnhancedRequest.builder()
                     .key(key(job.id()))
-                    .conditionExpression(Expression.builder()
-                            .expression("#v = :expected")
-                            .putExpressionName("#v", JobItem.VERSION)
-                            .putExpressionValue(":expected", AttributeValue.fromN(Long.toString(job.version())))
-                            .build())
+                    .conditionExpression(storedVersionIs(job.version()))
                     .build());
             return true;
         } catch (ConditionalCheckFailedException e) {
@@ -324,26 +316,16 @@ public final class JobStore {
      * {@code attempt}: subjobs still in flight when a job is cancelled or re-registered count for nothing.
      */
     public Update progressChange(String jobId, int attempt, int running, int succeeded, int failed) {
-        return Update.builder()
-                .tableName(tableName)
-                .key(Map.of(JobItem.JOB_ID, AttributeValue.fromS(jobId)))
-                .updateExpression("ADD #running :running, #succeeded :succeeded, #failed :failed, #v :one")
-                .conditionExpression("#status = :runningStatus AND #attempt = :attempt")
-                .expressionAttributeNames(Map.of(
+        return onRunningAttempt(jobId, attempt,
+                "ADD #running :running, #succeeded :succeeded, #failed :failed, #v :one",
+                Map.of(
                         "#running", JobItem.SUBJOBS_RUNNING,
                         "#succeeded", JobItem.SUBJOBS_SUCCEEDED,
-                        "#failed", JobItem.SUBJOBS_FAILED,
-                        "#v", JobItem.VERSION,
-                        "#status", JobItem.STATUS,
-                        "#attempt", JobItem.ATTEMPT))
-                .expressionAttributeValues(Map.of(
+                        "#failed", JobItem.SUBJOBS_FAILED),
+                Map.of(
                         ":running", number(running),
                         ":succeeded", number(succeeded),
-                        ":failed", number(failed),
-                        ":one", number(1),
-                        ":attempt", number(attempt),
-                        ":runningStatus", AttributeValue.fromS(JobStatus.RUNNING.name())))
-                .build();
+                        ":failed", number(failed)));
     }
 
     /**
@@ -351,25 +333,48 @@ public final class JobStore {
      * and zeroes its counters. It fails unless the job is running that attempt.
      */
     public Update splitInto(String jobId, int attempt, int total) {
-        return Update.builder()
-                .tableName(tableName)
-                .key(Map.of(JobItem.JOB_ID, AttributeValue.fromS(jobId)))
-                .updateExpression("SET #total = :total, #running = :zero, #succeeded = :zero, #failed = :zero ADD #v :one")
-                .conditionExpression("#status = :runningStatus AND #attempt = :attempt")
-                .expressionAttributeNames(Map.of(
+        return onRunningAttempt(jobId, attempt,
+                "SET #total = :total, #running = :zero, #succeeded = :zero, #failed = :zero ADD #v :one",
+                Map.of(
                         "#total", JobItem.SUBJOBS_TOTAL,
                         "#running", JobItem.SUBJOBS_RUNNING,
                         "#succeeded", JobItem.SUBJOBS_SUCCEEDED,
-                        "#failed", JobItem.SUBJOBS_FAILED,
-                        "#v", JobItem.VERSION,
-                        "#status", JobItem.STATUS,
-                        "#attempt", JobItem.ATTEMPT))
-                .expressionAttributeValues(Map.of(
+                        "#failed", JobItem.SUBJOBS_FAILED),
+                Map.of(
                         ":total", number(total),
-                        ":zero", number(0),
-                        ":one", number(1),
-                        ":attempt", number(attempt),
-                        ":runningStatus", AttributeValue.fromS(JobStatus.RUNNING.name())))
+                        ":zero", number(0)));
+    }
+
+    /**
+     * A transaction's update of the job item that fails unless the job is running attempt {@code attempt}. The
+     * update expression, with its own names and values, bumps the version by adding {@code :one} to {@code #v}.
+     */
+    private Update onRunningAttempt(String jobId, int attempt, String updateExpression, Map<String, String> names,
+            Map<String, AttributeValue> values) {
+        Map<String, String> allNames = new HashMap<>(names);
+        allNames.put("#v", JobItem.VERSION);
+        allNames.put("#status", JobItem.STATUS);
+        allNames.put("#attempt", JobItem.ATTEMPT);
+        Map<String, AttributeValue> allValues = new HashMap<>(values);
+        allValues.put(":one", number(1));
+        allValues.put(":attempt", number(attempt));
+        allValues.put(":runningStatus", AttributeValue.fromS(JobStatus.RUNNING.name()));
+        return Update.builder()
+                .tableName(tableName)
+                .key(Map.of(JobItem.JOB_ID, AttributeValue.fromS(jobId)))
+                .updateExpression(updateExpression)
+                .conditionExpression("#status = :runningStatus AND #attempt = :attempt")
+                .expressionAttributeNames(allNames)
+                .expressionAttributeValues(allValues)
+                .build();
+    }
+
+    /** The condition of a write that only the version the caller read may make: the optimistic lock. */
+    private static Expression storedVersionIs(long version) {
+        return Expression.builder()
+                .expression("#v = :expected")
+                .putExpressionName("#v", JobItem.VERSION)
+                .putExpressionValue(":expected", number(version))
                 .build();
     }
 

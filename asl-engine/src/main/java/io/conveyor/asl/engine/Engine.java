@@ -27,7 +27,11 @@ public final class Engine implements AutoCloseable {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Engine.class);
 
   /** The default bound on finished executions kept in memory. */
-  public static final int DEFAULT_RETAINED_EXECUTIONS = 1_000;
+  private static final int DEFAULT_RETAINED_EXECUTIONS = 1_000;
+  /** The region of ARNs when none is set; also the default of the SDK clients beside a local engine. */
+  public static final String DEFAULT_REGION = "us-east-1";
+  /** The account of ARNs when none is set, and the stand-in for an ARN without one. */
+  private static final String DEFAULT_ACCOUNT = "123456789012";
 
   /** Engine settings. */
   public static final class Builder {
@@ -38,8 +42,8 @@ public final class Engine implements AutoCloseable {
     private int workers = Math.max(2, Runtime.getRuntime().availableProcessors());
     private boolean keepHistory = true;
     private int historyLimit = History.DEFAULT_LIMIT;
-    private String region = "us-east-1";
-    private String account = "123456789012";
+    private String region = DEFAULT_REGION;
+    private String account = DEFAULT_ACCOUNT;
     private int inlineMapConcurrency = 40;
     private DistributedMapStorage objectStore;
     private ExecutionListener executionListener;
@@ -178,12 +182,12 @@ public final class Engine implements AutoCloseable {
     for (int field = 0; field < 4; field++) {
       start = arn.indexOf(':', start) + 1;
       if (start == 0) {
-        return "123456789012";
+        return DEFAULT_ACCOUNT;
       }
     }
     int end = arn.indexOf(':', start);
     end = end < 0 ? arn.length() : end;
-    return end > start ? arn.substring(start, end) : "123456789012";
+    return end > start ? arn.substring(start, end) : DEFAULT_ACCOUNT;
   }
 
   /**

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.util.Iterator;
 import java.util.Map;
 
@@ -259,5 +260,29 @@ public final class JsonValues {
 
   public static JsonNode number(BigDecimal d) {
     return NODES.numberNode(d);
+  }
+
+  /**
+   * The node of a Java string, boolean or integral number (Integer, Long, BigInteger), which every conversion of
+   * plain Java values makes alike; null for any other value, whose node the caller decides (JSONata's results and
+   * Jayway's differ on fractions, nulls and containers).
+   */
+  public static JsonNode scalarNode(Object o) {
+    if (o instanceof String s) {
+      return NODES.textNode(s);
+    }
+    if (o instanceof Boolean b) {
+      return NODES.booleanNode(b);
+    }
+    if (o instanceof Integer i) {
+      return NODES.numberNode(i);
+    }
+    if (o instanceof Long l) {
+      return NODES.numberNode(l);
+    }
+    if (o instanceof BigInteger bi) {
+      return NODES.numberNode(bi);
+    }
+    return null;
   }
 }

@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.conveyor.asl.engine.StatesError;
 import io.conveyor.asl.json.JsonValues;
 import java.math.BigDecimal;
-import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayList;
@@ -336,20 +335,9 @@ public final class JsonataSupport {
     if (o == null || o == Jsonata.NULL_VALUE) {
       return JsonValues.NODES.nullNode();
     }
-    if (o instanceof String s) {
-      return JsonValues.NODES.textNode(s);
-    }
-    if (o instanceof Boolean b) {
-      return JsonValues.NODES.booleanNode(b);
-    }
-    if (o instanceof Integer i) {
-      return JsonValues.NODES.numberNode(i);
-    }
-    if (o instanceof Long l) {
-      return JsonValues.NODES.numberNode(l);
-    }
-    if (o instanceof BigInteger bi) {
-      return JsonValues.NODES.numberNode(bi);
+    JsonNode scalar = JsonValues.scalarNode(o);
+    if (scalar != null) {
+      return scalar;
     }
     if (o instanceof BigDecimal bd) {
       return JsonValues.number(bd.doubleValue());

@@ -10,7 +10,6 @@ import com.jayway.jsonpath.spi.json.JacksonJsonNodeJsonProvider;
 import com.jayway.jsonpath.spi.mapper.JacksonMappingProvider;
 import io.conveyor.asl.json.JsonValues;
 import java.math.BigDecimal;
-import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -136,17 +135,9 @@ public final class JsonPaths {
     if (o instanceof JsonNode n) {
       return n;
     }
-    if (o instanceof String s) {
-      return JsonValues.NODES.textNode(s);
-    }
-    if (o instanceof Boolean b) {
-      return JsonValues.NODES.booleanNode(b);
-    }
-    if (o instanceof Integer i) {
-      return JsonValues.NODES.numberNode(i);
-    }
-    if (o instanceof Long l) {
-      return JsonValues.NODES.numberNode(l);
+    JsonNode scalar = JsonValues.scalarNode(o);
+    if (scalar != null) {
+      return scalar;
     }
     if (o instanceof Double d) {
       return JsonValues.NODES.numberNode(d);
@@ -156,9 +147,6 @@ public final class JsonPaths {
     }
     if (o instanceof BigDecimal d) {
       return JsonValues.NODES.numberNode(d);
-    }
-    if (o instanceof BigInteger b) {
-      return JsonValues.NODES.numberNode(b);
     }
     if (o instanceof List<?> list) {
       ArrayNode a = JsonValues.array();

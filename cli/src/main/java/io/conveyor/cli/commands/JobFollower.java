@@ -29,8 +29,16 @@ final class JobFollower {
         this.interval = interval;
     }
 
+    /**
+     * Follows the job until it ends, then prints how it ended and returns the exit status: 0 when it SUCCEEDED, 4
+     * when it FAILED or was CANCELLED.
+     */
+    int followToEnd(String id) {
+        return finish(follow(id));
+    }
+
     /** Polls until the job is SUCCEEDED, FAILED or CANCELLED, and returns it. */
-    JsonNode follow(String id) {
+    private JsonNode follow(String id) {
         long start = System.nanoTime();
         String shown = null;
         int failures = 0;
@@ -97,10 +105,10 @@ final class JobFollower {
     }
 
     /**
-     * Prints how a followed job ended and returns the exit status: 0 when it SUCCEEDED, 4 when it FAILED or was
-     * CANCELLED. With {@code --json} it prints nothing: {@link #follow} printed the final job as its last line.
+     * Prints how a followed job ended and returns the exit status. With {@code --json} it prints nothing:
+     * {@link #follow} printed the final job as its last line.
      */
-    static int finish(Output out, JsonNode job) {
+    private int finish(JsonNode job) {
         String id = job.path("jobId").asText();
         if (out.json()) {
             // Already printed.

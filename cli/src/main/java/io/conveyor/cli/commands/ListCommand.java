@@ -49,12 +49,7 @@ public final class ListCommand extends ApiCommand {
         Pages pages = Pages.collect(api(), ApiClient.Call.get("/jobs").query("limit", limit).query("status", wanted)
                 .query("program", program), "jobs", nextToken, all);
         if (out().json()) {
-            ObjectNode page = JsonNodeFactory.instance.objectNode();
-            page.set("jobs", pages.items());
-            if (pages.nextToken() != null) {
-                page.put("nextToken", pages.nextToken());
-            }
-            out().json(page);
+            out().json(pages.json());
             return ExitCodes.OK;
         }
         List<List<String>> rows = new ArrayList<>();
@@ -73,8 +68,11 @@ public final class ListCommand extends ApiCommand {
         return ExitCodes.OK;
     }
 
-    /** The items of one page or of every page, and the token of the next page when not all were read. */
-    record Pages(ArrayNode items, String nextToken) {
+    /**
+     * The items of one page or of every page, listed under {@code field} in the API's responses, and the token of the
+     * next page when not all were read.
+     */
+    record Pages(String field, ArrayNode items, String nextToken) {
         static Pages collect(ApiClient api, ApiClient.Call first, String field, String startToken, boolean all) {
             ArrayNode items = JsonNodeFactory.instance.arrayNode();
             String token = startToken;
@@ -84,7 +82,17 @@ public final class ListCommand extends ApiCommand {
                 JsonNode next = page.get("nextToken");
                 token = next == null || next.isNull() || next.asText().isEmpty() ? null : next.asText();
             } while (all && token != null);
-            return new Pages(items, token);
+            return new Pages(field, items, token);
+        }
+
+        /** What {@code --json} prints: the items as one page, shaped as the API's, with the next page's token. */
+        ObjectNode json() {
+            ObjectNode page = JsonNodeFactory.instance.objectNode();
+            page.set(field, items);
+            if (nextToken != null) {
+                page.put("nextToken", nextToken);
+            }
+            return page;
         }
     }
 }

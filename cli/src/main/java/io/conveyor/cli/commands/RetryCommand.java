@@ -3,6 +3,7 @@ package io.conveyor.cli.commands;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.conveyor.cli.ExitCodes;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -15,9 +16,8 @@ public final class RetryCommand extends ApiCommand {
     @Option(names = {"-w", "--wait"}, description = "Follow the job until it ends (exit status 4 if it fails again).")
     boolean wait;
 
-    @Option(names = "--interval", paramLabel = "SECONDS", defaultValue = "1",
-            description = "With --wait, how often to ask for the job's status (default: ${DEFAULT-VALUE} s).")
-    double interval;
+    @Mixin
+    WaitInterval interval;
 
     @Override
     public Integer call() {
@@ -32,7 +32,6 @@ public final class RetryCommand extends ApiCommand {
             return ExitCodes.OK;
         }
         out().note("Job " + id + " queued again.");
-        JsonNode last = new JobFollower(api(), out(), JobFollower.interval(interval)).follow(id);
-        return JobFollower.finish(out(), last);
+        return new JobFollower(api(), out(), interval.duration()).followToEnd(id);
     }
 }

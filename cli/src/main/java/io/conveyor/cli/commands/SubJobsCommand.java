@@ -1,8 +1,6 @@
 package io.conveyor.cli.commands;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.conveyor.cli.CliException;
 import io.conveyor.cli.ExitCodes;
 import io.conveyor.cli.http.ApiClient;
@@ -38,12 +36,7 @@ public final class SubJobsCommand extends ApiCommand {
         ListCommand.Pages pages = ListCommand.Pages.collect(api(),
                 ApiClient.Call.get(jobPath(id) + "/subjobs").query("limit", limit), "subJobs", nextToken, all);
         if (out().json()) {
-            ObjectNode page = JsonNodeFactory.instance.objectNode();
-            page.set("subJobs", pages.items());
-            if (pages.nextToken() != null) {
-                page.put("nextToken", pages.nextToken());
-            }
-            out().json(page);
+            out().json(pages.json());
             return ExitCodes.OK;
         }
         List<List<String>> rows = new ArrayList<>();

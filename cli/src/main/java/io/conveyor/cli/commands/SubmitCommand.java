@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -58,13 +59,12 @@ public final class SubmitCommand extends ApiCommand {
     @Option(names = {"-w", "--wait"}, description = "Follow the job until it ends (exit status 4 if it fails or is cancelled).")
     boolean wait;
 
-    @Option(names = "--interval", paramLabel = "SECONDS", defaultValue = "1",
-            description = "With --wait, how often to ask for the job's status (default: ${DEFAULT-VALUE} s).")
-    double interval;
+    @Mixin
+    WaitInterval interval;
 
     @Override
     public Integer call() {
-        var pollEvery = JobFollower.interval(interval);
+        var pollEvery = interval.duration();
         List<InputFile> inputs = new ArrayList<>();
         Map<String, Path> names = new HashMap<>();
         for (Path file : files) {
@@ -100,8 +100,7 @@ public final class SubmitCommand extends ApiCommand {
             }
             return ExitCodes.OK;
         }
-        JsonNode last = new JobFollower(api(), out(), pollEvery).follow(id);
-        return JobFollower.finish(out(), last);
+        return new JobFollower(api(), out(), pollEvery).followToEnd(id);
     }
 
     private ObjectNode createRequest(List<InputFile> inputs) {

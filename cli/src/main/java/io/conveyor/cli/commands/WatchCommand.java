@@ -1,6 +1,5 @@
 package io.conveyor.cli.commands;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -18,7 +17,6 @@ public final class WatchCommand extends ApiCommand {
 
     @Override
     public Integer call() {
-        JsonNode job = new JobFollower(api(), out(), JobFollower.interval(interval)).follow(id);
-        return JobFollower.finish(out(), job);
+        return new JobFollower(api(), out(), JobFollower.interval(interval)).followToEnd(id);
     }
 }

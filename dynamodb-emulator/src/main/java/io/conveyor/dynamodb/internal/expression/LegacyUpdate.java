@@ -13,18 +13,17 @@ import java.util.Map;
  * AttributeUpdates, the update parameter from before expressions: per top-level attribute, PUT a value, ADD a
  * number, set members or list elements, or DELETE the attribute or some of its set members.
  */
-final class LegacyUpdate implements Update {
+final class LegacyUpdate extends TargetedUpdate {
     private record Action(String attribute, String kind, JsonNode value) {
     }
 
     private static final String MISMATCH = LegacyParameters.INVALID + "Type mismatch for attribute to update";
 
     private final List<Action> actions;
-    private final List<Path> paths;
 
     LegacyUpdate(JsonNode attributeUpdates, KeySchema keys) {
+        super(attributeUpdates.properties().stream().map(entry -> Path.of(entry.getKey())).toList());
         List<Action> parsed = new ArrayList<>();
-        List<Path> paths = new ArrayList<>();
         for (Map.Entry<String, JsonNode> entry : attributeUpdates.properties()) {
             String attribute = entry.getKey();
             JsonNode spec = entry.getValue();
@@ -36,10 +35,8 @@ final class LegacyUpdate implements Update {
             }
             checkAction(kind, value);
             parsed.add(new Action(attribute, kind, value));
-            paths.add(Path.of(attribute));
         }
         this.actions = List.copyOf(parsed);
-        this.paths = List.copyOf(paths);
     }
 
     private static void checkAction(String kind, JsonNode value) {
@@ -101,16 +98,6 @@ final class LegacyUpdate implements Update {
             throw DynamoDbError.validation(MISMATCH);
         }
         return UpdateExpression.delete(current, value);
-    }
-
-    @Override
-    public ObjectNode updatedOld(ObjectNode before) {
-        return new PathProjection(paths).project(before);
-    }
-
-    @Override
-    public ObjectNode updatedNew(ObjectNode after) {
-        return new PathProjection(paths).project(after);
     }
 
     /** An empty AttributeUpdates creates the item with just its key; only DELETE actions create nothing. */

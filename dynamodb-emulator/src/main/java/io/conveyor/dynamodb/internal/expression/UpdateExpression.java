@@ -20,7 +20,7 @@ import java.util.stream.IntStream;
  * index means what it meant in the original item). Paths never overlap (the parser refuses that), so reordering
  * the writes changes nothing but the order of elements appended to a list.
  */
-final class UpdateExpression implements Update {
+final class UpdateExpression extends TargetedUpdate {
     private record SetAction(Path path, Operand value) {
     }
 
@@ -32,9 +32,9 @@ final class UpdateExpression implements Update {
     private final int[] writeOrder;
     private final List<SetChange> setChanges;
     private final List<Path> removes;
-    private final List<Path> targets;
 
     private UpdateExpression(Builder builder) {
+        super(builder.targets());
         this.sets = List.copyOf(builder.sets);
         // AWS appends elements set past the end of a list in index order, whatever order the expression gives.
         this.writeOrder = sets.size() < 2 ? new int[sets.size()] : IntStream.range(0, sets.size()).boxed()
@@ -44,12 +44,6 @@ final class UpdateExpression implements Update {
         List<Path> ordered = new ArrayList<>(builder.removes);
         ordered.sort(PATH_ORDER.reversed());
         this.removes = List.copyOf(ordered);
-        this.targets = builder.targets();
-    }
-
-    /** The paths the update changes, in the order the expression names them. */
-    List<Path> targets() {
-        return targets;
     }
 
     @Override
@@ -74,17 +68,6 @@ final class UpdateExpression implements Update {
             Documents.remove(item, path);
         }
         return item;
-    }
-
-    // Few requests ask for UPDATED_OLD or UPDATED_NEW, so the projection is built only when one does.
-    @Override
-    public ObjectNode updatedOld(ObjectNode before) {
-        return new PathProjection(targets).project(before);
-    }
-
-    @Override
-    public ObjectNode updatedNew(ObjectNode after) {
-        return new PathProjection(targets).project(after);
     }
 
     @Override

@@ -69,33 +69,30 @@ public final class ItemOperations {
         return RequestExpressions.parse(spec, table.definition().keySchema());
     }
 
-    private static void testCondition(RequestExpressions ex, ObjectNode current) {
-        Condition c = ex.condition().orElse(null);
-        if (c != null && !c.test(current)) {
-            throw new ConditionFailed(current);
-        }
+    /**
+     * The write of the item at {@code key} that every single-item write is: under the item's lock, the request's
+     * condition is tested on the current item, then {@code then} computes the new one.
+     */
+    private static PreparedWrite conditional(Table table, Key key, RequestExpressions ex, Change then) {
+        return new PreparedWrite(table, key, ItemLocks.lockName(table.definition().name(), key), current -> {
+            Condition c = ex.condition().orElse(null);
+            if (c != null && !c.test(current)) {
+                throw new ConditionFailed(current);
+            }
+            return then.next(current);
+        }, ex);
     }
 
     /** A Put from a PutItem request or a batch or transaction Put. */
     static PreparedWrite preparePut(Table table, ObjectNode spec, RequestExpressions ex) {
-        TableDefinition d = table.definition();
         ObjectNode item = ItemRules.normaliseItem(spec.get("Item"));
-        ItemRules.checkStorable(d, item);
-        Key key = table.keyOf(item);
-        return new PreparedWrite(table, key, ItemLocks.lockName(d.name(), key), current -> {
-            testCondition(ex, current);
-            return item;
-        }, ex);
+        ItemRules.checkStorable(table.definition(), item);
+        return conditional(table, table.keyOf(item), ex, current -> item);
     }
 
     /** A Delete from a DeleteItem request or a batch or transaction Delete. */
     static PreparedWrite prepareDelete(Table table, ObjectNode spec, RequestExpressions ex) {
-        TableDefinition d = table.definition();
-        Key key = ItemRules.key(d, spec.get("Key"));
-        return new PreparedWrite(table, key, ItemLocks.lockName(d.name(), key), current -> {
-            testCondition(ex, current);
-            return null;
-        }, ex);
+        return conditional(table, ItemRules.key(table.definition(), spec.get("Key")), ex, current -> null);
     }
 
     /** An Update from an UpdateItem request or a transaction Update. */
@@ -103,8 +100,7 @@ public final class ItemOperations {
         TableDefinition d = table.definition();
         Key key = ItemRules.key(d, spec.get("Key"));
         Update update = ex.update().orElse(null);
-        return new PreparedWrite(table, key, ItemLocks.lockName(d.name(), key), current -> {
-            testCondition(ex, current);
+        return conditional(table, key, ex, current -> {
             if (current == null && update != null && !update.createsMissingItem()) {
                 return null;
             }
@@ -112,17 +108,12 @@ public final class ItemOperations {
             ObjectNode next = update == null ? base : update.apply(base);
             ItemRules.checkStorable(d, next);
             return next;
-        }, ex);
+        });
     }
 
     /** A transaction's ConditionCheck: the item stays as it is. */
     static PreparedWrite prepareConditionCheck(Table table, ObjectNode spec, RequestExpressions ex) {
-        TableDefinition d = table.definition();
-        Key key = ItemRules.key(d, spec.get("Key"));
-        return new PreparedWrite(table, key, ItemLocks.lockName(d.name(), key), current -> {
-            testCondition(ex, current);
-            return current;
-        }, ex);
+        return conditional(table, ItemRules.key(table.definition(), spec.get("Key")), ex, current -> current);
     }
 
     /** Prepares a PutItem, DeleteItem or UpdateItem request: expressions first, then the key and item. */
@@ -223,17 +214,18 @@ public final class ItemOperations {
     }
 
     public ObjectNode putItem(ObjectNode request, RequestContext context) {
-        String returnValues = Requests.choice(request, "ReturnValues", "returnValues", PUT_DELETE_RETURN_VALUES, "NONE");
-        String mode = Capacity.mode(request);
-        PreparedWrite w = prepare(request, ItemOperations::preparePut);
-        Outcome o = applySingle(request, w);
-        return writeResponse(w, o, mode, returnValues.equals("ALL_OLD") ? o.before() : null);
+        return putOrDelete(request, ItemOperations::preparePut);
     }
 
     public ObjectNode deleteItem(ObjectNode request, RequestContext context) {
+        return putOrDelete(request, ItemOperations::prepareDelete);
+    }
+
+    /** PutItem or DeleteItem, which differ only in their write: both can return the item as it was. */
+    private ObjectNode putOrDelete(ObjectNode request, Preparer preparer) {
         String returnValues = Requests.choice(request, "ReturnValues", "returnValues", PUT_DELETE_RETURN_VALUES, "NONE");
         String mode = Capacity.mode(request);
-        PreparedWrite w = prepare(request, ItemOperations::prepareDelete);
+        PreparedWrite w = prepare(request, preparer);
         Outcome o = applySingle(request, w);
         return writeResponse(w, o, mode, returnValues.equals("ALL_OLD") ? o.before() : null);
     }
