@@ -74,10 +74,15 @@ final class ExecutionLifecycle {
       ObjectNode d = JsonValues.object();
       d.put("error", StatesError.TIMEOUT);
       d.put("cause", "");
-      if (e.finish(ExecutionStatus.TIMED_OUT, null, StatesError.TIMEOUT, null, services.clock().instant())) {
+      // As every other ending: the terminal event is in the history before anyone sees the status.
+      synchronized (e) {
+        if (e.status() != ExecutionStatus.RUNNING) {
+          return;
+        }
         e.history().addTerminal("ExecutionTimedOut", e.history().lastId(), "executionTimedOutEventDetails", d);
-        e.requestStop();
+        e.finish(ExecutionStatus.TIMED_OUT, null, StatesError.TIMEOUT, null, services.clock().instant());
       }
+      e.requestStop();
     });
     completion.whenComplete((x, y) -> t.cancel(false));
   }
