@@ -1,6 +1,7 @@
 package io.conveyor.cdk;
 
 import io.conveyor.deployment.Catalogue;
+import io.conveyor.deployment.GatewayResponses;
 import io.conveyor.deployment.RouteSpec;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -152,15 +153,12 @@ public final class JobApi extends Construct {
             resource.addMethod(route.method(), integration, method.build());
         }
 
-        // Errors API Gateway answers itself look like the handler's: {"code": ..., "message": ...}.
-        gatewayResponse("BadRequestBody", ResponseType.BAD_REQUEST_BODY, "400",
-                "{\"code\":\"InvalidRequest\",\"message\":\"$util.escapeJavaScript($context.error.validationErrorString)\"}");
+        // Errors API Gateway answers itself look like the handler's (and the local runtime's gateway's).
+        gatewayResponse("BadRequestBody", ResponseType.BAD_REQUEST_BODY, "400", GatewayResponses.VALIDATION_TEMPLATE);
         gatewayResponse("BadRequestParameters", ResponseType.BAD_REQUEST_PARAMETERS, "400",
-                "{\"code\":\"InvalidRequest\",\"message\":\"$util.escapeJavaScript($context.error.validationErrorString)\"}");
-        gatewayResponse("Default4xx", ResponseType.DEFAULT_4_XX, null,
-                "{\"code\":\"$context.error.responseType\",\"message\":$context.error.messageString}");
-        gatewayResponse("Default5xx", ResponseType.DEFAULT_5_XX, null,
-                "{\"code\":\"$context.error.responseType\",\"message\":$context.error.messageString}");
+                GatewayResponses.VALIDATION_TEMPLATE);
+        gatewayResponse("Default4xx", ResponseType.DEFAULT_4_XX, null, GatewayResponses.TEMPLATE);
+        gatewayResponse("Default5xx", ResponseType.DEFAULT_5_XX, null, GatewayResponses.TEMPLATE);
 
         usagePlan = api.addUsagePlan("UsagePlan", UsagePlanProps.builder()
                 .name("conveyor")

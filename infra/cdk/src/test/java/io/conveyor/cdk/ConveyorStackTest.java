@@ -13,6 +13,7 @@ import io.conveyor.deployment.Catalogue;
 import io.conveyor.deployment.Definitions;
 import io.conveyor.deployment.ExecutionRuleSpec;
 import io.conveyor.deployment.FunctionSpec;
+import io.conveyor.deployment.GatewayResponses;
 import io.conveyor.deployment.Resource;
 import io.conveyor.deployment.RouteSpec;
 import io.conveyor.deployment.StateMachineSpec;
@@ -438,6 +439,22 @@ class ConveyorStackTest {
         assertEquals(1, app.resources("AWS::ApiGateway::Account").size(), "the account's API Gateway logging role");
         app.template.hasResourceProperties("AWS::ApiGateway::GatewayResponse", Match.objectLike(Map.of(
                 "ResponseType", "BAD_REQUEST_BODY", "StatusCode", "400")));
+    }
+
+    @Test
+    void gatewayResponses_renderTheBodyTheLocalGatewayAnswers() {
+        Map<String, JsonNode> byType = new java.util.HashMap<>();
+        app.resources("AWS::ApiGateway::GatewayResponse").values()
+                .forEach(r -> byType.put(r.at("/Properties/ResponseType").asText(), r.get("Properties")));
+        for (String type : List.of("DEFAULT_4XX", "DEFAULT_5XX")) {
+            String template = byType.get(type).at("/ResponseTemplates/application~1json").asText();
+            for (GatewayResponses.Type answered : GatewayResponses.Type.values()) {
+                // What API Gateway substitutes: the response type, and its message as a quoted JSON string.
+                String rendered = template.replace("$context.error.responseType", answered.name())
+                        .replace("$context.error.messageString", "\"" + answered.message() + "\"");
+                assertEquals(GatewayResponses.body(answered), rendered, type + " for " + answered);
+            }
+        }
     }
 
     // ---- schedule, events, alarms, outputs ----------------------------------------------------------------

@@ -1,15 +1,14 @@
 package io.conveyor.local.runtime;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.conveyor.asl.LocalStepFunctions;
 import io.conveyor.deployment.Catalogue;
-import io.conveyor.dynamodb.DynamoDbEmulator;
 import io.conveyor.deployment.Definitions;
 import io.conveyor.deployment.FunctionSpec;
 import io.conveyor.deployment.RouteTable;
 import io.conveyor.deployment.ScheduleSpec;
 import io.conveyor.deployment.StateMachineSpec;
+import io.conveyor.dynamodb.DynamoDbEmulator;
 import io.conveyor.emulators.EmbeddedS3;
 import io.conveyor.local.runtime.apigateway.ApiGateway;
 import io.conveyor.local.runtime.apigateway.LocalAuthorizer;
@@ -18,16 +17,12 @@ import io.conveyor.local.runtime.events.EventBridgeEndpoint;
 import io.conveyor.local.runtime.events.EventLog;
 import io.conveyor.local.runtime.events.ExecutionRule;
 import io.conveyor.local.runtime.events.ExecutionStatusEvents;
-import io.conveyor.local.runtime.events.RecordedEvent;
 import io.conveyor.local.runtime.lambda.CommandFunction;
 import io.conveyor.local.runtime.lambda.InProcessLambda;
-import io.conveyor.local.runtime.lambda.Invocation;
 import io.conveyor.local.runtime.lambda.LambdaInvokeEndpoint;
-import io.conveyor.local.runtime.lambda.LocalFunction;
 import io.conveyor.local.runtime.lambda.LocalMetrics;
 import io.conveyor.local.runtime.schedule.ScheduleExpression;
 import io.conveyor.local.runtime.schedule.Scheduler;
-import io.conveyor.asl.LocalStepFunctions;
 import io.conveyor.persistence.TableProvisioner;
 import io.conveyor.program.ProgramRegistry;
 import java.io.IOException;
@@ -45,7 +40,6 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -257,7 +251,7 @@ public final class LocalRuntime implements AutoCloseable {
         try {
             api = ApiGateway.start(options.apiPort(), new RouteTable(Catalogue.ROUTES),
                     new LocalAuthorizer(options.region()), new ProxyEvents(API_ID, STAGE, LocalDeployment.ACCOUNT),
-                    lambda, this::localEndpoint, options.clock());
+                    lambda, new RuntimeEndpoints(this, options.devOpen()), options.clock());
         } catch (IOException e) {
             throw new UncheckedIOException("the API did not start on 127.0.0.1:" + options.apiPort()
                     + (options.apiPort() == 0 ? "" : " (is the port in use? choose another with --port)"), e);
@@ -349,70 +343,6 @@ public final class LocalRuntime implements AutoCloseable {
             stepFunctions.service().register(machine.name(), definition, "STANDARD");
             stateMachines.add(machine.name());
         }
-    }
-
-    private ApiGateway.Response localEndpoint(String method, String path, Map<String, List<String>> query) {
-        String p = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
-        if (method.equals("GET") && p.equals("/_local/health")) {
-            ObjectNode body = JSON.createObjectNode().put("status", "ok");
-            ObjectNode services = body.putObject("endpoints");
-            services.put("api", api.endpoint().toString());
-            services.put("dynamodb", dynamoDb.endpoint().toString());
-            services.put("s3", s3.endpoint().toString());
-            services.put("stepfunctions", stepFunctions.endpoint().toString());
-            services.put("eventbridge", eventBridge.endpoint().toString());
-            services.put("lambda", lambdaEndpoint.endpoint().toString());
-            ArrayNode machines = body.putArray("stateMachines");
-            stateMachines.forEach(machines::add);
-            return new ApiGateway.Response(200, body);
-        }
-        if (method.equals("GET") && p.equals("/_local/events")) {
-            Predicate<RecordedEvent> filter = e -> matches(query, "source", e.source())
-                    && matches(query, "detail-type", e.detailType()) && matches(query, "bus", e.bus());
-            ObjectNode body = JSON.createObjectNode();
-            ArrayNode list = body.putArray("events");
-            events.matching(filter).forEach(e -> list.add(e.envelope()));
-            return new ApiGateway.Response(200, body);
-        }
-        if (method.equals("GET") && p.equals("/_local/functions")) {
-            ObjectNode body = JSON.createObjectNode();
-            ArrayNode list = body.putArray("functions");
-            for (LocalFunction f : lambda.functions()) {
-                list.addObject().put("name", f.name()).put("arn", f.arn()).put("handler", f.spec().handler())
-                        .put("memoryMb", f.spec().memoryMb()).put("timeoutSeconds", f.spec().timeout().toSeconds())
-                        .put("handlerPresent", f.handlerPresent()).put("invocations", f.invocations())
-                        .put("coldStarts", f.coldStarts());
-            }
-            for (CommandFunction c : lambda.commands()) {
-                list.addObject().put("name", c.name()).put("arn", deployment.functionArn(c.name()))
-                        .put("command", String.join(" ", c.command())).put("timeoutSeconds", c.timeout().toSeconds());
-            }
-            return new ApiGateway.Response(200, body);
-        }
-        if (method.equals("POST") && p.startsWith("/_local/schedules/")) {
-            String rule = p.substring("/_local/schedules/".length());
-            try {
-                Invocation run = scheduler.fire(rule);
-                ObjectNode body = JSON.createObjectNode().put("rule", rule).put("requestId", run.requestId())
-                        .put("failed", run.failed());
-                try {
-                    body.set("result", JSON.readTree(run.payload()));
-                } catch (IOException e) {
-                    body.put("result", run.payload());
-                }
-                return new ApiGateway.Response(200, body);
-            } catch (IllegalArgumentException e) {
-                return new ApiGateway.Response(404, JSON.createObjectNode().put("message", e.getMessage()));
-            }
-        }
-        return new ApiGateway.Response(404, JSON.createObjectNode().put("message", "The local endpoints are GET "
-                + "/_local/health, GET /_local/events[?source=&detail-type=&bus=], GET /_local/functions and POST "
-                + "/_local/schedules/{rule}"));
-    }
-
-    private static boolean matches(Map<String, List<String>> query, String name, String value) {
-        List<String> wanted = query.get(name);
-        return wanted == null || wanted.contains(value);
     }
 
     /** The API's base URL, {@code http://127.0.0.1:PORT}. */

@@ -49,6 +49,11 @@ public final class LocalRuntimeMain implements Callable<Integer> {
             + "e.g. 0.1 (default: ${DEFAULT-VALUE}).", defaultValue = "1")
     double timeScale;
 
+    @Option(names = "--dev-open", description = "Open what reaches every user's data, for a developer alone on this "
+            + "machine: print the emulators' endpoints and credentials (also in /_local/health), list every user's "
+            + "events in /_local/events, and allow POST /_local/schedules/{rule}.")
+    boolean devOpen;
+
     @Option(names = "--region", description = "The region of every ARN and client (default: ${DEFAULT-VALUE}).",
             defaultValue = "us-east-1")
     String region;
@@ -78,7 +83,7 @@ public final class LocalRuntimeMain implements Callable<Integer> {
     public Integer call() {
         long mainStarted = System.nanoTime();
         LocalRuntimeOptions.Builder options = LocalRuntimeOptions.builder().apiPort(port).timeScale(timeScale)
-                .region(region);
+                .region(region).devOpen(devOpen);
         if (dataDir != null) {
             options.dataDir(dataDir);
         }
@@ -138,10 +143,15 @@ public final class LocalRuntimeMain implements Callable<Integer> {
 
     private void printEndpoints(LocalRuntime runtime) {
         LocalDeployment.Endpoints e = runtime.endpoints();
-        out.println("  API (REST, Lambda proxy)  " + runtime.apiEndpoint());
-        out.println("  Step Functions            " + e.stepFunctions() + "   state machines: " + runtime.stateMachines());
-        out.println("  DynamoDB                  " + e.dynamoDb() + (runtime.options().dataDir().isPresent()
-                ? "   data: " + runtime.options().dataDir().get().toAbsolutePath() : "   (in memory)"));
+        out.println("  API (REST, Lambda proxy)  " + runtime.apiEndpoint() + "   state machines: " + runtime.stateMachines());
+        out.println("  data                      " + runtime.options().dataDir().map(d -> d.toAbsolutePath().toString())
+                .orElse("in memory"));
+        if (!devOpen) {
+            out.println("  The emulators' endpoints and credentials reach every user's data: --dev-open prints them.");
+            return;
+        }
+        out.println("  Step Functions            " + e.stepFunctions());
+        out.println("  DynamoDB                  " + e.dynamoDb());
         out.println("  S3 (S3Proxy)              " + e.s3() + "   bucket: " + LocalDeployment.BUCKET);
         out.println("  EventBridge (recording)   " + e.eventBridge());
         out.println("  Lambda (Invoke)           " + e.lambda() + (runtime.lambda().commands().isEmpty() ? ""
@@ -161,11 +171,14 @@ public final class LocalRuntimeMain implements Callable<Integer> {
                 + "\"files\":[{\"name\":\"a.txt\",\"content\":\"to be or not to be\"}]}' " + api + "/jobs");
         out.println("  curl -s -H 'Authorization: Bearer " + user + "' " + api + "/jobs/<jobId>");
         out.println("  curl -s -L -H 'Authorization: Bearer " + user + "' '" + api + "/jobs/<jobId>/result?redirect=true'");
-        out.println("Local endpoints (no token): " + api + "/_local/events, " + api + "/_local/functions, "
-                + api + "/_local/health, POST " + api + "/_local/schedules/CleanerSchedule");
-        out.println("AWS CLI: aws --endpoint-url " + runtime.endpoints().stepFunctions()
-                + " stepfunctions list-executions --state-machine-arn "
-                + runtime.deployment().stateMachineArn("conveyor-job-word-frequency"));
+        out.println("Local endpoints (the same token; your own jobs' events): " + api + "/_local/events, " + api
+                + "/_local/functions, " + api + "/_local/health" + (devOpen
+                ? ", POST " + api + "/_local/schedules/CleanerSchedule" : ""));
+        if (devOpen) {
+            out.println("AWS CLI: aws --endpoint-url " + runtime.endpoints().stepFunctions()
+                    + " stepfunctions list-executions --state-machine-arn "
+                    + runtime.deployment().stateMachineArn("conveyor-job-word-frequency"));
+        }
         out.println("Ctrl-C stops it.");
     }
 }

@@ -22,6 +22,7 @@ public final class LocalRuntimeOptions {
     private final Map<String, String> environment;
     private final Clock clock;
     private final boolean schedules;
+    private final boolean devOpen;
     private final List<CommandFunction> commandFunctions;
 
     private LocalRuntimeOptions(Builder b) {
@@ -33,6 +34,7 @@ public final class LocalRuntimeOptions {
         this.environment = Map.copyOf(b.environment);
         this.clock = b.clock;
         this.schedules = b.schedules;
+        this.devOpen = b.devOpen;
         this.commandFunctions = List.copyOf(b.commandFunctions);
     }
 
@@ -80,6 +82,11 @@ public final class LocalRuntimeOptions {
         return schedules;
     }
 
+    /** Whether the runtime's own endpoints hand out what reaches every user's data (see {@link Builder#devOpen}). */
+    public boolean devOpen() {
+        return devOpen;
+    }
+
     /** Functions written in other languages, run as a process per invocation (their environment is the runtime's). */
     public List<CommandFunction> commandFunctions() {
         return commandFunctions;
@@ -95,6 +102,7 @@ public final class LocalRuntimeOptions {
         b.environment.putAll(environment);
         b.clock = clock;
         b.schedules = schedules;
+        b.devOpen = devOpen;
         b.commandFunctions.addAll(commandFunctions);
         return b;
     }
@@ -109,6 +117,7 @@ public final class LocalRuntimeOptions {
         private final Map<String, String> environment = new LinkedHashMap<>();
         private Clock clock = Clock.systemUTC();
         private boolean schedules = true;
+        private boolean devOpen;
         private final List<CommandFunction> commandFunctions = new ArrayList<>();
 
         private Builder() {}
@@ -161,6 +170,17 @@ public final class LocalRuntimeOptions {
         /** The clock of the Step Functions engine, the gateway and the scheduler. Default: the system's, UTC. */
         public Builder clock(Clock clock) {
             this.clock = clock;
+            return this;
+        }
+
+        /**
+         * True to open what a developer may want and a shared machine should not give every user: the emulators'
+         * endpoints and credentials in {@code /_local/health} and the banner (they read and change every user's
+         * data), every event in {@code /_local/events} instead of the caller's own, and firing schedules by hand.
+         * Default false.
+         */
+        public Builder devOpen(boolean open) {
+            this.devOpen = open;
             return this;
         }
 

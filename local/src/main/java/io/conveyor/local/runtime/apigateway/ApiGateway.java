@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import io.conveyor.asl.http.HttpEndpoint;
+import io.conveyor.deployment.GatewayResponses;
 import io.conveyor.deployment.RouteTable;
 import io.conveyor.local.runtime.lambda.InProcessLambda;
 import io.conveyor.local.runtime.lambda.Invocation;
@@ -30,12 +31,13 @@ import org.slf4j.LoggerFactory;
  * route, authenticated, turned into the proxy event (see {@link ProxyEvents}), given to its function in-process,
  * and the function's proxy response becomes the HTTP response.
  *
- * <p>Answers as API Gateway does where it answers itself: no route for the method and path: 403
- * {@code {"message":"Missing Authentication Token"}}; no valid token: 401 {@code {"message":"Unauthorized"}}; a
- * function error, timeout or malformed proxy response: 502 {@code {"message":"Internal server error"}}; a body above
- * 10 MB: 413.
+ * <p>Answers as the deployed API does where API Gateway answers itself, in the shape of the stack's gateway
+ * responses ({@link GatewayResponses}): no route for the method and path: 403 {@code MISSING_AUTHENTICATION_TOKEN};
+ * no valid token: 401 {@code UNAUTHORIZED}; a function error, timeout or malformed proxy response: 502; a body above
+ * 10 MB: 413 {@code REQUEST_TOO_LARGE}.
  *
- * <p>Paths under {@value #LOCAL_PREFIX} are the local runtime's own (see {@link LocalEndpoints}), unauthenticated.
+ * <p>Paths under {@value #LOCAL_PREFIX} are the local runtime's own (see {@link LocalEndpoints}), for an
+ * authenticated caller as every route.
  */
 public final class ApiGateway implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ApiGateway.class);
@@ -50,9 +52,10 @@ public final class ApiGateway implements AutoCloseable {
         /**
          * Answers a request under {@value #LOCAL_PREFIX}.
          *
+         * @param caller the authenticated user
          * @return the status and JSON body
          */
-        Response handle(String method, String path, Map<String, List<String>> query);
+        Response handle(String method, String path, Map<String, List<String>> query, String caller);
     }
 
     /** A JSON response of a local endpoint. */
@@ -108,7 +111,7 @@ public final class ApiGateway implements AutoCloseable {
             reply = answer(exchange, body, requestId);
         } catch (RuntimeException e) {
             LOG.error("API request {} failed in the gateway", requestId, e);
-            reply = Reply.message(500, "Internal server error", null);
+            reply = Reply.error(GatewayResponses.Type.DEFAULT_5XX, 500);
         }
         reply.headers.putIfAbsent("Content-Type", List.of("application/json"));
         reply.headers.put("x-amzn-RequestId", List.of(requestId));
@@ -132,22 +135,23 @@ public final class ApiGateway implements AutoCloseable {
         String method = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
         URI uri = exchange.getRequestURI();
         String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
-        if (path.startsWith(LOCAL_PREFIX) || path.equals(LOCAL_PREFIX.substring(0, LOCAL_PREFIX.length() - 1))) {
-            Response r = local.handle(method, path, ProxyEvents.query(uri.getRawQuery()));
-            return new Reply(r.status(), new LinkedHashMap<>(), r.body().toString().getBytes(StandardCharsets.UTF_8));
-        }
+        boolean local = path.startsWith(LOCAL_PREFIX) || path.equals(LOCAL_PREFIX.substring(0, LOCAL_PREFIX.length() - 1));
         if (body.length > MAX_BODY_BYTES) {
-            return Reply.message(413, "HTTP content length exceeded " + MAX_BODY_BYTES + " bytes.", null);
+            return Reply.error(GatewayResponses.Type.REQUEST_TOO_LARGE);
         }
         var match = routes.match(method, path);
-        if (match.isEmpty()) {
-            return Reply.message(403, "Missing Authentication Token", "MissingAuthenticationTokenException");
+        if (match.isEmpty() && !local) {
+            return Reply.error(GatewayResponses.Type.MISSING_AUTHENTICATION_TOKEN);
         }
         ProxyRequest request = new ProxyRequest(method, path, uri.getRawQuery(), headers(exchange),
                 body.length == 0 ? null : body, exchange.getRemoteAddress());
         var claims = authorizer.claims(request.header("Authorization"), clock.instant());
         if (claims.isEmpty()) {
-            return Reply.message(401, "Unauthorized", "UnauthorizedException");
+            return Reply.error(GatewayResponses.Type.UNAUTHORIZED);
+        }
+        if (local) {
+            Response r = this.local.handle(method, path, ProxyEvents.query(uri.getRawQuery()), claims.get().get("sub"));
+            return new Reply(r.status(), new LinkedHashMap<>(), r.body().toString().getBytes(StandardCharsets.UTF_8));
         }
         ObjectNode event = events.event(request, match.get(), claims.get(), requestId, clock.instant());
         Invocation invocation;
@@ -155,11 +159,11 @@ public final class ApiGateway implements AutoCloseable {
             invocation = lambda.invocation(match.get().route().function(), event.toString());
         } catch (RuntimeException e) {
             LOG.error("{} {}: the integration could not invoke {}", method, path, match.get().route().function(), e);
-            return Reply.message(500, "Internal server error", null);
+            return Reply.error(GatewayResponses.Type.DEFAULT_5XX, 500);
         }
         if (invocation.failed()) {
             LOG.warn("{} {}: {} failed: {}", method, path, invocation.function(), invocation.payload());
-            return Reply.message(502, "Internal server error", null);
+            return Reply.error(GatewayResponses.Type.DEFAULT_5XX);
         }
         return proxyResponse(method, path, invocation.payload());
     }
@@ -194,7 +198,7 @@ public final class ApiGateway implements AutoCloseable {
             return new Reply(status.asInt(), headers, bytes);
         } catch (IOException | IllegalArgumentException e) {
             LOG.warn("{} {}: malformed Lambda proxy response: {}", method, path, payload);
-            return Reply.message(502, "Internal server error", null);
+            return Reply.error(GatewayResponses.Type.DEFAULT_5XX);
         }
     }
 
@@ -221,13 +225,16 @@ public final class ApiGateway implements AutoCloseable {
     }
 
     private record Reply(int status, Map<String, List<String>> headers, byte[] body) {
-        static Reply message(int status, String message, String errorType) {
+        static Reply error(GatewayResponses.Type type) {
+            return error(type, type.status());
+        }
+
+        static Reply error(GatewayResponses.Type type, int status) {
             Map<String, List<String>> headers = new LinkedHashMap<>();
-            if (errorType != null) {
-                headers.put("x-amzn-ErrorType", List.of(errorType));
+            if (type.errorType() != null) {
+                headers.put("x-amzn-ErrorType", List.of(type.errorType()));
             }
-            return new Reply(status, headers,
-                    JSON.createObjectNode().put("message", message).toString().getBytes(StandardCharsets.UTF_8));
+            return new Reply(status, headers, GatewayResponses.body(type).getBytes(StandardCharsets.UTF_8));
         }
     }
 }

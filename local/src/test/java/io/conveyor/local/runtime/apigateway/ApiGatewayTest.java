@@ -10,9 +10,10 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.conveyor.api.Caller;
-import io.conveyor.deployment.FunctionSpec;
-import io.conveyor.deployment.RouteSpec;
 import io.conveyor.apiclient.JobApiClient;
+import io.conveyor.deployment.FunctionSpec;
+import io.conveyor.deployment.GatewayResponses;
+import io.conveyor.deployment.RouteSpec;
 import io.conveyor.deployment.RouteTable;
 import io.conveyor.local.runtime.lambda.InProcessLambda;
 import io.conveyor.local.runtime.lambda.TestHandlers;
@@ -64,7 +65,8 @@ class ApiGatewayTest {
                 route("GET", "/failing", "Failing"),
                 route("GET", "/malformed", "Malformed")));
         gateway = ApiGateway.start(0, routes, new LocalAuthorizer("us-east-1"), new ProxyEvents("api1", "local", "000000000000"),
-                lambda, (method, path, query) -> new ApiGateway.Response(200, JSON.createObjectNode().put("local", path)),
+                lambda, (method, path, query, caller) -> new ApiGateway.Response(200,
+                        JSON.createObjectNode().put("local", path).put("caller", caller)),
                 Clock.systemUTC());
     }
 
@@ -159,7 +161,8 @@ class ApiGatewayTest {
                 as(null).send("GET", gateway.endpoint().resolve("/things/1"), Map.of("Authorization", "Bearer "), null),
                 as(null).send("GET", gateway.endpoint().resolve("/things/1"), Map.of("Authorization", "Bearer two words"), null))) {
             assertEquals(401, r.status());
-            assertEquals("{\"message\":\"Unauthorized\"}", r.text());
+            assertEquals(GatewayResponses.body(GatewayResponses.Type.UNAUTHORIZED), r.text());
+            assertEquals("{\"code\":\"UNAUTHORIZED\",\"message\":\"Unauthorized\"}", r.text(), "the stack's shape");
             assertEquals("UnauthorizedException", r.header("x-amzn-ErrorType"));
         }
     }
@@ -169,7 +172,7 @@ class ApiGatewayTest {
         for (JobApiClient.Response r : List.of(as("alice").get("/nothing"), as(null).get("/nothing"),
                 as("alice").delete("/things"), as("alice").get("/things/1/more"))) {
             assertEquals(403, r.status());
-            assertEquals("{\"message\":\"Missing Authentication Token\"}", r.text());
+            assertEquals("{\"code\":\"MISSING_AUTHENTICATION_TOKEN\",\"message\":\"Missing Authentication Token\"}", r.text());
             assertEquals("MissingAuthenticationTokenException", r.header("x-amzn-ErrorType"));
         }
     }
@@ -179,16 +182,33 @@ class ApiGatewayTest {
         for (String path : List.of("/failing", "/malformed")) {
             JobApiClient.Response r = as("alice").get(path);
             assertEquals(502, r.status(), path);
-            assertEquals("{\"message\":\"Internal server error\"}", r.text());
+            assertEquals("{\"code\":\"DEFAULT_5XX\",\"message\":\"Internal server error\"}", r.text());
         }
     }
 
     @Test
-    void localPaths_goToTheRuntime_withoutAuthentication() {
-        JobApiClient.Response r = as(null).get("/_local/events");
+    void localPaths_goToTheRuntime_forTheAuthenticatedCaller() {
+        JobApiClient.Response r = as("alice").get("/_local/events");
 
         assertEquals(200, r.status());
         assertEquals("/_local/events", r.json().path("local").asText());
+        assertEquals("alice", r.json().path("caller").asText());
+    }
+
+    @Test
+    void localPaths_withoutAToken_are401AsEveryRoute() {
+        JobApiClient.Response r = as(null).get("/_local/health");
+
+        assertEquals(401, r.status());
+        assertEquals("UNAUTHORIZED", r.json().path("code").asText());
+    }
+
+    @Test
+    void aBodyAboveTenMegabytes_is413InTheStacksShape() {
+        JobApiClient.Response r = as("alice").post("/things", "x".repeat(ApiGateway.MAX_BODY_BYTES + 1));
+
+        assertEquals(413, r.status());
+        assertEquals("{\"code\":\"REQUEST_TOO_LARGE\",\"message\":\"Request Too Long\"}", r.text());
     }
 
     @Test
