@@ -303,10 +303,9 @@ public final class Api {
     }
 
     private ApiResponse submitJob(Caller caller, ApiRequest request) {
-        String id = request.path("id");
-        JobStatus before = jobs.get(caller, id).status();
-        Job job = jobs.submit(caller, id);
-        if (before == JobStatus.CREATED) {
+        JobService.Submission submission = jobs.submit(caller, request.path("id"));
+        Job job = submission.job();
+        if (submission.submittedNow()) {
             metrics.jobSubmitted(job.program());
             return ApiResponse.of(202, JobView.of(job));
         }

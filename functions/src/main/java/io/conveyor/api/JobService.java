@@ -129,7 +129,7 @@ public final class JobService {
             idempotency.complete(claim, now.plus(IDEMPOTENCY_KEY_LIFETIME));
         }
         // From here the job exists: a failure leaves it for a repeat of this request (same key) to finish.
-        Job job = request.submit() ? submit(created) : created;
+        Job job = request.submit() ? submit(created).job() : created;
         return new Created(job, uploads(job), false);
     }
 
@@ -173,7 +173,7 @@ public final class JobService {
         Job found = job.get();
         // The first request may have stored the job and failed before its workflow started: finish that now.
         if (request.submit() && (found.status() == JobStatus.CREATED || found.status() == JobStatus.QUEUED)) {
-            found = submit(caller, found.id());
+            found = submit(caller, found.id()).job();
         }
         return new Created(found, uploads(found), true);
     }
@@ -206,16 +206,29 @@ public final class JobService {
      * Submits a job whose inputs are all uploaded: it is queued and its workflow started. Repeating it starts
      * nothing new.
      */
-    public Job submit(Caller caller, String jobId) {
+    public Submission submit(Caller caller, String jobId) {
         return submit(owned(caller, jobId));
     }
 
+    /**
+     * The caller's job after a submit, and whether this very request queued it: of requests that race to submit one
+     * job, exactly one did (the conditional write decides), and only that one is answered 202 and counted.
+     */
+    public record Submission(Job job, boolean submittedNow) {}
+
     /** As {@link #submit(Caller, String)}, from the caller's job as just read or created. */
-    private Job submit(Job read) {
+    private Submission submit(Job read) {
         Job job = read;
+        boolean submittedNow = false;
         if (job.status() == JobStatus.CREATED) {
             verifyInputs(job);
-            job = change(job, j -> j.status() == JobStatus.CREATED ? j.submit(clock.instant()) : j);
+            boolean[] queuedByThis = new boolean[1];
+            job = change(job, j -> {
+                // Runs again on a fresh read when another request wrote meanwhile: the last run decides.
+                queuedByThis[0] = j.status() == JobStatus.CREATED;
+                return queuedByThis[0] ? j.submit(clock.instant()) : j;
+            });
+            submittedNow = queuedByThis[0];
         }
         if (job.status().isTerminal()) {
             throw new ApiException(409, "JobAlreadyFinished", "Job " + job.id() + " is " + job.status()
@@ -225,7 +238,7 @@ public final class JobService {
             // Starting is idempotent per execution name: a repeat also repairs a start that failed last time.
             startWorkflow(job);
         }
-        return job;
+        return new Submission(job, submittedNow);
     }
 
     private void startWorkflow(Job job) {
@@ -237,13 +250,20 @@ public final class JobService {
         }
     }
 
+    /** Refuses to run a job whose inputs are not all in the bucket as declared (what it is {@code for}). */
     private void verifyInputs(Job job) {
         List<String> problems = inputUploads.problems(job);
-        if (!problems.isEmpty()) {
-            throw new ApiException(409, "InputsNotReady", "Job " + job.id() + " cannot be submitted yet: "
-                    + String.join("; ", problems) + ". Upload them (GET /jobs/" + job.id()
-                    + " lists fresh upload URLs, for missing parts only), then submit again.");
+        if (problems.isEmpty()) {
+            return;
         }
+        String what = String.join("; ", problems);
+        if (job.status() == JobStatus.CREATED) {
+            throw new ApiException(409, "InputsNotReady", "Job " + job.id() + " cannot be submitted yet: " + what
+                    + ". Upload them (GET /jobs/" + job.id() + " lists fresh upload URLs, for missing parts only), "
+                    + "then submit again.");
+        }
+        throw new ApiException(409, "InputsNotReady", "Job " + job.id() + " cannot be retried: " + what
+                + ". Its inputs can no longer be uploaded; create a new job with them.");
     }
 
     /** The caller's job. */
@@ -312,7 +332,12 @@ public final class JobService {
     /** Runs the caller's failed or cancelled job again as a new attempt on the same inputs. */
     public Job retry(Caller caller, String jobId) {
         refuseWhenQueueIsFull(caller);
-        Job queued = change(caller, jobId, j -> {
+        Job read = owned(caller, jobId);
+        if (read.status() == JobStatus.FAILED || read.status() == JobStatus.CANCELLED) {
+            // As submit checks them: a job cancelled before its uploads, or whose input was overwritten since.
+            verifyInputs(read);
+        }
+        Job queued = change(read, j -> {
             if (j.status() != JobStatus.FAILED && j.status() != JobStatus.CANCELLED) {
                 throw new ApiException(409, "JobNotRetryable", "Job " + jobId + " is " + j.status()
                         + "; only FAILED or CANCELLED jobs can be retried.");

@@ -12,9 +12,15 @@ import io.conveyor.job.JobStatus;
 import io.conveyor.storage.JobObjectLayout;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.sync.RequestBody;
 
@@ -101,6 +107,38 @@ class CreateAndSubmitApiTest {
         assertTrue(refused.message().contains("a does not match its declared SHA-256"), refused.message());
         assertTrue(refused.message().contains("b has 5 bytes, not the 4 declared"), refused.message());
         assertEquals(JobStatus.CREATED, h.stored(id).status());
+    }
+
+    @Test
+    void submit_byRacingRequests_isAnswered202Once_andTheOthers200() throws Exception {
+        byte[] text = "one input\n".getBytes(StandardCharsets.UTF_8);
+        ApiHarness.Response created = h.alice().post("/jobs", """
+                {"program": "checksum", "inputs": [{"name": "a.txt", "size": %d}]}""".formatted(text.length));
+        String id = created.body().path("job").path("jobId").asText();
+        assertEquals(200, ApiHarness.send(created.body().path("uploads").get(0), text).statusCode());
+
+        int racers = 6;
+        CountDownLatch start = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(racers);
+        try {
+            List<Future<Integer>> statuses = new ArrayList<>();
+            for (int i = 0; i < racers; i++) {
+                statuses.add(pool.submit(() -> {
+                    start.await();
+                    return h.alice().post("/jobs/" + id + "/submit", null).status();
+                }));
+            }
+            start.countDown();
+            List<Integer> answered = new ArrayList<>();
+            for (Future<Integer> status : statuses) {
+                answered.add(status.get(60, TimeUnit.SECONDS));
+            }
+            assertEquals(1, answered.stream().filter(s -> s == 202).count(), "one request submitted it: " + answered);
+            assertEquals(racers - 1, answered.stream().filter(s -> s == 200).count(), answered.toString());
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(Map.of(id + "-1", id), h.launcher.executions);
     }
 
     @Test

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.sync.RequestBody;
 
 /** GET, list, subjobs, result, cancel, retry and programs, on real stores. */
 class JobActionsApiTest {
@@ -151,6 +152,38 @@ class JobActionsApiTest {
         Thread progress = new Thread(() -> IntStream.range(0, 20).forEach(i -> h.subJobs.start(id, i, 1, h.clock.instant())));
         progress.start();
         assertEquals(200, h.alice().delete("/jobs/" + id).status());
+        assertEquals(JobStatus.CANCELLED, h.stored(id).status());
+    }
+
+    @Test
+    void retry_ofAJobCancelledBeforeItsInputsWereUploaded_isRefusedNamingTheInput() {
+        ApiHarness.Response created = h.alice().post("/jobs", "{\"program\": \"checksum\", \"inputs\": "
+                + "[{\"name\": \"never.txt\", \"size\": 5}]}");
+        String id = created.body().path("job").path("jobId").asText();
+        assertEquals(200, h.alice().delete("/jobs/" + id).status());
+
+        ApiHarness.Response refused = h.alice().post("/jobs/" + id + "/retry", null);
+        assertEquals(409, refused.status(), refused.toString());
+        assertEquals("InputsNotReady", refused.code());
+        assertTrue(refused.message().contains("never.txt has not been uploaded"), refused.message());
+        assertEquals(JobStatus.CANCELLED, h.stored(id).status(), "nothing changed");
+        assertTrue(h.launcher.executions.isEmpty(), h.launcher.executions.toString());
+    }
+
+    @Test
+    void retry_afterAnInputWasOverwrittenWithOtherBytes_isRefused() {
+        ApiHarness.Response created = h.alice().post("/jobs", "{\"program\": \"checksum\", \"files\": "
+                + "[{\"name\": \"a.txt\", \"content\": \"hello\"}], \"submit\": true}");
+        String id = created.body().path("job").path("jobId").asText();
+        assertEquals(200, h.alice().delete("/jobs/" + id).status());
+        String bucket = h.deployment.settings().bucket();
+        h.deployment.s3().putObject(r -> r.bucket(bucket).key(JobObjectLayout.input(id, "a.txt")),
+                RequestBody.fromString("jello"));
+
+        ApiHarness.Response refused = h.alice().post("/jobs/" + id + "/retry", null);
+        assertEquals(409, refused.status(), refused.toString());
+        assertEquals("InputsNotReady", refused.code());
+        assertTrue(refused.message().contains("a.txt does not match its declared SHA-256"), refused.message());
         assertEquals(JobStatus.CANCELLED, h.stored(id).status());
     }
 
