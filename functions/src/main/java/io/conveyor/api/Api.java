@@ -239,13 +239,7 @@ public final class Api {
         if (request.body() == null || request.body().isBlank()) {
             throw ApiException.badRequest("The body is empty; send a JSON object such as {\"program\": \"primes\"}.");
         }
-        JsonNode body;
-        try {
-            body = JSON.readTree(request.body());
-        } catch (JsonProcessingException e) {
-            throw ApiException.badRequest("The body is not valid JSON (line " + e.getLocation().getLineNr() + ", column "
-                    + e.getLocation().getColumnNr() + "): " + e.getOriginalMessage());
-        }
+        JsonNode body = JsonBody.parse(JSON, request.body());
         Optional<String> key = request.header("Idempotency-Key");
         if (key.isPresent() && !IDEMPOTENCY_KEY.matcher(key.get()).matches()) {
             throw ApiException.badRequest("The Idempotency-Key header must be 1 to 255 visible ASCII characters.");

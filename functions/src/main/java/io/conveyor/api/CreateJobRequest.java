@@ -282,7 +282,7 @@ public record CreateJobRequest(
     }
 
     /** Control characters are shown escaped, so an error message never carries them into a terminal or log. */
-    private static String printable(String s) {
+    static String printable(String s) {
         StringBuilder out = new StringBuilder();
         s.codePoints().limit(80).forEach(c -> out.append(c < 0x20 || c == 0x7f ? String.format("\\u%04x", c) : Character.toString(c)));
         return out.toString();

@@ -63,7 +63,17 @@ class BadInputApiTest {
                 Arguments.of("retention too long", "{\"program\": \"primes\", \"retention\": \"P1000D\"}", "'retention' must be between"),
                 Arguments.of("retention not a duration", "{\"program\": \"primes\", \"retention\": \"a week\"}", "ISO-8601 duration"),
                 Arguments.of("submit with uploads pending", "{\"program\": \"checksum\", \"inputs\": [{\"name\": \"a\", \"size\": 1}], \"submit\": true}", "POST /jobs/{id}/submit"),
-                Arguments.of("unknown program", "{\"program\": \"bitcoin-miner\"}", "Unknown program 'bitcoin-miner'"));
+                Arguments.of("unknown program", "{\"program\": \"bitcoin-miner\"}", "Unknown program 'bitcoin-miner'"),
+                Arguments.of("nested deeper than the parser's limit", "[".repeat(1001) + "]".repeat(1001), "at most 1,000 levels deep"),
+                Arguments.of("deep nesting inside parameters", "{\"program\": \"primes\", \"parameters\": {\"a\": "
+                        + "[".repeat(1000) + "]".repeat(1000) + "}}", "at most 1,000 levels deep"),
+                Arguments.of("a number of 1,001 digits", "{\"program\": \"primes\", \"parameters\": {\"to\": "
+                        + "9".repeat(1001) + "}}", "numbers with at most 1,000 digits"),
+                Arguments.of("text after the JSON value", "{\"program\": \"primes\"} {\"program\": \"checksum\"}", "not valid JSON"),
+                Arguments.of("an unpaired surrogate in an input name", "{\"program\": \"checksum\", \"inputs\": "
+                        + "[{\"name\": \"\\ud800x.txt\", \"size\": 1}]}", "unpaired UTF-16 surrogate"),
+                Arguments.of("an unpaired surrogate in a parameter", "{\"program\": \"primes\", \"parameters\": "
+                        + "{\"to\": \"\\udc00\"}}", "at '/parameters/to'"));
     }
 
     private static String manyInputs(int count) {
