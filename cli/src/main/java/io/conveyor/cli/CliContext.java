@@ -13,7 +13,7 @@ import java.util.Map;
  * @param width       the terminal's width in columns
  */
 public record CliContext(Map<String, String> env, Path home, Path workingDir, boolean terminal, int width) {
-    /** The running process's: its environment, {@code user.home}, {@code user.dir}, and whether it has a console. */
+    /** The running process's: its environment, its home, {@code user.dir}, and whether it has a console. */
     public static CliContext ofProcess() {
         Map<String, String> env = System.getenv();
         int width = 100;
@@ -23,6 +23,15 @@ public record CliContext(Map<String, String> env, Path home, Path workingDir, bo
             // Keep the default.
         }
         boolean terminal = System.console() != null && !"dumb".equals(env.get("TERM"));
-        return new CliContext(env, Path.of(System.getProperty("user.home")), Path.of("").toAbsolutePath(), terminal, width);
+        return new CliContext(env, home(env, System.getProperty("user.home")), Path.of("").toAbsolutePath(), terminal, width);
+    }
+
+    /**
+     * {@code $HOME} when it is set, as every Unix tool reads it; else the JVM's {@code user.home}, which the JDK takes
+     * from the password database and which ignores {@code HOME}.
+     */
+    static Path home(Map<String, String> env, String userHome) {
+        String home = env.get("HOME");
+        return Path.of(home == null || home.isBlank() ? userHome : home);
     }
 }

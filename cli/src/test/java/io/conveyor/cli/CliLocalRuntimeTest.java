@@ -99,7 +99,7 @@ class CliLocalRuntimeTest {
             assertEquals(content.getBytes(StandardCharsets.UTF_8).length, input.path("size").asLong());
         }
 
-        Path downloads = Files.createDirectory(work.resolve("downloads"));
+        Path downloads = work.resolve("downloads");
         CliRunner.Result downloaded = alice.run("download", id, "-o", "downloads");
         assertEquals(ExitCodes.OK, downloaded.exitCode(), downloaded.toString());
         Path result = downloads.resolve(id + "-result.json");
@@ -112,6 +112,12 @@ class CliLocalRuntimeTest {
         assertEquals(ExitCodes.OK, alice.run("download", id, "-o", "downloads", "--force").exitCode());
         CliRunner.Result toStdout = alice.run("download", id, "-o", "-");
         assertEquals(Files.readString(result), toStdout.out());
+        CliRunner.Result intoAFile = alice.run("download", id, "-o", "downloads/" + id + "-result.json");
+        assertEquals(ExitCodes.USAGE, intoAFile.exitCode(), intoAFile.toString());
+        assertTrue(intoAFile.err().contains("is a file, not a directory"), intoAFile.err());
+        CliRunner.Result badParam = alice.run("submit", "primes", "--param", "to");
+        assertEquals(ExitCodes.USAGE, badParam.exitCode(), badParam.toString());
+        assertTrue(badParam.err().startsWith("--param takes KEY=VALUE, such as --param to=1000; got 'to'."), badParam.err());
 
         CliRunner.Result subjobs = alice.run("subjobs", id);
         assertEquals(ExitCodes.OK, subjobs.exitCode(), subjobs.toString());

@@ -31,8 +31,8 @@ public final class DownloadCommand extends ApiCommand {
     @Parameters(paramLabel = "JOB_ID", description = "The job whose result to download.")
     String id;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "DIR", description = "The directory to save it in (default: the "
-            + "current one), or - for standard output.")
+    @Option(names = {"-o", "--output"}, paramLabel = "DIR", description = "The directory to save it in, created if "
+            + "missing (default: the current one), or - for standard output.")
     String output;
 
     @Option(names = "--force", description = "Replace a file of the same name.")
@@ -56,8 +56,14 @@ public final class DownloadCommand extends ApiCommand {
             return ExitCodes.OK;
         }
         Path dir = output == null ? cli.context().workingDir() : cli.context().workingDir().resolve(output);
-        if (!Files.isDirectory(dir)) {
-            throw CliException.usage("-o " + dir + " is not a directory: create it first, or use -o - for standard output.");
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw CliException.usage("-o " + dir + " is a file, not a directory: name a directory (it is created if "
+                    + "missing), or use -o - for standard output.");
+        }
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw CliException.usage("Cannot create the directory " + dir + " for -o: " + e.getMessage());
         }
         String name = fileName(response.headers().firstValue("Content-Disposition").orElse(""), id);
         Path target = dir.resolve(name);

@@ -18,9 +18,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code conveyor submit PROGRAM FILE... }: declare the files (size, content type, SHA-256), create the job, upload
@@ -42,8 +45,27 @@ public final class SubmitCommand extends ApiCommand {
             + "job by its file name.")
     List<Path> files = new ArrayList<>();
 
+    final Map<String, String> parameters = new LinkedHashMap<>();
+
+    @Spec
+    CommandSpec spec;
+
+    /**
+     * The program's parameters. Split here rather than by picocli's map option, whose refusal reads "Value for option
+     * option '--param' ...". Picocli passes every value given so far.
+     */
     @Option(names = {"-p", "--param"}, paramLabel = "KEY=VALUE", description = "A parameter of the program; repeatable.")
-    Map<String, String> parameters = new LinkedHashMap<>();
+    void parameters(List<String> keyValues) {
+        parameters.clear();
+        for (String keyValue : keyValues) {
+            int equals = keyValue.indexOf('=');
+            if (equals < 1) {
+                throw new ParameterException(spec.commandLine(), "--param takes KEY=VALUE, such as --param to=1000; got '"
+                        + keyValue + "'.");
+            }
+            parameters.put(keyValue.substring(0, equals), keyValue.substring(equals + 1));
+        }
+    }
 
     @Option(names = "--depends-on", paramLabel = "JOB_ID", description = "Start only after this job SUCCEEDED; repeatable.")
     List<String> dependsOn = new ArrayList<>();
