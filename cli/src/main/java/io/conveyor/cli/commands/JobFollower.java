@@ -42,7 +42,9 @@ final class JobFollower {
         long start = System.nanoTime();
         String shown = null;
         int failures = 0;
-        try (ProgressDisplay bar = out.count(id, 0)) {
+        // The bar starts once the job knows how many subjobs it has: a bar of nothing would read "? % [] 0/0".
+        ProgressDisplay bar = null;
+        try {
             while (true) {
                 JsonNode job;
                 try {
@@ -59,14 +61,29 @@ final class JobFollower {
                 String state = job.path("status").asText() + " " + Jobs.progress(job) + " attempt " + Jobs.attempt(job);
                 if (!state.equals(shown)) {
                     shown = state;
-                    show(job, bar, Duration.ofNanos(System.nanoTime() - start));
+                    if (bar == null && !out.json() && job.path("progress").path("total").asInt() > 0) {
+                        bar = out.count(barName(id), job.path("progress").path("total").asInt());
+                    }
+                    show(job, bar == null ? ProgressDisplay.NONE : bar, Duration.ofNanos(System.nanoTime() - start));
                 }
                 if (Jobs.terminal(job)) {
                     return job;
                 }
                 pause();
             }
+        } finally {
+            if (bar != null) {
+                bar.close();
+            }
         }
+    }
+
+    /**
+     * The bar's name: the job id's first 8 characters, which tell a user's jobs apart; the whole id (36) would leave
+     * no room for the bar in 80 columns, next to the counts and the status.
+     */
+    static String barName(String id) {
+        return "Job " + (id.length() > 8 ? id.substring(0, 8) : id);
     }
 
     private void show(JsonNode job, ProgressDisplay bar, Duration elapsed) {
