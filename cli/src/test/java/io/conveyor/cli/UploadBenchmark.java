@@ -61,7 +61,7 @@ public final class UploadBenchmark {
         try (LocalRuntime runtime = LocalRuntime.start(options.build())) {
             CliSettings settings = new CliSettings(runtime.apiEndpoint(), "benchmark", Auth.BEARER, Optional.of("bench"),
                     Optional.empty(), Optional.empty(), "default");
-            ApiClient api = new ApiClient(settings, RequestSigner.bearer("bench"), ApiClient.newHttpClient(), "benchmark");
+            ApiClient api = new ApiClient(settings, RequestSigner.bearer("bench"), ApiClient.newTransport(), "benchmark");
             Output quiet = new Output(new PrintWriter(Writer.nullWriter()), new PrintWriter(Writer.nullWriter()), false,
                     false, 80);
             for (int run = 1; run <= runs; run++) {

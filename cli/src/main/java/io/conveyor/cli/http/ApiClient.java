@@ -11,7 +11,6 @@ import java.io.InputStream;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -34,7 +33,7 @@ import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
 import software.amazon.awssdk.identity.spi.IdentityProvider;
 
 /**
- * The job API over {@link HttpClient}: builds each request (URL under the endpoint, JSON body, credentials) apart
+ * The job API over the JDK's HTTP client ({@link HttpTransport}): builds each request (URL under the endpoint, JSON body, credentials) apart
  * from sending it, turns error answers into {@link ApiError} with advice, and I/O failures into a connection
  * {@link CliException} naming the endpoint. Also moves bytes through presigned URLs, which carry their own
  * authorisation. Thread-safe.
@@ -50,10 +49,10 @@ public final class ApiClient {
 
     private final CliSettings settings;
     private final RequestSigner signer;
-    private final HttpClient http;
+    private final HttpTransport http;
     private final String userAgent;
 
-    public ApiClient(CliSettings settings, RequestSigner signer, HttpClient http, String userAgent) {
+    public ApiClient(CliSettings settings, RequestSigner signer, HttpTransport http, String userAgent) {
         this.settings = settings;
         this.signer = signer;
         this.http = http;
@@ -72,13 +71,12 @@ public final class ApiClient {
             }
             case NONE -> RequestSigner.NONE;
         };
-        return new ApiClient(settings, signer, newHttpClient(), userAgent);
+        return new ApiClient(settings, signer, newTransport(), userAgent);
     }
 
-    /** The HTTP client the CLI uses: HTTP/1.1, redirects not followed, {@link #CONNECT_TIMEOUT}. */
-    public static HttpClient newHttpClient() {
-        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(CONNECT_TIMEOUT)
-                .followRedirects(HttpClient.Redirect.NEVER).build();
+    /** The HTTP the CLI uses: HTTP/1.1, redirects not followed, {@link #CONNECT_TIMEOUT}. */
+    public static HttpTransport newTransport() {
+        return new HttpTransport(CONNECT_TIMEOUT);
     }
 
     public CliSettings settings() {

@@ -70,7 +70,7 @@ class ApiClientTest {
         CliSettings settings = new CliSettings(endpoint, "CONVEYOR_ENDPOINT", auth,
                 auth == Auth.BEARER ? Optional.of("alice") : Optional.empty(), Optional.empty(), Optional.empty(), "default");
         RequestSigner signer = auth == Auth.BEARER ? RequestSigner.bearer("alice") : RequestSigner.NONE;
-        return new ApiClient(settings, signer, ApiClient.newHttpClient(), "conveyor-cli/test");
+        return new ApiClient(settings, signer, ApiClient.newTransport(), "conveyor-cli/test");
     }
 
     @Test

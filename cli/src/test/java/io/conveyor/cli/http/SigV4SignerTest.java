@@ -159,7 +159,7 @@ class SigV4SignerTest {
         CliSettings settings = new CliSettings(endpoint, "--endpoint", Auth.SIGV4, Optional.empty(), Optional.of("eu-west-1"),
                 Optional.empty(), "default");
         return new ApiClient(settings, new SigV4Signer(credentials, "eu-west-1", Clock.systemUTC()),
-                ApiClient.newHttpClient(), "conveyor-cli/test");
+                ApiClient.newTransport(), "conveyor-cli/test");
     }
 
     /** A server that answers 200 to correctly signed requests and 403 (as API Gateway) to others. */

@@ -124,7 +124,7 @@ class MultipartUploaderTest {
     private MultipartUploader uploader(Instant now) {
         CliSettings settings = new CliSettings(URI.create("http://127.0.0.1:1"), "--endpoint", Auth.NONE, Optional.empty(),
                 Optional.empty(), Optional.empty(), "default");
-        ApiClient api = new ApiClient(settings, RequestSigner.NONE, ApiClient.newHttpClient(), "conveyor-cli/test");
+        ApiClient api = new ApiClient(settings, RequestSigner.NONE, ApiClient.newTransport(), "conveyor-cli/test");
         return new MultipartUploader(api, new MultipartUploader.Retry(3, Duration.ofMillis(400), Duration.ofSeconds(1),
                 sleeps::add), Clock.fixed(now, ZoneOffset.UTC));
     }
