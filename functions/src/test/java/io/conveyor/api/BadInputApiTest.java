@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.conveyor.job.Job;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -105,6 +107,27 @@ class BadInputApiTest {
         // or on a job created after it: every dependency graph is acyclic by construction.
         assertEquals(List.of(alicesJob), List.of(response.body().path("job").path("dependsOn").get(0).asText()));
         h.jobs.deleteIfUnchanged(h.stored(response.body().path("job").path("jobId").asText()));
+    }
+
+    @Test
+    void pageTokensEditedForTheCallersOwnPartition_areRefusedWith400() {
+        for (String forged : List.of(
+                "{\"S:owner\":\"alice\",\"S:jobId\":\"x\"}",
+                "{\"S:owner\":\"alice\",\"S:jobId\":\"x\",\"S:createdKey\":\"k\",\"S:extra\":\"y\"}",
+                "{\"S:owner\":\"alice\",\"S:jobId\":\"x\",\"N:createdKey\":\"12\"}",
+                "{\"S:owner\":\"alice\",\"S:jobId\":\"\",\"S:createdKey\":\"k\"}",
+                "{\"S:owner\":\"alice\",\"S:jobId\":\"" + "x".repeat(3000) + "\",\"S:createdKey\":\"k\"}")) {
+            ApiHarness.Response listed = h.alice().query("nextToken", token(forged)).get("/jobs");
+            assertEquals(400, listed.status(), forged + ": " + listed);
+            assertTrue(listed.message().contains("pass back nextToken exactly as received"), listed.message());
+        }
+        ApiHarness.Response subJobs = h.alice().query("nextToken",
+                token("{\"S:jobId\":\"" + alicesJob + "\",\"N:subJobIndex\":\"one\"}")).get("/jobs/" + alicesJob + "/subjobs");
+        assertEquals(400, subJobs.status(), subJobs.toString());
+    }
+
+    private static String token(String json) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(json.getBytes(StandardCharsets.UTF_8));
     }
 
     @Test

@@ -214,7 +214,9 @@ public final class JobStore {
                 .queryConditional(QueryConditional.keyEqualTo(k -> k.partitionValue(partitionValue)))
                 .scanIndexForward(false)
                 .limit(limit + 1);
-        pageToken.ifPresent(t -> query.exclusiveStartKey(PageTokens.decode(t, partitionAttribute, partitionValue)));
+        Map<String, KeyAttributeSpec.Type> shape = Map.of(JobItem.JOB_ID, KeyAttributeSpec.Type.STRING,
+                JobItem.CREATED_KEY, KeyAttributeSpec.Type.STRING, partitionAttribute, KeyAttributeSpec.Type.STRING);
+        pageToken.ifPresent(t -> query.exclusiveStartKey(PageTokens.decode(t, shape, partitionAttribute, partitionValue)));
         program.ifPresent(p -> query.filterExpression(Expression.builder()
                 .expression("#program = :program")
                 .putExpressionName("#program", JobItem.PROGRAM)

@@ -497,7 +497,8 @@ public final class SubJobStore {
 
     /** The index of the first subjob of the page {@code token} asks for. */
     private static int nextIndex(String token, String jobId) {
-        AttributeValue next = PageTokens.decode(token, SubJobGroup.JOB_ID, jobId).get(SubJobGroup.FIRST_INDEX);
+        AttributeValue next = PageTokens.decode(token, Map.of(SubJobGroup.JOB_ID, KeyAttributeSpec.Type.STRING,
+                SubJobGroup.FIRST_INDEX, KeyAttributeSpec.Type.NUMBER), SubJobGroup.JOB_ID, jobId).get(SubJobGroup.FIRST_INDEX);
         try {
             int index = Integer.parseInt(next.n());
             if (index >= 0) {
