@@ -4,7 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
+import io.conveyor.deployment.Catalogue;
+import io.conveyor.deployment.RouteSpec;
 import java.util.Base64;
+import java.util.regex.Matcher;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -15,7 +18,8 @@ import net.jqwik.api.lifecycle.BeforeProperty;
 
 /**
  * Whatever a client sends, the API answers a 2xx or a 4xx that says what to change, never a 5xx: request bodies
- * of POST /jobs and page tokens of GET /jobs, generated at random and by mutating valid ones.
+ * of POST /jobs, page tokens of GET /jobs, and every route with hostile ids, query parameters and headers,
+ * generated at random and by mutating valid ones.
  */
 class ApiPropertiesTest {
     private static final String VALID_BODY = "{\"program\": \"checksum\", \"parameters\": {\"top\": 3}, "
@@ -23,11 +27,12 @@ class ApiPropertiesTest {
 
     private ApiHarness h;
     private String realToken;
+    private String realJob;
 
     @BeforeProperty
     void deployment() {
         h = new ApiHarness();
-        h.submittedJob(h.alice());
+        realJob = h.submittedJob(h.alice());
         h.submittedJob(h.alice());
         realToken = h.alice().query("limit", "1").get("/jobs").body().path("nextToken").asText();
     }
@@ -42,6 +47,16 @@ class ApiPropertiesTest {
         ApiHarness.Response listed = h.alice().query("limit", "1").query("nextToken", token).get("/jobs");
         assertAnsweredWithoutServerError(listed, token);
         assertTrue(listed.status() == 200 || listed.status() == 400, listed.status() + " for '" + token + "'");
+    }
+
+    @Property(tries = 500)
+    void anyRouteWithAnyIdQueryAndHeader_isAnswered2xxOr4xx(@ForAll("routes") RouteSpec route, @ForAll("texts") String id,
+            @ForAll("queryNames") String queryName, @ForAll("texts") String queryValue, @ForAll("texts") String key) {
+        String path = route.path().replaceAll("\\{[^}]+}", Matcher.quoteReplacement(id));
+        ApiHarness.Call call = h.alice().query(queryName, queryValue).header("Idempotency-Key", key);
+        String body = route.method().equals("POST") && route.path().equals("/jobs") ? VALID_BODY : null;
+        assertAnsweredWithoutServerError(call.send(route.method(), path, body), route + " " + path + "?" + queryName
+                + "=" + queryValue + " key " + key);
     }
 
     private static void assertAnsweredWithoutServerError(ApiHarness.Response response, String sent) {
@@ -66,6 +81,24 @@ class ApiPropertiesTest {
                 StandardCharsets.UTF_8)).map(s -> Base64.getUrlEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8)));
         return Arbitraries.oneOf(Arbitraries.strings().ofMaxLength(200), base64OfAnything, mutationsOf(realToken),
                 base64OfMutatedTokens);
+    }
+
+    @Provide
+    Arbitrary<RouteSpec> routes() {
+        return Arbitraries.of(Catalogue.ROUTES);
+    }
+
+    /** Ids, query values and header values: random text, hostile text, and the real ids of jobs. */
+    @Provide
+    Arbitrary<String> texts() {
+        return Arbitraries.oneOf(Arbitraries.strings().ofMaxLength(80), Arbitraries.of("", " ", "..", "%2F", "-1", "0",
+                "101", "1e9", "null", "true", "\u0000", "\ud800", "x".repeat(5000), realJob, realToken,
+                "QUEUED", "running", "word-frequency"));
+    }
+
+    @Provide
+    Arbitrary<String> queryNames() {
+        return Arbitraries.of("limit", "nextToken", "status", "program", "redirect", "unknown");
     }
 
     /** {@code valid} with one character replaced, inserted or removed at a random place. */
