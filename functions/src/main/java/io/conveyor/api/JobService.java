@@ -279,8 +279,12 @@ public final class JobService {
 
     /** One page of the caller's job's subjobs, in index order. */
     public Page<SubJob> subJobs(Caller caller, String jobId, int limit, Optional<String> pageToken) {
-        owned(caller, jobId);
-        return subJobs.list(jobId, limit, pageToken);
+        Job job = owned(caller, jobId);
+        Page<SubJob> page = subJobs.list(jobId, limit, pageToken);
+        if (!job.status().isTerminal()) {
+            return page;
+        }
+        return new Page<>(page.items().stream().map(SubJob::asOfEndedJob).toList(), page.nextToken());
     }
 
     /** A presigned download of the result of the caller's job, once it succeeded. */

@@ -156,6 +156,24 @@ class JobActionsApiTest {
     }
 
     @Test
+    void cancel_endsTheSubjobsWithTheJob_andNothingCountsAsRunning() {
+        String id = h.submittedJob(h.alice());
+        admitted(id);
+        h.subJobs.registerAll(id, 1, IntStream.range(0, 6).mapToObj(i -> SubJob.pending(id, i, 1, "in/" + i)).toList());
+        h.subJobs.startAll(id, 1, List.of(0, 1, 2, 3), h.clock.instant());
+        assertEquals(4, h.alice().get("/jobs/" + id).body().path("job").path("progress").path("running").asInt());
+
+        assertEquals(200, h.alice().delete("/jobs/" + id).status());
+
+        JsonNode job = h.alice().get("/jobs/" + id).body().path("job");
+        assertEquals(0, job.path("progress").path("running").asInt(), job.toString());
+        assertEquals(6, job.path("progress").path("total").asInt(), job.toString());
+        List<String> statuses = new ArrayList<>();
+        h.alice().get("/jobs/" + id + "/subjobs").body().path("subJobs").forEach(s -> statuses.add(s.path("status").asText()));
+        assertEquals(List.of("STOPPED", "STOPPED", "STOPPED", "STOPPED", "STOPPED", "STOPPED"), statuses);
+    }
+
+    @Test
     void retry_ofAJobCancelledBeforeItsInputsWereUploaded_isRefusedNamingTheInput() {
         ApiHarness.Response created = h.alice().post("/jobs", "{\"program\": \"checksum\", \"inputs\": "
                 + "[{\"name\": \"never.txt\", \"size\": 5}]}");

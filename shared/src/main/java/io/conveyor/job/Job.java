@@ -235,11 +235,16 @@ public record Job(
             return clearProgress();
         }
 
+        /**
+         * Ends the open attempt. Nothing of it runs any more: a subjob still counted as running (its worker's outcome
+         * comes after a cancel, and is not recorded) stops being counted.
+         */
         Change endAttempt(Instant at, Attempt.Outcome how, JobError why) {
             int last = attempts.size() - 1;
             if (last >= 0 && attempts.get(last).isOpen()) {
                 attempts.set(last, attempts.get(last).end(at, how, why));
             }
+            progress = new Progress(progress.total(), 0, progress.succeeded(), progress.failed());
             return this;
         }
 

@@ -43,6 +43,19 @@ public record SubJob(
         startedAt = startedAt == null ? null : startedAt.truncatedTo(ChronoUnit.MILLIS);
     }
 
+    /**
+     * This subjob once its job has ended: still PENDING or RUNNING, it is {@link SubJobStatus#STOPPED}, since nothing
+     * of an ended job runs (a worker that finishes after a cancel has its outcome refused). Stored statuses are left
+     * as they are: a retry of the job starts its subjobs again.
+     */
+    public SubJob asOfEndedJob() {
+        if (status.isOutcome() || status == SubJobStatus.STOPPED) {
+            return this;
+        }
+        return new SubJob(jobId, index, jobAttempt, manifestKey, SubJobStatus.STOPPED, attempts, startedAt, duration,
+                outputKey, output, error);
+    }
+
     /** A subjob as the splitter lists it. */
     public static SubJob pending(String jobId, int index, int jobAttempt, String manifestKey) {
         return new SubJob(jobId, index, jobAttempt, manifestKey, SubJobStatus.PENDING, 0, null, null, null, null, null);

@@ -8,7 +8,12 @@ public enum SubJobStatus {
     RUNNING,
     SUCCEEDED,
     /** Its worker failed after every retry. */
-    FAILED;
+    FAILED,
+    /**
+     * Its job ended (cancelled, or failed as a whole) before it did: never stored, the API shows a subjob of an ended
+     * attempt that is still PENDING or RUNNING so (see {@link SubJob#asOfEndedJob}).
+     */
+    STOPPED;
 
     public boolean isOutcome() {
         return this == SUCCEEDED || this == FAILED;
