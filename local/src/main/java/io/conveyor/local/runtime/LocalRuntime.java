@@ -1,6 +1,5 @@
 package io.conveyor.local.runtime;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.conveyor.asl.LocalStepFunctions;
 import io.conveyor.deployment.Catalogue;
 import io.conveyor.deployment.Definitions;
@@ -74,7 +73,6 @@ import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
  */
 public final class LocalRuntime implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LocalRuntime.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final AtomicReference<LocalRuntime> RUNNING = new AtomicReference<>();
     /** The local credentials: S3Proxy checks every signature against this key. */
     public static final String ACCESS_KEY = "conveyor";
