@@ -63,10 +63,11 @@ public final class JobService {
     private final InputUploads inputUploads;
     private final Clock clock;
     private final Supplier<String> newJobId;
+    private final PageTokenSigner pageTokens;
 
     public JobService(JobStore jobs, SubJobStore subJobs, IdempotencyStore idempotency, JobEndings endings,
             ObjectStore objects, ProgramRegistry programs, WorkflowLauncher workflows, Settings settings, Clock clock,
-            Supplier<String> newJobId) {
+            Supplier<String> newJobId, PageTokenSigner pageTokens) {
         this.jobs = jobs;
         this.subJobs = subJobs;
         this.idempotency = idempotency;
@@ -78,6 +79,7 @@ public final class JobService {
         this.inputUploads = new InputUploads(objects, settings, clock);
         this.clock = clock;
         this.newJobId = newJobId;
+        this.pageTokens = pageTokens;
     }
 
     /**
@@ -274,17 +276,21 @@ public final class JobService {
     /** One page of the caller's jobs, newest first. */
     public Page<Job> list(Caller caller, Optional<JobStatus> status, Optional<String> program, int limit,
             Optional<String> pageToken) {
-        return jobs.listForOwner(caller.id(), status, program, limit, pageToken);
+        return signed(jobs.listForOwner(caller.id(), status, program, limit, pageToken.map(pageTokens::verify)));
     }
 
     /** One page of the caller's job's subjobs, in index order. */
     public Page<SubJob> subJobs(Caller caller, String jobId, int limit, Optional<String> pageToken) {
         Job job = owned(caller, jobId);
-        Page<SubJob> page = subJobs.list(jobId, limit, pageToken);
+        Page<SubJob> page = signed(subJobs.list(jobId, limit, pageToken.map(pageTokens::verify)));
         if (!job.status().isTerminal()) {
             return page;
         }
         return new Page<>(page.items().stream().map(SubJob::asOfEndedJob).toList(), page.nextToken());
+    }
+
+    private <T> Page<T> signed(Page<T> page) {
+        return new Page<>(page.items(), page.nextToken().map(pageTokens::sign));
     }
 
     /** A presigned download of the result of the caller's job, once it succeeded. */

@@ -23,7 +23,9 @@ import io.conveyor.workflow.WorkflowComponents;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.security.SecureRandom;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -54,6 +56,8 @@ final class ApiHarness {
     final IdempotencyStore idempotency;
     final ObjectStore objects;
     final ProgramStatisticsStore statistics;
+    /** This deployment's page tokens: a random key per harness, as the local runtime's is per run. */
+    final PageTokenSigner pageTokens = new PageTokenSigner(randomKey());
     final Api api;
     private final AtomicInteger requests = new AtomicInteger();
 
@@ -72,9 +76,15 @@ final class ApiHarness {
         WorkflowComponents workflow = WorkflowComponents.wire(deployment.settings(), deployment.dynamoDb(), objects, callbacks,
                 events, ProgramRegistry.samples(), NO_LAMBDA, clock);
         JobService service = new JobService(jobs, subJobs, idempotency, workflow.endings(), objects, ProgramRegistry.samples(),
-                launcher, deployment.settings(), clock, () -> UUID.randomUUID().toString());
+                launcher, deployment.settings(), clock, () -> UUID.randomUUID().toString(), pageTokens);
         api = new Api(service, ProgramRegistry.samples(), statistics, new ApiMetrics(EmbeddedMetrics.standardOutput(Catalogue.METRICS_NAMESPACE)),
                 clock, Caller.finder(false));
+    }
+
+    private static byte[] randomKey() {
+        byte[] key = new byte[PageTokenSigner.MIN_KEY_BYTES];
+        new SecureRandom().nextBytes(key);
+        return key;
     }
 
     /** A response, with the body parsed. */
@@ -127,6 +137,12 @@ final class ApiHarness {
 
         Response post(String path, String body) {
             return send("POST", path, body);
+        }
+
+        /** A POST of bytes that are not UTF-8 text, which API Gateway hands over base64-encoded. */
+        Response postBytes(String path, byte[] body) {
+            event.setIsBase64Encoded(true);
+            return send("POST", path, Base64.getEncoder().encodeToString(body));
         }
 
         Response delete(String path) {
