@@ -20,6 +20,8 @@ import io.conveyor.testing.MutableClock;
 import io.conveyor.workflow.RecordingCallbacks;
 import io.conveyor.workflow.RecordingEvents;
 import io.conveyor.workflow.WorkflowComponents;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -30,6 +32,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * The API wired to real stores on the DynamoDB emulator and S3Proxy, called with API Gateway events built from the
@@ -60,6 +63,8 @@ final class ApiHarness {
     final PageTokenSigner pageTokens = new PageTokenSigner(randomKey());
     final Api api;
     private final AtomicInteger requests = new AtomicInteger();
+    /** GetObject calls made by the API's object store. */
+    final AtomicInteger objectReads = new AtomicInteger();
 
     ApiHarness() {
         this(Map.of());
@@ -71,7 +76,8 @@ final class ApiHarness {
         subJobs = deployment.subJobs();
         counters = deployment.counters();
         idempotency = deployment.idempotency();
-        objects = new ObjectStore(deployment.s3(), deployment.presigner(), deployment.settings().bucket(), clock);
+        objects = new ObjectStore(countingObjectReads(deployment.s3()), deployment.presigner(), deployment.settings().bucket(),
+                clock);
         statistics = new ProgramStatisticsStore(deployment.dynamoDb(), deployment.settings().countersTable());
         WorkflowComponents workflow = WorkflowComponents.wire(deployment.settings(), deployment.dynamoDb(), objects, callbacks,
                 events, ProgramRegistry.samples(), NO_LAMBDA, clock);
@@ -79,6 +85,21 @@ final class ApiHarness {
                 launcher, deployment.settings(), clock, () -> UUID.randomUUID().toString(), pageTokens);
         api = new Api(service, ProgramRegistry.samples(), statistics, new ApiMetrics(EmbeddedMetrics.standardOutput(Catalogue.METRICS_NAMESPACE)),
                 clock, Caller.finder(false));
+    }
+
+    /** {@code s3}, counting in {@link #objectReads} the objects (or ranges) it reads. */
+    private S3Client countingObjectReads(S3Client s3) {
+        return (S3Client) Proxy.newProxyInstance(S3Client.class.getClassLoader(), new Class<?>[] {S3Client.class},
+                (proxy, method, args) -> {
+                    if (method.getName().equals("getObject")) {
+                        objectReads.incrementAndGet();
+                    }
+                    try {
+                        return method.invoke(s3, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
     }
 
     private static byte[] randomKey() {
