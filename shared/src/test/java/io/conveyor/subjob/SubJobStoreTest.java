@@ -266,6 +266,27 @@ class SubJobStoreTest {
         assertEquals(2, subJobs.get("j", 3).orElseThrow().attempts());
     }
 
+    /** A batch of one whose subjob was declined: it waits assigned, then its retry runs it once and records it. */
+    @Test
+    void aDeclinedSubjob_waitsAssigned_andItsRetryRunsAndRecordsIt() {
+        subJobs.registerAll("j", 1, pending(1));
+        assertEquals(List.of(0), subJobs.startAll("j", 1, List.of(0), T0));
+        assertEquals(List.of(), subJobs.recordAll("j", 1, List.of(), 0, OptionalInt.empty(), T0.plusSeconds(1)));
+        assertEquals(SubJobStatus.ASSIGNED, subJobs.get("j", 0).orElseThrow().status());
+        assertEquals(new Progress(1, 0, 0, 0), progress());
+
+        assertEquals(List.of(0), subJobs.startAll("j", 1, List.of(0), T0.plusSeconds(5)));
+        assertEquals(SubJobStatus.RUNNING, subJobs.get("j", 0).orElseThrow().status());
+        assertEquals(new Progress(1, 1, 0, 0), progress());
+        assertEquals(List.of(succeeded(0)), subJobs.recordAll("j", 1, List.of(succeeded(0)), 0, OptionalInt.empty(),
+                T0.plusSeconds(6)));
+        SubJob done = subJobs.get("j", 0).orElseThrow();
+        assertEquals(SubJobStatus.SUCCEEDED, done.status());
+        assertEquals(2, done.attempts());
+        assertEquals(new Progress(1, 0, 1, 0), progress());
+        assertEquals(List.of(), subJobs.startAll("j", 1, List.of(0), T0.plusSeconds(7)), "nothing runs again");
+    }
+
     /** A redelivered batch whose first delivery left one subjob running further on: still one running. */
     @Test
     void aRedeliveredBatch_runsItsFirstUnfinishedSubjob_andAssignsTheOthers() {
