@@ -175,7 +175,6 @@ public final class WorkflowSteps {
         List<Integer> started = subJobs.startAll(jobId, attempt, batch.stream().map(BatchItem::index).toList(),
                 clock.instant());
         StoredJobInputs jobInputs = new StoredJobInputs(job, objects);
-        LOG.info("DEBUG batch {} started {}", batch.stream().map(BatchItem::index).toList(), started);
         List<SubJobStore.Outcome> outcomes = new ArrayList<>();
         Instant lastWrite = clock.instant();
         RuntimeException retryable = null;
@@ -212,8 +211,7 @@ public final class WorkflowSteps {
                 lastWrite = now;
             }
         }
-        LOG.info("DEBUG batch {} outcomes {} retryable {}", started, outcomes, retryable);
-        if (!outcomes.isEmpty() || retryable != null) {
+        if (!outcomes.isEmpty()) {
             recordOutcomes(job, attempt, outcomes, running, OptionalInt.empty(), clock.instant());
         }
         if (retryable != null) {

@@ -71,7 +71,7 @@ class BadRouteInputApiTest {
                 row("GET", "/jobs", Map.of("limit", "1e2"), 400, "InvalidRequest", "'limit' must be a whole number"),
                 row("GET", "/jobs", Map.of("limit", "99999999999999999999"), 400, "InvalidRequest", "'limit'"),
                 row("GET", "/jobs", Map.of("status", "DONE"), 400, "InvalidRequest", "'status' must be one of"),
-                row("GET", "/jobs", Map.of("status", "queued"), 400, "InvalidRequest", "'status' must be one of"),
+                row("GET", "/jobs", Map.of("status", "QUEUED,RUNNING"), 400, "InvalidRequest", "'status' must be one of"),
                 row("GET", "/jobs", Map.of("nextToken", "garbage"), 400, "InvalidRequest", "pass back nextToken exactly as received"),
                 row("GET", "/jobs", Map.of("nextToken", "e30.AAAA"), 400, "InvalidRequest", "nextToken"),
                 row("GET", "/jobs/{queued}/subjobs", Map.of("limit", "1001"), 400, "InvalidRequest", "from 1 to 1000"),

@@ -319,7 +319,7 @@ public final class SubJobStore {
      *
      * @param running the subjob of the batch that is {@link SubJobStatus#RUNNING} (the first one started, then each
      *     {@code next}); the other outcomes are of {@link SubJobStatus#ASSIGNED} subjobs. Without an outcome here
-     *     (declined, to be retried with its batch), it is assigned again
+     *     (declined, to be retried with its batch), it is assigned again when the turn passes
      * @param next    the subjob the worker runs next, marked running in the same write; empty at the batch's end
      * @return the outcomes this call recorded; none of those after the job stopped running this attempt
      */
@@ -327,12 +327,14 @@ public final class SubJobStore {
             Instant now) {
         List<Change> turnChanges = new ArrayList<>();
         int turnRunningChange = 0;
-        if (outcomes.stream().noneMatch(o -> o.index() == running)) {
-            // It ended without an outcome (its worker declined it, to be retried with the batch): it waits again.
-            turnChanges.add(turn(running, SubJobStatus.RUNNING, SubJobStatus.ASSIGNED));
-            turnRunningChange--;
-        }
         if (next.isPresent()) {
+            if (outcomes.stream().noneMatch(o -> o.index() == running)) {
+                // It ended without an outcome (its worker declined it, to be retried with the batch): it waits again.
+                // At the batch's end it stays running instead, as does any subjob whose invocation failed or timed
+                // out: the state's Retry runs it again, and a late duplicate invocation may still record it.
+                turnChanges.add(turn(running, SubJobStatus.RUNNING, SubJobStatus.ASSIGNED));
+                turnRunningChange--;
+            }
             turnChanges.add(turn(next.getAsInt(), SubJobStatus.ASSIGNED, SubJobStatus.RUNNING));
             turnRunningChange++;
         }
