@@ -66,6 +66,14 @@ public final class Catalogue {
             "io.conveyor.workflow.ExecutionEndedHandler", 512, Duration.ofSeconds(30), List.of(
                     write(Resource.JOBS_TABLE), write(Resource.COUNTERS_TABLE), write(Resource.WAITLIST_TABLE),
                     write(Resource.WORKFLOW_CALLBACKS), write(Resource.EVENT_BUS)));
+    /**
+     * Ends the jobs whose execution ended without its event reaching {@link #EXECUTION_ENDED_RULE}, found by a
+     * schedule ({@link #EXECUTION_SWEEP_SCHEDULE}): the same writes as {@link #EXECUTION_ENDED}, and DescribeExecution.
+     */
+    public static final FunctionSpec EXECUTION_SWEEP = new FunctionSpec("ExecutionSweep",
+            "io.conveyor.watchdog.ExecutionSweepHandler", 512, Duration.ofMinutes(5), List.of(
+                    write(Resource.JOBS_TABLE), write(Resource.COUNTERS_TABLE), write(Resource.WAITLIST_TABLE),
+                    read(Resource.JOB_WORKFLOWS), write(Resource.WORKFLOW_CALLBACKS), write(Resource.EVENT_BUS)));
     public static final FunctionSpec CLEANER = new FunctionSpec("Cleaner", "io.conveyor.cleanup.CleanerHandler", 1024,
             Duration.ofMinutes(15), List.of(write(Resource.JOBS_TABLE), write(Resource.SUBJOBS_TABLE),
                     write(Resource.IDEMPOTENCY_TABLE), write(Resource.BUCKET)));
@@ -75,7 +83,7 @@ public final class Catalogue {
             RECORD_SUBJOB_FAILURE, CONFIRM_SUBJOBS, AGGREGATE, FINALIZE, HANDLE_FAILURE, RESUME);
 
     public static final List<FunctionSpec> FUNCTIONS = concat(List.of(API), WORKFLOW_FUNCTIONS,
-            List.of(EXECUTION_ENDED, CLEANER));
+            List.of(EXECUTION_ENDED, EXECUTION_SWEEP, CLEANER));
 
     // The job API's routes, each with the statuses it answers on success. The API function binds a handler to
     // each, the CDK stack and the local runtime's API Gateway serve them, and tests hold the OpenAPI document and
@@ -101,7 +109,14 @@ public final class Catalogue {
     /** The cleaner runs hourly unless the deployment says otherwise. */
     public static final ScheduleSpec CLEANER_SCHEDULE = new ScheduleSpec("CleanerSchedule", "rate(1 hour)", CLEANER.name());
 
-    public static final List<ScheduleSpec> SCHEDULES = List.of(CLEANER_SCHEDULE);
+    /**
+     * The execution sweep every ten minutes: a job whose execution ended while its event was lost ends within the
+     * sweep's quiet period and ten minutes more.
+     */
+    public static final ScheduleSpec EXECUTION_SWEEP_SCHEDULE = new ScheduleSpec("ExecutionSweepSchedule",
+            "rate(10 minutes)", EXECUTION_SWEEP.name());
+
+    public static final List<ScheduleSpec> SCHEDULES = List.of(CLEANER_SCHEDULE, EXECUTION_SWEEP_SCHEDULE);
 
     /**
      * A job workflow's execution that fails, times out or is stopped after an error no Catch handles
