@@ -98,6 +98,7 @@ public final class LocalRuntime implements AutoCloseable {
     private LambdaInvokeEndpoint lambdaEndpoint;
     private LocalStepFunctions stepFunctions;
     private Scheduler scheduler;
+    private ExecutionRule executionEndedRule;
     private ApiGateway api;
     private final List<String> stateMachines = new ArrayList<>();
     private Duration startupTime;
@@ -228,9 +229,10 @@ public final class LocalRuntime implements AutoCloseable {
             LOG.warn("handler classes not on the class path (their functions fail with ClassNotFoundException): {}", missing);
         }
         createStateMachines();
-        resources.add(ExecutionRule.attach(Catalogue.EXECUTION_ENDED_RULE,
+        executionEndedRule = ExecutionRule.attach(Catalogue.EXECUTION_ENDED_RULE,
                 stateMachines.stream().map(deployment::stateMachineArn).collect(java.util.stream.Collectors.toSet()),
-                events, lambda, options.timeScale()));
+                events, lambda, options.timeScale());
+        resources.add(executionEndedRule);
         stage("functions");
         join(provisioned);
         stage("tables");
@@ -377,6 +379,11 @@ public final class LocalRuntime implements AutoCloseable {
 
     public Scheduler scheduler() {
         return scheduler;
+    }
+
+    /** The catalogue's rule on the job workflows' abnormal ends ({@code Catalogue.EXECUTION_ENDED_RULE}). */
+    public ExecutionRule executionEndedRule() {
+        return executionEndedRule;
     }
 
     /** The names of the state machines created (none until the workflow's definition is on the class path). */

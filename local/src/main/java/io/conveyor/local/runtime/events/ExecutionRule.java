@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
  * A rule on the default bus, locally: the execution status changes of the given state machines with one of the
  * rule's statuses go to its function, invoked asynchronously. As with Lambda's asynchronous invocation, a
  * function error is retried twice (after 1 and 2 minutes on AWS, times the time scale here); then the event is
- * dropped with a warning.
+ * dropped with a warning. Like an EventBridge rule it can be disabled ({@link #enabled(boolean)}): while disabled it
+ * matches nothing, and the events of that time are lost to it, as on AWS.
  */
 public final class ExecutionRule implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ExecutionRule.class);
@@ -27,6 +28,7 @@ public final class ExecutionRule implements AutoCloseable {
     private final Set<String> stateMachineArns;
     private final InProcessLambda lambda;
     private final double timeScale;
+    private volatile boolean enabled = true;
     private final ScheduledExecutorService deliveries = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "execution-rule");
         t.setDaemon(true);
@@ -48,8 +50,14 @@ public final class ExecutionRule implements AutoCloseable {
         return rule;
     }
 
+    /** EventBridge's EnableRule and DisableRule. */
+    public void enabled(boolean enabled) {
+        this.enabled = enabled;
+        LOG.info("rule {} {}", spec.name(), enabled ? "enabled" : "disabled");
+    }
+
     boolean matches(RecordedEvent event) {
-        return event.bus().equals(ExecutionStatusEvents.DEFAULT_BUS)
+        return enabled && event.bus().equals(ExecutionStatusEvents.DEFAULT_BUS)
                 && event.source().equals(ExecutionRuleSpec.SOURCE)
                 && event.detailType().equals(ExecutionRuleSpec.DETAIL_TYPE)
                 && spec.statuses().contains(event.detail().path("status").asText())
