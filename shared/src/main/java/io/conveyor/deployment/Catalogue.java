@@ -36,6 +36,9 @@ public final class Catalogue {
     /** The job workflow's definition, one state machine per program. */
     public static final String WORKFLOW_DEFINITION = "state-machines/job-workflow.asl.json";
 
+    /** The API function's reserved concurrency (see {@link #API}). */
+    public static final int API_RESERVED_CONCURRENCY = 50;
+
     public static final List<TableSpec> TABLES = List.of(JobStore.TABLE, SubJobStore.TABLE,
             ActiveJobCounters.TABLE, IdempotencyStore.TABLE, WaitlistStore.TABLE);
 
@@ -43,11 +46,15 @@ public final class Catalogue {
             write(Resource.COUNTERS_TABLE), write(Resource.WAITLIST_TABLE), write(Resource.BUCKET),
             write(Resource.WORKFLOW_CALLBACKS), write(Resource.EVENT_BUS));
 
+    /**
+     * The API keeps {@value #API_RESERVED_CONCURRENCY} concurrent executions of its own: a large job's subjobs, which
+     * share the rest of the account's pool, can then never throttle a user's request (nor a cancel of that job).
+     */
     public static final FunctionSpec API = new FunctionSpec("Api", "io.conveyor.api.ApiHandler", 1024,
             Duration.ofSeconds(29), List.of(write(Resource.JOBS_TABLE), read(Resource.SUBJOBS_TABLE),
                     write(Resource.COUNTERS_TABLE), write(Resource.IDEMPOTENCY_TABLE), write(Resource.WAITLIST_TABLE),
                     write(Resource.BUCKET), write(Resource.JOB_WORKFLOWS), write(Resource.WORKFLOW_CALLBACKS),
-                    write(Resource.EVENT_BUS)));
+                    write(Resource.EVENT_BUS))).withReservedConcurrency(Catalogue.API_RESERVED_CONCURRENCY);
     public static final FunctionSpec AWAIT_DEPENDENCIES = workflowStep("AwaitDependencies", 512, Duration.ofSeconds(30));
     public static final FunctionSpec ADMIT = workflowStep("Admit", 512, Duration.ofSeconds(30));
     public static final FunctionSpec SPLIT = workflowStep("Split", 1769, Duration.ofMinutes(5),

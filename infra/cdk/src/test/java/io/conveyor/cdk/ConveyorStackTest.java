@@ -129,6 +129,12 @@ class ConveyorStackTest {
     // ---- functions -----------------------------------------------------------------------------------------
 
     @Test
+    void theApiFunction_keepsConcurrencyOfItsOwn_soSubjobsNeverThrottleIt() {
+        assertEquals(Catalogue.API_RESERVED_CONCURRENCY,
+                function(Catalogue.API).at("/Properties/ReservedConcurrentExecutions").asInt());
+    }
+
+    @Test
     void functions_areTheCataloguesFunctions_onArm64Java25_withTheirMemoryTimeoutAndHandler() {
         assertEquals(Catalogue.FUNCTIONS.size(), app.resources("AWS::Lambda::Function").size());
         for (FunctionSpec spec : Catalogue.FUNCTIONS) {
@@ -140,6 +146,8 @@ class ConveyorStackTest {
             assertEquals("arm64", function.at("/Architectures/0").asText(), spec.name());
             assertTrue(function.at("/Code/S3Key").asText().endsWith(".jar"), "the shaded jar is the code asset");
             assertEquals("PublishedVersions", function.at("/SnapStart/ApplyOn").asText(), spec.name());
+            assertEquals(spec.reservedConcurrency().isPresent() ? spec.reservedConcurrency().getAsInt() : -1,
+                    function.path("ReservedConcurrentExecutions").asInt(-1), spec.name() + "'s reserved concurrency");
             JsonNode logGroup = app.resources().get(referenced(function.at("/LoggingConfig/LogGroup")));
             assertEquals(30, logGroup.at("/Properties/RetentionInDays").asInt(), spec.name() + " log retention");
             assertEquals("JSON", function.at("/LoggingConfig/LogFormat").asText(), spec.name() + " log format");

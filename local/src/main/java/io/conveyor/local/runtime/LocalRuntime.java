@@ -189,7 +189,7 @@ public final class LocalRuntime implements AutoCloseable {
         }
         resources.add(eventBridge);
 
-        lambda = new InProcessLambda();
+        lambda = new InProcessLambda(InProcessLambda.class.getClassLoader(), options.accountConcurrency());
         resources.add(lambda);
         try {
             lambdaEndpoint = LambdaInvokeEndpoint.start(lambda, 0);
@@ -216,7 +216,9 @@ public final class LocalRuntime implements AutoCloseable {
         setSdkProperties();
 
         LocalDeployment.Endpoints endpoints = endpoints();
-        for (FunctionSpec function : Catalogue.FUNCTIONS) {
+        for (FunctionSpec catalogued : Catalogue.FUNCTIONS) {
+            Integer reserved = options.reservedConcurrency().get(catalogued.name());
+            FunctionSpec function = reserved == null ? catalogued : catalogued.withReservedConcurrency(reserved);
             lambda.deploy(function, deployment.functionArn(function.name()),
                     deployment.environment(function, endpoints, options.environment()));
         }
