@@ -269,37 +269,45 @@ public final class JobStore {
      * read from the sparse expiry index (never a scan). Queued and running jobs are not in that index at all.
      */
     public List<String> findExpired(Instant now, int limit) {
-        return idsAtOrBefore(byExpiry, "expiry#", JobItem.EXPIRY_SHARDS, now, limit);
+        return idsAtOrBefore(byExpiry, "expiry#", JobItem.EXPIRY_SHARDS, now, limit, limit);
     }
 
     /**
      * Up to {@code limit} ids of queued, running or retry-waiting jobs whose status last changed at or before
-     * {@code changedBy}, read from the sparse last-change index (never a scan). Terminal and never-submitted jobs
-     * are not in that index at all.
+     * {@code changedBy}, oldest first in each shard, read from the sparse last-change index (never a scan). Each
+     * shard gives at most its share of {@code limit}: the jobs that stay in the index (a running job still running)
+     * in one shard never crowd out those of the others. Terminal and never-submitted jobs are not in that index.
      */
     public List<String> findActiveUnchangedSince(Instant changedBy, int limit) {
-        return idsAtOrBefore(byLastChange, "active#", JobItem.ACTIVE_SHARDS, changedBy, limit);
+        int perShard = -Math.floorDiv(-limit, JobItem.ACTIVE_SHARDS);
+        return idsAtOrBefore(byLastChange, "active#", JobItem.ACTIVE_SHARDS, changedBy, limit, perShard);
     }
 
-    /** Job ids from a sharded index whose sort key is an epoch second, at or before {@code bound}, shard by shard. */
+    /**
+     * Job ids from a sharded index whose sort key is an epoch second, at or before {@code bound}, shard by shard: up
+     * to {@code limit} in all and {@code perShard} from each.
+     */
     private static List<String> idsAtOrBefore(DynamoDbIndex<JobItem> index, String shardPrefix, int shards, Instant bound,
-            int limit) {
+            int limit, int perShard) {
         List<String> ids = new ArrayList<>();
         for (int shard = 0; shard < shards && ids.size() < limit; shard++) {
             String partition = shardPrefix + shard;
+            int wanted = Math.min(perShard, limit - ids.size());
             QueryEnhancedRequest query = QueryEnhancedRequest.builder()
                     .queryConditional(QueryConditional.sortLessThanOrEqualTo(k -> k
                             .partitionValue(partition)
                             .sortValue(bound.getEpochSecond())))
-                    .limit(limit - ids.size())
+                    .limit(wanted)
                     .build();
+            int fromShard = 0;
             for (software.amazon.awssdk.enhanced.dynamodb.model.Page<JobItem> page : index.query(query)) {
                 for (JobItem item : page.items()) {
-                    if (ids.size() < limit) {
+                    if (fromShard < wanted) {
                         ids.add(item.jobId);
+                        fromShard++;
                     }
                 }
-                if (ids.size() >= limit) {
+                if (fromShard >= wanted) {
                     break;
                 }
             }

@@ -252,6 +252,18 @@ class JobStoreTest {
     }
 
     @Test
+    void findActiveUnchangedSince_takesItsShareFromEveryShard() {
+        Set<String> shards = new HashSet<>();
+        for (int i = 0; i < 40; i++) {
+            jobs.update(jobs.create(SampleJobs.created("j-" + i, "alice", "primes", T0)).submit(T0));
+        }
+        List<String> found = jobs.findActiveUnchangedSince(T0, 8);
+        assertEquals(8, found.size());
+        found.forEach(id -> shards.add(JobItem.activeShard(id)));
+        assertEquals(JobItem.ACTIVE_SHARDS, shards.size(), "two from each of the four shards: " + found);
+    }
+
+    @Test
     void aJobsTableFromBeforeTheLastChangeIndex_getsItWhenProvisionedAgain_withTheJobsAlreadyStored() {
         LocalAws.Deployment deployment = LocalAws.get().newDeployment();
         String table = deployment.settings().jobsTable() + "-old";

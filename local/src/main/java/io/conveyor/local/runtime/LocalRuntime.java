@@ -218,7 +218,10 @@ public final class LocalRuntime implements AutoCloseable {
         LocalDeployment.Endpoints endpoints = endpoints();
         for (FunctionSpec catalogued : Catalogue.FUNCTIONS) {
             Integer reserved = options.reservedConcurrency().get(catalogued.name());
-            FunctionSpec function = reserved == null ? catalogued : catalogued.withReservedConcurrency(reserved);
+            FunctionSpec function = reserved == null ? catalogued
+                    : reserved == 0 ? new FunctionSpec(catalogued.name(), catalogued.handler(), catalogued.memoryMb(),
+                            catalogued.timeout(), catalogued.access())
+                    : catalogued.withReservedConcurrency(reserved);
             lambda.deploy(function, deployment.functionArn(function.name()),
                     deployment.environment(function, endpoints, options.environment()));
         }

@@ -102,7 +102,7 @@ public final class LocalRuntimeOptions {
         return accountConcurrency;
     }
 
-    /** Reserved concurrency that replaces the catalogue's, by function name. */
+    /** Reserved concurrency that replaces the catalogue's, by function name; 0: none (the function shares the pool). */
     public Map<String, Integer> reservedConcurrency() {
         return reservedConcurrency;
     }
@@ -247,6 +247,18 @@ public final class LocalRuntimeOptions {
                 throw new IllegalArgumentException("reserved concurrency must be at least 1, was " + concurrency);
             }
             reservedConcurrency.put(function, concurrency);
+            return this;
+        }
+
+        /**
+         * Takes away the concurrency the catalogue reserves for {@code function}: it shares the account's unreserved
+         * pool with the others (to see what its reserve is for).
+         */
+        public Builder unreserved(String function) {
+            if (io.conveyor.deployment.Catalogue.function(function).isEmpty()) {
+                throw new IllegalArgumentException("no function " + function + " in the catalogue");
+            }
+            reservedConcurrency.put(function, 0);
             return this;
         }
 
