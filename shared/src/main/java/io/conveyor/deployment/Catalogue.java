@@ -43,6 +43,9 @@ public final class Catalogue {
     /** The job workflow's definition, one state machine per program. */
     public static final String WORKFLOW_DEFINITION = "state-machines/job-workflow.asl.json";
 
+    /** The API function's reserved concurrency (see {@link #API}). */
+    public static final int API_RESERVED_CONCURRENCY = 50;
+
     public static final List<TableSpec> TABLES = List.of(JobStore.TABLE, SubJobStore.TABLE,
             ActiveJobCounters.TABLE, IdempotencyStore.TABLE, WaitlistStore.TABLE);
 
@@ -50,11 +53,15 @@ public final class Catalogue {
             write(Resource.COUNTERS_TABLE), write(Resource.WAITLIST_TABLE), write(Resource.BUCKET),
             write(Resource.WORKFLOW_CALLBACKS), write(Resource.EVENT_BUS));
 
+    /**
+     * The API keeps {@value #API_RESERVED_CONCURRENCY} concurrent executions of its own: a large job's subjobs, which
+     * share the rest of the account's pool, can then never throttle a user's request (nor a cancel of that job).
+     */
     public static final FunctionSpec API = new FunctionSpec("Api", "io.conveyor.api.ApiHandler", 1024,
             Duration.ofSeconds(29), List.of(write(Resource.JOBS_TABLE), read(Resource.SUBJOBS_TABLE),
                     write(Resource.COUNTERS_TABLE), write(Resource.IDEMPOTENCY_TABLE), write(Resource.WAITLIST_TABLE),
                     write(Resource.BUCKET), write(Resource.JOB_WORKFLOWS), write(Resource.WORKFLOW_CALLBACKS),
-                    write(Resource.EVENT_BUS)));
+                    write(Resource.EVENT_BUS))).withReservedConcurrency(Catalogue.API_RESERVED_CONCURRENCY);
     public static final FunctionSpec AWAIT_DEPENDENCIES = workflowStep("AwaitDependencies", 512, Duration.ofSeconds(30));
     public static final FunctionSpec ADMIT = workflowStep("Admit", 512, Duration.ofSeconds(30));
     public static final FunctionSpec SPLIT = workflowStep("Split", 1769, Duration.ofMinutes(5),
@@ -73,6 +80,14 @@ public final class Catalogue {
             "io.conveyor.workflow.ExecutionEndedHandler", 512, Duration.ofSeconds(30), List.of(
                     write(Resource.JOBS_TABLE), write(Resource.COUNTERS_TABLE), write(Resource.WAITLIST_TABLE),
                     write(Resource.WORKFLOW_CALLBACKS), write(Resource.EVENT_BUS)));
+    /**
+     * Ends the jobs whose execution ended without its event reaching {@link #EXECUTION_ENDED_RULE}, found by a
+     * schedule ({@link #EXECUTION_SWEEP_SCHEDULE}): the same writes as {@link #EXECUTION_ENDED}, and DescribeExecution.
+     */
+    public static final FunctionSpec EXECUTION_SWEEP = new FunctionSpec("ExecutionSweep",
+            "io.conveyor.watchdog.ExecutionSweepHandler", 512, Duration.ofMinutes(5), List.of(
+                    write(Resource.JOBS_TABLE), write(Resource.COUNTERS_TABLE), write(Resource.WAITLIST_TABLE),
+                    read(Resource.JOB_WORKFLOWS), write(Resource.WORKFLOW_CALLBACKS), write(Resource.EVENT_BUS)));
     public static final FunctionSpec CLEANER = new FunctionSpec("Cleaner", "io.conveyor.cleanup.CleanerHandler", 1024,
             Duration.ofMinutes(15), List.of(write(Resource.JOBS_TABLE), write(Resource.SUBJOBS_TABLE),
                     write(Resource.IDEMPOTENCY_TABLE), write(Resource.BUCKET)));
@@ -82,7 +97,7 @@ public final class Catalogue {
             RECORD_SUBJOB_FAILURE, CONFIRM_SUBJOBS, AGGREGATE, FINALIZE, HANDLE_FAILURE, RESUME);
 
     public static final List<FunctionSpec> FUNCTIONS = concat(List.of(API), WORKFLOW_FUNCTIONS,
-            List.of(EXECUTION_ENDED, CLEANER));
+            List.of(EXECUTION_ENDED, EXECUTION_SWEEP, CLEANER));
 
     // The job API's routes, each with the statuses it answers on success. The API function binds a handler to
     // each, the CDK stack and the local runtime's API Gateway serve them, and tests hold the OpenAPI document and
@@ -108,7 +123,14 @@ public final class Catalogue {
     /** The cleaner runs hourly unless the deployment says otherwise. */
     public static final ScheduleSpec CLEANER_SCHEDULE = new ScheduleSpec("CleanerSchedule", "rate(1 hour)", CLEANER.name());
 
-    public static final List<ScheduleSpec> SCHEDULES = List.of(CLEANER_SCHEDULE);
+    /**
+     * The execution sweep every ten minutes: a job whose execution ended while its event was lost ends within the
+     * sweep's quiet period and ten minutes more.
+     */
+    public static final ScheduleSpec EXECUTION_SWEEP_SCHEDULE = new ScheduleSpec("ExecutionSweepSchedule",
+            "rate(10 minutes)", EXECUTION_SWEEP.name());
+
+    public static final List<ScheduleSpec> SCHEDULES = List.of(CLEANER_SCHEDULE, EXECUTION_SWEEP_SCHEDULE);
 
     /**
      * A job workflow's execution that fails, times out or is stopped after an error no Catch handles

@@ -29,6 +29,8 @@ final class JobItem {
     static final String EXPIRY_SHARD = "expiryShard";
     static final String EXPIRES_AT = "expiresAt";
     static final String DELETE_AFTER = "deleteAfter";
+    static final String ACTIVE_SHARD = "activeShard";
+    static final String CHANGED_AT = "changedAt";
     /**
      * DynamoDB's TTL is only a backstop: it deletes a job item this long after its expiry, so the cleaner, which
      * removes the job's objects and subjob items before the job item, always gets there first.
@@ -44,9 +46,12 @@ final class JobItem {
     static final String BY_OWNER = "byOwner";
     static final String BY_OWNER_STATUS = "byOwnerStatus";
     static final String BY_EXPIRY = "byExpiry";
+    static final String BY_LAST_CHANGE = "byLastChange";
 
     /** Terminal jobs are spread over this many expiry partitions, so no one index partition takes every write. */
     static final int EXPIRY_SHARDS = 4;
+    /** Queued and running jobs are spread over this many partitions of {@link #BY_LAST_CHANGE}, for the same reason. */
+    static final int ACTIVE_SHARDS = 4;
 
     private static final TypeReference<Map<String, String>> PARAMETERS = new TypeReference<>() {};
     private static final TypeReference<List<DeclaredInput>> INPUTS = new TypeReference<>() {};
@@ -67,6 +72,10 @@ final class JobItem {
                     .tags(secondaryPartitionKey(BY_EXPIRY)))
             .addAttribute(Long.class, a -> a.name(EXPIRES_AT).getter(i -> i.expiresAt).setter((i, v) -> i.expiresAt = v)
                     .tags(secondarySortKey(BY_EXPIRY)))
+            .addAttribute(String.class, a -> a.name(ACTIVE_SHARD).getter(i -> i.activeShard).setter((i, v) -> i.activeShard = v)
+                    .tags(secondaryPartitionKey(BY_LAST_CHANGE)))
+            .addAttribute(Long.class, a -> a.name(CHANGED_AT).getter(i -> i.changedAt).setter((i, v) -> i.changedAt = v)
+                    .tags(secondarySortKey(BY_LAST_CHANGE)))
             .addAttribute(Long.class, a -> a.name(DELETE_AFTER).getter(i -> i.deleteAfter).setter((i, v) -> i.deleteAfter = v))
             .addAttribute(String.class, a -> a.name(PROGRAM).getter(i -> i.program).setter((i, v) -> i.program = v))
             .addAttribute(String.class, a -> a.name(STATUS).getter(i -> i.status).setter((i, v) -> i.status = v))
@@ -97,6 +106,8 @@ final class JobItem {
     String expiryShard;
     Long expiresAt;
     Long deleteAfter;
+    String activeShard;
+    Long changedAt;
     String program;
     String status;
     String parameters;
@@ -130,6 +141,12 @@ final class JobItem {
             item.expiryShard = expiryShard(job.id());
             item.expiresAt = job.expiresAt().getEpochSecond();
             item.deleteAfter = job.expiresAt().plus(TTL_MARGIN).getEpochSecond();
+        }
+        // Only jobs a workflow runs are in the last-change index (sparse too): the watchdog's sweep finds those whose
+        // status has not changed for a while and asks Step Functions whether their execution still runs.
+        if (!job.status().mayExpire()) {
+            item.activeShard = activeShard(job.id());
+            item.changedAt = job.updatedAt().getEpochSecond();
         }
         item.program = job.program();
         item.status = job.status().name();
@@ -188,6 +205,10 @@ final class JobItem {
 
     static String expiryShard(String jobId) {
         return "expiry#" + Math.floorMod(jobId.hashCode(), EXPIRY_SHARDS);
+    }
+
+    static String activeShard(String jobId) {
+        return "active#" + Math.floorMod(jobId.hashCode(), ACTIVE_SHARDS);
     }
 
     private static int orZero(Integer n) {

@@ -39,7 +39,10 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
  */
 public final class JobStore {
 
-    /** The jobs table: by id; by owner, newest first (optionally by status); terminal jobs by expiry. */
+    /**
+     * The jobs table: by id; by owner, newest first (optionally by status); terminal jobs by expiry; queued and
+     * running jobs by their last status change.
+     */
     public static final TableSpec TABLE = new TableSpec(
             "Jobs",
             "CONVEYOR_JOBS_TABLE",
@@ -51,7 +54,9 @@ public final class JobStore {
                     new IndexSpec(JobItem.BY_OWNER_STATUS, KeyAttributeSpec.string(JobItem.OWNER_STATUS),
                             Optional.of(KeyAttributeSpec.string(JobItem.CREATED_KEY)), false),
                     new IndexSpec(JobItem.BY_EXPIRY, KeyAttributeSpec.string(JobItem.EXPIRY_SHARD),
-                            Optional.of(KeyAttributeSpec.number(JobItem.EXPIRES_AT)), true)),
+                            Optional.of(KeyAttributeSpec.number(JobItem.EXPIRES_AT)), true),
+                    new IndexSpec(JobItem.BY_LAST_CHANGE, KeyAttributeSpec.string(JobItem.ACTIVE_SHARD),
+                            Optional.of(KeyAttributeSpec.number(JobItem.CHANGED_AT)), true)),
             Optional.of(JobItem.DELETE_AFTER));
 
     /** The most jobs one listing page returns. */
@@ -63,6 +68,7 @@ public final class JobStore {
     private final DynamoDbIndex<JobItem> byOwner;
     private final DynamoDbIndex<JobItem> byOwnerStatus;
     private final DynamoDbIndex<JobItem> byExpiry;
+    private final DynamoDbIndex<JobItem> byLastChange;
 
     public JobStore(DynamoDbClient dynamoDb, String tableName) {
         this.dynamoDb = dynamoDb;
@@ -71,6 +77,7 @@ public final class JobStore {
         this.byOwner = table.index(JobItem.BY_OWNER);
         this.byOwnerStatus = table.index(JobItem.BY_OWNER_STATUS);
         this.byExpiry = table.index(JobItem.BY_EXPIRY);
+        this.byLastChange = table.index(JobItem.BY_LAST_CHANGE);
     }
 
     /**
@@ -262,22 +269,45 @@ public final class JobStore {
      * read from the sparse expiry index (never a scan). Queued and running jobs are not in that index at all.
      */
     public List<String> findExpired(Instant now, int limit) {
+        return idsAtOrBefore(byExpiry, "expiry#", JobItem.EXPIRY_SHARDS, now, limit, limit);
+    }
+
+    /**
+     * Up to {@code limit} ids of queued, running or retry-waiting jobs whose status last changed at or before
+     * {@code changedBy}, oldest first in each shard, read from the sparse last-change index (never a scan). Each
+     * shard gives at most its share of {@code limit}: the jobs that stay in the index (a running job still running)
+     * in one shard never crowd out those of the others. Terminal and never-submitted jobs are not in that index.
+     */
+    public List<String> findActiveUnchangedSince(Instant changedBy, int limit) {
+        int perShard = -Math.floorDiv(-limit, JobItem.ACTIVE_SHARDS);
+        return idsAtOrBefore(byLastChange, "active#", JobItem.ACTIVE_SHARDS, changedBy, limit, perShard);
+    }
+
+    /**
+     * Job ids from a sharded index whose sort key is an epoch second, at or before {@code bound}, shard by shard: up
+     * to {@code limit} in all and {@code perShard} from each.
+     */
+    private static List<String> idsAtOrBefore(DynamoDbIndex<JobItem> index, String shardPrefix, int shards, Instant bound,
+            int limit, int perShard) {
         List<String> ids = new ArrayList<>();
-        for (int shard = 0; shard < JobItem.EXPIRY_SHARDS && ids.size() < limit; shard++) {
-            String partition = "expiry#" + shard;
+        for (int shard = 0; shard < shards && ids.size() < limit; shard++) {
+            String partition = shardPrefix + shard;
+            int wanted = Math.min(perShard, limit - ids.size());
             QueryEnhancedRequest query = QueryEnhancedRequest.builder()
                     .queryConditional(QueryConditional.sortLessThanOrEqualTo(k -> k
                             .partitionValue(partition)
-                            .sortValue(now.getEpochSecond())))
-                    .limit(limit - ids.size())
+                            .sortValue(bound.getEpochSecond())))
+                    .limit(wanted)
                     .build();
-            for (software.amazon.awssdk.enhanced.dynamodb.model.Page<JobItem> page : byExpiry.query(query)) {
+            int fromShard = 0;
+            for (software.amazon.awssdk.enhanced.dynamodb.model.Page<JobItem> page : index.query(query)) {
                 for (JobItem item : page.items()) {
-                    if (ids.size() < limit) {
+                    if (fromShard < wanted) {
                         ids.add(item.jobId);
+                        fromShard++;
                     }
                 }
-                if (ids.size() >= limit) {
+                if (fromShard >= wanted) {
                     break;
                 }
             }

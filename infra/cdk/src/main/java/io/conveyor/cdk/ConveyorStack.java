@@ -19,6 +19,8 @@ import software.amazon.awscdk.services.events.Schedule;
 import software.amazon.awscdk.services.events.targets.LambdaFunction;
 import software.amazon.awscdk.services.secretsmanager.Secret;
 import software.amazon.awscdk.services.secretsmanager.SecretStringGenerator;
+import software.amazon.awscdk.services.sqs.Queue;
+import software.amazon.awscdk.services.sqs.QueueEncryption;
 import software.constructs.Construct;
 
 /**
@@ -36,6 +38,7 @@ public final class ConveyorStack extends Stack {
     private final Rule cleanerSchedule;
     private final Rule executionEnded;
     private final Secret pageTokenKey;
+    private final Queue executionEndedDeadLetters;
 
     public ConveyorStack(Construct scope, String id, StackProps props, DeploymentOptions options) {
         super(scope, id, props);
@@ -67,9 +70,17 @@ public final class ConveyorStack extends Stack {
             }
         }
         cleanerSchedule = cleaner;
-        executionEnded = executionRule(Catalogue.EXECUTION_ENDED_RULE);
+        // Events the rule could not deliver within its retry policy land here instead of vanishing; the execution sweep
+        // ends their jobs anyway, and the alarm on this queue tells an operator that deliveries fail.
+        executionEndedDeadLetters = Queue.Builder.create(this, Catalogue.EXECUTION_ENDED_RULE.name() + "DeadLetters")
+                .encryption(QueueEncryption.SQS_MANAGED)
+                .enforceSsl(true)
+                .retentionPeriod(Duration.days(14))
+                .build();
+        executionEnded = executionRule(Catalogue.EXECUTION_ENDED_RULE, executionEndedDeadLetters);
 
-        Monitoring monitoring = new Monitoring(this, "Monitoring", options, functions, workflows, api, cleanerSchedule);
+        Monitoring monitoring = new Monitoring(this, "Monitoring", options, functions, workflows, api, cleanerSchedule,
+                executionEndedDeadLetters);
         NagFindings.suppress(this, options);
 
         output("ApiUrl", api.api().getUrl(), "the job API (SigV4-sign requests for service execute-api)");
@@ -101,7 +112,7 @@ public final class ConveyorStack extends Stack {
     }
 
     /** The rule on the default bus that sends the job workflows' execution status changes to a function. */
-    private Rule executionRule(ExecutionRuleSpec spec) {
+    private Rule executionRule(ExecutionRuleSpec spec, Queue deadLetters) {
         List<String> stateMachines = workflows.all().stream().map(w -> w.stateMachine().getStateMachineArn()).toList();
         return Rule.Builder.create(this, spec.name())
                 .description("Sends the job workflows' " + String.join(", ", spec.statuses())
@@ -115,6 +126,7 @@ public final class ConveyorStack extends Stack {
                         // A missed event leaves a job stuck: keep retrying for as long as EventBridge allows.
                         .retryAttempts(185)
                         .maxEventAge(Duration.hours(24))
+                        .deadLetterQueue(deadLetters)
                         .build()))
                 .build();
     }
@@ -153,5 +165,10 @@ public final class ConveyorStack extends Stack {
 
     public Secret pageTokenKey() {
         return pageTokenKey;
+    }
+
+    /** Where the {@code ExecutionEnded} rule puts the events it could not deliver. */
+    public Queue executionEndedDeadLetters() {
+        return executionEndedDeadLetters;
     }
 }

@@ -137,5 +137,11 @@ final class NagFindings {
                         + "usage plan throttle, and a web ACL is a per-account cost and rules decision; associate one "
                         + "with the stage when the deployment needs it.")
                 .build()), true);
+        NagSuppressions.addResourceSuppressions(stack.executionEndedDeadLetters(), List.of(NagPackSuppression.builder()
+                .id("AwsSolutions-SQS3")
+                .reason("This queue is itself a dead-letter queue: the ExecutionEnded rule's target puts the events it "
+                        + "could not deliver here (an EventBridge target's DeadLetterConfig, which cdk-nag does not "
+                        + "recognise as a redrive policy); nothing consumes it, an alarm watches its depth.")
+                .build()));
     }
 }

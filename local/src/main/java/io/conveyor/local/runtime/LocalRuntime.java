@@ -101,6 +101,7 @@ public final class LocalRuntime implements AutoCloseable {
     private LambdaInvokeEndpoint lambdaEndpoint;
     private LocalStepFunctions stepFunctions;
     private Scheduler scheduler;
+    private ExecutionRule executionEndedRule;
     private ApiGateway api;
     private final List<String> stateMachines = new ArrayList<>();
     private Duration startupTime;
@@ -191,7 +192,7 @@ public final class LocalRuntime implements AutoCloseable {
         }
         resources.add(eventBridge);
 
-        lambda = new InProcessLambda();
+        lambda = new InProcessLambda(InProcessLambda.class.getClassLoader(), options.accountConcurrency());
         resources.add(lambda);
         try {
             lambdaEndpoint = LambdaInvokeEndpoint.start(lambda, 0);
@@ -221,8 +222,13 @@ public final class LocalRuntime implements AutoCloseable {
         // What the CDK stack's generated secret is on AWS: a random key, new each run (page tokens of an earlier run are
         // refused as any forged one), handed to the API in its in-process environment only, never printed.
         Map<String, String> pageTokenKey = Map.of(Catalogue.PAGE_TOKEN_KEY_SETTING, newPageTokenKey());
-        for (FunctionSpec function : Catalogue.FUNCTIONS) {
-            Map<String, String> environment = new LinkedHashMap<>(function.equals(Catalogue.API) ? pageTokenKey : Map.of());
+        for (FunctionSpec catalogued : Catalogue.FUNCTIONS) {
+            Integer reserved = options.reservedConcurrency().get(catalogued.name());
+            FunctionSpec function = reserved == null ? catalogued
+                    : reserved == 0 ? new FunctionSpec(catalogued.name(), catalogued.handler(), catalogued.memoryMb(),
+                            catalogued.timeout(), catalogued.access())
+                    : catalogued.withReservedConcurrency(reserved);
+            Map<String, String> environment = new LinkedHashMap<>(catalogued.equals(Catalogue.API) ? pageTokenKey : Map.of());
             environment.putAll(deployment.environment(function, endpoints, options.environment()));
             lambda.deploy(function, deployment.functionArn(function.name()), environment);
         }
@@ -235,9 +241,10 @@ public final class LocalRuntime implements AutoCloseable {
             LOG.warn("handler classes not on the class path (their functions fail with ClassNotFoundException): {}", missing);
         }
         createStateMachines();
-        resources.add(ExecutionRule.attach(Catalogue.EXECUTION_ENDED_RULE,
+        executionEndedRule = ExecutionRule.attach(Catalogue.EXECUTION_ENDED_RULE,
                 stateMachines.stream().map(deployment::stateMachineArn).collect(java.util.stream.Collectors.toSet()),
-                events, lambda, options.timeScale()));
+                events, lambda, options.timeScale());
+        resources.add(executionEndedRule);
         stage("functions");
         join(provisioned);
         stage("tables");
@@ -391,6 +398,11 @@ public final class LocalRuntime implements AutoCloseable {
 
     public Scheduler scheduler() {
         return scheduler;
+    }
+
+    /** The catalogue's rule on the job workflows' abnormal ends ({@code Catalogue.EXECUTION_ENDED_RULE}). */
+    public ExecutionRule executionEndedRule() {
+        return executionEndedRule;
     }
 
     /** The names of the state machines created (none until the workflow's definition is on the class path). */
