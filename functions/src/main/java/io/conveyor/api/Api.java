@@ -20,6 +20,7 @@ import io.conveyor.program.ProgramRegistry;
 import io.conveyor.program.ProgramStatisticsStore;
 import io.conveyor.storage.PresignedRequest;
 import io.conveyor.subjob.SubJob;
+import io.conveyor.usage.PriceTable;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -66,14 +67,19 @@ public final class Api {
     private final ProgramStatisticsStore statistics;
     private final ApiMetrics metrics;
     private final Clock clock;
+    private final PriceTable prices;
     private final Function<APIGatewayProxyRequestEvent, Optional<Caller>> callers;
     private final RouteTable routes = new RouteTable(ROUTES);
     private final Map<RouteSpec, Endpoint> endpoints;
 
-    /** @param callers who calls, from a request ({@link Caller#finder}) */
+    /**
+     * @param prices  what jobs' usage is priced at
+     * @param callers who calls, from a request ({@link Caller#finder})
+     */
     public Api(JobService jobs, ProgramRegistry programs, ProgramStatisticsStore statistics, ApiMetrics metrics, Clock clock,
-            Function<APIGatewayProxyRequestEvent, Optional<Caller>> callers) {
+            PriceTable prices, Function<APIGatewayProxyRequestEvent, Optional<Caller>> callers) {
         this.jobs = jobs;
+        this.prices = prices;
         this.programs = programs;
         this.statistics = statistics;
         this.metrics = metrics;
@@ -256,7 +262,7 @@ public final class Api {
             headers.put("Idempotent-Replayed", "true");
         }
         return new ApiResponse(created.replayed() ? 200 : 201,
-                new CreatedBody(JobView.of(created.job()), created.uploads().stream().map(UploadView::of).toList()), headers);
+                new CreatedBody(view(created.job()), created.uploads().stream().map(UploadView::of).toList()), headers);
     }
 
     /** Same JSON, same digest: key order and whitespace do not make two requests different. */
@@ -279,7 +285,7 @@ public final class Api {
         });
         Page<Job> page = pageOf(() -> jobs.list(caller, status, request.query("program"), limit(request, 100),
                 request.query("nextToken")));
-        return ApiResponse.of(200, new JobsPage(page.items().stream().map(JobView::of).toList(), page.nextToken().orElse(null)));
+        return ApiResponse.of(200, new JobsPage(page.items().stream().map(this::view).toList(), page.nextToken().orElse(null)));
     }
 
     /** One page of jobs. */
@@ -287,13 +293,13 @@ public final class Api {
 
     private ApiResponse getJob(Caller caller, ApiRequest request) {
         Job job = jobs.get(caller, request.path("id"));
-        return ApiResponse.of(200, new CreatedBody(JobView.of(job), jobs.uploads(job).stream().map(UploadView::of).toList()));
+        return ApiResponse.of(200, new CreatedBody(view(job), jobs.uploads(job).stream().map(UploadView::of).toList()));
     }
 
     private ApiResponse cancelJob(Caller caller, ApiRequest request) {
         Job job = jobs.cancel(caller, request.path("id"));
         metrics.jobCancelled(job.program());
-        return ApiResponse.of(200, JobView.of(job));
+        return ApiResponse.of(200, view(job));
     }
 
     private ApiResponse submitJob(Caller caller, ApiRequest request) {
@@ -301,21 +307,25 @@ public final class Api {
         Job job = submission.job();
         if (submission.submittedNow()) {
             metrics.jobSubmitted(job.program());
-            return ApiResponse.of(202, JobView.of(job));
+            return ApiResponse.of(202, view(job));
         }
-        return ApiResponse.of(200, JobView.of(job));
+        return ApiResponse.of(200, view(job));
     }
 
     private ApiResponse retryJob(Caller caller, ApiRequest request) {
         Job job = jobs.retry(caller, request.path("id"));
         metrics.jobRetried(job.program());
-        return ApiResponse.of(202, JobView.of(job));
+        return ApiResponse.of(202, view(job));
     }
 
     /** One page of subjobs. */
     public record SubJobsPage(List<SubJobView> subJobs, String nextToken) {}
 
     /** A subjob as the API shows it. */
+    private JobView view(Job job) {
+        return JobView.of(job, prices, clock.instant());
+    }
+
     public record SubJobView(int index, String status, int attempts, Long durationMillis, JobView.ErrorView error) {
         static SubJobView of(SubJob s) {
             return new SubJobView(s.index(), s.status().name(), s.attempts(),

@@ -19,6 +19,7 @@ import io.conveyor.program.ProgramRegistry;
 import io.conveyor.program.ProgramStatisticsStore;
 import io.conveyor.snapstart.SnapStartPriming;
 import io.conveyor.storage.ObjectStore;
+import io.conveyor.usage.UsageMeter;
 import io.conveyor.subjob.SubJobStore;
 import io.conveyor.workflow.aws.EventBridgeJobEvents;
 import io.conveyor.workflow.aws.StepFunctionsCallbacks;
@@ -60,7 +61,7 @@ public final class ApiHandler implements RequestHandler<APIGatewayProxyRequestEv
                 settings, clock, () -> UUID.randomUUID().toString());
         return new Api(service, programs,
                 new ProgramStatisticsStore(dynamoDb, settings.countersTable()),
-                new ApiMetrics(EmbeddedMetrics.standardOutput(Catalogue.METRICS_NAMESPACE)), clock,
+                new ApiMetrics(EmbeddedMetrics.standardOutput(Catalogue.METRICS_NAMESPACE)), clock, settings.prices(),
                 Caller.finder(settings.devTokenAuth()));
     }
 
@@ -77,6 +78,8 @@ public final class ApiHandler implements RequestHandler<APIGatewayProxyRequestEv
 
     @Override
     public APIGatewayProxyResponseEvent handleRequest(APIGatewayProxyRequestEvent event, Context context) {
-        return InvocationLogging.withContext(context, () -> api.handle(event, context.getAwsRequestId()));
+        // A request's usage goes to the job it writes (created, submitted, cancelled, retried); reads are not charged.
+        return InvocationLogging.withContext(context, () -> UsageMeter.measure(null, context.getMemoryLimitInMB(),
+                () -> api.handle(event, context.getAwsRequestId())));
     }
 }

@@ -1,6 +1,7 @@
 package io.conveyor.workflow;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.conveyor.usage.Usage;
 import io.conveyor.job.Job;
 import java.util.Map;
 
@@ -29,5 +30,11 @@ public final class ExecutionEndedHandler extends WorkflowHandler {
         boolean failed = components.workflow().executionEnded(text(detail, "name"), text(detail, "status"),
                 detail.path("error").asText(null), detail.path("cause").asText(null)).isPresent();
         return Map.of("jobFailed", failed);
+    }
+
+    /** An EventBridge rule's target: no state of the workflow runs it. */
+    @Override
+    protected Usage causes() {
+        return Usage.NONE;
     }
 }

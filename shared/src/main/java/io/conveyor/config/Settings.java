@@ -2,6 +2,7 @@ package io.conveyor.config;
 
 import io.conveyor.deployment.Catalogue;
 import io.conveyor.deployment.Resource;
+import io.conveyor.usage.PriceTable;
 import java.net.URI;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
@@ -49,6 +50,8 @@ import java.util.regex.Pattern;
  *                             takes the caller from {@code Authorization: Bearer <user>}, as its token authoriser would
  * @param httpClient           {@code CONVEYOR_HTTP_CLIENT}, {@code url-connection} (the default, Lambda's) or
  *                             {@code apache} (the local runtime's and the tests'): the HTTP client of every SDK client
+ * @param prices               the price table jobs' usage is priced at: {@code CONVEYOR_PRICES}, {@code key=value} pairs
+ *                             separated by commas that replace entries of the us-east-1 defaults ({@link PriceTable})
  */
 public record Settings(
         String region,
@@ -71,7 +74,8 @@ public record Settings(
         long multipartPartSize,
         int multipartUrlsPerResponse,
         boolean devTokenAuth,
-        HttpClientChoice httpClient) {
+        HttpClientChoice httpClient,
+        PriceTable prices) {
     private static final long MIB = 1024 * 1024;
     private static final long GIB = 1024 * MIB;
 
@@ -120,7 +124,8 @@ public record Settings(
                 r.bytes("CONVEYOR_MULTIPART_PART_SIZE", 64 * MIB, 5 * MIB, 5 * GIB),
                 r.positiveInt("CONVEYOR_MULTIPART_URLS_PER_RESPONSE", 1000),
                 r.bool("CONVEYOR_DEV_TOKEN_AUTH", false),
-                r.httpClient("CONVEYOR_HTTP_CLIENT"));
+                r.httpClient("CONVEYOR_HTTP_CLIENT"),
+                r.prices("CONVEYOR_PRICES"));
         if (r.problems.isEmpty() && settings.defaultRetention.compareTo(settings.maxRetention) > 0) {
             r.problems.add("CONVEYOR_DEFAULT_RETENTION (" + settings.defaultRetention
                     + ") must not exceed CONVEYOR_MAX_RETENTION (" + settings.maxRetention + ")");
@@ -184,6 +189,15 @@ public record Settings(
                         + HttpClientChoice.APACHE.settingValue() + ", was '" + v + "'");
                 return HttpClientChoice.URL_CONNECTION;
             })).orElse(HttpClientChoice.URL_CONNECTION);
+        }
+
+        PriceTable prices(String name) {
+            try {
+                return PriceTable.withOverrides(value(name).orElse(""));
+            } catch (IllegalArgumentException e) {
+                problems.add(name + ": " + e.getMessage());
+                return PriceTable.defaults();
+            }
         }
 
         int positiveInt(String name, int fallback) {
