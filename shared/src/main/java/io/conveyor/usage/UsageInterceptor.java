@@ -12,11 +12,14 @@ import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 import software.amazon.awssdk.services.dynamodb.model.ConsumedCapacity;
+import software.amazon.awssdk.services.dynamodb.model.DynamoDbRequest;
 import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
+import software.amazon.awssdk.services.s3.model.S3Request;
 
 /**
  * Counts what each successful SDK request costs, into the {@link UsageMeter} of the invocation that sends it: for
- * DynamoDB it asks for {@code ReturnConsumedCapacity=TOTAL} on every request that takes it and adds up the units the
+ * DynamoDB it asks for {@code ReturnConsumedCapacity=TOTAL} on every request that takes it (a request sent outside a
+ * measured invocation is left as it is) and adds up the units the
  * answer reports; for S3 it counts the request in its price class and the bytes it stores.
  */
 public final class UsageInterceptor implements ExecutionInterceptor {
@@ -34,7 +37,7 @@ public final class UsageInterceptor implements ExecutionInterceptor {
     @Override
     public SdkRequest modifyRequest(Context.ModifyRequest context, ExecutionAttributes attributes) {
         SdkRequest request = context.request();
-        if (!isDynamoDb(attributes) || request.getValueForField(RETURN_CONSUMED_CAPACITY, Object.class).isPresent()) {
+        if (UsageMeter.current().isEmpty() || !(request instanceof DynamoDbRequest) || request.getValueForField(RETURN_CONSUMED_CAPACITY, Object.class).isPresent()) {
             return request;
         }
         SdkRequest.Builder builder = request.toBuilder();
@@ -53,9 +56,9 @@ public final class UsageInterceptor implements ExecutionInterceptor {
             return;
         }
         String operation = attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
-        if (isDynamoDb(attributes)) {
+        if (context.request() instanceof DynamoDbRequest) {
             UsageMeter.record(dynamoDbUnits(operation, context.response()));
-        } else if (isS3(attributes) && !S3_FREE.contains(operation)) {
+        } else if (context.request() instanceof S3Request && !S3_FREE.contains(operation)) {
             long stored = S3_STORES.contains(operation) ? context.request().getValueForField("ContentLength", Long.class)
                     .orElseGet(() -> context.requestBody().flatMap(b -> b.optionalContentLength()).orElse(0L)) : 0;
             boolean classA = S3_CLASS_A.contains(operation);
@@ -79,13 +82,5 @@ public final class UsageInterceptor implements ExecutionInterceptor {
             }
         }
         return Usage.dynamoDb(read, write);
-    }
-
-    private static boolean isDynamoDb(ExecutionAttributes attributes) {
-        return "DynamoDB".equals(attributes.getAttribute(SdkExecutionAttribute.SERVICE_NAME));
-    }
-
-    private static boolean isS3(ExecutionAttributes attributes) {
-        return "S3".equals(attributes.getAttribute(SdkExecutionAttribute.SERVICE_NAME));
     }
 }
