@@ -32,6 +32,15 @@ public final class ExecutionEndedHandler extends WorkflowHandler {
         return Map.of("jobFailed", failed);
     }
 
+    /**
+     * Charged only when it ends the job: an execution's end is reported for every job the workflow failed itself, and
+     * that report may come after the owner's retry, so charging it would put it in the wrong attempt.
+     */
+    @Override
+    protected boolean chargesEveryInvocation() {
+        return false;
+    }
+
     /** An EventBridge rule's target: no state of the workflow runs it. */
     @Override
     protected Usage causes() {

@@ -78,12 +78,20 @@ abstract class WorkflowHandler implements RequestHandler<Map<String, Object>, Ma
     }
 
     /**
+     * Whether every invocation of this function is charged to its job, even one that changes nothing of it (by default,
+     * since every step of the workflow runs for its job).
+     */
+    protected boolean chargesEveryInvocation() {
+        return true;
+    }
+
+    /**
      * A step that wrote its job took its usage into that write; one that did not (ConfirmSubJobs, Aggregate, a job
      * parked to wait) records it with one write of its own, once per step and job, never per subjob.
      */
     private void recordUnwrittenUsage(String jobId) {
         UsageMeter meter = UsageMeter.current().orElseThrow();
-        if (!meter.untaken() || jobId.isEmpty()) {
+        if (!meter.untaken() || jobId.isEmpty() || !chargesEveryInvocation()) {
             return;
         }
         try {
