@@ -127,6 +127,9 @@ public final class Demo {
                         + e.detail().path("newStatus").asText());
             }
         }
+        JsonNode ended = api.get("/jobs/" + id).json().path("job");
+        say("usage " + ended.path("usage"));
+        say("cost in US dollars " + ended.path("cost"));
         say(String.format("job %s SUCCEEDED; the demo took %.1f s", id, (System.nanoTime() - start) / 1e9));
         return true;
     }
