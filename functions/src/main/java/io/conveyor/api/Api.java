@@ -67,18 +67,21 @@ public final class Api {
     private final ProgramStatisticsStore statistics;
     private final ApiMetrics metrics;
     private final Clock clock;
+    private final UsageReports usage;
     private final PriceTable prices;
     private final Function<APIGatewayProxyRequestEvent, Optional<Caller>> callers;
     private final RouteTable routes = new RouteTable(ROUTES);
     private final Map<RouteSpec, Endpoint> endpoints;
 
     /**
+     * @param usage   the usage reports ({@code GET /usage})
      * @param prices  what jobs' usage is priced at
      * @param callers who calls, from a request ({@link Caller#finder})
      */
-    public Api(JobService jobs, ProgramRegistry programs, ProgramStatisticsStore statistics, ApiMetrics metrics, Clock clock,
-            PriceTable prices, Function<APIGatewayProxyRequestEvent, Optional<Caller>> callers) {
+    Api(JobService jobs, ProgramRegistry programs, ProgramStatisticsStore statistics, ApiMetrics metrics, Clock clock,
+            UsageReports usage, PriceTable prices, Function<APIGatewayProxyRequestEvent, Optional<Caller>> callers) {
         this.jobs = jobs;
+        this.usage = usage;
         this.prices = prices;
         this.programs = programs;
         this.statistics = statistics;
@@ -95,7 +98,8 @@ public final class Api {
                 bind(Catalogue.LIST_SUBJOBS, this::listSubJobs, 400, 404, 410),
                 bind(Catalogue.GET_RESULT, this::result, 404, 409, 410),
                 bind(Catalogue.LIST_PROGRAMS, this::listPrograms),
-                bind(Catalogue.GET_PROGRAM, this::getProgram, 404));
+                bind(Catalogue.GET_PROGRAM, this::getProgram, 404),
+                bind(Catalogue.GET_USAGE, this::getUsage, 400, 403));
         if (!endpoints.keySet().equals(Set.copyOf(ROUTES))) {
             throw new IllegalStateException("the API binds a handler to " + endpoints.keySet() + " but the catalogue routes "
                     + ROUTES + " to it");
@@ -373,6 +377,10 @@ public final class Api {
         ProgramDefinition program = programs.find(name).orElseThrow(() -> new ApiException(404, "ProgramNotFound",
                 "No program named '" + name + "'; GET /programs lists them."));
         return ApiResponse.of(200, view(program));
+    }
+
+    private ApiResponse getUsage(Caller caller, ApiRequest request) {
+        return ApiResponse.of(200, usage.report(caller, request.query("user"), request.query("from"), request.query("to")));
     }
 
     private ProgramView view(ProgramDefinition p) {

@@ -61,7 +61,8 @@ public final class ApiHandler implements RequestHandler<APIGatewayProxyRequestEv
                 settings, clock, () -> UUID.randomUUID().toString());
         return new Api(service, programs,
                 new ProgramStatisticsStore(dynamoDb, settings.countersTable()),
-                new ApiMetrics(EmbeddedMetrics.standardOutput(Catalogue.METRICS_NAMESPACE)), clock, settings.prices(),
+                new ApiMetrics(EmbeddedMetrics.standardOutput(Catalogue.METRICS_NAMESPACE)), clock,
+                new UsageReports(jobs, settings.prices(), settings.adminUsers(), clock), settings.prices(),
                 Caller.finder(settings.devTokenAuth()));
     }
 

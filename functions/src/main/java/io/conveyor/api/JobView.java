@@ -44,8 +44,12 @@ public record JobView(
             double dynamoDbReadUnits, double dynamoDbWriteUnits, long s3ClassARequests, long s3ClassBRequests,
             long s3BytesStored, double s3StorageGbMonths, long eventBridgeEvents) {
         static UsageView of(Usage u, Duration stored) {
+            return of(u, u.storageGbMonths(stored));
+        }
+
+        static UsageView of(Usage u, double storageGbMonths) {
             return new UsageView(u.transitions(), u.lambdaInvocations(), u.lambdaGbSeconds(), u.readUnits(),
-                    u.writeUnits(), u.s3ClassA(), u.s3ClassB(), u.s3BytesWritten(), u.storageGbMonths(stored), u.events());
+                    u.writeUnits(), u.s3ClassA(), u.s3ClassB(), u.s3BytesWritten(), storageGbMonths, u.events());
         }
     }
 
@@ -76,7 +80,7 @@ public record JobView(
      * the one before to its own end; the job's is their sum and what it consumed since.
      */
     public static JobView of(Job job, PriceTable prices, Instant now) {
-        Duration stored = storedFor(job, now);
+        Duration stored = job.objectsKept(now);
         Usage total = job.totalUsage();
         return new JobView(job.id(), job.program(), job.status(), job.parameters(),
                 job.inputs().stream().map(InputView::of).toList(), job.dependsOn(), job.progress(),
@@ -84,14 +88,5 @@ public record JobView(
                 job.status() == JobStatus.SUCCEEDED && job.resultKey() != null,
                 job.createdAt(), job.updatedAt(), job.retention().toString(), job.expiresAt(),
                 UsageView.of(total, stored), Cost.of(total, stored, prices));
-    }
-
-    /**
-     * How long the job's objects stay in the bucket, estimated: from its creation to its expiry, when the cleaner deletes
-     * them; while it runs, to its retention from now.
-     */
-    static Duration storedFor(Job job, Instant now) {
-        Instant until = job.expiresAt() != null ? job.expiresAt() : now.plus(job.retention());
-        return until.isAfter(job.createdAt()) ? Duration.between(job.createdAt(), until) : Duration.ZERO;
     }
 }

@@ -71,7 +71,8 @@ public record WorkflowComponents(WorkflowSteps workflow, Admissions admissions, 
         });
         WorkflowSteps workflow = new WorkflowSteps(jobs, subJobs, objects, programs,
                 new ProgramStatisticsStore(dynamoDb, settings.countersTable()), admission.endings(),
-                new WorkflowMetrics(EmbeddedMetrics.standardOutput(Catalogue.METRICS_NAMESPACE)), readers, clock, lambda);
+                new WorkflowMetrics(EmbeddedMetrics.standardOutput(Catalogue.METRICS_NAMESPACE)), readers, clock, lambda,
+                settings.prices());
         return new WorkflowComponents(workflow, admission.admissions(), admission.dependencies(), admission.endings(), jobs,
                 objects);
     }

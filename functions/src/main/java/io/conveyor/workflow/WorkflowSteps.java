@@ -25,6 +25,9 @@ import io.conveyor.storage.ObjectStore;
 import io.conveyor.subjob.SubJob;
 import io.conveyor.subjob.SubJobStatus;
 import io.conveyor.subjob.SubJobStore;
+import io.conveyor.usage.Cost;
+import io.conveyor.usage.PriceTable;
+import io.conveyor.usage.Usage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -93,6 +96,7 @@ public final class WorkflowSteps {
     private final ExecutorService readers;
     private final Clock clock;
     private final ProgramResolver programs;
+    private final PriceTable prices;
     /**
      * Running jobs whose batches this instance ran lately, by job id and attempt. What a batch needs of its job
      * (program, parameters, inputs) never changes within an attempt, and whether the attempt still runs is checked
@@ -106,10 +110,14 @@ public final class WorkflowSteps {
                 }
             });
 
-    /** @param lambda the service that invokes programs written as Lambda functions, built at its first use */
+    /**
+     * @param lambda the service that invokes programs written as Lambda functions, built at its first use
+     * @param prices what the metrics price a job's usage at
+     */
     public WorkflowSteps(JobStore jobs, SubJobStore subJobs, ObjectStore objects, ProgramRegistry registry,
             ProgramStatisticsStore statistics, JobEndings endings, WorkflowMetrics metrics, ExecutorService readers,
-            Clock clock, Supplier<AwsHttpService> lambda) {
+            Clock clock, Supplier<AwsHttpService> lambda, PriceTable prices) {
+        this.prices = prices;
         this.jobs = jobs;
         this.subJobs = subJobs;
         this.objects = objects;
@@ -315,6 +323,7 @@ public final class WorkflowSteps {
         Job succeeded = change(current.get(), j -> j.succeed(resultKey, clock.instant()));
         endings.ended(succeeded, JobStatus.RUNNING);
         metrics.jobSucceeded(succeeded.program());
+        consumed(succeeded);
         LOG.info("job {} succeeded in attempt {}", jobId, attempt);
     }
 
@@ -347,6 +356,7 @@ public final class WorkflowSteps {
         Job failed = change(job, j -> j.fail(why, clock.instant()));
         endings.ended(failed, from);
         metrics.jobFailed(failed.program());
+        consumed(failed);
         LOG.info("job {} failed with {}: {}", jobId, code, message);
         return new FailureDecision(FailureDecision.FAIL, 0, code, message);
     }
@@ -408,9 +418,16 @@ public final class WorkflowSteps {
         }
         endings.ended(after.get(), from[0]);
         metrics.jobFailed(after.get().program());
+        consumed(after.get());
         LOG.warn("job {} failed because its workflow execution {} ended {} with {}: {}", jobId, executionName, status,
                 why.code(), why.message());
         return after;
+    }
+
+    /** The metrics of what {@code ended} consumed and cost, as recorded by its last write. */
+    private void consumed(Job ended) {
+        Usage usage = ended.totalUsage();
+        metrics.jobConsumed(ended.program(), usage, Cost.of(usage, ended.objectsKept(clock.instant()), prices));
     }
 
     /** Resume: the re-registration delay passed; the next attempt starts. */

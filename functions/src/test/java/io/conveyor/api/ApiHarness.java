@@ -74,7 +74,8 @@ final class ApiHarness {
         JobService service = new JobService(jobs, subJobs, idempotency, workflow.endings(), objects, ProgramRegistry.samples(),
                 launcher, deployment.settings(), clock, () -> UUID.randomUUID().toString());
         api = new Api(service, ProgramRegistry.samples(), statistics, new ApiMetrics(EmbeddedMetrics.standardOutput(Catalogue.METRICS_NAMESPACE)),
-                clock, deployment.settings().prices(), Caller.finder(false));
+                clock, new UsageReports(jobs, deployment.settings().prices(), deployment.settings().adminUsers(), clock),
+                deployment.settings().prices(), Caller.finder(false));
     }
 
     /** A response, with the body parsed. */

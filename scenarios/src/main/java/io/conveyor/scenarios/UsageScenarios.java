@@ -9,8 +9,11 @@ import io.conveyor.apiclient.JobApiClient;
 import io.conveyor.deployment.Catalogue;
 import io.conveyor.job.Job;
 import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.sfn.SfnClient;
@@ -90,6 +93,50 @@ public abstract class UsageScenarios {
         }
         assertEquals(transitions, job.path("usage").path("stateTransitions").asLong(), "the job's usage is its attempts'");
     }
+
+    @Test
+    void usageReport_addsUpTheCallersJobs_perProgramAndDay_andOnlyAnAdministratorMayAskForAnotherUser() {
+        JobApiClient dana = target().api("dana-" + UUID.randomUUID());
+        String first = Scenarios.submit(dana, "primes", Map.of("to", 1_000, "subJobs", 2));
+        String second = Scenarios.submit(dana, "primes", Map.of("to", 1_000, "subJobs", 1));
+        JsonNode a = Scenarios.awaitEnd(dana, first);
+        JsonNode b = Scenarios.awaitEnd(dana, second);
+
+        JobApiClient.Response response = dana.get("/usage");
+        assertEquals(200, response.status(), response.text());
+        JsonNode report = response.json();
+        String today = LocalDate.now(ZoneOffset.UTC).toString();
+        assertEquals(today, report.path("to").asText());
+        assertEquals(2, report.path("total").path("jobs").asInt(), report.toString());
+        long transitions = a.path("usage").path("stateTransitions").asLong() + b.path("usage").path("stateTransitions").asLong();
+        assertEquals(transitions, report.path("total").path("usage").path("stateTransitions").asLong());
+        assertEquals(1, report.path("programs").size());
+        assertEquals("primes", report.path("programs").get(0).path("program").asText());
+        assertEquals(transitions, report.path("programs").get(0).path("usage").path("stateTransitions").asLong());
+        assertEquals(List.of(today), List.of(report.path("days").get(0).path("day").asText()));
+        BigDecimal jobsApart = a.path("cost").path("total").decimalValue().add(b.path("cost").path("total").decimalValue());
+        BigDecimal together = report.path("total").path("cost").path("total").decimalValue();
+        assertTrue(jobsApart.subtract(together).abs().compareTo(new BigDecimal("0.00000001")) <= 0,
+                "the jobs' exact costs added, rounded once: " + together + " against " + jobsApart);
+
+        assertEquals(0, target().api("erin-" + UUID.randomUUID()).get("/usage").json().path("total").path("jobs").asInt());
+        String danaId = report.path("user").asText();
+        JobApiClient.Response refused = alice.get("/usage?user=" + danaId);
+        assertEquals(403, refused.status(), refused.text());
+        assertEquals("NotAnAdministrator", refused.json().path("code").asText());
+        JobApiClient.Response audited = target().api(administrator()).get("/usage?user=" + danaId);
+        assertEquals(200, audited.status(), audited.text());
+        assertEquals(report.path("total"), audited.json().path("total"));
+
+        assertEquals(400, dana.get("/usage?from=yesterday").status());
+        assertEquals(400, dana.get("/usage?from=2026-12-06&to=2026-12-01").status());
+        assertEquals(400, dana.get("/usage?from=2024-01-01&to=2026-12-01").status());
+        JobApiClient.Response tomorrowOnly = dana.get("/usage?from=2999-01-01&to=2999-01-02");
+        assertEquals(0, tomorrowOnly.json().path("total").path("jobs").asInt(), tomorrowOnly.text());
+    }
+
+    /** A user the deployment names an administrator ({@code CONVEYOR_ADMIN_USERS}). */
+    protected abstract String administrator();
 
     @Test
     void anotherUsersJobsUsage_isNotFound() {

@@ -7,11 +7,14 @@ import java.net.URI;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * Everything a function needs to know about its deployment, read once from the environment at start-up and
@@ -50,6 +53,8 @@ import java.util.regex.Pattern;
  *                             takes the caller from {@code Authorization: Bearer <user>}, as its token authoriser would
  * @param httpClient           {@code CONVEYOR_HTTP_CLIENT}, {@code url-connection} (the default, Lambda's) or
  *                             {@code apache} (the local runtime's and the tests'): the HTTP client of every SDK client
+ * @param adminUsers           {@code CONVEYOR_ADMIN_USERS}, user ids separated by commas, default none: who may ask for
+ *                             another user's usage ({@code GET /usage?user=})
  * @param prices               the price table jobs' usage is priced at: {@code CONVEYOR_PRICES}, {@code key=value} pairs
  *                             separated by commas that replace entries of the us-east-1 defaults ({@link PriceTable})
  */
@@ -75,6 +80,7 @@ public record Settings(
         int multipartUrlsPerResponse,
         boolean devTokenAuth,
         HttpClientChoice httpClient,
+        Set<String> adminUsers,
         PriceTable prices) {
     private static final long MIB = 1024 * 1024;
     private static final long GIB = 1024 * MIB;
@@ -125,6 +131,7 @@ public record Settings(
                 r.positiveInt("CONVEYOR_MULTIPART_URLS_PER_RESPONSE", 1000),
                 r.bool("CONVEYOR_DEV_TOKEN_AUTH", false),
                 r.httpClient("CONVEYOR_HTTP_CLIENT"),
+                r.value("CONVEYOR_ADMIN_USERS").map(Settings::userIds).orElse(Set.of()),
                 r.prices("CONVEYOR_PRICES"));
         if (r.problems.isEmpty() && settings.defaultRetention.compareTo(settings.maxRetention) > 0) {
             r.problems.add("CONVEYOR_DEFAULT_RETENTION (" + settings.defaultRetention
@@ -134,6 +141,16 @@ public record Settings(
             throw new ConfigurationException(r.problems);
         }
         return settings;
+    }
+
+    private static Set<String> userIds(String commaSeparated) {
+        return Arrays.stream(commaSeparated.split(",")).map(String::trim).filter(s -> !s.isEmpty())
+                .collect(Collectors.toUnmodifiableSet());
+    }
+
+    /** Whether {@code userId} may read every user's usage. */
+    public boolean isAdmin(String userId) {
+        return adminUsers.contains(userId);
     }
 
     /** Collects every problem instead of stopping at the first, so one deployment fixes them all. */

@@ -196,6 +196,15 @@ public record Job(
         return total;
     }
 
+    /**
+     * How long the job's objects stay in the bucket, as its storage cost is estimated: from its creation to its expiry,
+     * when the cleaner deletes them; while it is queued or running, to its retention from {@code now}.
+     */
+    public Duration objectsKept(Instant now) {
+        Instant until = expiresAt != null ? expiresAt : now.plus(retention);
+        return until.isAfter(createdAt) ? Duration.between(createdAt, until) : Duration.ZERO;
+    }
+
     /** This job having consumed {@code more} besides; a store adds what the writing invocation measured. */
     Job withUsageAdded(Usage more) {
         if (more.isNone()) {

@@ -7,6 +7,7 @@ import io.conveyor.persistence.KeyAttributeSpec;
 import io.conveyor.persistence.Page;
 import io.conveyor.persistence.PageTokens;
 import io.conveyor.persistence.TableSpec;
+import io.conveyor.persistence.Timestamps;
 import io.conveyor.usage.Usage;
 import io.conveyor.usage.UsageMeter;
 import java.time.Instant;
@@ -309,6 +310,27 @@ public final class JobStore {
                 ? PageTokens.encode(indexKey(JobItem.from(jobs.get(jobs.size() - 1)), status.isPresent()))
                 : Optional.empty();
         return new Page<>(jobs, next);
+    }
+
+    /**
+     * {@code owner}'s jobs created from {@code from} until just before {@code until}, oldest first, read from the owner
+     * index (a query, never a scan): at most {@code limit} + 1, so that a caller can tell there were more.
+     */
+    public List<Job> createdBetween(String owner, Instant from, Instant until, int limit) {
+        QueryEnhancedRequest query = QueryEnhancedRequest.builder()
+                .queryConditional(QueryConditional.sortBetween(
+                        k -> k.partitionValue(owner).sortValue(Timestamps.sortable(from)),
+                        // A key is its creation time, then '#' and the id: every key of a job created at `until` sorts
+                        // after the bare time, so the upper bound excludes them.
+                        k -> k.partitionValue(owner).sortValue(Timestamps.sortable(until))))
+                .limit(Math.min(limit + 1, MAX_PAGE_SIZE))
+                .build();
+        List<Job> jobs = new ArrayList<>();
+        Iterator<software.amazon.awssdk.enhanced.dynamodb.model.Page<JobItem>> pages = byOwner.query(query).iterator();
+        while (pages.hasNext() && jobs.size() <= limit) {
+            pages.next().items().stream().limit(limit + 1 - jobs.size()).map(JobItem::toJob).forEach(jobs::add);
+        }
+        return jobs;
     }
 
     /**

@@ -44,6 +44,15 @@ class CostTest {
     }
 
     @Test
+    void jobsTogether_costTheirExactSumRoundedOnce() {
+        // Half a read unit each: 0.0000000625 each, shown 0.00000006; together 0.000000125, shown 0.00000013.
+        Cost.Priced job = new Cost.Priced(Usage.dynamoDb(0.5, 0), Duration.ZERO);
+        assertEquals(new BigDecimal("0.00000006"), Cost.sum(java.util.List.of(job), PRICES).total());
+        assertEquals(new BigDecimal("0.00000013"), Cost.sum(java.util.List.of(job, job), PRICES).total());
+        assertEquals(new BigDecimal("0.00000000"), Cost.sum(java.util.List.of(), PRICES).total());
+    }
+
+    @Test
     void storage_isPricedForHowLongTheObjectsAreKept() {
         Usage oneGib = Usage.s3(0, 0, 1L << 30);
         assertEquals(new BigDecimal("0.00075616"), Cost.of(oneGib, Duration.ofDays(1), PRICES).s3Storage()); // 0.023 x 24/730

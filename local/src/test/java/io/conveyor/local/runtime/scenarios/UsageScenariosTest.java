@@ -14,7 +14,13 @@ class UsageScenariosTest extends UsageScenarios {
             .timeScale(LocalRuntimeExtension.DEFAULT_TIME_SCALE)
             .schedules(false)
             .environment("CONVEYOR_PROGRAMS", Scenarios.PROGRAMS)
+            .environment("CONVEYOR_ADMIN_USERS", "auditor")
             .build());
+
+    @Override
+    protected String administrator() {
+        return "auditor";
+    }
 
     @Override
     protected ScenarioTarget target() {
