@@ -15,6 +15,7 @@ import io.conveyor.job.JobStatus;
 import io.conveyor.persistence.InvalidPageTokenException;
 import io.conveyor.persistence.StoredJson;
 import io.conveyor.persistence.Page;
+import io.conveyor.program.ProgramCostStore;
 import io.conveyor.program.ProgramDefinition;
 import io.conveyor.program.ProgramRegistry;
 import io.conveyor.program.ProgramStatisticsStore;
@@ -65,6 +66,7 @@ public final class Api {
     private final JobService jobs;
     private final ProgramRegistry programs;
     private final ProgramStatisticsStore statistics;
+    private final ProgramCostStore costs;
     private final ApiMetrics metrics;
     private final Clock clock;
     private final UsageReports usage;
@@ -78,9 +80,11 @@ public final class Api {
      * @param prices  what jobs' usage is priced at
      * @param callers who calls, from a request ({@link Caller#finder})
      */
-    Api(JobService jobs, ProgramRegistry programs, ProgramStatisticsStore statistics, ApiMetrics metrics, Clock clock,
-            UsageReports usage, PriceTable prices, Function<APIGatewayProxyRequestEvent, Optional<Caller>> callers) {
+    Api(JobService jobs, ProgramRegistry programs, ProgramStatisticsStore statistics, ProgramCostStore costs,
+            ApiMetrics metrics, Clock clock, UsageReports usage, PriceTable prices,
+            Function<APIGatewayProxyRequestEvent, Optional<Caller>> callers) {
         this.jobs = jobs;
+        this.costs = costs;
         this.usage = usage;
         this.prices = prices;
         this.programs = programs;
@@ -357,7 +361,8 @@ public final class Api {
 
     /** A program as the API shows it, with its limits and recent execution-time statistics. */
     public record ProgramView(String name, int maxConcurrency, double toleratedFailurePercentage, long subJobTimeoutSeconds,
-            String defaultRetention, RetryView retry, ReRegistrationView reRegistration, StatisticsView statistics) {}
+            String defaultRetention, RetryView retry, ReRegistrationView reRegistration, StatisticsView statistics,
+            ProgramCostStore.CostStatistics cost) {}
 
     public record RetryView(long intervalSeconds, double backoffRate, long maxDelaySeconds, String jitter, int maxAttempts) {}
 
@@ -391,7 +396,8 @@ public final class Api {
                         p.retry().jitter().name(), p.retry().maxAttempts()),
                 new ReRegistrationView(p.reRegistration().delay().toSeconds(), p.reRegistration().maxAttempts()),
                 new StatisticsView(s.window().toString(), s.subJobs(), millis(s.p50()), millis(s.p95()), millis(s.max()),
-                        s.errorRate()));
+                        s.errorRate()),
+                costs.read(p.name(), clock.instant()));
     }
 
     private static Long millis(java.time.Duration d) {

@@ -15,6 +15,7 @@ import io.conveyor.idempotency.IdempotencyStore;
 import io.conveyor.job.JobStore;
 import io.conveyor.logging.InvocationLogging;
 import io.conveyor.metrics.EmbeddedMetrics;
+import io.conveyor.program.ProgramCostStore;
 import io.conveyor.program.ProgramRegistry;
 import io.conveyor.program.ProgramStatisticsStore;
 import io.conveyor.snapstart.SnapStartPriming;
@@ -61,6 +62,7 @@ public final class ApiHandler implements RequestHandler<APIGatewayProxyRequestEv
                 settings, clock, () -> UUID.randomUUID().toString());
         return new Api(service, programs,
                 new ProgramStatisticsStore(dynamoDb, settings.countersTable()),
+                new ProgramCostStore(dynamoDb, settings.countersTable()),
                 new ApiMetrics(EmbeddedMetrics.standardOutput(Catalogue.METRICS_NAMESPACE)), clock,
                 new UsageReports(jobs, settings.prices(), settings.adminUsers(), clock), settings.prices(),
                 Caller.finder(settings.devTokenAuth()));

@@ -13,6 +13,7 @@ import io.conveyor.job.JobStore;
 import io.conveyor.job.Progress;
 import io.conveyor.persistence.StoredJson;
 import io.conveyor.persistence.Page;
+import io.conveyor.program.ProgramCostStore;
 import io.conveyor.program.ProgramDefinition;
 import io.conveyor.program.ProgramRegistry;
 import io.conveyor.program.ProgramStatisticsStore;
@@ -97,6 +98,7 @@ public final class WorkflowSteps {
     private final Clock clock;
     private final ProgramResolver programs;
     private final PriceTable prices;
+    private final ProgramCostStore costs;
     /**
      * Running jobs whose batches this instance ran lately, by job id and attempt. What a batch needs of its job
      * (program, parameters, inputs) never changes within an attempt, and whether the attempt still runs is checked
@@ -112,12 +114,14 @@ public final class WorkflowSteps {
 
     /**
      * @param lambda the service that invokes programs written as Lambda functions, built at its first use
-     * @param prices what the metrics price a job's usage at
+     * @param prices what a job's usage is priced at, for the metrics and the program's cost statistics
+     * @param costs  the programs' cost statistics, which each job that ends adds to
      */
     public WorkflowSteps(JobStore jobs, SubJobStore subJobs, ObjectStore objects, ProgramRegistry registry,
             ProgramStatisticsStore statistics, JobEndings endings, WorkflowMetrics metrics, ExecutorService readers,
-            Clock clock, Supplier<AwsHttpService> lambda, PriceTable prices) {
+            Clock clock, Supplier<AwsHttpService> lambda, PriceTable prices, ProgramCostStore costs) {
         this.prices = prices;
+        this.costs = costs;
         this.jobs = jobs;
         this.subJobs = subJobs;
         this.objects = objects;
@@ -424,10 +428,16 @@ public final class WorkflowSteps {
         return after;
     }
 
-    /** The metrics of what {@code ended} consumed and cost, as recorded by its last write. */
+    /**
+     * What {@code ended} consumed and cost, as its last write recorded it, into the metrics and its program's cost
+     * statistics (one update per job, never per subjob).
+     */
     private void consumed(Job ended) {
+        Instant now = clock.instant();
         Usage usage = ended.totalUsage();
-        metrics.jobConsumed(ended.program(), usage, Cost.of(usage, ended.objectsKept(clock.instant()), prices));
+        Cost cost = Cost.of(usage, ended.objectsKept(now), prices);
+        metrics.jobConsumed(ended.program(), usage, cost);
+        costs.record(ended.program(), cost.total(), ended.progress().total(), now);
     }
 
     /** Resume: the re-registration delay passed; the next attempt starts. */
