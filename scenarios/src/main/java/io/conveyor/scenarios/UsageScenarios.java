@@ -63,6 +63,15 @@ public abstract class UsageScenarios {
         assertEquals(0, cost.path("stepFunctions").decimalValue().compareTo(new BigDecimal("0.00025")), cost.toString());
         assertTrue(cost.path("priceDate").asText().matches("\\d{4}-\\d{2}-\\d{2}"), cost.toString());
         assertEquals(usage, job.path("attempts").get(0).path("usage"), "one attempt: the job's usage is its attempt's");
+
+        // Finalize adds the job to its program's cost statistics right after its last write.
+        JsonNode programCost = Await.until("the program's cost statistics to count the job", Scenarios.JOB_TIMEOUT, () -> {
+            JsonNode c = alice.get("/programs/scenario").json().path("cost");
+            return c.path("jobs").asLong() > 0 ? c : null;
+        });
+        assertTrue(programCost.path("perJobP50").decimalValue().compareTo(cost.path("total").decimalValue()) >= 0
+                || programCost.path("jobs").asLong() > 1, programCost.toString());
+        assertTrue(programCost.path("perSubJobP50").decimalValue().signum() > 0, programCost.toString());
     }
 
     @Test
