@@ -15,10 +15,12 @@ import io.conveyor.idempotency.IdempotencyStore;
 import io.conveyor.job.JobStore;
 import io.conveyor.logging.InvocationLogging;
 import io.conveyor.metrics.EmbeddedMetrics;
+import io.conveyor.program.ProgramCostStore;
 import io.conveyor.program.ProgramRegistry;
 import io.conveyor.program.ProgramStatisticsStore;
 import io.conveyor.snapstart.SnapStartPriming;
 import io.conveyor.storage.ObjectStore;
+import io.conveyor.usage.UsageMeter;
 import io.conveyor.subjob.SubJobStore;
 import io.conveyor.workflow.aws.EventBridgeJobEvents;
 import io.conveyor.workflow.aws.StepFunctionsCallbacks;
@@ -61,7 +63,9 @@ public final class ApiHandler implements RequestHandler<APIGatewayProxyRequestEv
                 PageTokenSigner.fromEnvironment(FunctionEnvironment.current(), clients::secretsManager));
         return new Api(service, programs,
                 new ProgramStatisticsStore(dynamoDb, settings.countersTable()),
+                new ProgramCostStore(dynamoDb, settings.countersTable()),
                 new ApiMetrics(EmbeddedMetrics.standardOutput(Catalogue.METRICS_NAMESPACE)), clock,
+                new UsageReports(jobs, settings.prices(), settings.adminUsers(), clock), settings.prices(),
                 Caller.finder(settings.devTokenAuth()));
     }
 
@@ -78,6 +82,8 @@ public final class ApiHandler implements RequestHandler<APIGatewayProxyRequestEv
 
     @Override
     public APIGatewayProxyResponseEvent handleRequest(APIGatewayProxyRequestEvent event, Context context) {
-        return InvocationLogging.withContext(context, () -> api.handle(event, context.getAwsRequestId()));
+        // A request's usage goes to the job it writes (created, submitted, cancelled, retried); reads are not charged.
+        return InvocationLogging.withContext(context, () -> UsageMeter.measure(null, context.getMemoryLimitInMB(),
+                () -> api.handle(event, context.getAwsRequestId())));
     }
 }

@@ -14,6 +14,7 @@ import io.conveyor.program.ProgramDefinition;
 import io.conveyor.program.ProgramRegistry;
 import io.conveyor.programs.DeclaredInput;
 import io.conveyor.storage.JobObjectLayout;
+import io.conveyor.usage.UsageMeter;
 import io.conveyor.storage.ObjectStore;
 import io.conveyor.storage.PresignedRequest;
 import io.conveyor.subjob.SubJob;
@@ -143,6 +144,8 @@ public final class JobService {
     private Job storeNewJob(Caller caller, CreateJobRequest request, String jobId, String idempotencyKey,
             Duration retention, Instant now) {
         List<DeclaredInput> inputs = new ArrayList<>(request.uploads());
+        // The owner's uploads go straight to S3 through presigned URLs, past every meter: counted as they will be made.
+        request.uploads().forEach(input -> UsageMeter.record(inputUploads.uploadUsage(input)));
         request.inlineFiles().forEach(f -> inputs.add(
                 new DeclaredInput(f.name(), f.content().length, f.contentType(), sha256(f.content()))));
         Job job = jobs.create(Job.create(jobId, caller.id(), request.program(), request.parameters(), inputs,

@@ -13,6 +13,7 @@ import io.conveyor.job.JobStore;
 import io.conveyor.job.Progress;
 import io.conveyor.persistence.StoredJson;
 import io.conveyor.persistence.Page;
+import io.conveyor.program.ProgramCostStore;
 import io.conveyor.program.ProgramDefinition;
 import io.conveyor.program.ProgramRegistry;
 import io.conveyor.program.ProgramStatisticsStore;
@@ -25,6 +26,9 @@ import io.conveyor.storage.ObjectStore;
 import io.conveyor.subjob.SubJob;
 import io.conveyor.subjob.SubJobStatus;
 import io.conveyor.subjob.SubJobStore;
+import io.conveyor.usage.Cost;
+import io.conveyor.usage.PriceTable;
+import io.conveyor.usage.Usage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -94,6 +98,8 @@ public final class WorkflowSteps {
     private final ExecutorService readers;
     private final Clock clock;
     private final ProgramResolver programs;
+    private final PriceTable prices;
+    private final ProgramCostStore costs;
     /**
      * Running jobs whose batches this instance ran lately, by job id and attempt. What a batch needs of its job
      * (program, parameters, inputs) never changes within an attempt, and whether the attempt still runs is checked
@@ -107,10 +113,16 @@ public final class WorkflowSteps {
                 }
             });
 
-    /** @param lambda the service that invokes programs written as Lambda functions, built at its first use */
+    /**
+     * @param lambda the service that invokes programs written as Lambda functions, built at its first use
+     * @param prices what a job's usage is priced at, for the metrics and the program's cost statistics
+     * @param costs  the programs' cost statistics, which each job that ends adds to
+     */
     public WorkflowSteps(JobStore jobs, SubJobStore subJobs, ObjectStore objects, ProgramRegistry registry,
             ProgramStatisticsStore statistics, JobEndings endings, WorkflowMetrics metrics, ExecutorService readers,
-            Clock clock, Supplier<AwsHttpService> lambda) {
+            Clock clock, Supplier<AwsHttpService> lambda, PriceTable prices, ProgramCostStore costs) {
+        this.prices = prices;
+        this.costs = costs;
         this.jobs = jobs;
         this.subJobs = subJobs;
         this.objects = objects;
@@ -323,6 +335,7 @@ public final class WorkflowSteps {
         Job succeeded = change(current.get(), j -> j.succeed(resultKey, clock.instant()));
         endings.ended(succeeded, JobStatus.RUNNING);
         metrics.jobSucceeded(succeeded.program());
+        consumed(succeeded);
         LOG.info("job {} succeeded in attempt {}", jobId, attempt);
     }
 
@@ -355,6 +368,7 @@ public final class WorkflowSteps {
         Job failed = change(job, j -> j.fail(why, clock.instant()));
         endings.ended(failed, from);
         metrics.jobFailed(failed.program());
+        consumed(failed);
         LOG.info("job {} failed with {}: {}", jobId, code, message);
         return new FailureDecision(FailureDecision.FAIL, 0, code, message);
     }
@@ -416,9 +430,22 @@ public final class WorkflowSteps {
         }
         endings.ended(after.get(), from[0]);
         metrics.jobFailed(after.get().program());
+        consumed(after.get());
         LOG.warn("job {} failed because its workflow execution {} ended {} with {}: {}", jobId, executionName, status,
                 why.code(), why.message());
         return after;
+    }
+
+    /**
+     * What {@code ended} consumed and cost, as its last write recorded it, into the metrics and its program's cost
+     * statistics (one update per job, never per subjob).
+     */
+    private void consumed(Job ended) {
+        Instant now = clock.instant();
+        Usage usage = ended.totalUsage();
+        Cost cost = Cost.of(usage, ended.objectsKept(now), prices);
+        metrics.jobConsumed(ended.program(), usage, cost);
+        costs.record(ended.program(), cost.total(), ended.progress().total(), now);
     }
 
     /** Resume: the re-registration delay passed; the next attempt starts. */

@@ -11,6 +11,7 @@ import io.conveyor.job.Job;
 import io.conveyor.job.JobStore;
 import io.conveyor.metrics.EmbeddedMetrics;
 import io.conveyor.persistence.StoredJson;
+import io.conveyor.program.ProgramCostStore;
 import io.conveyor.program.ProgramRegistry;
 import io.conveyor.program.ProgramStatisticsStore;
 import io.conveyor.storage.ObjectStore;
@@ -83,8 +84,10 @@ final class ApiHarness {
                 events, ProgramRegistry.samples(), NO_LAMBDA, clock);
         JobService service = new JobService(jobs, subJobs, idempotency, workflow.endings(), objects, ProgramRegistry.samples(),
                 launcher, deployment.settings(), clock, () -> UUID.randomUUID().toString(), pageTokens);
-        api = new Api(service, ProgramRegistry.samples(), statistics, new ApiMetrics(EmbeddedMetrics.standardOutput(Catalogue.METRICS_NAMESPACE)),
-                clock, Caller.finder(false));
+        api = new Api(service, ProgramRegistry.samples(), statistics,
+                new ProgramCostStore(deployment.dynamoDb(), deployment.settings().countersTable()), new ApiMetrics(EmbeddedMetrics.standardOutput(Catalogue.METRICS_NAMESPACE)),
+                clock, new UsageReports(jobs, deployment.settings().prices(), deployment.settings().adminUsers(), clock),
+                deployment.settings().prices(), Caller.finder(false));
     }
 
     /** {@code s3}, counting in {@link #objectReads} the objects (or ranges) it reads. */

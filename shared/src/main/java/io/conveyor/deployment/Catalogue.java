@@ -116,9 +116,10 @@ public final class Catalogue {
     public static final RouteSpec GET_RESULT = api("getResult", "GET", "/jobs/{id}/result", 200, 303);
     public static final RouteSpec LIST_PROGRAMS = api("listPrograms", "GET", "/programs", 200);
     public static final RouteSpec GET_PROGRAM = api("getProgram", "GET", "/programs/{name}", 200);
+    public static final RouteSpec GET_USAGE = api("getUsage", "GET", "/usage", 200);
 
     public static final List<RouteSpec> ROUTES = List.of(CREATE_JOB, LIST_JOBS, GET_JOB, CANCEL_JOB, SUBMIT_JOB,
-            RETRY_JOB, LIST_SUBJOBS, GET_RESULT, LIST_PROGRAMS, GET_PROGRAM);
+            RETRY_JOB, LIST_SUBJOBS, GET_RESULT, LIST_PROGRAMS, GET_PROGRAM, GET_USAGE);
 
     /** The cleaner runs hourly unless the deployment says otherwise. */
     public static final ScheduleSpec CLEANER_SCHEDULE = new ScheduleSpec("CleanerSchedule", "rate(1 hour)", CLEANER.name());
