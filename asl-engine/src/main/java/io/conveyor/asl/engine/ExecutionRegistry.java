@@ -25,6 +25,8 @@ final class ExecutionRegistry {
   private final Map<String, MapRun> mapRuns = new ConcurrentHashMap<>();
   private final ConcurrentLinkedQueue<Finished> finished = new ConcurrentLinkedQueue<>();
   private final AtomicInteger finishedCount = new AtomicInteger();
+  /** Where executions are kept with a data directory; null in memory. */
+  private volatile DurableExecutions durable;
 
   /** @param retained how many finished executions to keep, at least 0 */
   ExecutionRegistry(int retained) {
@@ -32,6 +34,11 @@ final class ExecutionRegistry {
       throw new IllegalArgumentException("retained executions must be 0 or more, not " + retained);
     }
     this.retained = retained;
+  }
+
+  /** Keeps how executions end, and forgets them there too, from now on. */
+  void durable(DurableExecutions d) {
+    this.durable = d;
   }
 
   void add(Execution e) {
@@ -43,8 +50,16 @@ final class ExecutionRegistry {
     parent.addMapRun(run);
   }
 
-  /** Records that {@code e} reached a terminal status, and forgets the oldest finished ones past the bound. */
-  void finished(Execution e) {
+  /**
+   * Records that {@code e} reached a terminal status, and forgets the oldest finished ones past the bound.
+   *
+   * @param record false when {@code e} was restored as it had ended: the data directory has it already
+   */
+  void finished(Execution e, boolean record) {
+    DurableExecutions d = durable;
+    if (d != null && record) {
+      d.ended(e);
+    }
     finished.add(new Finished(e, e.finishCount()));
     // One out for each one in past the bound, so the queue holds at most the bound (plus those in flight).
     if (finishedCount.incrementAndGet() <= retained) {
@@ -60,7 +75,9 @@ final class ExecutionRegistry {
     if (o.status() == ExecutionStatus.RUNNING || oldest.finishCount() != o.finishCount()) {
       return;
     }
-    byArn.remove(o.executionArn(), o);
+    if (byArn.remove(o.executionArn(), o) && d != null && o.mapRunArn() == null) {
+      d.forget(o);
+    }
     for (MapRun r : o.mapRunList()) {
       mapRuns.remove(r.mapRunArn(), r);
     }
