@@ -19,7 +19,7 @@ import java.util.Map;
 final class DurableExecutions {
   private final ExecutionStore store;
   /** Journals found at start-up and not yet taken by their execution (Distributed Map children, resumed later). */
-  private volatile Map<String, ExecutionStore.DurableJournal> found = Map.of();
+  private volatile Map<String, ExecutionStore.DurableJournal> found = new java.util.concurrent.ConcurrentHashMap<>();
 
   DurableExecutions(ExecutionStore store) {
     this.store = store;
@@ -44,8 +44,8 @@ final class DurableExecutions {
     store.started(e.executionArn(), r);
   }
 
-  /** How an execution ended; its effects go, and with a top-level one, its Distributed Map children. */
-  void ended(Execution e) {
+  /** How an execution ends; its effects go, and with a top-level one, its Distributed Map children. */
+  void ended(Execution e, ExecutionStatus status, JsonNode output, String error, String cause, Instant when) {
     ObjectNode r;
     List<String> children = new ArrayList<>();
     if (e.mapRunArn() == null) {
@@ -62,11 +62,11 @@ final class DurableExecutions {
       r.put("executionArn", e.executionArn());
       r.put("mapRunArn", e.mapRunArn());
     }
-    r.put("status", e.status().name());
-    r.set("output", e.output());
-    r.put("error", e.error());
-    r.put("cause", e.cause());
-    r.put("stopDate", e.stopDate().toEpochMilli());
+    r.put("status", status.name());
+    r.set("output", output);
+    r.put("error", error);
+    r.put("cause", cause);
+    r.put("stopDate", when.toEpochMilli());
     store.ended(e.executionArn(), r, children);
     if (e.journal() instanceof ExecutionStore.DurableJournal j) {
       j.clear();

@@ -350,16 +350,11 @@ public final class Engine implements AutoCloseable {
 
   @Override
   public void close() {
-    timer.shutdownNow();
-    workers.shutdownNow();
     if (durable != null) {
-      try {
-        // States still running on a worker may record an effect until they notice the stop.
-        workers.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+      // First: the executions still running stay as they are on disk, to resume, whatever stopping does to them.
       durable.close();
     }
+    timer.shutdownNow();
+    workers.shutdownNow();
   }
 }

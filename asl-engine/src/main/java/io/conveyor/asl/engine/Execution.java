@@ -248,6 +248,10 @@ public final class Execution {
     if (status != ExecutionStatus.RUNNING) {
       return false;
     }
+    if (registry != null && record) {
+      // Kept before anyone can see it: a status once seen is the status after a restart.
+      registry.ending(this, s, out, err, cse, when);
+    }
     status = s;
     output = out;
     error = err;
@@ -255,7 +259,7 @@ public final class Execution {
     stopDate = when;
     finishCount++;
     if (registry != null) {
-      registry.finished(this, record);
+      registry.finished(this);
     }
     completion.complete(this);
     return true;

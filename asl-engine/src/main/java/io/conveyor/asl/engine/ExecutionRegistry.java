@@ -1,5 +1,7 @@
 package io.conveyor.asl.engine;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -50,16 +52,17 @@ final class ExecutionRegistry {
     parent.addMapRun(run);
   }
 
-  /**
-   * Records that {@code e} reached a terminal status, and forgets the oldest finished ones past the bound.
-   *
-   * @param record false when {@code e} was restored as it had ended: the data directory has it already
-   */
-  void finished(Execution e, boolean record) {
+  /** {@code e} is about to end so: with a data directory, that is kept first. */
+  void ending(Execution e, ExecutionStatus status, JsonNode output, String error, String cause, Instant when) {
     DurableExecutions d = durable;
-    if (d != null && record) {
-      d.ended(e);
+    if (d != null) {
+      d.ended(e, status, output, error, cause, when);
     }
+  }
+
+  /** Records that {@code e} reached a terminal status, and forgets the oldest finished ones past the bound. */
+  void finished(Execution e) {
+    DurableExecutions d = durable;
     finished.add(new Finished(e, e.finishCount()));
     // One out for each one in past the bound, so the queue holds at most the bound (plus those in flight).
     if (finishedCount.incrementAndGet() <= retained) {

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
 
@@ -40,6 +41,12 @@ final class ExecutionStore implements AutoCloseable {
   private final AtomicLong written = new AtomicLong();
   private volatile long committed;
   private final Object commitLock = new Object();
+  /**
+   * Writers hold it shared, {@link #close} alone: once closing, writes are dropped, as a {@code kill -9} would drop
+   * them, so that what the engine does while it stops (executions failing as their threads go) is not kept.
+   */
+  private final ReentrantReadWriteLock open = new ReentrantReadWriteLock();
+  private volatile boolean closed;
 
   private ExecutionStore(MVStore store) {
     this.store = store;
@@ -55,7 +62,9 @@ final class ExecutionStore implements AutoCloseable {
       throw new UncheckedIOException("cannot create the data directory " + directory, e);
     }
     MVStore store = new MVStore.Builder()
-        .fileName(directory.resolve("executions.mv.db").toString())
+        // "retry:" reopens the file when a thread is interrupted while it writes (the JDK closes a FileChannel
+        // then, for every thread): the engine's workers are interrupted when it closes, Lambda's on a timeout.
+        .fileName("retry:" + directory.resolve("executions.mv.db"))
         // Without MVStore's background writer, commit() writes the chunk before it returns; with it, a commit can
         // still be on its way to the file when the JVM dies (the DynamoDB emulator's crash test found the same).
         .autoCommitDisabled()
@@ -65,8 +74,8 @@ final class ExecutionStore implements AutoCloseable {
 
   /** Records a started (or redriven) execution: {@code record} is what it needs to run again. */
   void started(String arn, ObjectNode record) {
-    executions.put(arn, JsonValues.write(record));
-    sync(written.incrementAndGet());
+    String json = JsonValues.write(record);
+    write(() -> executions.put(arn, json));
   }
 
   /**
@@ -74,19 +83,36 @@ final class ExecutionStore implements AutoCloseable {
    * Map child executions it started go too (they are resumed through their parent only).
    */
   void ended(String arn, ObjectNode record, List<String> children) {
-    executions.put(arn, JsonValues.write(record));
-    deleteEffects(arn);
-    for (String child : children) {
-      executions.remove(child);
-      deleteEffects(child);
-    }
-    sync(written.incrementAndGet());
+    String json = JsonValues.write(record);
+    write(() -> {
+      executions.put(arn, json);
+      deleteEffects(arn);
+      for (String child : children) {
+        executions.remove(child);
+        deleteEffects(child);
+      }
+    });
   }
 
   /** Forgets an execution that ended, as the engine does once it is past its bound on finished executions. */
   void forget(String arn) {
-    executions.remove(arn);
-    sync(written.incrementAndGet());
+    write(() -> executions.remove(arn));
+  }
+
+  /** Makes {@code change} and returns once a commit holds it; does nothing once the store is closing. */
+  private void write(Runnable change) {
+    if (!open.readLock().tryLock()) {
+      return;
+    }
+    try {
+      if (closed) {
+        return;
+      }
+      change.run();
+      sync(written.incrementAndGet());
+    } finally {
+      open.readLock().unlock();
+    }
   }
 
   /** The execution's record, or null. */
@@ -156,7 +182,15 @@ final class ExecutionStore implements AutoCloseable {
 
   @Override
   public void close() {
-    store.close();
+    open.writeLock().lock();
+    try {
+      if (!closed) {
+        closed = true;
+        store.close();
+      }
+    } finally {
+      open.writeLock().unlock();
+    }
   }
 
   /** One execution's journal: what was recorded for it, in memory for replays, each new record written through. */
@@ -181,9 +215,9 @@ final class ExecutionStore implements AutoCloseable {
 
     @Override
     public void put(String key, JsonNode value) {
+      String json = JsonValues.write(value);
+      write(() -> effects.put(arn + SEPARATOR + key, json));
       recorded.put(key, value);
-      effects.put(arn + SEPARATOR + key, JsonValues.write(value));
-      sync(written.incrementAndGet());
     }
 
     /** Every key recorded, for finding what a replay must pick up (callbacks waiting for their token). */
