@@ -139,7 +139,9 @@ final class ExecutionLifecycle {
 
   private static Map<String, JsonNode> variables(JsonNode snapshot) {
     Map<String, JsonNode> m = new HashMap<>();
-    snapshot.fields().forEachRemaining(f -> m.put(f.getKey(), f.getValue()));
+    for (Map.Entry<String, JsonNode> f : snapshot.properties()) {
+      m.put(f.getKey(), f.getValue());
+    }
     return m;
   }
 
