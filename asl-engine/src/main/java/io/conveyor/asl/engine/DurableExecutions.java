@@ -6,6 +6,7 @@ import io.conveyor.asl.engine.state.Callbacks;
 import io.conveyor.asl.json.JsonValues;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 
@@ -39,6 +40,10 @@ final class DurableExecutions {
 
   /** A redriven execution: where its new run starts, so a restart replays it from there. */
   void redriven(Execution e, Execution.RedrivePoint p) {
+    if (!e.journal().durable()) {
+      // Restored as it had ended, it has kept nothing since: its new run keeps its effects from now on.
+      e.journal(store.newJournal(e.executionArn()));
+    }
     ObjectNode r = record(e);
     r.set("redrive", redrive(e, p));
     store.started(e.executionArn(), r);
@@ -101,7 +106,10 @@ final class DurableExecutions {
       });
     }
     found = journals;
-    return store.topLevel();
+    List<ObjectNode> records = store.topLevel();
+    // Ended ones in the order they ended, as the engine forgets them (running ones have no stop date, and come last).
+    records.sort(Comparator.comparingLong(r -> r.path("stopDate").asLong(Long.MAX_VALUE)));
+    return records;
   }
 
   /** The journal of a top-level execution resumed from its record. */

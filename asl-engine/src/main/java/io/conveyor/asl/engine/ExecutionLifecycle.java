@@ -278,7 +278,7 @@ final class ExecutionLifecycle {
     ObjectNode d = JsonValues.object();
     d.put("redriveCount", e.redriveCount());
     e.history().addTerminal("ExecutionRedriven", e.history().lastId(), "executionRedrivenEventDetails", d);
-    if (durable != null && e.mapRunArn() == null && e.journal().durable()) {
+    if (durable != null && e.mapRunArn() == null) {
       durable.redriven(e, p);
     }
     services.workers().execute(() -> run(e, p.stateName(), p.input(), null));

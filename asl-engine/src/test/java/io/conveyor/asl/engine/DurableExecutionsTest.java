@@ -260,6 +260,36 @@ class DurableExecutionsTest {
   }
 
   @Test
+  void aFailedExecution_isRedrivenAfterARestart_andTheRedrivenRunResumesAfterAnother() {
+    String definition = """
+        {"StartAt":"Set","States":{"Set":{"Type":"Pass","Assign":{"kept":"from before"},"Next":"Work"},
+          "Work":{"Type":"Task","Resource":"%swork","Parameters":{"kept.$":"$kept"},%s"End":true}}}"""
+        .formatted(FUNCTION, RETRY_LOST);
+    String arn;
+    try (Engine engine = engine(new Functions(r -> CompletableFuture.failedFuture(new StatesError("Broken", "no"))),
+        1)) {
+      arn = start(engine, definition, "{}").executionArn();
+      assertEquals(ExecutionStatus.FAILED, ended(engine, arn).status());
+    }
+    try (Engine engine = engine(new Functions(r -> inFlight()), 1)) {
+      engine.resume();
+      Execution failed = engine.execution(arn);
+      assertTrue(engine.redrive(failed), "a failed execution restored from the data directory can be redriven");
+      recorded(engine, arn, "Work@0:run");
+    }
+    Functions last = new Functions(r -> CompletableFuture.completedFuture(r.parameters()));
+    try (Engine engine = engine(last, 0.001)) {
+      assertEquals(1, engine.resume().size());
+      Execution e = ended(engine, arn);
+      // The redriven run's attempt was lost and retried, with the variables the execution had when it failed.
+      assertEquals(ExecutionStatus.SUCCEEDED, e.status(), () -> e.error() + ": " + e.cause());
+      assertEquals(JsonValues.parse("{\"kept\":\"from before\"}"), e.output());
+      assertEquals(1, e.redriveCount());
+      assertEquals(1, last.calls("work"));
+    }
+  }
+
+  @Test
   void anExecutionThatEnded_isDescribedAfterTheRestart_andNotRunAgain() {
     Functions before = new Functions(r -> result("{\"n\":1}"));
     String arn;
