@@ -40,10 +40,8 @@ final class DurableExecutions {
 
   /** A redriven execution: where its new run starts, so a restart replays it from there. */
   void redriven(Execution e, Execution.RedrivePoint p) {
-    if (!e.journal().durable()) {
-      // Restored as it had ended, it has kept nothing since: its new run keeps its effects from now on.
-      e.journal(store.newJournal(e.executionArn()));
-    }
+    // Its effects went when it ended: the new run keeps its own from now on.
+    e.journal(store.newJournal(e.executionArn()));
     ObjectNode r = record(e);
     r.set("redrive", redrive(e, p));
     store.started(e.executionArn(), r);

@@ -124,7 +124,7 @@ public final class Engine implements AutoCloseable {
     }
 
     /**
-     * Keeps executions in this directory (an H2 MVStore file, {@code executions.mv.db}), so that they survive a
+     * Keeps executions in this directory (an append-only file, {@code executions.log}), so that they survive a
      * restart: {@link Engine#resume()} then restores those that had ended and resumes the others. Default: none,
      * executions live in memory only.
      */

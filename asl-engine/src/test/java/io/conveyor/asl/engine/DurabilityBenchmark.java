@@ -16,7 +16,7 @@ import java.util.stream.Stream;
 /**
  * What a data directory costs the engine per state transition, printed, not asserted: executions of a chain of
  * Lambda tasks answered at once in process, in memory and then on a data directory (each task attempt records that
- * it started and its outcome, each a commit of the MVStore file), one at a time and several at once.
+ * it started and its outcome, each an entry appended to the log), one at a time and several at once.
  *
  * <p>Run: {@code mvn -B -q -pl asl-engine test-compile exec:java -Dexec.classpathScope=test
  * -Dexec.mainClass=io.conveyor.asl.engine.DurabilityBenchmark -Dexec.args="2000 10"}: executions per round (2,000)
