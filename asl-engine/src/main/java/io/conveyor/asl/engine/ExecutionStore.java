@@ -61,7 +61,13 @@ final class ExecutionStore implements AutoCloseable {
             + ": it was written by another version of the engine");
       }
     });
-    effects.forEach((arn, recorded) -> journals.put(arn, new DurableJournal(arn, recorded)));
+    effects.forEach((arn, recorded) -> {
+      // An effect that a branch still running recorded as its execution ended is of no use: it is not kept.
+      String record = records.get(arn);
+      if (record == null || !JsonValues.parse(record).hasNonNull("status")) {
+        journals.put(arn, new DurableJournal(arn, recorded));
+      }
+    });
     compact();
   }
 
