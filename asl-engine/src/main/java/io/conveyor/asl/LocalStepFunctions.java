@@ -12,6 +12,7 @@ import io.conveyor.asl.task.TaskDispatcher;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
@@ -108,6 +109,15 @@ public final class LocalStepFunctions implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Keeps executions in this directory, so that they survive a restart (see {@link Engine.Builder#dataDirectory}
+     * and {@link LocalStepFunctions#resume()}). Default: in memory.
+     */
+    public Builder dataDirectory(Path dir) {
+      engine.dataDirectory(dir);
+      return this;
+    }
+
     public LocalStepFunctions start() {
       return new LocalStepFunctions(this);
     }
@@ -141,6 +151,14 @@ public final class LocalStepFunctions implements AutoCloseable {
   /** The HTTP endpoint for an SDK client's {@code endpointOverride}; null when HTTP is off. */
   public URI endpoint() {
     return server == null ? null : server.endpoint();
+  }
+
+  /**
+   * With a data directory, restores the executions kept there and resumes those that had not ended (see
+   * {@link Engine#resume()}): call it once the resources their tasks use are ready. Returns how many were resumed.
+   */
+  public int resume() {
+    return engine.resume().size();
   }
 
   public StepFunctionsService service() {

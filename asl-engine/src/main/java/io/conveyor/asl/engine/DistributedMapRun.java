@@ -11,7 +11,12 @@ import io.conveyor.asl.engine.state.RunningExecution;
 import io.conveyor.asl.engine.state.Services;
 import io.conveyor.asl.engine.state.Step;
 import io.conveyor.asl.json.JsonValues;
+import com.fasterxml.jackson.databind.node.TextNode;
+import io.conveyor.asl.engine.state.Journal;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -46,17 +51,46 @@ final class DistributedMapRun extends MapIterations {
     // AWS names a Map Run and its children's state machine after the parent's, with the Map's label.
     String label = m.spec().label() != null ? m.spec().label() : m.name();
     String runArn = parent.stateMachineArn().replace(":stateMachine:", ":mapRun:") + "/" + label + ":"
-        + UUID.randomUUID();
+        + runId(parent.journal(), plan.context().effectKey());
     this.run = new MapRun(runArn, parent.executionArn(), parent.stateMachineArn() + "/" + label, label,
         services.clock().instant(), plan.maxConcurrency(),
         plan.toleratedPercentage() == null ? 0 : plan.toleratedPercentage(),
-        plan.toleratedCount() == null ? 0 : plan.toleratedCount().longValue());
+        plan.toleratedCount() == null ? 0 : plan.toleratedCount().longValue(),
+        "EXPRESS".equals(m.spec().executionType()) ? ":express:" : ":execution:");
     parent.startedMapRun(run);
     ObjectNode d = JsonValues.object();
     d.put("mapRunArn", runArn);
     plan.context().branch().event("MapRunStarted", "mapRunStartedEventDetails", d);
     run.executions().planned(plan.iterations().size());
     run.items().planned(plan.totalWeight());
+  }
+
+  /** A new Map Run's id; a replay's is the one its run recorded, so its children are found again. */
+  private static String runId(Journal journal, String stateKey) {
+    if (!journal.durable()) {
+      return UUID.randomUUID().toString();
+    }
+    String key = stateKey + ":mapRun";
+    JsonNode recorded = journal.get(key);
+    if (recorded != null) {
+      return recorded.asText();
+    }
+    String id = UUID.randomUUID().toString();
+    journal.put(key, TextNode.valueOf(id));
+    return id;
+  }
+
+  /**
+   * The name of the run's child execution for item (or batch) {@code index}: a UUID, as on AWS, derived from the
+   * Map Run's ARN and the index, so that a replay finds the children its run started without recording each.
+   */
+  static String childName(String mapRunArn, int index) {
+    return UUID.nameUUIDFromBytes((mapRunArn + "#" + index).getBytes(StandardCharsets.UTF_8)).toString();
+  }
+
+  /** The ARN of the child execution {@link #childName named} so, of a run whose children have {@code kind}. */
+  static String childArn(MapRun run, String kind, int index) {
+    return run.stateMachineArn().replace(":stateMachine:", kind) + ":" + childName(run.mapRunArn(), index);
   }
 
   @Override
@@ -75,12 +109,12 @@ final class DistributedMapRun extends MapIterations {
   @Override
   protected void launch(int i, JsonNode input, ObjectNode mapContext) {
     StateMachineDefinition processor = plan.state().spec().processor();
-    String name = UUID.randomUUID().toString();
-    String kind = "EXPRESS".equals(plan.state().spec().executionType()) ? ":express:" : ":execution:";
-    String arn = run.stateMachineArn().replace(":stateMachine:", kind) + ":" + name;
+    String name = childName(run.mapRunArn(), i);
+    String arn = childArn(run, run.childKind(), i);
     String smName = run.stateMachineArn().substring(run.stateMachineArn().lastIndexOf(':') + 1);
-    Execution child = executions.create(processor, arn, name, run.stateMachineArn(), smName, input,
-        run.mapRunArn(), plan.weight(i), true);
+    // A child that ended before a restart is restored as it ended, not run again.
+    Execution child = executions.child(processor, arn, name, run.stateMachineArn(), smName, input,
+        run.mapRunArn(), plan.weight(i));
     run.executions().started(1);
     run.items().started(plan.weight(i));
     children[i] = child;
@@ -93,7 +127,20 @@ final class DistributedMapRun extends MapIterations {
       iterationDone(i, child.output(), status == ExecutionStatus.SUCCEEDED ? null
           : new StatesError(child.error() == null ? StatesError.ABORTED : child.error(), child.cause()));
     });
-    executions.run(child, processor.startAt(), input, mapContext);
+    if (child.status() == ExecutionStatus.RUNNING) {
+      executions.run(child, processor.startAt(), input, mapContext);
+    }
+  }
+
+  /** The ARNs of the child executions the run has started so far, in item order. */
+  static List<String> children(MapRun run) {
+    List<String> arns = new ArrayList<>();
+    long started = run.executions().total() - run.executions().pending();
+    String kind = run.childKind();
+    for (int i = 0; i < started; i++) {
+      arns.add(childArn(run, kind, i));
+    }
+    return arns;
   }
 
   @Override

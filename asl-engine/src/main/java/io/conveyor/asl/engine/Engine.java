@@ -6,6 +6,7 @@ import io.conveyor.asl.engine.state.Callbacks;
 import io.conveyor.asl.engine.state.Services;
 import io.conveyor.asl.engine.state.Timers;
 import io.conveyor.asl.history.History;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.UUID;
@@ -48,6 +49,7 @@ public final class Engine implements AutoCloseable {
     private DistributedMapStorage objectStore;
     private ExecutionListener executionListener;
     private int retainedExecutions = DEFAULT_RETAINED_EXECUTIONS;
+    private Path dataDirectory;
 
     /** Clock for timestamps and Wait deadlines. Default: system UTC. */
     public Builder clock(Clock c) {
@@ -121,6 +123,16 @@ public final class Engine implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Keeps executions in this directory (an append-only file, {@code executions.log}), so that they survive a
+     * restart: {@link Engine#resume()} then restores those that had ended and resumes the others. Default: none,
+     * executions live in memory only.
+     */
+    public Builder dataDirectory(Path dir) {
+      this.dataDirectory = dir;
+      return this;
+    }
+
     public Engine build() {
       return new Engine(this);
     }
@@ -135,6 +147,8 @@ public final class Engine implements AutoCloseable {
   private final Callbacks callbacks;
   private final ExecutionRegistry executions;
   private final ExecutionLifecycle lifecycle;
+  /** Null in memory. */
+  private final DurableExecutions durable;
 
   private Engine(Builder b) {
     this.clock = b.clock;
@@ -148,7 +162,31 @@ public final class Engine implements AutoCloseable {
     this.callbacks = new Callbacks(timers);
     Services services = new Services(b.clock, workers, timers, b.taskExecutor, b.region, b.objectStore,
         b.inlineMapConcurrency, callbacks);
-    this.lifecycle = new ExecutionLifecycle(services, b.historyLimit, b.keepHistory, executions);
+    this.durable = b.dataDirectory == null ? null : new DurableExecutions(ExecutionStore.open(b.dataDirectory));
+    executions.durable(durable);
+    this.lifecycle = new ExecutionLifecycle(services, b.historyLimit, b.keepHistory, executions, durable);
+  }
+
+  /**
+   * With a data directory, restores the executions kept there: those that had ended are known again as they ended,
+   * and those that had not go on, each replayed from its start (or its redrive) with the effects it had recorded
+   * taken as they were: a task whose outcome was recorded does not run again, a callback waits for the same token,
+   * a timer for the same deadline. A task that was running when the engine stopped fails its attempt with
+   * {@code Lambda.ServiceException} (another resource: {@code States.TaskFailed}), which its Retry and Catch then
+   * handle. Call it once, when everything the tasks need is ready. Returns the executions resumed.
+   */
+  public List<Execution> resume() {
+    if (durable == null) {
+      return List.of();
+    }
+    List<Execution> resumed = lifecycle.resumeAll();
+    if (executionListener != null) {
+      for (Execution e : resumed) {
+        // Its RUNNING was told before the restart.
+        e.completion().thenAccept(ended -> tell(ended, ended.status()));
+      }
+    }
+    return resumed;
   }
 
   public static Builder builder() {
@@ -312,6 +350,10 @@ public final class Engine implements AutoCloseable {
 
   @Override
   public void close() {
+    if (durable != null) {
+      // First: the executions still running stay as they are on disk, to resume, whatever stopping does to them.
+      durable.close();
+    }
     timer.shutdownNow();
     workers.shutdownNow();
   }

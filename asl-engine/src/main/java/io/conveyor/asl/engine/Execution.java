@@ -3,6 +3,7 @@ package io.conveyor.asl.engine;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.conveyor.asl.definition.StateMachineDefinition;
+import io.conveyor.asl.engine.state.Journal;
 import io.conveyor.asl.history.History;
 import io.conveyor.asl.json.JsonValues;
 import java.time.Instant;
@@ -51,6 +52,8 @@ public final class Execution {
   private volatile CompletableFuture<Execution> completion = done;
   /** $$.Execution once built; replaced, never changed, since states may have copied it into their data. */
   private volatile ObjectNode contextExecution;
+  /** What the execution did that must not be done twice; kept on disk when the engine has a data directory. */
+  private volatile Journal journal = Journal.NONE;
 
   record RedrivePoint(String stateName, JsonNode input) {
   }
@@ -73,6 +76,14 @@ public final class Execution {
 
   Variables variables() {
     return variables;
+  }
+
+  Journal journal() {
+    return journal;
+  }
+
+  void journal(Journal j) {
+    this.journal = j;
   }
 
   void track(CompletableFuture<?> work) {
@@ -224,8 +235,22 @@ public final class Execution {
   }
 
   synchronized boolean finish(ExecutionStatus s, JsonNode out, String err, String cse, Instant when) {
+    return finish(s, out, err, cse, when, true);
+  }
+
+  /**
+   * Ends the execution once.
+   *
+   * @param record false for an execution restored from a data directory as it had ended: nothing new to keep
+   */
+  synchronized boolean finish(ExecutionStatus s, JsonNode out, String err, String cse, Instant when,
+      boolean record) {
     if (status != ExecutionStatus.RUNNING) {
       return false;
+    }
+    if (registry != null && record) {
+      // Kept before anyone can see it: a status once seen is the status after a restart.
+      registry.ending(this, s, out, err, cse, when);
     }
     status = s;
     output = out;
@@ -238,6 +263,12 @@ public final class Execution {
     }
     completion.complete(this);
     return true;
+  }
+
+  /** Restores the redrives an execution kept in a data directory had had. */
+  synchronized void restoreRedrive(int count, Instant when) {
+    redriveCount = count;
+    redriveDate = when;
   }
 
   synchronized boolean beginRedrive(Instant when) {

@@ -2,6 +2,7 @@ package io.conveyor.asl.engine;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.conveyor.asl.engine.state.Journal;
 import io.conveyor.asl.engine.state.RunningExecution;
 import io.conveyor.asl.history.History;
 import java.util.concurrent.CompletableFuture;
@@ -65,6 +66,11 @@ final class ExecutionHandle implements RunningExecution {
   @Override
   public void failedAt(String stateName, JsonNode input) {
     execution.failedAt(stateName, input);
+  }
+
+  @Override
+  public Journal journal() {
+    return execution.journal();
   }
 
   @Override

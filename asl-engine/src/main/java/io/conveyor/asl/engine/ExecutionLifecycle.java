@@ -2,6 +2,7 @@ package io.conveyor.asl.engine;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.conveyor.asl.definition.DefinitionParser;
 import io.conveyor.asl.definition.StateMachineDefinition;
 import io.conveyor.asl.engine.state.Branch;
 import io.conveyor.asl.engine.state.Futures;
@@ -13,6 +14,10 @@ import io.conveyor.asl.engine.state.Step;
 import io.conveyor.asl.history.History;
 import io.conveyor.asl.json.JsonValues;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 
@@ -27,9 +32,13 @@ final class ExecutionLifecycle {
   private final boolean keepHistory;
   private final ExecutionRegistry registry;
   private final Interpreter interpreter;
+  /** Where executions are kept with a data directory; null in memory. */
+  private final DurableExecutions durable;
 
-  ExecutionLifecycle(Services services, int historyLimit, boolean keepHistory, ExecutionRegistry registry) {
+  ExecutionLifecycle(Services services, int historyLimit, boolean keepHistory, ExecutionRegistry registry,
+      DurableExecutions durable) {
     this.services = services;
+    this.durable = durable;
     this.historyLimit = historyLimit;
     this.keepHistory = keepHistory;
     this.registry = registry;
@@ -43,16 +52,40 @@ final class ExecutionLifecycle {
    */
   Execution start(StateMachineDefinition program, String arn, String name, String smArn, String smName,
       JsonNode input, boolean listed) {
-    Execution e = create(program, arn, name, smArn, smName, input, null, 0, listed);
+    Execution e = create(program, arn, name, smArn, smName, input, null, 0, listed, null);
+    if (durable != null && listed) {
+      durable.started(e);
+    }
     services.workers().execute(() -> run(e, program.startAt(), input, null));
     return e;
   }
 
-  /** A new running execution with its ExecutionStarted event, registered when listed, its timeout armed. */
-  Execution create(StateMachineDefinition program, String arn, String name, String smArn, String smName,
-      JsonNode input, String mapRunArn, int itemCount, boolean listed) {
+  /**
+   * A Distributed Map's child execution, registered, to {@link #run}; or, when the data directory has it as ended
+   * (its parent is being replayed), restored as it ended.
+   */
+  Execution child(StateMachineDefinition program, String arn, String name, String smArn, String smName,
+      JsonNode input, String mapRunArn, int itemCount) {
+    ObjectNode ended = durable == null ? null : durable.endedChild(arn);
+    Execution e = create(program, arn, name, smArn, smName, input, mapRunArn, itemCount, true, null);
+    if (ended != null) {
+      restoreEnding(e, ended);
+    } else if (durable != null) {
+      durable.childStarted(e);
+    }
+    return e;
+  }
+
+  /**
+   * A new running execution with its ExecutionStarted event, registered when listed, its timeout armed.
+   *
+   * @param startDate when it started, for one resumed from a data directory; null for now
+   */
+  private Execution create(StateMachineDefinition program, String arn, String name, String smArn, String smName,
+      JsonNode input, String mapRunArn, int itemCount, boolean listed, Instant startDate) {
     History h = new History(services.clock(), historyLimit, keepHistory);
-    Execution e = new Execution(arn, name, smArn, smName, program, input, services.clock().instant(), h, mapRunArn,
+    Instant start = startDate != null ? startDate : services.clock().instant();
+    Execution e = new Execution(arn, name, smArn, smName, program, input, start, h, mapRunArn,
         itemCount, listed ? registry : null);
     ObjectNode d = JsonValues.object();
     d.set("input", input);
@@ -63,14 +96,91 @@ final class ExecutionLifecycle {
       registry.add(e);
     }
     if (program.timeoutSeconds() != null) {
-      scheduleTimeout(e, program.timeoutSeconds());
+      double millis = program.timeoutSeconds() * 1000.0;
+      // A resumed execution has what is left of its time since it started.
+      scheduleTimeout(e, startDate == null ? millis
+          : Math.max(0, millis - (services.clock().millis() - startDate.toEpochMilli())));
     }
     return e;
   }
 
-  private void scheduleTimeout(Execution e, int seconds) {
+  /**
+   * The top-level executions of the data directory: those that had ended, restored as they ended; those that had
+   * not, resumed, their replays started. Returns the resumed ones.
+   */
+  List<Execution> resumeAll() {
+    List<Execution> resumed = new ArrayList<>();
+    for (ObjectNode r : durable.load(services.callbacks())) {
+      StateMachineDefinition program = DefinitionParser.parse(r.get("definition"));
+      String arn = r.get("executionArn").asText();
+      Execution e = create(program, arn, r.get("name").asText(), r.get("stateMachineArn").asText(),
+          r.get("stateMachineName").asText(), r.get("input"), null, 0, true,
+          DurableExecutions.instant(r.get("startDate")));
+      JsonNode redrive = r.get("redrive");
+      if (redrive != null) {
+        e.variables().putAll(variables(redrive.get("variables")));
+        e.restoreRedrive(redrive.get("count").asInt(), DurableExecutions.instant(redrive.get("date")));
+        e.failedAt(redrive.get("state").asText(), redrive.get("input"));
+      }
+      if (r.hasNonNull("status")) {
+        restoreEnding(e, r);
+        continue;
+      }
+      durable.resumed(e);
+      resumed.add(e);
+      if (redrive != null) {
+        services.workers().execute(() -> run(e, redrive.get("state").asText(), redrive.get("input"), null));
+      } else {
+        services.workers().execute(() -> run(e, program.startAt(), e.input(), null));
+      }
+    }
+    return resumed;
+  }
+
+  private static Map<String, JsonNode> variables(JsonNode snapshot) {
+    Map<String, JsonNode> m = new HashMap<>();
+    for (Map.Entry<String, JsonNode> f : snapshot.properties()) {
+      m.put(f.getKey(), f.getValue());
+    }
+    return m;
+  }
+
+  /** Ends a restored execution as its record says it ended, with its terminal event; nothing is recorded again. */
+  private static void restoreEnding(Execution e, ObjectNode r) {
+    ExecutionStatus status = ExecutionStatus.valueOf(r.get("status").asText());
+    String error = r.hasNonNull("error") ? r.get("error").asText() : null;
+    String cause = r.hasNonNull("cause") ? r.get("cause").asText() : null;
+    JsonNode output = r.hasNonNull("output") ? r.get("output") : null;
+    ObjectNode d = JsonValues.object();
+    String type;
+    switch (status) {
+      case SUCCEEDED -> {
+        type = "ExecutionSucceeded";
+        d.set("output", output);
+        d.set("outputDetails", Payloads.NOT_TRUNCATED);
+      }
+      case TIMED_OUT -> type = "ExecutionTimedOut";
+      case ABORTED -> type = "ExecutionAborted";
+      default -> type = "ExecutionFailed";
+    }
+    if (status != ExecutionStatus.SUCCEEDED) {
+      if (error != null) {
+        d.put("error", error);
+      }
+      if (cause != null) {
+        d.put("cause", cause);
+      }
+    }
+    synchronized (e) {
+      String key = Character.toLowerCase(type.charAt(0)) + type.substring(1) + "EventDetails";
+      e.history().addTerminal(type, e.history().lastId(), key, d);
+      e.finish(status, output, error, cause, DurableExecutions.instant(r.get("stopDate")), false);
+    }
+  }
+
+  private void scheduleTimeout(Execution e, double millis) {
     CompletableFuture<Execution> completion = e.completion();
-    ScheduledFuture<?> t = services.timers().schedule(seconds * 1000.0, () -> {
+    ScheduledFuture<?> t = services.timers().schedule(millis, () -> {
       ObjectNode d = JsonValues.object();
       d.put("error", StatesError.TIMEOUT);
       d.put("cause", "");
@@ -168,6 +278,9 @@ final class ExecutionLifecycle {
     ObjectNode d = JsonValues.object();
     d.put("redriveCount", e.redriveCount());
     e.history().addTerminal("ExecutionRedriven", e.history().lastId(), "executionRedrivenEventDetails", d);
+    if (durable != null && e.mapRunArn() == null) {
+      durable.redriven(e, p);
+    }
     services.workers().execute(() -> run(e, p.stateName(), p.input(), null));
     return true;
   }

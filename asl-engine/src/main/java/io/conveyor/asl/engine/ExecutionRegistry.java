@@ -1,5 +1,7 @@
 package io.conveyor.asl.engine;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -25,6 +27,8 @@ final class ExecutionRegistry {
   private final Map<String, MapRun> mapRuns = new ConcurrentHashMap<>();
   private final ConcurrentLinkedQueue<Finished> finished = new ConcurrentLinkedQueue<>();
   private final AtomicInteger finishedCount = new AtomicInteger();
+  /** Where executions are kept with a data directory; null in memory. */
+  private volatile DurableExecutions durable;
 
   /** @param retained how many finished executions to keep, at least 0 */
   ExecutionRegistry(int retained) {
@@ -32,6 +36,11 @@ final class ExecutionRegistry {
       throw new IllegalArgumentException("retained executions must be 0 or more, not " + retained);
     }
     this.retained = retained;
+  }
+
+  /** Keeps how executions end, and forgets them there too, from now on. */
+  void durable(DurableExecutions d) {
+    this.durable = d;
   }
 
   void add(Execution e) {
@@ -43,8 +52,17 @@ final class ExecutionRegistry {
     parent.addMapRun(run);
   }
 
+  /** {@code e} is about to end so: with a data directory, that is kept first. */
+  void ending(Execution e, ExecutionStatus status, JsonNode output, String error, String cause, Instant when) {
+    DurableExecutions d = durable;
+    if (d != null) {
+      d.ended(e, status, output, error, cause, when);
+    }
+  }
+
   /** Records that {@code e} reached a terminal status, and forgets the oldest finished ones past the bound. */
   void finished(Execution e) {
+    DurableExecutions d = durable;
     finished.add(new Finished(e, e.finishCount()));
     // One out for each one in past the bound, so the queue holds at most the bound (plus those in flight).
     if (finishedCount.incrementAndGet() <= retained) {
@@ -60,7 +78,9 @@ final class ExecutionRegistry {
     if (o.status() == ExecutionStatus.RUNNING || oldest.finishCount() != o.finishCount()) {
       return;
     }
-    byArn.remove(o.executionArn(), o);
+    if (byArn.remove(o.executionArn(), o) && d != null && o.mapRunArn() == null) {
+      d.forget(o);
+    }
     for (MapRun r : o.mapRunList()) {
       mapRuns.remove(r.mapRunArn(), r);
     }

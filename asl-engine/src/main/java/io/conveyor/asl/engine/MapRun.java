@@ -78,13 +78,16 @@ public final class MapRun {
   private final int maxConcurrency;
   private final double toleratedFailurePercentage;
   private final long toleratedFailureCount;
+  /** How its children's ARNs name their kind: {@code :execution:} or {@code :express:}. */
+  private final String childKind;
   private final Counts items = new Counts();
   private final Counts executions = new Counts();
   private volatile String status = "RUNNING";
   private volatile Instant stopDate;
 
   MapRun(String mapRunArn, String executionArn, String stateMachineArn, String label, Instant startDate,
-      int maxConcurrency, double toleratedFailurePercentage, long toleratedFailureCount) {
+      int maxConcurrency, double toleratedFailurePercentage, long toleratedFailureCount, String childKind) {
+    this.childKind = childKind;
     this.mapRunArn = mapRunArn;
     this.executionArn = executionArn;
     this.stateMachineArn = stateMachineArn;
@@ -149,6 +152,10 @@ public final class MapRun {
   /** The child executions, as {@code executionCounts} reports them. */
   public Counts executions() {
     return executions;
+  }
+
+  String childKind() {
+    return childKind;
   }
 
   void finish(String s, Instant when) {

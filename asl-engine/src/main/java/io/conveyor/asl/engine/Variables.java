@@ -1,6 +1,8 @@
 package io.conveyor.asl.engine;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.conveyor.asl.json.JsonValues;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -27,6 +29,13 @@ public final class Variables {
 
   public void putAll(Map<String, JsonNode> assignments) {
     values.putAll(assignments);
+  }
+
+  /** This scope's own variables (not its parents'), as a JSON object. */
+  public ObjectNode snapshot() {
+    ObjectNode o = JsonValues.object();
+    values.forEach(o::set);
+    return o;
   }
 
   public Variables child() {

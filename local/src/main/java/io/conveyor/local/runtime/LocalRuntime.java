@@ -167,8 +167,7 @@ public final class LocalRuntime implements AutoCloseable {
             return (dir == null ? emulator : emulator.dataDirectory(dir.resolve("dynamodb"))).start();
         }, startup);
         CompletableFuture<EmbeddedS3> objects = CompletableFuture.supplyAsync(() -> dir == null
-                ? EmbeddedS3.inMemory(ACCESS_KEY, SECRET_KEY) : EmbeddedS3.onDisk(dir.resolve("s3"), ACCESS_KEY, SECRET_KEY, 0),
-                startup);
+                ? EmbeddedS3.inMemory(ACCESS_KEY, SECRET_KEY) : s3OnDisk(dir), startup);
         try {
             s3 = join(objects);
             resources.add(s3);
@@ -211,6 +210,7 @@ public final class LocalRuntime implements AutoCloseable {
                 .clock(options.clock())
                 .timeScale(options.timeScale())
                 .executionListener(new ExecutionStatusEvents(events, LocalDeployment.ACCOUNT, options.region()))
+                .dataDirectory(dir == null ? null : dir.resolve("stepfunctions"))
                 .listen("127.0.0.1", 0)
                 .start();
         resources.add(stepFunctions);
@@ -248,6 +248,11 @@ public final class LocalRuntime implements AutoCloseable {
         stage("functions");
         join(provisioned);
         stage("tables");
+        // Every function, table and state machine is there: the executions that were running go on.
+        int resumed = stepFunctions.resume();
+        if (resumed > 0) {
+            LOG.info("resumed {} execution(s) from {}", resumed, dir.resolve("stepfunctions"));
+        }
 
         scheduler = new Scheduler(lambda, LocalDeployment.ACCOUNT, options.region(), options.clock(), options.timeScale());
         resources.add(scheduler);
@@ -272,6 +277,22 @@ public final class LocalRuntime implements AutoCloseable {
         stage("api");
         startupTime = Duration.ofNanos(System.nanoTime() - t0);
         LOG.info("local runtime ready in {} ms {}: API {}", startupTime.toMillis(), stageMillis, api.endpoint());
+    }
+
+    /** S3 on the data directory, on the port kept for it (a free one the first time, kept from then on). */
+    private static EmbeddedS3 s3OnDisk(Path dir) {
+        S3PortFile portFile = new S3PortFile(dir);
+        int port = portFile.saved();
+        EmbeddedS3 s3;
+        try {
+            s3 = EmbeddedS3.onDisk(dir.resolve("s3"), ACCESS_KEY, SECRET_KEY, port);
+        } catch (IllegalStateException e) {
+            throw port == 0 ? e : new IllegalStateException(portFile.takenMessage(port), e);
+        }
+        if (port == 0) {
+            portFile.save(s3.endpoint().getPort());
+        }
+        return s3;
     }
 
     /** 256 random bits as base64 text: the length of HMAC-SHA256's output. */

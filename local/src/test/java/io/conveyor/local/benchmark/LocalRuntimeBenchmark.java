@@ -36,7 +36,8 @@ import javax.management.openmbean.CompositeData;
  * -Dexec.args="--trivial 40 --clients 4 --subjobs 10000"}. {@code --warmup N} runs N jobs first (default 1);
  * {@code --timeline} prints one trivial job's SDK calls next to its execution history ({@link SdkCallTimeline});
  * {@code --clients 0} and {@code --subjobs 0} leave those parts out; {@code --large-runs N} runs the large job N
- * times, the first in a JVM still compiling what it runs, the later ones in a warmer one.
+ * times, the first in a JVM still compiling what it runs, the later ones in a warmer one; {@code --data-dir DIR}
+ * runs the runtime on a data directory (an empty one, for figures comparable between runs).
  */
 public final class LocalRuntimeBenchmark {
     private static final Set<String> TERMINAL = Set.of("SUCCEEDED", "FAILED", "CANCELLED");
@@ -51,7 +52,12 @@ public final class LocalRuntimeBenchmark {
         int largeRuns = intArg(args, "--large-runs", 1);
         long started = System.nanoTime();
         int exit = 0;
-        try (LocalRuntime runtime = LocalRuntime.start(LocalRuntimeOptions.builder().schedules(false).build())) {
+        LocalRuntimeOptions.Builder options = LocalRuntimeOptions.builder().schedules(false);
+        String dataDir = stringArg(args, "--data-dir");
+        if (dataDir != null) {
+            options.dataDir(java.nio.file.Path.of(dataDir));
+        }
+        try (LocalRuntime runtime = LocalRuntime.start(options.build())) {
             System.out.printf("start-up: %.2f s%n", (System.nanoTime() - started) / 1e9);
             runtime.events().subscribe(event -> {
                 JsonNode detail = event.detail();
@@ -238,12 +244,17 @@ public final class LocalRuntimeBenchmark {
         return java.util.Arrays.asList(args).contains(name);
     }
 
-    private static int intArg(String[] args, String name, int fallback) {
+    private static String stringArg(String[] args, String name) {
         for (int i = 0; i + 1 < args.length; i++) {
             if (args[i].equals(name)) {
-                return Integer.parseInt(args[i + 1]);
+                return args[i + 1];
             }
         }
-        return fallback;
+        return null;
+    }
+
+    private static int intArg(String[] args, String name, int fallback) {
+        String value = stringArg(args, name);
+        return value == null ? fallback : Integer.parseInt(value);
     }
 }

@@ -16,6 +16,13 @@ public final class Branch {
   private final ObjectNode mapContext;
   private final boolean top;
   private final History history;
+  /** The state (in the enclosing branch) that started this nested branch, and its index there; null at the top. */
+  private final StateContext origin;
+  private final int index;
+  /** This branch's part of every effect key (see {@link Journal}), built when first needed. */
+  private String path;
+  /** How many states this branch has entered: a state's visit number in its effect keys. */
+  int steps;
   private long previous;
   /**
    * The value this branch last found within the payload limit. Values are never changed once produced, so a
@@ -25,8 +32,10 @@ public final class Branch {
   JsonNode withinLimit;
 
   private Branch(RunningExecution execution, Variables variables, ObjectNode mapContext, boolean top,
-      long previous) {
+      long previous, StateContext origin, int index) {
     this.execution = execution;
+    this.origin = origin;
+    this.index = index;
     this.variables = variables;
     this.mapContext = mapContext;
     this.top = top;
@@ -40,17 +49,32 @@ public final class Branch {
    * @param mapContext {@code $$.Map} for a Distributed Map's child execution, else null
    */
   public static Branch top(RunningExecution execution, Variables variables, ObjectNode mapContext) {
-    return new Branch(execution, variables, mapContext, true, execution.history().lastId());
+    return new Branch(execution, variables, mapContext, true, execution.history().lastId(), null, 0);
   }
 
-  /** A nested branch (Parallel branch, Map iteration) with its own variable scope, from this one's last event. */
-  Branch nested(ObjectNode mapContext) {
-    return new Branch(execution, variables.child(), mapContext, false, previous());
+  /**
+   * A nested branch (Parallel branch, Map iteration) with its own variable scope, from this one's last event.
+   *
+   * @param origin the Parallel or Map state starting it
+   * @param index the branch's or iteration's index in that state
+   */
+  Branch nested(ObjectNode mapContext, StateContext origin, int index) {
+    return new Branch(execution, variables.child(), mapContext, false, previous(), origin, index);
   }
 
   /** This branch's variables seen with another {@code $$.Map}, for evaluating an ItemSelector; adds no events. */
   Branch seenAs(ObjectNode mapContext) {
-    return new Branch(execution, variables, mapContext, false, 0);
+    return new Branch(execution, variables, mapContext, false, 0, origin, index);
+  }
+
+  /** The branch's part of effect keys: empty at the top, else its origin state's key and its index. */
+  String path() {
+    String p = path;
+    if (p == null) {
+      p = origin == null ? "" : origin.effectKey() + "/" + index;
+      path = p;
+    }
+    return p;
   }
 
   public RunningExecution execution() {

@@ -17,25 +17,62 @@ public final class Callbacks {
   static final class Waiting {
     final CompletableFuture<JsonNode> future = new CompletableFuture<>();
     /** HeartbeatSeconds in milliseconds, 0 for none. */
-    final long heartbeatMillis;
+    volatile long heartbeatMillis;
     volatile ScheduledFuture<?> heartbeatTimer;
+    /** Where the answer is recorded before the task sees it (with a data directory), and under which key. */
+    private final Journal journal;
+    private final String outcomeKey;
 
-    Waiting(long heartbeatMillis) {
+    Waiting(long heartbeatMillis, Journal journal, String outcomeKey) {
       this.heartbeatMillis = heartbeatMillis;
+      this.journal = journal;
+      this.outcomeKey = outcomeKey;
+    }
+
+    /** Records the answer, so that a restart after SendTaskSuccess or SendTaskFailure has it. */
+    private void record(JsonNode outcome) {
+      if (outcomeKey != null) {
+        journal.put(outcomeKey, outcome);
+      }
     }
   }
 
   private final Map<String, Waiting> waiting = new ConcurrentHashMap<>();
+  /**
+   * Tokens of tasks that were waiting when the engine last stopped, taken back at start-up before their executions'
+   * replays reach them, so that an answer sent meanwhile is not refused.
+   */
+  private final Map<String, Waiting> parked = new ConcurrentHashMap<>();
   private final Timers timers;
 
   public Callbacks(Timers timers) {
     this.timers = timers;
   }
 
-  Waiting register(String token, long heartbeatMillis) {
-    Waiting w = new Waiting(heartbeatMillis);
+  /**
+   * A task waits for {@code token}: the one parked for it at start-up, if any, else a new one.
+   *
+   * @param outcomeKey where {@code journal} records the answer, or null when nothing is recorded
+   */
+  Waiting register(String token, long heartbeatMillis, Journal journal, String outcomeKey) {
+    Waiting p = parked.remove(token);
+    if (p != null) {
+      p.heartbeatMillis = heartbeatMillis;
+      return p;
+    }
+    Waiting w = new Waiting(heartbeatMillis, journal, outcomeKey);
     waiting.put(token, w);
     return w;
+  }
+
+  /**
+   * Takes back a token whose task was waiting when the engine last stopped: answers are accepted at once, and
+   * recorded, until the execution's replay reaches the task and {@link #register registers} it.
+   */
+  public void park(String token, Journal journal, String outcomeKey) {
+    Waiting w = new Waiting(0, journal, outcomeKey);
+    parked.put(token, w);
+    waiting.put(token, w);
   }
 
   /** Forgets the token once its task ended, however it ended. */
@@ -53,6 +90,7 @@ public final class Callbacks {
     if (w == null) {
       return false;
     }
+    w.record(TaskOutcomes.success(output));
     w.future.complete(output);
     return true;
   }
@@ -63,7 +101,9 @@ public final class Callbacks {
     if (w == null) {
       return false;
     }
-    w.future.completeExceptionally(new StatesError(error == null ? "" : error, cause == null ? "" : cause));
+    StatesError failure = new StatesError(error == null ? "" : error, cause == null ? "" : cause);
+    w.record(TaskOutcomes.failure(failure));
+    w.future.completeExceptionally(failure);
     return true;
   }
 

@@ -21,7 +21,7 @@ final class InlineMap extends MapIterations {
 
   @Override
   protected void launch(int i, JsonNode input, ObjectNode mapContext) {
-    Branch iteration = plan.context().branch().nested(mapContext);
+    Branch iteration = plan.context().branch().nested(mapContext, plan.context(), i);
     ObjectNode id = JsonValues.object();
     id.put("name", plan.state().name());
     id.put("index", i);

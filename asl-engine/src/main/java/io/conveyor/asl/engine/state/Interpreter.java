@@ -88,7 +88,7 @@ public final class Interpreter {
       StateContext c;
       try {
         long enteredId = branch.stateEvent(room.entered(), "stateEnteredEventDetails", name, "input", in);
-        c = new StateContext(s, in, branch, services.clock().instant(), enteredId);
+        c = new StateContext(s, in, branch, services.clock().instant(), enteredId, branch.steps++);
       } catch (Throwable t) {
         fail(branch, name, in, t, result);
         return;

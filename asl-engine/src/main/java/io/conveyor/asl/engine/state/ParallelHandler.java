@@ -40,7 +40,7 @@ final class ParallelHandler implements StateHandler<State.Parallel> {
     for (int i = 0; i < n; i++) {
       int index = i;
       StateMachineDefinition program = p.branches().get(i);
-      Branch nested = b.nested(b.mapContext());
+      Branch nested = b.nested(b.mapContext(), c, i);
       workers.execute(() -> programs.run(program, input, nested).whenComplete((out, err) -> {
         if (err != null) {
           if (failed.compareAndSet(false, true)) {

@@ -125,10 +125,15 @@ final class RetryCatch<S extends State> implements StateHandler<S> {
         Retrier r = retriers.get(i);
         if (errorMatches(r.errorEquals(), se.error(), state)) {
           if (retries[i] < r.maxAttempts()) {
-            double delay = delaySeconds(r, retries[i], ThreadLocalRandom.current()::nextDouble);
+            double delay = delaySeconds(r, retries[i], ThreadLocalRandom.current()::nextDouble) * 1000;
+            Journal journal = c.branch().execution().journal();
+            if (journal.durable()) {
+              // The backoff's deadline, not its (jittered) length, is what a restart must keep.
+              delay = timers.durable(journal, c.effectKey() + "@" + c.retryCount() + ":backoff", delay);
+            }
             retries[i]++;
             c.retried();
-            timers.schedule(delay * 1000, () -> settle(handler.attempt(state, c)));
+            timers.schedule(delay, () -> settle(handler.attempt(state, c)));
             return;
           }
           break;

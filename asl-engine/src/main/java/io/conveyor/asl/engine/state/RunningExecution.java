@@ -41,6 +41,9 @@ public interface RunningExecution {
   /** Records where a redrive resumes: the top-level state that failed and its input. */
   void failedAt(String stateName, JsonNode input);
 
+  /** What the execution did that must not be done twice (see {@link Journal}); {@link Journal#NONE} in memory. */
+  Journal journal();
+
   /** Records a Map Run one of the execution's Distributed Map states started. */
   void startedMapRun(MapRun run);
 }

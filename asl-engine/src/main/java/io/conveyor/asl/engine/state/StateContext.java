@@ -20,6 +20,8 @@ public final class StateContext implements PathScope, JsonataSupport.Bindings {
   private final Branch branch;
   private final Instant entered;
   private final long enteredEventId;
+  /** The state's visit number in its branch: which of the branch's entered states it is. */
+  private final int step;
   private volatile int retryCount;
   private volatile String taskToken;
   /** {@code $states.result}, once the state's work produced one. */
@@ -29,7 +31,8 @@ public final class StateContext implements PathScope, JsonataSupport.Bindings {
   /** {@code $$}, built when first read and again when the retry count or the task token changed. */
   private ObjectNode context;
 
-  StateContext(State state, JsonNode input, Branch branch, Instant entered, long enteredEventId) {
+  StateContext(State state, JsonNode input, Branch branch, Instant entered, long enteredEventId, int step) {
+    this.step = step;
     this.state = state;
     this.input = input;
     this.branch = branch;
@@ -39,7 +42,19 @@ public final class StateContext implements PathScope, JsonataSupport.Bindings {
 
   /** The same state seen from another branch (an ItemSelector sees the item's {@code $$.Map}). */
   StateContext in(Branch other) {
-    return new StateContext(state, input, other, entered, enteredEventId);
+    return new StateContext(state, input, other, entered, enteredEventId, step);
+  }
+
+  /**
+   * This visit of the state, as a {@link Journal} names it: the branch's path, the visit number and the state's
+   * name. The same in a replay as in the run it replays, since a branch enters its states in the same order.
+   */
+  public String effectKey() {
+    return branch.path() + "/" + step + "." + state.name();
+  }
+
+  int retryCount() {
+    return retryCount;
   }
 
   public State state() {

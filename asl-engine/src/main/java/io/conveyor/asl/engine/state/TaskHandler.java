@@ -1,6 +1,7 @@
 package io.conveyor.asl.engine.state;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.BooleanNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.conveyor.asl.definition.State;
 import io.conveyor.asl.engine.StatesError;
@@ -18,6 +19,10 @@ import java.util.concurrent.ScheduledFuture;
  */
 final class TaskHandler implements StateHandler<State.Task> {
   private static final String CALLBACK_SUFFIX = ".waitForTaskToken";
+  /** Suffixes of an attempt's effect keys: it started (its token and deadline), its callback was submitted, it ended. */
+  private static final String RUN = ":run";
+  private static final String SUBMITTED = ":submitted";
+  private static final String OUTCOME = ":outcome";
 
   private final Services services;
 
@@ -60,9 +65,15 @@ final class TaskHandler implements StateHandler<State.Task> {
   @Override
   public CompletableFuture<Step> run(State.Task t, StateContext c) {
     boolean callback = t.resource().endsWith(CALLBACK_SUFFIX);
+    Journal journal = c.branch().execution().journal();
+    // This attempt's effect key, and what the journal has of it from before a restart: null in memory.
+    String key = journal.durable() ? c.effectKey() + "@" + c.retryCount() : null;
+    JsonNode started = key == null ? null : journal.get(key + RUN);
     if (callback) {
-      // The token must exist before the arguments are evaluated: they usually pass $$.Task.Token along.
-      c.taskToken(UUID.randomUUID().toString() + UUID.randomUUID().toString().replace("-", ""));
+      // The token must exist before the arguments are evaluated: they usually pass $$.Task.Token along. A replayed
+      // attempt keeps its token, which its caller may still hold.
+      c.taskToken(started != null && started.hasNonNull("token") ? started.get("token").asText()
+          : UUID.randomUUID().toString() + UUID.randomUUID().toString().replace("-", ""));
     }
     JsonNode params = Payloads.arguments(t, c);
     Long timeout = seconds(t, c, t.timeoutSeconds(), t.timeoutSecondsPath(), "TimeoutSeconds");
@@ -70,8 +81,22 @@ final class TaskHandler implements StateHandler<State.Task> {
     Resource resource = Resource.of(t.resource());
     scheduled(c.branch(), resource, params, timeout, heartbeat);
     String token = c.taskToken();
-    Callbacks.Waiting waiting = callback
-        ? services.callbacks().register(token, heartbeat == null ? 0 : heartbeat * 1000) : null;
+    if (key != null) {
+      CompletableFuture<Step> replayed = replay(t, c, resource, key, started, token, timeout, heartbeat);
+      if (replayed != null) {
+        return replayed;
+      }
+      ObjectNode run = JsonValues.object();
+      if (token != null) {
+        run.put("token", token);
+      }
+      if (timeout != null) {
+        run.put("due", services.timers().dueAfter(timeout * 1000.0));
+      }
+      journal.put(key + RUN, run);
+    }
+    Callbacks.Waiting waiting = callback ? services.callbacks().register(token, heartbeat == null ? 0 : heartbeat * 1000,
+        journal, key == null ? null : key + OUTCOME) : null;
     CompletableFuture<JsonNode> work = Futures.call(() -> services.tasks().execute(
         new TaskRequest(t.resource(), params, t.name(), c.branch().execution().executionArn(), token, timeout)));
     if (callback) {
@@ -80,6 +105,9 @@ final class TaskHandler implements StateHandler<State.Task> {
         sd.set("output", submitted);
         sd.set("outputDetails", Payloads.NOT_TRUNCATED);
         c.branch().event("TaskSubmitted", "taskSubmittedEventDetails", sd);
+        if (key != null) {
+          journal.put(key + SUBMITTED, BooleanNode.TRUE);
+        }
         services.callbacks().armHeartbeat(token, waiting);
         return waiting.future;
       });
@@ -88,9 +116,43 @@ final class TaskHandler implements StateHandler<State.Task> {
       // The task answered at once (an in-process Lambda): nothing is left to time out, stop or wait for, so the
       // guard, its registration for StopExecution and the timeout timer below would only be undone at once.
       return CompletableFuture.completedFuture(
-          Futures.joined(work, (result, err) -> done(t, c, resource, null, result, err)));
+          Futures.joined(work, (result, err) -> done(t, c, resource, null, key, result, err)));
     }
-    return guarded(t, c, resource, work, timeout, waiting);
+    return guarded(t, c, resource, work, timeout == null ? null : timeout * 1000.0, waiting, key);
+  }
+
+  /**
+   * An attempt the journal knows from before a restart: its recorded outcome, taken as it was; a callback whose
+   * task was submitted, waiting again for its token; any other attempt that had started, failed as lost
+   * ({@link TaskOutcomes#lost}). Null for an attempt that had not started: it runs now.
+   */
+  private CompletableFuture<Step> replay(State.Task t, StateContext c, Resource resource, String key,
+      JsonNode started, String token, Long timeout, Long heartbeat) {
+    Journal journal = c.branch().execution().journal();
+    JsonNode outcome = journal.get(key + OUTCOME);
+    if (outcome != null) {
+      JsonNode result = TaskOutcomes.result(outcome);
+      return CompletableFuture.completedFuture(Futures.joined(result != null
+              ? CompletableFuture.completedFuture(result)
+              : CompletableFuture.<JsonNode>failedFuture(TaskOutcomes.error(outcome)),
+          (r, err) -> done(t, c, resource, null, null, r, err)));
+    }
+    if (started == null) {
+      return null;
+    }
+    Double timeoutMillis = timeout == null ? null
+        : started.has("due") ? services.timers().untilDue(started.get("due").asLong()) : timeout * 1000.0;
+    if (token != null && journal.get(key + SUBMITTED) != null) {
+      Callbacks.Waiting waiting = services.callbacks().register(token, heartbeat == null ? 0 : heartbeat * 1000,
+          journal, key + OUTCOME);
+      services.callbacks().armHeartbeat(token, waiting);
+      CompletableFuture<JsonNode> work = waiting.future;
+      work.whenComplete((x, y) -> services.callbacks().forget(token, waiting));
+      return guarded(t, c, resource, work, timeoutMillis, waiting, key);
+    }
+    return CompletableFuture.completedFuture(Futures.joined(
+        CompletableFuture.<JsonNode>failedFuture(TaskOutcomes.lost(t.resource())),
+        (r, err) -> done(t, c, resource, null, key, r, err)));
   }
 
   /** The TaskScheduled and TaskStarted events (LambdaFunctionScheduled and ...Started for a function ARN). */
@@ -123,7 +185,7 @@ final class TaskHandler implements StateHandler<State.Task> {
 
   /** Waits for {@code work} as the state allows: until its timeout, its heartbeat timeout or a stop. */
   private CompletableFuture<Step> guarded(State.Task t, StateContext c, Resource resource,
-      CompletableFuture<JsonNode> work, Long timeout, Callbacks.Waiting waiting) {
+      CompletableFuture<JsonNode> work, Double timeoutMillis, Callbacks.Waiting waiting, String key) {
     RunningExecution exec = c.branch().execution();
     CompletableFuture<JsonNode> guard = new CompletableFuture<>();
     exec.track(guard);
@@ -134,7 +196,7 @@ final class TaskHandler implements StateHandler<State.Task> {
         guard.complete(v);
       }
     });
-    ScheduledFuture<?> timer = timeout == null ? null : services.timers().schedule(timeout * 1000.0,
+    ScheduledFuture<?> timer = timeoutMillis == null ? null : services.timers().schedule(timeoutMillis,
         () -> guard.completeExceptionally(new StatesError(StatesError.TIMEOUT, null)));
     if (waiting != null) {
       waiting.future.whenComplete((x, y) -> {
@@ -149,12 +211,15 @@ final class TaskHandler implements StateHandler<State.Task> {
       if (timer != null) {
         timer.cancel(false);
       }
-      return done(t, c, resource, waiting, result, err);
+      return done(t, c, resource, waiting, key, result, err);
     });
   }
 
-  /** Records how the task ended (its Succeeded, Failed or TimedOut event) and processes its result. */
-  private static Step done(State.Task t, StateContext c, Resource resource, Callbacks.Waiting waiting,
+  /**
+   * Records how the task ended (its Succeeded, Failed or TimedOut event, and with {@code key}, its outcome in the
+   * journal, unless a callback's answer recorded it already) and processes its result.
+   */
+  private static Step done(State.Task t, StateContext c, Resource resource, Callbacks.Waiting waiting, String key,
       JsonNode result, Throwable err) {
     if (err != null) {
       Throwable u = Futures.unwrap(err);
@@ -164,10 +229,13 @@ final class TaskHandler implements StateHandler<State.Task> {
       StatesError se = u instanceof StatesError s ? s
           : new StatesError(StatesError.TASK_FAILED, String.valueOf(u.getMessage()));
       if (!StatesError.ABORTED.equals(se.error()) && !se.stateScoped()) {
+        // A stop is the execution's to record; a state-level error is evaluated again in a replay.
+        record(c, key, () -> TaskOutcomes.failure(se));
         failed(c.branch(), resource, se);
       }
       throw Futures.rethrow(se);
     }
+    record(c, key, () -> TaskOutcomes.success(result));
     ObjectNode d = resource.details();
     d.set("output", result);
     d.set("outputDetails", Payloads.NOT_TRUNCATED);
@@ -181,6 +249,16 @@ final class TaskHandler implements StateHandler<State.Task> {
     }
     c.branch().withinLimit = result;
     return Payloads.finish(c, result);
+  }
+
+  private static void record(StateContext c, String key, java.util.function.Supplier<JsonNode> outcome) {
+    if (key == null) {
+      return;
+    }
+    Journal journal = c.branch().execution().journal();
+    if (journal.get(key + OUTCOME) == null) {
+      journal.put(key + OUTCOME, outcome.get());
+    }
   }
 
   private static void failed(Branch b, Resource resource, StatesError se) {

@@ -1,5 +1,7 @@
 package io.conveyor.asl.engine.state;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.LongNode;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -23,6 +25,33 @@ public final class Timers {
     this.timer = timer;
     this.workers = workers;
     this.timeScale = timeScale;
+  }
+
+  /**
+   * The delay of a timer that must survive a restart: the first time, {@code millis}, its deadline recorded under
+   * {@code key}; after a restart, what is left until that deadline (0 when it passed). In memory, {@code millis}.
+   */
+  public double durable(Journal journal, String key, double millis) {
+    if (!journal.durable()) {
+      return millis;
+    }
+    JsonNode due = journal.get(key);
+    if (due != null) {
+      return untilDue(due.asLong());
+    }
+    journal.put(key, LongNode.valueOf(dueAfter(millis)));
+    return millis;
+  }
+
+  /** The wall-clock time (epoch milliseconds) at which a timer of {@code millis} started now runs out. */
+  long dueAfter(double millis) {
+    return System.currentTimeMillis() + (long) Math.max(0, millis * timeScale);
+  }
+
+  /** The delay (unscaled, as {@link #schedule} takes it) until wall-clock time {@code due}; 0 once it passed. */
+  double untilDue(long due) {
+    long left = due - System.currentTimeMillis();
+    return left <= 0 || timeScale <= 0 ? 0 : left / timeScale;
   }
 
   /** Runs {@code r} after {@code millis} milliseconds of the execution's time (scaled). */

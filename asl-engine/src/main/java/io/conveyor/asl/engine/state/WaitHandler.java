@@ -43,7 +43,9 @@ final class WaitHandler implements StateHandler<State.Wait> {
     CompletableFuture<Step> f = new CompletableFuture<>();
     RunningExecution exec = c.branch().execution();
     exec.track(f);
-    timers.schedule(millis, () -> f.complete(step));
+    Journal journal = exec.journal();
+    double delay = journal.durable() ? timers.durable(journal, c.effectKey() + ":wait", millis) : millis;
+    timers.schedule(delay, () -> f.complete(step));
     f.whenComplete((x, y) -> exec.untrack(f));
     return f;
   }
