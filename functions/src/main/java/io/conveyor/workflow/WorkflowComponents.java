@@ -17,6 +17,7 @@ import io.conveyor.program.ProgramRegistry;
 import io.conveyor.program.ProgramStatisticsStore;
 import io.conveyor.storage.ObjectStore;
 import io.conveyor.subjob.SubJobStore;
+import io.conveyor.worker.WorkQueue;
 import io.conveyor.workflow.aws.EventBridgeJobEvents;
 import io.conveyor.workflow.aws.StepFunctionsCallbacks;
 import java.time.Clock;
@@ -34,9 +35,10 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * @param endings      what follows a job's end
  * @param jobs         the jobs table
  * @param objects      the bucket
+ * @param externalSubJobs the steps of subjobs run by external workers
  */
 public record WorkflowComponents(WorkflowSteps workflow, Admissions admissions, DependencyGate dependencies,
-        JobEndings endings, JobStore jobs, ObjectStore objects) {
+        JobEndings endings, JobStore jobs, ObjectStore objects, ExternalSubJobs externalSubJobs) {
 
     /** Reads the function's environment and builds every client and service once. */
     public static WorkflowComponents fromEnvironment() {
@@ -73,6 +75,6 @@ public record WorkflowComponents(WorkflowSteps workflow, Admissions admissions, 
                 new ProgramStatisticsStore(dynamoDb, settings.countersTable()), admission.endings(),
                 new WorkflowMetrics(EmbeddedMetrics.standardOutput(Catalogue.METRICS_NAMESPACE)), readers, clock, lambda);
         return new WorkflowComponents(workflow, admission.admissions(), admission.dependencies(), admission.endings(), jobs,
-                objects);
+                objects, new ExternalSubJobs(jobs, subJobs, new WorkQueue(dynamoDb, settings.workQueueTable()), clock));
     }
 }
