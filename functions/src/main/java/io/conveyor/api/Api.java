@@ -71,15 +71,15 @@ public final class Api {
     private final Map<RouteSpec, Endpoint> endpoints;
 
     /** @param callers who calls, from a request ({@link Caller#finder}) */
-    public Api(JobService jobs, ProgramRegistry programs, ProgramStatisticsStore statistics, ApiMetrics metrics, Clock clock,
-            Function<APIGatewayProxyRequestEvent, Optional<Caller>> callers) {
+    public Api(JobService jobs, WorkerService workers, ProgramRegistry programs, ProgramStatisticsStore statistics,
+            ApiMetrics metrics, Clock clock, Function<APIGatewayProxyRequestEvent, Optional<Caller>> callers) {
         this.jobs = jobs;
         this.programs = programs;
         this.statistics = statistics;
         this.metrics = metrics;
         this.clock = clock;
         this.callers = callers;
-        this.endpoints = Map.ofEntries(
+        Map<RouteSpec, Endpoint> bound = new HashMap<>(Map.ofEntries(
                 bind(Catalogue.CREATE_JOB, this::createJob, 400, 409, 413, 429, 503),
                 bind(Catalogue.LIST_JOBS, this::listJobs, 400),
                 bind(Catalogue.GET_JOB, this::getJob, 404, 410),
@@ -89,7 +89,9 @@ public final class Api {
                 bind(Catalogue.LIST_SUBJOBS, this::listSubJobs, 400, 404, 410),
                 bind(Catalogue.GET_RESULT, this::result, 404, 409, 410),
                 bind(Catalogue.LIST_PROGRAMS, this::listPrograms),
-                bind(Catalogue.GET_PROGRAM, this::getProgram, 404));
+                bind(Catalogue.GET_PROGRAM, this::getProgram, 404)));
+        new WorkerRoutes(workers, JSON).endpoints().forEach(e -> bound.put(e.getKey(), e.getValue()));
+        this.endpoints = Map.copyOf(bound);
         if (!endpoints.keySet().equals(Set.copyOf(ROUTES))) {
             throw new IllegalStateException("the API binds a handler to " + endpoints.keySet() + " but the catalogue routes "
                     + ROUTES + " to it");
@@ -97,15 +99,15 @@ public final class Api {
     }
 
     /** What the API does on one route of the catalogue, and the refusals it may answer there besides {@link #ANY_ROUTE}'s. */
-    private record Endpoint(Handler handler, Set<Integer> refusals) {}
+    record Endpoint(Handler handler, Set<Integer> refusals) {}
 
     /** What a route does with a request from an authenticated caller. */
     @FunctionalInterface
-    private interface Handler {
+    interface Handler {
         ApiResponse handle(Caller caller, ApiRequest request);
     }
 
-    private static Map.Entry<RouteSpec, Endpoint> bind(RouteSpec route, Handler handler, Integer... refusals) {
+    static Map.Entry<RouteSpec, Endpoint> bind(RouteSpec route, Handler handler, Integer... refusals) {
         return Map.entry(route, new Endpoint(handler, Set.of(refusals)));
     }
 
@@ -138,6 +140,7 @@ public final class Api {
                     requestId);
         } finally {
             MDC.remove("jobId");
+            MDC.remove("workerId");
         }
     }
 
@@ -155,6 +158,7 @@ public final class Api {
                 "The request carries no authenticated caller; sign it (IAM) or send a valid token."));
         Map<String, String> parameters = match.pathParameters();
         Optional.ofNullable(parameters.get("id")).ifPresent(id -> MDC.put("jobId", id));
+        Optional.ofNullable(parameters.get("workerId")).ifPresent(id -> MDC.put("workerId", id));
         return endpoints.get(match.route()).handler().handle(caller, new ApiRequest(parameters,
                 lowerKeys(event.getQueryStringParameters(), false), lowerKeys(event.getHeaders(), true), body(event)));
     }

@@ -14,6 +14,7 @@ import io.conveyor.persistence.StoredJson;
 import io.conveyor.program.ProgramRegistry;
 import io.conveyor.program.ProgramStatisticsStore;
 import io.conveyor.storage.ObjectStore;
+import io.conveyor.worker.WorkQueue;
 import io.conveyor.subjob.SubJobStore;
 import io.conveyor.testing.LocalAws;
 import io.conveyor.testing.MutableClock;
@@ -73,7 +74,10 @@ final class ApiHarness {
                 events, ProgramRegistry.samples(), NO_LAMBDA, clock);
         JobService service = new JobService(jobs, subJobs, idempotency, workflow.endings(), objects, ProgramRegistry.samples(),
                 launcher, deployment.settings(), clock, () -> UUID.randomUUID().toString());
-        api = new Api(service, ProgramRegistry.samples(), statistics, new ApiMetrics(EmbeddedMetrics.standardOutput(Catalogue.METRICS_NAMESPACE)),
+        WorkerService workers = new WorkerService(new WorkQueue(deployment.dynamoDb(), deployment.settings().workQueueTable()),
+                jobs, objects, ProgramRegistry.samples(), callbacks, clock, () -> UUID.randomUUID().toString(),
+                clock::advance);
+        api = new Api(service, workers, ProgramRegistry.samples(), statistics, new ApiMetrics(EmbeddedMetrics.standardOutput(Catalogue.METRICS_NAMESPACE)),
                 clock, Caller.finder(false));
     }
 

@@ -107,8 +107,24 @@ public final class Catalogue {
     public static final RouteSpec LIST_PROGRAMS = api("listPrograms", "GET", "/programs", 200);
     public static final RouteSpec GET_PROGRAM = api("getProgram", "GET", "/programs/{name}", 200);
 
+    // The worker protocol: external workers register, take subjobs and answer for them, as their owner.
+    public static final RouteSpec REGISTER_WORKER = api("registerWorker", "POST", "/workers", 201);
+    public static final RouteSpec DEREGISTER_WORKER = api("deregisterWorker", "DELETE", "/workers/{workerId}", 200);
+    /** 200 with a subjob the worker now holds, 204 when none came within the wait. */
+    public static final RouteSpec POLL_SUBJOB = api("pollSubJob", "POST", "/workers/{workerId}/poll", 200, 204);
+    public static final RouteSpec HEARTBEAT_SUBJOB = api("heartbeatSubJob", "POST",
+            "/workers/{workerId}/subjobs/{taskId}/heartbeat", 200);
+    public static final RouteSpec UPLOAD_SUBJOB_OUTPUT = api("uploadSubJobOutput", "POST",
+            "/workers/{workerId}/subjobs/{taskId}/output-upload", 200);
+    public static final RouteSpec COMPLETE_SUBJOB = api("completeSubJob", "POST",
+            "/workers/{workerId}/subjobs/{taskId}/complete", 200);
+    public static final RouteSpec FAIL_SUBJOB = api("failSubJob", "POST", "/workers/{workerId}/subjobs/{taskId}/fail", 200);
+    public static final RouteSpec DECLINE_SUBJOB = api("declineSubJob", "POST",
+            "/workers/{workerId}/subjobs/{taskId}/decline", 200);
+
     public static final List<RouteSpec> ROUTES = List.of(CREATE_JOB, LIST_JOBS, GET_JOB, CANCEL_JOB, SUBMIT_JOB,
-            RETRY_JOB, LIST_SUBJOBS, GET_RESULT, LIST_PROGRAMS, GET_PROGRAM);
+            RETRY_JOB, LIST_SUBJOBS, GET_RESULT, LIST_PROGRAMS, GET_PROGRAM, REGISTER_WORKER, DEREGISTER_WORKER,
+            POLL_SUBJOB, HEARTBEAT_SUBJOB, UPLOAD_SUBJOB_OUTPUT, COMPLETE_SUBJOB, FAIL_SUBJOB, DECLINE_SUBJOB);
 
     /** The cleaner runs hourly unless the deployment says otherwise. */
     public static final ScheduleSpec CLEANER_SCHEDULE = new ScheduleSpec("CleanerSchedule", "rate(1 hour)", CLEANER.name());
