@@ -174,9 +174,17 @@ public final class WorkerService {
             }
             WorkQueue.Offer offer = claimed.get().offer();
             ObjectNode claim = StoredJson.MAPPER.createObjectNode().put("claimId", claimId).put("workerId", worker.id());
-            if (!callbacks.succeed(ready.offerToken(), StoredJson.write(claim))) {
+            boolean resumed;
+            try {
+                resumed = callbacks.succeed(ready.offerToken(), StoredJson.write(claim));
+            } catch (RuntimeException e) {
+                // Step Functions did not take the claim: the subjob goes back to the queue rather than stay held.
+                queue.unclaim(claimed.get(), claimId);
+                throw e;
+            }
+            if (!resumed) {
                 // The task waiting for a worker ended (its job was cancelled or failed): nothing to run.
-                queue.release(offer.jobId(), offer.attempt(), offer.index(), claimId, Optional.empty());
+                queue.release(offer.jobId(), offer.attempt(), offer.index(), claimId, Optional.empty(), clock.instant());
                 continue;
             }
             Job job = jobs.get(offer.jobId()).orElse(null);
@@ -238,7 +246,8 @@ public final class WorkerService {
             }
             throw takenAway(taskId);
         }
-        queue.release(held.offer().jobId(), held.offer().attempt(), held.offer().index(), held.claimId(), Optional.empty());
+        queue.release(held.offer().jobId(), held.offer().attempt(), held.offer().index(), held.claimId(), Optional.empty(),
+                clock.instant());
     }
 
     /** An uploaded output must be there and be JSON: the aggregator reads it as such. */
@@ -266,7 +275,8 @@ public final class WorkerService {
         if (!callbacks.fail(held.runToken(), error, message)) {
             throw takenAway(taskId);
         }
-        queue.release(held.offer().jobId(), held.offer().attempt(), held.offer().index(), held.claimId(), Optional.empty());
+        queue.release(held.offer().jobId(), held.offer().attempt(), held.offer().index(), held.claimId(), Optional.empty(),
+                clock.instant());
     }
 
     /** The worker hands the subjob back without running it: it is offered again, to another worker. */
@@ -276,7 +286,7 @@ public final class WorkerService {
             throw takenAway(taskId);
         }
         queue.release(held.offer().jobId(), held.offer().attempt(), held.offer().index(), held.claimId(),
-                Optional.of(workerId));
+                Optional.of(workerId), clock.instant());
     }
 
     /** The caller's worker, alive: its deadline moves on; else 404 or 410. */

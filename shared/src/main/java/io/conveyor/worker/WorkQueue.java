@@ -47,6 +47,11 @@ public final class WorkQueue {
 
     /** Offers and workers are kept this long past their last use, for late answers to be told what happened. */
     private static final Duration KEEP = Duration.ofDays(1);
+    /**
+     * An offer waits for a worker as long as its execution may run (a Standard workflow's limit is a year): deleted
+     * sooner, the task waiting on it would never be resumed.
+     */
+    private static final Duration OPEN_OFFER = Duration.ofDays(366);
 
     /**
      * A subjob offered to external workers.
@@ -101,7 +106,7 @@ public final class WorkQueue {
      * Offers the subjob with the token of the task that waits for a claim; whatever claim it had is dropped. The same
      * offer delivered again (same token) changes nothing.
      *
-     * @param keepFor how long the offer may wait and run, after which DynamoDB may delete it
+     * @param keepFor how long the subjob may run once claimed; the offer is kept as long as its execution may wait
      */
     public void offer(Offer offer, String offerToken, Instant now, Duration keepFor) {
         Map<String, AttributeValue> values = new HashMap<>();
@@ -114,7 +119,7 @@ public final class WorkQueue {
         values.put(":program", s(offer.program()));
         values.put(":owner", s(offer.owner()));
         values.put(":input", s(offer.input()));
-        values.put(":expires", n(now.plus(keepFor).plus(KEEP).getEpochSecond()));
+        values.put(":expires", n(now.plus(OPEN_OFFER).plus(keepFor).getEpochSecond()));
         try {
             dynamoDb.updateItem(b -> b.tableName(tableName).key(key(offerId(offer.jobId(), offer.attempt(), offer.index())))
                     .updateExpression("SET offerToken = :token, readyFor = :readyFor, offeredAt = :offeredAt, jobId = :jobId, "
@@ -162,6 +167,22 @@ public final class WorkQueue {
         }
     }
 
+    /**
+     * Puts a claimed offer back in the index, as it was before claim {@code claimId}: the claim could not be passed on
+     * to the workflow, and the subjob must not stay held by a worker that never got it.
+     */
+    public void unclaim(Held claimed, String claimId) {
+        Offer o = claimed.offer();
+        try {
+            dynamoDb.updateItem(b -> b.tableName(tableName).key(key(offerId(o.jobId(), o.attempt(), o.index())))
+                    .updateExpression("SET readyFor = :readyFor REMOVE claimId, workerId")
+                    .conditionExpression("claimId = :claim")
+                    .expressionAttributeValues(Map.of(":readyFor", s(readyFor(o.program(), o.owner())), ":claim", s(claimId))));
+        } catch (ConditionalCheckFailedException replaced) {
+            // Offered anew meanwhile: it is in the index already.
+        }
+    }
+
     /** The workflow handed the claimed subjob over: the task waiting for the worker's answer has {@code runToken}. */
     public boolean handOver(String jobId, int attempt, int index, String claimId, String runToken) {
         try {
@@ -188,12 +209,15 @@ public final class WorkQueue {
      *
      * @return false when the claim had been replaced already
      */
-    public boolean release(String jobId, int attempt, int index, String claimId, Optional<String> declinedBy) {
+    public boolean release(String jobId, int attempt, int index, String claimId, Optional<String> declinedBy, Instant now) {
         try {
-            Map<String, AttributeValue> values = new HashMap<>(Map.of(":claim", s(claimId)));
+            // Offered again, it is kept as an open offer again; else it is kept a day for late answers.
+            Map<String, AttributeValue> values = new HashMap<>(Map.of(":claim", s(claimId),
+                    ":expires", n(now.plus(KEEP).getEpochSecond())));
             declinedBy.ifPresent(w -> values.put(":worker", AttributeValue.fromSs(List.of(w))));
             dynamoDb.updateItem(b -> b.tableName(tableName).key(key(offerId(jobId, attempt, index)))
-                    .updateExpression("REMOVE claimId, workerId, runToken" + (declinedBy.isPresent() ? " ADD declinedBy :worker" : ""))
+                    .updateExpression("SET expiresAt = :expires REMOVE claimId, workerId, runToken"
+                            + (declinedBy.isPresent() ? " ADD declinedBy :worker" : ""))
                     .conditionExpression("claimId = :claim")
                     .expressionAttributeValues(values));
             return true;

@@ -78,10 +78,21 @@ class WorkQueueTest {
         assertEquals(null, reoffered.claimId());
         assertEquals(null, reoffered.runToken());
         assertFalse(queue.handOver("job-1", 1, 0, "claim-1", "late"), "the former claim is gone");
-        assertFalse(queue.release("job-1", 1, 0, "claim-1", Optional.empty()));
+        assertFalse(queue.release("job-1", 1, 0, "claim-1", Optional.empty(), NOW));
 
         WorkQueue.Held second = queue.claim(queue.ready("render", "alice", 1).get(0), "alive", "claim-2").orElseThrow();
         assertEquals("alive", second.workerId());
+    }
+
+    @Test
+    void aClaimThatCouldNotBePassedOn_putsTheOfferBackInTheIndex() {
+        queue.offer(offer("alice", 0), "token-0", NOW, KEEP);
+        WorkQueue.Held ready = queue.ready("render", "alice", 1).get(0);
+        WorkQueue.Held claimed = queue.claim(ready, "w1", "claim-1").orElseThrow();
+        queue.unclaim(claimed, "claim-1");
+        WorkQueue.Held again = queue.ready("render", "alice", 1).get(0);
+        assertEquals(null, again.claimId());
+        assertTrue(queue.claim(again, "w2", "claim-2").isPresent());
     }
 
     @Test
@@ -97,7 +108,7 @@ class WorkQueueTest {
     void aDeclinedSubjob_offeredAgain_goesToAnotherWorkerOnly() {
         queue.offer(offer("alice", 0), "token-0", NOW, KEEP);
         queue.claim(queue.ready("render", "alice", 1).get(0), "picky", "claim-1").orElseThrow();
-        assertTrue(queue.release("job-1", 1, 0, "claim-1", Optional.of("picky")));
+        assertTrue(queue.release("job-1", 1, 0, "claim-1", Optional.of("picky"), NOW));
         queue.offer(offer("alice", 0), "token-0b", NOW.plusSeconds(1), KEEP);
         WorkQueue.Held ready = queue.ready("render", "alice", 1).get(0);
         assertEquals(List.of("picky"), ready.declinedBy());

@@ -90,8 +90,14 @@ public final class ExternalWorker {
             while (!stopping) {
                 JsonNode polled = api.send(new ApiClient.Call("POST", path("poll"), Map.of("waitSeconds",
                         Long.toString(pollWait.toSeconds())), Map.of(), null));
-                if (!stopping && polled.hasNonNull("taskId")) {
-                    runOne(subJob(polled));
+                if (polled.hasNonNull("taskId")) {
+                    SubJob subJob = subJob(polled);
+                    if (stopping) {
+                        // Taken as the stop came: handed back at once rather than left to time out.
+                        answer(subJob, "decline", JSON.createObjectNode().put("reason", "the worker is stopping"));
+                    } else {
+                        runOne(subJob);
+                    }
                 }
             }
         } finally {
