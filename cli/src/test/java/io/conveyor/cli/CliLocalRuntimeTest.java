@@ -204,6 +204,19 @@ class CliLocalRuntimeTest {
         CliRunner.Result text = erin.run("status", id);
         assertTrue(text.out().contains("Attempts:"), text.toString());
         assertTrue(text.out().contains("InvalidParameters"), text.toString());
+        assertTrue(text.out().contains("Cost:       $0."), text.toString());
+        assertTrue(text.out().contains("COST"), text.toString());
+
+        CliRunner.Result usage = erin.run("usage", "--json");
+        assertEquals(ExitCodes.OK, usage.exitCode(), usage.toString());
+        JsonNode report = json(usage.out());
+        assertEquals(1, report.path("total").path("jobs").asInt(), report.toString());
+        assertEquals(job.path("usage").path("stateTransitions"), report.path("total").path("usage").path("stateTransitions"));
+        CliRunner.Result table = erin.run("usage");
+        assertTrue(table.out().contains("Usage of erin from ") && table.out().contains("primes"), table.toString());
+        CliRunner.Result refused = erin.run("usage", "--user", "frank");
+        assertEquals(ExitCodes.API, refused.exitCode(), refused.toString());
+        assertTrue(refused.err().contains("NotAnAdministrator"), refused.toString());
     }
 
     @Test

@@ -13,13 +13,18 @@ import io.conveyor.deployment.RouteTable;
 import io.conveyor.job.Job;
 import io.conveyor.job.JobStatus;
 import io.conveyor.persistence.InvalidPageTokenException;
-import io.conveyor.persistence.StoredJson;
 import io.conveyor.persistence.Page;
+import io.conveyor.persistence.StoredJson;
+import io.conveyor.program.ProgramCostStore;
 import io.conveyor.program.ProgramDefinition;
 import io.conveyor.program.ProgramRegistry;
 import io.conveyor.program.ProgramStatisticsStore;
 import io.conveyor.storage.PresignedRequest;
 import io.conveyor.subjob.SubJob;
+import io.conveyor.usage.PriceTable;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -64,16 +69,28 @@ public final class Api {
     private final JobService jobs;
     private final ProgramRegistry programs;
     private final ProgramStatisticsStore statistics;
+    private final ProgramCostStore costs;
     private final ApiMetrics metrics;
     private final Clock clock;
+    private final UsageReports usage;
+    private final PriceTable prices;
     private final Function<APIGatewayProxyRequestEvent, Optional<Caller>> callers;
     private final RouteTable routes = new RouteTable(ROUTES);
     private final Map<RouteSpec, Endpoint> endpoints;
 
-    /** @param callers who calls, from a request ({@link Caller#finder}) */
-    public Api(JobService jobs, WorkerService workers, ProgramRegistry programs, ProgramStatisticsStore statistics,
-            ApiMetrics metrics, Clock clock, Function<APIGatewayProxyRequestEvent, Optional<Caller>> callers) {
+    /**
+     * @param workers the worker protocol's service
+     * @param usage   the usage reports ({@code GET /usage})
+     * @param prices  what jobs' usage is priced at
+     * @param callers who calls, from a request ({@link Caller#finder})
+     */
+    Api(JobService jobs, WorkerService workers, ProgramRegistry programs, ProgramStatisticsStore statistics,
+            ProgramCostStore costs, ApiMetrics metrics, Clock clock, UsageReports usage, PriceTable prices,
+            Function<APIGatewayProxyRequestEvent, Optional<Caller>> callers) {
         this.jobs = jobs;
+        this.costs = costs;
+        this.usage = usage;
+        this.prices = prices;
         this.programs = programs;
         this.statistics = statistics;
         this.metrics = metrics;
@@ -89,7 +106,8 @@ public final class Api {
                 bind(Catalogue.LIST_SUBJOBS, this::listSubJobs, 400, 404, 410),
                 bind(Catalogue.GET_RESULT, this::result, 404, 409, 410),
                 bind(Catalogue.LIST_PROGRAMS, this::listPrograms),
-                bind(Catalogue.GET_PROGRAM, this::getProgram, 404)));
+                bind(Catalogue.GET_PROGRAM, this::getProgram, 404),
+                bind(Catalogue.GET_USAGE, this::getUsage, 400, 403)));
         new WorkerRoutes(workers, JSON).endpoints().forEach(e -> bound.put(e.getKey(), e.getValue()));
         this.endpoints = Map.copyOf(bound);
         if (!endpoints.keySet().equals(Set.copyOf(ROUTES))) {
@@ -169,13 +187,27 @@ public final class Api {
             return null;
         }
         if (Boolean.TRUE.equals(event.getIsBase64Encoded())) {
-            body = new String(Base64.getDecoder().decode(body), StandardCharsets.UTF_8);
+            body = utf8(Base64.getMimeDecoder().decode(body));
         }
         if (body.length() > MAX_BODY_BYTES) {
             throw new ApiException(413, "BodyTooLarge", "The request body is larger than " + MAX_BODY_BYTES
                     + " bytes; upload large inputs through 'inputs' and the presigned URLs instead of inline 'files'.");
         }
         return body;
+    }
+
+    /** Strictly: read with replacement characters instead, the body would be another request than the one sent. */
+    private static String utf8(byte[] bytes) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            throw ApiException.badRequest("The body is not UTF-8 text; send JSON encoded as UTF-8 (file contents that "
+                    + "are not text go in 'contentBase64').");
+        }
     }
 
     private static Map<String, String> lowerKeys(Map<String, String> map, boolean lower) {
@@ -260,7 +292,7 @@ public final class Api {
             headers.put("Idempotent-Replayed", "true");
         }
         return new ApiResponse(created.replayed() ? 200 : 201,
-                new CreatedBody(JobView.of(created.job()), created.uploads().stream().map(UploadView::of).toList()), headers);
+                new CreatedBody(view(created.job()), created.uploads().stream().map(UploadView::of).toList()), headers);
     }
 
     /** Same JSON, same digest: key order and whitespace do not make two requests different. */
@@ -283,7 +315,7 @@ public final class Api {
         });
         Page<Job> page = pageOf(() -> jobs.list(caller, status, request.query("program"), limit(request, 100),
                 request.query("nextToken")));
-        return ApiResponse.of(200, new JobsPage(page.items().stream().map(JobView::of).toList(), page.nextToken().orElse(null)));
+        return ApiResponse.of(200, new JobsPage(page.items().stream().map(this::view).toList(), page.nextToken().orElse(null)));
     }
 
     /** One page of jobs. */
@@ -291,13 +323,13 @@ public final class Api {
 
     private ApiResponse getJob(Caller caller, ApiRequest request) {
         Job job = jobs.get(caller, request.path("id"));
-        return ApiResponse.of(200, new CreatedBody(JobView.of(job), jobs.uploads(job).stream().map(UploadView::of).toList()));
+        return ApiResponse.of(200, new CreatedBody(view(job), jobs.uploads(job).stream().map(UploadView::of).toList()));
     }
 
     private ApiResponse cancelJob(Caller caller, ApiRequest request) {
         Job job = jobs.cancel(caller, request.path("id"));
         metrics.jobCancelled(job.program());
-        return ApiResponse.of(200, JobView.of(job));
+        return ApiResponse.of(200, view(job));
     }
 
     private ApiResponse submitJob(Caller caller, ApiRequest request) {
@@ -305,21 +337,25 @@ public final class Api {
         Job job = submission.job();
         if (submission.submittedNow()) {
             metrics.jobSubmitted(job.program());
-            return ApiResponse.of(202, JobView.of(job));
+            return ApiResponse.of(202, view(job));
         }
-        return ApiResponse.of(200, JobView.of(job));
+        return ApiResponse.of(200, view(job));
     }
 
     private ApiResponse retryJob(Caller caller, ApiRequest request) {
         Job job = jobs.retry(caller, request.path("id"));
         metrics.jobRetried(job.program());
-        return ApiResponse.of(202, JobView.of(job));
+        return ApiResponse.of(202, view(job));
     }
 
     /** One page of subjobs. */
     public record SubJobsPage(List<SubJobView> subJobs, String nextToken) {}
 
     /** A subjob as the API shows it. */
+    private JobView view(Job job) {
+        return JobView.of(job, prices, clock.instant());
+    }
+
     public record SubJobView(int index, String status, int attempts, Long durationMillis, JobView.ErrorView error) {
         static SubJobView of(SubJob s) {
             return new SubJobView(s.index(), s.status().name(), s.attempts(),
@@ -347,7 +383,8 @@ public final class Api {
 
     /** A program as the API shows it, with its limits and recent execution-time statistics. */
     public record ProgramView(String name, int maxConcurrency, double toleratedFailurePercentage, long subJobTimeoutSeconds,
-            String defaultRetention, RetryView retry, ReRegistrationView reRegistration, StatisticsView statistics) {}
+            String defaultRetention, RetryView retry, ReRegistrationView reRegistration, StatisticsView statistics,
+            ProgramCostStore.CostStatistics cost) {}
 
     public record RetryView(long intervalSeconds, double backoffRate, long maxDelaySeconds, String jitter, int maxAttempts) {}
 
@@ -369,6 +406,10 @@ public final class Api {
         return ApiResponse.of(200, view(program));
     }
 
+    private ApiResponse getUsage(Caller caller, ApiRequest request) {
+        return ApiResponse.of(200, usage.report(caller, request.query("user"), request.query("from"), request.query("to")));
+    }
+
     private ProgramView view(ProgramDefinition p) {
         var s = statistics.read(p.name(), clock.instant());
         return new ProgramView(p.name(), p.maxConcurrency(), p.toleratedFailurePercentage(), p.subJobTimeout().toSeconds(),
@@ -377,7 +418,8 @@ public final class Api {
                         p.retry().jitter().name(), p.retry().maxAttempts()),
                 new ReRegistrationView(p.reRegistration().delay().toSeconds(), p.reRegistration().maxAttempts()),
                 new StatisticsView(s.window().toString(), s.subJobs(), millis(s.p50()), millis(s.p95()), millis(s.max()),
-                        s.errorRate()));
+                        s.errorRate()),
+                costs.read(p.name(), clock.instant()));
     }
 
     private static Long millis(java.time.Duration d) {

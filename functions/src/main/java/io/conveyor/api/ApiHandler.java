@@ -15,10 +15,12 @@ import io.conveyor.idempotency.IdempotencyStore;
 import io.conveyor.job.JobStore;
 import io.conveyor.logging.InvocationLogging;
 import io.conveyor.metrics.EmbeddedMetrics;
+import io.conveyor.program.ProgramCostStore;
 import io.conveyor.program.ProgramRegistry;
 import io.conveyor.program.ProgramStatisticsStore;
 import io.conveyor.snapstart.SnapStartPriming;
 import io.conveyor.storage.ObjectStore;
+import io.conveyor.usage.UsageMeter;
 import io.conveyor.subjob.SubJobStore;
 import io.conveyor.worker.WorkQueue;
 import io.conveyor.workflow.aws.EventBridgeJobEvents;
@@ -59,12 +61,15 @@ public final class ApiHandler implements RequestHandler<APIGatewayProxyRequestEv
         JobService service = new JobService(jobs, new SubJobStore(dynamoDb, settings.subJobsTable(), jobs),
                 new IdempotencyStore(dynamoDb, settings.idempotencyTable()), endings, objects, programs,
                 new StepFunctionsLauncher(clients.stepFunctions(), settings.requireWorkflowArnPrefix()),
-                settings, clock, () -> UUID.randomUUID().toString());
+                settings, clock, () -> UUID.randomUUID().toString(),
+                PageTokenSigner.fromEnvironment(FunctionEnvironment.current(), clients::secretsManager));
         WorkerService workers = new WorkerService(new WorkQueue(dynamoDb, settings.workQueueTable()), jobs, objects,
                 programs, callbacks, clock, () -> UUID.randomUUID().toString(), d -> Thread.sleep(d.toMillis()));
         return new Api(service, workers, programs,
                 new ProgramStatisticsStore(dynamoDb, settings.countersTable()),
+                new ProgramCostStore(dynamoDb, settings.countersTable()),
                 new ApiMetrics(EmbeddedMetrics.standardOutput(Catalogue.METRICS_NAMESPACE)), clock,
+                new UsageReports(jobs, settings.prices(), settings.adminUsers(), clock), settings.prices(),
                 Caller.finder(settings.devTokenAuth()));
     }
 
@@ -81,6 +86,8 @@ public final class ApiHandler implements RequestHandler<APIGatewayProxyRequestEv
 
     @Override
     public APIGatewayProxyResponseEvent handleRequest(APIGatewayProxyRequestEvent event, Context context) {
-        return InvocationLogging.withContext(context, () -> api.handle(event, context.getAwsRequestId()));
+        // A request's usage goes to the job it writes (created, submitted, cancelled, retried); reads are not charged.
+        return InvocationLogging.withContext(context, () -> UsageMeter.measure(null, context.getMemoryLimitInMB(),
+                () -> api.handle(event, context.getAwsRequestId())));
     }
 }

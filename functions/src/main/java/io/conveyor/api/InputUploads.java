@@ -5,6 +5,7 @@ import io.conveyor.programs.DeclaredInput;
 import io.conveyor.job.Job;
 import io.conveyor.storage.JobObjectLayout;
 import io.conveyor.storage.MultipartLayout;
+import io.conveyor.usage.Usage;
 import io.conveyor.storage.ObjectStore;
 import io.conveyor.storage.PresignedRequest;
 import io.conveyor.storage.StoredObject;
@@ -66,6 +67,14 @@ final class InputUploads {
 
     private boolean isMultipart(DeclaredInput input) {
         return input.size() > settings.multipartThreshold();
+    }
+
+    /**
+     * What the owner's upload of {@code input} through its presigned URLs costs in S3, each part put once: one PUT, or
+     * one per part (starting and completing a multipart upload go through the SDK and are counted there).
+     */
+    Usage uploadUsage(DeclaredInput input) {
+        return Usage.s3(isMultipart(input) ? layout(input).partCount() : 1, 0, input.size());
     }
 
     private MultipartLayout layout(DeclaredInput input) {

@@ -7,6 +7,10 @@ import io.conveyor.job.Job;
 import io.conveyor.job.JobError;
 import io.conveyor.job.JobStatus;
 import io.conveyor.job.Progress;
+import io.conveyor.usage.Cost;
+import io.conveyor.usage.PriceTable;
+import io.conveyor.usage.Usage;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +31,27 @@ public record JobView(
         Instant createdAt,
         Instant updatedAt,
         String retention,
-        Instant expiresAt) {
+        Instant expiresAt,
+        UsageView usage,
+        Cost cost) {
+
+    /**
+     * A usage as the API shows it, in the units AWS bills.
+     *
+     * @param s3StorageGbMonths the storage its objects hold from the job's creation to its expiry (estimated)
+     */
+    public record UsageView(long stateTransitions, long lambdaInvocations, double lambdaGbSeconds,
+            double dynamoDbReadUnits, double dynamoDbWriteUnits, long s3ClassARequests, long s3ClassBRequests,
+            long s3BytesStored, double s3StorageGbMonths, long eventBridgeEvents) {
+        static UsageView of(Usage u, Duration stored) {
+            return of(u, u.storageGbMonths(stored));
+        }
+
+        static UsageView of(Usage u, double storageGbMonths) {
+            return new UsageView(u.transitions(), u.lambdaInvocations(), u.lambdaGbSeconds(), u.readUnits(),
+                    u.writeUnits(), u.s3ClassA(), u.s3ClassB(), u.s3BytesWritten(), storageGbMonths, u.events());
+        }
+    }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record InputView(String name, long size, String contentType, String sha256) {
@@ -37,9 +61,11 @@ public record JobView(
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record AttemptView(int number, Instant startedAt, Instant endedAt, Attempt.Outcome outcome, ErrorView error) {
-        static AttemptView of(Attempt a) {
-            return new AttemptView(a.number(), a.startedAt(), a.endedAt(), a.outcome(), ErrorView.of(a.error()));
+    public record AttemptView(int number, Instant startedAt, Instant endedAt, Attempt.Outcome outcome, ErrorView error,
+            UsageView usage, Cost cost) {
+        static AttemptView of(Attempt a, Duration stored, PriceTable prices) {
+            return new AttemptView(a.number(), a.startedAt(), a.endedAt(), a.outcome(), ErrorView.of(a.error()),
+                    UsageView.of(a.usage(), stored), Cost.of(a.usage(), stored, prices));
         }
     }
 
@@ -49,11 +75,18 @@ public record JobView(
         }
     }
 
-    public static JobView of(Job job) {
+    /**
+     * {@code job} with its usage priced at {@code prices}. An attempt's usage is what the job consumed from the end of
+     * the one before to its own end; the job's is their sum and what it consumed since.
+     */
+    public static JobView of(Job job, PriceTable prices, Instant now) {
+        Duration stored = job.objectsKept(now);
+        Usage total = job.totalUsage();
         return new JobView(job.id(), job.program(), job.status(), job.parameters(),
                 job.inputs().stream().map(InputView::of).toList(), job.dependsOn(), job.progress(),
-                job.attempts().stream().map(AttemptView::of).toList(), ErrorView.of(job.error()),
+                job.attempts().stream().map(a -> AttemptView.of(a, stored, prices)).toList(), ErrorView.of(job.error()),
                 job.status() == JobStatus.SUCCEEDED && job.resultKey() != null,
-                job.createdAt(), job.updatedAt(), job.retention().toString(), job.expiresAt());
+                job.createdAt(), job.updatedAt(), job.retention().toString(), job.expiresAt(),
+                UsageView.of(total, stored), Cost.of(total, stored, prices));
     }
 }

@@ -20,7 +20,9 @@ public final class EmbeddedMetrics {
     /** The units the functions publish, spelled as CloudWatch spells them. */
     public enum Unit {
         COUNT("Count"),
-        MILLISECONDS("Milliseconds");
+        MILLISECONDS("Milliseconds"),
+        /** A quantity CloudWatch has no unit for: dollars, GB-seconds, request units. */
+        NONE("None");
 
         private final String cloudWatchName;
 

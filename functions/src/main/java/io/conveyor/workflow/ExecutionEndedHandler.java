@@ -1,6 +1,7 @@
 package io.conveyor.workflow;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.conveyor.usage.Usage;
 import io.conveyor.job.Job;
 import java.util.Map;
 
@@ -29,5 +30,20 @@ public final class ExecutionEndedHandler extends WorkflowHandler {
         boolean failed = components.workflow().executionEnded(text(detail, "name"), text(detail, "status"),
                 detail.path("error").asText(null), detail.path("cause").asText(null)).isPresent();
         return Map.of("jobFailed", failed);
+    }
+
+    /**
+     * Charged only when it ends the job: an execution's end is reported for every job the workflow failed itself, and
+     * that report may come after the owner's retry, so charging it would put it in the wrong attempt.
+     */
+    @Override
+    protected boolean chargesEveryInvocation() {
+        return false;
+    }
+
+    /** An EventBridge rule's target: no state of the workflow runs it. */
+    @Override
+    protected Usage causes() {
+        return Usage.NONE;
     }
 }

@@ -1,6 +1,7 @@
 package io.conveyor.workflow;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.conveyor.usage.Usage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -24,5 +25,11 @@ public final class RecordSubJobFailureHandler extends WorkflowHandler {
         components.workflow().recordSubJobFailures(text(input, "jobId"), number(input, "attempt"), indices,
                 input.path("error").asText(null), input.path("cause").asText(null));
         return Map.of();
+    }
+
+    /** Its own transition and that of SubJobFailed, the Fail state that follows it. */
+    @Override
+    protected Usage causes() {
+        return Usage.transitions(2);
     }
 }

@@ -10,6 +10,7 @@ import io.conveyor.subjob.SubJobStatus;
 import io.conveyor.subjob.SubJobStore;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import io.conveyor.usage.UsageMeter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -58,7 +59,7 @@ final class StoredSubJobOutputs implements SubJobOutputs {
             List<CompletableFuture<JsonNode>> reads = new ArrayList<>();
             for (SubJob s : done) {
                 reads.add(s.output() != null ? CompletableFuture.completedFuture(read(s))
-                        : CompletableFuture.supplyAsync(() -> read(s), readers));
+                        : CompletableFuture.supplyAsync(UsageMeter.carried(() -> read(s)), readers));
             }
             for (int i = 0; i < done.size(); i++) {
                 try {

@@ -13,6 +13,7 @@ import io.conveyor.config.Settings;
 import io.conveyor.deployment.Catalogue;
 import io.conveyor.job.JobStore;
 import io.conveyor.metrics.EmbeddedMetrics;
+import io.conveyor.program.ProgramCostStore;
 import io.conveyor.program.ProgramRegistry;
 import io.conveyor.program.ProgramStatisticsStore;
 import io.conveyor.storage.ObjectStore;
@@ -73,7 +74,8 @@ public record WorkflowComponents(WorkflowSteps workflow, Admissions admissions, 
         });
         WorkflowSteps workflow = new WorkflowSteps(jobs, subJobs, objects, programs,
                 new ProgramStatisticsStore(dynamoDb, settings.countersTable()), admission.endings(),
-                new WorkflowMetrics(EmbeddedMetrics.standardOutput(Catalogue.METRICS_NAMESPACE)), readers, clock, lambda);
+                new WorkflowMetrics(EmbeddedMetrics.standardOutput(Catalogue.METRICS_NAMESPACE)), readers, clock, lambda,
+                settings.prices(), new ProgramCostStore(dynamoDb, settings.countersTable()));
         return new WorkflowComponents(workflow, admission.admissions(), admission.dependencies(), admission.endings(), jobs,
                 objects, new ExternalSubJobs(jobs, subJobs, new WorkQueue(dynamoDb, settings.workQueueTable()), clock));
     }

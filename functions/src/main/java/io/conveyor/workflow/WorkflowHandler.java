@@ -6,7 +6,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.conveyor.logging.InvocationLogging;
 import io.conveyor.persistence.StoredJson;
 import io.conveyor.snapstart.SnapStartPriming;
+import io.conveyor.usage.Usage;
+import io.conveyor.usage.UsageMeter;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
@@ -14,6 +18,7 @@ import org.slf4j.MDC;
  * receives, and every log line carries the Lambda request id and the job id.
  */
 abstract class WorkflowHandler implements RequestHandler<Map<String, Object>, Map<String, Object>> {
+    private static final Logger LOG = LoggerFactory.getLogger(WorkflowHandler.class);
     protected final WorkflowComponents components;
 
     protected WorkflowHandler(WorkflowComponents components) {
@@ -46,15 +51,55 @@ abstract class WorkflowHandler implements RequestHandler<Map<String, Object>, Ma
     public final Map<String, Object> handleRequest(Map<String, Object> event, Context context) {
         JsonNode input = StoredJson.MAPPER.valueToTree(event);
         return InvocationLogging.withContext(context, () -> {
-            MDC.put("jobId", jobId(input));
-            try {
-                return handle(input);
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            } finally {
-                MDC.remove("jobId");
-            }
+            String jobId = jobId(input);
+            return UsageMeter.measure(jobId, context.getMemoryLimitInMB(), () -> run(jobId, input));
         });
+    }
+
+    private Map<String, Object> run(String jobId, JsonNode input) {
+        MDC.put("jobId", jobId);
+        UsageMeter.record(causes());
+        try {
+            return handle(input);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } finally {
+            recordUnwrittenUsage(jobId);
+            MDC.remove("jobId");
+        }
+    }
+
+    /**
+     * What running this step means beyond its own requests: by default the state transition of its task (each retry
+     * of a task is one more, and is one more invocation too).
+     */
+    protected Usage causes() {
+        return Usage.transitions(1);
+    }
+
+    /**
+     * Whether every invocation of this function is charged to its job, even one that changes nothing of it (by default,
+     * since every step of the workflow runs for its job).
+     */
+    protected boolean chargesEveryInvocation() {
+        return true;
+    }
+
+    /**
+     * A step that wrote its job took its usage into that write; one that did not (ConfirmSubJobs, Aggregate, a job
+     * parked to wait) records it with one write of its own, once per step and job, never per subjob.
+     */
+    private void recordUnwrittenUsage(String jobId) {
+        UsageMeter meter = UsageMeter.current().orElseThrow();
+        if (!meter.untaken() || jobId.isEmpty() || !chargesEveryInvocation()) {
+            return;
+        }
+        try {
+            components.jobs().addUsage(jobId, UsageMeter.takeFor(jobId));
+        } catch (RuntimeException e) {
+            // The step's own outcome stands; only the record of what it cost is missing.
+            LOG.warn("could not record the usage of this step for job {}", jobId, e);
+        }
     }
 
     /** The job the event is about, for the log lines. */

@@ -13,6 +13,7 @@ import io.conveyor.job.JobStore;
 import io.conveyor.job.Progress;
 import io.conveyor.persistence.StoredJson;
 import io.conveyor.persistence.Page;
+import io.conveyor.program.ProgramCostStore;
 import io.conveyor.program.ProgramDefinition;
 import io.conveyor.program.ProgramRegistry;
 import io.conveyor.program.ProgramStatisticsStore;
@@ -25,6 +26,9 @@ import io.conveyor.storage.ObjectStore;
 import io.conveyor.subjob.SubJob;
 import io.conveyor.subjob.SubJobStatus;
 import io.conveyor.subjob.SubJobStore;
+import io.conveyor.usage.Cost;
+import io.conveyor.usage.PriceTable;
+import io.conveyor.usage.Usage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -38,6 +42,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.ExecutorService;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
@@ -93,6 +98,8 @@ public final class WorkflowSteps {
     private final ExecutorService readers;
     private final Clock clock;
     private final ProgramResolver programs;
+    private final PriceTable prices;
+    private final ProgramCostStore costs;
     /**
      * Running jobs whose batches this instance ran lately, by job id and attempt. What a batch needs of its job
      * (program, parameters, inputs) never changes within an attempt, and whether the attempt still runs is checked
@@ -106,10 +113,16 @@ public final class WorkflowSteps {
                 }
             });
 
-    /** @param lambda the service that invokes programs written as Lambda functions, built at its first use */
+    /**
+     * @param lambda the service that invokes programs written as Lambda functions, built at its first use
+     * @param prices what a job's usage is priced at, for the metrics and the program's cost statistics
+     * @param costs  the programs' cost statistics, which each job that ends adds to
+     */
     public WorkflowSteps(JobStore jobs, SubJobStore subJobs, ObjectStore objects, ProgramRegistry registry,
             ProgramStatisticsStore statistics, JobEndings endings, WorkflowMetrics metrics, ExecutorService readers,
-            Clock clock, Supplier<AwsHttpService> lambda) {
+            Clock clock, Supplier<AwsHttpService> lambda, PriceTable prices, ProgramCostStore costs) {
+        this.prices = prices;
+        this.costs = costs;
         this.jobs = jobs;
         this.subJobs = subJobs;
         this.objects = objects;
@@ -178,7 +191,10 @@ public final class WorkflowSteps {
         List<SubJobStore.Outcome> outcomes = new ArrayList<>();
         Instant lastWrite = clock.instant();
         RuntimeException retryable = null;
-        for (int index : started) {
+        // The subjob shown running: the first started, then the one after each write (the write passes the turn on).
+        int running = started.isEmpty() ? -1 : started.get(0);
+        for (int position = 0; position < started.size(); position++) {
+            int index = started.get(position);
             Instant began = clock.instant();
             try {
                 String output = StoredJson.write(work(program, index, inputs.get(index), jobInputs));
@@ -198,13 +214,19 @@ public final class WorkflowSteps {
                 outcomes.add(SubJobStore.Outcome.failed(index, why, Duration.between(began, clock.instant())));
             }
             Instant now = clock.instant();
-            if (outcomes.size() >= OUTCOMES_PER_WRITE || Duration.between(lastWrite, now).compareTo(OUTCOME_WRITE_INTERVAL) >= 0) {
-                recordOutcomes(job, attempt, outcomes, now);
+            boolean more = position + 1 < started.size();
+            if (more && !outcomes.isEmpty() && (outcomes.size() >= OUTCOMES_PER_WRITE
+                    || Duration.between(lastWrite, now).compareTo(OUTCOME_WRITE_INTERVAL) >= 0)) {
+                int next = started.get(position + 1);
+                recordOutcomes(job, attempt, outcomes, running, OptionalInt.of(next), now);
+                running = next;
                 outcomes.clear();
                 lastWrite = now;
             }
         }
-        recordOutcomes(job, attempt, outcomes, clock.instant());
+        if (!outcomes.isEmpty()) {
+            recordOutcomes(job, attempt, outcomes, running, OptionalInt.empty(), clock.instant());
+        }
         if (retryable != null) {
             throw retryable;
         }
@@ -234,11 +256,9 @@ public final class WorkflowSteps {
         }
     }
 
-    private void recordOutcomes(Job job, int attempt, List<SubJobStore.Outcome> outcomes, Instant now) {
-        if (outcomes.isEmpty()) {
-            return;
-        }
-        List<ProgramStatisticsStore.Ended> ended = subJobs.recordAll(job.id(), attempt, outcomes, now).stream()
+    private void recordOutcomes(Job job, int attempt, List<SubJobStore.Outcome> outcomes, int running, OptionalInt next,
+            Instant now) {
+        List<ProgramStatisticsStore.Ended> ended = subJobs.recordAll(job.id(), attempt, outcomes, running, next, now).stream()
                 .map(o -> new ProgramStatisticsStore.Ended(o.duration(), o.status() == SubJobStatus.FAILED))
                 .toList();
         subJobsEnded(job.program(), ended, now);
@@ -253,7 +273,8 @@ public final class WorkflowSteps {
         Job job = running(jobId, attempt);
         SubJobStore.Outcome outcome = output != null ? SubJobStore.Outcome.succeededWithOutput(index, output, took)
                 : SubJobStore.Outcome.succeededWithOutputAt(index, outputKey, took);
-        recordOutcomes(job, attempt, List.of(outcome), clock.instant());
+        // StartOnWorker started it alone, so it is the one shown running, and no other takes a turn after it.
+        recordOutcomes(job, attempt, List.of(outcome), index, OptionalInt.empty(), clock.instant());
     }
 
     /**
@@ -328,6 +349,7 @@ public final class WorkflowSteps {
         Job succeeded = change(current.get(), j -> j.succeed(resultKey, clock.instant()));
         endings.ended(succeeded, JobStatus.RUNNING);
         metrics.jobSucceeded(succeeded.program());
+        consumed(succeeded);
         LOG.info("job {} succeeded in attempt {}", jobId, attempt);
     }
 
@@ -360,6 +382,7 @@ public final class WorkflowSteps {
         Job failed = change(job, j -> j.fail(why, clock.instant()));
         endings.ended(failed, from);
         metrics.jobFailed(failed.program());
+        consumed(failed);
         LOG.info("job {} failed with {}: {}", jobId, code, message);
         return new FailureDecision(FailureDecision.FAIL, 0, code, message);
     }
@@ -421,9 +444,22 @@ public final class WorkflowSteps {
         }
         endings.ended(after.get(), from[0]);
         metrics.jobFailed(after.get().program());
+        consumed(after.get());
         LOG.warn("job {} failed because its workflow execution {} ended {} with {}: {}", jobId, executionName, status,
                 why.code(), why.message());
         return after;
+    }
+
+    /**
+     * What {@code ended} consumed and cost, as its last write recorded it, into the metrics and its program's cost
+     * statistics (one update per job, never per subjob).
+     */
+    private void consumed(Job ended) {
+        Instant now = clock.instant();
+        Usage usage = ended.totalUsage();
+        Cost cost = Cost.of(usage, ended.objectsKept(now), prices);
+        metrics.jobConsumed(ended.program(), usage, cost);
+        costs.record(ended.program(), cost.total(), ended.progress().total(), now);
     }
 
     /** Resume: the re-registration delay passed; the next attempt starts. */

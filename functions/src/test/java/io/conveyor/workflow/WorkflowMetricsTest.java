@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.conveyor.metrics.EmbeddedMetrics;
 import io.conveyor.persistence.StoredJson;
+import io.conveyor.usage.Cost;
+import io.conveyor.usage.PriceTable;
+import io.conveyor.usage.Usage;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -12,6 +15,24 @@ import org.junit.jupiter.api.Test;
 
 /** The workflow's metric names, units and dimensions: what the dashboard and users' queries rely on. */
 class WorkflowMetricsTest {
+
+    @Test
+    void aJobsUsageAndCost_areOneRecordPerProgram() throws Exception {
+        List<String> lines = new ArrayList<>();
+        WorkflowMetrics metrics = new WorkflowMetrics(new EmbeddedMetrics("Conveyor", Clock.systemUTC(), lines::add));
+        Usage usage = new Usage(10, 9, 1_024_000, 7.5, 30, 2, 1, 100, 1);
+        metrics.jobConsumed("primes", usage, Cost.of(usage, Duration.ZERO, PriceTable.defaults()));
+
+        assertEquals(1, lines.size());
+        var json = StoredJson.MAPPER.readTree(lines.get(0));
+        List<String> described = new ArrayList<>();
+        json.at("/_aws/CloudWatchMetrics/0/Metrics").forEach(m -> described.add(m.path("Name").asText() + " "
+                + m.path("Unit").asText() + " " + json.path(m.path("Name").asText()).asDouble()));
+        assertEquals(List.of("JobCostUsd None 2.9622E-4", "JobStateTransitions Count 10.0",
+                "JobLambdaInvocations Count 9.0", "JobLambdaGbSeconds None 1.0", "JobDynamoDbReadUnits None 7.5",
+                "JobDynamoDbWriteUnits None 30.0", "JobS3Requests Count 3.0"), described);
+        assertEquals("primes", json.path("Program").asText());
+    }
 
     @Test
     void eachOutcome_isOneDataPointPerProgram_andASubJobAlsoReportsItsDuration() throws Exception {

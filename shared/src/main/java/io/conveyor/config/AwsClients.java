@@ -1,6 +1,7 @@
 package io.conveyor.config;
 
 import io.conveyor.aws.AwsHttpService;
+import io.conveyor.usage.UsageInterceptor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.HttpURLConnection;
@@ -90,7 +91,8 @@ public final class AwsClients {
      */
     public DynamoDbClient dynamoDb() {
         return DynamoDbClient.builder().region(region).credentialsProvider(credentials).httpClient(http)
-                .overrideConfiguration(c -> c.retryStrategy(r -> r.retryOnException(TransactionConflictException.class)))
+                .overrideConfiguration(c -> c.retryStrategy(r -> r.retryOnException(TransactionConflictException.class))
+                        .addExecutionInterceptor(new UsageInterceptor()))
                 .build();
     }
 
@@ -100,7 +102,8 @@ public final class AwsClients {
                 .credentialsProvider(credentials)
                 .httpClient(http)
                 .serviceConfiguration(s3Configuration())
-                .overrideConfiguration(c -> c.addExecutionInterceptor(new WithoutExpectContinue()))
+                .overrideConfiguration(c -> c.addExecutionInterceptor(new WithoutExpectContinue())
+                        .addExecutionInterceptor(new UsageInterceptor()))
                 .build();
     }
 
@@ -121,6 +124,11 @@ public final class AwsClients {
      */
     public AwsHttpService lambda() {
         return service(AwsHttpService.Service.LAMBDA, httpClient(LAMBDA_INVOCATION_LIMIT.plusMinutes(1)));
+    }
+
+    /** For reading the API's page-token key at start-up (GetSecretValue only). */
+    public AwsHttpService secretsManager() {
+        return service(AwsHttpService.Service.SECRETS_MANAGER, http);
     }
 
     /** {@code service} in this deployment's region, with its credentials and the SDK's default retries. */

@@ -2,15 +2,19 @@ package io.conveyor.config;
 
 import io.conveyor.deployment.Catalogue;
 import io.conveyor.deployment.Resource;
+import io.conveyor.usage.PriceTable;
 import java.net.URI;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * Everything a function needs to know about its deployment, read once from the environment at start-up and
@@ -50,6 +54,10 @@ import java.util.regex.Pattern;
  *                             takes the caller from {@code Authorization: Bearer <user>}, as its token authoriser would
  * @param httpClient           {@code CONVEYOR_HTTP_CLIENT}, {@code url-connection} (the default, Lambda's) or
  *                             {@code apache} (the local runtime's and the tests'): the HTTP client of every SDK client
+ * @param adminUsers           {@code CONVEYOR_ADMIN_USERS}, user ids separated by commas, default none: who may ask for
+ *                             another user's usage ({@code GET /usage?user=})
+ * @param prices               the price table jobs' usage is priced at: {@code CONVEYOR_PRICES}, {@code key=value} pairs
+ *                             separated by commas that replace entries of the us-east-1 defaults ({@link PriceTable})
  */
 public record Settings(
         String region,
@@ -73,7 +81,9 @@ public record Settings(
         long multipartPartSize,
         int multipartUrlsPerResponse,
         boolean devTokenAuth,
-        HttpClientChoice httpClient) {
+        HttpClientChoice httpClient,
+        Set<String> adminUsers,
+        PriceTable prices) {
     private static final long MIB = 1024 * 1024;
     private static final long GIB = 1024 * MIB;
 
@@ -123,7 +133,9 @@ public record Settings(
                 r.bytes("CONVEYOR_MULTIPART_PART_SIZE", 64 * MIB, 5 * MIB, 5 * GIB),
                 r.positiveInt("CONVEYOR_MULTIPART_URLS_PER_RESPONSE", 1000),
                 r.bool("CONVEYOR_DEV_TOKEN_AUTH", false),
-                r.httpClient("CONVEYOR_HTTP_CLIENT"));
+                r.httpClient("CONVEYOR_HTTP_CLIENT"),
+                r.value("CONVEYOR_ADMIN_USERS").map(Settings::userIds).orElse(Set.of()),
+                r.prices("CONVEYOR_PRICES"));
         if (r.problems.isEmpty() && settings.defaultRetention.compareTo(settings.maxRetention) > 0) {
             r.problems.add("CONVEYOR_DEFAULT_RETENTION (" + settings.defaultRetention
                     + ") must not exceed CONVEYOR_MAX_RETENTION (" + settings.maxRetention + ")");
@@ -132,6 +144,16 @@ public record Settings(
             throw new ConfigurationException(r.problems);
         }
         return settings;
+    }
+
+    private static Set<String> userIds(String commaSeparated) {
+        return Arrays.stream(commaSeparated.split(",")).map(String::trim).filter(s -> !s.isEmpty())
+                .collect(Collectors.toUnmodifiableSet());
+    }
+
+    /** Whether {@code userId} may read every user's usage. */
+    public boolean isAdmin(String userId) {
+        return adminUsers.contains(userId);
     }
 
     /** Collects every problem instead of stopping at the first, so one deployment fixes them all. */
@@ -187,6 +209,15 @@ public record Settings(
                         + HttpClientChoice.APACHE.settingValue() + ", was '" + v + "'");
                 return HttpClientChoice.URL_CONNECTION;
             })).orElse(HttpClientChoice.URL_CONNECTION);
+        }
+
+        PriceTable prices(String name) {
+            try {
+                return PriceTable.withOverrides(value(name).orElse(""));
+            } catch (IllegalArgumentException e) {
+                problems.add(name + ": " + e.getMessage());
+                return PriceTable.defaults();
+            }
         }
 
         int positiveInt(String name, int fallback) {

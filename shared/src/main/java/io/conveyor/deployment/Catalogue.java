@@ -30,12 +30,22 @@ public final class Catalogue {
     public static final String EVENT_BUS = "conveyor-jobs";
     /** The {@code source} of every event the product publishes. */
     public static final String EVENT_SOURCE = "io.conveyor";
+    /**
+     * The API's setting that names the Secrets Manager secret it signs page tokens with; the CDK stack generates the
+     * secret and gives it to the API alone.
+     */
+    public static final String PAGE_TOKEN_SECRET_SETTING = "CONVEYOR_PAGE_TOKEN_SECRET_ARN";
+    /** The API's page-token key itself, where there is no Secrets Manager (the local runtime); never set on AWS. */
+    public static final String PAGE_TOKEN_KEY_SETTING = "CONVEYOR_PAGE_TOKEN_KEY";
     /** The CloudWatch namespace of every metric the product emits. */
     public static final String METRICS_NAMESPACE = "Conveyor";
     /** The prefix of the job state machines' names; the program's name follows it. */
     public static final String WORKFLOW_PREFIX = "conveyor-job-";
     /** The job workflow's definition, one state machine per program. */
     public static final String WORKFLOW_DEFINITION = "state-machines/job-workflow.asl.json";
+
+    /** The API function's reserved concurrency (see {@link #API}). */
+    public static final int API_RESERVED_CONCURRENCY = 50;
 
     public static final List<TableSpec> TABLES = List.of(JobStore.TABLE, SubJobStore.TABLE,
             ActiveJobCounters.TABLE, IdempotencyStore.TABLE, WaitlistStore.TABLE, WorkQueue.TABLE);
@@ -44,11 +54,15 @@ public final class Catalogue {
             write(Resource.COUNTERS_TABLE), write(Resource.WAITLIST_TABLE), write(Resource.BUCKET),
             write(Resource.WORKFLOW_CALLBACKS), write(Resource.EVENT_BUS));
 
+    /**
+     * The API keeps {@value #API_RESERVED_CONCURRENCY} concurrent executions of its own: a large job's subjobs, which
+     * share the rest of the account's pool, can then never throttle a user's request (nor a cancel of that job).
+     */
     public static final FunctionSpec API = new FunctionSpec("Api", "io.conveyor.api.ApiHandler", 1024,
             Duration.ofSeconds(29), List.of(write(Resource.JOBS_TABLE), read(Resource.SUBJOBS_TABLE),
                     write(Resource.COUNTERS_TABLE), write(Resource.IDEMPOTENCY_TABLE), write(Resource.WAITLIST_TABLE),
                     write(Resource.BUCKET), write(Resource.JOB_WORKFLOWS), write(Resource.WORKFLOW_CALLBACKS),
-                    write(Resource.EVENT_BUS), write(Resource.WORK_QUEUE_TABLE)));
+                    write(Resource.EVENT_BUS), write(Resource.WORK_QUEUE_TABLE))).withReservedConcurrency(Catalogue.API_RESERVED_CONCURRENCY);
     public static final FunctionSpec AWAIT_DEPENDENCIES = workflowStep("AwaitDependencies", 512, Duration.ofSeconds(30));
     public static final FunctionSpec ADMIT = workflowStep("Admit", 512, Duration.ofSeconds(30));
     public static final FunctionSpec SPLIT = workflowStep("Split", 1769, Duration.ofMinutes(5),
@@ -78,6 +92,14 @@ public final class Catalogue {
             "io.conveyor.workflow.ExecutionEndedHandler", 512, Duration.ofSeconds(30), List.of(
                     write(Resource.JOBS_TABLE), write(Resource.COUNTERS_TABLE), write(Resource.WAITLIST_TABLE),
                     write(Resource.WORKFLOW_CALLBACKS), write(Resource.EVENT_BUS)));
+    /**
+     * Ends the jobs whose execution ended without its event reaching {@link #EXECUTION_ENDED_RULE}, found by a
+     * schedule ({@link #EXECUTION_SWEEP_SCHEDULE}): the same writes as {@link #EXECUTION_ENDED}, and DescribeExecution.
+     */
+    public static final FunctionSpec EXECUTION_SWEEP = new FunctionSpec("ExecutionSweep",
+            "io.conveyor.watchdog.ExecutionSweepHandler", 512, Duration.ofMinutes(5), List.of(
+                    write(Resource.JOBS_TABLE), write(Resource.COUNTERS_TABLE), write(Resource.WAITLIST_TABLE),
+                    read(Resource.JOB_WORKFLOWS), write(Resource.WORKFLOW_CALLBACKS), write(Resource.EVENT_BUS)));
     public static final FunctionSpec CLEANER = new FunctionSpec("Cleaner", "io.conveyor.cleanup.CleanerHandler", 1024,
             Duration.ofMinutes(15), List.of(write(Resource.JOBS_TABLE), write(Resource.SUBJOBS_TABLE),
                     write(Resource.IDEMPOTENCY_TABLE), write(Resource.BUCKET)));
@@ -87,7 +109,7 @@ public final class Catalogue {
             OFFER_SUBJOB, START_ON_WORKER, RECORD_WORKER_OUTCOME, RECORD_SUBJOB_FAILURE, CONFIRM_SUBJOBS, AGGREGATE, FINALIZE, HANDLE_FAILURE, RESUME);
 
     public static final List<FunctionSpec> FUNCTIONS = concat(List.of(API), WORKFLOW_FUNCTIONS,
-            List.of(EXECUTION_ENDED, CLEANER));
+            List.of(EXECUTION_ENDED, EXECUTION_SWEEP, CLEANER));
 
     // The job API's routes, each with the statuses it answers on success. The API function binds a handler to
     // each, the CDK stack and the local runtime's API Gateway serve them, and tests hold the OpenAPI document and
@@ -106,6 +128,7 @@ public final class Catalogue {
     public static final RouteSpec GET_RESULT = api("getResult", "GET", "/jobs/{id}/result", 200, 303);
     public static final RouteSpec LIST_PROGRAMS = api("listPrograms", "GET", "/programs", 200);
     public static final RouteSpec GET_PROGRAM = api("getProgram", "GET", "/programs/{name}", 200);
+    public static final RouteSpec GET_USAGE = api("getUsage", "GET", "/usage", 200);
 
     // The worker protocol: external workers register, take subjobs and answer for them, as their owner.
     public static final RouteSpec REGISTER_WORKER = api("registerWorker", "POST", "/workers", 201);
@@ -123,13 +146,20 @@ public final class Catalogue {
             "/workers/{workerId}/subjobs/{taskId}/decline", 200);
 
     public static final List<RouteSpec> ROUTES = List.of(CREATE_JOB, LIST_JOBS, GET_JOB, CANCEL_JOB, SUBMIT_JOB,
-            RETRY_JOB, LIST_SUBJOBS, GET_RESULT, LIST_PROGRAMS, GET_PROGRAM, REGISTER_WORKER, DEREGISTER_WORKER,
-            POLL_SUBJOB, HEARTBEAT_SUBJOB, UPLOAD_SUBJOB_OUTPUT, COMPLETE_SUBJOB, FAIL_SUBJOB, DECLINE_SUBJOB);
+            RETRY_JOB, LIST_SUBJOBS, GET_RESULT, LIST_PROGRAMS, GET_PROGRAM, GET_USAGE, REGISTER_WORKER,
+            DEREGISTER_WORKER, POLL_SUBJOB, HEARTBEAT_SUBJOB, UPLOAD_SUBJOB_OUTPUT, COMPLETE_SUBJOB, FAIL_SUBJOB, DECLINE_SUBJOB);
 
     /** The cleaner runs hourly unless the deployment says otherwise. */
     public static final ScheduleSpec CLEANER_SCHEDULE = new ScheduleSpec("CleanerSchedule", "rate(1 hour)", CLEANER.name());
 
-    public static final List<ScheduleSpec> SCHEDULES = List.of(CLEANER_SCHEDULE);
+    /**
+     * The execution sweep every ten minutes: a job whose execution ended while its event was lost ends within the
+     * sweep's quiet period and ten minutes more.
+     */
+    public static final ScheduleSpec EXECUTION_SWEEP_SCHEDULE = new ScheduleSpec("ExecutionSweepSchedule",
+            "rate(10 minutes)", EXECUTION_SWEEP.name());
+
+    public static final List<ScheduleSpec> SCHEDULES = List.of(CLEANER_SCHEDULE, EXECUTION_SWEEP_SCHEDULE);
 
     /**
      * A job workflow's execution that fails, times out or is stopped after an error no Catch handles

@@ -1,6 +1,7 @@
 package io.conveyor.job;
 
 import io.conveyor.programs.DeclaredInput;
+import io.conveyor.usage.Usage;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -25,6 +26,8 @@ import java.util.Optional;
  * @param executionName the name of the workflow execution of its latest submission, or {@code null} before
  * @param status     where it is in its lifecycle
  * @param progress   subjob counters of the current attempt
+ * @param usage      what the job consumed since its last attempt ended (or since it was created): it goes to the
+ *                   attempt that ends next
  * @param attempts   its runs, oldest first
  * @param resultKey  the object key of its result once it succeeded, else {@code null}
  * @param error      why it last failed, else {@code null}
@@ -46,6 +49,7 @@ public record Job(
         String executionName,
         JobStatus status,
         Progress progress,
+        Usage usage,
         List<Attempt> attempts,
         String resultKey,
         JobError error,
@@ -68,6 +72,7 @@ public record Job(
         dependsOn = List.copyOf(dependsOn);
         attempts = List.copyOf(attempts);
         progress = progress == null ? Progress.NONE : progress;
+        usage = usage == null ? Usage.NONE : usage;
         // Stored to the millisecond (and expiry to the second, TTL's unit): keep the record equal to its copy.
         createdAt = createdAt.truncatedTo(ChronoUnit.MILLIS);
         updatedAt = updatedAt.truncatedTo(ChronoUnit.MILLIS);
@@ -107,7 +112,7 @@ public record Job(
             Instant now) {
         // A job its owner never submits must not stay forever: it expires after its retention, unless submitted.
         return new Job(id, owner, program, parameters, inputs, dependsOn, idempotencyKey, null, JobStatus.CREATED,
-                Progress.NONE,
+                Progress.NONE, Usage.NONE,
                 List.of(), null, null, now, now, retention, now.plus(retention), 0);
     }
 
@@ -182,10 +187,37 @@ public record Job(
         return move(JobEvent.RETRY, now).error(null).keepUntilTerminal().newExecution().clearProgress().build();
     }
 
+    /** What the job consumed in all, attempt by attempt and since the last. */
+    public Usage totalUsage() {
+        Usage total = usage;
+        for (Attempt a : attempts) {
+            total = total.plus(a.usage());
+        }
+        return total;
+    }
+
+    /**
+     * How long the job's objects stay in the bucket, as its storage cost is estimated: from its creation to its expiry,
+     * when the cleaner deletes them; while it is queued or running, to its retention from {@code now}.
+     */
+    public Duration objectsKept(Instant now) {
+        Instant until = expiresAt != null ? expiresAt : now.plus(retention);
+        return until.isAfter(createdAt) ? Duration.between(createdAt, until) : Duration.ZERO;
+    }
+
+    /** This job having consumed {@code more} besides; a store adds what the writing invocation measured. */
+    Job withUsageAdded(Usage more) {
+        if (more.isNone()) {
+            return this;
+        }
+        return new Job(id, owner, program, parameters, inputs, dependsOn, idempotencyKey, executionName, status,
+                progress, usage.plus(more), attempts, resultKey, error, createdAt, updatedAt, retention, expiresAt, version);
+    }
+
     /** This job as stored at {@code newVersion}; only a store assigns versions. */
     Job withVersion(long newVersion) {
         return new Job(id, owner, program, parameters, inputs, dependsOn, idempotencyKey, executionName, status,
-                progress, attempts,
+                progress, usage, attempts,
                 resultKey, error,
                 createdAt, updatedAt, retention, expiresAt, newVersion);
     }
@@ -201,6 +233,7 @@ public record Job(
         private final Instant now;
         private final List<Attempt> attempts;
         private Progress progress;
+        private Usage usage;
         private String resultKey;
         private JobError error;
         private Instant expiresAt;
@@ -212,6 +245,8 @@ public record Job(
             this.now = now;
             this.attempts = new ArrayList<>(from.attempts);
             this.progress = from.progress;
+            // JobEndings publishes JobStatusChanged once for every move to a terminal status, after this write.
+            this.usage = status.isTerminal() && !from.status.isTerminal() ? from.usage.plus(Usage.events(1)) : from.usage;
             this.resultKey = from.resultKey;
             this.error = from.error;
             this.expiresAt = from.expiresAt;
@@ -226,6 +261,8 @@ public record Job(
             int previous = executionName == null ? 0
                     : Integer.parseInt(executionName.substring(executionName.lastIndexOf('-') + 1));
             executionName = from.id + "-" + (previous + 1);
+            // The execution's first state, the HasDependencies choice, is a transition no function of ours runs.
+            usage = usage.plus(Usage.transitions(1));
             return this;
         }
 
@@ -242,7 +279,9 @@ public record Job(
         Change endAttempt(Instant at, Attempt.Outcome how, JobError why) {
             int last = attempts.size() - 1;
             if (last >= 0 && attempts.get(last).isOpen()) {
-                attempts.set(last, attempts.get(last).end(at, how, why));
+                // What the job consumed until now belongs to the attempt that ends (its admission and waiting too).
+                attempts.set(last, attempts.get(last).end(at, how, why, usage));
+                usage = Usage.NONE;
             }
             progress = new Progress(progress.total(), 0, progress.succeeded(), progress.failed());
             return this;
@@ -277,7 +316,7 @@ public record Job(
         Job build() {
             return new Job(from.id, from.owner, from.program, from.parameters, from.inputs, from.dependsOn,
                     from.idempotencyKey, executionName, status,
-                    progress, attempts, resultKey, error, from.createdAt, now, from.retention, expiresAt,
+                    progress, usage, attempts, resultKey, error, from.createdAt, now, from.retention, expiresAt,
                     from.version);
         }
     }

@@ -8,6 +8,7 @@ import static software.amazon.awssdk.enhanced.dynamodb.mapper.StaticAttributeTag
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.conveyor.persistence.StoredJson;
 import io.conveyor.persistence.Timestamps;
+import io.conveyor.usage.Usage;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -29,6 +30,8 @@ final class JobItem {
     static final String EXPIRY_SHARD = "expiryShard";
     static final String EXPIRES_AT = "expiresAt";
     static final String DELETE_AFTER = "deleteAfter";
+    static final String ACTIVE_SHARD = "activeShard";
+    static final String CHANGED_AT = "changedAt";
     /**
      * DynamoDB's TTL is only a backstop: it deletes a job item this long after its expiry, so the cleaner, which
      * removes the job's objects and subjob items before the job item, always gets there first.
@@ -41,12 +44,29 @@ final class JobItem {
     static final String SUBJOBS_SUCCEEDED = "subJobsSucceeded";
     static final String SUBJOBS_FAILED = "subJobsFailed";
 
+    /**
+     * What the job consumed since its last attempt ended, one number attribute per measure, so that the transactions
+     * that move its subjob counters can add to them ({@code ADD}) as they do to the counters.
+     */
+    static final String USAGE_TRANSITIONS = "usageTransitions";
+    static final String USAGE_LAMBDA_INVOCATIONS = "usageLambdaInvocations";
+    static final String USAGE_LAMBDA_MB_MILLIS = "usageLambdaMbMillis";
+    static final String USAGE_READ_UNITS = "usageReadUnits";
+    static final String USAGE_WRITE_UNITS = "usageWriteUnits";
+    static final String USAGE_S3_CLASS_A = "usageS3ClassA";
+    static final String USAGE_S3_CLASS_B = "usageS3ClassB";
+    static final String USAGE_S3_BYTES = "usageS3Bytes";
+    static final String USAGE_EVENTS = "usageEvents";
+
     static final String BY_OWNER = "byOwner";
     static final String BY_OWNER_STATUS = "byOwnerStatus";
     static final String BY_EXPIRY = "byExpiry";
+    static final String BY_LAST_CHANGE = "byLastChange";
 
     /** Terminal jobs are spread over this many expiry partitions, so no one index partition takes every write. */
     static final int EXPIRY_SHARDS = 4;
+    /** Queued and running jobs are spread over this many partitions of {@link #BY_LAST_CHANGE}, for the same reason. */
+    static final int ACTIVE_SHARDS = 4;
 
     private static final TypeReference<Map<String, String>> PARAMETERS = new TypeReference<>() {};
     private static final TypeReference<List<DeclaredInput>> INPUTS = new TypeReference<>() {};
@@ -67,6 +87,10 @@ final class JobItem {
                     .tags(secondaryPartitionKey(BY_EXPIRY)))
             .addAttribute(Long.class, a -> a.name(EXPIRES_AT).getter(i -> i.expiresAt).setter((i, v) -> i.expiresAt = v)
                     .tags(secondarySortKey(BY_EXPIRY)))
+            .addAttribute(String.class, a -> a.name(ACTIVE_SHARD).getter(i -> i.activeShard).setter((i, v) -> i.activeShard = v)
+                    .tags(secondaryPartitionKey(BY_LAST_CHANGE)))
+            .addAttribute(Long.class, a -> a.name(CHANGED_AT).getter(i -> i.changedAt).setter((i, v) -> i.changedAt = v)
+                    .tags(secondarySortKey(BY_LAST_CHANGE)))
             .addAttribute(Long.class, a -> a.name(DELETE_AFTER).getter(i -> i.deleteAfter).setter((i, v) -> i.deleteAfter = v))
             .addAttribute(String.class, a -> a.name(PROGRAM).getter(i -> i.program).setter((i, v) -> i.program = v))
             .addAttribute(String.class, a -> a.name(STATUS).getter(i -> i.status).setter((i, v) -> i.status = v))
@@ -79,6 +103,15 @@ final class JobItem {
             .addAttribute(Integer.class, a -> a.name(SUBJOBS_RUNNING).getter(i -> i.subJobsRunning).setter((i, v) -> i.subJobsRunning = v))
             .addAttribute(Integer.class, a -> a.name(SUBJOBS_SUCCEEDED).getter(i -> i.subJobsSucceeded).setter((i, v) -> i.subJobsSucceeded = v))
             .addAttribute(Integer.class, a -> a.name(SUBJOBS_FAILED).getter(i -> i.subJobsFailed).setter((i, v) -> i.subJobsFailed = v))
+            .addAttribute(Long.class, a -> a.name(USAGE_TRANSITIONS).getter(i -> i.usageTransitions).setter((i, v) -> i.usageTransitions = v))
+            .addAttribute(Long.class, a -> a.name(USAGE_LAMBDA_INVOCATIONS).getter(i -> i.usageLambdaInvocations).setter((i, v) -> i.usageLambdaInvocations = v))
+            .addAttribute(Long.class, a -> a.name(USAGE_LAMBDA_MB_MILLIS).getter(i -> i.usageLambdaMbMillis).setter((i, v) -> i.usageLambdaMbMillis = v))
+            .addAttribute(Double.class, a -> a.name(USAGE_READ_UNITS).getter(i -> i.usageReadUnits).setter((i, v) -> i.usageReadUnits = v))
+            .addAttribute(Double.class, a -> a.name(USAGE_WRITE_UNITS).getter(i -> i.usageWriteUnits).setter((i, v) -> i.usageWriteUnits = v))
+            .addAttribute(Long.class, a -> a.name(USAGE_S3_CLASS_A).getter(i -> i.usageS3ClassA).setter((i, v) -> i.usageS3ClassA = v))
+            .addAttribute(Long.class, a -> a.name(USAGE_S3_CLASS_B).getter(i -> i.usageS3ClassB).setter((i, v) -> i.usageS3ClassB = v))
+            .addAttribute(Long.class, a -> a.name(USAGE_S3_BYTES).getter(i -> i.usageS3Bytes).setter((i, v) -> i.usageS3Bytes = v))
+            .addAttribute(Long.class, a -> a.name(USAGE_EVENTS).getter(i -> i.usageEvents).setter((i, v) -> i.usageEvents = v))
             .addAttribute(Integer.class, a -> a.name(ATTEMPT).getter(i -> i.attempt).setter((i, v) -> i.attempt = v))
             .addAttribute(String.class, a -> a.name("attempts").getter(i -> i.attempts).setter((i, v) -> i.attempts = v))
             .addAttribute(String.class, a -> a.name("resultKey").getter(i -> i.resultKey).setter((i, v) -> i.resultKey = v))
@@ -97,6 +130,8 @@ final class JobItem {
     String expiryShard;
     Long expiresAt;
     Long deleteAfter;
+    String activeShard;
+    Long changedAt;
     String program;
     String status;
     String parameters;
@@ -108,6 +143,15 @@ final class JobItem {
     Integer subJobsRunning;
     Integer subJobsSucceeded;
     Integer subJobsFailed;
+    Long usageTransitions;
+    Long usageLambdaInvocations;
+    Long usageLambdaMbMillis;
+    Double usageReadUnits;
+    Double usageWriteUnits;
+    Long usageS3ClassA;
+    Long usageS3ClassB;
+    Long usageS3Bytes;
+    Long usageEvents;
     /** The number of the current attempt (0 before the first), kept beside the history for conditions. */
     Integer attempt;
     String attempts;
@@ -131,6 +175,12 @@ final class JobItem {
             item.expiresAt = job.expiresAt().getEpochSecond();
             item.deleteAfter = job.expiresAt().plus(TTL_MARGIN).getEpochSecond();
         }
+        // Only jobs a workflow runs are in the last-change index (sparse too): the watchdog's sweep finds those whose
+        // status has not changed for a while and asks Step Functions whether their execution still runs.
+        if (!job.status().mayExpire()) {
+            item.activeShard = activeShard(job.id());
+            item.changedAt = job.updatedAt().getEpochSecond();
+        }
         item.program = job.program();
         item.status = job.status().name();
         item.parameters = StoredJson.write(job.parameters());
@@ -142,6 +192,16 @@ final class JobItem {
         item.subJobsRunning = job.progress().running();
         item.subJobsSucceeded = job.progress().succeeded();
         item.subJobsFailed = job.progress().failed();
+        Usage u = job.usage();
+        item.usageTransitions = u.transitions();
+        item.usageLambdaInvocations = u.lambdaInvocations();
+        item.usageLambdaMbMillis = u.lambdaMbMillis();
+        item.usageReadUnits = u.readUnits();
+        item.usageWriteUnits = u.writeUnits();
+        item.usageS3ClassA = u.s3ClassA();
+        item.usageS3ClassB = u.s3ClassB();
+        item.usageS3Bytes = u.s3BytesWritten();
+        item.usageEvents = u.events();
         item.attempt = job.attempts().size();
         item.attempts = StoredJson.write(job.attempts());
         item.resultKey = job.resultKey();
@@ -168,6 +228,9 @@ final class JobItem {
                 executionName,
                 JobStatus.valueOf(status),
                 new Progress(orZero(subJobsTotal), orZero(subJobsRunning), orZero(subJobsSucceeded), orZero(subJobsFailed)),
+                new Usage(orZero(usageTransitions), orZero(usageLambdaInvocations), orZero(usageLambdaMbMillis),
+                        orZero(usageReadUnits), orZero(usageWriteUnits), orZero(usageS3ClassA), orZero(usageS3ClassB),
+                        orZero(usageS3Bytes), orZero(usageEvents)),
                 StoredJson.read(attempts, ATTEMPTS),
                 resultKey,
                 errorCode == null ? null : new JobError(errorCode, errorMessage),
@@ -190,7 +253,19 @@ final class JobItem {
         return "expiry#" + Math.floorMod(jobId.hashCode(), EXPIRY_SHARDS);
     }
 
+    static String activeShard(String jobId) {
+        return "active#" + Math.floorMod(jobId.hashCode(), ACTIVE_SHARDS);
+    }
+
     private static int orZero(Integer n) {
+        return n == null ? 0 : n;
+    }
+
+    private static long orZero(Long n) {
+        return n == null ? 0 : n;
+    }
+
+    private static double orZero(Double n) {
         return n == null ? 0 : n;
     }
 }

@@ -7,6 +7,9 @@ import io.conveyor.persistence.KeyAttributeSpec;
 import io.conveyor.persistence.Page;
 import io.conveyor.persistence.PageTokens;
 import io.conveyor.persistence.TableSpec;
+import io.conveyor.persistence.Timestamps;
+import io.conveyor.usage.Usage;
+import io.conveyor.usage.UsageMeter;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -39,7 +42,10 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
  */
 public final class JobStore {
 
-    /** The jobs table: by id; by owner, newest first (optionally by status); terminal jobs by expiry. */
+    /**
+     * The jobs table: by id; by owner, newest first (optionally by status); terminal jobs by expiry; queued and
+     * running jobs by their last status change.
+     */
     public static final TableSpec TABLE = new TableSpec(
             "Jobs",
             "CONVEYOR_JOBS_TABLE",
@@ -51,7 +57,9 @@ public final class JobStore {
                     new IndexSpec(JobItem.BY_OWNER_STATUS, KeyAttributeSpec.string(JobItem.OWNER_STATUS),
                             Optional.of(KeyAttributeSpec.string(JobItem.CREATED_KEY)), false),
                     new IndexSpec(JobItem.BY_EXPIRY, KeyAttributeSpec.string(JobItem.EXPIRY_SHARD),
-                            Optional.of(KeyAttributeSpec.number(JobItem.EXPIRES_AT)), true)),
+                            Optional.of(KeyAttributeSpec.number(JobItem.EXPIRES_AT)), true),
+                    new IndexSpec(JobItem.BY_LAST_CHANGE, KeyAttributeSpec.string(JobItem.ACTIVE_SHARD),
+                            Optional.of(KeyAttributeSpec.number(JobItem.CHANGED_AT)), true)),
             Optional.of(JobItem.DELETE_AFTER));
 
     /** The most jobs one listing page returns. */
@@ -63,6 +71,7 @@ public final class JobStore {
     private final DynamoDbIndex<JobItem> byOwner;
     private final DynamoDbIndex<JobItem> byOwnerStatus;
     private final DynamoDbIndex<JobItem> byExpiry;
+    private final DynamoDbIndex<JobItem> byLastChange;
 
     public JobStore(DynamoDbClient dynamoDb, String tableName) {
         this.dynamoDb = dynamoDb;
@@ -71,6 +80,7 @@ public final class JobStore {
         this.byOwner = table.index(JobItem.BY_OWNER);
         this.byOwnerStatus = table.index(JobItem.BY_OWNER_STATUS);
         this.byExpiry = table.index(JobItem.BY_EXPIRY);
+        this.byLastChange = table.index(JobItem.BY_LAST_CHANGE);
     }
 
     /**
@@ -83,7 +93,8 @@ public final class JobStore {
         if (job.version() != 0) {
             throw new IllegalArgumentException("a new job has version 0, job " + job.id() + " has " + job.version());
         }
-        Job stored = job.withVersion(1);
+        Usage taken = UsageMeter.takeFor(job.id());
+        Job stored = job.withUsageAdded(taken).withVersion(1);
         try {
             table.putItem(PutItemEnhancedRequest.builder(JobItem.class)
                     .item(JobItem.from(stored))
@@ -93,6 +104,7 @@ public final class JobStore {
                             .build())
                     .build());
         } catch (ConditionalCheckFailedException e) {
+            UsageMeter.giveBack(taken);
             throw new ConcurrentUpdateException("job " + job.id() + " already exists", e);
         }
         return stored;
@@ -140,27 +152,94 @@ public final class JobStore {
      * or written: the decision is the caller's, from its own read.
      */
     public Optional<Job> modify(Job read, java.util.function.UnaryOperator<Job> move) {
-        ConcurrentUpdateException last = null;
-        Optional<Job> current = Optional.of(read);
-        for (int attempt = 0; attempt < MAX_MODIFY_ATTEMPTS; attempt++) {
-            if (attempt > 0) {
-                current = get(read.id());
+        // What the writing invocation measured rides in the write (and goes to the attempt the move ends, if any).
+        Usage taken = UsageMeter.takeFor(read.id());
+        boolean written = false;
+        try {
+            ConcurrentUpdateException last = null;
+            Optional<Job> current = Optional.of(read);
+            for (int attempt = 0; attempt < MAX_MODIFY_ATTEMPTS; attempt++) {
+                if (attempt > 0) {
+                    current = get(read.id());
+                }
+                if (current.isEmpty()) {
+                    return current;
+                }
+                Job base = current.get().withUsageAdded(taken);
+                Job changed = move.apply(base);
+                if (changed == base) {
+                    return current;
+                }
+                try {
+                    Optional<Job> stored = Optional.of(update(changed));
+                    written = true;
+                    return stored;
+                } catch (ConcurrentUpdateException e) {
+                    last = e;
+                }
             }
-            if (current.isEmpty()) {
-                return current;
-            }
-            Job changed = move.apply(current.get());
-            if (changed == current.get()) {
-                return current;
-            }
-            try {
-                return Optional.of(update(changed));
-            } catch (ConcurrentUpdateException e) {
-                last = e;
+            throw new ConcurrentUpdateException("job " + read.id() + " kept changing; gave up after " + MAX_MODIFY_ATTEMPTS
+                    + " attempts", last);
+        } finally {
+            if (!written) {
+                UsageMeter.giveBack(taken);
             }
         }
-        throw new ConcurrentUpdateException("job " + read.id() + " kept changing; gave up after " + MAX_MODIFY_ATTEMPTS
-                + " attempts", last);
+    }
+
+    /**
+     * Adds {@code usage} to what the job consumed since its last attempt ended, with a write of its own: for a step that
+     * writes nothing else to the job. Nothing happens if the job is gone.
+     */
+    public void addUsage(String jobId, Usage usage) {
+        Map<String, String> names = new HashMap<>();
+        Map<String, AttributeValue> values = new HashMap<>();
+        String adds = usageAdds(usage, names, values);
+        if (adds.isEmpty()) {
+            return;
+        }
+        names.put("#id", JobItem.JOB_ID);
+        names.put("#v", JobItem.VERSION);
+        values.put(":one", number(1));
+        try {
+            dynamoDb.updateItem(u -> u.tableName(tableName)
+                    .key(Map.of(JobItem.JOB_ID, AttributeValue.fromS(jobId)))
+                    .updateExpression("ADD " + adds + ", #v :one")
+                    .conditionExpression("attribute_exists(#id)")
+                    .expressionAttributeNames(names)
+                    .expressionAttributeValues(values));
+        } catch (ConditionalCheckFailedException e) {
+            // The job was deleted meanwhile: nobody will see its usage.
+        }
+    }
+
+    /**
+     * The {@code ADD} clauses (without the keyword) that add each non-zero measure of {@code usage} to the job's open
+     * usage, their names and values put in {@code names} and {@code values}; empty for no usage.
+     */
+    private static String usageAdds(Usage usage, Map<String, String> names, Map<String, AttributeValue> values) {
+        List<String> clauses = new ArrayList<>();
+        addClause(clauses, names, values, JobItem.USAGE_TRANSITIONS, usage.transitions());
+        addClause(clauses, names, values, JobItem.USAGE_LAMBDA_INVOCATIONS, usage.lambdaInvocations());
+        addClause(clauses, names, values, JobItem.USAGE_LAMBDA_MB_MILLIS, usage.lambdaMbMillis());
+        addClause(clauses, names, values, JobItem.USAGE_READ_UNITS, usage.readUnits());
+        addClause(clauses, names, values, JobItem.USAGE_WRITE_UNITS, usage.writeUnits());
+        addClause(clauses, names, values, JobItem.USAGE_S3_CLASS_A, usage.s3ClassA());
+        addClause(clauses, names, values, JobItem.USAGE_S3_CLASS_B, usage.s3ClassB());
+        addClause(clauses, names, values, JobItem.USAGE_S3_BYTES, usage.s3BytesWritten());
+        addClause(clauses, names, values, JobItem.USAGE_EVENTS, usage.events());
+        return String.join(", ", clauses);
+    }
+
+    private static void addClause(List<String> clauses, Map<String, String> names, Map<String, AttributeValue> values,
+            String attribute, double amount) {
+        if (amount != 0) {
+            String placeholder = "u" + clauses.size();
+            names.put("#" + placeholder, attribute);
+            values.put(":" + placeholder, AttributeValue.fromN(amount == Math.rint(amount)
+                    ? Long.toString((long) amount) : Double.toString(amount)));
+            clauses.add("#" + placeholder + " :" + placeholder);
+        }
     }
 
     /**
@@ -241,6 +320,27 @@ public final class JobStore {
     }
 
     /**
+     * {@code owner}'s jobs created from {@code from} until just before {@code until}, oldest first, read from the owner
+     * index (a query, never a scan): at most {@code limit} + 1, so that a caller can tell there were more.
+     */
+    public List<Job> createdBetween(String owner, Instant from, Instant until, int limit) {
+        QueryEnhancedRequest query = QueryEnhancedRequest.builder()
+                .queryConditional(QueryConditional.sortBetween(
+                        k -> k.partitionValue(owner).sortValue(Timestamps.sortable(from)),
+                        // A key is its creation time, then '#' and the id: every key of a job created at `until` sorts
+                        // after the bare time, so the upper bound excludes them.
+                        k -> k.partitionValue(owner).sortValue(Timestamps.sortable(until))))
+                .limit(Math.min(limit + 1, MAX_PAGE_SIZE))
+                .build();
+        List<Job> jobs = new ArrayList<>();
+        Iterator<software.amazon.awssdk.enhanced.dynamodb.model.Page<JobItem>> pages = byOwner.query(query).iterator();
+        while (pages.hasNext() && jobs.size() <= limit) {
+            pages.next().items().stream().limit(limit + 1 - jobs.size()).map(JobItem::toJob).forEach(jobs::add);
+        }
+        return jobs;
+    }
+
+    /**
      * How many of {@code owner}'s jobs are in {@code status}, counted on the status index (a query, never a
      * scan) and without reading the items.
      */
@@ -262,22 +362,45 @@ public final class JobStore {
      * read from the sparse expiry index (never a scan). Queued and running jobs are not in that index at all.
      */
     public List<String> findExpired(Instant now, int limit) {
+        return idsAtOrBefore(byExpiry, "expiry#", JobItem.EXPIRY_SHARDS, now, limit, limit);
+    }
+
+    /**
+     * Up to {@code limit} ids of queued, running or retry-waiting jobs whose status last changed at or before
+     * {@code changedBy}, oldest first in each shard, read from the sparse last-change index (never a scan). Each
+     * shard gives at most its share of {@code limit}: the jobs that stay in the index (a running job still running)
+     * in one shard never crowd out those of the others. Terminal and never-submitted jobs are not in that index.
+     */
+    public List<String> findActiveUnchangedSince(Instant changedBy, int limit) {
+        int perShard = -Math.floorDiv(-limit, JobItem.ACTIVE_SHARDS);
+        return idsAtOrBefore(byLastChange, "active#", JobItem.ACTIVE_SHARDS, changedBy, limit, perShard);
+    }
+
+    /**
+     * Job ids from a sharded index whose sort key is an epoch second, at or before {@code bound}, shard by shard: up
+     * to {@code limit} in all and {@code perShard} from each.
+     */
+    private static List<String> idsAtOrBefore(DynamoDbIndex<JobItem> index, String shardPrefix, int shards, Instant bound,
+            int limit, int perShard) {
         List<String> ids = new ArrayList<>();
-        for (int shard = 0; shard < JobItem.EXPIRY_SHARDS && ids.size() < limit; shard++) {
-            String partition = "expiry#" + shard;
+        for (int shard = 0; shard < shards && ids.size() < limit; shard++) {
+            String partition = shardPrefix + shard;
+            int wanted = Math.min(perShard, limit - ids.size());
             QueryEnhancedRequest query = QueryEnhancedRequest.builder()
                     .queryConditional(QueryConditional.sortLessThanOrEqualTo(k -> k
                             .partitionValue(partition)
-                            .sortValue(now.getEpochSecond())))
-                    .limit(limit - ids.size())
+                            .sortValue(bound.getEpochSecond())))
+                    .limit(wanted)
                     .build();
-            for (software.amazon.awssdk.enhanced.dynamodb.model.Page<JobItem> page : byExpiry.query(query)) {
+            int fromShard = 0;
+            for (software.amazon.awssdk.enhanced.dynamodb.model.Page<JobItem> page : index.query(query)) {
                 for (JobItem item : page.items()) {
-                    if (ids.size() < limit) {
+                    if (fromShard < wanted) {
                         ids.add(item.jobId);
+                        fromShard++;
                     }
                 }
-                if (ids.size() >= limit) {
+                if (fromShard >= wanted) {
                     break;
                 }
             }
@@ -318,16 +441,26 @@ public final class JobStore {
      * {@code attempt}: subjobs still in flight when a job is cancelled or re-registered count for nothing.
      */
     public Update progressChange(String jobId, int attempt, int running, int succeeded, int failed) {
+        Map<String, String> names = new HashMap<>(Map.of(
+                "#running", JobItem.SUBJOBS_RUNNING,
+                "#succeeded", JobItem.SUBJOBS_SUCCEEDED,
+                "#failed", JobItem.SUBJOBS_FAILED));
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(
+                ":running", number(running),
+                ":succeeded", number(succeeded),
+                ":failed", number(failed)));
         return onRunningAttempt(jobId, attempt,
-                "ADD #running :running, #succeeded :succeeded, #failed :failed, #v :one",
-                Map.of(
-                        "#running", JobItem.SUBJOBS_RUNNING,
-                        "#succeeded", JobItem.SUBJOBS_SUCCEEDED,
-                        "#failed", JobItem.SUBJOBS_FAILED),
-                Map.of(
-                        ":running", number(running),
-                        ":succeeded", number(succeeded),
-                        ":failed", number(failed)));
+                "ADD #running :running, #succeeded :succeeded, #failed :failed, #v :one" + takenUsage(jobId, names, values),
+                names, values);
+    }
+
+    /**
+     * The {@code ADD} clauses, led by a comma, that fold what the writing invocation measured for {@code jobId} into a
+     * transaction's update of the job: the subjob writes already update the job item, so usage costs them no write.
+     */
+    private static String takenUsage(String jobId, Map<String, String> names, Map<String, AttributeValue> values) {
+        String adds = usageAdds(UsageMeter.takeFor(jobId), names, values);
+        return adds.isEmpty() ? "" : ", " + adds;
     }
 
     /**
@@ -335,16 +468,18 @@ public final class JobStore {
      * and zeroes its counters. It fails unless the job is running that attempt.
      */
     public Update splitInto(String jobId, int attempt, int total) {
+        Map<String, String> names = new HashMap<>(Map.of(
+                "#total", JobItem.SUBJOBS_TOTAL,
+                "#running", JobItem.SUBJOBS_RUNNING,
+                "#succeeded", JobItem.SUBJOBS_SUCCEEDED,
+                "#failed", JobItem.SUBJOBS_FAILED));
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(
+                ":total", number(total),
+                ":zero", number(0)));
         return onRunningAttempt(jobId, attempt,
-                "SET #total = :total, #running = :zero, #succeeded = :zero, #failed = :zero ADD #v :one",
-                Map.of(
-                        "#total", JobItem.SUBJOBS_TOTAL,
-                        "#running", JobItem.SUBJOBS_RUNNING,
-                        "#succeeded", JobItem.SUBJOBS_SUCCEEDED,
-                        "#failed", JobItem.SUBJOBS_FAILED),
-                Map.of(
-                        ":total", number(total),
-                        ":zero", number(0)));
+                "SET #total = :total, #running = :zero, #succeeded = :zero, #failed = :zero ADD #v :one"
+                        + takenUsage(jobId, names, values),
+                names, values);
     }
 
     /**

@@ -1,12 +1,16 @@
 package io.conveyor.persistence;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.CreateGlobalSecondaryIndexAction;
 import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
 import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
+import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndexUpdate;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.Projection;
@@ -26,13 +30,43 @@ public final class TableProvisioner {
         this.dynamoDb = dynamoDb;
     }
 
-    /** Creates the table on demand (pay per request) with its indexes and TTL; does nothing if it exists. */
+    /**
+     * Creates the table on demand (pay per request) with its indexes and TTL. If it exists (a data directory from an
+     * earlier version), adds the indexes it lacks, as CloudFormation would on a stack update, and changes nothing else.
+     */
     public void create(TableSpec table, String physicalName) {
         if (createTable(table, physicalName)) {
             table.ttlAttribute().ifPresent(attribute -> dynamoDb.updateTimeToLive(UpdateTimeToLiveRequest.builder()
                     .tableName(physicalName)
                     .timeToLiveSpecification(TimeToLiveSpecification.builder().attributeName(attribute).enabled(true).build())
                     .build()));
+        } else {
+            addMissingIndexes(table, physicalName);
+        }
+    }
+
+    /** One index per UpdateTable, as DynamoDB allows. */
+    private void addMissingIndexes(TableSpec table, String physicalName) {
+        CreateTableRequest wanted = request(table, physicalName);
+        Set<String> present = new HashSet<>();
+        dynamoDb.describeTable(b -> b.tableName(physicalName)).table().globalSecondaryIndexes()
+                .forEach(index -> present.add(index.indexName()));
+        for (GlobalSecondaryIndex index : wanted.globalSecondaryIndexes()) {
+            if (present.contains(index.indexName())) {
+                continue;
+            }
+            Set<String> keyNames = new HashSet<>();
+            index.keySchema().forEach(key -> keyNames.add(key.attributeName()));
+            dynamoDb.updateTable(b -> b.tableName(physicalName)
+                    .attributeDefinitions(wanted.attributeDefinitions().stream()
+                            .filter(a -> keyNames.contains(a.attributeName())).toList())
+                    .globalSecondaryIndexUpdates(GlobalSecondaryIndexUpdate.builder()
+                            .create(CreateGlobalSecondaryIndexAction.builder()
+                                    .indexName(index.indexName())
+                                    .keySchema(index.keySchema())
+                                    .projection(index.projection())
+                                    .build())
+                            .build()));
         }
     }
 

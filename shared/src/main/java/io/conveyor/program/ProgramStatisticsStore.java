@@ -2,17 +2,12 @@ package io.conveyor.program;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
-import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 
 /**
@@ -28,8 +23,7 @@ public final class ProgramStatisticsStore {
     /** Hourly items outlive the window by a day, then DynamoDB's TTL removes them. */
     private static final Duration KEEP = WINDOW.plusDays(1);
     private static final int BUCKETS = 48;
-    private static final DateTimeFormatter HOUR = DateTimeFormatter.ofPattern("uuuuMMddHH").withZone(ZoneOffset.UTC);
-    private static final String COUNTER_ID = "counterId";
+    private static final String KIND = "stats";
     private static final String MAX_MILLIS = "maxMillis";
 
     private final DynamoDbClient dynamoDb;
@@ -71,7 +65,7 @@ public final class ProgramStatisticsStore {
             values.put(":b" + bucket, n(count));
             add.append(", #b").append(bucket).append(" :b").append(bucket);
         });
-        Map<String, AttributeValue> key = Map.of(COUNTER_ID, AttributeValue.fromS(id(program, at)));
+        Map<String, AttributeValue> key = HourlyItems.key(KIND, program, at);
         Map<String, AttributeValue> hour = dynamoDb.updateItem(b -> b.tableName(tableName).key(key)
                 .updateExpression(add + " SET #exp = :exp")
                 .expressionAttributeNames(names)
@@ -95,28 +89,17 @@ public final class ProgramStatisticsStore {
 
     /** The statistics of {@code program} over the {@link #WINDOW} ending at {@code now}. */
     public ProgramStatistics read(String program, Instant now) {
-        List<Map<String, AttributeValue>> keys = new ArrayList<>();
-        Instant hour = now.truncatedTo(ChronoUnit.HOURS);
-        for (int i = 0; i <= WINDOW.toHours(); i++) {
-            keys.add(Map.of(COUNTER_ID, AttributeValue.fromS(id(program, hour.minus(Duration.ofHours(i))))));
-        }
         long count = 0;
         long failed = 0;
         long max = -1;
         long[] histogram = new long[BUCKETS];
-        Map<String, KeysAndAttributes> pending = Map.of(tableName, KeysAndAttributes.builder().keys(keys).build());
-        while (!pending.isEmpty()) {
-            Map<String, KeysAndAttributes> request = pending;
-            var response = dynamoDb.batchGetItem(b -> b.requestItems(request));
-            for (Map<String, AttributeValue> item : response.responses().getOrDefault(tableName, List.of())) {
-                count += number(item, "count");
-                failed += number(item, "failed");
-                max = Math.max(max, item.containsKey(MAX_MILLIS) ? number(item, MAX_MILLIS) : -1);
-                for (int b = 0; b < BUCKETS; b++) {
-                    histogram[b] += number(item, "b" + b);
-                }
+        for (Map<String, AttributeValue> item : HourlyItems.read(dynamoDb, tableName, KIND, program, now, WINDOW)) {
+            count += number(item, "count");
+            failed += number(item, "failed");
+            max = Math.max(max, item.containsKey(MAX_MILLIS) ? number(item, MAX_MILLIS) : -1);
+            for (int b = 0; b < BUCKETS; b++) {
+                histogram[b] += number(item, "b" + b);
             }
-            pending = response.hasUnprocessedKeys() ? new HashMap<>(response.unprocessedKeys()) : Map.of();
         }
         if (count == 0) {
             return new ProgramStatistics(WINDOW, 0, 0, null, null, null);
@@ -127,40 +110,19 @@ public final class ProgramStatisticsStore {
 
     /** The upper bound of the bucket holding the requested rank, never above the exact maximum. */
     private static Duration percentile(long[] histogram, long count, double quantile, long max) {
-        long rank = (long) Math.ceil(quantile * count);
-        long seen = 0;
-        for (int b = 0; b < BUCKETS; b++) {
-            seen += histogram[b];
-            if (seen >= rank) {
-                return Duration.ofMillis(Math.min(upperBound(b), max));
-            }
-        }
-        return Duration.ofMillis(max);
+        return Duration.ofMillis(Math.min(Histograms.upperBound(Histograms.percentileBucket(histogram, count, quantile)), max));
     }
 
     /** Bucket {@code b} holds durations up to √2^b ms; the last one holds everything longer. */
     static int bucket(long millis) {
-        if (millis <= 1) {
-            return 0;
-        }
-        int b = (int) Math.ceil(2 * Math.log(millis) / Math.log(2));
-        return Math.min(b, BUCKETS - 1);
-    }
-
-    static long upperBound(int bucket) {
-        return (long) Math.floor(Math.pow(2, bucket / 2.0));
-    }
-
-    private static String id(String program, Instant at) {
-        return "stats#" + program + "#" + HOUR.format(at);
+        return Histograms.bucket(millis, BUCKETS);
     }
 
     private static long number(Map<String, AttributeValue> item, String name) {
-        AttributeValue v = item.get(name);
-        return v == null || v.n() == null ? 0 : Long.parseLong(v.n());
+        return HourlyItems.number(item, name);
     }
 
     private static AttributeValue n(long value) {
-        return AttributeValue.fromN(Long.toString(value));
+        return HourlyItems.n(value);
     }
 }

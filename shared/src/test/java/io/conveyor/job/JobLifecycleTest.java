@@ -189,7 +189,7 @@ class JobLifecycleTest {
     /** The job as the store would return it after subjob counters moved. */
     private static Job withProgress(Job j, Progress p) {
         return new Job(j.id(), j.owner(), j.program(), j.parameters(), j.inputs(), j.dependsOn(), j.idempotencyKey(),
-                j.executionName(), j.status(), p, j.attempts(), j.resultKey(), j.error(), j.createdAt(), j.updatedAt(),
+                j.executionName(), j.status(), p, j.usage(), j.attempts(), j.resultKey(), j.error(), j.createdAt(), j.updatedAt(),
                 j.retention(), j.expiresAt(), j.version());
     }
 

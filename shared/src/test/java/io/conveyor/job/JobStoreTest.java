@@ -232,6 +232,57 @@ class JobStoreTest {
     }
 
     @Test
+    void findActiveUnchangedSince_returnsQueuedAndRunningJobsByTheirLastStatusChange_neverEndedOnes() {
+        jobs.update(jobs.update(jobs.create(SampleJobs.created("running", "alice", "primes", T0))
+                .submit(T0)).admit(T0.plusSeconds(60)));
+        jobs.update(jobs.create(SampleJobs.created("queued", "bob", "primes", T0)).submit(T0.plusSeconds(30)));
+        jobs.create(SampleJobs.created("created", "alice", "primes", T0));
+        Job failed = jobs.update(jobs.update(jobs.create(SampleJobs.created("failed", "alice", "primes", T0))
+                .submit(T0)).admit(T0));
+        jobs.update(failed.fail(BOOM, T0));
+
+        assertEquals(List.of(), jobs.findActiveUnchangedSince(T0.plusSeconds(29), 10));
+        assertEquals(List.of("queued"), jobs.findActiveUnchangedSince(T0.plusSeconds(30), 10));
+        assertEquals(Set.of("queued", "running"), new HashSet<>(jobs.findActiveUnchangedSince(T0.plusSeconds(3600), 10)));
+        assertEquals(1, jobs.findActiveUnchangedSince(T0.plusSeconds(3600), 1).size());
+
+        jobs.update(jobs.get("running").orElseThrow().fail(BOOM, T0.plusSeconds(90)));
+        assertEquals(List.of("queued"), jobs.findActiveUnchangedSince(T0.plusSeconds(3600), 10),
+                "an ended job left the index");
+    }
+
+    @Test
+    void findActiveUnchangedSince_takesItsShareFromEveryShard() {
+        Set<String> shards = new HashSet<>();
+        for (int i = 0; i < 40; i++) {
+            jobs.update(jobs.create(SampleJobs.created("j-" + i, "alice", "primes", T0)).submit(T0));
+        }
+        List<String> found = jobs.findActiveUnchangedSince(T0, 8);
+        assertEquals(8, found.size());
+        found.forEach(id -> shards.add(JobItem.activeShard(id)));
+        assertEquals(JobItem.ACTIVE_SHARDS, shards.size(), "two from each of the four shards: " + found);
+    }
+
+    @Test
+    void aJobsTableFromBeforeTheLastChangeIndex_getsItWhenProvisionedAgain_withTheJobsAlreadyStored() {
+        LocalAws.Deployment deployment = LocalAws.get().newDeployment();
+        String table = deployment.settings().jobsTable() + "-old";
+        var current = io.conveyor.persistence.TableProvisioner.request(JobStore.TABLE, table);
+        deployment.dynamoDb().createTable(current.toBuilder()
+                .globalSecondaryIndexes(current.globalSecondaryIndexes().stream()
+                        .filter(i -> !i.indexName().equals(JobItem.BY_LAST_CHANGE)).toList())
+                .attributeDefinitions(current.attributeDefinitions().stream()
+                        .filter(a -> !Set.of(JobItem.ACTIVE_SHARD, JobItem.CHANGED_AT).contains(a.attributeName())).toList())
+                .build());
+        JobStore old = new JobStore(deployment.dynamoDb(), table);
+        old.update(old.create(SampleJobs.created("queued", "alice", "primes", T0)).submit(T0));
+
+        new io.conveyor.persistence.TableProvisioner(deployment.dynamoDb()).create(JobStore.TABLE, table);
+
+        assertEquals(List.of("queued"), old.findActiveUnchangedSince(T0, 10));
+    }
+
+    @Test
     void deleteExpired_deletesOnlyWhatTheStoredItemSaysHasExpired() {
         Job cancelled = jobs.update(jobs.create(SampleJobs.created("done", "alice", "primes", T0)).cancel(T0));
         jobs.update(jobs.create(SampleJobs.created("active", "alice", "primes", T0)).submit(T0));

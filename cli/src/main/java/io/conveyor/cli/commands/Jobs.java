@@ -90,6 +90,10 @@ final class Jobs {
         if (job.hasNonNull("expiresAt")) {
             rows.add(List.of("Expires", job.path("expiresAt").asText() + " (retention " + job.path("retention").asText() + ")"));
         }
+        if (job.has("cost")) {
+            rows.add(List.of("Usage", Costs.usage(job.path("usage"))));
+            rows.add(List.of("Cost", Costs.cost(job.path("cost"))));
+        }
         for (List<String> row : rows) {
             out.line(String.format("%-11s %s", row.get(0) + ":", row.get(1)));
         }
@@ -99,9 +103,9 @@ final class Jobs {
             List<List<String>> table = new ArrayList<>();
             for (JsonNode a : attempts) {
                 table.add(List.of("  " + a.path("number").asText(), a.path("outcome").asText("RUNNING"),
-                        a.path("startedAt").asText(""), took(a), error(a)));
+                        a.path("startedAt").asText(""), took(a), Costs.dollars(a.path("cost").path("total")), error(a)));
             }
-            out.table(List.of("  #", "OUTCOME", "STARTED", "TOOK", "ERROR"), table);
+            out.table(List.of("  #", "OUTCOME", "STARTED", "TOOK", "COST", "ERROR"), table);
         }
     }
 

@@ -38,10 +38,11 @@ public final class ProgramsCommand extends ApiCommand {
                     p.path("subJobTimeoutSeconds").asText("") + " s", p.path("retry").path("maxAttempts").asText(""),
                     p.path("toleratedFailurePercentage").asText("") + "%", s.path("subJobs").asText("0"),
                     millis(s.path("p50Millis")), millis(s.path("p95Millis")),
-                    s.has("errorRate") ? String.format(Locale.ROOT, "%.1f%%", s.path("errorRate").asDouble() * 100) : "-"));
+                    s.has("errorRate") ? String.format(Locale.ROOT, "%.1f%%", s.path("errorRate").asDouble() * 100) : "-",
+                    Costs.dollars(p.path("cost").path("perJobP50")), Costs.dollars(p.path("cost").path("perSubJobP50"))));
         }
-        out().table(List.of("NAME", "CONCURRENCY", "TIMEOUT", "ATTEMPTS", "TOLERATED", "SUBJOBS 24H", "P50", "P95", "ERRORS"),
-                rows);
+        out().table(List.of("NAME", "CONCURRENCY", "TIMEOUT", "ATTEMPTS", "TOLERATED", "SUBJOBS 24H", "P50", "P95", "ERRORS",
+                "COST/JOB P50", "COST/SUBJOB P50"), rows);
         return ExitCodes.OK;
     }
 
@@ -49,7 +50,7 @@ public final class ProgramsCommand extends ApiCommand {
         JsonNode r = p.path("retry");
         JsonNode rr = p.path("reRegistration");
         JsonNode s = p.path("statistics");
-        List<List<String>> rows = List.of(
+        List<List<String>> rows = new ArrayList<>(List.of(
                 List.of("Program", p.path("name").asText()),
                 List.of("Concurrency", p.path("maxConcurrency").asText() + " subjobs at once"),
                 List.of("Timeout", p.path("subJobTimeoutSeconds").asText() + " s per subjob"),
@@ -63,7 +64,11 @@ public final class ProgramsCommand extends ApiCommand {
                 List.of("Last " + window(s.path("window").asText("PT24H")), s.path("subJobs").asText("0") + " subjobs, p50 "
                         + millis(s.path("p50Millis")) + ", p95 " + millis(s.path("p95Millis")) + ", max "
                         + millis(s.path("maxMillis")) + ", errors "
-                        + String.format(Locale.ROOT, "%.1f%%", s.path("errorRate").asDouble() * 100)));
+                        + String.format(Locale.ROOT, "%.1f%%", s.path("errorRate").asDouble() * 100))));
+        JsonNode c = p.path("cost");
+        rows.add(List.of("Cost " + window(c.path("window").asText("PT24H")), c.path("jobs").asText("0") + " jobs ended; per job p50 "
+                + Costs.dollars(c.path("perJobP50")) + ", p95 " + Costs.dollars(c.path("perJobP95")) + "; per subjob p50 "
+                + Costs.dollars(c.path("perSubJobP50")) + ", p95 " + Costs.dollars(c.path("perSubJobP95"))));
         for (List<String> row : rows) {
             out().line(String.format("%-12s %s", row.get(0) + ":", row.get(1)));
         }

@@ -37,7 +37,7 @@ public final class StepFunctionsLauncher implements WorkflowLauncher {
 
     @Override
     public void stop(String program, String executionName, String cause) {
-        String executionArn = executionArn(program, executionName);
+        String executionArn = executionArn(stateMachineArnPrefix, program, executionName);
         try {
             sfn.callJson("AWSStepFunctions.StopExecution", "1.0", StoredJson.MAPPER.createObjectNode()
                     .put("executionArn", executionArn).put("error", "Job.Cancelled").put("cause", cause));
@@ -50,7 +50,7 @@ public final class StepFunctionsLauncher implements WorkflowLauncher {
     }
 
     /** An execution's ARN is its state machine's ARN with {@code :execution:} and the name appended. */
-    String executionArn(String program, String executionName) {
+    public static String executionArn(String stateMachineArnPrefix, String program, String executionName) {
         return (stateMachineArnPrefix + program).replace(":stateMachine:", ":execution:") + ":" + executionName;
     }
 }

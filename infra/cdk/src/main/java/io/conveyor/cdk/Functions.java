@@ -75,7 +75,7 @@ public final class Functions extends Construct {
             Map<String, String> environment = new LinkedHashMap<>(Catalogue.environment(spec, names));
             environment.putAll(options.functionSettings());
 
-            Function function = Function.Builder.create(this, spec.name())
+            Function.Builder builder = Function.Builder.create(this, spec.name())
                     .description("Conveyor " + spec.name() + " (" + spec.handler() + ")")
                     .runtime(runtime)
                     .architecture(Architecture.ARM_64)
@@ -93,8 +93,9 @@ public final class Functions extends Construct {
                     .loggingFormat(LoggingFormat.JSON)
                     .applicationLogLevelV2(ApplicationLogLevel.INFO)
                     .systemLogLevelV2(SystemLogLevel.INFO)
-                    .snapStart(SnapStartConf.ON_PUBLISHED_VERSIONS)
-                    .build();
+                    .snapStart(SnapStartConf.ON_PUBLISHED_VERSIONS);
+            spec.reservedConcurrency().ifPresent(builder::reservedConcurrentExecutions);
+            Function function = builder.build();
             Alias alias = Alias.Builder.create(this, spec.name() + "Alias")
                     .aliasName(ALIAS)
                     .version(function.getCurrentVersion())

@@ -19,6 +19,7 @@ import software.amazon.awscdk.services.cloudwatch.TextWidget;
 import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
 import software.amazon.awscdk.services.cloudwatch.actions.SnsAction;
 import software.amazon.awscdk.services.events.Rule;
+import software.amazon.awscdk.services.sqs.Queue;
 import software.amazon.awscdk.services.iam.ServicePrincipal;
 import software.amazon.awscdk.services.kms.Key;
 import software.amazon.awscdk.services.logs.RetentionDays;
@@ -28,8 +29,9 @@ import software.constructs.Construct;
 
 /**
  * Alerts and the dashboard: an encrypted SNS topic (and an e-mail subscription if configured), alarms on failed
- * and timed-out job executions, on every function's errors and throttles, on the cleaner's failures and on API
- * server errors, and one CloudWatch dashboard of all of it.
+ * and timed-out job executions, on every function's errors and throttles, on the cleaner's failures, on API
+ * server errors, on undelivered execution-ended events and on jobs the execution sweep had to end, and one
+ * CloudWatch dashboard of all of it.
  */
 public final class Monitoring extends Construct {
     private static final Duration PERIOD = Duration.minutes(5);
@@ -39,7 +41,7 @@ public final class Monitoring extends Construct {
     private final SnsAction action;
 
     public Monitoring(Construct scope, String id, DeploymentOptions options, Functions functions, Workflows workflows,
-            JobApi api, Rule cleanerSchedule) {
+            JobApi api, Rule cleanerSchedule, Queue executionEndedDeadLetters) {
         super(scope, id);
         // SNS encrypts at rest with this key; CloudWatch must be able to use it to publish alarms (an AWS managed
         // key's policy cannot allow that, hence a key of our own).
@@ -99,6 +101,15 @@ public final class Monitoring extends Construct {
                 .build();
         alarm("CleanerScheduleFailures", scheduleFailures, "the schedule could not invoke the cleaner");
         alarm("ApiServerErrors", api.api().metricServerError(SUM), "the API answered with a 5xx");
+        alarm("ExecutionEndedDeadLetters", executionEndedDeadLetters.metricApproximateNumberOfMessagesVisible(
+                MetricOptions.builder().period(PERIOD).statistic("Maximum").build()),
+                "an execution's end could not be delivered to the ExecutionEnded function (its job is ended by the "
+                        + "execution sweep; the event is in the dead-letter queue)");
+        // The sweep's own count of jobs it had to end: each is an execution whose event never reached the rule.
+        String sweepService = Catalogue.environment(Catalogue.EXECUTION_SWEEP, allNames()).get("POWERTOOLS_SERVICE_NAME");
+        alarm("JobsEndedBySweep", Metric.Builder.create().namespace(Catalogue.METRICS_NAMESPACE)
+                .metricName("JobsEndedBySweep").dimensionsMap(Map.of("Service", sweepService)).period(PERIOD)
+                .statistic("Sum").build(), "the execution sweep ended a job whose execution's end event was lost");
 
         List<List<IWidget>> rows = new ArrayList<>();
         rows.add(List.of(TextWidget.Builder.create()

@@ -123,6 +123,13 @@ final class NagFindings {
                         .build()));
             }
         });
+        NagSuppressions.addResourceSuppressions(stack.pageTokenKey(), List.of(NagPackSuppression.builder()
+                .id("AwsSolutions-SMG4")
+                .reason("The page-token key signs tokens that live for one listing: rotating it would only refuse the "
+                        + "tokens handed out before, and the API reads it once per start-up, so a rotation would also "
+                        + "need every function instance replaced; replace the secret's value and publish new versions to "
+                        + "rotate it by hand.")
+                .build()));
         NagSuppressions.addResourceSuppressions(api.api(), List.of(NagPackSuppression.builder()
                 .id("AwsSolutions-APIG3")
                 .reason("No WAF web ACL by default: every method requires SigV4 or Cognito authorisation (or, in development "
@@ -130,5 +137,11 @@ final class NagFindings {
                         + "usage plan throttle, and a web ACL is a per-account cost and rules decision; associate one "
                         + "with the stage when the deployment needs it.")
                 .build()), true);
+        NagSuppressions.addResourceSuppressions(stack.executionEndedDeadLetters(), List.of(NagPackSuppression.builder()
+                .id("AwsSolutions-SQS3")
+                .reason("This queue is itself a dead-letter queue: the ExecutionEnded rule's target puts the events it "
+                        + "could not deliver here (an EventBridge target's DeadLetterConfig, which cdk-nag does not "
+                        + "recognise as a redrive policy); nothing consumes it, an alarm watches its depth.")
+                .build()));
     }
 }

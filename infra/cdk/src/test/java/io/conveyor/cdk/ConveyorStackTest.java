@@ -129,6 +129,12 @@ class ConveyorStackTest {
     // ---- functions -----------------------------------------------------------------------------------------
 
     @Test
+    void theApiFunction_keepsConcurrencyOfItsOwn_soSubjobsNeverThrottleIt() {
+        assertEquals(Catalogue.API_RESERVED_CONCURRENCY,
+                function(Catalogue.API).at("/Properties/ReservedConcurrentExecutions").asInt());
+    }
+
+    @Test
     void functions_areTheCataloguesFunctions_onArm64Java25_withTheirMemoryTimeoutAndHandler() {
         assertEquals(Catalogue.FUNCTIONS.size(), app.resources("AWS::Lambda::Function").size());
         for (FunctionSpec spec : Catalogue.FUNCTIONS) {
@@ -140,6 +146,8 @@ class ConveyorStackTest {
             assertEquals("arm64", function.at("/Architectures/0").asText(), spec.name());
             assertTrue(function.at("/Code/S3Key").asText().endsWith(".jar"), "the shaded jar is the code asset");
             assertEquals("PublishedVersions", function.at("/SnapStart/ApplyOn").asText(), spec.name());
+            assertEquals(spec.reservedConcurrency().isPresent() ? spec.reservedConcurrency().getAsInt() : -1,
+                    function.path("ReservedConcurrentExecutions").asInt(-1), spec.name() + "'s reserved concurrency");
             JsonNode logGroup = app.resources().get(referenced(function.at("/LoggingConfig/LogGroup")));
             assertEquals(30, logGroup.at("/Properties/RetentionInDays").asInt(), spec.name() + " log retention");
             assertEquals("JSON", function.at("/LoggingConfig/LogFormat").asText(), spec.name() + " log format");
@@ -176,6 +184,12 @@ class ConveyorStackTest {
             }
             Set<String> expected = new TreeSet<>(Catalogue.environment(spec, placeholders).keySet());
             expected.addAll(DeploymentOptions.defaults().functionSettings().keySet());
+            if (spec.equals(Catalogue.API)) {
+                // The API alone signs page tokens, with the key in the stack's generated secret.
+                expected.add(Catalogue.PAGE_TOKEN_SECRET_SETTING);
+                assertEquals(app.resourceAt("AWS::SecretsManager::Secret", "/PageTokenKey/Resource").getKey(),
+                        referenced(variables.get(Catalogue.PAGE_TOKEN_SECRET_SETTING)));
+            }
             Set<String> actual = new TreeSet<>();
             variables.fieldNames().forEachRemaining(actual::add);
             assertEquals(expected, actual, spec.name());
@@ -209,6 +223,7 @@ class ConveyorStackTest {
         }
         String bucketId = app.resourceAt("AWS::S3::Bucket", "/Storage/JobsBucket/Resource").getKey();
         String busId = app.resources("AWS::Events::EventBus").keySet().iterator().next();
+        String pageTokenKeyId = app.resourceAt("AWS::SecretsManager::Secret", "/PageTokenKey/Resource").getKey();
 
         for (FunctionSpec spec : Catalogue.FUNCTIONS) {
             // What the role may do, as "action on resource" facts, against what the access list implies.
@@ -234,6 +249,8 @@ class ConveyorStackTest {
                     } else if (r.equals("GetAtt(" + busId + ".Arn)")) {
                         kind = "EVENT_BUS";
                         assertEquals(Catalogue.EVENT_SOURCE, statement.at("/Condition/StringEquals/events:source").asText());
+                    } else if (pageTokenKeyId.equals(id)) {
+                        kind = "PAGE_TOKEN_KEY";
                     } else if (r.equals("GetAtt(" + logGroupId + ".Arn)")) {
                         kind = "LOGS";
                     } else if (r.contains(":stateMachine:conveyor-job-")) {
@@ -257,6 +274,11 @@ class ConveyorStackTest {
         Set<String> expected = new TreeSet<>();
         expected.add("logs:CreateLogStream on LOGS");
         expected.add("logs:PutLogEvents on LOGS");
+        if (spec.equals(Catalogue.API)) {
+            // The API reads the page-token key at start-up; no other function can.
+            expected.add("secretsmanager:DescribeSecret on PAGE_TOKEN_KEY");
+            expected.add("secretsmanager:GetSecretValue on PAGE_TOKEN_KEY");
+        }
         List<String> machines = Catalogue.stateMachines(ProgramRegistry.samples()).stream().map(StateMachineSpec::name).toList();
         for (var access : spec.access()) {
             Resource r = access.resource();
@@ -484,9 +506,58 @@ class ConveyorStackTest {
         assertEquals(expected, machines, "every job workflow and nothing else (map runs' child executions are not jobs)");
         assertEquals(aliasId(Catalogue.EXECUTION_ENDED.name()), referenced(rule.at("/Targets/0/Arn")));
         assertEquals(185, rule.at("/Targets/0/RetryPolicy/MaximumRetryAttempts").asInt());
+        assertEquals(24 * 3600, rule.at("/Targets/0/RetryPolicy/MaximumEventAgeInSeconds").asInt());
         app.template.hasResourceProperties("AWS::Lambda::Permission", Match.objectLike(Map.of(
                 "Principal", "events.amazonaws.com",
                 "FunctionName", Map.of("Ref", aliasId(Catalogue.EXECUTION_ENDED.name())))));
+    }
+
+    @Test
+    void executionEndedRule_putsWhatItCannotDeliver_inAnEncryptedTlsOnlyQueue_withAnAlarmOnIt() {
+        String ruleName = Catalogue.EXECUTION_ENDED_RULE.name();
+        JsonNode rule = app.resourceAt("AWS::Events::Rule", "/" + ruleName + "/Resource").getValue().get("Properties");
+        var queue = app.resourceAt("AWS::SQS::Queue", "/" + ruleName + "DeadLetters/Resource");
+        assertEquals(queue.getKey(), referenced(rule.at("/Targets/0/DeadLetterConfig/Arn")));
+        assertTrue(queue.getValue().at("/Properties/SqsManagedSseEnabled").asBoolean(), "encrypted at rest");
+        assertEquals(14 * 86400, queue.getValue().at("/Properties/MessageRetentionPeriod").asInt());
+
+        boolean tlsOnly = false;
+        boolean eventsMaySend = false;
+        for (JsonNode policy : app.resources("AWS::SQS::QueuePolicy").values()) {
+            if (!list(policy.at("/Properties/Queues")).stream().map(Synthesized::referenced).toList().contains(queue.getKey())) {
+                continue;
+            }
+            for (JsonNode statement : policy.at("/Properties/PolicyDocument/Statement")) {
+                tlsOnly |= statement.get("Effect").asText().equals("Deny")
+                        && statement.at("/Condition/Bool/aws:SecureTransport").asText().equals("false");
+                eventsMaySend |= statement.get("Effect").asText().equals("Allow")
+                        && statement.at("/Principal/Service").asText().equals("events.amazonaws.com")
+                        && statement.get("Action").asText().equals("sqs:SendMessage")
+                        && referenced(statement.at("/Condition/ArnEquals/aws:SourceArn")).equals(
+                                app.resourceAt("AWS::Events::Rule", "/" + ruleName + "/Resource").getKey());
+            }
+        }
+        assertTrue(tlsOnly, "the queue denies requests without TLS");
+        assertTrue(eventsMaySend, "only this rule may send to the queue");
+
+        JsonNode alarm = app.resources("AWS::CloudWatch::Alarm").values().stream()
+                .filter(a -> a.at("/Properties/MetricName").asText().equals("ApproximateNumberOfMessagesVisible"))
+                .findFirst().orElseThrow().get("Properties");
+        assertEquals("AWS/SQS", alarm.get("Namespace").asText());
+        assertEquals(queue.getKey(), referenced(alarm.at("/Dimensions/0/Value")));
+        assertEquals(1, alarm.get("Threshold").asInt());
+        assertEquals("GreaterThanOrEqualToThreshold", alarm.get("ComparisonOperator").asText());
+    }
+
+    @Test
+    void executionSweepSchedule_runsTheSweepsAlias_andAnAlarmCountsTheJobsItEnded() {
+        JsonNode rule = app.resourceAt("AWS::Events::Rule", "/" + Catalogue.EXECUTION_SWEEP_SCHEDULE.name() + "/Resource")
+                .getValue().get("Properties");
+        assertEquals("rate(10 minutes)", rule.get("ScheduleExpression").asText());
+        assertEquals(aliasId(Catalogue.EXECUTION_SWEEP.name()), referenced(rule.at("/Targets/0/Arn")));
+        app.template.hasResourceProperties("AWS::CloudWatch::Alarm", Match.objectLike(Map.of(
+                "Namespace", Catalogue.METRICS_NAMESPACE, "MetricName", "JobsEndedBySweep",
+                "Dimensions", List.of(Map.of("Name", "Service", "Value", "conveyor-executionsweep")))));
     }
 
     @Test
@@ -501,8 +572,9 @@ class ConveyorStackTest {
         int functions = Catalogue.FUNCTIONS.size();
         int machines = Catalogue.stateMachines(ProgramRegistry.samples()).size();
         Map<String, JsonNode> alarms = app.resources("AWS::CloudWatch::Alarm");
-        assertEquals(2 * functions + 2 * machines + 3, alarms.size(), "errors and throttles per function, failed and "
-                + "timed-out per state machine, cleanup errors, schedule failures, API 5xx");
+        assertEquals(2 * functions + 2 * machines + 5, alarms.size(), "errors and throttles per function, failed and "
+                + "timed-out per state machine, cleanup errors, schedule failures, API 5xx, undelivered execution "
+                + "ends, jobs the sweep ended");
         String topicId = app.resources("AWS::SNS::Topic").keySet().iterator().next();
         for (JsonNode alarm : alarms.values()) {
             assertEquals(topicId, referenced(alarm.at("/Properties/AlarmActions/0")));

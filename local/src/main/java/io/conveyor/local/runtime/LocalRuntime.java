@@ -28,9 +28,12 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -98,6 +101,7 @@ public final class LocalRuntime implements AutoCloseable {
     private LambdaInvokeEndpoint lambdaEndpoint;
     private LocalStepFunctions stepFunctions;
     private Scheduler scheduler;
+    private ExecutionRule executionEndedRule;
     private ApiGateway api;
     private final List<String> stateMachines = new ArrayList<>();
     private Duration startupTime;
@@ -188,7 +192,7 @@ public final class LocalRuntime implements AutoCloseable {
         }
         resources.add(eventBridge);
 
-        lambda = new InProcessLambda();
+        lambda = new InProcessLambda(InProcessLambda.class.getClassLoader(), options.accountConcurrency());
         resources.add(lambda);
         try {
             lambdaEndpoint = LambdaInvokeEndpoint.start(lambda, 0);
@@ -215,9 +219,18 @@ public final class LocalRuntime implements AutoCloseable {
         setSdkProperties();
 
         LocalDeployment.Endpoints endpoints = endpoints();
-        for (FunctionSpec function : Catalogue.FUNCTIONS) {
-            lambda.deploy(function, deployment.functionArn(function.name()),
-                    deployment.environment(function, endpoints, options.environment()));
+        // What the CDK stack's generated secret is on AWS: a random key, new each run (page tokens of an earlier run are
+        // refused as any forged one), handed to the API in its in-process environment only, never printed.
+        Map<String, String> pageTokenKey = Map.of(Catalogue.PAGE_TOKEN_KEY_SETTING, newPageTokenKey());
+        for (FunctionSpec catalogued : Catalogue.FUNCTIONS) {
+            Integer reserved = options.reservedConcurrency().get(catalogued.name());
+            FunctionSpec function = reserved == null ? catalogued
+                    : reserved == 0 ? new FunctionSpec(catalogued.name(), catalogued.handler(), catalogued.memoryMb(),
+                            catalogued.timeout(), catalogued.access())
+                    : catalogued.withReservedConcurrency(reserved);
+            Map<String, String> environment = new LinkedHashMap<>(catalogued.equals(Catalogue.API) ? pageTokenKey : Map.of());
+            environment.putAll(deployment.environment(function, endpoints, options.environment()));
+            lambda.deploy(function, deployment.functionArn(function.name()), environment);
         }
         for (CommandFunction command : options.commandFunctions()) {
             lambda.deploy(new CommandFunction(command.name(), command.command(), command.timeout(),
@@ -228,9 +241,10 @@ public final class LocalRuntime implements AutoCloseable {
             LOG.warn("handler classes not on the class path (their functions fail with ClassNotFoundException): {}", missing);
         }
         createStateMachines();
-        resources.add(ExecutionRule.attach(Catalogue.EXECUTION_ENDED_RULE,
+        executionEndedRule = ExecutionRule.attach(Catalogue.EXECUTION_ENDED_RULE,
                 stateMachines.stream().map(deployment::stateMachineArn).collect(java.util.stream.Collectors.toSet()),
-                events, lambda, options.timeScale()));
+                events, lambda, options.timeScale());
+        resources.add(executionEndedRule);
         stage("functions");
         join(provisioned);
         stage("tables");
@@ -258,6 +272,13 @@ public final class LocalRuntime implements AutoCloseable {
         stage("api");
         startupTime = Duration.ofNanos(System.nanoTime() - t0);
         LOG.info("local runtime ready in {} ms {}: API {}", startupTime.toMillis(), stageMillis, api.endpoint());
+    }
+
+    /** 256 random bits as base64 text: the length of HMAC-SHA256's output. */
+    private static String newPageTokenKey() {
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(key);
     }
 
     private static <T> T join(CompletableFuture<T> future) {
@@ -377,6 +398,11 @@ public final class LocalRuntime implements AutoCloseable {
 
     public Scheduler scheduler() {
         return scheduler;
+    }
+
+    /** The catalogue's rule on the job workflows' abnormal ends ({@code Catalogue.EXECUTION_ENDED_RULE}). */
+    public ExecutionRule executionEndedRule() {
+        return executionEndedRule;
     }
 
     /** The names of the state machines created (none until the workflow's definition is on the class path). */

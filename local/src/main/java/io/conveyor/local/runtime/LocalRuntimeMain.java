@@ -71,6 +71,11 @@ public final class LocalRuntimeMain implements Callable<Integer> {
             + "(default: ${DEFAULT-VALUE}).", defaultValue = "60")
     long functionTimeoutSeconds;
 
+    @Option(names = "--account-concurrency", description = "The account's limit of concurrent Lambda executions; "
+            + "invocations beyond it (or beyond a function's reserved concurrency) are throttled "
+            + "(default: ${DEFAULT-VALUE}, AWS's).", defaultValue = "1000")
+    int accountConcurrency;
+
     private final PrintStream out = System.out;
 
     public static void main(String[] args) {
@@ -83,7 +88,7 @@ public final class LocalRuntimeMain implements Callable<Integer> {
     public Integer call() {
         long mainStarted = System.nanoTime();
         LocalRuntimeOptions.Builder options = LocalRuntimeOptions.builder().apiPort(port).timeScale(timeScale)
-                .region(region).devOpen(devOpen);
+                .region(region).devOpen(devOpen).accountConcurrency(accountConcurrency);
         if (dataDir != null) {
             options.dataDir(dataDir);
         }

@@ -1,6 +1,7 @@
 package io.conveyor.local.runtime;
 
 import io.conveyor.local.runtime.lambda.CommandFunction;
+import io.conveyor.local.runtime.lambda.ConcurrencyLimits;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -24,6 +25,8 @@ public final class LocalRuntimeOptions {
     private final boolean schedules;
     private final boolean devOpen;
     private final List<CommandFunction> commandFunctions;
+    private final int accountConcurrency;
+    private final Map<String, Integer> reservedConcurrency;
 
     private LocalRuntimeOptions(Builder b) {
         this.dataDir = b.dataDir;
@@ -36,6 +39,8 @@ public final class LocalRuntimeOptions {
         this.schedules = b.schedules;
         this.devOpen = b.devOpen;
         this.commandFunctions = List.copyOf(b.commandFunctions);
+        this.accountConcurrency = b.accountConcurrency;
+        this.reservedConcurrency = Map.copyOf(b.reservedConcurrency);
     }
 
     public static Builder builder() {
@@ -92,6 +97,16 @@ public final class LocalRuntimeOptions {
         return commandFunctions;
     }
 
+    /** The account's limit of concurrent Lambda executions. */
+    public int accountConcurrency() {
+        return accountConcurrency;
+    }
+
+    /** Reserved concurrency that replaces the catalogue's, by function name; 0: none (the function shares the pool). */
+    public Map<String, Integer> reservedConcurrency() {
+        return reservedConcurrency;
+    }
+
     public Builder toBuilder() {
         Builder b = new Builder();
         b.dataDir = dataDir;
@@ -104,6 +119,8 @@ public final class LocalRuntimeOptions {
         b.schedules = schedules;
         b.devOpen = devOpen;
         b.commandFunctions.addAll(commandFunctions);
+        b.accountConcurrency = accountConcurrency;
+        b.reservedConcurrency.putAll(reservedConcurrency);
         return b;
     }
 
@@ -119,6 +136,8 @@ public final class LocalRuntimeOptions {
         private boolean schedules = true;
         private boolean devOpen;
         private final List<CommandFunction> commandFunctions = new ArrayList<>();
+        private int accountConcurrency = ConcurrencyLimits.DEFAULT_ACCOUNT_LIMIT;
+        private final Map<String, Integer> reservedConcurrency = new LinkedHashMap<>();
 
         private Builder() {}
 
@@ -200,6 +219,46 @@ public final class LocalRuntimeOptions {
          */
         public Builder commandFunction(String name, Duration timeout, List<String> command) {
             commandFunctions.add(new CommandFunction(name, command, timeout, Map.of()));
+            return this;
+        }
+
+        /**
+         * The account's limit of concurrent Lambda executions: an unreserved function's invocation beyond what the
+         * reservations leave of it is throttled. Default {@value ConcurrencyLimits#DEFAULT_ACCOUNT_LIMIT}, AWS's.
+         */
+        public Builder accountConcurrency(int limit) {
+            if (limit < 1) {
+                throw new IllegalArgumentException("the account's concurrency must be at least 1, was " + limit);
+            }
+            this.accountConcurrency = limit;
+            return this;
+        }
+
+        /**
+         * Reserves {@code concurrency} executions for the catalogue's function {@code function} instead of what the
+         * catalogue reserves (such as 1 for RunSubJob, to see the workflow's throttling retries). Default: the
+         * catalogue's.
+         */
+        public Builder reservedConcurrency(String function, int concurrency) {
+            if (io.conveyor.deployment.Catalogue.function(function).isEmpty()) {
+                throw new IllegalArgumentException("no function " + function + " in the catalogue");
+            }
+            if (concurrency < 1) {
+                throw new IllegalArgumentException("reserved concurrency must be at least 1, was " + concurrency);
+            }
+            reservedConcurrency.put(function, concurrency);
+            return this;
+        }
+
+        /**
+         * Takes away the concurrency the catalogue reserves for {@code function}: it shares the account's unreserved
+         * pool with the others (to see what its reserve is for).
+         */
+        public Builder unreserved(String function) {
+            if (io.conveyor.deployment.Catalogue.function(function).isEmpty()) {
+                throw new IllegalArgumentException("no function " + function + " in the catalogue");
+            }
+            reservedConcurrency.put(function, 0);
             return this;
         }
 

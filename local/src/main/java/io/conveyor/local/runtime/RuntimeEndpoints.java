@@ -96,10 +96,13 @@ final class RuntimeEndpoints implements ApiGateway.LocalEndpoints {
         ObjectNode body = JSON.createObjectNode();
         ArrayNode list = body.putArray("functions");
         for (LocalFunction f : runtime.lambda().functions()) {
-            list.addObject().put("name", f.name()).put("arn", f.arn()).put("handler", f.spec().handler())
+            ObjectNode function = list.addObject().put("name", f.name()).put("arn", f.arn())
+                    .put("handler", f.spec().handler())
                     .put("memoryMb", f.spec().memoryMb()).put("timeoutSeconds", f.spec().timeout().toSeconds())
                     .put("handlerPresent", f.handlerPresent()).put("invocations", f.invocations())
-                    .put("coldStarts", f.coldStarts());
+                    .put("coldStarts", f.coldStarts()).put("throttles", runtime.lambda().throttles(f.name()))
+                    .put("running", runtime.lambda().limits().running(f.name()));
+            f.spec().reservedConcurrency().ifPresent(reserved -> function.put("reservedConcurrency", reserved));
         }
         for (CommandFunction c : runtime.lambda().commands()) {
             list.addObject().put("name", c.name()).put("arn", runtime.deployment().functionArn(c.name()))

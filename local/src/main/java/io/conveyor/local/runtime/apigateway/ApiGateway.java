@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import io.conveyor.asl.http.HttpEndpoint;
+import io.conveyor.asl.task.LambdaInvoker.LambdaServiceException;
 import io.conveyor.deployment.GatewayResponses;
 import io.conveyor.deployment.RouteTable;
 import io.conveyor.local.runtime.lambda.InProcessLambda;
@@ -157,6 +158,12 @@ public final class ApiGateway implements AutoCloseable {
         Invocation invocation;
         try {
             invocation = lambda.invocation(match.get().route().function(), event.toString());
+        } catch (LambdaServiceException e) {
+            // API Gateway answers a throttled (or otherwise refused) Lambda integration with a 500; no stack trace:
+            // under throttling there is one per request.
+            LOG.warn("{} {}: the integration could not invoke {}: {} {}", method, path, match.get().route().function(),
+                    e.errorCode(), e.getMessage());
+            return Reply.error(GatewayResponses.Type.DEFAULT_5XX, 500);
         } catch (RuntimeException e) {
             LOG.error("{} {}: the integration could not invoke {}", method, path, match.get().route().function(), e);
             return Reply.error(GatewayResponses.Type.DEFAULT_5XX, 500);

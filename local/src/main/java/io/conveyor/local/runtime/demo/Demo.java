@@ -1,5 +1,7 @@
 package io.conveyor.local.runtime.demo;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -25,6 +27,10 @@ import java.util.Set;
  */
 public final class Demo {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    /** Reads and writes amounts as the API writes them, as decimals: $0.00047500, never 4.75E-4. */
+    private static final ObjectMapper DECIMALS = new ObjectMapper()
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
     private static final Set<String> TERMINAL = Set.of("SUCCEEDED", "FAILED", "CANCELLED");
     /** Each sample text is repeated this many times, so the job splits into several subjobs of 1 KiB. */
     private static final int REPEAT = 6;
@@ -127,8 +133,27 @@ public final class Demo {
                         + e.detail().path("newStatus").asText());
             }
         }
+        JsonNode ended = exact(api.get("/jobs/" + id).text()).path("job");
+        say("usage " + decimals(ended.path("usage")));
+        say("cost in US dollars " + decimals(ended.path("cost")));
         say(String.format("job %s SUCCEEDED; the demo took %.1f s", id, (System.nanoTime() - start) / 1e9));
         return true;
+    }
+
+    private static JsonNode exact(String json) {
+        try {
+            return DECIMALS.readTree(json);
+        } catch (IOException e) {
+            throw new UncheckedIOException("the API answered something other than JSON: " + json, e);
+        }
+    }
+
+    private static String decimals(JsonNode node) {
+        try {
+            return DECIMALS.writeValueAsString(node);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Polls the job until it ends, printing each change of status or progress; null on timeout. */

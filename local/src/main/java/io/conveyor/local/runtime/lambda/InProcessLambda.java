@@ -33,6 +33,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>It is the Step Functions engine's {@link LambdaInvoker}, and the API Gateway emulation, the scheduler and the Lambda
  * Invoke endpoint ({@link LambdaInvokeEndpoint}) call it too. Thread-safe. Memory is reported in the {@code Context} but not enforced: every function shares this JVM's heap.
+ *
+ * <p>Lambda's concurrency limits hold ({@link ConcurrencyLimits}): a function's reserved concurrency from its
+ * {@link FunctionSpec}, and the account's limit for the rest; an invocation over them is throttled
+ * ({@code TooManyRequestsException}), counted ({@link #throttles}) and logged.
  */
 public final class InProcessLambda implements LambdaInvoker, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(InProcessLambda.class);
@@ -41,13 +45,22 @@ public final class InProcessLambda implements LambdaInvoker, AutoCloseable {
     private final Map<String, CommandFunction> commands = new ConcurrentHashMap<>();
     private final ExecutorService threads;
     private final ClassLoader loader;
+    private final ConcurrencyLimits limits;
+    private final Map<String, AtomicInteger> throttles = new ConcurrentHashMap<>();
 
     public InProcessLambda() {
         this(InProcessLambda.class.getClassLoader());
     }
 
+    /** With the account's default limit of {@value ConcurrencyLimits#DEFAULT_ACCOUNT_LIMIT} concurrent executions. */
     public InProcessLambda(ClassLoader loader) {
+        this(loader, ConcurrencyLimits.DEFAULT_ACCOUNT_LIMIT);
+    }
+
+    /** @param accountConcurrency the account's limit of concurrent executions, at least 1 */
+    public InProcessLambda(ClassLoader loader, int accountConcurrency) {
         this.loader = loader;
+        this.limits = new ConcurrencyLimits(accountConcurrency);
         AtomicInteger n = new AtomicInteger();
         this.threads = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "lambda-" + n.incrementAndGet());
@@ -59,8 +72,11 @@ public final class InProcessLambda implements LambdaInvoker, AutoCloseable {
     /**
      * Deploys {@code spec} under {@code arn} with {@code environment}; its handler class is loaded at its first
      * invocation. Replaces a function of the same name.
+     *
+     * @throws IllegalArgumentException when its reserved concurrency takes the reservations over the account's limit
      */
     public LocalFunction deploy(FunctionSpec spec, String arn, Map<String, String> environment) {
+        limits.reserve(spec.name(), spec.reservedConcurrency().orElse(0));
         LocalFunction function = new LocalFunction(spec, arn, environment, loader);
         functions.put(spec.name(), function);
         return function;
@@ -104,6 +120,17 @@ public final class InProcessLambda implements LambdaInvoker, AutoCloseable {
         return functions.values().stream().filter(f -> !f.handlerPresent()).map(f -> f.spec().handler()).sorted().toList();
     }
 
+    /** The account's limits, and what runs now. */
+    public ConcurrencyLimits limits() {
+        return limits;
+    }
+
+    /** How many invocations of the function named {@code name} were throttled. */
+    public int throttles(String name) {
+        AtomicInteger n = throttles.get(name);
+        return n == null ? 0 : n.get();
+    }
+
     /** {@link LambdaInvoker}: the engine's view of {@link #invocation}. */
     @Override
     public LambdaResponse invoke(String functionName, String payload) {
@@ -116,7 +143,8 @@ public final class InProcessLambda implements LambdaInvoker, AutoCloseable {
      *
      * @param nameOrArn a function name, or its full or partial ARN, optionally qualified ({@code :$LATEST})
      * @param payload   the event, JSON text
-     * @throws LambdaServiceException {@code ResourceNotFoundException} when no such function is deployed
+     * @throws LambdaServiceException {@code ResourceNotFoundException} when no such function is deployed,
+     *     {@code TooManyRequestsException} when it is throttled
      */
     public Invocation invocation(String nameOrArn, String payload) {
         String name = functionName(nameOrArn);
@@ -127,18 +155,26 @@ public final class InProcessLambda implements LambdaInvoker, AutoCloseable {
             if (command == null) {
                 throw new LambdaServiceException("ResourceNotFoundException", "Function not found: " + nameOrArn);
             }
-            return command.invoke(requestId, payload == null ? "{}" : payload, threads);
+            Runnable release = admit(name);
+            try {
+                return command.invoke(requestId, payload == null ? "{}" : payload, threads);
+            } finally {
+                release.run();
+            }
         }
         byte[] event = (payload == null ? "{}" : payload).getBytes(StandardCharsets.UTF_8);
 
+        Runnable release = admit(name);
         HandlerAdapter adapter;
         LocalFunction.Acquired acquired;
         try {
             adapter = function.adapter();
             acquired = function.acquire();
         } catch (ClassNotFoundException e) {
+            release.run();
             return failed(function, requestId, LambdaErrors.classNotFound(function.spec().handler()), Duration.ZERO, true);
         } catch (Throwable e) {
+            release.run();
             LOG.error("{} could not be initialised", function.name(), e);
             return failed(function, requestId, LambdaErrors.unhandled(e), Duration.ZERO, true);
         }
@@ -162,6 +198,8 @@ public final class InProcessLambda implements LambdaInvoker, AutoCloseable {
             if (!timedOut.get()) {
                 function.release(acquired.handler());
             }
+            // Concurrency is held until the handler returns, or until its timeout discards the environment.
+            release.run();
             if (out[0] instanceof Throwable t) {
                 throw new ExecutionException(t);
             }
@@ -176,6 +214,7 @@ public final class InProcessLambda implements LambdaInvoker, AutoCloseable {
         } catch (TimeoutException e) {
             timedOut.set(true);
             running.cancel(true);
+            release.run();
             Duration took = Duration.ofNanos(System.nanoTime() - start);
             LOG.warn("{} {} timed out after {} ms", function.name(), requestId, timeout.toMillis());
             return failed(function, requestId, LambdaErrors.timeout(requestId, timeout), took, acquired.cold());
@@ -191,6 +230,24 @@ public final class InProcessLambda implements LambdaInvoker, AutoCloseable {
             // The caller gave up; as on Lambda, the invocation itself runs on (close() gives it a grace period).
             Thread.currentThread().interrupt();
             throw new LambdaServiceException("ServiceException", "interrupted while invoking " + function.name());
+        }
+    }
+
+    /**
+     * Takes one of the function's concurrent executions, or throttles the call. Throttles are counted per function
+     * and logged at the first and at every power of ten: a throttled map can refuse thousands of calls a minute.
+     */
+    private Runnable admit(String name) {
+        try {
+            return limits.admit(name);
+        } catch (LambdaServiceException e) {
+            int n = throttles.computeIfAbsent(name, k -> new AtomicInteger()).incrementAndGet();
+            if (Long.toString(n).matches("10*")) {
+                LOG.info("{} throttled ({} so far): {}", name, n, e.getMessage());
+            } else {
+                LOG.debug("{} throttled ({} so far): {}", name, n, e.getMessage());
+            }
+            throw e;
         }
     }
 

@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  *   <li>a function error is a 200 with {@code X-Amz-Function-Error: Unhandled} and Lambda's error document;
  *   <li>service errors carry {@code x-amzn-ErrorType} and {@code {"Type": "User", "Message": ...}}, as Lambda's:
  *       an unknown function is 404 {@code ResourceNotFoundException}, a payload over 6 MB 413
- *       {@code RequestTooLargeException}.
+ *       {@code RequestTooLargeException}, a throttled invocation ({@link ConcurrencyLimits}) 429
+ *       {@code TooManyRequestsException} with Lambda's {@code Reason}, which the SDK's retry strategy retries.
  * </ul>
  *
  * The function may be a name, {@code name:qualifier} or an ARN; every local function has one version, so any
@@ -94,7 +95,11 @@ public final class LambdaInvokeEndpoint implements AutoCloseable {
                         result.payload().getBytes(StandardCharsets.UTF_8));
             }
         } catch (LambdaServiceException e) {
-            serviceError(exchange, e.errorCode().equals("ResourceNotFoundException") ? 404 : 500, e.errorCode(), e.getMessage());
+            switch (e.errorCode()) {
+                case "ResourceNotFoundException" -> serviceError(exchange, 404, e.errorCode(), e.getMessage());
+                case "TooManyRequestsException" -> throttled(exchange, lambda.limits().reasonFor(invokedFunction(exchange)));
+                default -> serviceError(exchange, 500, e.errorCode(), e.getMessage());
+            }
         } catch (RuntimeException e) {
             LOG.warn("the local Lambda endpoint failed", e);
             serviceError(exchange, 500, "ServiceException", String.valueOf(e));
@@ -117,9 +122,25 @@ public final class LambdaInvokeEndpoint implements AutoCloseable {
         }
     }
 
+    /** The name of the function the request invokes (a throttled request always names one). */
+    private static String invokedFunction(HttpExchange exchange) {
+        Matcher invoke = INVOKE.matcher(exchange.getRequestURI().getRawPath());
+        return invoke.matches()
+                ? InProcessLambda.functionName(URLDecoder.decode(invoke.group(1), StandardCharsets.UTF_8)) : "";
+    }
+
+    /** Lambda's answer to a throttled invocation: 429, {@code {"Reason": ..., "Type": "User", "message": "Rate Exceeded."}}. */
+    private static void throttled(HttpExchange exchange, String reason) throws IOException {
+        send(exchange, 429, "TooManyRequestsException", JSON.createObjectNode().put("Reason", reason).put("Type", "User")
+                .put("message", ConcurrencyLimits.THROTTLED).toString().getBytes(StandardCharsets.UTF_8));
+    }
+
     private static void serviceError(HttpExchange exchange, int status, String type, String message) throws IOException {
-        byte[] body = JSON.createObjectNode().put("Type", status >= 500 ? "Service" : "User").put("Message", message)
-                .toString().getBytes(StandardCharsets.UTF_8);
+        send(exchange, status, type, JSON.createObjectNode().put("Type", status >= 500 ? "Service" : "User")
+                .put("Message", message).toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void send(HttpExchange exchange, int status, String type, byte[] body) throws IOException {
         exchange.getResponseHeaders().set("Content-Type", "application/json");
         exchange.getResponseHeaders().set("x-amzn-ErrorType", type);
         exchange.getResponseHeaders().set("x-amzn-RequestId", UUID.randomUUID().toString());

@@ -28,6 +28,8 @@ class DemoScenarioTest {
         assertTrue(succeeded, transcript);
         assertTrue(transcript.contains("\"word\" : \"the\""), transcript);
         assertTrue(transcript.contains("\"totalWords\" : 2196"), transcript);
+        assertTrue(transcript.contains("[demo] usage {\"stateTransitions\":"), transcript);
+        assertTrue(transcript.matches("(?s).*\\[demo\\] cost in US dollars \\{\"total\":0\\.\\d+,.*"), transcript);
         // The status is written first and the event published after it: wait for the event.
         RUNTIME.runtime().events().await(e -> e.detailType().equals("JobStatusChanged")
                 && e.bus().equals(Catalogue.EVENT_BUS) && e.detail().path("newStatus").asText().equals("SUCCEEDED")

@@ -39,6 +39,39 @@ class InProcessLambdaTest {
     }
 
     @Test
+    void anInvocationOverTheReservedConcurrency_isThrottledBeforeAnyHandlerRuns_andCounted() throws Exception {
+        TestHandlers.GatedHandler.GATE = new CountDownLatch(1);
+        int entered = TestHandlers.GatedHandler.ENTERED.get();
+        LAMBDA.deploy(new FunctionSpec("Gated", TestHandlers.GatedHandler.class.getName(), 512, Duration.ofSeconds(30),
+                List.of()).withReservedConcurrency(1), "arn:aws:lambda:us-east-1:000000000000:function:Gated", Map.of());
+        CompletableFuture<Invocation> first = CompletableFuture.supplyAsync(() -> LAMBDA.invocation("Gated", "{}"));
+        Await.until("the first invocation to run", Duration.ofSeconds(10),
+                () -> TestHandlers.GatedHandler.ENTERED.get() > entered ? true : null);
+
+        LambdaInvoker.LambdaServiceException throttled = assertThrows(LambdaInvoker.LambdaServiceException.class,
+                () -> LAMBDA.invoke("Gated", "{}"), "the engine's view: Step Functions reports Lambda.<code>");
+        assertEquals("TooManyRequestsException", throttled.errorCode());
+        assertEquals(1, LAMBDA.throttles("Gated"));
+        assertEquals(entered + 1, TestHandlers.GatedHandler.ENTERED.get(), "the throttled call ran no handler");
+        assertEquals(1, LAMBDA.limits().running("Gated"));
+
+        TestHandlers.GatedHandler.GATE.countDown();
+        assertEquals("\"through\"", first.get(10, TimeUnit.SECONDS).payload());
+        assertEquals(0, LAMBDA.limits().running("Gated"), "an ended invocation frees its execution");
+        assertEquals("\"through\"", LAMBDA.invocation("Gated", "{}").payload());
+    }
+
+    @Test
+    void aTimedOutInvocation_freesItsConcurrencyAtItsTimeout() {
+        LAMBDA.deploy(new FunctionSpec("SleepyReserved", TestHandlers.SleepingHandler.class.getName(), 512,
+                Duration.ofSeconds(1), List.of()).withReservedConcurrency(1),
+                "arn:aws:lambda:us-east-1:000000000000:function:SleepyReserved", Map.of());
+        assertTrue(LAMBDA.invocation("SleepyReserved", "{}").failed(), "timed out");
+        assertFalse(LAMBDA.invocation("SleepyReserved", "{\"quick\": true}").failed(),
+                "the next invocation is not throttled by the discarded one");
+    }
+
+    @Test
     void invoke_givesTheHandlerItsContextAndEnvironment() throws Exception {
         deploy("Context", TestHandlers.ContextHandler.class, Duration.ofSeconds(3), Map.of("GREETING", "hello"));
 

@@ -29,6 +29,9 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.lambda.model.InvokeResponse;
 import software.amazon.awssdk.services.lambda.model.ResourceNotFoundException;
+import software.amazon.awssdk.services.lambda.model.TooManyRequestsException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 
 /** Lambda's Invoke API over HTTP, served by in-process functions: as Lambda answers it, and as the SDK reads it. */
 class LambdaInvokeEndpointTest {
@@ -116,6 +119,45 @@ class LambdaInvokeEndpointTest {
             assertEquals("Function not found: arn:aws:lambda:us-east-1:000000000000:function:Nope",
                     missing.awsErrorDetails().errorMessage());
         }
+    }
+
+    @Test
+    void aThrottledInvocation_is429TooManyRequests_withLambdasReason_andTheSdkSeesItsException() throws Exception {
+        TestHandlers.GatedHandler.GATE = new CountDownLatch(1);
+        int entered = TestHandlers.GatedHandler.ENTERED.get();
+        LAMBDA.deploy(new FunctionSpec("OneAtATime", TestHandlers.GatedHandler.class.getName(), 512,
+                Duration.ofSeconds(30), List.of()).withReservedConcurrency(1),
+                "arn:aws:lambda:us-east-1:000000000000:function:OneAtATime", Map.of());
+        CompletableFuture<HttpResponse<String>> first = CompletableFuture.supplyAsync(() -> {
+            try {
+                return invoke("OneAtATime", null, "{}");
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        Await.until("the first invocation to run", Duration.ofSeconds(10),
+                () -> TestHandlers.GatedHandler.ENTERED.get() > entered ? true : null);
+        try {
+            HttpResponse<String> throttled = invoke("OneAtATime", null, "{}");
+            assertEquals(429, throttled.statusCode());
+            assertEquals("TooManyRequestsException", throttled.headers().firstValue("x-amzn-ErrorType").orElseThrow());
+            JsonNode body = JSON.readTree(throttled.body());
+            assertEquals(ConcurrencyLimits.RESERVED_LIMIT, body.path("Reason").asText());
+            assertEquals("Rate Exceeded.", body.path("message").asText());
+
+            try (LambdaClient client = LambdaClient.builder().endpointOverride(endpoint.endpoint()).region(Region.US_EAST_1)
+                    .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("a", "b")))
+                    .overrideConfiguration(c -> c.retryStrategy(r -> r.maxAttempts(1)))
+                    .httpClient(UrlConnectionHttpClient.create()).build()) {
+                TooManyRequestsException sdk = assertThrows(TooManyRequestsException.class,
+                        () -> client.invoke(r -> r.functionName("OneAtATime")));
+                assertEquals(429, sdk.statusCode());
+                assertEquals(ConcurrencyLimits.RESERVED_LIMIT, sdk.reasonAsString());
+            }
+        } finally {
+            TestHandlers.GatedHandler.GATE.countDown();
+        }
+        assertEquals(200, first.get(10, java.util.concurrent.TimeUnit.SECONDS).statusCode());
     }
 
     private HttpResponse<String> invoke(String function, String type, String payload) throws Exception {

@@ -56,6 +56,23 @@ public final class TestHandlers {
         }
     }
 
+    /** Holds every invocation until the test opens {@link #GATE}; {@link #ENTERED} counts those that got in. */
+    public static final class GatedHandler implements RequestHandler<Map<String, Object>, String> {
+        static volatile CountDownLatch GATE = new CountDownLatch(1);
+        static final AtomicInteger ENTERED = new AtomicInteger();
+
+        @Override
+        public String handleRequest(Map<String, Object> input, Context context) {
+            ENTERED.incrementAndGet();
+            try {
+                GATE.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return "through";
+        }
+    }
+
     /** Throws an exception with a cause. */
     public static final class FailingHandler implements RequestHandler<Map<String, Object>, String> {
         @Override

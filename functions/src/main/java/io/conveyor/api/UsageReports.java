@@ -1,0 +1,117 @@
+package io.conveyor.api;
+
+import io.conveyor.job.Job;
+import io.conveyor.job.JobStore;
+import io.conveyor.usage.Cost;
+import io.conveyor.usage.PriceTable;
+import io.conveyor.usage.Usage;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.BiFunction;
+
+/**
+ * {@code GET /usage}: what a user's jobs consumed and cost over a range of days, in all, per program and per day of
+ * their creation. A caller sees their own; an administrator of the deployment may name any user.
+ */
+final class UsageReports {
+    /** The most days one report covers. */
+    static final int MAX_DAYS = 366;
+    /** Without {@code from}, a report covers this many days up to {@code to}. */
+    static final int DEFAULT_DAYS = 30;
+    /** The most jobs one report adds up: each is read whole from the owner index. */
+    static final int MAX_JOBS = 10_000;
+
+    private final JobStore jobs;
+    private final PriceTable prices;
+    private final Set<String> adminUsers;
+    private final Clock clock;
+
+    UsageReports(JobStore jobs, PriceTable prices, Set<String> adminUsers, Clock clock) {
+        this.jobs = jobs;
+        this.prices = prices;
+        this.adminUsers = adminUsers;
+        this.clock = clock;
+    }
+
+    /** Usage and cost of some jobs. */
+    public record Totals(int jobs, JobView.UsageView usage, Cost cost) {}
+
+    public record ProgramTotals(String program, int jobs, JobView.UsageView usage, Cost cost) {}
+
+    public record DayTotals(LocalDate day, int jobs, JobView.UsageView usage, Cost cost) {}
+
+    /** The answer: days are UTC, both ends included; a job counts on the day it was created. */
+    public record Report(String user, LocalDate from, LocalDate to, Totals total, List<ProgramTotals> programs,
+            List<DayTotals> days) {}
+
+    Report report(Caller caller, Optional<String> user, Optional<String> fromText, Optional<String> toText) {
+        String owner = user.orElse(caller.id());
+        if (!owner.equals(caller.id()) && !adminUsers.contains(caller.id())) {
+            throw new ApiException(403, "NotAnAdministrator", "Only an administrator of this deployment may ask for "
+                    + "another user's usage; leave out 'user' for your own.");
+        }
+        LocalDate today = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
+        LocalDate to = toText.map(t -> date("to", t)).orElse(today);
+        LocalDate from = fromText.map(t -> date("from", t)).orElse(to.minusDays(DEFAULT_DAYS - 1));
+        if (from.isAfter(to)) {
+            throw ApiException.badRequest("'from' (" + from + ") must not be after 'to' (" + to + ").");
+        }
+        if (from.plusDays(MAX_DAYS).isBefore(to.plusDays(1))) {
+            throw ApiException.badRequest("A report covers at most " + MAX_DAYS + " days; 'from' " + from + " to 'to' "
+                    + to + " is longer. Ask for fewer days.");
+        }
+        List<Job> found = jobs.createdBetween(owner, from.atStartOfDay(ZoneOffset.UTC).toInstant(),
+                to.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant(), MAX_JOBS);
+        if (found.size() > MAX_JOBS) {
+            throw ApiException.badRequest("More than " + MAX_JOBS + " jobs were created from " + from + " to " + to
+                    + "; ask for fewer days.");
+        }
+        Instant now = clock.instant();
+        List<Cost.Priced> all = new ArrayList<>();
+        Map<String, List<Cost.Priced>> byProgram = new TreeMap<>();
+        Map<LocalDate, List<Cost.Priced>> byDay = new TreeMap<>();
+        for (Job job : found) {
+            Cost.Priced priced = new Cost.Priced(job.totalUsage(), job.objectsKept(now));
+            all.add(priced);
+            byProgram.computeIfAbsent(job.program(), p -> new ArrayList<>()).add(priced);
+            byDay.computeIfAbsent(LocalDate.ofInstant(job.createdAt(), ZoneOffset.UTC), d -> new ArrayList<>()).add(priced);
+        }
+        return new Report(owner, from, to, totals(all),
+                grouped(byProgram, (p, t) -> new ProgramTotals(p, t.jobs(), t.usage(), t.cost())),
+                grouped(byDay, (d, t) -> new DayTotals(d, t.jobs(), t.usage(), t.cost())));
+    }
+
+    private <K, V> List<V> grouped(Map<K, List<Cost.Priced>> groups, BiFunction<K, Totals, V> row) {
+        List<V> rows = new ArrayList<>();
+        groups.forEach((key, priced) -> rows.add(row.apply(key, totals(priced))));
+        return rows;
+    }
+
+    private Totals totals(List<Cost.Priced> priced) {
+        Usage usage = Usage.NONE;
+        double gbMonths = 0;
+        for (Cost.Priced p : priced) {
+            usage = usage.plus(p.usage());
+            gbMonths += p.usage().storageGbMonths(p.stored());
+        }
+        return new Totals(priced.size(), JobView.UsageView.of(usage, gbMonths), Cost.sum(priced, prices));
+    }
+
+    private static LocalDate date(String parameter, String text) {
+        try {
+            return LocalDate.parse(text);
+        } catch (DateTimeParseException e) {
+            throw ApiException.badRequest("'" + parameter + "' must be a date such as 2026-12-06; got '"
+                    + (text.length() > 40 ? text.substring(0, 40) + "..." : text) + "'.");
+        }
+    }
+}

@@ -1,0 +1,188 @@
+package io.conveyor.scenarios;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.conveyor.apiclient.JobApiClient;
+import io.conveyor.deployment.Catalogue;
+import io.conveyor.job.Job;
+import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.sfn.model.HistoryEvent;
+import software.amazon.awssdk.services.sfn.model.MapRunListItem;
+
+/**
+ * What jobs of a known shape consumed, as {@code GET /jobs/{id}} shows it: the state transitions the product derives
+ * from the steps it runs equal what Step Functions' own histories show, and the invocations, S3 requests and events are
+ * exact.
+ */
+public abstract class UsageScenarios {
+    private JobApiClient alice;
+
+    protected abstract ScenarioTarget target();
+
+    @BeforeEach
+    void callAsAlice() {
+        alice = target().api("alice");
+    }
+
+    @Test
+    void aJobOfThreeSubjobs_recordsExactlyWhatItsStepsConsumed() {
+        Scenarios.require(target(), ScenarioTarget.Capability.SCENARIO_PROGRAMS);
+        // 3 subjobs below the program's 10 concurrent: a batch each, so 3 child executions.
+        String id = Scenarios.submit(alice, "scenario", Map.of("subJobs", 3));
+        JsonNode job = Scenarios.awaitEnd(alice, id);
+        assertEquals("SUCCEEDED", job.path("status").asText(), job.toString());
+        JsonNode usage = job.path("usage");
+
+        // HasDependencies, Admit, Split, RunSubJobs, 3 x RunSubJob, ConfirmSubJobs, Aggregate, Finalize.
+        assertEquals(10, usage.path("stateTransitions").asLong(), usage.toString());
+        assertEquals(billedTransitions(id + "-1"), usage.path("stateTransitions").asLong(), "as the histories show");
+        // The create (which submits), Admit, Split, 3 x RunSubJob, ConfirmSubJobs, Aggregate, Finalize.
+        assertEquals(9, usage.path("lambdaInvocations").asLong(), usage.toString());
+        // The manifest and the result are put; the map reads the manifest.
+        assertEquals(2, usage.path("s3ClassARequests").asLong(), usage.toString());
+        assertEquals(1, usage.path("s3ClassBRequests").asLong(), usage.toString());
+        assertEquals(1, usage.path("eventBridgeEvents").asLong(), usage.toString());
+        assertTrue(usage.path("lambdaGbSeconds").asDouble() > 0, usage.toString());
+        assertTrue(usage.path("dynamoDbReadUnits").asDouble() > 0 && usage.path("dynamoDbWriteUnits").asDouble() > 0,
+                usage.toString());
+        assertTrue(usage.path("s3BytesStored").asLong() > 0, usage.toString());
+
+        JsonNode cost = job.path("cost");
+        assertTrue(cost.path("total").decimalValue().signum() > 0, cost.toString());
+        assertEquals(0, cost.path("stepFunctions").decimalValue().compareTo(new BigDecimal("0.00025")), cost.toString());
+        assertTrue(cost.path("priceDate").asText().matches("\\d{4}-\\d{2}-\\d{2}"), cost.toString());
+        assertEquals(usage, job.path("attempts").get(0).path("usage"), "one attempt: the job's usage is its attempt's");
+
+        // Finalize adds the job to its program's cost statistics right after its last write.
+        JsonNode programCost = Await.until("the program's cost statistics to count the job", Scenarios.JOB_TIMEOUT, () -> {
+            JsonNode c = alice.get("/programs/scenario").json().path("cost");
+            return c.path("jobs").asLong() > 0 ? c : null;
+        });
+        assertTrue(programCost.path("perJobP50").decimalValue().compareTo(cost.path("total").decimalValue()) >= 0
+                || programCost.path("jobs").asLong() > 1, programCost.toString());
+        assertTrue(programCost.path("perSubJobP50").decimalValue().signum() > 0, programCost.toString());
+    }
+
+    @Test
+    void aJobRetriedTwice_showsThreeAttemptsUsage_eachAsItsExecutionBilled() {
+        Scenarios.require(target(), ScenarioTarget.Capability.SCENARIO_PROGRAMS);
+        String id = Scenarios.submit(alice, "scenario-strict", Map.of("subJobs", 1, "failIndexes", "0"));
+        assertEquals("FAILED", Scenarios.awaitEnd(alice, id).path("status").asText());
+        for (int retry = 0; retry < 2; retry++) {
+            JobApiClient.Response retried = alice.post("/jobs/" + id + "/retry", "");
+            assertEquals(202, retried.status(), retried.text());
+            assertEquals("FAILED", Scenarios.awaitEnd(alice, id).path("status").asText());
+        }
+        JsonNode job = Scenarios.job(alice, id);
+        JsonNode attempts = job.path("attempts");
+        assertEquals(3, attempts.size(), job.toString());
+        long transitions = 0;
+        for (int n = 0; n < 3; n++) {
+            JsonNode usage = attempts.get(n).path("usage");
+            // HasDependencies, Admit, Split, RunSubJobs, RunSubJob, ConfirmSubJobs (tolerance exceeded), HandleFailure,
+            // ReregisterOrFail, JobFailed.
+            assertEquals(9, usage.path("stateTransitions").asLong(), "attempt " + (n + 1) + ": " + usage);
+            assertEquals(billedTransitions(id + "-" + (n + 1)), usage.path("stateTransitions").asLong());
+            // The create or retry request, Admit, Split, RunSubJob, ConfirmSubJobs, HandleFailure.
+            assertEquals(6, usage.path("lambdaInvocations").asLong(), "attempt " + (n + 1) + ": " + usage);
+            assertEquals(1, usage.path("eventBridgeEvents").asLong());
+            assertTrue(attempts.get(n).path("cost").path("total").decimalValue().signum() > 0);
+            transitions += usage.path("stateTransitions").asLong();
+        }
+        assertEquals(transitions, job.path("usage").path("stateTransitions").asLong(), "the job's usage is its attempts'");
+    }
+
+    @Test
+    void usageReport_addsUpTheCallersJobs_perProgramAndDay_andOnlyAnAdministratorMayAskForAnotherUser() {
+        JobApiClient dana = target().api("dana-" + UUID.randomUUID());
+        String first = Scenarios.submit(dana, "primes", Map.of("to", 1_000, "subJobs", 2));
+        String second = Scenarios.submit(dana, "primes", Map.of("to", 1_000, "subJobs", 1));
+        JsonNode a = Scenarios.awaitEnd(dana, first);
+        JsonNode b = Scenarios.awaitEnd(dana, second);
+
+        JobApiClient.Response response = dana.get("/usage");
+        assertEquals(200, response.status(), response.text());
+        JsonNode report = response.json();
+        String today = LocalDate.now(ZoneOffset.UTC).toString();
+        assertEquals(today, report.path("to").asText());
+        assertEquals(2, report.path("total").path("jobs").asInt(), report.toString());
+        long transitions = a.path("usage").path("stateTransitions").asLong() + b.path("usage").path("stateTransitions").asLong();
+        assertEquals(transitions, report.path("total").path("usage").path("stateTransitions").asLong());
+        assertEquals(1, report.path("programs").size());
+        assertEquals("primes", report.path("programs").get(0).path("program").asText());
+        assertEquals(transitions, report.path("programs").get(0).path("usage").path("stateTransitions").asLong());
+        assertEquals(List.of(today), List.of(report.path("days").get(0).path("day").asText()));
+        BigDecimal jobsApart = a.path("cost").path("total").decimalValue().add(b.path("cost").path("total").decimalValue());
+        BigDecimal together = report.path("total").path("cost").path("total").decimalValue();
+        assertTrue(jobsApart.subtract(together).abs().compareTo(new BigDecimal("0.00000001")) <= 0,
+                "the jobs' exact costs added, rounded once: " + together + " against " + jobsApart);
+
+        assertEquals(0, target().api("erin-" + UUID.randomUUID()).get("/usage").json().path("total").path("jobs").asInt());
+        String danaId = report.path("user").asText();
+        JobApiClient.Response refused = alice.get("/usage?user=" + danaId);
+        assertEquals(403, refused.status(), refused.text());
+        assertEquals("NotAnAdministrator", refused.json().path("code").asText());
+        JobApiClient.Response audited = target().api(administrator()).get("/usage?user=" + danaId);
+        assertEquals(200, audited.status(), audited.text());
+        assertEquals(report.path("total"), audited.json().path("total"));
+
+        assertEquals(400, dana.get("/usage?from=yesterday").status());
+        assertEquals(400, dana.get("/usage?from=2026-12-06&to=2026-12-01").status());
+        assertEquals(400, dana.get("/usage?from=2024-01-01&to=2026-12-01").status());
+        JobApiClient.Response tomorrowOnly = dana.get("/usage?from=2999-01-01&to=2999-01-02");
+        assertEquals(0, tomorrowOnly.json().path("total").path("jobs").asInt(), tomorrowOnly.text());
+    }
+
+    /** A user the deployment names an administrator ({@code CONVEYOR_ADMIN_USERS}). */
+    protected abstract String administrator();
+
+    @Test
+    void anotherUsersJobsUsage_isNotFound() {
+        String id = Scenarios.submit(alice, "primes", Map.of("to", 1_000, "subJobs", 1));
+        Scenarios.awaitEnd(alice, id);
+        JobApiClient mallory = target().api("mallory");
+        JobApiClient.Response response = mallory.get("/jobs/" + id);
+        assertEquals(404, response.status(), response.text());
+        assertFalse(response.text().contains("usage"), response.text());
+    }
+
+    /**
+     * The state transitions Step Functions bills for execution {@code executionName} of the scenario programs' workflow
+     * and its map's child executions, from their histories: one per state entered, and one more per retry of a task
+     * (a task scheduled again without a new state entry).
+     */
+    private long billedTransitions(String executionName) {
+        String program = Scenarios.job(alice, Job.idOfExecution(executionName)).path("program").asText();
+        String arn = target().stateMachineArn(Catalogue.WORKFLOW_PREFIX + program)
+                .replace(":stateMachine:", ":execution:") + ":" + executionName;
+        try (SfnClient sfn = target().stepFunctions()) {
+            long billed = billed(sfn, arn);
+            for (MapRunListItem run : sfn.listMapRuns(b -> b.executionArn(arn)).mapRuns()) {
+                for (var child : sfn.listExecutionsPaginator(b -> b.mapRunArn(run.mapRunArn())).executions()) {
+                    billed += billed(sfn, child.executionArn());
+                }
+            }
+            return billed;
+        }
+    }
+
+    private static long billed(SfnClient sfn, String executionArn) {
+        List<HistoryEvent> events = sfn.getExecutionHistoryPaginator(b -> b.executionArn(executionArn)).events().stream().toList();
+        long entered = events.stream().filter(e -> e.typeAsString().endsWith("StateEntered")).count();
+        long tasksEntered = events.stream().filter(e -> e.typeAsString().equals("TaskStateEntered")).count();
+        long scheduled = events.stream().filter(e -> e.typeAsString().equals("TaskScheduled")
+                || e.typeAsString().equals("LambdaFunctionScheduled")).count();
+        return entered + (scheduled - tasksEntered);
+    }
+}
