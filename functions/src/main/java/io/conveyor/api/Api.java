@@ -79,12 +79,13 @@ public final class Api {
     private final Map<RouteSpec, Endpoint> endpoints;
 
     /**
+     * @param workers the worker protocol's service
      * @param usage   the usage reports ({@code GET /usage})
      * @param prices  what jobs' usage is priced at
      * @param callers who calls, from a request ({@link Caller#finder})
      */
-    Api(JobService jobs, ProgramRegistry programs, ProgramStatisticsStore statistics, ProgramCostStore costs,
-            ApiMetrics metrics, Clock clock, UsageReports usage, PriceTable prices,
+    Api(JobService jobs, WorkerService workers, ProgramRegistry programs, ProgramStatisticsStore statistics,
+            ProgramCostStore costs, ApiMetrics metrics, Clock clock, UsageReports usage, PriceTable prices,
             Function<APIGatewayProxyRequestEvent, Optional<Caller>> callers) {
         this.jobs = jobs;
         this.costs = costs;
@@ -95,7 +96,7 @@ public final class Api {
         this.metrics = metrics;
         this.clock = clock;
         this.callers = callers;
-        this.endpoints = Map.ofEntries(
+        Map<RouteSpec, Endpoint> bound = new HashMap<>(Map.ofEntries(
                 bind(Catalogue.CREATE_JOB, this::createJob, 400, 409, 413, 429, 503),
                 bind(Catalogue.LIST_JOBS, this::listJobs, 400),
                 bind(Catalogue.GET_JOB, this::getJob, 404, 410),
@@ -106,7 +107,9 @@ public final class Api {
                 bind(Catalogue.GET_RESULT, this::result, 404, 409, 410),
                 bind(Catalogue.LIST_PROGRAMS, this::listPrograms),
                 bind(Catalogue.GET_PROGRAM, this::getProgram, 404),
-                bind(Catalogue.GET_USAGE, this::getUsage, 400, 403));
+                bind(Catalogue.GET_USAGE, this::getUsage, 400, 403)));
+        new WorkerRoutes(workers, JSON).endpoints().forEach(e -> bound.put(e.getKey(), e.getValue()));
+        this.endpoints = Map.copyOf(bound);
         if (!endpoints.keySet().equals(Set.copyOf(ROUTES))) {
             throw new IllegalStateException("the API binds a handler to " + endpoints.keySet() + " but the catalogue routes "
                     + ROUTES + " to it");
@@ -114,15 +117,15 @@ public final class Api {
     }
 
     /** What the API does on one route of the catalogue, and the refusals it may answer there besides {@link #ANY_ROUTE}'s. */
-    private record Endpoint(Handler handler, Set<Integer> refusals) {}
+    record Endpoint(Handler handler, Set<Integer> refusals) {}
 
     /** What a route does with a request from an authenticated caller. */
     @FunctionalInterface
-    private interface Handler {
+    interface Handler {
         ApiResponse handle(Caller caller, ApiRequest request);
     }
 
-    private static Map.Entry<RouteSpec, Endpoint> bind(RouteSpec route, Handler handler, Integer... refusals) {
+    static Map.Entry<RouteSpec, Endpoint> bind(RouteSpec route, Handler handler, Integer... refusals) {
         return Map.entry(route, new Endpoint(handler, Set.of(refusals)));
     }
 
@@ -155,6 +158,7 @@ public final class Api {
                     requestId);
         } finally {
             MDC.remove("jobId");
+            MDC.remove("workerId");
         }
     }
 
@@ -172,6 +176,7 @@ public final class Api {
                 "The request carries no authenticated caller; sign it (IAM) or send a valid token."));
         Map<String, String> parameters = match.pathParameters();
         Optional.ofNullable(parameters.get("id")).ifPresent(id -> MDC.put("jobId", id));
+        Optional.ofNullable(parameters.get("workerId")).ifPresent(id -> MDC.put("workerId", id));
         return endpoints.get(match.route()).handler().handle(caller, new ApiRequest(parameters,
                 lowerKeys(event.getQueryStringParameters(), false), lowerKeys(event.getHeaders(), true), body(event)));
     }

@@ -22,6 +22,7 @@ import io.conveyor.snapstart.SnapStartPriming;
 import io.conveyor.storage.ObjectStore;
 import io.conveyor.usage.UsageMeter;
 import io.conveyor.subjob.SubJobStore;
+import io.conveyor.worker.WorkQueue;
 import io.conveyor.workflow.aws.EventBridgeJobEvents;
 import io.conveyor.workflow.aws.StepFunctionsCallbacks;
 import io.conveyor.workflow.aws.StepFunctionsLauncher;
@@ -54,14 +55,17 @@ public final class ApiHandler implements RequestHandler<APIGatewayProxyRequestEv
         SnapStartPriming.registerObjectStore("ApiHandler", objects);
         ProgramRegistry programs = ProgramRegistry.from(FunctionEnvironment.current());
         // Cancel ends a job as the workflow would: it releases the slot, admits the next and fails dependents.
-        JobEndings endings = Admission.wire(settings, dynamoDb, jobs, new StepFunctionsCallbacks(clients.stepFunctions()),
+        StepFunctionsCallbacks callbacks = new StepFunctionsCallbacks(clients.stepFunctions());
+        JobEndings endings = Admission.wire(settings, dynamoDb, jobs, callbacks,
                 new EventBridgeJobEvents(clients.eventBridge(), settings.eventBus()), clock).endings();
         JobService service = new JobService(jobs, new SubJobStore(dynamoDb, settings.subJobsTable(), jobs),
                 new IdempotencyStore(dynamoDb, settings.idempotencyTable()), endings, objects, programs,
                 new StepFunctionsLauncher(clients.stepFunctions(), settings.requireWorkflowArnPrefix()),
                 settings, clock, () -> UUID.randomUUID().toString(),
                 PageTokenSigner.fromEnvironment(FunctionEnvironment.current(), clients::secretsManager));
-        return new Api(service, programs,
+        WorkerService workers = new WorkerService(new WorkQueue(dynamoDb, settings.workQueueTable()), jobs, objects,
+                programs, callbacks, clock, () -> UUID.randomUUID().toString(), d -> Thread.sleep(d.toMillis()));
+        return new Api(service, workers, programs,
                 new ProgramStatisticsStore(dynamoDb, settings.countersTable()),
                 new ProgramCostStore(dynamoDb, settings.countersTable()),
                 new ApiMetrics(EmbeddedMetrics.standardOutput(Catalogue.METRICS_NAMESPACE)), clock,

@@ -33,7 +33,7 @@ final class ErrorNames {
 
     /** What a re-registration (a later attempt of the whole job) may cure: what RunSubJob retries, and more time. */
     private static final Set<String> REREGISTRABLE = Stream.concat(Stream.of(DECLINED, RESULT_REJECTED, TIMEOUT, THROTTLED,
-            "States.HeartbeatTimeout"), WorkflowErrors.LAMBDA_TRANSIENT.stream()).collect(Collectors.toUnmodifiableSet());
+            WorkflowErrors.HEARTBEAT_TIMEOUT, WorkflowErrors.WORKER_RETRYABLE_FAILURE), WorkflowErrors.LAMBDA_TRANSIENT.stream()).collect(Collectors.toUnmodifiableSet());
 
     private ErrorNames() {}
 

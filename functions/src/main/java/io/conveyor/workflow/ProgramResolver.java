@@ -51,8 +51,32 @@ final class ProgramResolver {
     }
 
     private Program implementation(ProgramFunction function, LambdaProgram functions) {
+        if (function.isExternal()) {
+            return EXTERNAL;
+        }
         return function.isLambda() ? functions : classes.computeIfAbsent(function.target(), ProgramResolver::instantiate);
     }
+
+    /**
+     * The worker of a program whose subjobs run on external workers: the workflow offers them in the work queue and
+     * never runs them here, so reaching this is a fault of the workflow.
+     */
+    private static final Program EXTERNAL = new Program() {
+        @Override
+        public List<JsonNode> split(JobInputs job) {
+            throw new IllegalStateException("an external worker splits nothing");
+        }
+
+        @Override
+        public JsonNode work(JsonNode input, JobInputs job) {
+            throw new IllegalStateException("this program's subjobs run on external workers, never in RunSubJob");
+        }
+
+        @Override
+        public JsonNode aggregate(SubJobOutputs outputs, JobInputs job) {
+            throw new IllegalStateException("an external worker aggregates nothing");
+        }
+    };
 
     private synchronized AwsHttpService lambda() {
         if (lambda == null) {

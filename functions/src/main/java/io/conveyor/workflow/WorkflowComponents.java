@@ -18,6 +18,7 @@ import io.conveyor.program.ProgramRegistry;
 import io.conveyor.program.ProgramStatisticsStore;
 import io.conveyor.storage.ObjectStore;
 import io.conveyor.subjob.SubJobStore;
+import io.conveyor.worker.WorkQueue;
 import io.conveyor.workflow.aws.EventBridgeJobEvents;
 import io.conveyor.workflow.aws.StepFunctionsCallbacks;
 import java.time.Clock;
@@ -35,9 +36,10 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * @param endings      what follows a job's end
  * @param jobs         the jobs table
  * @param objects      the bucket
+ * @param externalSubJobs the steps of subjobs run by external workers
  */
 public record WorkflowComponents(WorkflowSteps workflow, Admissions admissions, DependencyGate dependencies,
-        JobEndings endings, JobStore jobs, ObjectStore objects) {
+        JobEndings endings, JobStore jobs, ObjectStore objects, ExternalSubJobs externalSubJobs) {
 
     /** Reads the function's environment and builds every client and service once. */
     public static WorkflowComponents fromEnvironment() {
@@ -75,6 +77,6 @@ public record WorkflowComponents(WorkflowSteps workflow, Admissions admissions, 
                 new WorkflowMetrics(EmbeddedMetrics.standardOutput(Catalogue.METRICS_NAMESPACE)), readers, clock, lambda,
                 settings.prices(), new ProgramCostStore(dynamoDb, settings.countersTable()));
         return new WorkflowComponents(workflow, admission.admissions(), admission.dependencies(), admission.endings(), jobs,
-                objects);
+                objects, new ExternalSubJobs(jobs, subJobs, new WorkQueue(dynamoDb, settings.workQueueTable()), clock));
     }
 }

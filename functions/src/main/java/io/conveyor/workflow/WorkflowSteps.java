@@ -154,7 +154,8 @@ public final class WorkflowSteps {
         }
         objects.put(manifestKey, StoredJson.write(manifest).getBytes(StandardCharsets.UTF_8), "application/json");
         subJobs.registerAll(jobId, attempt, pending);
-        int perBatch = subJobsPerBatch(definition, pending.size());
+        // An external worker claims one subjob at a time: each waits in the work queue on a task token of its own.
+        int perBatch = definition.hasExternalWorker() ? 1 : subJobsPerBatch(definition, pending.size());
         LOG.info("job {} attempt {} split into {} subjobs, up to {} per worker invocation", jobId, attempt,
                 pending.size(), perBatch);
         return new Split(objects.bucket(), manifestKey, pending.size(), perBatch,
@@ -261,6 +262,19 @@ public final class WorkflowSteps {
                 .map(o -> new ProgramStatisticsStore.Ended(o.duration(), o.status() == SubJobStatus.FAILED))
                 .toList();
         subJobsEnded(job.program(), ended, now);
+    }
+
+    /**
+     * RecordWorkerOutcome: an external worker answered subjob {@code index} with an output, inline ({@code output},
+     * small enough to keep with the subjob) or uploaded to {@code outputKey}; recorded unless the subjob has an
+     * outcome already (a repeated delivery).
+     */
+    public void recordWorkerOutcome(String jobId, int attempt, int index, String output, String outputKey, Duration took) {
+        Job job = running(jobId, attempt);
+        SubJobStore.Outcome outcome = output != null ? SubJobStore.Outcome.succeededWithOutput(index, output, took)
+                : SubJobStore.Outcome.succeededWithOutputAt(index, outputKey, took);
+        // StartOnWorker started it alone, so it is the one shown running, and no other takes a turn after it.
+        recordOutcomes(job, attempt, List.of(outcome), index, OptionalInt.empty(), clock.instant());
     }
 
     /**
@@ -460,6 +474,11 @@ public final class WorkflowSteps {
     }
 
     private Job running(String jobId, int attempt) {
+        return running(jobs, jobId, attempt);
+    }
+
+    /** The job, which must be running attempt {@code attempt}: a step of another attempt must change nothing. */
+    static Job running(JobStore jobs, String jobId, int attempt) {
         Job job = jobs.get(jobId).orElseThrow(() -> new JobNotRunningException("job " + jobId + " does not exist"));
         if (job.status() != JobStatus.RUNNING || job.attempts().size() != attempt) {
             throw new JobNotRunningException("job " + jobId + " is " + job.status() + " in attempt "

@@ -15,6 +15,7 @@ import io.conveyor.program.ProgramCostStore;
 import io.conveyor.program.ProgramRegistry;
 import io.conveyor.program.ProgramStatisticsStore;
 import io.conveyor.storage.ObjectStore;
+import io.conveyor.worker.WorkQueue;
 import io.conveyor.subjob.SubJobStore;
 import io.conveyor.testing.LocalAws;
 import io.conveyor.testing.MutableClock;
@@ -84,7 +85,10 @@ final class ApiHarness {
                 events, ProgramRegistry.samples(), NO_LAMBDA, clock);
         JobService service = new JobService(jobs, subJobs, idempotency, workflow.endings(), objects, ProgramRegistry.samples(),
                 launcher, deployment.settings(), clock, () -> UUID.randomUUID().toString(), pageTokens);
-        api = new Api(service, ProgramRegistry.samples(), statistics,
+        WorkerService workers = new WorkerService(new WorkQueue(deployment.dynamoDb(), deployment.settings().workQueueTable()),
+                jobs, objects, ProgramRegistry.samples(), callbacks, clock, () -> UUID.randomUUID().toString(),
+                clock::advance);
+        api = new Api(service, workers, ProgramRegistry.samples(), statistics,
                 new ProgramCostStore(deployment.dynamoDb(), deployment.settings().countersTable()), new ApiMetrics(EmbeddedMetrics.standardOutput(Catalogue.METRICS_NAMESPACE)),
                 clock, new UsageReports(jobs, deployment.settings().prices(), deployment.settings().adminUsers(), clock),
                 deployment.settings().prices(), Caller.finder(false));

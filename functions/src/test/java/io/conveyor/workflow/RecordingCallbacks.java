@@ -18,16 +18,26 @@ public final class RecordingCallbacks implements TaskCallbacks {
     public final List<String> ignored = new CopyOnWriteArrayList<>();
 
     @Override
-    public void succeed(String taskToken, String outputJson) {
+    public boolean succeed(String taskToken, String outputJson) {
         if (outcomes.putIfAbsent(taskToken, new Outcome(true, outputJson, null, null)) != null) {
             ignored.add(taskToken);
+            return false;
         }
+        return true;
     }
 
     @Override
-    public void fail(String taskToken, String error, String cause) {
+    public boolean fail(String taskToken, String error, String cause) {
         if (outcomes.putIfAbsent(taskToken, new Outcome(false, null, error, cause)) != null) {
             ignored.add(taskToken);
+            return false;
         }
+        return true;
+    }
+
+    /** A heartbeat reaches a task until it has been resumed. */
+    @Override
+    public boolean heartbeat(String taskToken) {
+        return !outcomes.containsKey(taskToken);
     }
 }

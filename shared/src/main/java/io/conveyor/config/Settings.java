@@ -26,6 +26,7 @@ import java.util.stream.Collectors;
  * @param countersTable        {@code CONVEYOR_COUNTERS_TABLE}
  * @param idempotencyTable     {@code CONVEYOR_IDEMPOTENCY_TABLE}
  * @param waitlistTable        {@code CONVEYOR_WAITLIST_TABLE}
+ * @param workQueueTable       {@code CONVEYOR_WORK_QUEUE_TABLE}
  * @param bucket               {@code CONVEYOR_BUCKET}
  * @param s3Endpoint           {@code AWS_ENDPOINT_URL_S3}, else {@code AWS_ENDPOINT_URL}; empty on AWS. When set, S3
  *                             is addressed path-style, which every emulator understands
@@ -65,6 +66,7 @@ public record Settings(
         String countersTable,
         String idempotencyTable,
         String waitlistTable,
+        String workQueueTable,
         String bucket,
         Optional<URI> s3Endpoint,
         int maxActiveJobsPerUser,
@@ -116,6 +118,7 @@ public record Settings(
                 r.required(Resource.COUNTERS_TABLE.settingName()),
                 r.required(Resource.IDEMPOTENCY_TABLE.settingName()),
                 r.required(Resource.WAITLIST_TABLE.settingName()),
+                r.required(Resource.WORK_QUEUE_TABLE.settingName()),
                 r.required(Resource.BUCKET.settingName()),
                 r.endpoint("AWS_ENDPOINT_URL_S3").or(() -> r.endpoint("AWS_ENDPOINT_URL")),
                 r.positiveInt("CONVEYOR_MAX_ACTIVE_JOBS_PER_USER", 5),

@@ -11,6 +11,7 @@ import io.conveyor.persistence.TableSpec;
 import io.conveyor.program.ProgramDefinition;
 import io.conveyor.program.ProgramRegistry;
 import io.conveyor.subjob.SubJobStore;
+import io.conveyor.worker.WorkQueue;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,7 +48,7 @@ public final class Catalogue {
     public static final int API_RESERVED_CONCURRENCY = 50;
 
     public static final List<TableSpec> TABLES = List.of(JobStore.TABLE, SubJobStore.TABLE,
-            ActiveJobCounters.TABLE, IdempotencyStore.TABLE, WaitlistStore.TABLE);
+            ActiveJobCounters.TABLE, IdempotencyStore.TABLE, WaitlistStore.TABLE, WorkQueue.TABLE);
 
     private static final List<Access> WORKFLOW_STEP = List.of(write(Resource.JOBS_TABLE), write(Resource.SUBJOBS_TABLE),
             write(Resource.COUNTERS_TABLE), write(Resource.WAITLIST_TABLE), write(Resource.BUCKET),
@@ -61,13 +62,24 @@ public final class Catalogue {
             Duration.ofSeconds(29), List.of(write(Resource.JOBS_TABLE), read(Resource.SUBJOBS_TABLE),
                     write(Resource.COUNTERS_TABLE), write(Resource.IDEMPOTENCY_TABLE), write(Resource.WAITLIST_TABLE),
                     write(Resource.BUCKET), write(Resource.JOB_WORKFLOWS), write(Resource.WORKFLOW_CALLBACKS),
-                    write(Resource.EVENT_BUS))).withReservedConcurrency(Catalogue.API_RESERVED_CONCURRENCY);
+                    write(Resource.EVENT_BUS), write(Resource.WORK_QUEUE_TABLE))).withReservedConcurrency(Catalogue.API_RESERVED_CONCURRENCY);
     public static final FunctionSpec AWAIT_DEPENDENCIES = workflowStep("AwaitDependencies", 512, Duration.ofSeconds(30));
     public static final FunctionSpec ADMIT = workflowStep("Admit", 512, Duration.ofSeconds(30));
     public static final FunctionSpec SPLIT = workflowStep("Split", 1769, Duration.ofMinutes(5),
             write(Resource.SPLITTER_FUNCTIONS));
     public static final FunctionSpec RUN_SUBJOB = workflowStep("RunSubJob", 1769, Duration.ofMinutes(15),
             write(Resource.WORKER_FUNCTIONS));
+    /** Puts a subjob of a program with an external worker in the work queue, with the token its task waits on. */
+    public static final FunctionSpec OFFER_SUBJOB = new FunctionSpec("OfferSubJob", "io.conveyor.workflow.OfferSubJobHandler",
+            512, Duration.ofSeconds(30), List.of(read(Resource.JOBS_TABLE), write(Resource.WORK_QUEUE_TABLE)));
+    /** Starts a claimed subjob (counts it running) and stores the token its worker's answer resumes. */
+    public static final FunctionSpec START_ON_WORKER = new FunctionSpec("StartOnWorker",
+            "io.conveyor.workflow.StartOnWorkerHandler", 512, Duration.ofSeconds(30), List.of(write(Resource.JOBS_TABLE),
+                    write(Resource.SUBJOBS_TABLE), write(Resource.WORK_QUEUE_TABLE)));
+    /** Records the output an external worker answered with. */
+    public static final FunctionSpec RECORD_WORKER_OUTCOME = new FunctionSpec("RecordWorkerOutcome",
+            "io.conveyor.workflow.RecordWorkerOutcomeHandler", 512, Duration.ofSeconds(30), List.of(write(Resource.JOBS_TABLE),
+                    write(Resource.SUBJOBS_TABLE), write(Resource.COUNTERS_TABLE)));
     public static final FunctionSpec RECORD_SUBJOB_FAILURE = workflowStep("RecordSubJobFailure", 512, Duration.ofSeconds(30));
     public static final FunctionSpec CONFIRM_SUBJOBS = workflowStep("ConfirmSubJobs", 512, Duration.ofSeconds(30));
     public static final FunctionSpec AGGREGATE = workflowStep("Aggregate", 1769, Duration.ofMinutes(5),
@@ -94,7 +106,7 @@ public final class Catalogue {
 
     /** The functions the job workflow invokes, in the order it reaches them. */
     public static final List<FunctionSpec> WORKFLOW_FUNCTIONS = List.of(AWAIT_DEPENDENCIES, ADMIT, SPLIT, RUN_SUBJOB,
-            RECORD_SUBJOB_FAILURE, CONFIRM_SUBJOBS, AGGREGATE, FINALIZE, HANDLE_FAILURE, RESUME);
+            OFFER_SUBJOB, START_ON_WORKER, RECORD_WORKER_OUTCOME, RECORD_SUBJOB_FAILURE, CONFIRM_SUBJOBS, AGGREGATE, FINALIZE, HANDLE_FAILURE, RESUME);
 
     public static final List<FunctionSpec> FUNCTIONS = concat(List.of(API), WORKFLOW_FUNCTIONS,
             List.of(EXECUTION_ENDED, EXECUTION_SWEEP, CLEANER));
@@ -118,8 +130,24 @@ public final class Catalogue {
     public static final RouteSpec GET_PROGRAM = api("getProgram", "GET", "/programs/{name}", 200);
     public static final RouteSpec GET_USAGE = api("getUsage", "GET", "/usage", 200);
 
+    // The worker protocol: external workers register, take subjobs and answer for them, as their owner.
+    public static final RouteSpec REGISTER_WORKER = api("registerWorker", "POST", "/workers", 201);
+    public static final RouteSpec DEREGISTER_WORKER = api("deregisterWorker", "DELETE", "/workers/{workerId}", 200);
+    /** 200 with a subjob the worker now holds, 204 when none came within the wait. */
+    public static final RouteSpec POLL_SUBJOB = api("pollSubJob", "POST", "/workers/{workerId}/poll", 200, 204);
+    public static final RouteSpec HEARTBEAT_SUBJOB = api("heartbeatSubJob", "POST",
+            "/workers/{workerId}/subjobs/{taskId}/heartbeat", 200);
+    public static final RouteSpec UPLOAD_SUBJOB_OUTPUT = api("uploadSubJobOutput", "POST",
+            "/workers/{workerId}/subjobs/{taskId}/output-upload", 200);
+    public static final RouteSpec COMPLETE_SUBJOB = api("completeSubJob", "POST",
+            "/workers/{workerId}/subjobs/{taskId}/complete", 200);
+    public static final RouteSpec FAIL_SUBJOB = api("failSubJob", "POST", "/workers/{workerId}/subjobs/{taskId}/fail", 200);
+    public static final RouteSpec DECLINE_SUBJOB = api("declineSubJob", "POST",
+            "/workers/{workerId}/subjobs/{taskId}/decline", 200);
+
     public static final List<RouteSpec> ROUTES = List.of(CREATE_JOB, LIST_JOBS, GET_JOB, CANCEL_JOB, SUBMIT_JOB,
-            RETRY_JOB, LIST_SUBJOBS, GET_RESULT, LIST_PROGRAMS, GET_PROGRAM, GET_USAGE);
+            RETRY_JOB, LIST_SUBJOBS, GET_RESULT, LIST_PROGRAMS, GET_PROGRAM, GET_USAGE, REGISTER_WORKER,
+            DEREGISTER_WORKER, POLL_SUBJOB, HEARTBEAT_SUBJOB, UPLOAD_SUBJOB_OUTPUT, COMPLETE_SUBJOB, FAIL_SUBJOB, DECLINE_SUBJOB);
 
     /** The cleaner runs hourly unless the deployment says otherwise. */
     public static final ScheduleSpec CLEANER_SCHEDULE = new ScheduleSpec("CleanerSchedule", "rate(1 hour)", CLEANER.name());
@@ -159,6 +187,10 @@ public final class Catalogue {
         substitutions.put("RetryJitterStrategy", program.retry().jitter().name());
         substitutions.put("MaxConcurrency", Integer.toString(program.maxConcurrency()));
         substitutions.put("ToleratedFailurePercentage", Double.toString(program.toleratedFailurePercentage()));
+        substitutions.put("ExternalWorker", Boolean.toString(program.hasExternalWorker()));
+        // A program without an external worker never reaches the state that waits with this heartbeat.
+        substitutions.put("HeartbeatSeconds", Long.toString((program.hasExternalWorker() ? program.external().heartbeat()
+                : io.conveyor.program.ExternalWorker.MAX_HEARTBEAT).toSeconds()));
         substitutions.putAll(WorkflowErrors.SUBSTITUTIONS);
         return new StateMachineSpec(WORKFLOW_PREFIX + program.name(), WORKFLOW_DEFINITION, substitutions,
                 WORKFLOW_FUNCTIONS.stream().map(FunctionSpec::name).toList());

@@ -13,6 +13,8 @@ public enum Resource {
     COUNTERS_TABLE("CONVEYOR_COUNTERS_TABLE"),
     IDEMPOTENCY_TABLE("CONVEYOR_IDEMPOTENCY_TABLE"),
     WAITLIST_TABLE("CONVEYOR_WAITLIST_TABLE"),
+    /** The subjobs waiting for external workers, and the registered workers. */
+    WORK_QUEUE_TABLE("CONVEYOR_WORK_QUEUE_TABLE"),
     BUCKET("CONVEYOR_BUCKET"),
     /** Start, stop and describe executions of the job workflows; named by the ARN prefix of the state machines. */
     JOB_WORKFLOWS("CONVEYOR_WORKFLOW_ARN_PREFIX"),

@@ -37,14 +37,32 @@ public final class WorkflowErrors {
     public static final List<String> SUBJOB_RETRIED = Stream.concat(Stream.of(SUBJOB_DECLINED, RESULT_REJECTED, TIMEOUT),
             LAMBDA_TRANSIENT.stream()).toList();
 
+    /** An external worker stopped heartbeating a subjob it held (dead, or cut off): the subjob is offered again. */
+    public static final String HEARTBEAT_TIMEOUT = "States.HeartbeatTimeout";
+
+    /** An external worker failed a subjob and said another try may succeed. */
+    public static final String WORKER_RETRYABLE_FAILURE = "Worker.RetryableFailure";
+
+    /** An external worker failed a subjob for good. */
+    public static final String WORKER_FAILED = "Worker.Failed";
+
+    /**
+     * What RunOnExternalWorker's Retry offers a subjob again for, with the program's backoff: what RunSubJob retries
+     * (a decline among them), a worker's missed heartbeat and a worker's retryable failure.
+     */
+    public static final List<String> EXTERNAL_SUBJOB_RETRIED = Stream.concat(SUBJOB_RETRIED.stream(),
+            Stream.of(HEARTBEAT_TIMEOUT, WORKER_RETRYABLE_FAILURE)).toList();
+
     /**
      * The definition's {@code ${...}} substitutions these names fill, the same for every program:
      * {@code ${LambdaErrorsRetry}}, the Retry list of every task but RunSubJob (Lambda's transient failures, four
-     * more tries within about 15 seconds), and {@code ${SubJobRetryErrors}}, RunSubJob's {@code ErrorEquals}.
+     * more tries within about 15 seconds), {@code ${SubJobRetryErrors}}, RunSubJob's {@code ErrorEquals}, and
+     * {@code ${ExternalSubJobRetryErrors}}, RunOnExternalWorker's.
      */
     public static final Map<String, String> SUBSTITUTIONS = Map.of(
             "LambdaErrorsRetry", StoredJson.write(List.of(lambdaTransientRetry())),
-            "SubJobRetryErrors", StoredJson.write(SUBJOB_RETRIED));
+            "SubJobRetryErrors", StoredJson.write(SUBJOB_RETRIED),
+            "ExternalSubJobRetryErrors", StoredJson.write(EXTERNAL_SUBJOB_RETRIED));
 
     private static Map<String, Object> lambdaTransientRetry() {
         Map<String, Object> retrier = new LinkedHashMap<>();

@@ -27,6 +27,15 @@ import java.util.List;
  *   "aggregator": "lambda:arn:aws:lambda:eu-west-1:123456789012:function:wc-aggregate"}]
  * </pre>
  *
+ * A worker may also be {@code external}: machines that register with the API run the subjobs, and the program says
+ * what they must have and how often they heartbeat a subjob they hold:
+ *
+ * <pre>
+ * [{"name": "render", "implementation": "java:com.example.Render", "worker": "external",
+ *   "external": {"capabilities": ["gpu", "region=eu", "memoryGiB>=64"], "heartbeatSeconds": 30},
+ *   "subJobTimeoutSeconds": 7200}]
+ * </pre>
+ *
  * Every other field is optional and defaults as the sample programs do.
  */
 public final class ProgramDefinitions {
@@ -58,6 +67,7 @@ public final class ProgramDefinitions {
                     }
                 }
                 JsonNode retry = p.path("retry");
+                ExternalWorker external = p.has("external") ? external(p.path("external")) : null;
                 JsonNode rereg = p.path("reRegistration");
                 programs.add(new ProgramDefinition(name, functions[ProgramOperation.SPLIT.ordinal()],
                         functions[ProgramOperation.WORK.ordinal()], functions[ProgramOperation.AGGREGATE.ordinal()],
@@ -71,11 +81,22 @@ public final class ProgramDefinitions {
                                 rereg.path("maxAttempts").asInt(3)),
                         p.path("toleratedFailurePercentage").asDouble(0),
                         Duration.ofSeconds(p.path("subJobTimeoutSeconds").asLong(60)),
-                        Duration.parse(p.path("defaultRetention").asText("P7D"))));
+                        Duration.parse(p.path("defaultRetention").asText("P7D")), external));
             } catch (IllegalArgumentException | java.time.format.DateTimeParseException e) {
                 throw new ConfigurationException(List.of(ProgramRegistry.SETTING + ": program '" + name + "': " + e.getMessage()));
             }
         }
         return programs;
+    }
+
+    private static ExternalWorker external(JsonNode external) {
+        JsonNode capabilities = external.path("capabilities");
+        if (!external.isObject() || !(capabilities.isMissingNode() || capabilities.isArray())) {
+            throw new IllegalArgumentException("\"external\" must be an object such as {\"capabilities\": [\"gpu\", "
+                    + "\"memoryGiB>=64\"], \"heartbeatSeconds\": 30}");
+        }
+        List<String> required = new ArrayList<>();
+        capabilities.forEach(c -> required.add(c.asText()));
+        return ExternalWorker.of(required, Duration.ofSeconds(external.path("heartbeatSeconds").asLong(30)));
     }
 }

@@ -20,7 +20,12 @@ public record ProgramFunction(Kind kind, String target) {
         /** A class implementing {@code io.conveyor.programs.Program}, in the functions jar. */
         JAVA("java:"),
         /** A Lambda function, invoked synchronously with the contract's JSON. */
-        LAMBDA("lambda:");
+        LAMBDA("lambda:"),
+        /**
+         * Machines outside Lambda that register with the API and take subjobs (see {@link ExternalWorker}); written
+         * {@code external}, with no target, and only for the worker.
+         */
+        EXTERNAL("external");
 
         private final String prefix;
 
@@ -51,6 +56,13 @@ public record ProgramFunction(Kind kind, String target) {
      * @throws IllegalArgumentException saying what may be written, when {@code text} is neither form
      */
     public static ProgramFunction parse(ProgramOperation operation, String text) {
+        if (Kind.EXTERNAL.prefix().equals(text)) {
+            if (operation != ProgramOperation.WORK) {
+                throw new IllegalArgumentException("only the worker may be external; the " + operation.role()
+                        + " must be java:<fully.qualified.ClassName> or lambda:<function>");
+            }
+            return new ProgramFunction(Kind.EXTERNAL, "");
+        }
         if (text != null && text.startsWith(Kind.JAVA.prefix())) {
             String className = text.substring(Kind.JAVA.prefix().length());
             if (JAVA_CLASS.matcher(className).matches()) {
@@ -66,8 +78,14 @@ public record ProgramFunction(Kind kind, String target) {
         throw new IllegalArgumentException("the " + operation.role() + " must be java:<fully.qualified.ClassName> (a "
                 + "Program in the functions jar) or lambda:<function>, where <function> is a Lambda function's name "
                 + "(my-" + operation.role() + "), its name and an alias or version (my-" + operation.role() + ":live), or "
-                + "its ARN (arn:aws:lambda:eu-west-1:123456789012:function:my-" + operation.role() + "[:live]); was '"
-                + text + "'");
+                + "its ARN (arn:aws:lambda:eu-west-1:123456789012:function:my-" + operation.role() + "[:live])"
+                + (operation == ProgramOperation.WORK ? ", or external (machines that register as workers)" : "")
+                + "; was '" + text + "'");
+    }
+
+    /** Whether machines registered as workers run it, outside Lambda. */
+    public boolean isExternal() {
+        return kind == Kind.EXTERNAL;
     }
 
     public boolean isLambda() {
@@ -86,7 +104,7 @@ public record ProgramFunction(Kind kind, String target) {
         return target;
     }
 
-    /** As a definition writes it: {@code java:<class>} or {@code lambda:<function>}. */
+    /** As a definition writes it: {@code java:<class>}, {@code lambda:<function>} or {@code external}. */
     @Override
     public String toString() {
         return kind.prefix() + target;

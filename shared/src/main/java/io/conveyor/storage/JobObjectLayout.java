@@ -49,6 +49,17 @@ public final class JobObjectLayout {
     }
 
     /**
+     * The output an external worker uploaded for its claim {@code claimId} of the subjob: one key per claim, so a late
+     * upload by a worker whose subjob was taken away never overwrites the output of the worker that took it over.
+     */
+    public static String workerOutput(String jobId, int attempt, int index, String claimId) {
+        if (!claimId.matches("[A-Za-z0-9-]{1,64}")) {
+            throw new IllegalArgumentException("a claim id is 1-64 letters, digits or '-', was '" + claimId + "'");
+        }
+        return subJobPrefix(jobId, attempt, index) + "output-" + claimId + ".json";
+    }
+
+    /**
      * The successful subjobs' outputs in subjob order, one JSON line each, written for an aggregator that is a Lambda
      * function: thousands of outputs do not fit a Lambda payload (6 MB), so they are handed over as one object.
      */

@@ -76,7 +76,7 @@ class AwsClientsTest {
     private static Map<String, String> settings() {
         Map<String, String> env = new HashMap<>();
         env.put("AWS_REGION", "eu-west-1");
-        for (String table : new String[] {"JOBS", "SUBJOBS", "COUNTERS", "IDEMPOTENCY", "WAITLIST"}) {
+        for (String table : new String[] {"JOBS", "SUBJOBS", "COUNTERS", "IDEMPOTENCY", "WAITLIST", "WORK_QUEUE"}) {
             env.put("CONVEYOR_" + table + "_TABLE", table.toLowerCase());
         }
         env.put("CONVEYOR_BUCKET", "bucket");

@@ -23,6 +23,7 @@ class SettingsTest {
         env.put("CONVEYOR_COUNTERS_TABLE", "counters");
         env.put("CONVEYOR_IDEMPOTENCY_TABLE", "idempotency");
         env.put("CONVEYOR_WAITLIST_TABLE", "waitlist");
+        env.put("CONVEYOR_WORK_QUEUE_TABLE", "work-queue");
         env.put("CONVEYOR_BUCKET", "bucket");
         return env;
     }

@@ -48,8 +48,8 @@ class ProgramFunctionTest {
                 () -> ProgramFunction.parse(ProgramOperation.WORK, text));
         assertEquals("the worker must be java:<fully.qualified.ClassName> (a Program in the functions jar) or "
                 + "lambda:<function>, where <function> is a Lambda function's name (my-worker), its name and an alias or "
-                + "version (my-worker:live), or its ARN (arn:aws:lambda:eu-west-1:123456789012:function:my-worker[:live]); "
-                + "was '" + text + "'", e.getMessage());
+                + "version (my-worker:live), or its ARN (arn:aws:lambda:eu-west-1:123456789012:function:my-worker[:live]), "
+                + "or external (machines that register as workers); was '" + text + "'", e.getMessage());
     }
 
     @Test

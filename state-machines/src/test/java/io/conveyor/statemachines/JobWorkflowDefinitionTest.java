@@ -36,8 +36,14 @@ import org.junit.jupiter.params.provider.MethodSource;
 class JobWorkflowDefinitionTest {
     private static final String ARN_PREFIX = "arn:aws:lambda:eu-west-1:123456789012:function:";
 
+    /** A program whose subjobs run on external workers, beside the samples. */
+    private static final String RENDER = """
+            [{"name": "render", "implementation": "java:com.example.Render", "worker": "external",
+              "external": {"capabilities": ["gpu", "memoryGiB>=64"], "heartbeatSeconds": 45}, "subJobTimeoutSeconds": 7200,
+              "retry": {"intervalSeconds": 2, "maxAttempts": 4}}]""";
+
     static Stream<StateMachineSpec> machines() {
-        return Catalogue.stateMachines(ProgramRegistry.samples()).stream();
+        return Catalogue.stateMachines(ProgramRegistry.from(Map.of(ProgramRegistry.SETTING, RENDER))).stream();
     }
 
     private static String render(StateMachineSpec machine) {
@@ -96,8 +102,9 @@ class JobWorkflowDefinitionTest {
     void everyTask_retriesLambdasTransientFailures(StateMachineSpec machine) throws IOException {
         Map<String, JsonNode> tasks = new TreeMap<>();
         collectTasks(StoredJson.MAPPER.readTree(render(machine)), tasks);
-        assertEquals(Set.of("Admit", "Aggregate", "AwaitDependencies", "ConfirmSubJobs", "Finalize", "HandleFailure",
-                "RecordSubJobFailure", "Resume", "RunSubJob", "Split"), tasks.keySet());
+        assertEquals(Set.of("Admit", "Aggregate", "AwaitDependencies", "AwaitWorker", "ConfirmSubJobs", "Finalize",
+                "HandleFailure", "OfferSubJob", "RecordSubJobFailure", "RecordWorkerOutcome", "Resume", "RunSubJob", "Split"),
+                tasks.keySet());
         tasks.forEach((name, task) -> {
             List<String> retried = new ArrayList<>();
             task.path("Retry").forEach(retrier -> retried.addAll(texts(retrier.path("ErrorEquals"))));
@@ -107,6 +114,41 @@ class JobWorkflowDefinitionTest {
                 assertTrue(retried.containsAll(WorkflowErrors.LAMBDA_TRANSIENT), name + " retries " + retried);
             }
         });
+    }
+
+    /**
+     * A program with an external worker takes RunOnExternalWorker: its subjobs wait on a task token with the program's
+     * heartbeat, and a missed heartbeat, a decline or a retryable failure offers the subjob again with the program's
+     * retry policy; any other program takes RunSubJob.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("machines")
+    void externalWorkers_waitOnATaskTokenWithTheProgramsHeartbeat_andAreOfferedAgainByItsRetry(StateMachineSpec machine)
+            throws IOException {
+        JsonNode definition = StoredJson.MAPPER.readTree(render(machine));
+        boolean external = machine.name().equals(Catalogue.WORKFLOW_PREFIX + "render");
+        assertEquals(external, definition.at("/States/RunSubJobs/ItemBatcher/BatchInput/externalWorker").asBoolean());
+        JsonNode processor = definition.at("/States/RunSubJobs/ItemProcessor");
+        assertEquals("WhereSubJobsRun", processor.path("StartAt").asText());
+        JsonNode runOnWorker = processor.at("/States/RunOnExternalWorker");
+        JsonNode await = runOnWorker.at("/Branches/0/States/AwaitWorker");
+        assertEquals("arn:aws:states:::lambda:invoke.waitForTaskToken", await.path("Resource").asText());
+        assertEquals("arn:aws:states:::lambda:invoke.waitForTaskToken",
+                runOnWorker.at("/Branches/0/States/OfferSubJob/Resource").asText());
+        assertFalse(runOnWorker.at("/Branches/0/States/OfferSubJob").has("HeartbeatSeconds"),
+                "a subjob waiting for a worker is not timed by a heartbeat");
+        JsonNode retry = runOnWorker.path("Retry");
+        assertEquals(1, retry.size());
+        assertEquals(WorkflowErrors.EXTERNAL_SUBJOB_RETRIED, texts(retry.get(0).path("ErrorEquals")));
+        assertTrue(WorkflowErrors.EXTERNAL_SUBJOB_RETRIED.containsAll(List.of("States.HeartbeatTimeout",
+                WorkflowErrors.SUBJOB_DECLINED)));
+        if (external) {
+            assertEquals(45, await.path("HeartbeatSeconds").asInt());
+            assertEquals(2, retry.get(0).path("IntervalSeconds").asInt());
+            assertEquals(4, retry.get(0).path("MaxAttempts").asInt());
+        }
+        assertEquals("RecordSubJobFailure", runOnWorker.at("/Catch/0/Next").asText());
+        assertEquals("RecordWorkerOutcome", runOnWorker.path("Next").asText());
     }
 
     /** The States Language schema check of the npm asl-validator, on every rendered definition. */
@@ -138,6 +180,7 @@ class JobWorkflowDefinitionTest {
                 tasks.put(state.getKey(), state.getValue());
             }
             collectTasks(state.getValue().path("ItemProcessor"), tasks);
+            state.getValue().path("Branches").forEach(branch -> collectTasks(branch, tasks));
         });
     }
 

@@ -9,7 +9,7 @@ import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 
 /**
- * {@link TaskCallbacks} through the Step Functions API: SendTaskSuccess and SendTaskFailure in its JSON protocol,
+ * {@link TaskCallbacks} through the Step Functions API: SendTaskSuccess, SendTaskFailure and SendTaskHeartbeat in its JSON protocol,
  * through {@link AwsHttpService} (the SDK's client would add 1.4 MB of model classes to the functions' jar).
  */
 public final class StepFunctionsCallbacks implements TaskCallbacks {
@@ -28,31 +28,45 @@ public final class StepFunctionsCallbacks implements TaskCallbacks {
     }
 
     @Override
-    public void succeed(String taskToken, String outputJson) {
+    public boolean succeed(String taskToken, String outputJson) {
         try {
             sfn.callJson("AWSStepFunctions.SendTaskSuccess", "1.0", StoredJson.MAPPER.createObjectNode()
                     .put("taskToken", taskToken).put("output", outputJson));
+            return true;
         } catch (AwsServiceException e) {
-            taskEnded(e, "resumed");
+            return taskEnded(e, "resumed");
         }
     }
 
     @Override
-    public void fail(String taskToken, String error, String cause) {
+    public boolean fail(String taskToken, String error, String cause) {
         String shortCause = cause.length() > MAX_CAUSE ? cause.substring(0, MAX_CAUSE) : cause;
         try {
             sfn.callJson("AWSStepFunctions.SendTaskFailure", "1.0", StoredJson.MAPPER.createObjectNode()
                     .put("taskToken", taskToken).put("error", error).put("cause", shortCause));
+            return true;
         } catch (AwsServiceException e) {
-            taskEnded(e, "failed");
+            return taskEnded(e, "failed");
         }
     }
 
-    /** Logs a callback for a task that ended already; rethrows any other error. */
-    private static void taskEnded(AwsServiceException e, String not) {
+    @Override
+    public boolean heartbeat(String taskToken) {
+        try {
+            sfn.callJson("AWSStepFunctions.SendTaskHeartbeat", "1.0", StoredJson.MAPPER.createObjectNode()
+                    .put("taskToken", taskToken));
+            return true;
+        } catch (AwsServiceException e) {
+            return taskEnded(e, "heartbeaten");
+        }
+    }
+
+    /** Logs a callback for a task that ended already and answers false; rethrows any other error. */
+    private static boolean taskEnded(AwsServiceException e, String not) {
         if (!TASK_ENDED.contains(e.awsErrorDetails().errorCode())) {
             throw e;
         }
         LOG.info("task already ended, not {}: {}", not, e.getMessage());
+        return false;
     }
 }

@@ -67,7 +67,7 @@ final class AccessPolicies {
     List<PolicyStatement> statements(Access access) {
         boolean write = access.write();
         return switch (access.resource()) {
-            case JOBS_TABLE, SUBJOBS_TABLE, COUNTERS_TABLE, IDEMPOTENCY_TABLE, WAITLIST_TABLE -> {
+            case JOBS_TABLE, SUBJOBS_TABLE, COUNTERS_TABLE, IDEMPOTENCY_TABLE, WAITLIST_TABLE, WORK_QUEUE_TABLE -> {
                 Table table = storage.table(access.resource());
                 List<String> resources = new ArrayList<>();
                 resources.add(table.getTableArn());

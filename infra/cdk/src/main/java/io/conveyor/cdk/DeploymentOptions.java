@@ -208,7 +208,7 @@ public record DeploymentOptions(
                 Map<String, String> env = new LinkedHashMap<>(options.functionSettings());
                 env.putAll(Map.of("AWS_REGION", "synth", "CONVEYOR_JOBS_TABLE", "t", "CONVEYOR_SUBJOBS_TABLE", "t",
                         "CONVEYOR_COUNTERS_TABLE", "t", "CONVEYOR_IDEMPOTENCY_TABLE", "t",
-                        "CONVEYOR_WAITLIST_TABLE", "t", "CONVEYOR_BUCKET", "b"));
+                        "CONVEYOR_WAITLIST_TABLE", "t", "CONVEYOR_WORK_QUEUE_TABLE", "t", "CONVEYOR_BUCKET", "b"));
                 Settings.from(env);
                 ProgramRegistry.from(env);
             } catch (ConfigurationException e) {

@@ -283,7 +283,7 @@ class ConveyorStackTest {
         for (var access : spec.access()) {
             Resource r = access.resource();
             switch (r) {
-                case JOBS_TABLE, SUBJOBS_TABLE, COUNTERS_TABLE, IDEMPOTENCY_TABLE, WAITLIST_TABLE -> {
+                case JOBS_TABLE, SUBJOBS_TABLE, COUNTERS_TABLE, IDEMPOTENCY_TABLE, WAITLIST_TABLE, WORK_QUEUE_TABLE -> {
                     List<String> actions = new ArrayList<>(AccessPolicies.TABLE_READ);
                     if (access.write()) {
                         actions.addAll(AccessPolicies.TABLE_WRITE);

@@ -1,0 +1,260 @@
+package io.conveyor.cli.worker;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.conveyor.cli.http.ApiClient;
+import io.conveyor.cli.http.ApiError;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+
+/**
+ * An external worker: registers with the API for programs whose worker is {@code external}, long-polls for subjobs
+ * that match its capabilities, runs each with its {@link SubJobHandler} while heartbeating it, and answers: the
+ * output (inline, or through a presigned upload when large), a failure, or a decline. {@link #stop} ends it cleanly:
+ * it stops taking subjobs, lets the one it runs finish within a grace period or hands it back, and deregisters.
+ *
+ * <p>One subjob at a time; run several workers for more. {@link #run} blocks; {@link #stop} may be called from any
+ * thread (a shutdown hook).
+ */
+public final class ExternalWorker {
+    /** Outputs up to this size go inline in the answer; larger ones through a presigned upload (the API's limit). */
+    static final int MAX_INLINE_OUTPUT_BYTES = 256 * 1024;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final ApiClient api;
+    private final List<String> programs;
+    private final List<String> capabilities;
+    private final Duration lease;
+    private final Duration pollWait;
+    private final SubJobHandler handler;
+    private final Consumer<String> log;
+    private final ExecutorService running = Executors.newSingleThreadExecutor(daemon("conveyor-subjob"));
+    private final ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor(daemon("conveyor-heartbeat"));
+    private final CountDownLatch finished = new CountDownLatch(1);
+    private volatile boolean stopping;
+    private volatile Duration grace = Duration.ZERO;
+    private volatile String workerId;
+
+    /**
+     * @param lease    how long the worker may go without calling the API before it is taken for dead (30 s to 1 h)
+     * @param pollWait how long one poll waits for a subjob (0 to 20 s)
+     * @param log      where the worker says what it does, one line at a time
+     */
+    public ExternalWorker(ApiClient api, List<String> programs, List<String> capabilities, Duration lease,
+            Duration pollWait, SubJobHandler handler, Consumer<String> log) {
+        this.api = Objects.requireNonNull(api, "api");
+        this.programs = List.copyOf(programs);
+        this.capabilities = List.copyOf(capabilities);
+        this.lease = lease;
+        this.pollWait = pollWait;
+        this.handler = Objects.requireNonNull(handler, "handler");
+        this.log = log;
+    }
+
+    /** The id the API gave this worker, once registered. */
+    public String id() {
+        return workerId;
+    }
+
+    /** Registers, then takes and runs subjobs until {@link #stop}; deregisters before it returns. */
+    public void run() {
+        try {
+            ObjectNode registration = JSON.createObjectNode();
+            ArrayNode names = registration.putArray("programs");
+            programs.forEach(names::add);
+            ArrayNode advertised = registration.putArray("capabilities");
+            capabilities.forEach(advertised::add);
+            registration.put("leaseSeconds", lease.toSeconds());
+            workerId = api.post("/workers", registration).path("workerId").asText();
+            log.accept("worker " + workerId + " registered for " + programs + " with " + capabilities);
+            while (!stopping) {
+                JsonNode polled = api.send(new ApiClient.Call("POST", path("poll"), Map.of("waitSeconds",
+                        Long.toString(pollWait.toSeconds())), Map.of(), null));
+                if (polled.hasNonNull("taskId")) {
+                    SubJob subJob = subJob(polled);
+                    if (stopping) {
+                        // Taken as the stop came: handed back at once rather than left to time out.
+                        answer(subJob, "decline", JSON.createObjectNode().put("reason", "the worker is stopping"));
+                    } else {
+                        runOne(subJob);
+                    }
+                }
+            }
+        } finally {
+            try {
+                if (workerId != null) {
+                    api.delete("/workers/" + segment(workerId));
+                    log.accept("worker " + workerId + " deregistered");
+                }
+            } finally {
+                running.shutdownNow();
+                heartbeats.shutdownNow();
+                finished.countDown();
+            }
+        }
+    }
+
+    /**
+     * Stops taking subjobs; a subjob running now may finish within {@code grace}, else it is handed back (declined)
+     * and its handler interrupted. Returns once {@link #run} has returned, or after {@code grace} plus the longest poll.
+     */
+    public void stop(Duration grace) {
+        this.grace = grace;
+        stopping = true;
+        try {
+            finished.await(grace.plus(pollWait).plusSeconds(5).toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void runOne(SubJob subJob) {
+        log.accept("subjob " + subJob.index() + " of job " + subJob.jobId() + " taken (" + subJob.taskId() + ")");
+        long started = System.nanoTime();
+        Future<JsonNode> result = running.submit(() -> handler.run(subJob));
+        // A third of the interval: one lost or slow heartbeat never costs the subjob.
+        long every = Math.max(1000, subJob.heartbeat().toMillis() / 3);
+        ScheduledFuture<?> beating = heartbeats.scheduleAtFixedRate(() -> heartbeat(subJob, result), every, every,
+                TimeUnit.MILLISECONDS);
+        try {
+            JsonNode output = await(result, subJob);
+            if (output == null) {
+                answer(subJob, "decline", JSON.createObjectNode().put("reason", "the worker is stopping"));
+                return;
+            }
+            complete(subJob, output, Duration.ofNanos(System.nanoTime() - started));
+        } catch (java.util.concurrent.CancellationException takenAway) {
+            log.accept("subjob " + subJob.index() + " of job " + subJob.jobId() + " dropped: it runs elsewhere now");
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof SubJobHandler.DeclineException) {
+                answer(subJob, "decline", JSON.createObjectNode().put("reason", cause.getMessage()));
+            } else {
+                answer(subJob, "fail", JSON.createObjectNode().put("message", String.valueOf(cause.getMessage() == null
+                        ? cause.toString() : cause.getMessage()))
+                        .put("retryable", cause instanceof SubJobHandler.RetryableFailureException));
+            }
+        } finally {
+            beating.cancel(false);
+        }
+    }
+
+    /** The handler's output; null when the worker was stopped and the grace period ran out first. */
+    private JsonNode await(Future<JsonNode> result, SubJob subJob) throws ExecutionException {
+        try {
+            while (!stopping) {
+                try {
+                    return result.get(200, TimeUnit.MILLISECONDS);
+                } catch (TimeoutException stillRunning) {
+                    // look at the stop flag again
+                }
+            }
+            return result.get(grace.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException graceOver) {
+            result.cancel(true);
+            log.accept("subjob " + subJob.index() + " of job " + subJob.jobId() + " handed back: the worker is stopping");
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            result.cancel(true);
+            return null;
+        }
+    }
+
+    private void heartbeat(SubJob subJob, Future<JsonNode> result) {
+        try {
+            api.post(subJobPath(subJob, "heartbeat"), JSON.createObjectNode());
+        } catch (ApiError e) {
+            if (e.status() == 409 || e.status() == 410) {
+                // Taken away: the subjob runs elsewhere now; its result here would be refused.
+                log.accept("subjob " + subJob.index() + " of job " + subJob.jobId() + " was taken away: " + e.apiMessage());
+                result.cancel(true);
+            }
+        } catch (RuntimeException e) {
+            log.accept("heartbeat failed, trying again: " + e.getMessage());
+        }
+    }
+
+    private void complete(SubJob subJob, JsonNode output, Duration took) {
+        byte[] bytes = output.toString().getBytes(StandardCharsets.UTF_8);
+        ObjectNode answer = JSON.createObjectNode().put("durationMillis", took.toMillis());
+        if (bytes.length <= MAX_INLINE_OUTPUT_BYTES) {
+            answer.set("output", output);
+        } else {
+            JsonNode upload = api.post(subJobPath(subJob, "output-upload"), JSON.createObjectNode().put("size", bytes.length));
+            HttpRequest.Builder put = HttpRequest.newBuilder(URI.create(upload.path("url").asText()))
+                    .method(upload.path("method").asText("PUT"), HttpRequest.BodyPublishers.ofByteArray(bytes));
+            upload.path("headers").fields().forEachRemaining(h -> {
+                if (!ApiClient.setByClient(h.getKey())) {
+                    put.header(h.getKey(), h.getValue().asText());
+                }
+            });
+            api.presigned(put.build(), HttpResponse.BodyHandlers.ofByteArray(), "the output upload");
+            answer.put("outputUploaded", true);
+        }
+        answer(subJob, "complete", answer);
+    }
+
+    /** Sends an answer; one refused because the subjob was taken away is logged, as the subjob now runs elsewhere. */
+    private void answer(SubJob subJob, String what, ObjectNode body) {
+        try {
+            api.post(subJobPath(subJob, what), body);
+            log.accept("subjob " + subJob.index() + " of job " + subJob.jobId() + ": " + what + " sent");
+        } catch (ApiError e) {
+            if (e.status() != 409 && e.status() != 410) {
+                throw e;
+            }
+            log.accept("subjob " + subJob.index() + " of job " + subJob.jobId() + ": " + what + " refused, " + e.code()
+                    + ": " + e.apiMessage());
+        }
+    }
+
+    private static SubJob subJob(JsonNode polled) {
+        Map<String, String> parameters = new HashMap<>();
+        polled.path("parameters").fields().forEachRemaining(p -> parameters.put(p.getKey(), p.getValue().asText()));
+        return new SubJob(polled.path("taskId").asText(), polled.path("program").asText(), polled.path("jobId").asText(),
+                polled.path("attempt").asInt(), polled.path("index").asInt(), polled.path("input"), Map.copyOf(parameters),
+                Duration.ofSeconds(polled.path("heartbeatSeconds").asLong(30)),
+                Duration.ofSeconds(polled.path("timeoutSeconds").asLong(3600)));
+    }
+
+    private String path(String action) {
+        return "/workers/" + segment(workerId) + "/" + action;
+    }
+
+    private String subJobPath(SubJob subJob, String action) {
+        return "/workers/" + segment(workerId) + "/subjobs/" + segment(subJob.taskId()) + "/" + action;
+    }
+
+    private static String segment(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}

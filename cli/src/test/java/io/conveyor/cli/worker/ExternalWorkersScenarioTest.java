@@ -1,0 +1,140 @@
+package io.conveyor.cli.worker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.conveyor.apiclient.JobApiClient;
+import io.conveyor.cli.config.SettingsResolver;
+import io.conveyor.cli.http.ApiClient;
+import io.conveyor.cli.http.ApiError;
+import io.conveyor.local.runtime.LocalRuntime;
+import io.conveyor.local.runtime.LocalRuntimeOptions;
+import io.conveyor.programs.primes.PrimesProgram;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Whole jobs of a program whose worker is external, through the local runtime (the real API, workflow and engine,
+ * with Step Functions' heartbeat timeouts in real time), completed by workers run from the test: one through the
+ * Java worker library, one speaking the protocol by hand so that it can die mid-subjob and answer late.
+ */
+@Timeout(180)
+class ExternalWorkersScenarioTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Primes counted on external workers with a GPU; a 5 s heartbeat, so a dead worker's subjob is retaken soon. */
+    private static final String PROGRAMS = """
+            [{"name": "primes-gpu", "implementation": "java:io.conveyor.programs.primes.PrimesProgram", "worker": "external",
+              "external": {"capabilities": ["gpu", "memoryGiB>=16"], "heartbeatSeconds": 5}, "subJobTimeoutSeconds": 120,
+              "retry": {"intervalSeconds": 1, "backoffRate": 1.0, "maxDelaySeconds": 1, "jitter": "NONE", "maxAttempts": 3},
+              "reRegistration": {"delaySeconds": 1, "maxAttempts": 1}}]""";
+    private static LocalRuntime runtime;
+    @TempDir
+    static Path home;
+
+    @BeforeAll
+    static void startRuntime() {
+        runtime = LocalRuntime.start(LocalRuntimeOptions.builder().schedules(false)
+                .environment("CONVEYOR_PROGRAMS", PROGRAMS).build());
+    }
+
+    @AfterAll
+    static void stopRuntime() {
+        if (runtime != null) {
+            runtime.close();
+        }
+    }
+
+    private static ApiClient api(String user) {
+        return ApiClient.create(new SettingsResolver(Map.of("CONVEYOR_ENDPOINT", runtime.apiEndpoint().toString(),
+                "CONVEYOR_TOKEN", user), home).resolve(new SettingsResolver.Flags(null, null, null, null, null, null)),
+                "scenario");
+    }
+
+    private static String submit(JobApiClient client, long to, int subJobs) {
+        JobApiClient.Response created = client.post("/jobs", "{\"program\": \"primes-gpu\", \"parameters\": {\"from\": \"1\", "
+                + "\"to\": \"" + to + "\", \"subJobs\": \"" + subJobs + "\"}}");
+        assertEquals(201, created.status(), created.text());
+        String id = created.json().path("job").path("jobId").asText();
+        JobApiClient.Response submitted = client.post("/jobs/" + id + "/submit", "");
+        assertEquals(202, submitted.status(), submitted.text());
+        return id;
+    }
+
+    private static JsonNode awaitEnd(JobApiClient client, String id, Duration limit) throws InterruptedException {
+        Instant giveUp = Instant.now().plus(limit);
+        while (Instant.now().isBefore(giveUp)) {
+            JsonNode job = client.get("/jobs/" + id).json().path("job");
+            if (List.of("SUCCEEDED", "FAILED", "CANCELLED").contains(job.path("status").asText())) {
+                return job;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("job " + id + " did not end within " + limit + ": " + client.get("/jobs/" + id).text());
+    }
+
+    @Test
+    void aWorkerDyingMidSubjob_hasItsSubjobRetakenAndFinishedByAnother_andItsLateAnswerIsRefused() throws Exception {
+        JobApiClient alice = new JobApiClient(runtime.apiEndpoint(), "alice");
+        ApiClient doomedApi = api("alice");
+        String id = submit(alice, 40_000, 4);
+
+        // The doomed worker takes the first subjob offered, then dies: it never heartbeats nor answers.
+        String doomed = doomedApi.post("/workers", JSON.readTree(
+                "{\"programs\": [\"primes-gpu\"], \"capabilities\": [\"gpu\", \"memoryGiB=32\"], \"leaseSeconds\": 60}"))
+                .path("workerId").asText();
+        JsonNode held = doomedApi.send(new ApiClient.Call("POST", "/workers/" + doomed + "/poll",
+                Map.of("waitSeconds", "20"), Map.of(), null));
+        assertTrue(held.hasNonNull("taskId"), "the doomed worker got a subjob: " + held);
+        int doomedIndex = held.path("index").asInt();
+
+        // The healthy worker, through the Java library, takes every other subjob and then the doomed one's.
+        Map<Integer, Integer> runs = new ConcurrentHashMap<>();
+        List<String> log = new CopyOnWriteArrayList<>();
+        ExternalWorker healthy = new ExternalWorker(api("alice"), List.of("primes-gpu"), List.of("gpu", "memoryGiB=64"),
+                Duration.ofSeconds(60), Duration.ofSeconds(5), subJob -> {
+                    runs.merge(subJob.index(), 1, Integer::sum);
+                    long from = subJob.input().path("from").asLong();
+                    long to = subJob.input().path("to").asLong();
+                    return JSON.createObjectNode().put("from", from).put("to", to)
+                            .put("count", PrimesProgram.countPrimes(from, to));
+                }, log::add);
+        Thread running = new Thread(healthy::run, "healthy-worker");
+        running.start();
+        try {
+            JsonNode job = awaitEnd(alice, id, Duration.ofSeconds(90));
+            assertEquals("SUCCEEDED", job.path("status").asText(), job + "\n" + log);
+            assertEquals(PrimesProgram.countPrimes(1, 40_000),
+                    JSON.readTree(java.net.URI.create(alice.get("/jobs/" + id + "/result").json().path("url").asText())
+                            .toURL()).path("primes").asLong());
+            assertEquals(Map.of(0, 1, 1, 1, 2, 1, 3, 1), runs, "each subjob ran once on the healthy worker: " + log);
+            JsonNode retaken = alice.get("/jobs/" + id + "/subjobs").json().path("subJobs").get(doomedIndex);
+            assertEquals("SUCCEEDED", retaken.path("status").asText());
+            assertEquals(2, retaken.path("attempts").asInt(), "taken by the doomed worker, then by the healthy one");
+
+            // The doomed worker comes back to life and answers: refused, and the result stands.
+            ApiError late = assertThrows(ApiError.class, () -> doomedApi.post("/workers/" + doomed + "/subjobs/"
+                    + held.path("taskId").asText() + "/complete", JSON.readTree("{\"output\": {\"count\": 999999}}")));
+            assertEquals(409, late.status());
+            assertEquals("SubJobTakenAway", late.code());
+            assertEquals(PrimesProgram.countPrimes(1, 40_000),
+                    JSON.readTree(java.net.URI.create(alice.get("/jobs/" + id + "/result").json().path("url").asText())
+                            .toURL()).path("primes").asLong());
+        } finally {
+            healthy.stop(Duration.ZERO);
+            running.join(30_000);
+        }
+    }
+}

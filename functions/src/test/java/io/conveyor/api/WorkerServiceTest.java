@@ -1,0 +1,209 @@
+package io.conveyor.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.conveyor.deployment.WorkflowErrors;
+import io.conveyor.persistence.StoredJson;
+import io.conveyor.program.ProgramRegistry;
+import io.conveyor.storage.ObjectStore;
+import io.conveyor.testing.LocalAws;
+import io.conveyor.testing.MutableClock;
+import io.conveyor.worker.WorkQueue;
+import io.conveyor.workflow.RecordingCallbacks;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The worker protocol on the DynamoDB emulator and S3Proxy, with the workflow's side played by the test: it offers
+ * subjobs with task tokens and hands claims over as OfferSubJob and AwaitWorker do, and reads what the service sent to
+ * each token.
+ */
+class WorkerServiceTest {
+    private static final Instant T0 = Instant.parse("2026-12-06T10:00:00Z");
+    private static final String PROGRAMS = """
+            [{"name": "render", "implementation": "java:com.example.Render", "worker": "external",
+              "external": {"capabilities": ["gpu", "memoryGiB>=64"], "heartbeatSeconds": 30}, "subJobTimeoutSeconds": 600}]""";
+    private static final Caller ALICE = new Caller("alice");
+    private static final Caller MALLORY = new Caller("mallory");
+
+    private final MutableClock clock = new MutableClock(T0);
+    private final RecordingCallbacks callbacks = new RecordingCallbacks();
+    private final AtomicInteger ids = new AtomicInteger();
+    private WorkQueue queue;
+    private WorkerService workers;
+
+    @BeforeEach
+    void wire() {
+        LocalAws.Deployment deployment = LocalAws.get().newDeployment();
+        queue = new WorkQueue(deployment.dynamoDb(), deployment.settings().workQueueTable());
+        ObjectStore objects = new ObjectStore(deployment.s3(), deployment.presigner(), deployment.settings().bucket(), clock);
+        workers = new WorkerService(queue, deployment.jobs(), objects,
+                ProgramRegistry.from(Map.of(ProgramRegistry.SETTING, PROGRAMS)), callbacks, clock,
+                () -> "id-" + ids.incrementAndGet(), clock::advance);
+    }
+
+    private String register(Caller caller) {
+        return workers.register(caller, List.of("render"), List.of("gpu", "memoryGiB=128"), Duration.ofSeconds(60)).id();
+    }
+
+    /** OfferSubJob's part: subjob {@code index} of alice's job waits with its offer token. */
+    private void offer(int index) {
+        queue.offer(new WorkQueue.Offer("job-1", 1, index, "render", "alice", "{\"frame\":" + index + "}"),
+                "offer-" + index, clock.instant(), Duration.ofMinutes(10));
+    }
+
+    /** AwaitWorker's part: the workflow resumed by the claim hands the subjob over with its run token. */
+    private void handOver(WorkerService.Assignment a) {
+        String claimId = StoredJson.MAPPER.valueToTree(StoredJson.readStringMap(
+                callbacks.outcomes.get("offer-" + a.index()).output())).path("claimId").asText();
+        assertTrue(queue.handOver(a.jobId(), a.attempt(), a.index(), claimId, "run-" + a.index() + "-" + claimId));
+    }
+
+    private String runToken(WorkerService.Assignment a) {
+        return "run-" + a.index() + "-" + a.taskId().substring(a.taskId().lastIndexOf('.') + 1);
+    }
+
+    @Test
+    void registration_refusesWhatCouldNeverTakeASubjob_sayingWhatIsMissing() {
+        ApiException lacking = assertThrows(ApiException.class, () -> workers.register(ALICE, List.of("render"),
+                List.of("gpu", "memoryGiB=32"), Duration.ofSeconds(60)));
+        assertEquals("CapabilitiesDoNotMatch", lacking.code());
+        assertTrue(lacking.getMessage().contains("[memoryGiB>=64]"), lacking.getMessage());
+        assertEquals("NotAnExternalProgram", assertThrows(ApiException.class, () -> workers.register(ALICE,
+                List.of("primes"), List.of(), Duration.ofSeconds(60))).code());
+        assertEquals("UnknownProgram", assertThrows(ApiException.class, () -> workers.register(ALICE,
+                List.of("nope"), List.of(), Duration.ofSeconds(60))).code());
+        assertEquals(400, assertThrows(ApiException.class, () -> workers.register(ALICE, List.of("render"),
+                List.of("gpu", "memoryGiB=128"), Duration.ofSeconds(5))).status(), "a lease shorter than a poll");
+    }
+
+    @Test
+    void aPoll_claimsTheOldestSubjob_resumesItsOfferTask_andAnswersGoToTheRunTask() {
+        offer(0);
+        clock.advance(Duration.ofSeconds(1));
+        offer(1);
+        String worker = register(ALICE);
+        WorkerService.Assignment first = workers.poll(ALICE, worker, Duration.ZERO).orElseThrow();
+        assertEquals(0, first.index());
+        assertEquals(30, first.heartbeatSeconds());
+        assertEquals(StoredJson.MAPPER.createObjectNode().put("frame", 0), first.input());
+        assertTrue(callbacks.outcomes.get("offer-0").succeeded(), "the task waiting for a worker is resumed");
+        handOver(first);
+
+        workers.heartbeat(ALICE, worker, first.taskId());
+        JsonNode output = StoredJson.MAPPER.createObjectNode().put("pixels", 42);
+        workers.complete(ALICE, worker, first.taskId(), output, Duration.ofSeconds(3));
+        RecordingCallbacks.Outcome answered = callbacks.outcomes.get(runToken(first));
+        assertTrue(answered.succeeded());
+        JsonNode outcome = StoredJson.MAPPER.valueToTree(StoredJson.read(answered.output(),
+                new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() {}));
+        assertEquals("{\"pixels\":42}", outcome.path("output").asText());
+        assertEquals(3000, outcome.path("durationMillis").asLong());
+
+        assertEquals(1, workers.poll(ALICE, worker, Duration.ZERO).orElseThrow().index());
+        assertEquals(Optional.empty(), workers.poll(ALICE, worker, Duration.ofSeconds(2)), "nothing left, after waiting");
+    }
+
+    @Test
+    void anotherUsersWorker_neverSeesTheSubjob_norCanAnswerForIt() {
+        offer(0);
+        String alices = register(ALICE);
+        String mallorys = register(MALLORY);
+        assertEquals(Optional.empty(), workers.poll(MALLORY, mallorys, Duration.ZERO));
+        WorkerService.Assignment a = workers.poll(ALICE, alices, Duration.ZERO).orElseThrow();
+        handOver(a);
+        assertEquals("WorkerNotFound", assertThrows(ApiException.class,
+                () -> workers.heartbeat(MALLORY, alices, a.taskId())).code());
+        assertEquals("SubJobNotHeld", assertThrows(ApiException.class,
+                () -> workers.complete(MALLORY, mallorys, a.taskId(), StoredJson.MAPPER.nullNode(), Duration.ZERO)).code());
+        // A claim that is not the subjob's current one (forged, or from before it was offered again) is not this worker's.
+        assertEquals("SubJobTakenAway", assertThrows(ApiException.class,
+                () -> workers.heartbeat(ALICE, alices, "job-1.1.0.forged")).code());
+        assertEquals("SubJobNotHeld", assertThrows(ApiException.class,
+                () -> workers.heartbeat(ALICE, alices, "job-1.1.7.forged")).code(), "no such subjob");
+        assertEquals("SubJobNotHeld", assertThrows(ApiException.class,
+                () -> workers.heartbeat(ALICE, alices, "not a task")).code());
+    }
+
+    @Test
+    void aWorkerThatMissedItsDeadline_isDead_andItsLateAnswerChangesNothing() {
+        offer(0);
+        String dead = register(ALICE);
+        WorkerService.Assignment held = workers.poll(ALICE, dead, Duration.ZERO).orElseThrow();
+        handOver(held);
+        clock.advance(Duration.ofSeconds(61));
+        ApiException expired = assertThrows(ApiException.class, () -> workers.heartbeat(ALICE, dead, held.taskId()));
+        assertEquals(410, expired.status());
+        assertEquals("WorkerExpired", expired.code());
+
+        // Its heartbeat timed out: the workflow offers the subjob again, and another worker takes it.
+        callbacks.fail(runToken(held), WorkflowErrors.HEARTBEAT_TIMEOUT, "");
+        queue.offer(new WorkQueue.Offer("job-1", 1, 0, "render", "alice", "{\"frame\":0}"), "offer-0b", clock.instant(),
+                Duration.ofMinutes(10));
+        String alive = register(ALICE);
+        WorkerService.Assignment retaken = workers.poll(ALICE, alive, Duration.ZERO).orElseThrow();
+        assertEquals(0, retaken.index());
+        assertFalse(retaken.taskId().equals(held.taskId()));
+    }
+
+    @Test
+    void aLateAnswer_afterTheSubjobWasTakenAway_isRefusedWith409_andChangesNothing() {
+        offer(0);
+        String slow = register(ALICE);
+        WorkerService.Assignment held = workers.poll(ALICE, slow, Duration.ZERO).orElseThrow();
+        handOver(held);
+        // The heartbeat timed out (the run task ended) while the worker was still alive.
+        callbacks.fail(runToken(held), WorkflowErrors.HEARTBEAT_TIMEOUT, "");
+        ApiException late = assertThrows(ApiException.class, () -> workers.complete(ALICE, slow, held.taskId(),
+                StoredJson.MAPPER.createObjectNode().put("big", "x".repeat(10_000)), Duration.ZERO));
+        assertEquals(409, late.status());
+        assertEquals("SubJobTakenAway", late.code());
+        assertEquals(WorkflowErrors.HEARTBEAT_TIMEOUT, callbacks.outcomes.get(runToken(held)).error(), "the task's end stands");
+
+        // Offered again: the former holder's claim no longer matches, whatever it answers.
+        queue.offer(new WorkQueue.Offer("job-1", 1, 0, "render", "alice", "{\"frame\":0}"), "offer-0b", clock.instant(),
+                Duration.ofMinutes(10));
+        assertEquals("SubJobTakenAway", assertThrows(ApiException.class,
+                () -> workers.fail(ALICE, slow, held.taskId(), "too late", false)).code());
+    }
+
+    @Test
+    void aDecline_failsTheRunTaskAsDeclined_andTheSubjobOfferedAgainGoesToAnotherWorker() {
+        offer(0);
+        String picky = register(ALICE);
+        WorkerService.Assignment a = workers.poll(ALICE, picky, Duration.ZERO).orElseThrow();
+        handOver(a);
+        workers.decline(ALICE, picky, a.taskId(), "no licence today");
+        assertEquals(WorkflowErrors.SUBJOB_DECLINED, callbacks.outcomes.get(runToken(a)).error());
+        queue.offer(new WorkQueue.Offer("job-1", 1, 0, "render", "alice", "{\"frame\":0}"), "offer-0b", clock.instant(),
+                Duration.ofMinutes(10));
+        assertEquals(Optional.empty(), workers.poll(ALICE, picky, Duration.ZERO));
+        assertEquals(0, workers.poll(ALICE, register(ALICE), Duration.ZERO).orElseThrow().index());
+    }
+
+    @Test
+    void aRetryableFailure_andAPermanentOne_reachTheWorkflowUnderTheirOwnErrorNames() {
+        offer(0);
+        offer(1);
+        String worker = register(ALICE);
+        WorkerService.Assignment a = workers.poll(ALICE, worker, Duration.ZERO).orElseThrow();
+        handOver(a);
+        workers.fail(ALICE, worker, a.taskId(), "GPU fell off the bus", true);
+        assertEquals(WorkflowErrors.WORKER_RETRYABLE_FAILURE, callbacks.outcomes.get(runToken(a)).error());
+        WorkerService.Assignment b = workers.poll(ALICE, worker, Duration.ZERO).orElseThrow();
+        handOver(b);
+        workers.fail(ALICE, worker, b.taskId(), "scene file is corrupt", false);
+        assertEquals(WorkflowErrors.WORKER_FAILED, callbacks.outcomes.get(runToken(b)).error());
+        assertEquals("scene file is corrupt", callbacks.outcomes.get(runToken(b)).cause());
+    }
+}

@@ -1,0 +1,331 @@
+package io.conveyor.worker;
+
+import io.conveyor.persistence.IndexSpec;
+import io.conveyor.persistence.KeyAttributeSpec;
+import io.conveyor.persistence.TableSpec;
+import io.conveyor.persistence.Timestamps;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
+
+/**
+ * The durable queue of subjobs that wait for an external worker, and the workers registered to take them: one table,
+ * two kinds of item. A subjob's offer is one item per subjob and job attempt, holding the task token of the workflow
+ * task that waits for a worker to claim it; while it is ready its {@code readyFor} attribute ({@code program#owner})
+ * puts it in the sparse {@value #READY_INDEX} index, oldest first. Claiming is one conditional update that removes
+ * it from the index, so two workers never claim the same offer; an offer made again (the subjob re-registered after a
+ * heartbeat timeout or a decline) replaces the claim, so a late answer from the worker it was taken from no longer
+ * matches. Items expire through DynamoDB's TTL once nothing can answer them.
+ *
+ * <p>Thread-safe.
+ */
+public final class WorkQueue {
+    static final String ID = "id";
+    static final String READY_FOR = "readyFor";
+    static final String OFFERED_AT = "offeredAt";
+    static final String EXPIRES_AT = "expiresAt";
+    /** The sparse index of ready offers: {@code program#owner}, oldest first. */
+    public static final String READY_INDEX = "Ready";
+
+    /** The work queue table. */
+    public static final TableSpec TABLE = new TableSpec(
+            "WorkQueue",
+            "CONVEYOR_WORK_QUEUE_TABLE",
+            KeyAttributeSpec.string(ID),
+            Optional.empty(),
+            List.of(new IndexSpec(READY_INDEX, KeyAttributeSpec.string(READY_FOR),
+                    Optional.of(KeyAttributeSpec.string(OFFERED_AT)), false)),
+            Optional.of(EXPIRES_AT));
+
+    /** Offers and workers are kept this long past their last use, for late answers to be told what happened. */
+    private static final Duration KEEP = Duration.ofDays(1);
+    /**
+     * An offer waits for a worker as long as its execution may run (a Standard workflow's limit is a year): deleted
+     * sooner, the task waiting on it would never be resumed.
+     */
+    private static final Duration OPEN_OFFER = Duration.ofDays(366);
+
+    /**
+     * A subjob offered to external workers.
+     *
+     * @param input the subjob's input as JSON text, as the manifest lists it
+     */
+    public record Offer(String jobId, int attempt, int index, String program, String owner, String input) {}
+
+    /**
+     * An offer as stored, claimed or not.
+     *
+     * @param offerToken the token of the task waiting for a worker to claim it
+     * @param claimId    the current claim, or null while it waits (or after a decline)
+     * @param workerId   the worker holding it, or null
+     * @param runToken   the token of the task waiting for the worker's answer, once the workflow has handed it over
+     */
+    public record Held(Offer offer, String offerToken, String claimId, String workerId, String runToken,
+            List<String> declinedBy) {}
+
+    /** A registered worker. */
+    public record Worker(String id, String owner, List<String> programs, List<String> capabilities, Duration lease,
+            Instant deadline, Instant registeredAt) {
+        public boolean isDead(Instant now) {
+            return now.isAfter(deadline);
+        }
+    }
+
+    /** What {@link #refresh} found. */
+    public sealed interface Refresh {
+        record Alive(Worker worker) implements Refresh {}
+        /** No such worker for this owner. */
+        record Unknown() implements Refresh {}
+        /** It missed its deadline: dead for good. */
+        record Dead(Worker worker) implements Refresh {}
+    }
+
+    private final DynamoDbClient dynamoDb;
+    private final String tableName;
+
+    public WorkQueue(DynamoDbClient dynamoDb, String tableName) {
+        this.dynamoDb = dynamoDb;
+        this.tableName = tableName;
+    }
+
+    // ---- offers ----
+
+    static String offerId(String jobId, int attempt, int index) {
+        return "offer#" + jobId + "#" + attempt + "#" + index;
+    }
+
+    /**
+     * Offers the subjob with the token of the task that waits for a claim; whatever claim it had is dropped. The same
+     * offer delivered again (same token) changes nothing.
+     *
+     * @param keepFor how long the subjob may run once claimed; the offer is kept as long as its execution may wait
+     */
+    public void offer(Offer offer, String offerToken, Instant now, Duration keepFor) {
+        Map<String, AttributeValue> values = new HashMap<>();
+        values.put(":token", s(offerToken));
+        values.put(":readyFor", s(readyFor(offer.program(), offer.owner())));
+        values.put(":offeredAt", s(Timestamps.sortable(now) + "#" + offerId(offer.jobId(), offer.attempt(), offer.index())));
+        values.put(":jobId", s(offer.jobId()));
+        values.put(":attempt", n(offer.attempt()));
+        values.put(":index", n(offer.index()));
+        values.put(":program", s(offer.program()));
+        values.put(":owner", s(offer.owner()));
+        values.put(":input", s(offer.input()));
+        values.put(":expires", n(now.plus(OPEN_OFFER).plus(keepFor).getEpochSecond()));
+        try {
+            dynamoDb.updateItem(b -> b.tableName(tableName).key(key(offerId(offer.jobId(), offer.attempt(), offer.index())))
+                    .updateExpression("SET offerToken = :token, readyFor = :readyFor, offeredAt = :offeredAt, jobId = :jobId, "
+                            + "jobAttempt = :attempt, subJobIndex = :index, #program = :program, #owner = :owner, "
+                            + "subJobInput = :input, expiresAt = :expires REMOVE claimId, workerId, runToken")
+                    .conditionExpression("attribute_not_exists(offerToken) OR offerToken <> :token")
+                    .expressionAttributeNames(Map.of("#owner", "owner", "#program", "program"))
+                    .expressionAttributeValues(values));
+        } catch (ConditionalCheckFailedException repeated) {
+            // The same task's offer delivered again: it stands as it is, claimed or not.
+        }
+    }
+
+    /** The oldest ready offers of {@code program} for {@code owner}'s workers, at most {@code limit}. */
+    public List<Held> ready(String program, String owner, int limit) {
+        List<Held> found = new ArrayList<>();
+        dynamoDb.query(q -> q.tableName(tableName).indexName(READY_INDEX)
+                        .keyConditionExpression("readyFor = :readyFor")
+                        .expressionAttributeValues(Map.of(":readyFor", s(readyFor(program, owner))))
+                        .limit(limit))
+                .items().forEach(item -> found.add(held(item)));
+        return found;
+    }
+
+    /**
+     * Claims {@code ready} for {@code workerId}, if it is still the same ready offer and the worker has not declined
+     * the subjob before: one conditional update, so of two workers claiming it one gets it.
+     *
+     * @return the claimed offer; empty when another took it first, or it was offered anew meanwhile
+     */
+    public Optional<Held> claim(Held ready, String workerId, String claimId) {
+        Offer o = ready.offer();
+        try {
+            Map<String, AttributeValue> item = dynamoDb.updateItem(b -> b.tableName(tableName)
+                    .key(key(offerId(o.jobId(), o.attempt(), o.index())))
+                    .updateExpression("SET claimId = :claim, workerId = :worker REMOVE readyFor")
+                    .conditionExpression("attribute_exists(readyFor) AND offerToken = :token "
+                            + "AND (attribute_not_exists(declinedBy) OR NOT contains(declinedBy, :worker))")
+                    .expressionAttributeValues(Map.of(":claim", s(claimId), ":worker", s(workerId),
+                            ":token", s(ready.offerToken())))
+                    .returnValues(ReturnValue.ALL_NEW)).attributes();
+            return Optional.of(held(item));
+        } catch (ConditionalCheckFailedException taken) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Puts a claimed offer back in the index, as it was before claim {@code claimId}: the claim could not be passed on
+     * to the workflow, and the subjob must not stay held by a worker that never got it.
+     */
+    public void unclaim(Held claimed, String claimId) {
+        Offer o = claimed.offer();
+        try {
+            dynamoDb.updateItem(b -> b.tableName(tableName).key(key(offerId(o.jobId(), o.attempt(), o.index())))
+                    .updateExpression("SET readyFor = :readyFor REMOVE claimId, workerId")
+                    .conditionExpression("claimId = :claim")
+                    .expressionAttributeValues(Map.of(":readyFor", s(readyFor(o.program(), o.owner())), ":claim", s(claimId))));
+        } catch (ConditionalCheckFailedException replaced) {
+            // Offered anew meanwhile: it is in the index already.
+        }
+    }
+
+    /** The workflow handed the claimed subjob over: the task waiting for the worker's answer has {@code runToken}. */
+    public boolean handOver(String jobId, int attempt, int index, String claimId, String runToken) {
+        try {
+            dynamoDb.updateItem(b -> b.tableName(tableName).key(key(offerId(jobId, attempt, index)))
+                    .updateExpression("SET runToken = :token")
+                    .conditionExpression("claimId = :claim")
+                    .expressionAttributeValues(Map.of(":token", s(runToken), ":claim", s(claimId))));
+            return true;
+        } catch (ConditionalCheckFailedException replaced) {
+            return false;
+        }
+    }
+
+    /** The offer of subjob {@code index} of the job's attempt, read consistently. */
+    public Optional<Held> offer(String jobId, int attempt, int index) {
+        Map<String, AttributeValue> item = dynamoDb.getItem(b -> b.tableName(tableName)
+                .key(key(offerId(jobId, attempt, index))).consistentRead(true)).item();
+        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(held(item));
+    }
+
+    /**
+     * Ends claim {@code claimId}: the worker answered (or the workflow no longer waits for it). With {@code declined},
+     * the worker is remembered so the subjob, offered again, goes to another worker.
+     *
+     * @return false when the claim had been replaced already
+     */
+    public boolean release(String jobId, int attempt, int index, String claimId, Optional<String> declinedBy, Instant now) {
+        try {
+            // Offered again, it is kept as an open offer again; else it is kept a day for late answers.
+            Map<String, AttributeValue> values = new HashMap<>(Map.of(":claim", s(claimId),
+                    ":expires", n(now.plus(KEEP).getEpochSecond())));
+            declinedBy.ifPresent(w -> values.put(":worker", AttributeValue.fromSs(List.of(w))));
+            dynamoDb.updateItem(b -> b.tableName(tableName).key(key(offerId(jobId, attempt, index)))
+                    .updateExpression("SET expiresAt = :expires REMOVE claimId, workerId, runToken"
+                            + (declinedBy.isPresent() ? " ADD declinedBy :worker" : ""))
+                    .conditionExpression("claimId = :claim")
+                    .expressionAttributeValues(values));
+            return true;
+        } catch (ConditionalCheckFailedException replaced) {
+            return false;
+        }
+    }
+
+    private static String readyFor(String program, String owner) {
+        // Program names never hold '#' (ProgramDefinition's rule), so the first '#' ends the program.
+        return program + "#" + owner;
+    }
+
+    private static Held held(Map<String, AttributeValue> item) {
+        Offer offer = new Offer(text(item, "jobId"), number(item, "jobAttempt"), number(item, "subJobIndex"),
+                text(item, "program"), text(item, "owner"), text(item, "subJobInput"));
+        AttributeValue declined = item.get("declinedBy");
+        return new Held(offer, text(item, "offerToken"), text(item, "claimId"), text(item, "workerId"),
+                text(item, "runToken"), declined == null ? List.of() : declined.ss());
+    }
+
+    // ---- workers ----
+
+    static String workerId(String id) {
+        return "worker#" + id;
+    }
+
+    /** Registers a new worker. */
+    public void register(Worker worker) {
+        Map<String, AttributeValue> item = new HashMap<>();
+        item.put(ID, s(workerId(worker.id())));
+        item.put("owner", s(worker.owner()));
+        item.put("programs", AttributeValue.fromL(worker.programs().stream().map(WorkQueue::s).toList()));
+        item.put("capabilities", AttributeValue.fromL(worker.capabilities().stream().map(WorkQueue::s).toList()));
+        item.put("leaseMillis", n(worker.lease().toMillis()));
+        item.put("deadline", n(worker.deadline().toEpochMilli()));
+        item.put("registeredAt", s(Timestamps.sortable(worker.registeredAt())));
+        item.put(EXPIRES_AT, n(worker.deadline().plus(KEEP).getEpochSecond()));
+        dynamoDb.putItem(b -> b.tableName(tableName).item(item).conditionExpression("attribute_not_exists(id)"));
+    }
+
+    /**
+     * The worker called in: unless it missed its deadline, the deadline moves to {@code now} plus its lease.
+     * One conditional update; only when it fails is the worker read, to say why.
+     */
+    public Refresh refresh(String workerId, String owner, Instant now) {
+        try {
+            Map<String, AttributeValue> item = dynamoDb.updateItem(b -> b.tableName(tableName).key(key(workerId(workerId)))
+                    .updateExpression("SET deadline = :now + leaseMillis, expiresAt = :expires")
+                    .conditionExpression("#owner = :owner AND deadline >= :now")
+                    .expressionAttributeNames(Map.of("#owner", "owner"))
+                    .expressionAttributeValues(Map.of(":now", n(now.toEpochMilli()), ":owner", s(owner),
+                            ":expires", n(now.plus(Duration.ofHours(1)).plus(KEEP).getEpochSecond())))
+                    .returnValues(ReturnValue.ALL_NEW)).attributes();
+            return new Refresh.Alive(worker(item));
+        } catch (ConditionalCheckFailedException notAlive) {
+            Optional<Worker> found = worker(workerId).filter(w -> w.owner().equals(owner));
+            return found.<Refresh>map(Refresh.Dead::new).orElseGet(Refresh.Unknown::new);
+        }
+    }
+
+    /** The worker, whoever owns it. */
+    public Optional<Worker> worker(String workerId) {
+        Map<String, AttributeValue> item = dynamoDb.getItem(b -> b.tableName(tableName).key(key(workerId(workerId)))
+                .consistentRead(true)).item();
+        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(worker(item));
+    }
+
+    /** Deregisters {@code owner}'s worker; false when there was none. */
+    public boolean deregister(String workerId, String owner) {
+        try {
+            dynamoDb.deleteItem(b -> b.tableName(tableName).key(key(workerId(workerId)))
+                    .conditionExpression("#owner = :owner")
+                    .expressionAttributeNames(Map.of("#owner", "owner"))
+                    .expressionAttributeValues(Map.of(":owner", s(owner))));
+            return true;
+        } catch (ConditionalCheckFailedException none) {
+            return false;
+        }
+    }
+
+    private static Worker worker(Map<String, AttributeValue> item) {
+        return new Worker(item.get(ID).s().substring("worker#".length()), text(item, "owner"),
+                item.get("programs").l().stream().map(AttributeValue::s).toList(),
+                item.get("capabilities").l().stream().map(AttributeValue::s).toList(),
+                Duration.ofMillis(Long.parseLong(item.get("leaseMillis").n())),
+                Instant.ofEpochMilli(Long.parseLong(item.get("deadline").n())),
+                Timestamps.parse(text(item, "registeredAt")));
+    }
+
+    private static Map<String, AttributeValue> key(String id) {
+        return Map.of(ID, s(id));
+    }
+
+    private static String text(Map<String, AttributeValue> item, String name) {
+        AttributeValue v = item.get(name);
+        return v == null ? null : v.s();
+    }
+
+    private static int number(Map<String, AttributeValue> item, String name) {
+        return Integer.parseInt(item.get(name).n());
+    }
+
+    private static AttributeValue s(String value) {
+        return AttributeValue.fromS(value);
+    }
+
+    private static AttributeValue n(long value) {
+        return AttributeValue.fromN(Long.toString(value));
+    }
+}

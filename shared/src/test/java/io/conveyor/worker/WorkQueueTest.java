@@ -1,0 +1,134 @@
+package io.conveyor.worker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.conveyor.testing.LocalAws;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The work queue on the DynamoDB emulator: offers, exclusive claims, re-offers, declines, and worker deadlines. */
+class WorkQueueTest {
+    private static final Instant NOW = Instant.parse("2026-12-06T10:00:00Z");
+    private static final Duration KEEP = Duration.ofMinutes(10);
+    private WorkQueue queue;
+
+    @BeforeEach
+    void freshTable() {
+        LocalAws.Deployment deployment = LocalAws.get().newDeployment();
+        queue = new WorkQueue(deployment.dynamoDb(), deployment.settings().workQueueTable());
+    }
+
+    private static WorkQueue.Offer offer(String owner, int index) {
+        return new WorkQueue.Offer("job-1", 1, index, "render", owner, "{\"frame\":" + index + "}");
+    }
+
+    @Test
+    void readyOffers_areListedOldestFirst_perProgramAndOwner() {
+        queue.offer(offer("alice", 1), "token-1", NOW.plusSeconds(1), KEEP);
+        queue.offer(offer("alice", 0), "token-0", NOW, KEEP);
+        queue.offer(offer("bob", 2), "token-2", NOW, KEEP);
+        List<WorkQueue.Held> alices = queue.ready("render", "alice", 10);
+        assertEquals(List.of(0, 1), alices.stream().map(h -> h.offer().index()).toList());
+        assertEquals("{\"frame\":0}", alices.get(0).offer().input());
+        assertEquals(List.of(), queue.ready("other", "alice", 10));
+    }
+
+    @Test
+    void ofTwoWorkersClaimingOneOffer_exactlyOneGetsIt_evenAtOnce() throws Exception {
+        queue.offer(offer("alice", 0), "token-0", NOW, KEEP);
+        WorkQueue.Held ready = queue.ready("render", "alice", 1).get(0);
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Callable<Optional<WorkQueue.Held>>> claims = new java.util.ArrayList<>();
+            for (int w = 0; w < 8; w++) {
+                String worker = "w" + w;
+                claims.add(() -> queue.claim(ready, worker, "claim-" + worker));
+            }
+            long won = 0;
+            for (Future<Optional<WorkQueue.Held>> f : pool.invokeAll(claims)) {
+                won += f.get().isPresent() ? 1 : 0;
+            }
+            assertEquals(1, won);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(List.of(), queue.ready("render", "alice", 10), "a claimed offer leaves the index");
+    }
+
+    @Test
+    void offeringAgain_replacesTheClaim_soTheFormerHoldersClaimNoLongerMatches() {
+        queue.offer(offer("alice", 0), "token-0", NOW, KEEP);
+        WorkQueue.Held claimed = queue.claim(queue.ready("render", "alice", 1).get(0), "dead", "claim-1").orElseThrow();
+        assertEquals("claim-1", claimed.claimId());
+        assertTrue(queue.handOver("job-1", 1, 0, "claim-1", "run-token-1"));
+
+        queue.offer(offer("alice", 0), "token-0b", NOW.plusSeconds(30), KEEP);
+        WorkQueue.Held reoffered = queue.offer("job-1", 1, 0).orElseThrow();
+        assertEquals(null, reoffered.claimId());
+        assertEquals(null, reoffered.runToken());
+        assertFalse(queue.handOver("job-1", 1, 0, "claim-1", "late"), "the former claim is gone");
+        assertFalse(queue.release("job-1", 1, 0, "claim-1", Optional.empty(), NOW));
+
+        WorkQueue.Held second = queue.claim(queue.ready("render", "alice", 1).get(0), "alive", "claim-2").orElseThrow();
+        assertEquals("alive", second.workerId());
+    }
+
+    @Test
+    void aClaimThatCouldNotBePassedOn_putsTheOfferBackInTheIndex() {
+        queue.offer(offer("alice", 0), "token-0", NOW, KEEP);
+        WorkQueue.Held ready = queue.ready("render", "alice", 1).get(0);
+        WorkQueue.Held claimed = queue.claim(ready, "w1", "claim-1").orElseThrow();
+        queue.unclaim(claimed, "claim-1");
+        WorkQueue.Held again = queue.ready("render", "alice", 1).get(0);
+        assertEquals(null, again.claimId());
+        assertTrue(queue.claim(again, "w2", "claim-2").isPresent());
+    }
+
+    @Test
+    void theSameOfferDeliveredAgain_leavesItsClaimAlone() {
+        queue.offer(offer("alice", 0), "token-0", NOW, KEEP);
+        queue.claim(queue.ready("render", "alice", 1).get(0), "w1", "claim-1").orElseThrow();
+        queue.offer(offer("alice", 0), "token-0", NOW.plusSeconds(1), KEEP);
+        assertEquals("claim-1", queue.offer("job-1", 1, 0).orElseThrow().claimId());
+        assertEquals(List.of(), queue.ready("render", "alice", 10));
+    }
+
+    @Test
+    void aDeclinedSubjob_offeredAgain_goesToAnotherWorkerOnly() {
+        queue.offer(offer("alice", 0), "token-0", NOW, KEEP);
+        queue.claim(queue.ready("render", "alice", 1).get(0), "picky", "claim-1").orElseThrow();
+        assertTrue(queue.release("job-1", 1, 0, "claim-1", Optional.of("picky"), NOW));
+        queue.offer(offer("alice", 0), "token-0b", NOW.plusSeconds(1), KEEP);
+        WorkQueue.Held ready = queue.ready("render", "alice", 1).get(0);
+        assertEquals(List.of("picky"), ready.declinedBy());
+        assertTrue(queue.claim(ready, "picky", "claim-2").isEmpty());
+        assertTrue(queue.claim(ready, "other", "claim-3").isPresent());
+    }
+
+    @Test
+    void aWorkerStaysAliveWhileItCallsInBeforeItsDeadline_andIsDeadForGoodAfter() {
+        queue.register(new WorkQueue.Worker("w1", "alice", List.of("render"), List.of("gpu"), Duration.ofSeconds(30),
+                NOW.plusSeconds(30), NOW));
+        WorkQueue.Refresh alive = queue.refresh("w1", "alice", NOW.plusSeconds(20));
+        assertEquals(NOW.plusSeconds(50), assertInstanceOf(WorkQueue.Refresh.Alive.class, alive).worker().deadline());
+        assertInstanceOf(WorkQueue.Refresh.Unknown.class, queue.refresh("w1", "mallory", NOW.plusSeconds(21)),
+                "another user's worker is not found");
+        assertInstanceOf(WorkQueue.Refresh.Dead.class, queue.refresh("w1", "alice", NOW.plusSeconds(51)));
+        assertInstanceOf(WorkQueue.Refresh.Dead.class, queue.refresh("w1", "alice", NOW.plusSeconds(52)),
+                "a dead worker does not come back");
+        assertFalse(queue.deregister("w1", "mallory"));
+        assertTrue(queue.deregister("w1", "alice"));
+        assertInstanceOf(WorkQueue.Refresh.Unknown.class, queue.refresh("w1", "alice", NOW));
+    }
+}
