@@ -12,6 +12,7 @@ import io.conveyor.asl.engine.state.Services;
 import io.conveyor.asl.engine.state.Step;
 import io.conveyor.asl.json.JsonValues;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -79,6 +80,10 @@ final class DistributedMapRun extends MapIterations {
     String kind = "EXPRESS".equals(plan.state().spec().executionType()) ? ":express:" : ":execution:";
     String arn = run.stateMachineArn().replace(":stateMachine:", kind) + ":" + name;
     String smName = run.stateMachineArn().substring(run.stateMachineArn().lastIndexOf(':') + 1);
+    // The Map Run starts each child on the state machine itself, and describes it until it ends.
+    String role = AwsActionListener.roleStateMachine(run.stateMachineArn());
+    services.actions().acted(role, "states:StartExecution", role, Map.of());
+    services.actions().acted(role, "states:DescribeExecution", arn, Map.of());
     Execution child = executions.create(processor, arn, name, run.stateMachineArn(), smName, input,
         run.mapRunArn(), plan.weight(i), true);
     run.executions().started(1);
@@ -119,6 +124,8 @@ final class DistributedMapRun extends MapIterations {
   @Override
   protected void abandon() {
     for (Execution child : running) {
+      services.actions().acted(AwsActionListener.roleStateMachine(child.stateMachineArn()), "states:StopExecution",
+          child.executionArn(), Map.of());
       executions.abort(child, null, null);
     }
   }
@@ -134,6 +141,7 @@ final class DistributedMapRun extends MapIterations {
     if (plan.state().spec().resultWriter() == null) {
       return outputs;
     }
-    return ResultWriter.write(services.objectStore(), plan.state(), plan.context(), run, Arrays.asList(children));
+    return ResultWriter.write(
+        services.objectStoreActingFor(plan.context().branch().execution().stateMachineArn()), plan.state(), plan.context(), run, Arrays.asList(children));
   }
 }
