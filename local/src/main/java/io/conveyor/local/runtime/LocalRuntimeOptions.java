@@ -24,6 +24,7 @@ public final class LocalRuntimeOptions {
     private final boolean schedules;
     private final boolean devOpen;
     private final List<CommandFunction> commandFunctions;
+    private final Path iamCallRecord;
 
     private LocalRuntimeOptions(Builder b) {
         this.dataDir = b.dataDir;
@@ -36,6 +37,7 @@ public final class LocalRuntimeOptions {
         this.schedules = b.schedules;
         this.devOpen = b.devOpen;
         this.commandFunctions = List.copyOf(b.commandFunctions);
+        this.iamCallRecord = b.iamCallRecord;
     }
 
     public static Builder builder() {
@@ -92,6 +94,11 @@ public final class LocalRuntimeOptions {
         return commandFunctions;
     }
 
+    /** Where the AWS calls the functions and state machines make are recorded for the IAM proof; empty: not recorded. */
+    public Optional<Path> iamCallRecord() {
+        return Optional.ofNullable(iamCallRecord);
+    }
+
     public Builder toBuilder() {
         Builder b = new Builder();
         b.dataDir = dataDir;
@@ -104,6 +111,7 @@ public final class LocalRuntimeOptions {
         b.schedules = schedules;
         b.devOpen = devOpen;
         b.commandFunctions.addAll(commandFunctions);
+        b.iamCallRecord = iamCallRecord;
         return b;
     }
 
@@ -119,6 +127,7 @@ public final class LocalRuntimeOptions {
         private boolean schedules = true;
         private boolean devOpen;
         private final List<CommandFunction> commandFunctions = new ArrayList<>();
+        private Path iamCallRecord;
 
         private Builder() {}
 
@@ -200,6 +209,17 @@ public final class LocalRuntimeOptions {
          */
         public Builder commandFunction(String name, Duration timeout, List<String> command) {
             commandFunctions.add(new CommandFunction(name, command, timeout, Map.of()));
+            return this;
+        }
+
+        /**
+         * Records, per caller (each catalogue function, each job state machine's role), the IAM actions and resource
+         * ARNs of every AWS call it makes, and writes them as JSON to {@code file} when the runtime stops, together
+         * with what every earlier runtime of this JVM recorded into the same file
+         * ({@link io.conveyor.local.runtime.iam.IamCallRecording}). Default: nothing is recorded.
+         */
+        public Builder iamCallRecord(Path file) {
+            this.iamCallRecord = file;
             return this;
         }
 
