@@ -14,7 +14,7 @@ public enum Resource {
     IDEMPOTENCY_TABLE("CONVEYOR_IDEMPOTENCY_TABLE"),
     WAITLIST_TABLE("CONVEYOR_WAITLIST_TABLE"),
     BUCKET("CONVEYOR_BUCKET"),
-    /** Start, stop and describe executions of the job workflows; named by the ARN prefix of the state machines. */
+    /** Start and stop executions of the job workflows; named by the ARN prefix of the state machines. */
     JOB_WORKFLOWS("CONVEYOR_WORKFLOW_ARN_PREFIX"),
     /** Send task success, failure and heartbeat to waiting workflow tasks. */
     WORKFLOW_CALLBACKS(null),
