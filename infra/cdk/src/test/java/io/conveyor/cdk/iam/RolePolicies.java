@@ -2,17 +2,22 @@ package io.conveyor.cdk.iam;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The policies of a template, resolved: each role's identity statements (its inline policies and every
- * {@code AWS::IAM::Policy} attached to it) and each bucket's policy statements.
+ * {@code AWS::IAM::Policy} attached to it) and each bucket's policy statements. A bucket policy's Deny is applied to
+ * every caller whatever its Principal: stricter than IAM when a Deny names principals, never laxer.
  */
 public final class RolePolicies {
     private final Map<String, List<Statement>> byRole = new LinkedHashMap<>();
     private final Map<String, List<Statement>> byBucketArn = new LinkedHashMap<>();
+    /** Roles with managed policies, whose documents the template does not hold. */
+    private final Set<String> withManagedPolicies = new HashSet<>();
 
     public RolePolicies(JsonNode template, CfnValues values) {
         JsonNode resources = template.get("Resources");
@@ -23,8 +28,7 @@ public final class RolePolicies {
                 statements.addAll(Statement.ofDocument(inline.get("PolicyDocument"), values, role + " inline policy"));
             }
             if (properties.has("ManagedPolicyArns")) {
-                // Managed policies' documents are not in the template: a role that has one cannot be judged here.
-                statements.add(null);
+                withManagedPolicies.add(role);
             }
             byRole.put(role, statements);
         }
@@ -57,7 +61,7 @@ public final class RolePolicies {
         if (statements == null) {
             throw new IllegalArgumentException("the template has no role " + roleId);
         }
-        if (statements.contains(null)) {
+        if (withManagedPolicies.contains(roleId)) {
             throw new IllegalStateException("role " + roleId + " has managed policies, which the template does not hold");
         }
         return statements;

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -140,7 +141,7 @@ public final class IamCallRecording {
         new TreeMap<>(callers).forEach((caller, requests) -> {
             ArrayNode list = byCaller.putArray(caller);
             requests.entrySet().stream()
-                    .sorted(java.util.Comparator.comparing((Map.Entry<IamCall, Set<String>> e) -> e.getKey().action())
+                    .sorted(Comparator.comparing((Map.Entry<IamCall, Set<String>> e) -> e.getKey().action())
                             .thenComparing(e -> e.getKey().resource())
                             .thenComparing(e -> new TreeMap<>(e.getKey().conditionKeys()).toString()))
                     .forEach(e -> {

@@ -1,5 +1,6 @@
 package io.conveyor.local.runtime.iam;
 
+import java.util.List;
 import java.util.Set;
 import software.amazon.awssdk.auth.signer.AwsSignerExecutionAttribute;
 import software.amazon.awssdk.core.exception.SdkServiceException;
@@ -35,7 +36,7 @@ public final class SdkCallRecorder implements ExecutionInterceptor {
             boolean presigned = attributes.getAttribute(AwsSignerExecutionAttribute.PRESIGNER_EXPIRATION) != null;
             recording.function(function, recording.s3.of(operation, context.request(), presigned));
         } else {
-            recording.function(function, java.util.List.of(IamCall.unmapped(
+            recording.function(function, List.of(IamCall.unmapped(
                     attributes.getAttribute(SdkExecutionAttribute.SERVICE_NAME), operation, "*")));
         }
     }
@@ -48,7 +49,7 @@ public final class SdkCallRecorder implements ExecutionInterceptor {
         if (recording != null && function != null && context.request() instanceof S3Request
                 && OBJECT_READS.contains(operation)
                 && context.exception() instanceof SdkServiceException e && e.statusCode() == 404) {
-            recording.function(function, java.util.List.of(recording.s3.missingObject(operation, context.request())));
+            recording.function(function, List.of(recording.s3.missingObject(operation, context.request())));
         }
     }
 }
