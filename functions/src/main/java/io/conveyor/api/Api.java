@@ -13,13 +13,16 @@ import io.conveyor.deployment.RouteTable;
 import io.conveyor.job.Job;
 import io.conveyor.job.JobStatus;
 import io.conveyor.persistence.InvalidPageTokenException;
-import io.conveyor.persistence.StoredJson;
 import io.conveyor.persistence.Page;
+import io.conveyor.persistence.StoredJson;
 import io.conveyor.program.ProgramDefinition;
 import io.conveyor.program.ProgramRegistry;
 import io.conveyor.program.ProgramStatisticsStore;
 import io.conveyor.storage.PresignedRequest;
 import io.conveyor.subjob.SubJob;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -165,13 +168,27 @@ public final class Api {
             return null;
         }
         if (Boolean.TRUE.equals(event.getIsBase64Encoded())) {
-            body = new String(Base64.getDecoder().decode(body), StandardCharsets.UTF_8);
+            body = utf8(Base64.getMimeDecoder().decode(body));
         }
         if (body.length() > MAX_BODY_BYTES) {
             throw new ApiException(413, "BodyTooLarge", "The request body is larger than " + MAX_BODY_BYTES
                     + " bytes; upload large inputs through 'inputs' and the presigned URLs instead of inline 'files'.");
         }
         return body;
+    }
+
+    /** Strictly: read with replacement characters instead, the body would be another request than the one sent. */
+    private static String utf8(byte[] bytes) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            throw ApiException.badRequest("The body is not UTF-8 text; send JSON encoded as UTF-8 (file contents that "
+                    + "are not text go in 'contentBase64').");
+        }
     }
 
     private static Map<String, String> lowerKeys(Map<String, String> map, boolean lower) {

@@ -57,7 +57,8 @@ public final class ApiHandler implements RequestHandler<APIGatewayProxyRequestEv
         JobService service = new JobService(jobs, new SubJobStore(dynamoDb, settings.subJobsTable(), jobs),
                 new IdempotencyStore(dynamoDb, settings.idempotencyTable()), endings, objects, programs,
                 new StepFunctionsLauncher(clients.stepFunctions(), settings.requireWorkflowArnPrefix()),
-                settings, clock, () -> UUID.randomUUID().toString());
+                settings, clock, () -> UUID.randomUUID().toString(),
+                PageTokenSigner.fromEnvironment(FunctionEnvironment.current(), clients::secretsManager));
         return new Api(service, programs,
                 new ProgramStatisticsStore(dynamoDb, settings.countersTable()),
                 new ApiMetrics(EmbeddedMetrics.standardOutput(Catalogue.METRICS_NAMESPACE)), clock,

@@ -48,6 +48,10 @@ public final class JobService {
     /** How long a repeat waits for the first request with its key to finish. */
     private static final Duration IDEMPOTENCY_WAIT = Duration.ofSeconds(5);
     private static final Duration MIN_RETENTION = Duration.ofHours(1);
+    /** Longer than reading a 5 GiB input back for its SHA-256 takes, so a live check never loses its claim. */
+    private static final Duration SUBMIT_CLAIM_TIMEOUT = Duration.ofMinutes(2);
+    /** How many times (of {@link #pause()}) a racing submit looks again for the outcome of the one checking inputs. */
+    private static final int SUBMIT_WAIT_TRIES = 100;
 
     /** A job just created (or found again by its idempotency key), with where to upload its inputs. */
     public record Created(Job job, List<InputUploads.Upload> uploads, boolean replayed) {}
@@ -63,10 +67,11 @@ public final class JobService {
     private final InputUploads inputUploads;
     private final Clock clock;
     private final Supplier<String> newJobId;
+    private final PageTokenSigner pageTokens;
 
     public JobService(JobStore jobs, SubJobStore subJobs, IdempotencyStore idempotency, JobEndings endings,
             ObjectStore objects, ProgramRegistry programs, WorkflowLauncher workflows, Settings settings, Clock clock,
-            Supplier<String> newJobId) {
+            Supplier<String> newJobId, PageTokenSigner pageTokens) {
         this.jobs = jobs;
         this.subJobs = subJobs;
         this.idempotency = idempotency;
@@ -78,6 +83,7 @@ public final class JobService {
         this.inputUploads = new InputUploads(objects, settings, clock);
         this.clock = clock;
         this.newJobId = newJobId;
+        this.pageTokens = pageTokens;
     }
 
     /**
@@ -220,15 +226,36 @@ public final class JobService {
     private Submission submit(Job read) {
         Job job = read;
         boolean submittedNow = false;
-        if (job.status() == JobStatus.CREATED) {
-            verifyInputs(job);
-            boolean[] queuedByThis = new boolean[1];
-            job = change(job, j -> {
-                // Runs again on a fresh read when another request wrote meanwhile: the last run decides.
-                queuedByThis[0] = j.status() == JobStatus.CREATED;
-                return queuedByThis[0] ? j.submit(clock.instant()) : j;
-            });
-            submittedNow = queuedByThis[0];
+        for (int tries = 0; job.status() == JobStatus.CREATED; tries++) {
+            Optional<IdempotencyRecord> claim = claimSubmit(job);
+            if (claim.isEmpty()) {
+                // Another request is checking the inputs: wait for its outcome rather than read them all again.
+                if (tries == SUBMIT_WAIT_TRIES) {
+                    throw new ApiException(409, "RequestInProgress", "Another request is submitting job " + job.id()
+                            + " and still checking its inputs; send this one again in a few seconds.",
+                            Map.of("Retry-After", "2"));
+                }
+                pause();
+                job = reread(job);
+                continue;
+            }
+            try {
+                // The request that held the claim before may have submitted the job since it was read.
+                job = reread(job);
+                if (job.status() != JobStatus.CREATED) {
+                    break;
+                }
+                verifyInputs(job);
+                boolean[] queuedByThis = new boolean[1];
+                job = change(job, j -> {
+                    // Runs again on a fresh read when another request wrote meanwhile: the last run decides.
+                    queuedByThis[0] = j.status() == JobStatus.CREATED;
+                    return queuedByThis[0] ? j.submit(clock.instant()) : j;
+                });
+                submittedNow = queuedByThis[0];
+            } finally {
+                idempotency.release(claim.get());
+            }
         }
         if (job.status().isTerminal()) {
             throw new ApiException(409, "JobAlreadyFinished", "Job " + job.id() + " is " + job.status()
@@ -239,6 +266,19 @@ public final class JobService {
             startWorkflow(job);
         }
         return new Submission(job, submittedNow);
+    }
+
+    /**
+     * Claims the check of {@code job}'s inputs for this request, so that of requests racing to submit it only one
+     * reads its inputs back (a full read of each input with a declared SHA-256). The claim lives in the idempotency
+     * table under a key no client can send (client keys have no spaces) and lapses on its own if this request dies.
+     *
+     * @return the claim to release when done; empty when another request holds it
+     */
+    private Optional<IdempotencyRecord> claimSubmit(Job job) {
+        IdempotencyStore.Claim claim = idempotency.claim(job.owner(), "submit " + job.id(), "submit", job.id(),
+                clock.instant(), SUBMIT_CLAIM_TIMEOUT);
+        return claim instanceof IdempotencyStore.Claim.Claimed claimed ? Optional.of(claimed.record()) : Optional.empty();
     }
 
     private void startWorkflow(Job job) {
@@ -274,17 +314,21 @@ public final class JobService {
     /** One page of the caller's jobs, newest first. */
     public Page<Job> list(Caller caller, Optional<JobStatus> status, Optional<String> program, int limit,
             Optional<String> pageToken) {
-        return jobs.listForOwner(caller.id(), status, program, limit, pageToken);
+        return signed(jobs.listForOwner(caller.id(), status, program, limit, pageToken.map(pageTokens::verify)));
     }
 
     /** One page of the caller's job's subjobs, in index order. */
     public Page<SubJob> subJobs(Caller caller, String jobId, int limit, Optional<String> pageToken) {
         Job job = owned(caller, jobId);
-        Page<SubJob> page = subJobs.list(jobId, limit, pageToken);
+        Page<SubJob> page = signed(subJobs.list(jobId, limit, pageToken.map(pageTokens::verify)));
         if (!job.status().isTerminal()) {
             return page;
         }
         return new Page<>(page.items().stream().map(SubJob::asOfEndedJob).toList(), page.nextToken());
+    }
+
+    private <T> Page<T> signed(Page<T> page) {
+        return new Page<>(page.items(), page.nextToken().map(pageTokens::sign));
     }
 
     /** A presigned download of the result of the caller's job, once it succeeded. */
@@ -374,6 +418,10 @@ public final class JobService {
         } catch (ConcurrentUpdateException e) {
             throw new ApiException(503, "JobBusy", "Job " + read.id() + " is changing too quickly to update; try again.");
         }
+    }
+
+    private Job reread(Job job) {
+        return jobs.findForOwner(job.id(), job.owner()).orElseThrow(() -> ApiException.jobNotFound(job.id()));
     }
 
     /** The caller's job, or 404 exactly as for a job that does not exist; 410 once it has expired. */

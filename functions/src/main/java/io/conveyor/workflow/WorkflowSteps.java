@@ -38,6 +38,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.ExecutorService;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
@@ -177,7 +178,10 @@ public final class WorkflowSteps {
         List<SubJobStore.Outcome> outcomes = new ArrayList<>();
         Instant lastWrite = clock.instant();
         RuntimeException retryable = null;
-        for (int index : started) {
+        // The subjob shown running: the first started, then the one after each write (the write passes the turn on).
+        int running = started.isEmpty() ? -1 : started.get(0);
+        for (int position = 0; position < started.size(); position++) {
+            int index = started.get(position);
             Instant began = clock.instant();
             try {
                 String output = StoredJson.write(work(program, index, inputs.get(index), jobInputs));
@@ -197,13 +201,19 @@ public final class WorkflowSteps {
                 outcomes.add(SubJobStore.Outcome.failed(index, why, Duration.between(began, clock.instant())));
             }
             Instant now = clock.instant();
-            if (outcomes.size() >= OUTCOMES_PER_WRITE || Duration.between(lastWrite, now).compareTo(OUTCOME_WRITE_INTERVAL) >= 0) {
-                recordOutcomes(job, attempt, outcomes, now);
+            boolean more = position + 1 < started.size();
+            if (more && !outcomes.isEmpty() && (outcomes.size() >= OUTCOMES_PER_WRITE
+                    || Duration.between(lastWrite, now).compareTo(OUTCOME_WRITE_INTERVAL) >= 0)) {
+                int next = started.get(position + 1);
+                recordOutcomes(job, attempt, outcomes, running, OptionalInt.of(next), now);
+                running = next;
                 outcomes.clear();
                 lastWrite = now;
             }
         }
-        recordOutcomes(job, attempt, outcomes, clock.instant());
+        if (!outcomes.isEmpty()) {
+            recordOutcomes(job, attempt, outcomes, running, OptionalInt.empty(), clock.instant());
+        }
         if (retryable != null) {
             throw retryable;
         }
@@ -233,11 +243,9 @@ public final class WorkflowSteps {
         }
     }
 
-    private void recordOutcomes(Job job, int attempt, List<SubJobStore.Outcome> outcomes, Instant now) {
-        if (outcomes.isEmpty()) {
-            return;
-        }
-        List<ProgramStatisticsStore.Ended> ended = subJobs.recordAll(job.id(), attempt, outcomes, now).stream()
+    private void recordOutcomes(Job job, int attempt, List<SubJobStore.Outcome> outcomes, int running, OptionalInt next,
+            Instant now) {
+        List<ProgramStatisticsStore.Ended> ended = subJobs.recordAll(job.id(), attempt, outcomes, running, next, now).stream()
                 .map(o -> new ProgramStatisticsStore.Ended(o.duration(), o.status() == SubJobStatus.FAILED))
                 .toList();
         subJobsEnded(job.program(), ended, now);

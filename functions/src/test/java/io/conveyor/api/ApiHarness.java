@@ -20,14 +20,19 @@ import io.conveyor.testing.MutableClock;
 import io.conveyor.workflow.RecordingCallbacks;
 import io.conveyor.workflow.RecordingEvents;
 import io.conveyor.workflow.WorkflowComponents;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.security.SecureRandom;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * The API wired to real stores on the DynamoDB emulator and S3Proxy, called with API Gateway events built from the
@@ -54,8 +59,12 @@ final class ApiHarness {
     final IdempotencyStore idempotency;
     final ObjectStore objects;
     final ProgramStatisticsStore statistics;
+    /** This deployment's page tokens: a random key per harness, as the local runtime's is per run. */
+    final PageTokenSigner pageTokens = new PageTokenSigner(randomKey());
     final Api api;
     private final AtomicInteger requests = new AtomicInteger();
+    /** GetObject calls made by the API's object store. */
+    final AtomicInteger objectReads = new AtomicInteger();
 
     ApiHarness() {
         this(Map.of());
@@ -67,14 +76,36 @@ final class ApiHarness {
         subJobs = deployment.subJobs();
         counters = deployment.counters();
         idempotency = deployment.idempotency();
-        objects = new ObjectStore(deployment.s3(), deployment.presigner(), deployment.settings().bucket(), clock);
+        objects = new ObjectStore(countingObjectReads(deployment.s3()), deployment.presigner(), deployment.settings().bucket(),
+                clock);
         statistics = new ProgramStatisticsStore(deployment.dynamoDb(), deployment.settings().countersTable());
         WorkflowComponents workflow = WorkflowComponents.wire(deployment.settings(), deployment.dynamoDb(), objects, callbacks,
                 events, ProgramRegistry.samples(), NO_LAMBDA, clock);
         JobService service = new JobService(jobs, subJobs, idempotency, workflow.endings(), objects, ProgramRegistry.samples(),
-                launcher, deployment.settings(), clock, () -> UUID.randomUUID().toString());
+                launcher, deployment.settings(), clock, () -> UUID.randomUUID().toString(), pageTokens);
         api = new Api(service, ProgramRegistry.samples(), statistics, new ApiMetrics(EmbeddedMetrics.standardOutput(Catalogue.METRICS_NAMESPACE)),
                 clock, Caller.finder(false));
+    }
+
+    /** {@code s3}, counting in {@link #objectReads} the objects (or ranges) it reads. */
+    private S3Client countingObjectReads(S3Client s3) {
+        return (S3Client) Proxy.newProxyInstance(S3Client.class.getClassLoader(), new Class<?>[] {S3Client.class},
+                (proxy, method, args) -> {
+                    if (method.getName().equals("getObject")) {
+                        objectReads.incrementAndGet();
+                    }
+                    try {
+                        return method.invoke(s3, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+    }
+
+    private static byte[] randomKey() {
+        byte[] key = new byte[PageTokenSigner.MIN_KEY_BYTES];
+        new SecureRandom().nextBytes(key);
+        return key;
     }
 
     /** A response, with the body parsed. */
@@ -127,6 +158,12 @@ final class ApiHarness {
 
         Response post(String path, String body) {
             return send("POST", path, body);
+        }
+
+        /** A POST of bytes that are not UTF-8 text, which API Gateway hands over base64-encoded. */
+        Response postBytes(String path, byte[] body) {
+            event.setIsBase64Encoded(true);
+            return send("POST", path, Base64.getEncoder().encodeToString(body));
         }
 
         Response delete(String path) {

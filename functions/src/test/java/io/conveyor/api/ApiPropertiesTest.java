@@ -77,7 +77,9 @@ class ApiPropertiesTest {
     Arbitrary<String> tokens() {
         Arbitrary<String> base64OfAnything = Arbitraries.strings().ofMaxLength(120)
                 .map(s -> Base64.getUrlEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8)));
-        Arbitrary<String> base64OfMutatedTokens = mutationsOf(new String(Base64.getUrlDecoder().decode(realToken),
+        // An issued token is the store's token (base64 JSON of a key), a dot and its signature.
+        String storeToken = realToken.substring(0, realToken.lastIndexOf('.'));
+        Arbitrary<String> base64OfMutatedTokens = mutationsOf(new String(Base64.getUrlDecoder().decode(storeToken),
                 StandardCharsets.UTF_8)).map(s -> Base64.getUrlEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8)));
         return Arbitraries.oneOf(Arbitraries.strings().ofMaxLength(200), base64OfAnything, mutationsOf(realToken),
                 base64OfMutatedTokens);

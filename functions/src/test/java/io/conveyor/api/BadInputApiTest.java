@@ -139,6 +139,16 @@ class BadInputApiTest {
     }
 
     @Test
+    void bodyThatIsNotUtf8_isRefused_notReadWithReplacementCharacters() {
+        byte[] body = "{\"program\": \"checksum\", \"files\": [{\"name\": \"a.txt\", \"content\": \"caf\u00ff\"}]}"
+                .getBytes(StandardCharsets.ISO_8859_1);
+        ApiHarness.Response response = h.as("latin1-client").postBytes("/jobs", body);
+        assertEquals(400, response.status(), response.toString());
+        assertTrue(response.message().contains("not UTF-8"), response.message());
+        assertEquals(0, h.as("latin1-client").get("/jobs").body().path("jobs").size(), "a refused body creates no job");
+    }
+
+    @Test
     void inlineFilesOverTheirLimit_areRefused() {
         String body = "{\"program\": \"checksum\", \"files\": [{\"name\": \"a\", \"content\": \"" + "x".repeat(3_000_000)
                 + "\"}, {\"name\": \"b\", \"content\": \"" + "y".repeat(1_500_000) + "\"}]}";

@@ -1,13 +1,12 @@
 package io.conveyor.api;
 
-import io.conveyor.deployment.Catalogue;
-import io.conveyor.deployment.RouteSpec;
-import io.conveyor.programs.DeclaredInput;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.conveyor.deployment.Catalogue;
+import io.conveyor.deployment.RouteSpec;
 import io.conveyor.job.JobStatus;
 import io.conveyor.storage.JobObjectLayout;
 import java.nio.charset.StandardCharsets;
@@ -110,10 +109,11 @@ class CreateAndSubmitApiTest {
     }
 
     @Test
-    void submit_byRacingRequests_isAnswered202Once_andTheOthers200() throws Exception {
+    void submit_byRacingRequests_isAnswered202Once_andTheOthers200_andReadsTheInputOnce() throws Exception {
         byte[] text = "one input\n".getBytes(StandardCharsets.UTF_8);
         ApiHarness.Response created = h.alice().post("/jobs", """
-                {"program": "checksum", "inputs": [{"name": "a.txt", "size": %d}]}""".formatted(text.length));
+                {"program": "checksum", "inputs": [{"name": "a.txt", "size": %d, "sha256": "%s"}]}"""
+                .formatted(text.length, HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text))));
         String id = created.body().path("job").path("jobId").asText();
         assertEquals(200, ApiHarness.send(created.body().path("uploads").get(0), text).statusCode());
 
@@ -139,6 +139,7 @@ class CreateAndSubmitApiTest {
             pool.shutdownNow();
         }
         assertEquals(Map.of(id + "-1", id), h.launcher.executions);
+        assertEquals(1, h.objectReads.get(), "one request read the input back for its SHA-256, not every racer");
     }
 
     @Test

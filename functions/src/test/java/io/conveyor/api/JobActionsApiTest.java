@@ -160,8 +160,13 @@ class JobActionsApiTest {
         String id = h.submittedJob(h.alice());
         admitted(id);
         h.subJobs.registerAll(id, 1, IntStream.range(0, 6).mapToObj(i -> SubJob.pending(id, i, 1, "in/" + i)).toList());
-        h.subJobs.startAll(id, 1, List.of(0, 1, 2, 3), h.clock.instant());
-        assertEquals(4, h.alice().get("/jobs/" + id).body().path("job").path("progress").path("running").asInt());
+        // Two worker invocations, each with a batch: one subjob of each runs, the others wait their turn.
+        h.subJobs.startAll(id, 1, List.of(0, 1, 2), h.clock.instant());
+        h.subJobs.startAll(id, 1, List.of(3, 4), h.clock.instant());
+        assertEquals(2, h.alice().get("/jobs/" + id).body().path("job").path("progress").path("running").asInt());
+        List<String> before = new ArrayList<>();
+        h.alice().get("/jobs/" + id + "/subjobs").body().path("subJobs").forEach(s -> before.add(s.path("status").asText()));
+        assertEquals(List.of("RUNNING", "ASSIGNED", "ASSIGNED", "RUNNING", "ASSIGNED", "PENDING"), before);
 
         assertEquals(200, h.alice().delete("/jobs/" + id).status());
 

@@ -78,7 +78,9 @@ class WorkflowStepsTest {
 
         assertThrows(io.conveyor.programs.SubJobDeclinedException.class, () -> h.workflow().runSubJobs(job.id(), 1, batch),
                 "a declined subjob fails the invocation, for the state's Retry");
-        assertEquals(new Progress(4, 1, 2, 1), h.stored(job.id()).progress());
+        // It never had the batch's turn on record (one write, at the end): it waits assigned, and nothing runs.
+        assertEquals(new Progress(4, 0, 2, 1), h.stored(job.id()).progress());
+        assertEquals(SubJobStatus.ASSIGNED, h.subJobs.get(job.id(), 1).orElseThrow().status());
         SubJob failed = h.subJobs.get(job.id(), 2).orElseThrow();
         assertEquals(SubJobStatus.FAILED, failed.status());
         assertEquals("Program.Failed", failed.error().code());
@@ -87,6 +89,7 @@ class WorkflowStepsTest {
         assertThrows(io.conveyor.programs.SubJobDeclinedException.class, () -> h.workflow().runSubJobs(job.id(), 1, batch));
         assertEquals(2, h.subJobs.get(job.id(), 1).orElseThrow().attempts(), "the retry ran the declined subjob again");
         assertEquals(1, h.subJobs.get(job.id(), 0).orElseThrow().attempts(), "and nothing that had finished");
+        // The retry ran it first, so running; declined again, it stays so until the next try or its failure.
         assertEquals(new Progress(4, 1, 2, 1), h.stored(job.id()).progress());
 
         h.workflow().recordSubJobFailures(job.id(), 1, List.of(0, 1, 2, 3), WorkflowErrors.SUBJOB_DECLINED,

@@ -65,6 +65,8 @@ public final class AwsHttpService {
         public static final Service LAMBDA = new Service("Lambda", "lambda", "lambda", "LAMBDA");
         public static final Service EVENT_BRIDGE = new Service("EventBridge", "events", "events", "EVENTBRIDGE");
         public static final Service STEP_FUNCTIONS = new Service("Sfn", "states", "states", "SFN");
+        public static final Service SECRETS_MANAGER =
+                new Service("SecretsManager", "secretsmanager", "secretsmanager", "SECRETS_MANAGER");
     }
 
     /**

@@ -123,6 +123,11 @@ public final class AwsClients {
         return service(AwsHttpService.Service.LAMBDA, httpClient(LAMBDA_INVOCATION_LIMIT.plusMinutes(1)));
     }
 
+    /** For reading the API's page-token key at start-up (GetSecretValue only). */
+    public AwsHttpService secretsManager() {
+        return service(AwsHttpService.Service.SECRETS_MANAGER, http);
+    }
+
     /** {@code service} in this deployment's region, with its credentials and the SDK's default retries. */
     private AwsHttpService service(AwsHttpService.Service service, SdkHttpClient client) {
         return new AwsHttpService(service, region, credentials, client, AwsRetryStrategy.defaultRetryStrategy());

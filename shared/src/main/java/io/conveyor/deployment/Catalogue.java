@@ -29,6 +29,13 @@ public final class Catalogue {
     public static final String EVENT_BUS = "conveyor-jobs";
     /** The {@code source} of every event the product publishes. */
     public static final String EVENT_SOURCE = "io.conveyor";
+    /**
+     * The API's setting that names the Secrets Manager secret it signs page tokens with; the CDK stack generates the
+     * secret and gives it to the API alone.
+     */
+    public static final String PAGE_TOKEN_SECRET_SETTING = "CONVEYOR_PAGE_TOKEN_SECRET_ARN";
+    /** The API's page-token key itself, where there is no Secrets Manager (the local runtime); never set on AWS. */
+    public static final String PAGE_TOKEN_KEY_SETTING = "CONVEYOR_PAGE_TOKEN_KEY";
     /** The CloudWatch namespace of every metric the product emits. */
     public static final String METRICS_NAMESPACE = "Conveyor";
     /** The prefix of the job state machines' names; the program's name follows it. */

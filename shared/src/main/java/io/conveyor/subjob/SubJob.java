@@ -44,7 +44,7 @@ public record SubJob(
     }
 
     /**
-     * This subjob once its job has ended: still PENDING or RUNNING, it is {@link SubJobStatus#STOPPED}, since nothing
+     * This subjob once its job has ended: still PENDING, ASSIGNED or RUNNING, it is {@link SubJobStatus#STOPPED}, since nothing
      * of an ended job runs (a worker that finishes after a cancel has its outcome refused). Stored statuses are left
      * as they are: a retry of the job starts its subjobs again.
      */

@@ -18,6 +18,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
@@ -212,14 +213,17 @@ public final class SubJobStore {
     }
 
     /**
-     * A worker invocation for the subjob starts. The first start of a pending subjob counts it as running in its
-     * job's progress; a retry only adds to its attempts. A start that comes after the outcome changes nothing.
+     * A worker invocation for the subjob starts. The first start of a pending (or assigned) subjob counts it as
+     * running in its job's progress; a retry only adds to its attempts. A start that comes after the outcome changes nothing.
      *
      * @return {@code true} if the invocation may run; {@code false} if the subjob's outcome is recorded already (a
      *     repeated delivery) or there is no such subjob in that attempt
      */
     public boolean start(String jobId, int index, int attempt, Instant now) {
-        if (transact(jobId, attempt, List.of(firstStart(index, now)), jobs.progressChange(jobId, attempt, 1, 0, 0)) == Written.ALL) {
+        if (transact(jobId, attempt, List.of(firstStart(index, now, SubJobStatus.RUNNING)),
+                jobs.progressChange(jobId, attempt, 1, 0, 0)) == Written.ALL
+                || transact(jobId, attempt, List.of(retake(index, SubJobStatus.ASSIGNED, SubJobStatus.RUNNING)),
+                        jobs.progressChange(jobId, attempt, 1, 0, 0)) == Written.ALL) {
             return true;
         }
         Update retry = groupUpdate(jobId, attempt, List.of(restart(index)));
@@ -236,21 +240,29 @@ public final class SubJobStore {
     }
 
     /**
-     * A worker invocation for a batch of subjobs starts: {@link #start} for each, in one transaction per
+     * A worker invocation for a batch of subjobs starts. It runs them one after another, so the first to run is
+     * {@link SubJobStatus#RUNNING} and counted so in its job's progress, and the others are
+     * {@link SubJobStatus#ASSIGNED}; {@link #recordAll} passes the turn on. One transaction per
      * {@value #SUBJOBS_PER_TRANSACTION} subjobs instead of two calls each. The first delivery of a batch, the common
-     * case, finds them all pending and writes without reading; otherwise (a retry, a repeated delivery) the subjobs
-     * are read with one query and each is started as it stands, and one that changed meanwhile (a racing delivery)
-     * falls back to {@link #start}.
+     * case, finds them all pending and writes without reading; otherwise (a retry, a repeated delivery) the subjobs are
+     * read with one query and each is started as it stands, and one that changed meanwhile (a racing delivery) falls
+     * back to {@link #start}.
      *
-     * @return the indices of the subjobs that may run, in the order asked: those of this attempt without a recorded
-     *     outcome; none once the job no longer runs this attempt
+     * @return the indices of the subjobs that may run, in the order asked, the first of them running: those of this
+     *     attempt without a recorded outcome; none once the job no longer runs this attempt
      */
     public List<Integer> startAll(String jobId, int attempt, List<Integer> indices, Instant now) {
         List<Integer> started = new ArrayList<>();
         for (int from = 0; from < indices.size(); from += SUBJOBS_PER_TRANSACTION) {
             List<Integer> chunk = indices.subList(from, Math.min(from + SUBJOBS_PER_TRANSACTION, indices.size()));
-            List<Change> firstStarts = chunk.stream().map(i -> firstStart(i, now)).toList();
-            Written written = transact(jobId, attempt, firstStarts, jobs.progressChange(jobId, attempt, chunk.size(), 0, 0));
+            boolean takesTheTurn = started.isEmpty();
+            List<Change> firstStarts = new ArrayList<>();
+            for (int i = 0; i < chunk.size(); i++) {
+                firstStarts.add(firstStart(chunk.get(i), now,
+                        takesTheTurn && i == 0 ? SubJobStatus.RUNNING : SubJobStatus.ASSIGNED));
+            }
+            Written written = transact(jobId, attempt, firstStarts,
+                    jobs.progressChange(jobId, attempt, takesTheTurn ? 1 : 0, 0, 0));
             if (written == Written.JOB_NOT_RUNNING) {
                 return started;
             }
@@ -264,8 +276,8 @@ public final class SubJobStore {
     }
 
     /**
-     * Starts the subjobs among {@code indices} as they are found: a pending one for the first time, a running one
-     * again; adds them to {@code started}.
+     * Starts the subjobs among {@code indices} as they are found, the first of the batch running (a running one
+     * again, or a pending or assigned one for the first time) and the others assigned; adds them to {@code started}.
      *
      * @return {@code false} if the job no longer runs this attempt
      */
@@ -278,13 +290,16 @@ public final class SubJobStore {
             return true;
         }
         List<Change> changes = new ArrayList<>();
-        int firstStarts = 0;
+        int runningChange = 0;
+        boolean turnTaken = !started.isEmpty();
         for (SubJob s : runnable) {
-            boolean first = s.status() == SubJobStatus.PENDING;
-            changes.add(first ? firstStart(s.index(), now) : restart(s.index()));
-            firstStarts += first ? 1 : 0;
+            boolean runsNow = !turnTaken;
+            turnTaken = true;
+            SubJobStatus as = runsNow ? SubJobStatus.RUNNING : SubJobStatus.ASSIGNED;
+            changes.add(s.status() == SubJobStatus.PENDING ? firstStart(s.index(), now, as) : retake(s.index(), s.status(), as));
+            runningChange += (runsNow ? 1 : 0) - (s.status() == SubJobStatus.RUNNING ? 1 : 0);
         }
-        Written written = transact(jobId, attempt, changes, jobs.progressChange(jobId, attempt, firstStarts, 0, 0));
+        Written written = transact(jobId, attempt, changes, jobs.progressChange(jobId, attempt, runningChange, 0, 0));
         if (written == Written.JOB_NOT_RUNNING) {
             return false;
         }
@@ -297,24 +312,55 @@ public final class SubJobStore {
     }
 
     /**
-     * Records the outcomes of subjobs a worker invocation started, counting them in their job's progress: one
-     * transaction per {@value #SUBJOBS_PER_TRANSACTION} subjobs. A subjob whose outcome was recorded meanwhile (a
-     * racing delivery) falls back to the one-by-one path, which leaves it as it is.
+     * Records the outcomes of subjobs a worker invocation started, counting them in their job's progress, and passes
+     * the batch's turn to {@code next}: one transaction per {@value #SUBJOBS_PER_TRANSACTION} subjobs. A subjob whose
+     * status is not the one expected (a racing delivery) falls back to the one-by-one path, which reads it first and
+     * leaves one with an outcome as it is.
      *
+     * @param running the subjob of the batch that is {@link SubJobStatus#RUNNING} (the first one started, then each
+     *     {@code next}); the other outcomes are of {@link SubJobStatus#ASSIGNED} subjobs. Without an outcome here
+     *     (declined, to be retried with its batch), it is assigned again when the turn passes
+     * @param next    the subjob the worker runs next, marked running in the same write; empty at the batch's end
      * @return the outcomes this call recorded; none of those after the job stopped running this attempt
      */
-    public List<Outcome> recordAll(String jobId, int attempt, List<Outcome> outcomes, Instant now) {
+    public List<Outcome> recordAll(String jobId, int attempt, List<Outcome> outcomes, int running, OptionalInt next,
+            Instant now) {
+        List<Change> turnChanges = new ArrayList<>();
+        int turnRunningChange = 0;
+        if (next.isPresent()) {
+            if (outcomes.stream().noneMatch(o -> o.index() == running)) {
+                // It ended without an outcome (its worker declined it, to be retried with the batch): it waits again.
+                // At the batch's end it stays running instead, as does any subjob whose invocation failed or timed
+                // out: the state's Retry runs it again, and a late duplicate invocation may still record it.
+                turnChanges.add(turn(running, SubJobStatus.RUNNING, SubJobStatus.ASSIGNED));
+                turnRunningChange--;
+            }
+            turnChanges.add(turn(next.getAsInt(), SubJobStatus.ASSIGNED, SubJobStatus.RUNNING));
+            turnRunningChange++;
+        }
         List<Outcome> recorded = new ArrayList<>();
-        for (int from = 0; from < outcomes.size(); from += SUBJOBS_PER_TRANSACTION) {
+        int from = 0;
+        do {
             List<Outcome> chunk = outcomes.subList(from, Math.min(from + SUBJOBS_PER_TRANSACTION, outcomes.size()));
+            from += chunk.size();
+            boolean last = from == outcomes.size();
             List<Change> changes = new ArrayList<>();
             int succeeded = 0;
+            int runningChange = last ? turnRunningChange : 0;
             for (Outcome o : chunk) {
-                changes.add(outcomeChange(SubJobStatus.RUNNING, o));
+                boolean wasRunning = o.index() == running;
+                changes.add(outcomeChange(wasRunning ? SubJobStatus.RUNNING : SubJobStatus.ASSIGNED, o));
+                runningChange -= wasRunning ? 1 : 0;
                 succeeded += o.status() == SubJobStatus.SUCCEEDED ? 1 : 0;
             }
+            if (last) {
+                changes.addAll(turnChanges);
+            }
+            if (changes.isEmpty()) {
+                break;
+            }
             Written written = transact(jobId, attempt, changes,
-                    jobs.progressChange(jobId, attempt, -chunk.size(), succeeded, chunk.size() - succeeded));
+                    jobs.progressChange(jobId, attempt, runningChange, succeeded, chunk.size() - succeeded));
             if (written == Written.JOB_NOT_RUNNING) {
                 return recorded;
             }
@@ -323,7 +369,14 @@ public final class SubJobStore {
                     recorded.add(o);
                 }
             }
-        }
+            if (last && written != Written.ALL) {
+                // Each on its own, as far as the subjobs' statuses allow: the outcomes, the part that matters, are in.
+                for (Change c : turnChanges) {
+                    transact(jobId, attempt, List.of(c), jobs.progressChange(jobId, attempt,
+                            c.expected() == SubJobStatus.RUNNING ? -1 : 1, 0, 0));
+                }
+            }
+        } while (from < outcomes.size());
         return recorded;
     }
 
@@ -379,7 +432,7 @@ public final class SubJobStore {
             return Optional.empty();
         }
         SubJob current = found.get();
-        // A subjob that failed before any invocation started was never counted as running.
+        // A subjob that failed before its turn (pending, or assigned in a batch) was never counted as running.
         boolean wasRunning = current.status() == SubJobStatus.RUNNING;
         Duration duration = outcome.duration() != null ? outcome.duration()
                 : current.startedAt() == null ? Duration.ZERO : Duration.between(current.startedAt(), now);
@@ -426,19 +479,39 @@ public final class SubJobStore {
         return new Change(i, sets, values, expected);
     }
 
-    /** A pending subjob's first start: its whole entry is known, so it is written whole, the shortest update. */
-    private static Change firstStart(int index, Instant now) {
-        return new Change(index, List.of("#s" + index + " = :started"),
-                Map.of(":started", AttributeValue.fromM(Map.of(
-                        SubJobGroup.STATUS, AttributeValue.fromS(SubJobStatus.RUNNING.name()),
+    /**
+     * A pending subjob taken by a worker invocation, {@code as} running or assigned: its whole entry is known, so it is
+     * written whole, the shortest update. Its attempt and start count from the invocation that took it.
+     */
+    private static Change firstStart(int index, Instant now, SubJobStatus as) {
+        // One value for every entry of a kind: the entries of a batch's first write are alike, but for their index.
+        String value = as == SubJobStatus.RUNNING ? ":started" : ":assignedEntry";
+        return new Change(index, List.of("#s" + index + " = " + value), Map.of(value, AttributeValue.fromM(Map.of(
+                        SubJobGroup.STATUS, AttributeValue.fromS(as.name()),
                         SubJobGroup.ATTEMPTS, AttributeValue.fromN("1"),
                         SubJobGroup.STARTED_AT, AttributeValue.fromS(Timestamps.sortable(now))))),
                 SubJobStatus.PENDING);
     }
 
+    /** A subjob taken again by another worker invocation (a retry, a repeated delivery), {@code as} running or assigned. */
+    private static Change retake(int index, SubJobStatus from, SubJobStatus as) {
+        List<String> sets = new ArrayList<>(List.of(path(index, "#attempts") + " = " + path(index, "#attempts") + " + :one"));
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(":one", AttributeValue.fromN("1")));
+        if (as != from) {
+            sets.add(path(index, "#status") + " = " + statusValue(as));
+            values.put(statusValue(as), AttributeValue.fromS(as.name()));
+        }
+        return new Change(index, sets, values, from);
+    }
+
     private static Change restart(int index) {
-        return new Change(index, List.of(path(index, "#attempts") + " = " + path(index, "#attempts") + " + :one"),
-                Map.of(":one", AttributeValue.fromN("1")), SubJobStatus.RUNNING);
+        return retake(index, SubJobStatus.RUNNING, SubJobStatus.RUNNING);
+    }
+
+    /** The batch's turn passes to an assigned subjob, or back from a running one that ended without an outcome. */
+    private static Change turn(int index, SubJobStatus from, SubJobStatus to) {
+        return new Change(index, List.of(path(index, "#status") + " = " + statusValue(to)),
+                Map.of(statusValue(to), AttributeValue.fromS(to.name())), from);
     }
 
     /**

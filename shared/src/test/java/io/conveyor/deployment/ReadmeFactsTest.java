@@ -85,6 +85,7 @@ class ReadmeFactsTest {
         Set<String> given = new TreeSet<>();
         Arrays.stream(Resource.values()).map(Resource::settingName).filter(n -> n != null).forEach(given::add);
         Catalogue.TABLES.forEach(t -> given.add(t.settingName()));
+        given.addAll(Set.of(Catalogue.PAGE_TOKEN_SECRET_SETTING, Catalogue.PAGE_TOKEN_KEY_SETTING));
         given.removeAll(documented);
         assertEquals(Set.of(), given, "variables the README's configuration table does not name");
     }

@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -67,7 +68,7 @@ class SubJobStoreTest {
         List<SubJobStore.Outcome> outcomes = new ArrayList<>();
         batch.forEach(i -> outcomes.add(i % 2 == 0 ? succeeded(i)
                 : SubJobStore.Outcome.failed(i, new JobError("Program.Failed", "no " + i), Duration.ofMillis(i))));
-        assertEquals(outcomes, subJobs.recordAll("j", 1, outcomes, T0.plusSeconds(1)));
+        assertEquals(outcomes, subJobs.recordAll("j", 1, outcomes, first, OptionalInt.empty(), T0.plusSeconds(1)));
 
         for (int i = 0; i < 2 * SubJobGroup.SIZE; i++) {
             SubJob s = subJobs.get("j", i).orElseThrow();
@@ -170,8 +171,9 @@ class SubJobStoreTest {
     void recordedSuccess_countsOnce_andKeepsOutputAndDuration() {
         subJobs.registerAll("j", 1, pending(2));
         subJobs.start("j", 1, 1, T0);
-        assertEquals(List.of(succeeded(1)), subJobs.recordAll("j", 1, List.of(succeeded(1)), T0.plusMillis(1500)));
-        assertEquals(List.of(), subJobs.recordAll("j", 1, List.of(succeeded(1)), T0.plusMillis(1700)), "a replay records nothing");
+        assertEquals(List.of(succeeded(1)), subJobs.recordAll("j", 1, List.of(succeeded(1)), 1, OptionalInt.empty(), T0.plusMillis(1500)));
+        assertEquals(List.of(), subJobs.recordAll("j", 1, List.of(succeeded(1)), 1, OptionalInt.empty(), T0.plusMillis(1700)),
+                "a replay records nothing");
         assertEquals(Optional.empty(), subJobs.recordFailure("j", 1, 1, DECLINED, T0.plusSeconds(2)), "nor does a late failure");
 
         SubJob done = subJobs.get("j", 1).orElseThrow();
@@ -205,7 +207,7 @@ class SubJobStoreTest {
         subJobs.registerAll("j", 1, pending(1));
         subJobs.start("j", 0, 1, T0);
         List<Concurrently.Outcome<List<SubJobStore.Outcome>>> outcomes =
-                Concurrently.run(8, () -> subJobs.recordAll("j", 1, List.of(succeeded(0)), T0.plusSeconds(1)));
+                Concurrently.run(8, () -> subJobs.recordAll("j", 1, List.of(succeeded(0)), 0, OptionalInt.empty(), T0.plusSeconds(1)));
         long recorded = outcomes.stream().filter(o -> o.result() != null && !o.result().isEmpty()).count();
         assertEquals(1, recorded, "exactly one delivery records the outcome: " + outcomes);
         assertEquals(new Progress(1, 0, 1, 0), progress());
@@ -220,14 +222,86 @@ class SubJobStoreTest {
 
         List<Integer> started = subJobs.startAll("j", 1, batch, T0.plusSeconds(2));
         assertEquals(249, started.size(), "the subjob that ended already does not run again");
-        assertEquals(new Progress(250, 249, 0, 1), progress());
+        assertEquals(new Progress(250, 1, 0, 1), progress(), "a batch runs one subjob at a time");
         assertEquals(T0.plusSeconds(2), subJobs.get("j", started.get(0)).orElseThrow().startedAt());
 
         List<SubJobStore.Outcome> outcomes = started.stream().map(SubJobStoreTest::succeeded).toList();
-        assertEquals(249, subJobs.recordAll("j", 1, outcomes, T0.plusSeconds(3)).size());
+        assertEquals(249, subJobs.recordAll("j", 1, outcomes, started.get(0), OptionalInt.empty(), T0.plusSeconds(3)).size());
         assertEquals(new Progress(250, 0, 249, 1), progress());
         assertEquals(List.of(), subJobs.startAll("j", 1, batch, T0.plusSeconds(4)), "a repeated batch runs nothing");
         assertEquals(new Progress(250, 0, 249, 1), progress());
+    }
+
+    /** A batch runs its subjobs one after another: one is RUNNING, and each write of outcomes passes the turn on. */
+    @Test
+    void aBatch_showsOneSubjobRunningAtATime_andPassesTheTurnWithEachWrite() {
+        subJobs.registerAll("j", 1, pending(20));
+        List<Integer> batch = IntStream.range(0, 15).boxed().toList();
+        assertEquals(batch, subJobs.startAll("j", 1, batch, T0));
+        assertEquals(new Progress(20, 1, 0, 0), progress());
+        assertEquals(SubJobStatus.RUNNING, subJobs.get("j", 0).orElseThrow().status());
+        assertEquals(SubJobStatus.ASSIGNED, subJobs.get("j", 1).orElseThrow().status());
+
+        // Subjobs 0 to 2 ended (1 and 2 while still shown assigned); 3 runs next.
+        subJobs.recordAll("j", 1, List.of(succeeded(0), succeeded(1), succeeded(2)), 0, OptionalInt.of(3), T0.plusSeconds(2));
+        assertEquals(new Progress(20, 1, 3, 0), progress());
+        assertEquals(SubJobStatus.RUNNING, subJobs.get("j", 3).orElseThrow().status());
+        assertEquals(SubJobStatus.ASSIGNED, subJobs.get("j", 4).orElseThrow().status());
+        assertEquals(1, subJobs.get("j", 2).orElseThrow().attempts(), "an assigned subjob that ran counts its attempt");
+
+        // 3 was declined (no outcome, retried with the batch later), 4 ended: the turn passes to 5, 3 waits again.
+        subJobs.recordAll("j", 1, List.of(succeeded(4)), 3, OptionalInt.of(5), T0.plusSeconds(4));
+        assertEquals(new Progress(20, 1, 4, 0), progress());
+        assertEquals(SubJobStatus.ASSIGNED, subJobs.get("j", 3).orElseThrow().status());
+        assertEquals(SubJobStatus.RUNNING, subJobs.get("j", 5).orElseThrow().status());
+
+        List<SubJobStore.Outcome> rest = IntStream.range(5, 15).mapToObj(SubJobStoreTest::succeeded).toList();
+        subJobs.recordAll("j", 1, rest, 5, OptionalInt.empty(), T0.plusSeconds(5));
+        assertEquals(new Progress(20, 0, 14, 0), progress());
+
+        // The batch is delivered again for subjob 3: it runs, and only it.
+        assertEquals(List.of(3), subJobs.startAll("j", 1, batch, T0.plusSeconds(9)));
+        assertEquals(new Progress(20, 1, 14, 0), progress());
+        assertEquals(SubJobStatus.RUNNING, subJobs.get("j", 3).orElseThrow().status());
+        assertEquals(2, subJobs.get("j", 3).orElseThrow().attempts());
+    }
+
+    /**
+     * A batch of one whose subjob was declined: it stays running until the retry, which runs it once and records it,
+     * while a late duplicate of the first invocation (timed out, not stopped) may record it first.
+     */
+    @Test
+    void aDeclinedSubjob_staysRunning_andItsRetryRunsAndRecordsItOnce() {
+        subJobs.registerAll("j", 1, pending(1));
+        assertEquals(List.of(0), subJobs.startAll("j", 1, List.of(0), T0));
+        assertEquals(new Progress(1, 1, 0, 0), progress());
+
+        assertEquals(List.of(0), subJobs.startAll("j", 1, List.of(0), T0.plusSeconds(5)));
+        assertEquals(SubJobStatus.RUNNING, subJobs.get("j", 0).orElseThrow().status());
+        assertEquals(new Progress(1, 1, 0, 0), progress());
+        assertEquals(List.of(succeeded(0)), subJobs.recordAll("j", 1, List.of(succeeded(0)), 0, OptionalInt.empty(),
+                T0.plusSeconds(6)));
+        SubJob done = subJobs.get("j", 0).orElseThrow();
+        assertEquals(SubJobStatus.SUCCEEDED, done.status());
+        assertEquals(2, done.attempts());
+        assertEquals(new Progress(1, 0, 1, 0), progress());
+        assertEquals(List.of(), subJobs.startAll("j", 1, List.of(0), T0.plusSeconds(7)), "nothing runs again");
+    }
+
+    /** A redelivered batch whose first delivery left one subjob running further on: still one running. */
+    @Test
+    void aRedeliveredBatch_runsItsFirstUnfinishedSubjob_andAssignsTheOthers() {
+        subJobs.registerAll("j", 1, pending(6));
+        List<Integer> batch = IntStream.range(0, 6).boxed().toList();
+        subJobs.startAll("j", 1, batch, T0);
+        subJobs.recordAll("j", 1, List.of(succeeded(0), succeeded(1)), 0, OptionalInt.of(2), T0.plusSeconds(2));
+        subJobs.recordAll("j", 1, List.of(succeeded(2)), 2, OptionalInt.of(3), T0.plusSeconds(3));
+        // The invocation dies while 3 runs; the retry delivers the batch again.
+        assertEquals(List.of(3, 4, 5), subJobs.startAll("j", 1, batch, T0.plusSeconds(10)));
+        assertEquals(new Progress(6, 1, 3, 0), progress());
+        assertEquals(SubJobStatus.RUNNING, subJobs.get("j", 3).orElseThrow().status());
+        assertEquals(SubJobStatus.ASSIGNED, subJobs.get("j", 4).orElseThrow().status());
+        assertEquals(2, subJobs.get("j", 4).orElseThrow().attempts(), "taken by two invocations");
     }
 
     @Test
@@ -238,10 +312,10 @@ class SubJobStoreTest {
         assertEquals(T0, subJobs.get("j", 0).orElseThrow().startedAt(), "a retry keeps the first start");
         assertEquals(2, subJobs.get("j", 0).orElseThrow().attempts());
 
-        subJobs.recordAll("j", 1, List.of(succeeded(1)), T0.plusSeconds(6));
+        subJobs.recordAll("j", 1, List.of(succeeded(1)), 0, OptionalInt.empty(), T0.plusSeconds(6));
         // The retry's outcomes meet one already recorded: the others are still recorded, one by one.
         List<SubJobStore.Outcome> recorded = subJobs.recordAll("j", 1, List.of(succeeded(0), succeeded(1), succeeded(2)),
-                T0.plusSeconds(7));
+                0, OptionalInt.empty(), T0.plusSeconds(7));
         assertEquals(List.of(0, 2), recorded.stream().map(SubJobStore.Outcome::index).toList());
         assertEquals(new Progress(3, 0, 3, 0), progress());
     }
@@ -275,7 +349,7 @@ class SubJobStoreTest {
         subJobs.start("j", 0, 1, T0);
         jobs.update(jobs.get("j").orElseThrow().cancel(T0.plusSeconds(1)));
         Progress atCancel = progress();
-        assertEquals(List.of(), subJobs.recordAll("j", 1, List.of(succeeded(0)), T0.plusSeconds(2)));
+        assertEquals(List.of(), subJobs.recordAll("j", 1, List.of(succeeded(0)), 0, OptionalInt.empty(), T0.plusSeconds(2)));
         assertFalse(subJobs.start("j", 1, 1, T0.plusSeconds(2)), "no new invocation runs for a cancelled job");
         assertEquals(List.of(), subJobs.startAll("j", 1, List.of(1), T0.plusSeconds(2)), "nor a new batch");
         assertEquals(atCancel, progress());

@@ -3,6 +3,7 @@ package io.conveyor.cli.output;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -19,8 +20,8 @@ import me.tongfei.progressbar.ProgressBarStyle;
  * and never with {@code --json}. Not thread-safe.
  */
 public final class Output {
-    private static final ObjectMapper PRETTY = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-    private static final ObjectMapper COMPACT = new ObjectMapper();
+    private static final ObjectWriter COMPACT = new ObjectMapper().writer();
+    private static final ObjectWriter PRETTY = COMPACT.with(SerializationFeature.INDENT_OUTPUT);
 
     private final PrintWriter out;
     private final PrintWriter err;
@@ -79,9 +80,9 @@ public final class Output {
         out.flush();
     }
 
-    private static String write(ObjectMapper mapper, JsonNode document) {
+    private static String write(ObjectWriter writer, JsonNode document) {
         try {
-            return mapper.writeValueAsString(document);
+            return writer.writeValueAsString(document);
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }

@@ -176,6 +176,12 @@ class ConveyorStackTest {
             }
             Set<String> expected = new TreeSet<>(Catalogue.environment(spec, placeholders).keySet());
             expected.addAll(DeploymentOptions.defaults().functionSettings().keySet());
+            if (spec.equals(Catalogue.API)) {
+                // The API alone signs page tokens, with the key in the stack's generated secret.
+                expected.add(Catalogue.PAGE_TOKEN_SECRET_SETTING);
+                assertEquals(app.resourceAt("AWS::SecretsManager::Secret", "/PageTokenKey/Resource").getKey(),
+                        referenced(variables.get(Catalogue.PAGE_TOKEN_SECRET_SETTING)));
+            }
             Set<String> actual = new TreeSet<>();
             variables.fieldNames().forEachRemaining(actual::add);
             assertEquals(expected, actual, spec.name());
@@ -209,6 +215,7 @@ class ConveyorStackTest {
         }
         String bucketId = app.resourceAt("AWS::S3::Bucket", "/Storage/JobsBucket/Resource").getKey();
         String busId = app.resources("AWS::Events::EventBus").keySet().iterator().next();
+        String pageTokenKeyId = app.resourceAt("AWS::SecretsManager::Secret", "/PageTokenKey/Resource").getKey();
 
         for (FunctionSpec spec : Catalogue.FUNCTIONS) {
             // What the role may do, as "action on resource" facts, against what the access list implies.
@@ -234,6 +241,8 @@ class ConveyorStackTest {
                     } else if (r.equals("GetAtt(" + busId + ".Arn)")) {
                         kind = "EVENT_BUS";
                         assertEquals(Catalogue.EVENT_SOURCE, statement.at("/Condition/StringEquals/events:source").asText());
+                    } else if (pageTokenKeyId.equals(id)) {
+                        kind = "PAGE_TOKEN_KEY";
                     } else if (r.equals("GetAtt(" + logGroupId + ".Arn)")) {
                         kind = "LOGS";
                     } else if (r.contains(":stateMachine:conveyor-job-")) {
@@ -257,6 +266,11 @@ class ConveyorStackTest {
         Set<String> expected = new TreeSet<>();
         expected.add("logs:CreateLogStream on LOGS");
         expected.add("logs:PutLogEvents on LOGS");
+        if (spec.equals(Catalogue.API)) {
+            // The API reads the page-token key at start-up; no other function can.
+            expected.add("secretsmanager:DescribeSecret on PAGE_TOKEN_KEY");
+            expected.add("secretsmanager:GetSecretValue on PAGE_TOKEN_KEY");
+        }
         List<String> machines = Catalogue.stateMachines(ProgramRegistry.samples()).stream().map(StateMachineSpec::name).toList();
         for (var access : spec.access()) {
             Resource r = access.resource();

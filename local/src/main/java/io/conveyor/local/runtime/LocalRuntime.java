@@ -31,9 +31,12 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -221,9 +224,13 @@ public final class LocalRuntime implements AutoCloseable {
         setSdkProperties();
 
         LocalDeployment.Endpoints endpoints = endpoints();
+        // What the CDK stack's generated secret is on AWS: a random key, new each run (page tokens of an earlier run are
+        // refused as any forged one), handed to the API in its in-process environment only, never printed.
+        Map<String, String> pageTokenKey = Map.of(Catalogue.PAGE_TOKEN_KEY_SETTING, newPageTokenKey());
         for (FunctionSpec function : Catalogue.FUNCTIONS) {
-            lambda.deploy(function, deployment.functionArn(function.name()),
-                    deployment.environment(function, endpoints, options.environment()));
+            Map<String, String> environment = new LinkedHashMap<>(function.equals(Catalogue.API) ? pageTokenKey : Map.of());
+            environment.putAll(deployment.environment(function, endpoints, options.environment()));
+            lambda.deploy(function, deployment.functionArn(function.name()), environment);
         }
         for (CommandFunction command : options.commandFunctions()) {
             lambda.deploy(new CommandFunction(command.name(), command.command(), command.timeout(),
@@ -264,6 +271,13 @@ public final class LocalRuntime implements AutoCloseable {
         stage("api");
         startupTime = Duration.ofNanos(System.nanoTime() - t0);
         LOG.info("local runtime ready in {} ms {}: API {}", startupTime.toMillis(), stageMillis, api.endpoint());
+    }
+
+    /** 256 random bits as base64 text: the length of HMAC-SHA256's output. */
+    private static String newPageTokenKey() {
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(key);
     }
 
     private static <T> T join(CompletableFuture<T> future) {
