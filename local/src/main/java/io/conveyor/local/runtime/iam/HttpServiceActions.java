@@ -16,8 +16,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * How IAM authorises the calls the functions make without a generated client ({@link AwsHttpService}): Step Functions'
- * and EventBridge's JSON requests by their {@code X-Amz-Target}, Lambda's Invoke by its path.
+ * How IAM authorises the calls the functions make without a generated client ({@link AwsHttpService}): Step Functions',
+ * EventBridge's and Secrets Manager's JSON requests by their {@code X-Amz-Target}, Lambda's Invoke by its path.
  */
 final class HttpServiceActions {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -47,6 +47,9 @@ final class HttpServiceActions {
                 default -> List.of(CALLBACKS.contains(operation) ? new IamCall(action, "*", call)
                         : IamCall.unmapped(service.name(), operation, "*"));
             };
+        }
+        if (service.equals(AwsHttpService.Service.SECRETS_MANAGER) && operation.equals("GetSecretValue")) {
+            return List.of(new IamCall("secretsmanager:GetSecretValue", request.path("SecretId").asText(), call));
         }
         if (service.equals(AwsHttpService.Service.EVENT_BRIDGE) && operation.equals("PutEvents")) {
             List<IamCall> calls = new ArrayList<>();
