@@ -2,6 +2,7 @@ package io.conveyor.asl;
 
 import io.conveyor.asl.api.SfnHttpServer;
 import io.conveyor.asl.api.StepFunctionsService;
+import io.conveyor.asl.engine.AwsActionListener;
 import io.conveyor.asl.engine.Engine;
 import io.conveyor.asl.engine.ExecutionListener;
 import io.conveyor.asl.task.TaskClients;
@@ -97,6 +98,12 @@ public final class LocalStepFunctions implements AutoCloseable {
     /** Told of the status changes of the standard executions started (see {@link ExecutionListener}). Default: nobody. */
     public Builder executionListener(ExecutionListener l) {
       engine.executionListener(l);
+      return this;
+    }
+
+    /** Told of each AWS action an execution takes under its state machine's role. Default: nobody. */
+    public Builder actionListener(AwsActionListener l) {
+      engine.actionListener(l);
       return this;
     }
 

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.ServiceLoader;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.awscore.endpoint.AwsClientEndpointProvider;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
@@ -67,6 +68,23 @@ public final class AwsHttpService {
         public static final Service SECRETS_MANAGER =
                 new Service("SecretsManager", "secretsmanager", "secretsmanager", "SECRETS_MANAGER");
     }
+
+    /**
+     * Told of each call, on the calling thread, once before it is signed and sent (not again for each retry).
+     * Observers are found with {@link ServiceLoader}: the functions jar declares none; the local runtime declares its
+     * IAM call recording. Generated SDK clients have the same hook in the SDK's global execution interceptors, which
+     * this class, built without the SDK's request pipeline, cannot run.
+     */
+    public interface CallObserver {
+        /**
+         * @param encodedPath the request's path, percent-encoded, with its query if any
+         * @param headers     the request's own headers (such as {@code X-Amz-Target}), before signing
+         */
+        void calling(Service service, String encodedPath, Map<String, String> headers, byte[] body);
+    }
+
+    private static final List<CallObserver> OBSERVERS = ServiceLoader.load(CallObserver.class,
+            AwsHttpService.class.getClassLoader()).stream().map(ServiceLoader.Provider::get).toList();
 
     /** A 2xx answer. */
     public record Response(int status, Map<String, List<String>> headers, byte[] body) {
@@ -132,6 +150,7 @@ public final class AwsHttpService {
      * endpoint, retried as the retry strategy says.
      */
     public Response post(String encodedPath, Map<String, String> headers, byte[] body) {
+        OBSERVERS.forEach(observer -> observer.calling(service, encodedPath, headers, body));
         RetryToken token = retries.acquireInitialToken(AcquireInitialTokenRequest.create(service.name())).token();
         while (true) {
             try {

@@ -7,10 +7,11 @@ import java.util.function.Supplier;
  * The environment a function reads its configuration from. On Lambda that is the process environment. The
  * local runtime runs every function in one JVM, so it builds each handler inside {@link #with}, giving it the
  * same variables the CDK stack gives that function on Lambda; handlers read their configuration once, in
- * their constructor, so that is where it must be in place.
+ * their constructor, so that is where it must be in place. The threads a function starts while it is built or runs
+ * (its pools) inherit its environment, as every thread of a Lambda process sees the process's.
  */
 public final class FunctionEnvironment {
-    private static final ThreadLocal<Map<String, String>> OVERRIDE = new ThreadLocal<>();
+    private static final ThreadLocal<Map<String, String>> OVERRIDE = new InheritableThreadLocal<>();
 
     private FunctionEnvironment() {}
 

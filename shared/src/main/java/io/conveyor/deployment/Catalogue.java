@@ -50,9 +50,17 @@ public final class Catalogue {
     public static final List<TableSpec> TABLES = List.of(JobStore.TABLE, SubJobStore.TABLE,
             ActiveJobCounters.TABLE, IdempotencyStore.TABLE, WaitlistStore.TABLE, WorkQueue.TABLE);
 
-    private static final List<Access> WORKFLOW_STEP = List.of(write(Resource.JOBS_TABLE), write(Resource.SUBJOBS_TABLE),
-            write(Resource.COUNTERS_TABLE), write(Resource.WAITLIST_TABLE), write(Resource.BUCKET),
-            write(Resource.WORKFLOW_CALLBACKS), write(Resource.EVENT_BUS));
+    // What each part of the workflow's services touches (io.conveyor.admission), for the steps that use it. The IAM
+    // proof (infra/cdk's IamProofTest) checks these lists against the calls the scenario suite records.
+    /** The quota gate (Admissions): the job, the active-job counters, the waitlist, and the task tokens it answers. */
+    private static final List<Access> ADMISSION = List.of(write(Resource.JOBS_TABLE), write(Resource.COUNTERS_TABLE),
+            write(Resource.WAITLIST_TABLE), write(Resource.WORKFLOW_CALLBACKS));
+    /** The dependency gate (DependencyGate): jobs and their dependents, the waitlist, and the task tokens it answers. */
+    private static final List<Access> DEPENDENCY_GATE = List.of(write(Resource.JOBS_TABLE), write(Resource.WAITLIST_TABLE),
+            write(Resource.WORKFLOW_CALLBACKS));
+    /** What follows a job's end (JobEndings): its slot released, the next job admitted, dependents woken, an event. */
+    private static final List<Access> JOB_ENDINGS = List.of(write(Resource.JOBS_TABLE), write(Resource.COUNTERS_TABLE),
+            write(Resource.WAITLIST_TABLE), write(Resource.WORKFLOW_CALLBACKS), write(Resource.EVENT_BUS));
 
     /**
      * The API keeps {@value #API_RESERVED_CONCURRENCY} concurrent executions of its own: a large job's subjobs, which
@@ -63,12 +71,17 @@ public final class Catalogue {
                     write(Resource.COUNTERS_TABLE), write(Resource.IDEMPOTENCY_TABLE), write(Resource.WAITLIST_TABLE),
                     write(Resource.BUCKET), write(Resource.JOB_WORKFLOWS), write(Resource.WORKFLOW_CALLBACKS),
                     write(Resource.EVENT_BUS), write(Resource.WORK_QUEUE_TABLE))).withReservedConcurrency(Catalogue.API_RESERVED_CONCURRENCY);
-    public static final FunctionSpec AWAIT_DEPENDENCIES = workflowStep("AwaitDependencies", 512, Duration.ofSeconds(30));
-    public static final FunctionSpec ADMIT = workflowStep("Admit", 512, Duration.ofSeconds(30));
-    public static final FunctionSpec SPLIT = workflowStep("Split", 1769, Duration.ofMinutes(5),
-            write(Resource.SPLITTER_FUNCTIONS));
-    public static final FunctionSpec RUN_SUBJOB = workflowStep("RunSubJob", 1769, Duration.ofMinutes(15),
-            write(Resource.WORKER_FUNCTIONS));
+    public static final FunctionSpec AWAIT_DEPENDENCIES = workflowStep("AwaitDependencies", 512, Duration.ofSeconds(30),
+            DEPENDENCY_GATE);
+    public static final FunctionSpec ADMIT = workflowStep("Admit", 512, Duration.ofSeconds(30), ADMISSION);
+    /** The job's attempt, its subjobs registered, the manifest and the inputs, and the program's splitter. */
+    public static final FunctionSpec SPLIT = workflowStep("Split", 1769, Duration.ofMinutes(5), List.of(
+            write(Resource.JOBS_TABLE), write(Resource.SUBJOBS_TABLE), write(Resource.BUCKET),
+            write(Resource.SPLITTER_FUNCTIONS)));
+    /** The batch's subjobs and the job's progress, the program's statistics, inputs and outputs, its worker. */
+    public static final FunctionSpec RUN_SUBJOB = workflowStep("RunSubJob", 1769, Duration.ofMinutes(15), List.of(
+            write(Resource.JOBS_TABLE), write(Resource.SUBJOBS_TABLE), write(Resource.COUNTERS_TABLE),
+            write(Resource.BUCKET), write(Resource.WORKER_FUNCTIONS)));
     /** Puts a subjob of a program with an external worker in the work queue, with the token its task waits on. */
     public static final FunctionSpec OFFER_SUBJOB = new FunctionSpec("OfferSubJob", "io.conveyor.workflow.OfferSubJobHandler",
             512, Duration.ofSeconds(30), List.of(read(Resource.JOBS_TABLE), write(Resource.WORK_QUEUE_TABLE)));
@@ -80,26 +93,24 @@ public final class Catalogue {
     public static final FunctionSpec RECORD_WORKER_OUTCOME = new FunctionSpec("RecordWorkerOutcome",
             "io.conveyor.workflow.RecordWorkerOutcomeHandler", 512, Duration.ofSeconds(30), List.of(write(Resource.JOBS_TABLE),
                     write(Resource.SUBJOBS_TABLE), write(Resource.COUNTERS_TABLE)));
-    public static final FunctionSpec RECORD_SUBJOB_FAILURE = workflowStep("RecordSubJobFailure", 512, Duration.ofSeconds(30));
-    public static final FunctionSpec CONFIRM_SUBJOBS = workflowStep("ConfirmSubJobs", 512, Duration.ofSeconds(30));
-    public static final FunctionSpec AGGREGATE = workflowStep("Aggregate", 1769, Duration.ofMinutes(5),
-            write(Resource.AGGREGATOR_FUNCTIONS));
-    public static final FunctionSpec FINALIZE = workflowStep("Finalize", 512, Duration.ofSeconds(30));
-    public static final FunctionSpec HANDLE_FAILURE = workflowStep("HandleFailure", 512, Duration.ofSeconds(30));
-    public static final FunctionSpec RESUME = workflowStep("Resume", 512, Duration.ofSeconds(30));
+    public static final FunctionSpec RECORD_SUBJOB_FAILURE = workflowStep("RecordSubJobFailure", 512, Duration.ofSeconds(30),
+            List.of(write(Resource.JOBS_TABLE), write(Resource.SUBJOBS_TABLE), write(Resource.COUNTERS_TABLE)));
+    /** Reads the job's progress only: a shortfall fails the state, and HandleFailure records it. */
+    public static final FunctionSpec CONFIRM_SUBJOBS = workflowStep("ConfirmSubJobs", 512, Duration.ofSeconds(30),
+            List.of(read(Resource.JOBS_TABLE)));
+    /** Reads the job and its subjobs' outputs, writes the result, and runs the program's aggregator. */
+    public static final FunctionSpec AGGREGATE = workflowStep("Aggregate", 1769, Duration.ofMinutes(5), List.of(
+            read(Resource.JOBS_TABLE), read(Resource.SUBJOBS_TABLE), write(Resource.BUCKET),
+            write(Resource.AGGREGATOR_FUNCTIONS)));
+    public static final FunctionSpec FINALIZE = workflowStep("Finalize", 512, Duration.ofSeconds(30), JOB_ENDINGS);
+    /** What follows a job's end, and the subjobs it lists to record what failed. */
+    public static final FunctionSpec HANDLE_FAILURE = workflowStep("HandleFailure", 512, Duration.ofSeconds(30),
+            concat(JOB_ENDINGS, List.of(read(Resource.SUBJOBS_TABLE))));
+    public static final FunctionSpec RESUME = workflowStep("Resume", 512, Duration.ofSeconds(30),
+            List.of(write(Resource.JOBS_TABLE)));
     /** Fails a job whose workflow execution ended without ending it; the target of {@link #EXECUTION_ENDED_RULE}. */
     public static final FunctionSpec EXECUTION_ENDED = new FunctionSpec("ExecutionEnded",
-            "io.conveyor.workflow.ExecutionEndedHandler", 512, Duration.ofSeconds(30), List.of(
-                    write(Resource.JOBS_TABLE), write(Resource.COUNTERS_TABLE), write(Resource.WAITLIST_TABLE),
-                    write(Resource.WORKFLOW_CALLBACKS), write(Resource.EVENT_BUS)));
-    /**
-     * Ends the jobs whose execution ended without its event reaching {@link #EXECUTION_ENDED_RULE}, found by a
-     * schedule ({@link #EXECUTION_SWEEP_SCHEDULE}): the same writes as {@link #EXECUTION_ENDED}, and DescribeExecution.
-     */
-    public static final FunctionSpec EXECUTION_SWEEP = new FunctionSpec("ExecutionSweep",
-            "io.conveyor.watchdog.ExecutionSweepHandler", 512, Duration.ofMinutes(5), List.of(
-                    write(Resource.JOBS_TABLE), write(Resource.COUNTERS_TABLE), write(Resource.WAITLIST_TABLE),
-                    read(Resource.JOB_WORKFLOWS), write(Resource.WORKFLOW_CALLBACKS), write(Resource.EVENT_BUS)));
+            "io.conveyor.workflow.ExecutionEndedHandler", 512, Duration.ofSeconds(30), JOB_ENDINGS);
     public static final FunctionSpec CLEANER = new FunctionSpec("Cleaner", "io.conveyor.cleanup.CleanerHandler", 1024,
             Duration.ofMinutes(15), List.of(write(Resource.JOBS_TABLE), write(Resource.SUBJOBS_TABLE),
                     write(Resource.IDEMPOTENCY_TABLE), write(Resource.BUCKET)));
@@ -228,10 +239,9 @@ public final class Catalogue {
         return new RouteSpec(operation, method, path, API.name(), java.util.Set.of(successStatuses));
     }
 
-    /** A workflow step's function: the access every step has, and {@code extra} (a program's functions to invoke). */
-    private static FunctionSpec workflowStep(String name, int memoryMb, Duration timeout, Access... extra) {
-        return new FunctionSpec(name, "io.conveyor.workflow." + name + "Handler", memoryMb, timeout,
-                concat(WORKFLOW_STEP, List.of(extra)));
+    /** A workflow step's function, {@code io.conveyor.workflow.<name>Handler}. */
+    private static FunctionSpec workflowStep(String name, int memoryMb, Duration timeout, List<Access> access) {
+        return new FunctionSpec(name, "io.conveyor.workflow." + name + "Handler", memoryMb, timeout, access);
     }
 
     @SafeVarargs

@@ -16,7 +16,7 @@ public enum Resource {
     /** The subjobs waiting for external workers, and the registered workers. */
     WORK_QUEUE_TABLE("CONVEYOR_WORK_QUEUE_TABLE"),
     BUCKET("CONVEYOR_BUCKET"),
-    /** Start, stop and describe executions of the job workflows; named by the ARN prefix of the state machines. */
+    /** Start and stop executions of the job workflows; named by the ARN prefix of the state machines. */
     JOB_WORKFLOWS("CONVEYOR_WORKFLOW_ARN_PREFIX"),
     /** Send task success, failure and heartbeat to waiting workflow tasks. */
     WORKFLOW_CALLBACKS(null),

@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -112,7 +113,11 @@ final class DistributedMapRun extends MapIterations {
     String name = childName(run.mapRunArn(), i);
     String arn = childArn(run, run.childKind(), i);
     String smName = run.stateMachineArn().substring(run.stateMachineArn().lastIndexOf(':') + 1);
-    // A child that ended before a restart is restored as it ended, not run again.
+    // A child that ended before a restart is restored as it ended, not run again. The Map Run starts each child on the
+    // state machine itself, and describes it until it ends.
+    String role = AwsActionListener.roleStateMachine(run.stateMachineArn());
+    services.actions().acted(role, "states:StartExecution", role, Map.of());
+    services.actions().acted(role, "states:DescribeExecution", arn, Map.of());
     Execution child = executions.child(processor, arn, name, run.stateMachineArn(), smName, input,
         run.mapRunArn(), plan.weight(i));
     run.executions().started(1);
@@ -166,6 +171,8 @@ final class DistributedMapRun extends MapIterations {
   @Override
   protected void abandon() {
     for (Execution child : running) {
+      services.actions().acted(AwsActionListener.roleStateMachine(child.stateMachineArn()), "states:StopExecution",
+          child.executionArn(), Map.of());
       executions.abort(child, null, null);
     }
   }
@@ -181,6 +188,7 @@ final class DistributedMapRun extends MapIterations {
     if (plan.state().spec().resultWriter() == null) {
       return outputs;
     }
-    return ResultWriter.write(services.objectStore(), plan.state(), plan.context(), run, Arrays.asList(children));
+    return ResultWriter.write(
+        services.objectStoreActingFor(plan.context().branch().execution().stateMachineArn()), plan.state(), plan.context(), run, Arrays.asList(children));
   }
 }

@@ -48,6 +48,7 @@ public final class Engine implements AutoCloseable {
     private int inlineMapConcurrency = 40;
     private DistributedMapStorage objectStore;
     private ExecutionListener executionListener;
+    private AwsActionListener actionListener = AwsActionListener.NONE;
     private int retainedExecutions = DEFAULT_RETAINED_EXECUTIONS;
     private Path dataDirectory;
 
@@ -113,6 +114,12 @@ public final class Engine implements AutoCloseable {
       return this;
     }
 
+    /** Told of each AWS action an execution takes under its state machine's role. Default: nobody. */
+    public Builder actionListener(AwsActionListener l) {
+      this.actionListener = l;
+      return this;
+    }
+
     /**
      * How many finished executions (parents and Distributed Map children alike) stay known to
      * {@link #execution}, {@link #executions} and their histories; past that, the one that finished first is
@@ -160,8 +167,10 @@ public final class Engine implements AutoCloseable {
     this.timer = Executors.newSingleThreadScheduledExecutor(daemon("sfn-timer"));
     Timers timers = new Timers(timer, workers, b.timeScale);
     this.callbacks = new Callbacks(timers);
-    Services services = new Services(b.clock, workers, timers, b.taskExecutor, b.region, b.objectStore,
-        b.inlineMapConcurrency, callbacks);
+    TaskExecutor tasks = b.actionListener == AwsActionListener.NONE ? b.taskExecutor
+        : new ObservedTasks(b.taskExecutor, b.actionListener, b.region, b.account);
+    Services services = new Services(b.clock, workers, timers, tasks, b.region, b.objectStore,
+        b.inlineMapConcurrency, callbacks, b.actionListener);
     this.durable = b.dataDirectory == null ? null : new DurableExecutions(ExecutionStore.open(b.dataDirectory));
     executions.durable(durable);
     this.lifecycle = new ExecutionLifecycle(services, b.historyLimit, b.keepHistory, executions, durable);

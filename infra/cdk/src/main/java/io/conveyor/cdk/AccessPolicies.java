@@ -3,7 +3,6 @@ package io.conveyor.cdk;
 import io.conveyor.deployment.Access;
 import io.conveyor.deployment.Catalogue;
 import io.conveyor.deployment.StateMachineSpec;
-import io.conveyor.persistence.IndexSpec;
 import io.conveyor.persistence.TableSpec;
 import io.conveyor.program.ProgramFunction;
 import io.conveyor.program.ProgramOperation;
@@ -25,10 +24,17 @@ import software.amazon.awscdk.services.iam.PolicyStatement;
  * its access level needs.
  */
 final class AccessPolicies {
-    /** What reading a table takes (TransactGetItems and the Enhanced Client's reads are authorised as these). */
-    static final List<String> TABLE_READ = List.of("dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query",
-            "dynamodb:ConditionCheckItem", "dynamodb:DescribeTable");
-    /** What writing a table adds (TransactWriteItems is authorised per item as these). */
+    /**
+     * What reading a table takes: GetItem (a transaction's Get is authorised as GetItem too), Query, and BatchGetItem
+     * (the program statistics' reads of the counters table).
+     */
+    static final List<String> TABLE_READ = List.of("dynamodb:GetItem", "dynamodb:Query", "dynamodb:BatchGetItem");
+    /**
+     * What reading an index takes: an index's ARN is a resource of its own, on which only Query and Scan act, and the
+     * stores only query.
+     */
+    static final List<String> INDEX_READ = List.of("dynamodb:Query");
+    /** What writing a table adds (TransactWriteItems is authorised per item as these; BatchWriteItem deletes subjobs). */
     static final List<String> TABLE_WRITE = List.of("dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem",
             "dynamodb:BatchWriteItem");
     /** Reading job objects; HeadObject and presigned GETs are authorised as GetObject. */
@@ -43,8 +49,7 @@ final class AccessPolicies {
     /** Finding the open multipart uploads under a prefix (ListMultipartUploads), for whoever may write objects. */
     static final List<String> BUCKET_WRITE = List.of("s3:ListBucketMultipartUploads");
     static final List<String> WORKFLOW_START = List.of("states:StartExecution");
-    static final List<String> EXECUTION_READ = List.of("states:DescribeExecution");
-    static final List<String> EXECUTION_WRITE = List.of("states:StopExecution");
+    static final List<String> EXECUTION_STOP = List.of("states:StopExecution");
     static final List<String> PROGRAM_FUNCTION_INVOKE = List.of("lambda:InvokeFunction");
     static final List<String> CALLBACKS = List.of("states:SendTaskSuccess", "states:SendTaskFailure",
             "states:SendTaskHeartbeat");
@@ -69,14 +74,16 @@ final class AccessPolicies {
         return switch (access.resource()) {
             case JOBS_TABLE, SUBJOBS_TABLE, COUNTERS_TABLE, IDEMPOTENCY_TABLE, WAITLIST_TABLE, WORK_QUEUE_TABLE -> {
                 Table table = storage.table(access.resource());
-                List<String> resources = new ArrayList<>();
-                resources.add(table.getTableArn());
+                List<PolicyStatement> statements = new ArrayList<>();
+                statements.add(allow(write ? concat(TABLE_READ, TABLE_WRITE) : TABLE_READ, List.of(table.getTableArn())));
                 TableSpec definition = storage.definition(access.resource());
-                for (IndexSpec index : definition.indexes()) {
-                    // Each index by name: no wildcard, and a new index is granted only when the catalogue adds it.
-                    resources.add(table.getTableArn() + "/index/" + index.name());
+                // Each index by name: no wildcard, and a new index is granted only when the catalogue adds it.
+                List<String> indexes = definition.indexes().stream()
+                        .map(index -> table.getTableArn() + "/index/" + index.name()).toList();
+                if (!indexes.isEmpty()) {
+                    statements.add(allow(INDEX_READ, indexes));
                 }
-                yield List.of(allow(write ? concat(TABLE_READ, TABLE_WRITE) : TABLE_READ, resources));
+                yield statements;
             }
             case BUCKET -> List.of(
                     // Unconditional on the bucket (which holds nothing but jobs/): without it a read of a missing
@@ -86,13 +93,12 @@ final class AccessPolicies {
                     allow(write ? concat(OBJECT_READ, OBJECT_WRITE) : OBJECT_READ,
                             List.of(storage.bucket().arnForObjects(Storage.JOBS_PREFIX + "*"))));
             case JOB_WORKFLOWS -> {
-                List<PolicyStatement> statements = new ArrayList<>();
-                if (write) {
-                    statements.add(allow(WORKFLOW_START, machines.stream().map(m -> stateMachineArn(m.name())).toList()));
+                // Jobs are read from DynamoDB, never from Step Functions (DescribeExecution is throttled): no read access.
+                if (!write) {
+                    throw new IllegalArgumentException("the job workflows can only be started and stopped (write access)");
                 }
-                statements.add(allow(write ? concat(EXECUTION_READ, EXECUTION_WRITE) : EXECUTION_READ,
-                        machines.stream().map(m -> executionsArn(m.name())).toList()));
-                yield statements;
+                yield List.of(allow(WORKFLOW_START, machines.stream().map(m -> stateMachineArn(m.name())).toList()),
+                        allow(EXECUTION_STOP, machines.stream().map(m -> executionsArn(m.name())).toList()));
             }
             // SendTask* act on a task token, not on a resource: the Service Authorization Reference lists no
             // resource type for them, so IAM requires "*" here. The actions are only the three callbacks, and a

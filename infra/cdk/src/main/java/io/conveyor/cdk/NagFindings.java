@@ -41,8 +41,8 @@ final class NagFindings {
                     }
                     case JOB_WORKFLOWS -> {
                         wildcards.add(JOB_EXECUTIONS);
-                        why.add("execution names are job ids, made at run time, so Stop/DescribeExecution are granted on "
-                                + "the executions of the named job state machines");
+                        why.add("execution names are job ids, made at run time, so StopExecution is granted on the "
+                                + "executions of the named job state machines");
                     }
                     case WORKFLOW_CALLBACKS -> {
                         wildcards.add("Resource::*");
@@ -80,8 +80,8 @@ final class NagFindings {
                     .reason("Resource * is what AWS requires for X-Ray tracing (xray:PutTraceSegments and friends) and "
                             + "for CloudWatch Logs delivery (logs:CreateLogDelivery and friends): neither supports "
                             + "resource-level permissions. jobs/* is the Distributed Map's ItemReader reading the manifest, "
-                            + "whose key holds the job id. The execution patterns are this state machine's own executions "
-                            + "and its map runs' child executions, which the map run describes and stops.")
+                            + "whose key holds the job id. The execution pattern is its map runs' child executions, which "
+                            + "the map run describes and stops.")
                     .appliesTo(List.of("Resource::*", JOB_OBJECTS, JOB_EXECUTIONS))
                     .build()), true);
             Validations.of(w.stateMachine()).acknowledge(Acknowledgment.builder()

@@ -64,11 +64,12 @@ public final class Workflows extends Construct {
             machine.addToRolePolicy(AccessPolicies.allow(List.of("s3:GetObject"),
                     List.of(storage.bucket().arnForObjects(Storage.JOBS_PREFIX + "*"))));
             // ... and run the map's child executions: started on this state machine (named, not referenced, so
-            // the role does not depend on the machine it belongs to), described and stopped by the map run.
+            // the role does not depend on the machine it belongs to), described and stopped by the map run. Only
+            // the children: the workflow never describes or stops an execution of its own.
             machine.addToRolePolicy(AccessPolicies.allow(List.of("states:StartExecution"),
                     List.of(access.stateMachineArn(spec.name()))));
             machine.addToRolePolicy(AccessPolicies.allow(List.of("states:DescribeExecution", "states:StopExecution"),
-                    List.of(access.executionsArn(spec.name()), childExecutionsArn(spec.name()))));
+                    List.of(childExecutionsArn(spec.name()))));
             machines.add(new Deployed(spec, machine, logGroup));
         }
     }

@@ -1,6 +1,7 @@
 package io.conveyor.local.runtime;
 
 import io.conveyor.asl.LocalStepFunctions;
+import io.conveyor.asl.engine.AwsActionListener;
 import io.conveyor.deployment.Catalogue;
 import io.conveyor.deployment.Definitions;
 import io.conveyor.deployment.FunctionSpec;
@@ -16,6 +17,8 @@ import io.conveyor.local.runtime.events.EventBridgeEndpoint;
 import io.conveyor.local.runtime.events.EventLog;
 import io.conveyor.local.runtime.events.ExecutionRule;
 import io.conveyor.local.runtime.events.ExecutionStatusEvents;
+import io.conveyor.local.runtime.iam.Arns;
+import io.conveyor.local.runtime.iam.IamCallRecording;
 import io.conveyor.local.runtime.lambda.CommandFunction;
 import io.conveyor.local.runtime.lambda.InProcessLambda;
 import io.conveyor.local.runtime.lambda.LambdaInvokeEndpoint;
@@ -103,6 +106,7 @@ public final class LocalRuntime implements AutoCloseable {
     private Scheduler scheduler;
     private ExecutionRule executionEndedRule;
     private ApiGateway api;
+    private IamCallRecording iamCalls;
     private final List<String> stateMachines = new ArrayList<>();
     private Duration startupTime;
     private final Map<String, Long> stageMillis = new java.util.LinkedHashMap<>();
@@ -179,6 +183,7 @@ public final class LocalRuntime implements AutoCloseable {
             objects.thenAccept(o -> { if (s3 == null) { o.close(); } });
         }
         stage("emulators");
+        iamCalls = options.iamCallRecord().map(this::recordIamCalls).orElse(null);
         // The tables and the bucket are created while the engine starts and the functions deploy: none needs them
         // before the API takes its first request.
         CompletableFuture<Void> provisioned = CompletableFuture.runAsync(() -> provision(startup), startup);
@@ -211,6 +216,7 @@ public final class LocalRuntime implements AutoCloseable {
                 .timeScale(options.timeScale())
                 .executionListener(new ExecutionStatusEvents(events, LocalDeployment.ACCOUNT, options.region()))
                 .dataDirectory(dir == null ? null : dir.resolve("stepfunctions"))
+                .actionListener(iamCalls == null ? AwsActionListener.NONE : iamCalls.stateMachines())
                 .listen("127.0.0.1", 0)
                 .start();
         resources.add(stepFunctions);
@@ -311,6 +317,14 @@ public final class LocalRuntime implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /** Records the AWS calls of the functions and state machines into {@code file}, in this deployment's names. */
+    private IamCallRecording recordIamCalls(Path file) {
+        Map<String, String> names = new java.util.TreeMap<>();
+        deployment.resourceNames().forEach((resource, name) -> names.put(resource.name(), name));
+        return IamCallRecording.start(file, new Arns(options.region(), LocalDeployment.ACCOUNT), names,
+                options.environment().get(ProgramRegistry.SETTING));
     }
 
     /** The SDK settings every function's clients read: the local endpoints, credentials and region. */
@@ -455,6 +469,10 @@ public final class LocalRuntime implements AutoCloseable {
             LOG.info("local runtime stopped in {} ms {}", (System.nanoTime() - start) / 1_000_000, took);
         }
         resources.clear();
+        if (iamCalls != null) {
+            iamCalls.stop();
+            iamCalls = null;
+        }
         restoreSdkProperties();
         RUNNING.compareAndSet(this, null);
     }

@@ -27,6 +27,7 @@ public final class LocalRuntimeOptions {
     private final List<CommandFunction> commandFunctions;
     private final int accountConcurrency;
     private final Map<String, Integer> reservedConcurrency;
+    private final Path iamCallRecord;
 
     private LocalRuntimeOptions(Builder b) {
         this.dataDir = b.dataDir;
@@ -41,6 +42,7 @@ public final class LocalRuntimeOptions {
         this.commandFunctions = List.copyOf(b.commandFunctions);
         this.accountConcurrency = b.accountConcurrency;
         this.reservedConcurrency = Map.copyOf(b.reservedConcurrency);
+        this.iamCallRecord = b.iamCallRecord;
     }
 
     public static Builder builder() {
@@ -107,6 +109,11 @@ public final class LocalRuntimeOptions {
         return reservedConcurrency;
     }
 
+    /** Where the AWS calls the functions and state machines make are recorded for the IAM proof; empty: not recorded. */
+    public Optional<Path> iamCallRecord() {
+        return Optional.ofNullable(iamCallRecord);
+    }
+
     public Builder toBuilder() {
         Builder b = new Builder();
         b.dataDir = dataDir;
@@ -121,6 +128,7 @@ public final class LocalRuntimeOptions {
         b.commandFunctions.addAll(commandFunctions);
         b.accountConcurrency = accountConcurrency;
         b.reservedConcurrency.putAll(reservedConcurrency);
+        b.iamCallRecord = iamCallRecord;
         return b;
     }
 
@@ -138,6 +146,7 @@ public final class LocalRuntimeOptions {
         private final List<CommandFunction> commandFunctions = new ArrayList<>();
         private int accountConcurrency = ConcurrencyLimits.DEFAULT_ACCOUNT_LIMIT;
         private final Map<String, Integer> reservedConcurrency = new LinkedHashMap<>();
+        private Path iamCallRecord;
 
         private Builder() {}
 
@@ -259,6 +268,13 @@ public final class LocalRuntimeOptions {
                 throw new IllegalArgumentException("no function " + function + " in the catalogue");
             }
             reservedConcurrency.put(function, 0);
+         * Records, per caller (each catalogue function, each job state machine's role), the IAM actions and resource
+         * ARNs of every AWS call it makes, and writes them as JSON to {@code file} when the runtime stops, together
+         * with what every earlier runtime of this JVM recorded into the same file
+         * ({@link io.conveyor.local.runtime.iam.IamCallRecording}). Default: nothing is recorded.
+         */
+        public Builder iamCallRecord(Path file) {
+            this.iamCallRecord = file;
             return this;
         }
 

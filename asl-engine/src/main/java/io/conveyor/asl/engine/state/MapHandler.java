@@ -27,7 +27,8 @@ final class MapHandler implements StateHandler<State.MapState> {
   public CompletableFuture<Step> run(State.MapState m, StateContext c) {
     State.MapState.Spec spec = m.spec();
     JsonNode effective = m.isJsonata() ? c.input() : Payloads.inputPath(m, c);
-    ArrayNode items = spec.itemReader() != null ? ItemReader.read(services.objectStore(), m, c, effective)
+    ArrayNode items = spec.itemReader() != null ? ItemReader.read(
+        services.objectStoreActingFor(c.branch().execution().stateMachineArn()), m, c, effective)
         : MapInputs.items(m, c, effective);
     int maxConcurrency = MapInputs.maxConcurrency(m, c);
     Double percentage = MapInputs.tolerance(m, c, spec.toleratedFailurePercentage(),

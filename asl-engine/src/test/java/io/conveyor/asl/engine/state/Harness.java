@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.conveyor.asl.definition.DefinitionParser;
 import io.conveyor.asl.definition.StateMachineDefinition;
+import io.conveyor.asl.engine.AwsActionListener;
 import io.conveyor.asl.engine.MapRun;
 import io.conveyor.asl.engine.StatesError;
 import io.conveyor.asl.engine.TaskRequest;
@@ -50,7 +51,7 @@ final class Harness {
     Services services = new Services(Clock.fixed(NOW, ZoneOffset.UTC), Runnable::run, timers, r -> {
       requests.add(r);
       return tasks.apply(r);
-    }, "us-east-1", null, 40, callbacks);
+    }, "us-east-1", null, 40, callbacks, AwsActionListener.NONE);
     interpreter = new Interpreter(services, plan -> {
       throw new UnsupportedOperationException("no Distributed Map here");
     });

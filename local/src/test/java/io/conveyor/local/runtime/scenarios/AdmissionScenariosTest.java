@@ -15,6 +15,7 @@ class AdmissionScenariosTest extends AdmissionScenarios {
             .schedules(false)
             .environment("CONVEYOR_PROGRAMS", Scenarios.PROGRAMS)
             .environment("CONVEYOR_MAX_ACTIVE_JOBS_PER_PROGRAM", "1")
+            .iamCallRecord(LocalRuntimeExtension.IAM_CALL_RECORD)
             .build());
 
     @Override

@@ -13,6 +13,7 @@ class ExpiryScenariosTest extends ExpiryScenarios {
             .timeScale(LocalRuntimeExtension.DEFAULT_TIME_SCALE)
             .schedules(true) // hourly, at this time scale every 6 minutes: the test fires it itself
             .environment("CONVEYOR_CLEANER_GRACE", "PT0S")
+            .iamCallRecord(LocalRuntimeExtension.IAM_CALL_RECORD)
             .build());
 
     @Override

@@ -14,6 +14,7 @@ class JobScenariosTest extends JobScenarios {
             .timeScale(LocalRuntimeExtension.DEFAULT_TIME_SCALE)
             .schedules(false)
             .environment("CONVEYOR_PROGRAMS", Scenarios.PROGRAMS)
+            .iamCallRecord(LocalRuntimeExtension.IAM_CALL_RECORD)
             .build());
 
     @Override

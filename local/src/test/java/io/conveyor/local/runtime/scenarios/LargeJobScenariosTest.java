@@ -11,6 +11,7 @@ class LargeJobScenariosTest extends LargeJobScenarios {
     @RegisterExtension
     static final LocalRuntimeExtension RUNTIME = new LocalRuntimeExtension(LocalRuntimeOptions.builder()
             .schedules(false)
+            .iamCallRecord(LocalRuntimeExtension.IAM_CALL_RECORD)
             .build());
 
     @Override

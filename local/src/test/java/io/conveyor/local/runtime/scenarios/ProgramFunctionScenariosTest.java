@@ -19,6 +19,7 @@ class ProgramFunctionScenariosTest extends ProgramFunctionScenarios {
             .schedules(false)
             .environment("CONVEYOR_PROGRAMS", PROGRAMS)
             .commandFunction(FUNCTION, Duration.ofSeconds(30), List.of("node", nodeProgram().toString()))
+            .iamCallRecord(LocalRuntimeExtension.IAM_CALL_RECORD)
             .build());
 
     @Override

@@ -18,6 +18,7 @@ class RestartScenariosTest extends RestartScenarios {
             .dataDir(dataDir)
             .schedules(false)
             .timeScale(LocalRuntimeExtension.DEFAULT_TIME_SCALE)
+            .iamCallRecord(LocalRuntimeExtension.IAM_CALL_RECORD)
             .build());
 
     @Override

@@ -3,6 +3,8 @@ package io.conveyor.local.runtime.testing;
 import io.conveyor.apiclient.JobApiClient;
 import io.conveyor.local.runtime.LocalRuntime;
 import io.conveyor.local.runtime.LocalRuntimeOptions;
+import java.nio.file.Path;
+import java.util.Optional;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -31,6 +33,13 @@ public final class LocalRuntimeExtension implements BeforeAllCallback, AfterAllC
      * concurrent cold starts on a loaded 2-core machine time subjobs out.
      */
     public static final double DEFAULT_TIME_SCALE = 0.1;
+    /**
+     * Where the scenario suite records its AWS calls for the IAM proof of the deployed policies (infra/cdk's
+     * {@code IamProofTest} reads it): the system property {@code conveyor.iamCallRecord}, which this module's build
+     * sets; {@code null} (nothing recorded) where it is not set, as in an IDE.
+     */
+    public static final Path IAM_CALL_RECORD = Optional.ofNullable(System.getProperty("conveyor.iamCallRecord"))
+            .map(Path::of).orElse(null);
     private final Supplier<LocalRuntimeOptions> options;
     private LocalRuntimeOptions started;
     private LocalRuntime runtime;
