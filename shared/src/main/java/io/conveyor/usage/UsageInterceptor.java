@@ -19,8 +19,8 @@ import software.amazon.awssdk.services.s3.model.S3Request;
 /**
  * Counts what each successful SDK request costs, into the {@link UsageMeter} of the invocation that sends it: for
  * DynamoDB it asks for {@code ReturnConsumedCapacity=TOTAL} on every request that takes it (a request sent outside a
- * measured invocation is left as it is) and adds up the units the
- * answer reports; for S3 it counts the request in its price class and the bytes it stores.
+ * measured invocation is left as it is) and adds up the units the answer reports; for S3 it counts the request in its
+ * price class and the bytes it stores.
  */
 public final class UsageInterceptor implements ExecutionInterceptor {
     private static final String RETURN_CONSUMED_CAPACITY = "ReturnConsumedCapacity";
@@ -37,7 +37,8 @@ public final class UsageInterceptor implements ExecutionInterceptor {
     @Override
     public SdkRequest modifyRequest(Context.ModifyRequest context, ExecutionAttributes attributes) {
         SdkRequest request = context.request();
-        if (UsageMeter.current().isEmpty() || !(request instanceof DynamoDbRequest) || request.getValueForField(RETURN_CONSUMED_CAPACITY, Object.class).isPresent()) {
+        if (UsageMeter.current().isEmpty() || !(request instanceof DynamoDbRequest)
+                || request.getValueForField(RETURN_CONSUMED_CAPACITY, Object.class).isPresent()) {
             return request;
         }
         SdkRequest.Builder builder = request.toBuilder();
