@@ -12,6 +12,7 @@ import io.conveyor.emulators.EmbeddedS3;
 import io.conveyor.local.runtime.apigateway.ApiGateway;
 import io.conveyor.local.runtime.apigateway.LocalAuthorizer;
 import io.conveyor.local.runtime.apigateway.ProxyEvents;
+import io.conveyor.local.runtime.dashboard.DashboardFiles;
 import io.conveyor.local.runtime.events.EventBridgeEndpoint;
 import io.conveyor.local.runtime.events.EventLog;
 import io.conveyor.local.runtime.events.ExecutionRule;
@@ -33,6 +34,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -81,6 +83,12 @@ public final class LocalRuntime implements AutoCloseable {
      * they expire (typically within days), never on the second: the cleaner, not TTL, is what ends a job on time.
      */
     private static final Duration TTL_SWEEP_INTERVAL = Duration.ofMinutes(1);
+    /**
+     * The origins S3 answers browsers from: the dashboard, served on the API's loopback port, uploads inputs to S3's
+     * port with the presigned URLs. S3 starts before the API picks its port, so any loopback port is allowed; the
+     * presigned URL stays what grants an upload.
+     */
+    private static final List<String> DASHBOARD_ORIGINS = List.of("http://127\\.0\\.0\\.1:[0-9]+", "http://localhost:[0-9]+");
     public static final String SECRET_KEY = "conveyorlocal";
     /** The REST API's id and stage in the proxy events. */
     public static final String API_ID = "conveyorlocal";
@@ -99,6 +107,7 @@ public final class LocalRuntime implements AutoCloseable {
     private LocalStepFunctions stepFunctions;
     private Scheduler scheduler;
     private ApiGateway api;
+    private DashboardFiles dashboard;
     private final List<String> stateMachines = new ArrayList<>();
     private Duration startupTime;
     private final Map<String, Long> stageMillis = new java.util.LinkedHashMap<>();
@@ -163,7 +172,8 @@ public final class LocalRuntime implements AutoCloseable {
             return (dir == null ? emulator : emulator.dataDirectory(dir.resolve("dynamodb"))).start();
         }, startup);
         CompletableFuture<EmbeddedS3> objects = CompletableFuture.supplyAsync(() -> dir == null
-                ? EmbeddedS3.inMemory(ACCESS_KEY, SECRET_KEY) : EmbeddedS3.onDisk(dir.resolve("s3"), ACCESS_KEY, SECRET_KEY, 0),
+                ? EmbeddedS3.inMemory(ACCESS_KEY, SECRET_KEY, DASHBOARD_ORIGINS)
+                : EmbeddedS3.onDisk(dir.resolve("s3"), ACCESS_KEY, SECRET_KEY, 0, DASHBOARD_ORIGINS),
                 startup);
         try {
             s3 = join(objects);
@@ -246,10 +256,11 @@ public final class LocalRuntime implements AutoCloseable {
             }
         }
 
+        dashboard = new DashboardFiles(LocalRuntime.class.getClassLoader(), s3.endpoint());
         try {
             api = ApiGateway.start(options.apiPort(), new RouteTable(Catalogue.ROUTES),
                     new LocalAuthorizer(options.region()), new ProxyEvents(API_ID, STAGE, LocalDeployment.ACCOUNT),
-                    lambda, new RuntimeEndpoints(this, options.devOpen()), options.clock());
+                    lambda, new RuntimeEndpoints(this, options.devOpen()), dashboard, options.clock());
         } catch (IOException e) {
             throw new UncheckedIOException("the API did not start on 127.0.0.1:" + options.apiPort()
                     + (options.apiPort() == 0 ? "" : " (is the port in use? choose another with --port)"), e);
@@ -346,6 +357,14 @@ public final class LocalRuntime implements AutoCloseable {
     /** The API's base URL, {@code http://127.0.0.1:PORT}. */
     public URI apiEndpoint() {
         return api.endpoint();
+    }
+
+    /**
+     * The web dashboard's address on the API's port, empty when its files are not on the class path (the dashboard
+     * module was not built).
+     */
+    public Optional<URI> dashboardAddress() {
+        return dashboard.present() ? Optional.of(api.endpoint().resolve(DashboardFiles.PATH)) : Optional.empty();
     }
 
     public LocalDeployment.Endpoints endpoints() {
