@@ -103,8 +103,9 @@ export class Api {
     return this.request('GET', `/jobs${query.size ? `?${query}` : ''}`);
   }
 
-  getJob(id: string): Promise<Job> {
-    return this.request('GET', `/jobs/${encodeURIComponent(id)}`);
+  /** A job; the API answers with fresh upload URLs beside it, which the pages do not need once a job is created. */
+  async getJob(id: string): Promise<Job> {
+    return (await this.request<{ job: Job; uploads: Upload[] }>('GET', `/jobs/${encodeURIComponent(id)}`)).job;
   }
 
   /** Every subjob of a job, in index order, reading page after page. */

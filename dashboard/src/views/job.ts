@@ -43,11 +43,16 @@ export function jobView(context: Context, id: string): View {
     const fingerprint = JSON.stringify([job.status, job.progress, job.attempts?.length, job.updatedAt, job.resultReady]);
     const changed = fingerprint !== shown;
     if (changed) {
-      shown = fingerprint;
-      render(job);
-      if ((job.progress?.total ?? 0) > 0) {
-        picture.update(await context.api.allSubJobs(id));
+      try {
+        render(job);
+        if ((job.progress?.total ?? 0) > 0) {
+          picture.update(await context.api.allSubJobs(id));
+        }
+      } catch (e) {
+        replace(message, errorBox(e));
+        throw e;
       }
+      shown = fingerprint;
     }
     return ACTIVE_STATUSES.includes(job.status) ? changed : 'stop';
   };
