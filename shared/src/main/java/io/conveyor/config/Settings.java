@@ -49,6 +49,8 @@ import java.util.regex.Pattern;
  *                             takes the caller from {@code Authorization: Bearer <user>}, as its token authoriser would
  * @param httpClient           {@code CONVEYOR_HTTP_CLIENT}, {@code url-connection} (the default, Lambda's) or
  *                             {@code apache} (the local runtime's and the tests'): the HTTP client of every SDK client
+ * @param browserOrigin        {@code CONVEYOR_BROWSER_ORIGIN}: the one origin ({@code https://host[:port]}) whose pages
+ *                             may read the API's answers (CORS), the web dashboard's; empty (the default) for none
  */
 public record Settings(
         String region,
@@ -71,7 +73,8 @@ public record Settings(
         long multipartPartSize,
         int multipartUrlsPerResponse,
         boolean devTokenAuth,
-        HttpClientChoice httpClient) {
+        HttpClientChoice httpClient,
+        Optional<String> browserOrigin) {
     private static final long MIB = 1024 * 1024;
     private static final long GIB = 1024 * MIB;
 
@@ -120,7 +123,8 @@ public record Settings(
                 r.bytes("CONVEYOR_MULTIPART_PART_SIZE", 64 * MIB, 5 * MIB, 5 * GIB),
                 r.positiveInt("CONVEYOR_MULTIPART_URLS_PER_RESPONSE", 1000),
                 r.bool("CONVEYOR_DEV_TOKEN_AUTH", false),
-                r.httpClient("CONVEYOR_HTTP_CLIENT"));
+                r.httpClient("CONVEYOR_HTTP_CLIENT"),
+                r.origin("CONVEYOR_BROWSER_ORIGIN"));
         if (r.problems.isEmpty() && settings.defaultRetention.compareTo(settings.maxRetention) > 0) {
             r.problems.add("CONVEYOR_DEFAULT_RETENTION (" + settings.defaultRetention
                     + ") must not exceed CONVEYOR_MAX_RETENTION (" + settings.maxRetention + ")");
@@ -164,6 +168,18 @@ public record Settings(
                     // reported below
                 }
                 problems.add(name + " must be an http(s) URL such as http://127.0.0.1:4566, was '" + v + "'");
+                return Optional.empty();
+            });
+        }
+
+        /** An origin as browsers send it: scheme, host and port only, no path. */
+        Optional<String> origin(String name) {
+            return value(name).flatMap(v -> {
+                if (v.matches("https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?")) {
+                    return Optional.of(v);
+                }
+                problems.add(name + " must be an origin such as https://d111111abcdef8.cloudfront.net (no path, no "
+                        + "trailing slash), was '" + v + "'");
                 return Optional.empty();
             });
         }
