@@ -7,6 +7,7 @@ import io.conveyor.deployment.StateMachineSpec;
 import io.conveyor.program.ProgramRegistry;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.Stack;
@@ -29,6 +30,7 @@ public final class ConveyorStack extends Stack {
     private final Functions functions;
     private final Workflows workflows;
     private final JobApi api;
+    private final Optional<Dashboard> dashboard;
     private final EventBus events;
     private final Rule cleanerSchedule;
     private final Rule executionEnded;
@@ -39,11 +41,17 @@ public final class ConveyorStack extends Stack {
         List<StateMachineSpec> machines = Catalogue.stateMachines(programs);
 
         storage = new Storage(this, "Storage", options);
+        dashboard = options.dashboard()
+                ? Optional.of(new Dashboard(this, "Dashboard", options, storage.accessLogs()))
+                : Optional.empty();
+        Optional<String> dashboardOrigin = dashboard.map(Dashboard::origin);
+        dashboardOrigin.ifPresent(origin -> storage.allowBrowsers(List.of(origin)));
         events = EventBus.Builder.create(this, "JobEvents").eventBusName(Catalogue.EVENT_BUS).build();
         AccessPolicies access = new AccessPolicies(this, storage, events, machines, programs);
-        functions = new Functions(this, "Functions", options, storage, access, events.getEventBusName());
+        functions = new Functions(this, "Functions", options, storage, access, events.getEventBusName(), dashboardOrigin);
         workflows = new Workflows(this, "Workflows", options, machines, functions, storage, access);
-        api = new JobApi(this, "JobApi", options, functions);
+        api = new JobApi(this, "JobApi", options, functions, dashboard.map(Dashboard::users), dashboardOrigin);
+        dashboard.ifPresent(d -> d.publish(options, api));
 
         Rule cleaner = null;
         for (ScheduleSpec schedule : Catalogue.SCHEDULES) {
@@ -78,6 +86,12 @@ public final class ConveyorStack extends Stack {
         output("WorkflowArnPrefix", access.workflowArnPrefix(), "job state machines are this prefix and the program name");
         output("UsagePlanId", api.usagePlan().getUsagePlanId(), "add API keys to this usage plan");
         output("DashboardName", "conveyor", "the CloudWatch dashboard");
+        dashboard.ifPresent(d -> {
+            output("WebDashboardUrl", d.origin() + "/", "the web dashboard (sign in with a user of the user pool)");
+            output("UserPoolId", d.users().getUserPoolId(), "add dashboard users here (admin create user; no self sign-up)");
+            output("UserPoolClientId", d.client().getUserPoolClientId(), "the dashboard's public client (code flow, PKCE)");
+            output("SignInUrl", d.signIn().baseUrl(), "Cognito's hosted sign-in");
+        });
     }
 
     /** The rule on the default bus that sends the job workflows' execution status changes to a function. */
@@ -117,6 +131,11 @@ public final class ConveyorStack extends Stack {
 
     public JobApi api() {
         return api;
+    }
+
+    /** The web dashboard, with {@code conveyor:dashboard=true}. */
+    public Optional<Dashboard> dashboard() {
+        return dashboard;
     }
 
     public EventBus events() {
