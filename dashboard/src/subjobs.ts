@@ -115,6 +115,8 @@ export class SubJobPicture {
     const took = performance.now() - started;
     this.canvas.dataset.drawMs = took.toFixed(2);
     this.canvas.dataset.count = String(this.subJobs.length);
+    this.canvas.dataset.cell = String(this.grid.cell);
+    this.canvas.dataset.columns = String(this.grid.columns);
     performance.measure('conveyor:subjobs-draw', { start: started, duration: took });
   }
 

@@ -32,6 +32,7 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -122,11 +123,11 @@ class DashboardBrowserTest {
     @Test
     @Order(2)
     void aFailedSubjobsError_isOneClickAwayOnTheJobsPage() {
-        String jobId = createAndSubmit("alice", "{\"program\":\"scenario\",\"parameters\":{\"subJobs\":40,\"failIndexes\":\"7\"},"
-                + "\"submit\":true}");
+        String jobId = createAndSubmit("alice", "{\"program\":\"scenario\",\"parameters\":{\"subJobs\":300,"
+                + "\"failIndexes\":\"7,211\"},\"submit\":true}");
         signIn("alice");
         open("#/jobs/" + jobId);
-        awaitStatus("SUCCEEDED", JOB_TIMEOUT); // 1 failure in 40 is within the program's 25 % tolerance
+        awaitStatus("SUCCEEDED", JOB_TIMEOUT); // 2 failures in 300 are within the program's 25 % tolerance
 
         await(ExpectedConditions.elementToBeClickable(By.cssSelector("button.failed-subjob[data-index='7']"))).click();
 
@@ -135,6 +136,16 @@ class DashboardBrowserTest {
         String detail = browser.findElement(By.cssSelector(".subjob-detail")).getText();
         assertTrue(detail.contains("Subjob #7") && detail.contains("FAILED"), detail);
         assertTrue(detail.matches("(?s).*Attempts\\s+[1-9].*"), "the attempts are shown: " + detail);
+
+        // The other failure, by a click on its cell in the picture.
+        WebElement canvas = browser.findElement(By.cssSelector(".subjob-canvas"));
+        assertEquals("300", canvas.getAttribute("data-count"));
+        int cell = Integer.parseInt(canvas.getAttribute("data-cell"));
+        int columns = Integer.parseInt(canvas.getAttribute("data-columns"));
+        int x = (211 % columns) * cell + cell / 2 - canvas.getSize().getWidth() / 2;
+        int y = (211 / columns) * cell + cell / 2 - canvas.getSize().getHeight() / 2;
+        new Actions(browser).moveToElement(canvas, x, y).click().perform();
+        await(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".subjob-error"), "subjob 211 cannot be done"));
         screenshot("job-failed-subjob");
     }
 
