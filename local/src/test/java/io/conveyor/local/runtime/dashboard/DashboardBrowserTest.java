@@ -25,13 +25,10 @@ import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
-import org.openqa.selenium.Dimension;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
@@ -46,8 +43,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
         + "(/usr/bin/chromium, /usr/bin/chromedriver): apt-get install -y chromium chromium-driver (.ci/run does)")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DashboardBrowserTest {
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     private static final Path SCREENSHOTS = Path.of("target", "dashboard-screenshots");
     /** Whole jobs at the tests' time scale, on a 2-core machine shared with other builds. */
     private static final Duration JOB_TIMEOUT = Duration.ofSeconds(90);
@@ -62,22 +57,12 @@ class DashboardBrowserTest {
     private static ChromeDriver browser;
 
     static boolean browserInstalled() {
-        return Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
+        return HeadlessChromium.installed();
     }
 
     @BeforeAll
     static void startBrowser(@TempDir Path profile) throws IOException {
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        // The flags that work on these machines: no sandbox as root, and none of Chromium's own connections, which
-        // this closed network refuses (../shared/DEPENDENCIES.md).
-        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--user-data-dir=" + profile.toAbsolutePath());
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
-                .usingAnyFreePort().build();
-        browser = new ChromeDriver(service, options);
-        browser.manage().window().setSize(new Dimension(1280, 900));
+        browser = HeadlessChromium.start(profile);
         Files.createDirectories(SCREENSHOTS);
     }
 
@@ -205,6 +190,20 @@ class DashboardBrowserTest {
         new Select(browser.findElement(By.id("filter-status"))).selectByValue("FAILED");
         await(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("p.empty")));
         assertFalse(browser.findElement(By.cssSelector("p.empty")).getText().isEmpty());
+    }
+
+    @Test
+    @Order(6)
+    void thePrograms_showTheirLimitsPolicies_andTheirSubjobStatisticsAsCharts() {
+        signIn("alice");
+        browser.findElement(By.linkText("Programs")).click();
+        WebElement scenario = await(ExpectedConditions.visibilityOfElementLocated(
+                By.cssSelector("section.program[data-program='scenario']")));
+        String text = scenario.getText();
+        assertTrue(text.contains("10 subjobs at once") && text.contains("25 %"), "the catalogue's limits: " + text);
+        assertTrue(text.contains("3 attempts") && text.contains("full jitter"), "the retry policy: " + text);
+        assertFalse(scenario.findElements(By.cssSelector("svg.chart")).isEmpty(),
+                "the scenario jobs above ran subjobs, shown as charts: " + text);
     }
 
     /** Opens the dashboard afresh and signs in as {@code user}, as a person types it once. */
