@@ -23,9 +23,11 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * {@code primes} job of {@code --subjobs} subjobs on the local runtime, opened {@code --runs} times in headless
  * Chromium.
  *
- * <p>Run: {@code mvn -B -q -pl local -am test-compile -Dcds.skip && mvn -B -q -o -pl local exec:java
- * -Dexec.classpathScope=test -Dexec.mainClass=io.conveyor.local.benchmark.DashboardDrawBenchmark
- * -Dexec.args="--subjobs 10000 --runs 5"} (with Debian's chromium and chromium-driver installed).
+ * <p>Run (with Debian's chromium and chromium-driver installed), without installing anything into the local Maven
+ * repository: {@code mvn -B -q -o -pl local -am test-compile dependency:build-classpath -Dcds.skip
+ * -Dmdep.outputFile=/tmp/cp -Dmdep.includeScope=test && java -cp local/target/test-classes:local/target/classes:$(cat /tmp/cp)
+ * io.conveyor.local.benchmark.DashboardDrawBenchmark --subjobs 10000 --runs 5}. Measured 2026-12-06 on the 2-core
+ * build machine with other builds running: draw 16 to 26 ms (median 21), opened to drawn 0.43 to 0.92 s (median 0.61).
  */
 public final class DashboardDrawBenchmark {
     public static void main(String[] args) throws Exception {
