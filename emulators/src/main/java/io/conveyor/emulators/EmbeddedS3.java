@@ -3,8 +3,10 @@ package io.conveyor.emulators;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Properties;
 import org.gaul.s3proxy.BlobStores;
+import org.gaul.s3proxy.CrossOriginResourceSharing;
 import org.gaul.s3proxy.S3Proxy;
 import org.gaul.s3proxy.auth.AuthenticationType;
 
@@ -21,9 +23,18 @@ public final class EmbeddedS3 implements AutoCloseable {
         this.endpoint = endpoint;
     }
 
-    /** Starts an S3 with objects in memory on a free loopback port. */
+    /** Starts an S3 with objects in memory on a free loopback port; it answers no browser's cross-origin request. */
     public static EmbeddedS3 inMemory(String accessKey, String secretKey) {
-        return start("transient", new Properties(), accessKey, secretKey, 0);
+        return inMemory(accessKey, secretKey, List.of());
+    }
+
+    /**
+     * Starts an S3 with objects in memory on a free loopback port, answering cross-origin requests (CORS) from pages
+     * whose origin matches one of {@code browserOrigins} (regular expressions, such as {@code http://127\.0\.0\.1:[0-9]+}),
+     * so such a page can upload to a presigned URL.
+     */
+    public static EmbeddedS3 inMemory(String accessKey, String secretKey, List<String> browserOrigins) {
+        return start("transient", new Properties(), accessKey, secretKey, 0, browserOrigins);
     }
 
     /**
@@ -32,6 +43,11 @@ public final class EmbeddedS3 implements AutoCloseable {
      * @param port the loopback port, or 0 for a free one
      */
     public static EmbeddedS3 onDisk(Path directory, String accessKey, String secretKey, int port) {
+        return onDisk(directory, accessKey, secretKey, port, List.of());
+    }
+
+    /** As {@link #onDisk(Path, String, String, int)}, answering CORS requests as {@link #inMemory(String, String, List)}. */
+    public static EmbeddedS3 onDisk(Path directory, String accessKey, String secretKey, int port, List<String> browserOrigins) {
         try {
             Files.createDirectories(directory);
         } catch (java.io.IOException e) {
@@ -39,12 +55,19 @@ public final class EmbeddedS3 implements AutoCloseable {
         }
         Properties properties = new Properties();
         properties.setProperty("jclouds.filesystem.basedir", directory.toAbsolutePath().toString());
-        return start("filesystem", properties, accessKey, secretKey, port);
+        return start("filesystem", properties, accessKey, secretKey, port, browserOrigins);
     }
 
-    private static EmbeddedS3 start(String provider, Properties properties, String accessKey, String secretKey, int port) {
+    private static EmbeddedS3 start(String provider, Properties properties, String accessKey, String secretKey, int port,
+            List<String> browserOrigins) {
         try {
+            // Uploads (PUT, with whatever headers the URL was signed with) and downloads; the ETag is readable, as an
+            // S3 bucket's CORS rule would expose it for multipart uploads. No credentials: a presigned URL carries its own.
+            CrossOriginResourceSharing cors = browserOrigins.isEmpty() ? CrossOriginResourceSharing.disabled()
+                    : new CrossOriginResourceSharing(browserOrigins, List.of("GET", "HEAD", "PUT"), List.of("*"),
+                            List.of("ETag"), "false");
             S3Proxy proxy = S3Proxy.builder()
+                    .corsRules(cors)
                     .blobStore(BlobStores.create(provider, properties))
                     .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, accessKey, secretKey)
                     .endpoint(URI.create("http://127.0.0.1:" + port))

@@ -27,22 +27,35 @@ import io.conveyor.workflow.aws.EventBridgeJobEvents;
 import io.conveyor.workflow.aws.StepFunctionsCallbacks;
 import io.conveyor.workflow.aws.StepFunctionsLauncher;
 import java.time.Clock;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /** The Lambda function behind every route of the REST API (proxy integration). */
 public final class ApiHandler implements RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> {
     private final Api api;
+    private final Optional<String> browserOrigin;
 
     /** Lambda's constructor: configuration and clients are read and built once, at start-up. */
     public ApiHandler() {
-        this(fromEnvironment(Settings.fromEnvironment()));
+        this(Settings.fromEnvironment());
         SnapStartPriming.register("ApiHandler", this::prime);
     }
 
+    private ApiHandler(Settings settings) {
+        this(fromEnvironment(settings), settings.browserOrigin());
+    }
+
     ApiHandler(Api api) {
+        this(api, Optional.empty());
+    }
+
+    /** @param browserOrigin the web dashboard's origin, whose pages may read every answer (CORS); empty for none */
+    ApiHandler(Api api, Optional<String> browserOrigin) {
         this.api = api;
+        this.browserOrigin = browserOrigin;
     }
 
     static Api fromEnvironment(Settings settings) {
@@ -87,7 +100,23 @@ public final class ApiHandler implements RequestHandler<APIGatewayProxyRequestEv
     @Override
     public APIGatewayProxyResponseEvent handleRequest(APIGatewayProxyRequestEvent event, Context context) {
         // A request's usage goes to the job it writes (created, submitted, cancelled, retried); reads are not charged.
-        return InvocationLogging.withContext(context, () -> UsageMeter.measure(null, context.getMemoryLimitInMB(),
-                () -> api.handle(event, context.getAwsRequestId())));
+        return allowBrowserOrigin(InvocationLogging.withContext(context, () -> UsageMeter.measure(null,
+                context.getMemoryLimitInMB(), () -> api.handle(event, context.getAwsRequestId()))));
+    }
+
+    /**
+     * Lets the dashboard's pages read the answer: with a Lambda proxy integration the function, not API Gateway, puts
+     * the CORS header on every answer (API Gateway answers the preflight). One fixed origin, never the request's
+     * echoed back, and no credentials mode: the page sends its token in the Authorization header.
+     */
+    private APIGatewayProxyResponseEvent allowBrowserOrigin(APIGatewayProxyResponseEvent response) {
+        browserOrigin.ifPresent(origin -> {
+            Map<String, String> headers = new HashMap<>(response.getHeaders() == null ? Map.of() : response.getHeaders());
+            headers.put("Access-Control-Allow-Origin", origin);
+            headers.put("Access-Control-Expose-Headers", "X-Request-Id, Location, Retry-After");
+            headers.put("Vary", "Origin");
+            response.setHeaders(headers);
+        });
+        return response;
     }
 }

@@ -58,6 +58,8 @@ import java.util.stream.Collectors;
  *                             another user's usage ({@code GET /usage?user=})
  * @param prices               the price table jobs' usage is priced at: {@code CONVEYOR_PRICES}, {@code key=value} pairs
  *                             separated by commas that replace entries of the us-east-1 defaults ({@link PriceTable})
+ * @param browserOrigin        {@code CONVEYOR_BROWSER_ORIGIN}: the one origin ({@code https://host[:port]}) whose pages
+ *                             may read the API's answers (CORS), the web dashboard's; empty (the default) for none
  */
 public record Settings(
         String region,
@@ -83,7 +85,8 @@ public record Settings(
         boolean devTokenAuth,
         HttpClientChoice httpClient,
         Set<String> adminUsers,
-        PriceTable prices) {
+        PriceTable prices,
+        Optional<String> browserOrigin) {
     private static final long MIB = 1024 * 1024;
     private static final long GIB = 1024 * MIB;
 
@@ -135,7 +138,8 @@ public record Settings(
                 r.bool("CONVEYOR_DEV_TOKEN_AUTH", false),
                 r.httpClient("CONVEYOR_HTTP_CLIENT"),
                 r.value("CONVEYOR_ADMIN_USERS").map(Settings::userIds).orElse(Set.of()),
-                r.prices("CONVEYOR_PRICES"));
+                r.prices("CONVEYOR_PRICES"),
+                r.origin("CONVEYOR_BROWSER_ORIGIN"));
         if (r.problems.isEmpty() && settings.defaultRetention.compareTo(settings.maxRetention) > 0) {
             r.problems.add("CONVEYOR_DEFAULT_RETENTION (" + settings.defaultRetention
                     + ") must not exceed CONVEYOR_MAX_RETENTION (" + settings.maxRetention + ")");
@@ -189,6 +193,18 @@ public record Settings(
                     // reported below
                 }
                 problems.add(name + " must be an http(s) URL such as http://127.0.0.1:4566, was '" + v + "'");
+                return Optional.empty();
+            });
+        }
+
+        /** An origin as browsers send it: scheme, host and port only, no path. */
+        Optional<String> origin(String name) {
+            return value(name).flatMap(v -> {
+                if (v.matches("https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?")) {
+                    return Optional.of(v);
+                }
+                problems.add(name + " must be an origin such as https://d111111abcdef8.cloudfront.net (no path, no "
+                        + "trailing slash), was '" + v + "'");
                 return Optional.empty();
             });
         }

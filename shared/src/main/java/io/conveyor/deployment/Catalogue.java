@@ -111,6 +111,13 @@ public final class Catalogue {
     /** Fails a job whose workflow execution ended without ending it; the target of {@link #EXECUTION_ENDED_RULE}. */
     public static final FunctionSpec EXECUTION_ENDED = new FunctionSpec("ExecutionEnded",
             "io.conveyor.workflow.ExecutionEndedHandler", 512, Duration.ofSeconds(30), JOB_ENDINGS);
+    /**
+     * Ends the jobs whose execution ended without its event reaching {@link #EXECUTION_ENDED_RULE}, found by a
+     * schedule ({@link #EXECUTION_SWEEP_SCHEDULE}): the same writes as {@link #EXECUTION_ENDED}, and DescribeExecution.
+     */
+    public static final FunctionSpec EXECUTION_SWEEP = new FunctionSpec("ExecutionSweep",
+            "io.conveyor.watchdog.ExecutionSweepHandler", 512, Duration.ofMinutes(5),
+            concat(JOB_ENDINGS, List.of(read(Resource.JOB_WORKFLOWS))));
     public static final FunctionSpec CLEANER = new FunctionSpec("Cleaner", "io.conveyor.cleanup.CleanerHandler", 1024,
             Duration.ofMinutes(15), List.of(write(Resource.JOBS_TABLE), write(Resource.SUBJOBS_TABLE),
                     write(Resource.IDEMPOTENCY_TABLE), write(Resource.BUCKET)));

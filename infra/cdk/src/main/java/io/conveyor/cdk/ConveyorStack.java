@@ -7,6 +7,7 @@ import io.conveyor.deployment.StateMachineSpec;
 import io.conveyor.program.ProgramRegistry;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
@@ -34,6 +35,7 @@ public final class ConveyorStack extends Stack {
     private final Functions functions;
     private final Workflows workflows;
     private final JobApi api;
+    private final Optional<Dashboard> dashboard;
     private final EventBus events;
     private final Rule cleanerSchedule;
     private final Rule executionEnded;
@@ -46,11 +48,17 @@ public final class ConveyorStack extends Stack {
         List<StateMachineSpec> machines = Catalogue.stateMachines(programs);
 
         storage = new Storage(this, "Storage", options);
+        dashboard = options.dashboard()
+                ? Optional.of(new Dashboard(this, "Dashboard", options, storage.accessLogs()))
+                : Optional.empty();
+        Optional<String> dashboardOrigin = dashboard.map(Dashboard::origin);
+        dashboardOrigin.ifPresent(origin -> storage.allowBrowsers(List.of(origin)));
         events = EventBus.Builder.create(this, "JobEvents").eventBusName(Catalogue.EVENT_BUS).build();
         AccessPolicies access = new AccessPolicies(this, storage, events, machines, programs);
-        functions = new Functions(this, "Functions", options, storage, access, events.getEventBusName());
+        functions = new Functions(this, "Functions", options, storage, access, events.getEventBusName(), dashboardOrigin);
         workflows = new Workflows(this, "Workflows", options, machines, functions, storage, access);
-        api = new JobApi(this, "JobApi", options, functions);
+        api = new JobApi(this, "JobApi", options, functions, dashboard.map(Dashboard::users), dashboardOrigin);
+        dashboard.ifPresent(d -> d.publish(options, api));
         pageTokenKey = pageTokenKey(functions.get(Catalogue.API.name()));
 
         Rule cleaner = null;
@@ -94,6 +102,12 @@ public final class ConveyorStack extends Stack {
         output("WorkflowArnPrefix", access.workflowArnPrefix(), "job state machines are this prefix and the program name");
         output("UsagePlanId", api.usagePlan().getUsagePlanId(), "add API keys to this usage plan");
         output("DashboardName", "conveyor", "the CloudWatch dashboard");
+        dashboard.ifPresent(d -> {
+            output("WebDashboardUrl", d.origin() + "/", "the web dashboard (sign in with a user of the user pool)");
+            output("UserPoolId", d.users().getUserPoolId(), "add dashboard users here (admin create user; no self sign-up)");
+            output("UserPoolClientId", d.client().getUserPoolClientId(), "the dashboard's public client (code flow, PKCE)");
+            output("SignInUrl", d.signIn().baseUrl(), "Cognito's hosted sign-in");
+        });
     }
 
     /**
@@ -149,6 +163,11 @@ public final class ConveyorStack extends Stack {
 
     public JobApi api() {
         return api;
+    }
+
+    /** The web dashboard, with {@code conveyor:dashboard=true}. */
+    public Optional<Dashboard> dashboard() {
+        return dashboard;
     }
 
     public EventBus events() {

@@ -47,6 +47,9 @@ import java.util.function.Function;
  *                                   plus this many days
  * @param retainData                 whether the tables, the bucket and the logs outlive the stack
  * @param apiGatewayCloudWatchRole   whether the stack sets the account's API Gateway logging role
+ * @param dashboard                  whether the stack deploys the web dashboard (CloudFront, a private bucket, a
+ *                                   Cognito user pool with the hosted sign-in, which the API's authoriser trusts)
+ * @param dashboardFiles             the dashboard's built files, uploaded to its bucket
  */
 public record DeploymentOptions(
         Path lambdaJar,
@@ -70,7 +73,9 @@ public record DeploymentOptions(
         List<String> corsOrigins,
         int lifecycleMarginDays,
         boolean retainData,
-        boolean apiGatewayCloudWatchRole) {
+        boolean apiGatewayCloudWatchRole,
+        boolean dashboard,
+        Path dashboardFiles) {
 
     /** How API callers authenticate. */
     public enum Auth {
@@ -133,7 +138,12 @@ public record DeploymentOptions(
         RETAIN_DATA("retainData", "true", "tables (with deletion protection), bucket and logs outlive the stack; "
                 + "false deletes them with it (an empty bucket only)"),
         API_GATEWAY_CLOUDWATCH_ROLE("apiGatewayCloudWatchRole", "true", "set the account's API Gateway "
-                + "logging role (one per account and region; false if another stack already does)");
+                + "logging role (one per account and region; false if another stack already does)"),
+        DASHBOARD("dashboard", "false", "deploy the web dashboard: its files in a private bucket behind CloudFront, "
+                + "a Cognito user pool with the hosted sign-in (PKCE) whose ID tokens the API accepts; needs auth=cognito "
+                + "and no userPoolArn"),
+        DASHBOARD_FILES("dashboardFiles", "../../dashboard/target/classes/dashboard", "the dashboard's built files "
+                + "(relative to infra/cdk): the dashboard module's build output");
 
         /** Every option's context key starts with this. */
         public static final String PREFIX = "conveyor:";
@@ -197,10 +207,21 @@ public record DeploymentOptions(
                 r.list(Option.CORS_ORIGINS),
                 r.positiveInt(Option.LIFECYCLE_MARGIN_DAYS),
                 r.bool(Option.RETAIN_DATA),
-                r.bool(Option.API_GATEWAY_CLOUDWATCH_ROLE));
-        if (options.auth == Auth.COGNITO && options.userPoolArn.isEmpty()) {
+                r.bool(Option.API_GATEWAY_CLOUDWATCH_ROLE),
+                r.bool(Option.DASHBOARD),
+                Path.of(r.text(Option.DASHBOARD_FILES)));
+        if (options.auth == Auth.COGNITO && options.userPoolArn.isEmpty() && !options.dashboard) {
             r.problems.add(Option.USER_POOL_ARN.key() + " is required with " + Option.AUTH.key()
-                    + "=cognito: give the ARN of the user pool whose ID tokens the API accepts");
+                    + "=cognito: give the ARN of the user pool whose ID tokens the API accepts (or set "
+                    + Option.DASHBOARD.key() + "=true, which brings its own)");
+        }
+        if (options.dashboard && options.auth != Auth.COGNITO) {
+            r.problems.add(Option.DASHBOARD.key() + "=true signs people in with the stack's Cognito user pool, which "
+                    + "the API must trust: set " + Option.AUTH.key() + "=cognito");
+        }
+        if (options.dashboard && options.userPoolArn.isPresent()) {
+            r.problems.add(Option.DASHBOARD.key() + "=true brings its own user pool, whose ID tokens the API accepts: "
+                    + "leave " + Option.USER_POOL_ARN.key() + " unset");
         }
         if (r.problems.isEmpty()) {
             // The functions read these settings with the same rules: check them now, not at the first cold start.

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.services.iam.Role;
@@ -39,8 +40,9 @@ public final class Functions extends Construct {
 
     private final Map<String, Deployed> functions = new LinkedHashMap<>();
 
+    /** @param browserOrigin the web dashboard's origin, which the API function lets read its answers (CORS) */
     public Functions(Construct scope, String id, DeploymentOptions options, Storage storage, AccessPolicies access,
-            String eventBusName) {
+            String eventBusName, Optional<String> browserOrigin) {
         super(scope, id);
         if (!Files.isRegularFile(options.lambdaJar())) {
             throw new IllegalStateException("the Lambda jar " + options.lambdaJar().toAbsolutePath() + " does not exist:"
@@ -74,6 +76,9 @@ public final class Functions extends Construct {
 
             Map<String, String> environment = new LinkedHashMap<>(Catalogue.environment(spec, names));
             environment.putAll(options.functionSettings());
+            if (spec.equals(Catalogue.API)) {
+                browserOrigin.ifPresent(origin -> environment.put("CONVEYOR_BROWSER_ORIGIN", origin));
+            }
 
             Function.Builder builder = Function.Builder.create(this, spec.name())
                     .description("Conveyor " + spec.name() + " (" + spec.handler() + ")")

@@ -3,16 +3,19 @@ package io.conveyor.cdk;
 import io.conveyor.deployment.Catalogue;
 import io.conveyor.deployment.GatewayResponses;
 import io.conveyor.deployment.RouteSpec;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.services.apigateway.AccessLogFormat;
 import software.amazon.awscdk.services.apigateway.AuthorizationType;
 import software.amazon.awscdk.services.apigateway.CognitoUserPoolsAuthorizer;
+import software.amazon.awscdk.services.apigateway.CorsOptions;
 import software.amazon.awscdk.services.apigateway.EndpointType;
 import software.amazon.awscdk.services.apigateway.GatewayResponseOptions;
 import software.amazon.awscdk.services.apigateway.IAuthorizer;
@@ -39,6 +42,7 @@ import software.amazon.awscdk.services.apigateway.ThrottleSettings;
 import software.amazon.awscdk.services.apigateway.UsagePlan;
 import software.amazon.awscdk.services.apigateway.UsagePlanPerApiStage;
 import software.amazon.awscdk.services.apigateway.UsagePlanProps;
+import software.amazon.awscdk.services.cognito.IUserPool;
 import software.amazon.awscdk.services.cognito.UserPool;
 import software.amazon.awscdk.services.logs.LogGroup;
 import software.constructs.Construct;
@@ -61,7 +65,13 @@ public final class JobApi extends Construct {
     private final LogGroup accessLogs;
     private DevTokenAuth devTokenAuth;
 
-    public JobApi(Construct scope, String id, DeploymentOptions options, Functions functions) {
+    /**
+     * @param userPool      the stack's own user pool (the dashboard's), trusted instead of {@code conveyor:userPoolArn}
+     * @param browserOrigin the web dashboard's origin: every resource answers its CORS preflight, and API Gateway's
+     *                      own refusals carry its Access-Control-Allow-Origin (the function adds it to its answers)
+     */
+    public JobApi(Construct scope, String id, DeploymentOptions options, Functions functions, Optional<IUserPool> userPool,
+            Optional<String> browserOrigin) {
         super(scope, id);
         accessLogs = LogGroup.Builder.create(this, "AccessLogs")
                 .retention(Monitoring.retention(options.logRetentionDays()))
@@ -98,7 +108,8 @@ public final class JobApi extends Construct {
         if (options.auth() == DeploymentOptions.Auth.COGNITO) {
             authorization = AuthorizationType.COGNITO;
             authorizer = CognitoUserPoolsAuthorizer.Builder.create(this, "UserPoolAuthorizer")
-                    .cognitoUserPools(List.of(UserPool.fromUserPoolArn(this, "UserPool", options.userPoolArn().orElseThrow())))
+                    .cognitoUserPools(List.of(userPool.orElseGet(() ->
+                            UserPool.fromUserPoolArn(this, "UserPool", options.userPoolArn().orElseThrow()))))
                     .identitySource("method.request.header.Authorization")
                     .build();
         } else if (options.auth() == DeploymentOptions.Auth.DEV_TOKEN) {
@@ -126,6 +137,7 @@ public final class JobApi extends Construct {
                 .build());
 
         Map<String, LambdaIntegration> integrations = new LinkedHashMap<>();
+        Set<IResource> preflights = new HashSet<>();
         for (RouteSpec route : Catalogue.ROUTES) {
             LambdaIntegration integration = integrations.computeIfAbsent(route.function(), name ->
                     new LambdaIntegration(functions.get(name).alias(), LambdaIntegrationOptions.builder()
@@ -151,14 +163,25 @@ public final class JobApi extends Construct {
                 method.requestModels(Map.of("application/json", createJob));
             }
             resource.addMethod(route.method(), integration, method.build());
+            if (browserOrigin.isPresent() && preflights.add(resource)) {
+                resource.addCorsPreflight(CorsOptions.builder()
+                        .allowOrigins(List.of(browserOrigin.get()))
+                        .allowMethods(List.of("GET", "POST", "DELETE"))
+                        .allowHeaders(List.of("Authorization", "Content-Type", "Idempotency-Key"))
+                        .maxAge(software.amazon.awscdk.Duration.hours(1))
+                        .build());
+            }
         }
 
         // Errors API Gateway answers itself look like the handler's (and the local runtime's gateway's).
-        gatewayResponse("BadRequestBody", ResponseType.BAD_REQUEST_BODY, "400", GatewayResponses.VALIDATION_TEMPLATE);
+        // With the dashboard, they also let its pages read them (a 401 from the authoriser, a 429 from throttling).
+        Map<String, String> cors = browserOrigin.map(o -> Map.of("Access-Control-Allow-Origin", "'" + o + "'",
+                "Vary", "'Origin'")).orElse(Map.of());
+        gatewayResponse("BadRequestBody", ResponseType.BAD_REQUEST_BODY, "400", GatewayResponses.VALIDATION_TEMPLATE, cors);
         gatewayResponse("BadRequestParameters", ResponseType.BAD_REQUEST_PARAMETERS, "400",
-                GatewayResponses.VALIDATION_TEMPLATE);
-        gatewayResponse("Default4xx", ResponseType.DEFAULT_4_XX, null, GatewayResponses.TEMPLATE);
-        gatewayResponse("Default5xx", ResponseType.DEFAULT_5_XX, null, GatewayResponses.TEMPLATE);
+                GatewayResponses.VALIDATION_TEMPLATE, cors);
+        gatewayResponse("Default4xx", ResponseType.DEFAULT_4_XX, null, GatewayResponses.TEMPLATE, cors);
+        gatewayResponse("Default5xx", ResponseType.DEFAULT_5_XX, null, GatewayResponses.TEMPLATE, cors);
 
         usagePlan = api.addUsagePlan("UsagePlan", UsagePlanProps.builder()
                 .name("conveyor")
@@ -173,10 +196,13 @@ public final class JobApi extends Construct {
                 .build());
     }
 
-    private void gatewayResponse(String id, ResponseType type, String status, String template) {
+    private void gatewayResponse(String id, ResponseType type, String status, String template, Map<String, String> headers) {
         GatewayResponseOptions.Builder response = GatewayResponseOptions.builder()
                 .type(type)
                 .templates(Map.of("application/json", template));
+        if (!headers.isEmpty()) {
+            response.responseHeaders(headers);
+        }
         if (status != null) {
             response.statusCode(status);
         }

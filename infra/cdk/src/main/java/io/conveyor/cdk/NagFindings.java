@@ -9,6 +9,7 @@ import java.util.List;
 import software.amazon.awscdk.Acknowledgment;
 import software.amazon.awscdk.Annotations;
 import software.amazon.awscdk.Validations;
+import software.constructs.IConstruct;
 
 /**
  * The cdk-nag AwsSolutions findings this stack keeps, each suppressed where it arises, narrowed with
@@ -27,6 +28,68 @@ final class NagFindings {
             .build();
 
     private NagFindings() {}
+
+    private static void dashboard(ConveyorStack stack, Dashboard d) {
+        NagSuppressions.addResourceSuppressions(d.users(), List.of(NagPackSuppression.builder()
+                .id("AwsSolutions-COG3")
+                .reason("Threat protection (the Plus feature plan) is billed per active user, a decision for the account; "
+                        + "without it the pool still requires a second factor (TOTP), a 12-character password, and an "
+                        + "administrator to create every user (no self sign-up).")
+                .build()));
+        NagSuppressions.addResourceSuppressions(d.distribution(), List.of(
+                NagPackSuppression.builder()
+                        .id("AwsSolutions-CFR1")
+                        .reason("No geo restriction: who may use the dashboard is decided by the user pool (administrator-"
+                                + "created users with a second factor), not by country; the files hold no data.")
+                        .build(),
+                NagPackSuppression.builder()
+                        .id("AwsSolutions-CFR2")
+                        .reason("No WAF web ACL by default, as for the API: the distribution serves static files only, every "
+                                + "data request goes to the API with a Cognito token, and a web ACL is a per-account cost and "
+                                + "rules decision; associate one when the deployment needs it.")
+                        .build(),
+                NagPackSuppression.builder()
+                        .id("AwsSolutions-CFR3")
+                        .reason("CloudFront's standard logs need a bucket with ACLs, which the stack's log bucket disables "
+                                + "(bucket owner enforced); the site bucket's server access logs record every read CloudFront "
+                                + "makes of the files, and the API's access logs every call the page makes.")
+                        .build(),
+                NagPackSuppression.builder()
+                        .id("AwsSolutions-CFR4")
+                        .reason("The distribution uses CloudFront's own *.cloudfront.net certificate, whose security policy "
+                                + "CloudFront fixes; a custom domain with an ACM certificate would set TLSv1.2_2021. Viewers "
+                                + "are redirected to HTTPS and sent HSTS.")
+                        .build()));
+        // The BucketDeployment's handler is a singleton of aws-cdk-lib's at the stack's root, with its own role.
+        for (IConstruct child : stack.getNode().getChildren()) {
+            if (child.getNode().getId().startsWith("Custom::CDKBucketDeployment")) {
+                NagSuppressions.addResourceSuppressions(child, List.of(
+                        NagPackSuppression.builder()
+                                .id("AwsSolutions-L1")
+                                .reason("aws-cdk-lib's BucketDeployment handler (Python, with the AWS CLI layer) runs on the "
+                                        + "runtime aws-cdk-lib pins for it; it runs only during a deployment.")
+                                .build(),
+                        NagPackSuppression.builder()
+                                .id("AwsSolutions-IAM4")
+                                .reason("aws-cdk-lib's BucketDeployment handler logs with AWSLambdaBasicExecutionRole, the "
+                                        + "policy AWS documents for a function's own log group.")
+                                .appliesTo(List.of("Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/"
+                                        + "AWSLambdaBasicExecutionRole"))
+                                .build(),
+                        NagPackSuppression.builder()
+                                .id("AwsSolutions-IAM5")
+                                .reason("aws-cdk-lib's BucketDeployment copies the dashboard's asset from the CDK assets bucket "
+                                        + "into the site bucket (object keys unknown until the build) and invalidates the "
+                                        + "distribution's cache (CloudFront's invalidation actions are granted on Resource *).")
+                                .appliesTo(List.of("Action::s3:GetObject*", "Action::s3:GetBucket*", "Action::s3:List*",
+                                        "Action::s3:DeleteObject*", "Action::s3:Abort*", "Resource::*",
+                                        "Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-<AWS::Region>/*",
+                                        RegexAppliesTo.builder().regex("/^Resource::<DashboardSiteBucket[0-9A-F]+\\.Arn>\\/\\*$/g")
+                                                .build()))
+                                .build()), true);
+            }
+        }
+    }
 
     static void suppress(ConveyorStack stack, DeploymentOptions options) {
         for (Functions.Deployed f : stack.functions().all()) {
@@ -130,6 +193,7 @@ final class NagFindings {
                         + "need every function instance replaced; replace the secret's value and publish new versions to "
                         + "rotate it by hand.")
                 .build()));
+        stack.dashboard().ifPresent(d -> dashboard(stack, d));
         NagSuppressions.addResourceSuppressions(api.api(), List.of(NagPackSuppression.builder()
                 .id("AwsSolutions-APIG3")
                 .reason("No WAF web ACL by default: every method requires SigV4 or Cognito authorisation (or, in development "

@@ -73,18 +73,10 @@ public final class Storage extends Construct {
                         .abortIncompleteMultipartUploadAfter(Duration.days(1))
                         .build()))
                 .removalPolicy(removal);
-        if (!options.corsOrigins().isEmpty()) {
-            // Browsers upload inputs and download results straight from S3 with presigned URLs.
-            jobs.cors(List.of(CorsRule.builder()
-                    .allowedOrigins(options.corsOrigins())
-                    .allowedMethods(List.of(HttpMethods.PUT, HttpMethods.GET, HttpMethods.HEAD))
-                    .allowedHeaders(List.of("content-type", "content-length", "content-md5",
-                            "x-amz-checksum-sha256", "x-amz-sdk-checksum-algorithm"))
-                    .exposedHeaders(List.of("etag"))
-                    .maxAge(3000)
-                    .build()));
-        }
         bucket = jobs.build();
+        if (!options.corsOrigins().isEmpty()) {
+            allowBrowsers(options.corsOrigins());
+        }
 
         for (TableSpec definition : Catalogue.TABLES) {
             Resource resource = Resource.of(definition);
@@ -118,6 +110,18 @@ public final class Storage extends Construct {
                 .name(key.name())
                 .type(key.type() == KeyAttributeSpec.Type.NUMBER ? AttributeType.NUMBER : AttributeType.STRING)
                 .build();
+    }
+
+    /** Lets pages of these origins upload inputs and download results straight from S3 with presigned URLs. */
+    public void allowBrowsers(List<String> origins) {
+        bucket.addCorsRule(CorsRule.builder()
+                .allowedOrigins(origins)
+                .allowedMethods(List.of(HttpMethods.PUT, HttpMethods.GET, HttpMethods.HEAD))
+                .allowedHeaders(List.of("content-type", "content-length", "content-md5",
+                        "x-amz-checksum-sha256", "x-amz-sdk-checksum-algorithm"))
+                .exposedHeaders(List.of("etag"))
+                .maxAge(3000)
+                .build());
     }
 
     public Bucket bucket() {

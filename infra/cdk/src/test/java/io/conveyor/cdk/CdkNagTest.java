@@ -20,12 +20,13 @@ class CdkNagTest {
             case "variant" -> Synthesized.variant();
             case "devToken" -> Synthesized.devToken();
             case "programFunctions" -> Synthesized.with(ProgramFunctionGrantsTest.PROGRAM_FUNCTIONS);
+            case "dashboard" -> Synthesized.with(Synthesized.DASHBOARD);
             default -> throw new IllegalArgumentException(options);
         };
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"defaults", "variant", "devToken", "programFunctions"})
+    @ValueSource(strings = {"defaults", "variant", "devToken", "programFunctions", "dashboard"})
     void awsSolutions_leavesNoFindingUnsuppressed(String options) {
         Synthesized app = synth(options);
         assertEquals("", app.nagErrors.stream().map(m -> m.getId() + " " + m.getEntry().getData())
@@ -35,7 +36,7 @@ class CdkNagTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"defaults", "variant", "devToken", "programFunctions"})
+    @ValueSource(strings = {"defaults", "variant", "devToken", "programFunctions", "dashboard"})
     void everySuppression_saysWhy(String options) {
         Synthesized app = synth(options);
         int suppressions = 0;
@@ -52,7 +53,7 @@ class CdkNagTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"defaults", "variant", "devToken", "programFunctions"})
+    @ValueSource(strings = {"defaults", "variant", "devToken", "programFunctions", "dashboard"})
     void wildcardSuppressions_nameTheExactWildcards(String options) {
         Synthesized app = synth(options);
         for (Map.Entry<String, JsonNode> resource : app.resources().properties()) {

@@ -44,6 +44,11 @@ final class Synthesized {
             "conveyor:auth", "devToken",
             "conveyor:lambdaRuntime", "java21");
 
+    /** The web dashboard, with the user pool it brings (the API's authoriser trusts it). */
+    static final Map<String, Object> DASHBOARD = Map.of(
+            "conveyor:auth", "cognito",
+            "conveyor:dashboard", "true");
+
     private static final Map<Map<String, Object>, Synthesized> CACHE = new ConcurrentHashMap<>();
 
     final ConveyorStack stack;

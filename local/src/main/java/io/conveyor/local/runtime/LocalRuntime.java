@@ -13,6 +13,7 @@ import io.conveyor.emulators.EmbeddedS3;
 import io.conveyor.local.runtime.apigateway.ApiGateway;
 import io.conveyor.local.runtime.apigateway.LocalAuthorizer;
 import io.conveyor.local.runtime.apigateway.ProxyEvents;
+import io.conveyor.local.runtime.dashboard.DashboardFiles;
 import io.conveyor.local.runtime.events.EventBridgeEndpoint;
 import io.conveyor.local.runtime.events.EventLog;
 import io.conveyor.local.runtime.events.ExecutionRule;
@@ -39,6 +40,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -87,6 +89,12 @@ public final class LocalRuntime implements AutoCloseable {
      * they expire (typically within days), never on the second: the cleaner, not TTL, is what ends a job on time.
      */
     private static final Duration TTL_SWEEP_INTERVAL = Duration.ofMinutes(1);
+    /**
+     * The origins S3 answers browsers from: the dashboard, served on the API's loopback port, uploads inputs to S3's
+     * port with the presigned URLs. S3 starts before the API picks its port, so any loopback port is allowed; the
+     * presigned URL stays what grants an upload.
+     */
+    private static final List<String> DASHBOARD_ORIGINS = List.of("http://127\\.0\\.0\\.1:[0-9]+", "http://localhost:[0-9]+");
     public static final String SECRET_KEY = "conveyorlocal";
     /** The REST API's id and stage in the proxy events. */
     public static final String API_ID = "conveyorlocal";
@@ -107,6 +115,7 @@ public final class LocalRuntime implements AutoCloseable {
     private ExecutionRule executionEndedRule;
     private ApiGateway api;
     private IamCallRecording iamCalls;
+    private DashboardFiles dashboard;
     private final List<String> stateMachines = new ArrayList<>();
     private Duration startupTime;
     private final Map<String, Long> stageMillis = new java.util.LinkedHashMap<>();
@@ -171,7 +180,7 @@ public final class LocalRuntime implements AutoCloseable {
             return (dir == null ? emulator : emulator.dataDirectory(dir.resolve("dynamodb"))).start();
         }, startup);
         CompletableFuture<EmbeddedS3> objects = CompletableFuture.supplyAsync(() -> dir == null
-                ? EmbeddedS3.inMemory(ACCESS_KEY, SECRET_KEY) : s3OnDisk(dir), startup);
+                ? EmbeddedS3.inMemory(ACCESS_KEY, SECRET_KEY, DASHBOARD_ORIGINS) : s3OnDisk(dir), startup);
         try {
             s3 = join(objects);
             resources.add(s3);
@@ -271,10 +280,11 @@ public final class LocalRuntime implements AutoCloseable {
             }
         }
 
+        dashboard = new DashboardFiles(LocalRuntime.class.getClassLoader(), s3.endpoint());
         try {
             api = ApiGateway.start(options.apiPort(), new RouteTable(Catalogue.ROUTES),
                     new LocalAuthorizer(options.region()), new ProxyEvents(API_ID, STAGE, LocalDeployment.ACCOUNT),
-                    lambda, new RuntimeEndpoints(this, options.devOpen()), options.clock());
+                    lambda, new RuntimeEndpoints(this, options.devOpen()), dashboard, options.clock());
         } catch (IOException e) {
             throw new UncheckedIOException("the API did not start on 127.0.0.1:" + options.apiPort()
                     + (options.apiPort() == 0 ? "" : " (is the port in use? choose another with --port)"), e);
@@ -291,7 +301,7 @@ public final class LocalRuntime implements AutoCloseable {
         int port = portFile.saved();
         EmbeddedS3 s3;
         try {
-            s3 = EmbeddedS3.onDisk(dir.resolve("s3"), ACCESS_KEY, SECRET_KEY, port);
+            s3 = EmbeddedS3.onDisk(dir.resolve("s3"), ACCESS_KEY, SECRET_KEY, port, DASHBOARD_ORIGINS);
         } catch (IllegalStateException e) {
             throw port == 0 ? e : new IllegalStateException(portFile.takenMessage(port), e);
         }
@@ -402,6 +412,14 @@ public final class LocalRuntime implements AutoCloseable {
     /** The API's base URL, {@code http://127.0.0.1:PORT}. */
     public URI apiEndpoint() {
         return api.endpoint();
+    }
+
+    /**
+     * The web dashboard's address on the API's port, empty when its files are not on the class path (the dashboard
+     * module was not built).
+     */
+    public Optional<URI> dashboardAddress() {
+        return dashboard.present() ? Optional.of(api.endpoint().resolve(DashboardFiles.PATH)) : Optional.empty();
     }
 
     public LocalDeployment.Endpoints endpoints() {

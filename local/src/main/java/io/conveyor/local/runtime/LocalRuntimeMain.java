@@ -129,6 +129,8 @@ public final class LocalRuntimeMain implements Callable<Integer> {
         boolean ok = true;
         if (demo) {
             out.println();
+            runtime.dashboardAddress().ifPresent(a -> out.println("Watch the demo job in the dashboard: " + a
+                    + " (sign in as '" + user + "')"));
             ok = new Demo(new JobApiClient(runtime.apiEndpoint(), user), runtime.events(), out,
                     Duration.ofMinutes(5), Duration.ofMillis(250)).run();
         }
@@ -149,6 +151,8 @@ public final class LocalRuntimeMain implements Callable<Integer> {
     private void printEndpoints(LocalRuntime runtime) {
         LocalDeployment.Endpoints e = runtime.endpoints();
         out.println("  API (REST, Lambda proxy)  " + runtime.apiEndpoint() + "   state machines: " + runtime.stateMachines());
+        out.println("  dashboard                 " + runtime.dashboardAddress().map(a -> a + "   (sign in as any user name)")
+                .orElse("not built (mvn -pl dashboard package puts its files on the class path)"));
         out.println("  data                      " + runtime.options().dataDir().map(d -> d.toAbsolutePath().toString())
                 .orElse("in memory"));
         if (!devOpen) {
@@ -168,6 +172,8 @@ public final class LocalRuntimeMain implements Callable<Integer> {
     private void printUsage(LocalRuntime runtime) {
         String api = runtime.apiEndpoint().toString();
         out.println();
+        runtime.dashboardAddress().ifPresent(a -> out.println("Dashboard: " + a + " (sign in as any user name; '" + user
+                + "' sees the demo's job)"));
         out.println("Serving. Call the API as any user with 'Authorization: Bearer <user>' (local stand-in for Cognito):");
         out.println("  curl -s -H 'Authorization: Bearer " + user + "' " + api + "/programs");
         out.println("  curl -s -H 'Authorization: Bearer " + user + "' " + api + "/jobs");

@@ -268,6 +268,10 @@ public final class LocalRuntimeOptions {
                 throw new IllegalArgumentException("no function " + function + " in the catalogue");
             }
             reservedConcurrency.put(function, 0);
+            return this;
+        }
+
+        /**
          * Records, per caller (each catalogue function, each job state machine's role), the IAM actions and resource
          * ARNs of every AWS call it makes, and writes them as JSON to {@code file} when the runtime stops, together
          * with what every earlier runtime of this JVM recorded into the same file

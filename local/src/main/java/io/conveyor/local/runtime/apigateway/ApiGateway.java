@@ -8,6 +8,7 @@ import io.conveyor.asl.http.HttpEndpoint;
 import io.conveyor.asl.task.LambdaInvoker.LambdaServiceException;
 import io.conveyor.deployment.GatewayResponses;
 import io.conveyor.deployment.RouteTable;
+import io.conveyor.local.runtime.dashboard.DashboardFiles;
 import io.conveyor.local.runtime.lambda.InProcessLambda;
 import io.conveyor.local.runtime.lambda.Invocation;
 import java.io.IOException;
@@ -38,7 +39,8 @@ import org.slf4j.LoggerFactory;
  * 10 MB: 413 {@code REQUEST_TOO_LARGE}.
  *
  * <p>Paths under {@value #LOCAL_PREFIX} are the local runtime's own (see {@link LocalEndpoints}), for an
- * authenticated caller as every route.
+ * authenticated caller as every route. Paths under {@value DashboardFiles#PATH} are the web dashboard's static files
+ * ({@link DashboardFiles}), on the API's origin so that the page's API calls need no CORS.
  */
 public final class ApiGateway implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ApiGateway.class);
@@ -68,16 +70,18 @@ public final class ApiGateway implements AutoCloseable {
     private final ProxyEvents events;
     private final InProcessLambda lambda;
     private final LocalEndpoints local;
+    private final DashboardFiles dashboard;
     private final Clock clock;
 
     private ApiGateway(HttpEndpoint http, RouteTable routes, LocalAuthorizer authorizer,
-            ProxyEvents events, InProcessLambda lambda, LocalEndpoints local, Clock clock) {
+            ProxyEvents events, InProcessLambda lambda, LocalEndpoints local, DashboardFiles dashboard, Clock clock) {
         this.http = http;
         this.routes = routes;
         this.authorizer = authorizer;
         this.events = events;
         this.lambda = lambda;
         this.local = local;
+        this.dashboard = dashboard;
         this.clock = clock;
     }
 
@@ -87,9 +91,9 @@ public final class ApiGateway implements AutoCloseable {
      * @param port 0 for a free port
      */
     public static ApiGateway start(int port, RouteTable routes, LocalAuthorizer authorizer, ProxyEvents events,
-            InProcessLambda lambda, LocalEndpoints local, Clock clock) throws IOException {
+            InProcessLambda lambda, LocalEndpoints local, DashboardFiles dashboard, Clock clock) throws IOException {
         HttpEndpoint http = HttpEndpoint.bind("127.0.0.1", port, 64, "apigateway-http");
-        ApiGateway gateway = new ApiGateway(http, routes, authorizer, events, lambda, local, clock);
+        ApiGateway gateway = new ApiGateway(http, routes, authorizer, events, lambda, local, dashboard, clock);
         http.serve(gateway::handle);
         return gateway;
     }
@@ -139,6 +143,10 @@ public final class ApiGateway implements AutoCloseable {
         boolean local = path.startsWith(LOCAL_PREFIX) || path.equals(LOCAL_PREFIX.substring(0, LOCAL_PREFIX.length() - 1));
         if (body.length > MAX_BODY_BYTES) {
             return Reply.error(GatewayResponses.Type.REQUEST_TOO_LARGE);
+        }
+        if (DashboardFiles.handles(path)) {
+            DashboardFiles.Answer file = dashboard.serve(method, path);
+            return new Reply(file.status(), new LinkedHashMap<>(file.headers()), file.body());
         }
         var match = routes.match(method, path);
         if (match.isEmpty() && !local) {

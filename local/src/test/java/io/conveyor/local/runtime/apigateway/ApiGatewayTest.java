@@ -15,8 +15,10 @@ import io.conveyor.deployment.FunctionSpec;
 import io.conveyor.deployment.GatewayResponses;
 import io.conveyor.deployment.RouteSpec;
 import io.conveyor.deployment.RouteTable;
+import io.conveyor.local.runtime.dashboard.DashboardFiles;
 import io.conveyor.local.runtime.lambda.InProcessLambda;
 import io.conveyor.local.runtime.lambda.TestHandlers;
+import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -67,7 +69,7 @@ class ApiGatewayTest {
         gateway = ApiGateway.start(0, routes, new LocalAuthorizer("us-east-1"), new ProxyEvents("api1", "local", "000000000000"),
                 lambda, (method, path, query, caller) -> new ApiGateway.Response(200,
                         JSON.createObjectNode().put("local", path).put("caller", caller)),
-                Clock.systemUTC());
+                new DashboardFiles(ApiGatewayTest.class.getClassLoader(), URI.create("http://127.0.0.1:9000")), Clock.systemUTC());
     }
 
     private static void deploy(String name, Class<?> handler) {

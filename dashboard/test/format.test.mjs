@@ -1,0 +1,24 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { bytes, duration, percent } from '../target/classes/dashboard/js/format.js';
+
+test('durations read in the unit that fits', () => {
+  assert.equal(duration(850), '850 ms');
+  assert.equal(duration(1234), '1.23 s');
+  assert.equal(duration(12_345), '12.3 s');
+  assert.equal(duration(245_000), '4 min 05 s');
+  assert.equal(duration(7_380_000), '2 h 03 min');
+  assert.equal(duration(undefined), '–');
+  assert.equal(duration(-1), '–');
+});
+
+test('sizes read in binary units', () => {
+  assert.equal(bytes(512), '512 B');
+  assert.equal(bytes(1536), '1.5 KiB');
+  assert.equal(bytes(64 * 1024 * 1024), '64.0 MiB');
+});
+
+test('rates read as percentages', () => {
+  assert.equal(percent(0.125), '12.5 %');
+  assert.equal(percent(undefined), '–');
+});
