@@ -2,6 +2,7 @@ package io.conveyor.api;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
@@ -49,13 +50,13 @@ class ApiCorsTest {
     void theSetting_takesAnOriginOnly() {
         Map<String, String> env = new HashMap<>(Map.of("AWS_REGION", "eu-west-1", "CONVEYOR_JOBS_TABLE", "t",
                 "CONVEYOR_SUBJOBS_TABLE", "t", "CONVEYOR_COUNTERS_TABLE", "t", "CONVEYOR_IDEMPOTENCY_TABLE", "t",
-                "CONVEYOR_WAITLIST_TABLE", "t", "CONVEYOR_BUCKET", "b"));
+                "CONVEYOR_WAITLIST_TABLE", "t", "CONVEYOR_WORK_QUEUE_TABLE", "t", "CONVEYOR_BUCKET", "b"));
         env.put("CONVEYOR_BROWSER_ORIGIN", DASHBOARD);
         assertEquals(Optional.of(DASHBOARD), Settings.from(env).browserOrigin());
         for (String bad : new String[] {DASHBOARD + "/", DASHBOARD + "/index.html", "*", "d111111abcdef8.cloudfront.net"}) {
             env.put("CONVEYOR_BROWSER_ORIGIN", bad);
             Executable read = () -> Settings.from(env);
-            ConfigurationException e = org.junit.jupiter.api.Assertions.assertThrows(ConfigurationException.class, read, bad);
+            ConfigurationException e = assertThrows(ConfigurationException.class, read, bad);
             assertEquals(1, e.problems().size(), e.problems().toString());
         }
     }
