@@ -37,6 +37,22 @@ class PageTokenSignerTest {
         assertThrows(InvalidPageTokenException.class, () -> ours.verify("eyJhIjoiYiJ9.%%%"));
     }
 
+    /**
+     * A 32-byte signature is 43 characters of base64 whose last one carries 2 spare bits: each of the 3 other
+     * characters that differ from it only there decodes to the same bytes, and each must be refused all the same.
+     */
+    @Test
+    void aSignatureWhoseLastCharacterDiffersOnlyInItsSpareBits_isRefused() {
+        PageTokenSigner signer = new PageTokenSigner(KEY.getBytes(StandardCharsets.UTF_8));
+        String token = signer.sign("eyJhIjoiYiJ9");
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        int last = alphabet.indexOf(token.charAt(token.length() - 1));
+        for (int spare = 1; spare < 4; spare++) {
+            String altered = token.substring(0, token.length() - 1) + alphabet.charAt((last & ~3) | ((last + spare) & 3));
+            assertThrows(InvalidPageTokenException.class, () -> signer.verify(altered), altered);
+        }
+    }
+
     @Test
     void neitherOrBothSettings_failAtStartUp_namingBoth() {
         ConfigurationException neither = assertThrows(ConfigurationException.class, () -> fromEnvironment(Map.of()));
