@@ -29,6 +29,7 @@ import io.conveyor.subjob.SubJobStore;
 import io.conveyor.usage.Cost;
 import io.conveyor.usage.PriceTable;
 import io.conveyor.usage.Usage;
+import io.conveyor.usage.UsageMeter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -153,9 +154,12 @@ public final class WorkflowSteps {
             pending.add(SubJob.pending(jobId, index, attempt, manifestKey));
         }
         objects.put(manifestKey, StoredJson.write(manifest).getBytes(StandardCharsets.UTF_8), "application/json");
-        subJobs.registerAll(jobId, attempt, pending);
         // An external worker claims one subjob at a time: each waits in the work queue on a task token of its own.
         int perBatch = definition.hasExternalWorker() ? 1 : subJobsPerBatch(definition, pending.size());
+        // Each of the map's child executions, one per batch, first enters the WhereSubJobsRun choice: counted with the
+        // write that registers the subjobs.
+        UsageMeter.record(Usage.transitions((pending.size() + perBatch - 1) / perBatch));
+        subJobs.registerAll(jobId, attempt, pending);
         LOG.info("job {} attempt {} split into {} subjobs, up to {} per worker invocation", jobId, attempt,
                 pending.size(), perBatch);
         return new Split(objects.bucket(), manifestKey, pending.size(), perBatch,

@@ -2,6 +2,7 @@ package io.conveyor.subjob;
 
 import io.conveyor.job.JobError;
 import io.conveyor.job.JobStore;
+import io.conveyor.persistence.ConcurrentUpdateException;
 import io.conveyor.persistence.IndexSpec;
 import io.conveyor.persistence.InvalidPageTokenException;
 import io.conveyor.persistence.KeyAttributeSpec;
@@ -68,6 +69,8 @@ public final class SubJobStore {
      * half of DynamoDB's 4 MB.
      */
     private static final int SUBJOBS_PER_TRANSACTION = 256;
+    /** Reads and writes of one outcome at most, while racing deliveries change its subjob's status. */
+    private static final int OUTCOME_TRIES = 8;
 
     /**
      * A subjob's outcome as the worker invocation that ran it saw it.
@@ -427,21 +430,30 @@ public final class SubJobStore {
      */
     private Optional<Duration> recordOutcome(String jobId, int attempt, Outcome outcome, Instant now) {
         int index = outcome.index();
-        Optional<SubJob> found = get(jobId, index).filter(s -> s.jobAttempt() == attempt);
-        if (found.isEmpty() || found.get().status().isOutcome()) {
-            return Optional.empty();
+        // A racing delivery of the same batch may move the subjob between running and assigned while this one writes:
+        // read it again and write on what it is now, until it has an outcome (this one's or the racer's).
+        for (int tries = 0; tries < OUTCOME_TRIES; tries++) {
+            Optional<SubJob> found = get(jobId, index).filter(s -> s.jobAttempt() == attempt);
+            if (found.isEmpty() || found.get().status().isOutcome()) {
+                return Optional.empty();
+            }
+            SubJob current = found.get();
+            // A subjob that failed before its turn (pending, or assigned in a batch) was never counted as running.
+            boolean wasRunning = current.status() == SubJobStatus.RUNNING;
+            Duration duration = outcome.duration() != null ? outcome.duration()
+                    : current.startedAt() == null ? Duration.ZERO : Duration.between(current.startedAt(), now);
+            duration = duration.isNegative() ? Duration.ZERO : duration;
+            Outcome timed = new Outcome(index, outcome.status(), outcome.outputKey(), outcome.output(), outcome.error(),
+                    duration);
+            boolean succeeded = outcome.status() == SubJobStatus.SUCCEEDED;
+            Update progress = jobs.progressChange(jobId, attempt, wasRunning ? -1 : 0, succeeded ? 1 : 0, succeeded ? 0 : 1);
+            Written written = transact(jobId, attempt, List.of(outcomeChange(current.status(), timed)), progress);
+            if (written != Written.SUBJOB_CHANGED) {
+                return written == Written.ALL ? Optional.of(duration) : Optional.empty();
+            }
         }
-        SubJob current = found.get();
-        // A subjob that failed before its turn (pending, or assigned in a batch) was never counted as running.
-        boolean wasRunning = current.status() == SubJobStatus.RUNNING;
-        Duration duration = outcome.duration() != null ? outcome.duration()
-                : current.startedAt() == null ? Duration.ZERO : Duration.between(current.startedAt(), now);
-        duration = duration.isNegative() ? Duration.ZERO : duration;
-        Outcome timed = new Outcome(index, outcome.status(), outcome.outputKey(), outcome.output(), outcome.error(), duration);
-        boolean succeeded = outcome.status() == SubJobStatus.SUCCEEDED;
-        Update progress = jobs.progressChange(jobId, attempt, wasRunning ? -1 : 0, succeeded ? 1 : 0, succeeded ? 0 : 1);
-        return transact(jobId, attempt, List.of(outcomeChange(current.status(), timed)), progress) == Written.ALL
-                ? Optional.of(duration) : Optional.empty();
+        throw new ConcurrentUpdateException("subjob " + index + " of job " + jobId + " kept changing while its outcome "
+                + "was recorded", null);
     }
 
     /** The value placeholder that stands for {@code status} in a group's update. */
