@@ -1,7 +1,10 @@
 package io.conveyor.workflow;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.conveyor.job.Job;
+import io.conveyor.job.JobStatus;
 import java.util.Map;
+import java.util.Optional;
 
 /** The Admit state: parks the workflow until the job gets a quota slot, in fair order. */
 public final class AdmitHandler extends WorkflowHandler {
@@ -15,7 +18,13 @@ public final class AdmitHandler extends WorkflowHandler {
 
     @Override
     protected Map<String, Object> handle(JsonNode input) {
-        components.admissions().enqueue(queuedJob(input), text(input, "taskToken"));
+        String taskToken = text(input, "taskToken");
+        Optional<Job> admitted = components.jobs().get(text(input, "jobId")).filter(j -> j.status() == JobStatus.RUNNING);
+        if (admitted.isPresent()) {
+            components.admissions().resumeAdmitted(admitted.get(), taskToken);
+        } else {
+            components.admissions().enqueue(queuedJob(input), taskToken);
+        }
         return Map.of();
     }
 }

@@ -10,6 +10,7 @@ import io.conveyor.admission.Waiter;
 import io.conveyor.admission.WaitlistStore;
 import io.conveyor.job.Job;
 import io.conveyor.job.JobStatus;
+import io.conveyor.persistence.StoredJson;
 import io.conveyor.testing.Concurrently;
 import java.time.Duration;
 import java.time.Instant;
@@ -38,6 +39,25 @@ class AdmissionAndDependenciesTest {
         h.workflow().handleFailure(a1.id(), "io.conveyor.programs.InvalidParametersException", "bad");
         assertTrue(h.resumed(t2), "the oldest waiting job of the user goes first");
         assertFalse(h.resumed(t3));
+    }
+
+    /** Lambda may deliver the Admit step again after it ran, and the local engine does after a restart. */
+    @Test
+    void anAdmitDeliveredAgainAfterItAdmittedTheJob_resumesTheNewToken_withoutTakingASecondSlot() {
+        WorkflowHarness h = new WorkflowHarness(Map.of("CONVEYOR_MAX_ACTIVE_JOBS_PER_USER", "1"));
+        Job a1 = h.queued("alice", "primes", Map.of(), List.of());
+        Job a2 = h.queued("alice", "primes", Map.of(), List.of());
+        assertTrue(h.resumed(h.admit(a1)));
+
+        AdmitHandler admit = new AdmitHandler(h.components);
+        String again = "token-of-the-second-delivery";
+        admit.handle(StoredJson.MAPPER.createObjectNode().put("jobId", a1.id()).put("taskToken", again));
+        assertTrue(h.resumed(again), "the workflow goes on");
+        assertEquals("{\"attempt\":1}", h.callbacks.outcomes.get(again).output());
+        assertEquals(JobStatus.RUNNING, h.stored(a1.id()).status());
+
+        String t2 = h.admit(a2);
+        assertFalse(h.resumed(t2), "a1 still holds alice's one slot, once");
     }
 
     @Test

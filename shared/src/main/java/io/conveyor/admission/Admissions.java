@@ -59,6 +59,18 @@ public final class Admissions {
     }
 
     /**
+     * The Admit step of a job an earlier delivery of the same step admitted already: Lambda may run an invocation
+     * again after the first one ran (its answer lost), and the local engine does for a step in flight at a restart.
+     * The new delivery's task token is resumed at once with the attempt the first one started; no slot is taken twice.
+     */
+    public void resumeAdmitted(Job running, String taskToken) {
+        if (running.status() != JobStatus.RUNNING) {
+            throw new IllegalArgumentException("job " + running.id() + " is " + running.status() + ", not admitted");
+        }
+        callbacks.succeed(taskToken, StoredJson.write(Map.of("attempt", running.attempts().size())));
+    }
+
+    /**
      * Admits waiting jobs while slots are free.
      *
      * @return how many this pass admitted
