@@ -50,6 +50,7 @@ final class AccessPolicies {
     static final List<String> BUCKET_WRITE = List.of("s3:ListBucketMultipartUploads");
     static final List<String> WORKFLOW_START = List.of("states:StartExecution");
     static final List<String> EXECUTION_STOP = List.of("states:StopExecution");
+    static final List<String> EXECUTION_DESCRIBE = List.of("states:DescribeExecution");
     static final List<String> PROGRAM_FUNCTION_INVOKE = List.of("lambda:InvokeFunction");
     static final List<String> CALLBACKS = List.of("states:SendTaskSuccess", "states:SendTaskFailure",
             "states:SendTaskHeartbeat");
@@ -92,14 +93,12 @@ final class AccessPolicies {
                             List.of(storage.bucket().getBucketArn())),
                     allow(write ? concat(OBJECT_READ, OBJECT_WRITE) : OBJECT_READ,
                             List.of(storage.bucket().arnForObjects(Storage.JOBS_PREFIX + "*"))));
-            case JOB_WORKFLOWS -> {
-                // Jobs are read from DynamoDB, never from Step Functions (DescribeExecution is throttled): no read access.
-                if (!write) {
-                    throw new IllegalArgumentException("the job workflows can only be started and stopped (write access)");
-                }
-                yield List.of(allow(WORKFLOW_START, machines.stream().map(m -> stateMachineArn(m.name())).toList()),
-                        allow(EXECUTION_STOP, machines.stream().map(m -> executionsArn(m.name())).toList()));
-            }
+            // Jobs are read from DynamoDB, never from Step Functions (DescribeExecution is throttled): writing starts and
+            // stops executions, and reading is the execution sweep's DescribeExecution of a suspect job's execution.
+            case JOB_WORKFLOWS -> write
+                    ? List.of(allow(WORKFLOW_START, machines.stream().map(m -> stateMachineArn(m.name())).toList()),
+                            allow(EXECUTION_STOP, machines.stream().map(m -> executionsArn(m.name())).toList()))
+                    : List.of(allow(EXECUTION_DESCRIBE, machines.stream().map(m -> executionsArn(m.name())).toList()));
             // SendTask* act on a task token, not on a resource: the Service Authorization Reference lists no
             // resource type for them, so IAM requires "*" here. The actions are only the three callbacks, and a
             // token is an unguessable capability issued to one waiting task.
