@@ -95,12 +95,18 @@ public final class Catalogue {
                     write(Resource.SUBJOBS_TABLE), write(Resource.COUNTERS_TABLE)));
     public static final FunctionSpec RECORD_SUBJOB_FAILURE = workflowStep("RecordSubJobFailure", 512, Duration.ofSeconds(30),
             List.of(write(Resource.JOBS_TABLE), write(Resource.SUBJOBS_TABLE), write(Resource.COUNTERS_TABLE)));
-    /** Reads the job's progress only: a shortfall fails the state, and HandleFailure records it. */
+    /**
+     * Reads the job's progress (a shortfall fails the state, and HandleFailure records it), and writes to the job only
+     * what the step consumed.
+     */
     public static final FunctionSpec CONFIRM_SUBJOBS = workflowStep("ConfirmSubJobs", 512, Duration.ofSeconds(30),
-            List.of(read(Resource.JOBS_TABLE)));
-    /** Reads the job and its subjobs' outputs, writes the result, and runs the program's aggregator. */
+            List.of(write(Resource.JOBS_TABLE)));
+    /**
+     * Reads the job and its subjobs' outputs, writes the result and what the step consumed, and runs the program's
+     * aggregator.
+     */
     public static final FunctionSpec AGGREGATE = workflowStep("Aggregate", 1769, Duration.ofMinutes(5), List.of(
-            read(Resource.JOBS_TABLE), read(Resource.SUBJOBS_TABLE), write(Resource.BUCKET),
+            write(Resource.JOBS_TABLE), read(Resource.SUBJOBS_TABLE), write(Resource.BUCKET),
             write(Resource.AGGREGATOR_FUNCTIONS)));
     public static final FunctionSpec FINALIZE = workflowStep("Finalize", 512, Duration.ofSeconds(30), JOB_ENDINGS);
     /** What follows a job's end, and the subjobs it lists to record what failed. */

@@ -305,8 +305,12 @@ class ConveyorStackTest {
                 }
                 case JOB_WORKFLOWS -> {
                     for (String m : machines) {
-                        expected.add("states:StartExecution on stateMachine:" + m);
-                        expected.add("states:StopExecution on execution:" + m + ":*");
+                        if (access.write()) {
+                            expected.add("states:StartExecution on stateMachine:" + m);
+                            expected.add("states:StopExecution on execution:" + m + ":*");
+                        } else {
+                            expected.add("states:DescribeExecution on execution:" + m + ":*");
+                        }
                     }
                 }
                 case WORKFLOW_CALLBACKS -> AccessPolicies.CALLBACKS.forEach(a -> expected.add(a + " on *"));
