@@ -165,7 +165,7 @@ public final class Engine implements AutoCloseable {
     this.executions = new ExecutionRegistry(b.retainedExecutions);
     this.workers = Executors.newFixedThreadPool(b.workers, daemon("sfn-worker"));
     this.timer = Executors.newSingleThreadScheduledExecutor(daemon("sfn-timer"));
-    Timers timers = new Timers(timer, workers, b.timeScale);
+    Timers timers = new Timers(timer, workers, b.timeScale, b.clock);
     this.callbacks = new Callbacks(timers);
     TaskExecutor tasks = b.actionListener == AwsActionListener.NONE ? b.taskExecutor
         : new ObservedTasks(b.taskExecutor, b.actionListener, b.region, b.account);

@@ -9,6 +9,7 @@ import io.conveyor.asl.Poll;
 import io.conveyor.asl.definition.DefinitionParser;
 import io.conveyor.asl.json.JsonValues;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -71,8 +72,15 @@ class DurableExecutionsTest {
   }
 
   private Engine engine(TaskExecutor tasks, double timeScale) {
-    return Engine.builder().dataDirectory(data).taskExecutor(tasks).timeScale(timeScale).build();
+    return engine(tasks, timeScale, Clock.systemUTC());
   }
+
+  private Engine engine(TaskExecutor tasks, double timeScale, Clock clock) {
+    return Engine.builder().dataDirectory(data).taskExecutor(tasks).timeScale(timeScale).clock(clock).build();
+  }
+
+  /** Past the deadlines of the 1-second timers the tests record (1,000 s at 1/1000). */
+  private static final Clock PAST_THE_DEADLINES = Clock.offset(Clock.systemUTC(), Duration.ofMillis(1500));
 
   private static Execution start(Engine engine, String definition, String input) {
     return engine.start(DefinitionParser.parse(definition), MACHINE, "run", JsonValues.parse(input));
@@ -170,14 +178,12 @@ class DurableExecutionsTest {
         {"StartAt":"Pause","States":{"Pause":{"Type":"Wait","Seconds":1000,"Next":"Done"},
           "Done":{"Type":"Pass","Result":"done","End":true}}}""";
     String arn;
-    long due;
     try (Engine engine = engine(new Functions(r -> result("{}")), 0.001)) {
-      due = System.currentTimeMillis() + 1000;
       arn = start(engine, definition, "{}").executionArn();
       recorded(engine, arn, ":wait");
     }
-    Thread.sleep(Math.max(0, due + 100 - System.currentTimeMillis()));
-    try (Engine engine = engine(new Functions(r -> result("{}")), 1)) {
+    // The second engine's clock is past the deadline, as after a stop of more than a second.
+    try (Engine engine = engine(new Functions(r -> result("{}")), 1, PAST_THE_DEADLINES)) {
       engine.resume();
       assertEquals(ExecutionStatus.SUCCEEDED, ended(engine, arn).status());
     }
@@ -191,15 +197,12 @@ class DurableExecutionsTest {
         .formatted(FUNCTION);
     Functions before = new Functions(r -> CompletableFuture.failedFuture(new StatesError("Busy", "try later")));
     String arn;
-    long due;
     try (Engine engine = engine(before, 0.001)) {
-      due = System.currentTimeMillis() + 1000;
       arn = start(engine, definition, "{}").executionArn();
       recorded(engine, arn, ":backoff");
     }
-    Thread.sleep(Math.max(0, due + 100 - System.currentTimeMillis()));
     Functions after = new Functions(r -> result("\"ok\""));
-    try (Engine engine = engine(after, 1)) {
+    try (Engine engine = engine(after, 1, PAST_THE_DEADLINES)) {
       engine.resume();
       Execution e = ended(engine, arn);
       assertEquals(ExecutionStatus.SUCCEEDED, e.status());

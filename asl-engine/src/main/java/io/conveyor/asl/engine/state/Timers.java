@@ -2,6 +2,7 @@ package io.conveyor.asl.engine.state;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.LongNode;
+import java.time.Clock;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -15,16 +16,19 @@ public final class Timers {
   private final ScheduledExecutorService timer;
   private final Executor workers;
   private final double timeScale;
+  private final Clock clock;
 
   /**
    * @param timer the thread that only counts time
    * @param workers where the work runs once due
    * @param timeScale multiplies every delay (0.01 runs waits 100 times faster)
+   * @param clock the wall clock that the deadlines of timers kept across a restart are times of
    */
-  public Timers(ScheduledExecutorService timer, Executor workers, double timeScale) {
+  public Timers(ScheduledExecutorService timer, Executor workers, double timeScale, Clock clock) {
     this.timer = timer;
     this.workers = workers;
     this.timeScale = timeScale;
+    this.clock = clock;
   }
 
   /**
@@ -45,12 +49,12 @@ public final class Timers {
 
   /** The wall-clock time (epoch milliseconds) at which a timer of {@code millis} started now runs out. */
   long dueAfter(double millis) {
-    return System.currentTimeMillis() + (long) Math.max(0, millis * timeScale);
+    return clock.millis() + (long) Math.max(0, millis * timeScale);
   }
 
   /** The delay (unscaled, as {@link #schedule} takes it) until wall-clock time {@code due}; 0 once it passed. */
   double untilDue(long due) {
-    long left = due - System.currentTimeMillis();
+    long left = due - clock.millis();
     return left <= 0 || timeScale <= 0 ? 0 : left / timeScale;
   }
 

@@ -37,7 +37,7 @@ final class Harness {
   static final Instant NOW = Instant.parse("2026-01-01T00:00:00Z");
 
   final ManualTimer timer = new ManualTimer();
-  final Timers timers = new Timers(timer, Runnable::run, 1.0);
+  final Timers timers = new Timers(timer, Runnable::run, 1.0, java.time.Clock.systemUTC());
   final Callbacks callbacks = new Callbacks(timers);
   /** Every call the Task states made, in order. */
   final List<TaskRequest> requests = new CopyOnWriteArrayList<>();
