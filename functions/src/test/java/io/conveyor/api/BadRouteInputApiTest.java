@@ -58,6 +58,8 @@ class BadRouteInputApiTest {
                 row("GET", "/jobs/" + "7".repeat(5000), Map.of(), 404, "JobNotFound", notFound),
                 row("GET", "/jobs/..%2F..%2Fetc", Map.of(), 404, "JobNotFound", notFound),
                 row("DELETE", "/jobs/%00", Map.of(), 404, "JobNotFound", notFound),
+                row("GET", "/jobs/%", Map.of(), 404, "JobNotFound", notFound),
+                row("POST", "/jobs/%zz/submit", Map.of(), 404, "JobNotFound", notFound),
                 // Actions on a job in the wrong state.
                 row("POST", "/jobs/{awaitingUpload}/submit", Map.of(), 409, "InputsNotReady", "never.txt has not been uploaded"),
                 row("POST", "/jobs/{queued}/retry", Map.of(), 409, "JobNotRetryable", "is QUEUED"),

@@ -71,9 +71,7 @@ public final class RouteTable {
                 if (p[i].isEmpty()) {
                     return -1;
                 }
-                // Percent-decoding only: a "+" in a path is a plus sign, not a space.
-                parameters.put(t[i].substring(1, t[i].length() - 1),
-                        URLDecoder.decode(p[i].replace("+", "%2B"), StandardCharsets.UTF_8));
+                parameters.put(t[i].substring(1, t[i].length() - 1), percentDecoded(p[i]));
             } else if (t[i].equals(p[i])) {
                 literals++;
             } else {
@@ -81,6 +79,18 @@ public final class RouteTable {
             }
         }
         return literals;
+    }
+
+    /**
+     * Percent-decoding only: a "+" in a path is a plus sign, not a space. A segment with a malformed escape (such as a
+     * lone "%") is taken as it is, so it names no existing thing instead of failing the request.
+     */
+    private static String percentDecoded(String segment) {
+        try {
+            return URLDecoder.decode(segment.replace("+", "%2B"), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException malformedEscape) {
+            return segment;
+        }
     }
 
     private static String[] segments(String path) {
