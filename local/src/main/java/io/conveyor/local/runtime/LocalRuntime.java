@@ -187,9 +187,14 @@ public final class LocalRuntime implements AutoCloseable {
             dynamoDb = join(ddb);
             resources.add(dynamoDb);
         } finally {
-            // Whichever started while the other failed is stopped too.
-            ddb.thenAccept(d -> { if (dynamoDb == null) { d.close(); } });
-            objects.thenAccept(o -> { if (s3 == null) { o.close(); } });
+            // Whichever started while the other failed is stopped too, before the start fails: otherwise it could
+            // still be writing to the data directory when the caller deletes it.
+            if (s3 == null) {
+                closeOnceStarted(objects);
+            }
+            if (dynamoDb == null) {
+                closeOnceStarted(ddb);
+            }
         }
         stage("emulators");
         iamCalls = options.iamCallRecord().map(this::recordIamCalls).orElse(null);
@@ -316,6 +321,19 @@ public final class LocalRuntime implements AutoCloseable {
         byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(key);
+    }
+
+    /** Waits for a start that may still run and closes what it started; a start that failed left nothing open. */
+    private static void closeOnceStarted(CompletableFuture<? extends AutoCloseable> start) {
+        start.handle((started, failure) -> started).thenAccept(started -> {
+            if (started != null) {
+                try {
+                    started.close();
+                } catch (Exception e) {
+                    LOG.warn("could not stop {} after the start failed", started, e);
+                }
+            }
+        }).join();
     }
 
     private static <T> T join(CompletableFuture<T> future) {
