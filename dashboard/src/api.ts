@@ -4,6 +4,8 @@
  * to change.
  */
 
+import type { ParameterSchema } from './paramschema.js';
+
 export type JobStatus = 'CREATED' | 'QUEUED' | 'RUNNING' | 'RETRY_WAITING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
 export const JOB_STATUSES: readonly JobStatus[] =
   ['CREATED', 'QUEUED', 'RUNNING', 'RETRY_WAITING', 'SUCCEEDED', 'FAILED', 'CANCELLED'];
@@ -68,6 +70,8 @@ export interface Program {
   retry?: { intervalSeconds?: number; backoffRate?: number; maxDelaySeconds?: number; jitter?: string; maxAttempts?: number };
   reRegistration?: { delaySeconds?: number; maxAttempts?: number };
   statistics?: { window?: string; subJobs?: number; p50Millis?: number; p95Millis?: number; maxMillis?: number; errorRate?: number };
+  /** The parameters it declares (a JSON Schema subset); absent when it declares none. */
+  parameters?: ParameterSchema;
 }
 
 export interface NewJob {

@@ -381,10 +381,13 @@ public final class Api {
         return ApiResponse.of(200, new ResultBody(download.url().toString(), download.expiresAt().toString()));
     }
 
-    /** A program as the API shows it, with its limits and recent execution-time statistics. */
+    /**
+     * A program as the API shows it, with its limits, recent execution-time statistics and, when it declares them, its
+     * parameters as a JSON Schema.
+     */
     public record ProgramView(String name, int maxConcurrency, double toleratedFailurePercentage, long subJobTimeoutSeconds,
             String defaultRetention, RetryView retry, ReRegistrationView reRegistration, StatisticsView statistics,
-            ProgramCostStore.CostStatistics cost) {}
+            ProgramCostStore.CostStatistics cost, JsonNode parameters) {}
 
     public record RetryView(long intervalSeconds, double backoffRate, long maxDelaySeconds, String jitter, int maxAttempts) {}
 
@@ -419,7 +422,7 @@ public final class Api {
                 new ReRegistrationView(p.reRegistration().delay().toSeconds(), p.reRegistration().maxAttempts()),
                 new StatisticsView(s.window().toString(), s.subJobs(), millis(s.p50()), millis(s.p95()), millis(s.max()),
                         s.errorRate()),
-                costs.read(p.name(), clock.instant()));
+                costs.read(p.name(), clock.instant()), p.parameters() == null ? null : p.parameters().declared());
     }
 
     private static Long millis(java.time.Duration d) {

@@ -258,6 +258,10 @@ class JobActionsApiTest {
         assertEquals(2, primes.path("statistics").path("subJobs").asInt());
         assertEquals(800, primes.path("statistics").path("maxMillis").asLong());
         assertEquals(0.5, primes.path("statistics").path("errorRate").asDouble(), 1e-9);
+        JsonNode to = primes.path("parameters").path("properties").path("to");
+        assertEquals("integer", to.path("type").asText());
+        assertEquals(1_000_000, to.path("default").asLong());
+        assertEquals(false, primes.path("parameters").path("additionalProperties").asBoolean(true));
 
         ApiHarness.Response unknown = h.alice().get("/programs/nope");
         assertEquals(404, unknown.status());

@@ -82,8 +82,11 @@ class DashboardBrowserTest {
         browser.findElement(By.linkText("New job")).click();
         WebElement program = await(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#program option[value='word-frequency']")));
         new Select(browser.findElement(By.id("program"))).selectByValue(program.getAttribute("value"));
-        browser.findElement(By.cssSelector(".parameter input[name=key]")).sendKeys("top");
-        browser.findElement(By.cssSelector(".parameter input[name=value]")).sendKeys("3");
+        WebElement top = browser.findElement(By.id("parameter-top"));
+        assertEquals(List.of("number", "10", "1", "1000"), List.of(top.getAttribute("type"), top.getAttribute("value"),
+                top.getAttribute("min"), top.getAttribute("max")), "word-frequency's declared 'top', with its default and limits");
+        top.clear();
+        top.sendKeys("3");
         browser.findElement(By.id("files")).sendKeys(first.toAbsolutePath() + "\n" + second.toAbsolutePath());
         assertEquals(2, browser.findElements(By.cssSelector(".files li")).size(), "both files listed before the upload");
         browser.executeScript("window.conveyorNoReload = true");
@@ -102,6 +105,7 @@ class DashboardBrowserTest {
         JsonNode job = RUNTIME.api("alice").get("/jobs/" + jobId).json().path("job");
         assertEquals("SUCCEEDED", job.path("status").asText(), "the API agrees with the page");
         assertEquals(2, job.path("inputs").size(), "both files were uploaded through their presigned URLs");
+        assertEquals("3", job.path("parameters").path("top").asText(), "the form's value, sent as the parameter");
         screenshot("job-succeeded");
     }
 
