@@ -4,6 +4,7 @@
  * to change.
  */
 
+import type { HourStatistics } from './hourly.js';
 import type { ParameterSchema } from './paramschema.js';
 
 export type JobStatus = 'CREATED' | 'QUEUED' | 'RUNNING' | 'RETRY_WAITING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
@@ -147,6 +148,15 @@ export class Api {
 
   programs(): Promise<{ programs: Program[] }> {
     return this.request('GET', '/programs');
+  }
+
+  program(name: string): Promise<Program> {
+    return this.request('GET', `/programs/${encodeURIComponent(name)}`);
+  }
+
+  /** The program's subjob statistics for every hour of the last day. */
+  programStatistics(name: string): Promise<{ program: string; from: string; to: string; hours: HourStatistics[] }> {
+    return this.request('GET', `/programs/${encodeURIComponent(name)}/statistics`);
   }
 
   /**

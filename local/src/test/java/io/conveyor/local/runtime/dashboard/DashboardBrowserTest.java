@@ -25,6 +25,7 @@ import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebElement;
@@ -208,6 +209,31 @@ class DashboardBrowserTest {
         assertTrue(text.contains("3 attempts") && text.contains("full jitter"), "the retry policy: " + text);
         assertFalse(scenario.findElements(By.cssSelector("svg.chart")).isEmpty(),
                 "the scenario jobs above ran subjobs, shown as charts: " + text);
+    }
+
+    @Test
+    @Order(7)
+    void aProgramsPage_drawsItsLastDayHourByHour_andTheKeyboardChoosesAnHour() {
+        signIn("alice");
+        browser.findElement(By.linkText("Programs")).click();
+        await(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("section.program[data-program='scenario']")))
+                .findElement(By.linkText("Hour by hour")).click();
+        WebElement charts = await(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("figure.hourly-charts")));
+        assertFalse(charts.findElements(By.cssSelector("svg.durations circle.dot.p95")).isEmpty(),
+                "the scenario jobs above ran subjobs this hour: " + charts.getText());
+        assertFalse(charts.findElements(By.cssSelector("svg.errors rect.bar.errors")).isEmpty());
+        WebElement readout = charts.findElement(By.cssSelector(".readout"));
+        String anHourWithSubjobs = "\\d\\d:00 UTC: \\d+ subjobs?, p50 .*, p95 .*, errors .*";
+        assertTrue(readout.getText().matches(anHourWithSubjobs), "the latest hour with subjobs, chosen at first: "
+                + readout.getText());
+        String latest = charts.getAttribute("data-hour");
+
+        charts.sendKeys(Keys.HOME);
+        assertTrue(readout.getText().endsWith("no subjob ended"), "24 hours ago, before the runtime started: " + readout.getText());
+        charts.sendKeys(Keys.END);
+        assertTrue(charts.getAttribute("data-hour").compareTo(latest) >= 0, "End goes to the current hour: "
+                + charts.getAttribute("data-hour") + " after " + latest);
+        screenshot("program-hourly");
     }
 
     /** Opens the dashboard afresh and signs in as {@code user}, as a person types it once. */
