@@ -3,18 +3,17 @@ package io.conveyor.program;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.networknt.schema.Error;
-import com.networknt.schema.Schema;
-import com.networknt.schema.SchemaRegistry;
-import com.networknt.schema.SpecificationVersion;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 
 /**
  * The parameters a program declares, as a JSON Schema (draft 2020-12) of the subset a form can be drawn from: an
@@ -22,12 +21,15 @@ import java.util.regex.Pattern;
  * {@code enum}, {@code minimum}/{@code maximum} (and their exclusive forms), {@code minLength}/{@code maxLength} and
  * {@code pattern}; {@code required} names those a job must give, and {@code additionalProperties: false} refuses any
  * other. Parameters reach programs as text ({@code JobInputs.parameters()}), so a job's values are read as the type
- * their property declares before the schema is checked: {@code "5"} and {@code 5} are the same integer.
+ * their property declares before they are checked: {@code "5"} and {@code 5} are the same integer.
+ *
+ * <p>The subset is small enough to check here, keyword by keyword as JSON Schema defines them (lengths in code points,
+ * patterns found anywhere in the value); a schema library would add more than half a megabyte to the Lambda jar, over
+ * its budget (functions/pom.xml), for keywords a form cannot draw.
  *
  * <p>Immutable and thread-safe.
  */
 public final class ParameterSchema {
-    private static final SchemaRegistry SCHEMAS = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
     private static final Set<String> TOP_LEVEL = Set.of("$schema", "type", "title", "description", "properties",
             "required", "additionalProperties");
@@ -37,11 +39,13 @@ public final class ParameterSchema {
     private static final Pattern INTEGER = Pattern.compile("[+-]?\\d{1,30}");
 
     private final ObjectNode declared;
-    private final Schema schema;
+    private final JsonNode properties;
+    private final Map<String, Pattern> patterns;
 
-    private ParameterSchema(ObjectNode declared) {
+    private ParameterSchema(ObjectNode declared, Map<String, Pattern> patterns) {
         this.declared = declared;
-        this.schema = SCHEMAS.getSchema(declared);
+        this.properties = declared.path("properties");
+        this.patterns = Map.copyOf(patterns);
     }
 
     /**
@@ -60,6 +64,7 @@ public final class ParameterSchema {
         if (!properties.isMissingNode() && !properties.isObject()) {
             throw new IllegalArgumentException("\"parameters\".properties must be an object of parameter names to schemas");
         }
+        Map<String, Pattern> patterns = new HashMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = properties.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> property = it.next();
             String where = "parameter '" + property.getKey() + "'";
@@ -68,12 +73,30 @@ public final class ParameterSchema {
                 throw new IllegalArgumentException(where + " needs \"type\": one of " + TYPES);
             }
             onlyKeys(p, PROPERTY, where);
-            if (p.has("default")) {
-                List<Error> errors = SCHEMAS.getSchema(p).validate(p.get("default"));
-                if (!errors.isEmpty()) {
-                    throw new IllegalArgumentException(where + ": its default " + p.get("default") + " does not satisfy it: "
-                            + errors.get(0).getMessage());
+            for (String bound : List.of("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "minLength", "maxLength")) {
+                if (p.has(bound) && !p.get(bound).isNumber()) {
+                    throw new IllegalArgumentException(where + ": \"" + bound + "\" must be a number");
                 }
+            }
+            if (p.has("enum") && (!p.get("enum").isArray() || p.get("enum").isEmpty())) {
+                throw new IllegalArgumentException(where + ": \"enum\" must be a non-empty array of the values allowed");
+            }
+            if (p.has("pattern")) {
+                try {
+                    patterns.put(property.getKey(), Pattern.compile(p.get("pattern").asText()));
+                } catch (PatternSyntaxException e) {
+                    throw new IllegalArgumentException(where + ": \"pattern\" is not a regular expression: " + e.getDescription());
+                }
+            }
+        }
+        ParameterSchema schema = new ParameterSchema(declared.deepCopy(), patterns);
+        for (Iterator<Map.Entry<String, JsonNode>> it = properties.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> property = it.next();
+            if (property.getValue().has("default")) {
+                schema.problem(property.getKey(), property.getValue().get("default")).ifPresent(problem -> {
+                    throw new IllegalArgumentException("parameter '" + property.getKey() + "': its default "
+                            + property.getValue().get("default") + " does not satisfy it: " + problem);
+                });
             }
         }
         JsonNode required = declared.path("required");
@@ -92,7 +115,7 @@ public final class ParameterSchema {
         if (!additional.isMissingNode() && !additional.isBoolean()) {
             throw new IllegalArgumentException("\"parameters\".additionalProperties must be true or false");
         }
-        return new ParameterSchema(declared.deepCopy());
+        return schema;
     }
 
     /** The schema as the program declared it, for clients that draw a form from it. */
@@ -100,15 +123,79 @@ public final class ParameterSchema {
         return declared.deepCopy();
     }
 
-    /** What is wrong with a job's {@code parameters}, one sentence per problem naming the parameter; empty when nothing is. */
+    /**
+     * What is wrong with a job's {@code parameters}, one sentence per problem naming the parameter: first each required
+     * one missing, then each given one at fault, in the order given; empty when nothing is.
+     */
     public List<String> problems(Map<String, String> parameters) {
-        ObjectNode typed = JSON.objectNode();
-        parameters.forEach((name, text) -> typed.set(name, typed(text, declared.path("properties").path(name).path("type").asText())));
         List<String> problems = new ArrayList<>();
-        for (Error error : schema.validate(typed)) {
-            problems.add(sentence(error, typed));
+        for (JsonNode name : declared.path("required")) {
+            if (!parameters.containsKey(name.asText())) {
+                problems.add("Parameter '" + name.asText() + "' is required" + described(properties.path(name.asText())) + ".");
+            }
         }
+        boolean othersAllowed = declared.path("additionalProperties").asBoolean(true);
+        parameters.forEach((name, text) -> {
+            if (properties.has(name)) {
+                problem(name, typed(text, properties.get(name).path("type").asText()))
+                        .ifPresent(problem -> problems.add("Parameter '" + name + "' " + problem + "; got '" + text + "'."));
+            } else if (!othersAllowed) {
+                problems.add("Parameter '" + name + "' is not one this program takes; it takes "
+                        + (properties.isEmpty() ? "none" : String.join(", ", names(properties))) + ".");
+            }
+        });
         return problems;
+    }
+
+    /** What {@code value} (typed as its property declares, when it reads as that type) must be instead; empty when fine. */
+    private Optional<String> problem(String name, JsonNode value) {
+        JsonNode p = properties.get(name);
+        String type = p.path("type").asText();
+        boolean ofType = switch (type) {
+            case "integer" -> value.isNumber() && value.decimalValue().stripTrailingZeros().scale() <= 0;
+            case "number" -> value.isNumber();
+            case "boolean" -> value.isBoolean();
+            default -> value.isTextual();
+        };
+        if (!ofType) {
+            return Optional.of("must be " + switch (type) {
+                case "integer" -> "a whole number";
+                case "number" -> "a number";
+                case "boolean" -> "true or false";
+                default -> "text";
+            });
+        }
+        if (p.has("enum") && !contains(p.get("enum"), value)) {
+            return Optional.of("must be one of " + String.join(", ", texts(p.get("enum"))));
+        }
+        if (value.isNumber()) {
+            BigDecimal number = value.decimalValue();
+            if (p.has("minimum") && number.compareTo(p.get("minimum").decimalValue()) < 0) {
+                return Optional.of("must be at least " + p.get("minimum"));
+            }
+            if (p.has("maximum") && number.compareTo(p.get("maximum").decimalValue()) > 0) {
+                return Optional.of("must be at most " + p.get("maximum"));
+            }
+            if (p.has("exclusiveMinimum") && number.compareTo(p.get("exclusiveMinimum").decimalValue()) <= 0) {
+                return Optional.of("must be more than " + p.get("exclusiveMinimum"));
+            }
+            if (p.has("exclusiveMaximum") && number.compareTo(p.get("exclusiveMaximum").decimalValue()) >= 0) {
+                return Optional.of("must be less than " + p.get("exclusiveMaximum"));
+            }
+        }
+        if (value.isTextual()) {
+            int length = value.asText().codePointCount(0, value.asText().length());
+            if (p.has("minLength") && length < p.get("minLength").asLong()) {
+                return Optional.of("must be at least " + p.get("minLength") + " characters long");
+            }
+            if (p.has("maxLength") && length > p.get("maxLength").asLong()) {
+                return Optional.of("must be at most " + p.get("maxLength") + " characters long");
+            }
+            if (patterns.containsKey(name) && !patterns.get(name).matcher(value.asText()).find()) {
+                return Optional.of("must match " + p.get("pattern"));
+            }
+        }
+        return Optional.empty();
     }
 
     /** {@code text} as its declared type when it reads as one; as text otherwise, which the type check then reports. */
@@ -130,7 +217,7 @@ public final class ParameterSchema {
                     }
                 }
                 default -> {
-                    // a string, or a parameter the schema does not declare: kept as given
+                    // a string: kept as given
                 }
             }
         } catch (NumberFormatException notANumber) {
@@ -139,36 +226,15 @@ public final class ParameterSchema {
         return JSON.textNode(text);
     }
 
-    private String sentence(Error error, ObjectNode typed) {
-        String name = error.getKeyword().equals("required") || error.getKeyword().equals("additionalProperties")
-                ? error.getProperty()
-                : error.getInstanceLocation().getNameCount() > 0
-                        ? error.getInstanceLocation().getName(error.getInstanceLocation().getNameCount() - 1) : null;
-        if (name == null) {
-            return "Parameters: " + error.getMessage() + ".";
+    /** Whether {@code values} holds {@code value}, numbers compared by value (2 and 2.0 are the same). */
+    private static boolean contains(JsonNode values, JsonNode value) {
+        for (JsonNode allowed : values) {
+            if (value.isNumber() && allowed.isNumber() ? allowed.decimalValue().compareTo(value.decimalValue()) == 0
+                    : allowed.equals(value)) {
+                return true;
+            }
         }
-        JsonNode property = declared.path("properties").path(name);
-        String got = typed.has(name) ? "; got '" + typed.get(name).asText() + "'." : ".";
-        return switch (error.getKeyword()) {
-            case "required" -> "Parameter '" + name + "' is required" + described(property) + ".";
-            case "additionalProperties" -> "Parameter '" + name + "' is not one this program takes; it takes "
-                    + (declared.path("properties").isEmpty() ? "none" : String.join(", ", names(declared.path("properties")))) + ".";
-            case "type" -> "Parameter '" + name + "' must be " + switch (property.path("type").asText()) {
-                case "integer" -> "a whole number";
-                case "number" -> "a number";
-                case "boolean" -> "true or false";
-                default -> "text";
-            } + got;
-            case "minimum" -> "Parameter '" + name + "' must be at least " + property.get("minimum") + got;
-            case "maximum" -> "Parameter '" + name + "' must be at most " + property.get("maximum") + got;
-            case "exclusiveMinimum" -> "Parameter '" + name + "' must be more than " + property.get("exclusiveMinimum") + got;
-            case "exclusiveMaximum" -> "Parameter '" + name + "' must be less than " + property.get("exclusiveMaximum") + got;
-            case "enum" -> "Parameter '" + name + "' must be one of " + String.join(", ", texts(property.path("enum"))) + got;
-            case "minLength" -> "Parameter '" + name + "' must be at least " + property.get("minLength") + " characters long" + got;
-            case "maxLength" -> "Parameter '" + name + "' must be at most " + property.get("maxLength") + " characters long" + got;
-            case "pattern" -> "Parameter '" + name + "' must match " + property.get("pattern") + got;
-            default -> "Parameter '" + name + "': " + error.getMessage() + got;
-        };
+        return false;
     }
 
     private static String described(JsonNode property) {
