@@ -13,8 +13,9 @@ export const JOB_STATUSES: readonly JobStatus[] =
 /** The statuses a job can still leave by itself: a cancel applies, and views keep polling. */
 export const ACTIVE_STATUSES: readonly JobStatus[] = ['CREATED', 'QUEUED', 'RUNNING', 'RETRY_WAITING'];
 
-export type SubJobStatus = 'PENDING' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'STOPPED';
-export const SUBJOB_STATUSES: readonly SubJobStatus[] = ['PENDING', 'RUNNING', 'SUCCEEDED', 'FAILED', 'STOPPED'];
+/** ASSIGNED: taken with the rest of its batch by a worker invocation, waiting its turn there (openapi.yaml). */
+export type SubJobStatus = 'PENDING' | 'ASSIGNED' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'STOPPED';
+export const SUBJOB_STATUSES: readonly SubJobStatus[] = ['PENDING', 'ASSIGNED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'STOPPED'];
 
 export interface ErrorBody { code: string; message: string }
 
