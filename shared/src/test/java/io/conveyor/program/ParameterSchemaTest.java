@@ -65,6 +65,20 @@ class ParameterSchemaTest {
     }
 
     @Test
+    void keywordsMeanWhatJsonSchemaSays_lengthsInCodePoints_patternsUnanchored_enumsByValue() {
+        ParameterSchema schema = ParameterSchema.of(json("""
+                {"type": "object", "properties": {
+                  "name": {"type": "string", "maxLength": 3, "pattern": "b"},
+                  "ratio": {"type": "number", "enum": [0.5, 2]},
+                  "count": {"type": "integer"}}}"""));
+        assertEquals(List.of(), schema.problems(Map.of("name", "\uD83D\uDE00ab", "ratio", "2.0", "count", "7")),
+                "one emoji is one character; 'b' is found inside the value; 2.0 is the enum's 2");
+        assertEquals(List.of("Parameter 'name' must match \"b\"; got 'aa'."), schema.problems(Map.of("name", "aa")));
+        assertEquals(List.of("Parameter 'count' must be a whole number; got '1e3'."), schema.problems(Map.of("count", "1e3")));
+        assertEquals(List.of("Parameter 'ratio' must be a number; got 'NaN'."), schema.problems(Map.of("ratio", "NaN")));
+    }
+
+    @Test
     void everyProblem_isReported_notOnlyTheFirst() {
         assertEquals(2, RENDER.problems(Map.of("width", "1", "format", "bmp")).size());
     }
