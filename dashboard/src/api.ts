@@ -4,6 +4,9 @@
  * to change.
  */
 
+import type { HourStatistics } from './hourly.js';
+import type { ParameterSchema } from './paramschema.js';
+
 export type JobStatus = 'CREATED' | 'QUEUED' | 'RUNNING' | 'RETRY_WAITING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
 export const JOB_STATUSES: readonly JobStatus[] =
   ['CREATED', 'QUEUED', 'RUNNING', 'RETRY_WAITING', 'SUCCEEDED', 'FAILED', 'CANCELLED'];
@@ -69,6 +72,8 @@ export interface Program {
   retry?: { intervalSeconds?: number; backoffRate?: number; maxDelaySeconds?: number; jitter?: string; maxAttempts?: number };
   reRegistration?: { delaySeconds?: number; maxAttempts?: number };
   statistics?: { window?: string; subJobs?: number; p50Millis?: number; p95Millis?: number; maxMillis?: number; errorRate?: number };
+  /** The parameters it declares (a JSON Schema subset); absent when it declares none. */
+  parameters?: ParameterSchema;
 }
 
 export interface NewJob {
@@ -144,6 +149,15 @@ export class Api {
 
   programs(): Promise<{ programs: Program[] }> {
     return this.request('GET', '/programs');
+  }
+
+  program(name: string): Promise<Program> {
+    return this.request('GET', `/programs/${encodeURIComponent(name)}`);
+  }
+
+  /** The program's subjob statistics for every hour of the last day. */
+  programStatistics(name: string): Promise<{ program: string; from: string; to: string; hours: HourStatistics[] }> {
+    return this.request('GET', `/programs/${encodeURIComponent(name)}/statistics`);
   }
 
   /**

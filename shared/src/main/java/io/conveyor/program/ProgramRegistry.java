@@ -1,5 +1,10 @@
 package io.conveyor.program;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.conveyor.persistence.StoredJson;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -47,10 +52,24 @@ public final class ProgramRegistry {
             sample("checksum", "io.conveyor.programs.checksum.ChecksumProgram", 20, Duration.ofSeconds(120)),
             sample("primes", "io.conveyor.programs.primes.PrimesProgram", 50, Duration.ofSeconds(60)));
 
+    /** A sample program, declaring the parameters in its {@code samples/<name>.parameters.json} beside this class. */
     private static ProgramDefinition sample(String name, String javaClass, int maxConcurrency, Duration subJobTimeout) {
         String implementation = ProgramFunction.Kind.JAVA.prefix() + javaClass;
         return new ProgramDefinition(name, implementation, implementation, implementation, maxConcurrency,
-                RetryPolicy.DEFAULT, ReRegistrationPolicy.DEFAULT, 0, subJobTimeout, Duration.ofDays(7));
+                RetryPolicy.DEFAULT, ReRegistrationPolicy.DEFAULT, 0, subJobTimeout, Duration.ofDays(7))
+                .withParameters(ParameterSchema.of(sampleSchema(name)));
+    }
+
+    private static JsonNode sampleSchema(String name) {
+        String resource = "samples/" + name + ".parameters.json";
+        try (InputStream in = ProgramRegistry.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("the sample program " + name + " has no " + resource);
+            }
+            return StoredJson.MAPPER.readTree(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + resource, e);
+        }
     }
 
     public Optional<ProgramDefinition> find(String name) {
