@@ -250,7 +250,7 @@ class JobActionsApiTest {
         assertEquals(200, all.status());
         List<String> names = new ArrayList<>();
         all.body().path("programs").forEach(p -> names.add(p.path("name").asText()));
-        assertEquals(List.of("word-frequency", "checksum", "primes"), names);
+        assertEquals(List.of("word-frequency", "checksum", "primes", "primes-on-workers"), names);
 
         JsonNode primes = h.bob().get("/programs/primes").body();
         assertEquals(50, primes.path("maxConcurrency").asInt());

@@ -28,7 +28,10 @@ public final class ProgramRegistry {
         }
     }
 
-    /** The sample programs every deployment ships: word-frequency, checksum and primes. */
+    /**
+     * The sample programs every deployment ships: word-frequency, checksum and primes, and primes-on-workers, which
+     * counts primes as primes does but on external workers (cli/examples/count-primes.mjs is such a worker).
+     */
     public static ProgramRegistry samples() {
         return new ProgramRegistry(SAMPLES);
     }
@@ -50,7 +53,9 @@ public final class ProgramRegistry {
     private static final List<ProgramDefinition> SAMPLES = List.of(
             sample("word-frequency", "io.conveyor.programs.wordfrequency.WordFrequencyProgram", 20, Duration.ofSeconds(60)),
             sample("checksum", "io.conveyor.programs.checksum.ChecksumProgram", 20, Duration.ofSeconds(120)),
-            sample("primes", "io.conveyor.programs.primes.PrimesProgram", 50, Duration.ofSeconds(60)));
+            sample("primes", "io.conveyor.programs.primes.PrimesProgram", 50, Duration.ofSeconds(60)),
+            onExternalWorkers(sample("primes-on-workers", "io.conveyor.programs.primes.PrimesProgram", 50,
+                    Duration.ofSeconds(120)), Duration.ofSeconds(10)));
 
     /** A sample program, declaring the parameters in its {@code samples/<name>.parameters.json} beside this class. */
     private static ProgramDefinition sample(String name, String javaClass, int maxConcurrency, Duration subJobTimeout) {
@@ -70,6 +75,14 @@ public final class ProgramRegistry {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + resource, e);
         }
+    }
+
+    /** {@code program} with its subjobs run by any external worker of the job's owner, which heartbeats as given. */
+    private static ProgramDefinition onExternalWorkers(ProgramDefinition program, Duration heartbeat) {
+        return new ProgramDefinition(program.name(), program.splitter(), ProgramFunction.Kind.EXTERNAL.prefix(),
+                program.aggregator(), program.maxConcurrency(), program.retry(), program.reRegistration(),
+                program.toleratedFailurePercentage(), program.subJobTimeout(), program.defaultRetention(),
+                new ExternalWorker(List.of(), heartbeat));
     }
 
     public Optional<ProgramDefinition> find(String name) {
