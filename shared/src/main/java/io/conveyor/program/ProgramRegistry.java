@@ -50,12 +50,14 @@ public final class ProgramRegistry {
         return new ProgramRegistry(all);
     }
 
+    private static final ProgramDefinition PRIMES =
+            sample("primes", "io.conveyor.programs.primes.PrimesProgram", 50, Duration.ofSeconds(60));
+
     private static final List<ProgramDefinition> SAMPLES = List.of(
             sample("word-frequency", "io.conveyor.programs.wordfrequency.WordFrequencyProgram", 20, Duration.ofSeconds(60)),
             sample("checksum", "io.conveyor.programs.checksum.ChecksumProgram", 20, Duration.ofSeconds(120)),
-            sample("primes", "io.conveyor.programs.primes.PrimesProgram", 50, Duration.ofSeconds(60)),
-            onExternalWorkers(sample("primes-on-workers", "io.conveyor.programs.primes.PrimesProgram", 50,
-                    Duration.ofSeconds(120)), Duration.ofSeconds(10)));
+            PRIMES,
+            onExternalWorkers("primes-on-workers", PRIMES, Duration.ofSeconds(120), Duration.ofSeconds(10)));
 
     /** A sample program, declaring the parameters in its {@code samples/<name>.parameters.json} beside this class. */
     private static ProgramDefinition sample(String name, String javaClass, int maxConcurrency, Duration subJobTimeout) {
@@ -77,12 +79,16 @@ public final class ProgramRegistry {
         }
     }
 
-    /** {@code program} with its subjobs run by any external worker of the job's owner, which heartbeats as given. */
-    private static ProgramDefinition onExternalWorkers(ProgramDefinition program, Duration heartbeat) {
-        return new ProgramDefinition(program.name(), program.splitter(), ProgramFunction.Kind.EXTERNAL.prefix(),
+    /**
+     * {@code program} under another name, with its subjobs run by any external worker of the job's owner, each within
+     * {@code subJobTimeout} and heartbeating as given.
+     */
+    private static ProgramDefinition onExternalWorkers(String name, ProgramDefinition program, Duration subJobTimeout,
+            Duration heartbeat) {
+        return new ProgramDefinition(name, program.splitter(), ProgramFunction.Kind.EXTERNAL.prefix(),
                 program.aggregator(), program.maxConcurrency(), program.retry(), program.reRegistration(),
-                program.toleratedFailurePercentage(), program.subJobTimeout(), program.defaultRetention(),
-                new ExternalWorker(List.of(), heartbeat));
+                program.toleratedFailurePercentage(), subJobTimeout, program.defaultRetention(),
+                new ExternalWorker(List.of(), heartbeat), program.parameters());
     }
 
     public Optional<ProgramDefinition> find(String name) {
