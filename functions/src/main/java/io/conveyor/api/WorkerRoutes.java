@@ -1,5 +1,6 @@
 package io.conveyor.api;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.conveyor.deployment.Catalogue;
@@ -36,21 +37,24 @@ final class WorkerRoutes {
     }
 
     /** A registered worker as the API shows it. */
-    public record WorkerView(String workerId, List<String> programs, List<String> capabilities, long leaseSeconds,
-            String deadline) {
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record WorkerView(String workerId, String name, List<String> programs, List<String> capabilities,
+            long leaseSeconds, String deadline) {
         static WorkerView of(WorkQueue.Worker w) {
-            return new WorkerView(w.id(), w.programs(), w.capabilities(), w.lease().toSeconds(), w.deadline().toString());
+            return new WorkerView(w.id(), w.name(), w.programs(), w.capabilities(), w.lease().toSeconds(),
+                    w.deadline().toString());
         }
     }
 
     private ApiResponse register(Caller caller, ApiRequest request) {
-        JsonNode body = object(request, "{\"programs\": [\"render\"], \"capabilities\": [\"gpu\"], \"leaseSeconds\": 60}");
+        JsonNode body = object(request, "{\"programs\": [\"render\"], \"capabilities\": [\"gpu\"], \"leaseSeconds\": 60, "
+                + "\"name\": \"gpu-box-1\"}");
         JsonNode lease = body.path("leaseSeconds");
         if (!lease.isMissingNode() && !lease.canConvertToInt()) {
             throw ApiException.badRequest("'leaseSeconds' must be a whole number of seconds.");
         }
         WorkQueue.Worker worker = workers.register(caller, strings(body, "programs"), strings(body, "capabilities"),
-                Duration.ofSeconds(lease.asInt(60)));
+                Duration.ofSeconds(lease.asInt(60)), optionalText(body, "name"));
         return new ApiResponse(201, WorkerView.of(worker), Map.of("Location", "/workers/" + worker.id()));
     }
 
@@ -144,6 +148,17 @@ final class WorkerRoutes {
             throw ApiException.badRequest("'" + field + "' must be a list of strings.");
         }
         return strings;
+    }
+
+    private static String optionalText(JsonNode body, String field) {
+        JsonNode value = body.path(field);
+        if (value.isMissingNode() || value.isNull()) {
+            return null;
+        }
+        if (!value.isTextual()) {
+            throw ApiException.badRequest("'" + field + "' must be a string.");
+        }
+        return value.asText();
     }
 
     private static String message(JsonNode body, String field) {

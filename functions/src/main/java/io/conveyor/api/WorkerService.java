@@ -49,6 +49,7 @@ public final class WorkerService {
     /** The largest output a worker may upload (S3's largest single PUT). */
     static final long MAX_UPLOADED_OUTPUT_BYTES = 5L * 1024 * 1024 * 1024;
     private static final int MAX_PROGRAMS = 10;
+    static final int MAX_NAME_CHARS = 64;
     /** How long a claimed subjob may take to be handed over by the workflow (one Lambda invocation) before a call gives up. */
     private static final Duration HAND_OVER_WAIT = Duration.ofSeconds(10);
     private static final Duration OUTPUT_UPLOAD_TTL = Duration.ofMinutes(30);
@@ -89,8 +90,14 @@ public final class WorkerService {
      * Registers a worker for {@code programs}, each with an external worker whose requirements its capabilities meet.
      *
      * @param lease how long it may go without calling in before it is dead
+     * @param workerName what the caller calls it, shown with the subjobs it runs; null for none
      */
-    public WorkQueue.Worker register(Caller caller, List<String> programNames, List<String> capabilities, Duration lease) {
+    public WorkQueue.Worker register(Caller caller, List<String> programNames, List<String> capabilities, Duration lease,
+            String workerName) {
+        if (workerName != null && !workerName.matches("[\\p{Graph} ]{1," + MAX_NAME_CHARS + "}")) {
+            throw ApiException.badRequest("'name' must be 1 to " + MAX_NAME_CHARS + " printable characters (letters, digits, "
+                    + "punctuation, spaces), such as \"gpu-box-1\".");
+        }
         if (programNames.isEmpty() || programNames.size() > MAX_PROGRAMS) {
             throw ApiException.badRequest("'programs' must name 1 to " + MAX_PROGRAMS + " programs whose worker is external.");
         }
@@ -120,7 +127,7 @@ public final class WorkerService {
         }
         Instant now = clock.instant();
         WorkQueue.Worker worker = new WorkQueue.Worker(newId.get(), caller.id(), List.copyOf(programNames),
-                advertised.asList(), lease, now.plus(lease), now);
+                advertised.asList(), lease, now.plus(lease), now, workerName);
         queue.register(worker);
         LOG.info("worker {} registered for {} with {}", worker.id(), worker.programs(), worker.capabilities());
         return worker;
@@ -173,7 +180,9 @@ public final class WorkerService {
                 continue; // another worker was first
             }
             WorkQueue.Offer offer = claimed.get().offer();
-            ObjectNode claim = StoredJson.MAPPER.createObjectNode().put("claimId", claimId).put("workerId", worker.id());
+            // The workflow records the worker, by id and name, as the one that runs this attempt.
+            ObjectNode claim = StoredJson.MAPPER.createObjectNode().put("claimId", claimId).put("workerId", worker.id())
+                    .put("workerName", worker.name());
             boolean resumed;
             try {
                 resumed = callbacks.succeed(ready.offerToken(), StoredJson.write(claim));

@@ -53,7 +53,7 @@ class WorkerServiceTest {
     }
 
     private String register(Caller caller) {
-        return workers.register(caller, List.of("render"), List.of("gpu", "memoryGiB=128"), Duration.ofSeconds(60)).id();
+        return workers.register(caller, List.of("render"), List.of("gpu", "memoryGiB=128"), Duration.ofSeconds(60), null).id();
     }
 
     /** OfferSubJob's part: subjob {@code index} of alice's job waits with its offer token. */
@@ -76,15 +76,19 @@ class WorkerServiceTest {
     @Test
     void registration_refusesWhatCouldNeverTakeASubjob_sayingWhatIsMissing() {
         ApiException lacking = assertThrows(ApiException.class, () -> workers.register(ALICE, List.of("render"),
-                List.of("gpu", "memoryGiB=32"), Duration.ofSeconds(60)));
+                List.of("gpu", "memoryGiB=32"), Duration.ofSeconds(60), null));
         assertEquals("CapabilitiesDoNotMatch", lacking.code());
         assertTrue(lacking.getMessage().contains("[memoryGiB>=64]"), lacking.getMessage());
         assertEquals("NotAnExternalProgram", assertThrows(ApiException.class, () -> workers.register(ALICE,
-                List.of("primes"), List.of(), Duration.ofSeconds(60))).code());
+                List.of("primes"), List.of(), Duration.ofSeconds(60), null)).code());
         assertEquals("UnknownProgram", assertThrows(ApiException.class, () -> workers.register(ALICE,
-                List.of("nope"), List.of(), Duration.ofSeconds(60))).code());
+                List.of("nope"), List.of(), Duration.ofSeconds(60), null)).code());
         assertEquals(400, assertThrows(ApiException.class, () -> workers.register(ALICE, List.of("render"),
-                List.of("gpu", "memoryGiB=128"), Duration.ofSeconds(5))).status(), "a lease shorter than a poll");
+                List.of("gpu", "memoryGiB=128"), Duration.ofSeconds(5), null)).status(), "a lease shorter than a poll");
+        ApiException badName = assertThrows(ApiException.class, () -> workers.register(ALICE, List.of("render"),
+                List.of("gpu", "memoryGiB=128"), Duration.ofSeconds(60), "line\nbreak"));
+        assertEquals(400, badName.status());
+        assertTrue(badName.getMessage().contains("'name'"), badName.getMessage());
     }
 
     @Test

@@ -71,9 +71,13 @@ public final class WorkQueue {
     public record Held(Offer offer, String offerToken, String claimId, String workerId, String runToken,
             List<String> declinedBy) {}
 
-    /** A registered worker. */
+    /**
+     * A registered worker.
+     *
+     * @param name what its owner calls it (a host, a pool), or null: shown with the subjobs it ran
+     */
     public record Worker(String id, String owner, List<String> programs, List<String> capabilities, Duration lease,
-            Instant deadline, Instant registeredAt) {
+            Instant deadline, Instant registeredAt, String name) {
         public boolean isDead(Instant now) {
             return now.isAfter(deadline);
         }
@@ -255,6 +259,9 @@ public final class WorkQueue {
         item.put("leaseMillis", n(worker.lease().toMillis()));
         item.put("deadline", n(worker.deadline().toEpochMilli()));
         item.put("registeredAt", s(Timestamps.sortable(worker.registeredAt())));
+        if (worker.name() != null) {
+            item.put("name", s(worker.name()));
+        }
         item.put(EXPIRES_AT, n(worker.deadline().plus(KEEP).getEpochSecond()));
         dynamoDb.putItem(b -> b.tableName(tableName).item(item).conditionExpression("attribute_not_exists(id)"));
     }
@@ -305,7 +312,7 @@ public final class WorkQueue {
                 item.get("capabilities").l().stream().map(AttributeValue::s).toList(),
                 Duration.ofMillis(Long.parseLong(item.get("leaseMillis").n())),
                 Instant.ofEpochMilli(Long.parseLong(item.get("deadline").n())),
-                Timestamps.parse(text(item, "registeredAt")));
+                Timestamps.parse(text(item, "registeredAt")), text(item, "name"));
     }
 
     private static Map<String, AttributeValue> key(String id) {

@@ -119,9 +119,10 @@ class WorkQueueTest {
     @Test
     void aWorkerStaysAliveWhileItCallsInBeforeItsDeadline_andIsDeadForGoodAfter() {
         queue.register(new WorkQueue.Worker("w1", "alice", List.of("render"), List.of("gpu"), Duration.ofSeconds(30),
-                NOW.plusSeconds(30), NOW));
+                NOW.plusSeconds(30), NOW, "gpu-box-1"));
         WorkQueue.Refresh alive = queue.refresh("w1", "alice", NOW.plusSeconds(20));
         assertEquals(NOW.plusSeconds(50), assertInstanceOf(WorkQueue.Refresh.Alive.class, alive).worker().deadline());
+        assertEquals("gpu-box-1", queue.worker("w1").orElseThrow().name());
         assertInstanceOf(WorkQueue.Refresh.Unknown.class, queue.refresh("w1", "mallory", NOW.plusSeconds(21)),
                 "another user's worker is not found");
         assertInstanceOf(WorkQueue.Refresh.Dead.class, queue.refresh("w1", "alice", NOW.plusSeconds(51)));

@@ -93,7 +93,8 @@ class ExternalWorkersScenarioTest {
 
         // The doomed worker takes the first subjob offered, then dies: it never heartbeats nor answers.
         String doomed = doomedApi.post("/workers", JSON.readTree(
-                "{\"programs\": [\"primes-gpu\"], \"capabilities\": [\"gpu\", \"memoryGiB=32\"], \"leaseSeconds\": 60}"))
+                "{\"programs\": [\"primes-gpu\"], \"capabilities\": [\"gpu\", \"memoryGiB=32\"], \"leaseSeconds\": 60, "
+                + "\"name\": \"doomed-box\"}"))
                 .path("workerId").asText();
         JsonNode held = doomedApi.send(new ApiClient.Call("POST", "/workers/" + doomed + "/poll",
                 Map.of("waitSeconds", "20"), Map.of(), null));
@@ -123,6 +124,20 @@ class ExternalWorkersScenarioTest {
             JsonNode retaken = alice.get("/jobs/" + id + "/subjobs").json().path("subJobs").get(doomedIndex);
             assertEquals("SUCCEEDED", retaken.path("status").asText());
             assertEquals(2, retaken.path("attempts").asInt(), "taken by the doomed worker, then by the healthy one");
+            JsonNode ranBy = retaken.path("runs");
+            assertEquals(List.of("WORKER", "WORKER"), List.of(ranBy.get(0).path("kind").asText(), ranBy.get(1).path("kind").asText()),
+                    ranBy.toString());
+            assertEquals(List.of(doomed, "doomed-box"), List.of(ranBy.get(0).path("workerId").asText(),
+                    ranBy.get(0).path("workerName").asText()), "the first attempt ran on the doomed worker: " + ranBy);
+            assertEquals(List.of(healthy.id(), ExternalWorker.processName()), List.of(ranBy.get(1).path("workerId").asText(),
+                    ranBy.get(1).path("workerName").asText()), "the second on the healthy one: " + ranBy);
+            for (int i = 0; i < 4; i++) {
+                if (i != doomedIndex) {
+                    JsonNode other = alice.get("/jobs/" + id + "/subjobs").json().path("subJobs").get(i).path("runs");
+                    assertEquals(1, other.size(), other.toString());
+                    assertEquals(healthy.id(), other.get(0).path("workerId").asText(), other.toString());
+                }
+            }
 
             // The doomed worker comes back to life and answers: refused, and the result stands.
             ApiError late = assertThrows(ApiError.class, () -> doomedApi.post("/workers/" + doomed + "/subjobs/"
