@@ -26,6 +26,7 @@ final class WorkerRoutes {
     /** Each route of the protocol, with the refusals it may answer besides those of every route. */
     List<Map.Entry<RouteSpec, Api.Endpoint>> endpoints() {
         return List.of(
+                Api.bind(Catalogue.LIST_WORKERS, this::list),
                 Api.bind(Catalogue.REGISTER_WORKER, this::register, 400),
                 Api.bind(Catalogue.DEREGISTER_WORKER, this::deregister, 404),
                 Api.bind(Catalogue.POLL_SUBJOB, this::poll, 400, 404, 410),
@@ -44,6 +45,25 @@ final class WorkerRoutes {
             return new WorkerView(w.id(), w.name(), w.programs(), w.capabilities(), w.lease().toSeconds(),
                     w.deadline().toString());
         }
+    }
+
+    /** A worker with its health and holdings, as {@code GET /workers} shows it. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record WorkerStatusView(String workerId, String name, List<String> programs, List<String> capabilities,
+            String health, String lastCallAt, String deadline, String registeredAt, List<HeldView> holds) {
+        static WorkerStatusView of(WorkerService.WorkerStatus s) {
+            WorkQueue.Worker w = s.worker();
+            return new WorkerStatusView(w.id(), w.name(), w.programs(), w.capabilities(), s.alive() ? "ALIVE" : "DEAD",
+                    s.lastCallAt().toString(), w.deadline().toString(), w.registeredAt().toString(),
+                    s.held().stream().map(o -> new HeldView(o.jobId(), o.attempt(), o.index())).toList());
+        }
+    }
+
+    /** A subjob a worker holds. */
+    public record HeldView(String jobId, int attempt, int index) {}
+
+    private ApiResponse list(Caller caller, ApiRequest request) {
+        return ApiResponse.of(200, Map.of("workers", workers.list(caller).stream().map(WorkerStatusView::of).toList()));
     }
 
     private ApiResponse register(Caller caller, ApiRequest request) {

@@ -133,6 +133,24 @@ public final class WorkerService {
         return worker;
     }
 
+    /**
+     * One of the caller's workers as {@code GET /workers} shows it.
+     *
+     * @param alive      whether it called in before its registration deadline; a dead worker stays dead
+     * @param lastCallAt when it last called in (registered, polled or heartbeated): its deadline less its lease
+     * @param held       the subjobs it holds now
+     */
+    public record WorkerStatus(WorkQueue.Worker worker, boolean alive, Instant lastCallAt, List<WorkQueue.Offer> held) {}
+
+    /** The caller's workers, dead ones too until they expire (a day after their deadline), with what each holds. */
+    public List<WorkerStatus> list(Caller caller) {
+        Instant now = clock.instant();
+        return queue.workersOf(caller.id()).stream()
+                .map(h -> new WorkerStatus(h.worker(), !h.worker().isDead(now),
+                        h.worker().deadline().minus(h.worker().lease()), h.held()))
+                .toList();
+    }
+
     public void deregister(Caller caller, String workerId) {
         if (!isWorkerId(workerId) || !queue.deregister(workerId, caller.id())) {
             throw workerNotFound(workerId);

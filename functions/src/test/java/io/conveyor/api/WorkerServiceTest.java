@@ -140,6 +140,35 @@ class WorkerServiceTest {
     }
 
     @Test
+    void list_showsTheCallersWorkersOnly_withHealthLastCallAndHoldings() {
+        offer(0);
+        offer(1);
+        String busy = register(ALICE);
+        String idle = register(ALICE);
+        register(MALLORY);
+        WorkerService.Assignment a = workers.poll(ALICE, busy, Duration.ZERO).orElseThrow();
+        handOver(a);
+        clock.advance(Duration.ofSeconds(40));
+        workers.heartbeat(ALICE, busy, a.taskId());
+        clock.advance(Duration.ofSeconds(30)); // the idle worker, silent for 70 s of its 60 s lease, is dead
+
+        List<WorkerService.WorkerStatus> alices = workers.list(ALICE);
+        assertEquals(List.of(busy, idle), alices.stream().map(s -> s.worker().id()).toList());
+        WorkerService.WorkerStatus first = alices.get(0);
+        assertTrue(first.alive());
+        assertEquals(T0.plusSeconds(40), first.lastCallAt(), "its heartbeat was its last call");
+        assertEquals(List.of(new WorkQueue.Offer("job-1", 1, 0, "render", "alice", "{\"frame\":0}")), first.held());
+        assertFalse(alices.get(1).alive());
+        assertEquals(T0, alices.get(1).lastCallAt());
+        assertEquals(List.of(), alices.get(1).held());
+        assertEquals(List.of(List.of()), workers.list(MALLORY).stream().map(WorkerService.WorkerStatus::held).toList(),
+                "mallory sees her one worker, holding nothing, and none of alice's");
+
+        workers.complete(ALICE, busy, a.taskId(), StoredJson.MAPPER.createObjectNode(), Duration.ZERO);
+        assertEquals(List.of(), workers.list(ALICE).get(0).held(), "an answered subjob is no longer held");
+    }
+
+    @Test
     void aWorkerThatMissedItsDeadline_isDead_andItsLateAnswerChangesNothing() {
         offer(0);
         String dead = register(ALICE);

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.conveyor.apiclient.JobApiClient;
+import io.conveyor.cli.CliRunner;
 import io.conveyor.cli.config.SettingsResolver;
 import io.conveyor.cli.http.ApiClient;
 import io.conveyor.cli.http.ApiError;
@@ -63,6 +64,11 @@ class ExternalWorkersScenarioTest {
                 "scenario");
     }
 
+    private static CliRunner cli(String user) {
+        return new CliRunner(Map.of("CONVEYOR_ENDPOINT", runtime.apiEndpoint().toString(), "CONVEYOR_TOKEN", user), home,
+                home, false);
+    }
+
     private static String submit(JobApiClient client, long to, int subJobs) {
         JobApiClient.Response created = client.post("/jobs", "{\"program\": \"primes-gpu\", \"parameters\": {\"from\": \"1\", "
                 + "\"to\": \"" + to + "\", \"subJobs\": \"" + subJobs + "\"}}");
@@ -100,6 +106,25 @@ class ExternalWorkersScenarioTest {
                 Map.of("waitSeconds", "20"), Map.of(), null));
         assertTrue(held.hasNonNull("taskId"), "the doomed worker got a subjob: " + held);
         int doomedIndex = held.path("index").asInt();
+
+        // GET /workers and conveyor workers show alice her worker, alive and holding that subjob; bob sees none.
+        JsonNode listed = alice.get("/workers").json().path("workers");
+        assertEquals(1, listed.size(), listed.toString());
+        assertEquals(List.of(doomed, "doomed-box", "ALIVE"), List.of(listed.get(0).path("workerId").asText(),
+                listed.get(0).path("name").asText(), listed.get(0).path("health").asText()));
+        assertEquals(List.of("gpu", "memoryGiB=32"), JSON.convertValue(listed.get(0).path("capabilities"), List.class));
+        assertEquals(JSON.createArrayNode().add(JSON.createObjectNode().put("jobId", id).put("attempt", 1)
+                .put("index", doomedIndex)), listed.get(0).path("holds"));
+        assertEquals(0, new JobApiClient(runtime.apiEndpoint(), "bob").get("/workers").json().path("workers").size(),
+                "another user sees none of alice's workers");
+        CliRunner.Result table = cli("alice").run("workers");
+        assertEquals(0, table.exitCode(), table.toString());
+        assertTrue(table.out().startsWith("WORKER"), table.out());
+        assertTrue(table.out().lines().skip(1).findFirst().orElseThrow().matches(
+                "\\Q" + doomed + "\\E +doomed-box +ALIVE +\\S+ +gpu,memoryGiB=32 +\\Q" + id + "#" + doomedIndex + "\\E *"),
+                table.out());
+        CliRunner.Result json = cli("alice").run("workers", "--json");
+        assertEquals(listed, JSON.readTree(json.out()).path("workers"), json.toString());
 
         // The healthy worker, through the Java library, takes every other subjob and then the doomed one's.
         Map<Integer, Integer> runs = new ConcurrentHashMap<>();
