@@ -16,6 +16,7 @@ import io.conveyor.storage.ObjectStore;
 import io.conveyor.storage.PresignedRequest;
 import io.conveyor.subjob.SubJobStore;
 import io.conveyor.worker.WorkQueue;
+import io.conveyor.worker.WorkerEvents;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -64,6 +65,7 @@ public final class WorkerService {
     private final ObjectStore objects;
     private final ProgramRegistry programs;
     private final TaskCallbacks callbacks;
+    private final WorkerEvents events;
     private final Clock clock;
     private final Supplier<String> newId;
     private final Pause pause;
@@ -75,12 +77,13 @@ public final class WorkerService {
     }
 
     public WorkerService(WorkQueue queue, JobStore jobs, ObjectStore objects, ProgramRegistry programs,
-            TaskCallbacks callbacks, Clock clock, Supplier<String> newId, Pause pause) {
+            TaskCallbacks callbacks, WorkerEvents events, Clock clock, Supplier<String> newId, Pause pause) {
         this.queue = queue;
         this.jobs = jobs;
         this.objects = objects;
         this.programs = programs;
         this.callbacks = callbacks;
+        this.events = events;
         this.clock = clock;
         this.newId = newId;
         this.pause = pause;
@@ -130,6 +133,7 @@ public final class WorkerService {
                 advertised.asList(), lease, now.plus(lease), now, workerName);
         queue.register(worker);
         LOG.info("worker {} registered for {} with {}", worker.id(), worker.programs(), worker.capabilities());
+        events.registered(worker, now);
         return worker;
     }
 
@@ -142,13 +146,29 @@ public final class WorkerService {
      */
     public record WorkerStatus(WorkQueue.Worker worker, boolean alive, Instant lastCallAt, List<WorkQueue.Offer> held) {}
 
-    /** The caller's workers, dead ones too until they expire (a day after their deadline), with what each holds. */
+    /**
+     * The caller's workers, dead ones too until they expire (a day after their deadline), with what each holds. A dead
+     * worker not announced yet is announced ({@link #announceIfNewlyDead}).
+     */
     public List<WorkerStatus> list(Caller caller) {
         Instant now = clock.instant();
-        return queue.workersOf(caller.id()).stream()
+        List<WorkerStatus> found = queue.workersOf(caller.id()).stream()
                 .map(h -> new WorkerStatus(h.worker(), !h.worker().isDead(now),
                         h.worker().deadline().minus(h.worker().lease()), h.held()))
                 .toList();
+        found.stream().filter(s -> !s.alive()).forEach(s -> announceIfNewlyDead(s.worker(), now));
+        return found;
+    }
+
+    /**
+     * Publishes {@code WorkerDied} for a worker found past its deadline, once: nothing watches the deadlines (that would
+     * poll), so a death is announced by the first call that finds it, the dead worker's own or its owner's listing.
+     */
+    private void announceIfNewlyDead(WorkQueue.Worker worker, Instant now) {
+        if (queue.markDead(worker.id(), now)) {
+            LOG.info("worker {} missed its deadline {}: dead", worker.id(), worker.deadline());
+            events.died(worker, now);
+        }
     }
 
     public void deregister(Caller caller, String workerId) {
@@ -326,6 +346,7 @@ public final class WorkerService {
             return alive.worker();
         }
         if (refresh instanceof WorkQueue.Refresh.Dead dead) {
+            announceIfNewlyDead(dead.worker(), clock.instant());
             throw new ApiException(410, "WorkerExpired", "Worker " + workerId + " missed its registration deadline ("
                     + dead.worker().deadline() + ") and is dead: the subjobs it held are taken back when their heartbeats "
                     + "time out. Register again (POST /workers).");

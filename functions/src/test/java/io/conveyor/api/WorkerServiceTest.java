@@ -14,6 +14,8 @@ import io.conveyor.testing.LocalAws;
 import io.conveyor.testing.MutableClock;
 import io.conveyor.worker.WorkQueue;
 import io.conveyor.workflow.RecordingCallbacks;
+import io.conveyor.workflow.RecordingEvents;
+import io.conveyor.worker.WorkerEvents;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -38,6 +40,7 @@ class WorkerServiceTest {
 
     private final MutableClock clock = new MutableClock(T0);
     private final RecordingCallbacks callbacks = new RecordingCallbacks();
+    private final RecordingEvents events = new RecordingEvents();
     private final AtomicInteger ids = new AtomicInteger();
     private WorkQueue queue;
     private WorkerService workers;
@@ -48,7 +51,7 @@ class WorkerServiceTest {
         queue = new WorkQueue(deployment.dynamoDb(), deployment.settings().workQueueTable());
         ObjectStore objects = new ObjectStore(deployment.s3(), deployment.presigner(), deployment.settings().bucket(), clock);
         workers = new WorkerService(queue, deployment.jobs(), objects,
-                ProgramRegistry.from(Map.of(ProgramRegistry.SETTING, PROGRAMS)), callbacks, clock,
+                ProgramRegistry.from(Map.of(ProgramRegistry.SETTING, PROGRAMS)), callbacks, events, clock,
                 () -> "id-" + ids.incrementAndGet(), clock::advance);
     }
 
@@ -166,6 +169,31 @@ class WorkerServiceTest {
 
         workers.complete(ALICE, busy, a.taskId(), StoredJson.MAPPER.createObjectNode(), Duration.ZERO);
         assertEquals(List.of(), workers.list(ALICE).get(0).held(), "an answered subjob is no longer held");
+    }
+
+    @Test
+    void workerEvents_registeredAtOnce_diedOnceByWhicheverCallFindsItFirst() {
+        String quiet = register(ALICE);
+        String late = register(ALICE);
+        assertEquals(List.of(new RecordingEvents.WorkerEvent(WorkerEvents.REGISTERED, quiet, "alice", T0),
+                new RecordingEvents.WorkerEvent(WorkerEvents.REGISTERED, late, "alice", T0)), events.workers);
+        events.workers.clear();
+        clock.advance(Duration.ofSeconds(30));
+        workers.list(ALICE);
+        assertEquals(List.of(), events.workers, "nobody is dead yet");
+
+        clock.advance(Duration.ofSeconds(31));
+        Instant found = clock.instant();
+        assertEquals(410, assertThrows(ApiException.class, () -> workers.poll(ALICE, late, Duration.ZERO)).status());
+        assertEquals(List.of(new RecordingEvents.WorkerEvent(WorkerEvents.DIED, late, "alice", found)), events.workers,
+                "its own late call found it dead");
+        clock.advance(Duration.ofSeconds(1));
+        workers.list(ALICE);
+        workers.list(ALICE);
+        assertThrows(ApiException.class, () -> workers.poll(ALICE, late, Duration.ZERO));
+        assertEquals(List.of(new RecordingEvents.WorkerEvent(WorkerEvents.DIED, late, "alice", found),
+                new RecordingEvents.WorkerEvent(WorkerEvents.DIED, quiet, "alice", found.plusSeconds(1))), events.workers,
+                "the silent one is found by its owner's listing; each death is announced once");
     }
 
     @Test

@@ -304,6 +304,24 @@ public final class WorkQueue {
         return item == null || item.isEmpty() ? Optional.empty() : Optional.of(worker(item));
     }
 
+    /**
+     * Marks {@code workerId}, found past its deadline at {@code now}, as dead: one conditional update, so of every call
+     * that finds it dead exactly one announces it.
+     *
+     * @return whether this call marked it; false when it was marked before, or it is not dead (or gone)
+     */
+    public boolean markDead(String workerId, Instant now) {
+        try {
+            dynamoDb.updateItem(b -> b.tableName(tableName).key(key(workerId(workerId)))
+                    .updateExpression("SET diedAt = :at")
+                    .conditionExpression("deadline < :now AND attribute_not_exists(diedAt)")
+                    .expressionAttributeValues(Map.of(":at", s(Timestamps.sortable(now)), ":now", n(now.toEpochMilli()))));
+            return true;
+        } catch (ConditionalCheckFailedException notNewlyDead) {
+            return false;
+        }
+    }
+
     /** A worker with the subjobs it holds. */
     public record Holding(Worker worker, List<Offer> held) {}
 

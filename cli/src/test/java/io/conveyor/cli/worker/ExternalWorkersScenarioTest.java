@@ -117,6 +117,13 @@ class ExternalWorkersScenarioTest {
                 .put("index", doomedIndex)), listed.get(0).path("holds"));
         assertEquals(0, new JobApiClient(runtime.apiEndpoint(), "bob").get("/workers").json().path("workers").size(),
                 "another user sees none of alice's workers");
+        String registered = "/_local/events?detail-type=WorkerRegistered&source=io.conveyor";
+        JsonNode announced = alice.get(registered).json().path("events");
+        assertEquals(1, announced.size(), announced.toString());
+        assertEquals(List.of(doomed, "alice", "doomed-box"), List.of(announced.get(0).path("detail").path("workerId").asText(),
+                announced.get(0).path("detail").path("owner").asText(), announced.get(0).path("detail").path("name").asText()));
+        assertEquals(0, new JobApiClient(runtime.apiEndpoint(), "bob").get(registered).json().path("events").size(),
+                "another user sees none of alice's worker events");
         CliRunner.Result table = cli("alice").run("workers");
         assertEquals(0, table.exitCode(), table.toString());
         assertTrue(table.out().startsWith("WORKER"), table.out());
