@@ -51,12 +51,34 @@ export interface Upload {
   multipart?: { partSize: number; partCount: number; missingParts: number[]; parts: PartUpload[] };
 }
 
+/** What ran one attempt of a subjob: a function of the deployment, or an external worker. */
+export interface SubJobRun {
+  attempt: number;
+  kind: 'FUNCTION' | 'WORKER';
+  function?: string;
+  programFunction?: string;
+  workerId?: string;
+  workerName?: string;
+}
 export interface SubJob {
   index: number;
   status: SubJobStatus;
   attempts?: number;
   durationMillis?: number;
   error?: ErrorBody;
+  runs?: SubJobRun[];
+}
+/** One of the caller's external workers (GET /workers). */
+export interface Worker {
+  workerId: string;
+  name?: string;
+  programs?: string[];
+  capabilities?: string[];
+  health: 'ALIVE' | 'DEAD';
+  lastCallAt?: string;
+  deadline?: string;
+  registeredAt?: string;
+  holds?: { jobId: string; attempt: number; index: number }[];
 }
 
 export interface Program {
@@ -143,6 +165,11 @@ export class Api {
 
   programs(): Promise<{ programs: Program[] }> {
     return this.request('GET', '/programs');
+  }
+
+  /** The caller's external workers, only theirs. */
+  workers(): Promise<{ workers: Worker[] }> {
+    return this.request('GET', '/workers');
   }
 
   /**
