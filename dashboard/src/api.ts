@@ -55,12 +55,34 @@ export interface Upload {
   multipart?: { partSize: number; partCount: number; missingParts: number[]; parts: PartUpload[] };
 }
 
+/** What ran one attempt of a subjob: a function of the deployment, or an external worker. */
+export interface SubJobRun {
+  attempt: number;
+  kind: 'FUNCTION' | 'WORKER';
+  function?: string;
+  programFunction?: string;
+  workerId?: string;
+  workerName?: string;
+}
 export interface SubJob {
   index: number;
   status: SubJobStatus;
   attempts?: number;
   durationMillis?: number;
   error?: ErrorBody;
+  runs?: SubJobRun[];
+}
+/** One of the caller's external workers (GET /workers). */
+export interface Worker {
+  workerId: string;
+  name?: string;
+  programs?: string[];
+  capabilities?: string[];
+  health: 'ALIVE' | 'DEAD';
+  lastCallAt?: string;
+  deadline?: string;
+  registeredAt?: string;
+  holds?: { jobId: string; attempt: number; index: number }[];
 }
 
 export interface Program {
@@ -158,6 +180,11 @@ export class Api {
   /** The program's subjob statistics for every hour of the last day. */
   programStatistics(name: string): Promise<{ program: string; from: string; to: string; hours: HourStatistics[] }> {
     return this.request('GET', `/programs/${encodeURIComponent(name)}/statistics`);
+  }
+
+  /** The caller's external workers, only theirs. */
+  workers(): Promise<{ workers: Worker[] }> {
+    return this.request('GET', '/workers');
   }
 
   /**

@@ -1,6 +1,6 @@
 /**
  * The dashboard's entry: reads config.json, signs the user in, and shows the view the address names:
- * #/jobs (the default), #/jobs/<id>, #/new, #/programs, #/programs/<name>.
+ * #/jobs (the default), #/jobs/<id>, #/new, #/programs, #/programs/<name>, #/workers.
  */
 import { Api } from './api.js';
 import { cognitoSignOutUrl, finishCognitoSignIn, startCognitoSignIn, type Session } from './auth.js';
@@ -12,6 +12,7 @@ import { newJobView } from './views/newjob.js';
 import { programView } from './views/program.js';
 import { programsView } from './views/programs.js';
 import { signInView } from './views/signin.js';
+import { workersView } from './views/workers.js';
 import type { Context, View } from './views/view.js';
 
 const root = document.getElementById('app')!;
@@ -31,6 +32,9 @@ function route(context: Context): View {
   if (parts[0] === 'programs') {
     return programsView(context);
   }
+  if (parts[0] === 'workers') {
+    return workersView(context);
+  }
   return jobsView(context, new URLSearchParams(query ?? ''));
 }
 
@@ -43,7 +47,7 @@ function start(config: DashboardConfig, session: Session): void {
     h('header', { class: 'top' },
       h('a', { href: '#/jobs', class: 'brand' }, 'Conveyor'),
       h('nav', { 'aria-label': 'Main' }, h('a', { href: '#/jobs' }, 'Jobs'), h('a', { href: '#/new' }, 'New job'),
-        h('a', { href: '#/programs' }, 'Programs')),
+        h('a', { href: '#/programs' }, 'Programs'), h('a', { href: '#/workers' }, 'Workers')),
       h('span', { class: 'user', id: 'signed-in-user' }, session.user), signOut),
     outlet);
   const context: Context = {

@@ -1,12 +1,14 @@
 /**
  * The picture of a job's subjobs: one canvas, one cell per subjob coloured by status, so 10,000 subjobs are 10,000
  * rectangles drawn in a few milliseconds rather than 10,000 elements. A click or Enter on a cell (arrow keys move
- * between cells) shows that subjob; the failed ones are also listed as buttons, one click away.
+ * between cells) shows that subjob, with what ran each of its attempts; the failed ones are also listed as buttons,
+ * one click away.
  */
 import type { SubJob, SubJobStatus } from './api.js';
 import { SUBJOB_STATUSES } from './api.js';
 import { h, replace, badge } from './dom.js';
 import { duration } from './format.js';
+import { runnerLabel } from './workers.js';
 import { cellOf, gap, indexAt, layout, move, type GridLayout } from './grid.js';
 
 /** The cells' colours, which style.css's badges repeat, distinguishable by people with red-green colour blindness. */
@@ -155,6 +157,9 @@ export class SubJobPicture {
       h('dl', {},
         h('dt', {}, 'Attempts'), h('dd', {}, s.attempts ?? 0),
         h('dt', {}, 'Duration'), h('dd', {}, duration(s.durationMillis))),
+      (s.runs ?? []).length > 0 ? h('h4', {}, 'Attempts ran on') : null,
+      (s.runs ?? []).length > 0 ? h('ol', { class: 'subjob-runs' }, ...(s.runs ?? []).map((run) =>
+        h('li', { 'data-attempt': run.attempt, 'data-kind': run.kind }, `attempt ${run.attempt}: ${runnerLabel(run)}`))) : null,
       s.error ? h('div', { class: 'error subjob-error', role: 'alert' }, h('strong', {}, s.error.code), h('pre', {}, s.error.message)) : null);
     this.draw();
   }

@@ -9,6 +9,7 @@ import io.conveyor.cli.commands.ProgramsCommand;
 import io.conveyor.cli.commands.RetryCommand;
 import io.conveyor.cli.commands.StatusCommand;
 import io.conveyor.cli.commands.SubJobsCommand;
+import io.conveyor.cli.commands.WorkersCommand;
 import io.conveyor.cli.commands.SubmitCommand;
 import io.conveyor.cli.commands.UsageCommand;
 import io.conveyor.cli.commands.WatchCommand;
@@ -36,7 +37,8 @@ import picocli.CommandLine.Spec;
         description = "Submit jobs to Conveyor, follow them, and fetch their results.",
         subcommands = {SubmitCommand.class, WatchCommand.class, StatusCommand.class, ListCommand.class,
                 SubJobsCommand.class, DownloadCommand.class, CancelCommand.class, RetryCommand.class,
-                ProgramsCommand.class, UsageCommand.class, WorkerCommand.class, CommandLine.HelpCommand.class},
+                ProgramsCommand.class, UsageCommand.class, WorkerCommand.class, WorkersCommand.class,
+                CommandLine.HelpCommand.class},
         footerHeading = "%n",
         footer = {"Endpoint and identity: --endpoint/--token/--auth/--region/--profile, else CONVEYOR_ENDPOINT, "
                 + "CONVEYOR_TOKEN, CONVEYOR_AUTH, CONVEYOR_REGION, CONVEYOR_PROFILE, else the profile in ~/.conveyor/config.",

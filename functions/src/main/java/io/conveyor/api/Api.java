@@ -21,6 +21,7 @@ import io.conveyor.program.ProgramRegistry;
 import io.conveyor.program.ProgramStatisticsStore;
 import io.conveyor.storage.PresignedRequest;
 import io.conveyor.subjob.SubJob;
+import io.conveyor.subjob.SubJobRunner;
 import io.conveyor.usage.PriceTable;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -30,6 +31,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -358,10 +360,31 @@ public final class Api {
         return JobView.of(job, prices, clock.instant());
     }
 
-    public record SubJobView(int index, String status, int attempts, Long durationMillis, JobView.ErrorView error) {
+    public record SubJobView(int index, String status, int attempts, Long durationMillis, JobView.ErrorView error,
+            List<RunView> runs) {
         static SubJobView of(SubJob s) {
+            List<RunView> runs = new ArrayList<>();
+            for (int i = 0; i < s.runners().size(); i++) {
+                runs.add(RunView.of(i + 1, s.runners().get(i)));
+            }
             return new SubJobView(s.index(), s.status().name(), s.attempts(),
-                    s.duration() == null ? null : s.duration().toMillis(), JobView.ErrorView.of(s.error()));
+                    s.duration() == null ? null : s.duration().toMillis(), JobView.ErrorView.of(s.error()), runs);
+        }
+    }
+
+    /**
+     * What ran one attempt of a subjob: a function of the deployment ({@code function}, and {@code programFunction}
+     * when it invoked the program's own Lambda function), or an external worker ({@code workerId}, {@code workerName}).
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record RunView(int attempt, String kind, String function, String programFunction, String workerId,
+            String workerName) {
+        static RunView of(int attempt, SubJobRunner runner) {
+            if (runner instanceof SubJobRunner.Worker w) {
+                return new RunView(attempt, "WORKER", null, null, w.id(), w.name());
+            }
+            SubJobRunner.Function f = (SubJobRunner.Function) runner;
+            return new RunView(attempt, "FUNCTION", f.name(), f.programFunction(), null, null);
         }
     }
 

@@ -24,6 +24,7 @@ import io.conveyor.usage.UsageMeter;
 import io.conveyor.subjob.SubJobStore;
 import io.conveyor.worker.WorkQueue;
 import io.conveyor.workflow.aws.EventBridgeJobEvents;
+import io.conveyor.workflow.aws.EventBridgeWorkerEvents;
 import io.conveyor.workflow.aws.StepFunctionsCallbacks;
 import io.conveyor.workflow.aws.StepFunctionsLauncher;
 import java.time.Clock;
@@ -77,7 +78,8 @@ public final class ApiHandler implements RequestHandler<APIGatewayProxyRequestEv
                 settings, clock, () -> UUID.randomUUID().toString(),
                 PageTokenSigner.fromEnvironment(FunctionEnvironment.current(), clients::secretsManager));
         WorkerService workers = new WorkerService(new WorkQueue(dynamoDb, settings.workQueueTable()), jobs, objects,
-                programs, callbacks, clock, () -> UUID.randomUUID().toString(), d -> Thread.sleep(d.toMillis()));
+                programs, callbacks, new EventBridgeWorkerEvents(clients.eventBridge(), settings.eventBus()), clock,
+                () -> UUID.randomUUID().toString(), d -> Thread.sleep(d.toMillis()));
         return new Api(service, workers, programs,
                 new ProgramStatisticsStore(dynamoDb, settings.countersTable()),
                 new ProgramCostStore(dynamoDb, settings.countersTable()),

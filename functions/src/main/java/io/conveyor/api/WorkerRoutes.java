@@ -1,5 +1,6 @@
 package io.conveyor.api;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.conveyor.deployment.Catalogue;
@@ -25,6 +26,7 @@ final class WorkerRoutes {
     /** Each route of the protocol, with the refusals it may answer besides those of every route. */
     List<Map.Entry<RouteSpec, Api.Endpoint>> endpoints() {
         return List.of(
+                Api.bind(Catalogue.LIST_WORKERS, this::list),
                 Api.bind(Catalogue.REGISTER_WORKER, this::register, 400),
                 Api.bind(Catalogue.DEREGISTER_WORKER, this::deregister, 404),
                 Api.bind(Catalogue.POLL_SUBJOB, this::poll, 400, 404, 410),
@@ -36,21 +38,43 @@ final class WorkerRoutes {
     }
 
     /** A registered worker as the API shows it. */
-    public record WorkerView(String workerId, List<String> programs, List<String> capabilities, long leaseSeconds,
-            String deadline) {
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record WorkerView(String workerId, String name, List<String> programs, List<String> capabilities,
+            long leaseSeconds, String deadline) {
         static WorkerView of(WorkQueue.Worker w) {
-            return new WorkerView(w.id(), w.programs(), w.capabilities(), w.lease().toSeconds(), w.deadline().toString());
+            return new WorkerView(w.id(), w.name(), w.programs(), w.capabilities(), w.lease().toSeconds(),
+                    w.deadline().toString());
         }
     }
 
+    /** A worker with its health and holdings, as {@code GET /workers} shows it. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record WorkerStatusView(String workerId, String name, List<String> programs, List<String> capabilities,
+            String health, String lastCallAt, String deadline, String registeredAt, List<HeldView> holds) {
+        static WorkerStatusView of(WorkerService.WorkerStatus s) {
+            WorkQueue.Worker w = s.worker();
+            return new WorkerStatusView(w.id(), w.name(), w.programs(), w.capabilities(), s.alive() ? "ALIVE" : "DEAD",
+                    s.lastCallAt().toString(), w.deadline().toString(), w.registeredAt().toString(),
+                    s.held().stream().map(o -> new HeldView(o.jobId(), o.attempt(), o.index())).toList());
+        }
+    }
+
+    /** A subjob a worker holds. */
+    public record HeldView(String jobId, int attempt, int index) {}
+
+    private ApiResponse list(Caller caller, ApiRequest request) {
+        return ApiResponse.of(200, Map.of("workers", workers.list(caller).stream().map(WorkerStatusView::of).toList()));
+    }
+
     private ApiResponse register(Caller caller, ApiRequest request) {
-        JsonNode body = object(request, "{\"programs\": [\"render\"], \"capabilities\": [\"gpu\"], \"leaseSeconds\": 60}");
+        JsonNode body = object(request, "{\"programs\": [\"render\"], \"capabilities\": [\"gpu\"], \"leaseSeconds\": 60, "
+                + "\"name\": \"gpu-box-1\"}");
         JsonNode lease = body.path("leaseSeconds");
         if (!lease.isMissingNode() && !lease.canConvertToInt()) {
             throw ApiException.badRequest("'leaseSeconds' must be a whole number of seconds.");
         }
         WorkQueue.Worker worker = workers.register(caller, strings(body, "programs"), strings(body, "capabilities"),
-                Duration.ofSeconds(lease.asInt(60)));
+                Duration.ofSeconds(lease.asInt(60)), optionalText(body, "name"));
         return new ApiResponse(201, WorkerView.of(worker), Map.of("Location", "/workers/" + worker.id()));
     }
 
@@ -144,6 +168,17 @@ final class WorkerRoutes {
             throw ApiException.badRequest("'" + field + "' must be a list of strings.");
         }
         return strings;
+    }
+
+    private static String optionalText(JsonNode body, String field) {
+        JsonNode value = body.path(field);
+        if (value.isMissingNode() || value.isNull()) {
+            return null;
+        }
+        if (!value.isTextual()) {
+            throw ApiException.badRequest("'" + field + "' must be a string.");
+        }
+        return value.asText();
     }
 
     private static String message(JsonNode body, String field) {

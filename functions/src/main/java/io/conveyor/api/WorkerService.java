@@ -16,6 +16,7 @@ import io.conveyor.storage.ObjectStore;
 import io.conveyor.storage.PresignedRequest;
 import io.conveyor.subjob.SubJobStore;
 import io.conveyor.worker.WorkQueue;
+import io.conveyor.worker.WorkerEvents;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -49,6 +50,7 @@ public final class WorkerService {
     /** The largest output a worker may upload (S3's largest single PUT). */
     static final long MAX_UPLOADED_OUTPUT_BYTES = 5L * 1024 * 1024 * 1024;
     private static final int MAX_PROGRAMS = 10;
+    static final int MAX_NAME_CHARS = 64;
     /** How long a claimed subjob may take to be handed over by the workflow (one Lambda invocation) before a call gives up. */
     private static final Duration HAND_OVER_WAIT = Duration.ofSeconds(10);
     private static final Duration OUTPUT_UPLOAD_TTL = Duration.ofMinutes(30);
@@ -63,6 +65,7 @@ public final class WorkerService {
     private final ObjectStore objects;
     private final ProgramRegistry programs;
     private final TaskCallbacks callbacks;
+    private final WorkerEvents events;
     private final Clock clock;
     private final Supplier<String> newId;
     private final Pause pause;
@@ -74,12 +77,13 @@ public final class WorkerService {
     }
 
     public WorkerService(WorkQueue queue, JobStore jobs, ObjectStore objects, ProgramRegistry programs,
-            TaskCallbacks callbacks, Clock clock, Supplier<String> newId, Pause pause) {
+            TaskCallbacks callbacks, WorkerEvents events, Clock clock, Supplier<String> newId, Pause pause) {
         this.queue = queue;
         this.jobs = jobs;
         this.objects = objects;
         this.programs = programs;
         this.callbacks = callbacks;
+        this.events = events;
         this.clock = clock;
         this.newId = newId;
         this.pause = pause;
@@ -89,8 +93,14 @@ public final class WorkerService {
      * Registers a worker for {@code programs}, each with an external worker whose requirements its capabilities meet.
      *
      * @param lease how long it may go without calling in before it is dead
+     * @param workerName what the caller calls it, shown with the subjobs it runs; null for none
      */
-    public WorkQueue.Worker register(Caller caller, List<String> programNames, List<String> capabilities, Duration lease) {
+    public WorkQueue.Worker register(Caller caller, List<String> programNames, List<String> capabilities, Duration lease,
+            String workerName) {
+        if (workerName != null && !workerName.matches("[\\p{Graph} ]{1," + MAX_NAME_CHARS + "}")) {
+            throw ApiException.badRequest("'name' must be 1 to " + MAX_NAME_CHARS + " printable characters (letters, digits, "
+                    + "punctuation, spaces), such as \"gpu-box-1\".");
+        }
         if (programNames.isEmpty() || programNames.size() > MAX_PROGRAMS) {
             throw ApiException.badRequest("'programs' must name 1 to " + MAX_PROGRAMS + " programs whose worker is external.");
         }
@@ -120,10 +130,45 @@ public final class WorkerService {
         }
         Instant now = clock.instant();
         WorkQueue.Worker worker = new WorkQueue.Worker(newId.get(), caller.id(), List.copyOf(programNames),
-                advertised.asList(), lease, now.plus(lease), now);
+                advertised.asList(), lease, now.plus(lease), now, workerName);
         queue.register(worker);
         LOG.info("worker {} registered for {} with {}", worker.id(), worker.programs(), worker.capabilities());
+        events.registered(worker, now);
         return worker;
+    }
+
+    /**
+     * One of the caller's workers as {@code GET /workers} shows it.
+     *
+     * @param alive      whether it called in before its registration deadline; a dead worker stays dead
+     * @param lastCallAt when it last called in (registered, polled or heartbeated): its deadline less its lease
+     * @param held       the subjobs it holds now
+     */
+    public record WorkerStatus(WorkQueue.Worker worker, boolean alive, Instant lastCallAt, List<WorkQueue.Offer> held) {}
+
+    /**
+     * The caller's workers, dead ones too until they expire (a day after their deadline), with what each holds. A dead
+     * worker not announced yet is announced ({@link #announceIfNewlyDead}).
+     */
+    public List<WorkerStatus> list(Caller caller) {
+        Instant now = clock.instant();
+        List<WorkerStatus> found = queue.workersOf(caller.id()).stream()
+                .map(h -> new WorkerStatus(h.worker(), !h.worker().isDead(now),
+                        h.worker().deadline().minus(h.worker().lease()), h.held()))
+                .toList();
+        found.stream().filter(s -> !s.alive()).forEach(s -> announceIfNewlyDead(s.worker(), now));
+        return found;
+    }
+
+    /**
+     * Publishes {@code WorkerDied} for a worker found past its deadline, once: nothing watches the deadlines (that would
+     * poll), so a death is announced by the first call that finds it, the dead worker's own or its owner's listing.
+     */
+    private void announceIfNewlyDead(WorkQueue.Worker worker, Instant now) {
+        if (queue.markDead(worker.id(), now)) {
+            LOG.info("worker {} missed its deadline {}: dead", worker.id(), worker.deadline());
+            events.died(worker, now);
+        }
     }
 
     public void deregister(Caller caller, String workerId) {
@@ -173,7 +218,9 @@ public final class WorkerService {
                 continue; // another worker was first
             }
             WorkQueue.Offer offer = claimed.get().offer();
-            ObjectNode claim = StoredJson.MAPPER.createObjectNode().put("claimId", claimId).put("workerId", worker.id());
+            // The workflow records the worker, by id and name, as the one that runs this attempt.
+            ObjectNode claim = StoredJson.MAPPER.createObjectNode().put("claimId", claimId).put("workerId", worker.id())
+                    .put("workerName", worker.name());
             boolean resumed;
             try {
                 resumed = callbacks.succeed(ready.offerToken(), StoredJson.write(claim));
@@ -299,6 +346,7 @@ public final class WorkerService {
             return alive.worker();
         }
         if (refresh instanceof WorkQueue.Refresh.Dead dead) {
+            announceIfNewlyDead(dead.worker(), clock.instant());
             throw new ApiException(410, "WorkerExpired", "Worker " + workerId + " missed its registration deadline ("
                     + dead.worker().deadline() + ") and is dead: the subjobs it held are taken back when their heartbeats "
                     + "time out. Register again (POST /workers).");

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.conveyor.job.Job;
 import io.conveyor.job.JobStore;
 import io.conveyor.persistence.StoredJson;
+import io.conveyor.subjob.SubJobRunner;
 import io.conveyor.subjob.SubJobStore;
 import io.conveyor.worker.WorkQueue;
 import java.time.Clock;
@@ -47,14 +48,14 @@ public final class ExternalSubJobs {
     }
 
     /**
-     * AwaitWorker: the worker's claim {@code claimId} stands; the subjob starts (counted running, its attempt counted)
-     * and {@code runToken} is kept for the worker's heartbeats and answer.
+     * AwaitWorker: the worker's claim {@code claimId} stands; the subjob starts (counted running, its attempt counted
+     * with the worker that runs it) and {@code runToken} is kept for the worker's heartbeats and answer.
      *
      * @throws IllegalStateException when the claim was replaced before the workflow came here, which its order rules out
      */
-    public void start(String jobId, int attempt, int index, String claimId, String runToken) {
+    public void start(String jobId, int attempt, int index, String claimId, SubJobRunner.Worker worker, String runToken) {
         WorkflowSteps.running(jobs, jobId, attempt);
-        subJobs.start(jobId, index, attempt, clock.instant());
+        subJobs.start(jobId, index, attempt, clock.instant(), worker);
         if (!queue.handOver(jobId, attempt, index, claimId, runToken)) {
             throw new IllegalStateException("subjob " + index + " of job " + jobId + " attempt " + attempt
                     + " is no longer claimed as " + claimId);

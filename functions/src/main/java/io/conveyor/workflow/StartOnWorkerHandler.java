@@ -1,6 +1,7 @@
 package io.conveyor.workflow;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.conveyor.subjob.SubJobRunner;
 import java.util.Map;
 
 /**
@@ -19,7 +20,8 @@ public final class StartOnWorkerHandler extends WorkflowHandler {
     @Override
     protected Map<String, Object> handle(JsonNode input) {
         components.externalSubJobs().start(text(input, "jobId"), number(input, "attempt"), number(input, "index"),
-                text(input, "claimId"), text(input, "taskToken"));
+                text(input, "claimId"), new SubJobRunner.Worker(text(input, "workerId"), input.path("workerName").textValue()),
+                text(input, "taskToken"));
         return Map.of();
     }
 }

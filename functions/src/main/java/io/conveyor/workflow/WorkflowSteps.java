@@ -15,6 +15,8 @@ import io.conveyor.persistence.StoredJson;
 import io.conveyor.persistence.Page;
 import io.conveyor.program.ProgramCostStore;
 import io.conveyor.program.ProgramDefinition;
+import io.conveyor.program.ProgramFunction;
+import io.conveyor.program.ProgramOperation;
 import io.conveyor.program.ProgramRegistry;
 import io.conveyor.program.ProgramStatisticsStore;
 import io.conveyor.programs.Program;
@@ -24,6 +26,7 @@ import io.conveyor.programs.SubJobInputs;
 import io.conveyor.storage.JobObjectLayout;
 import io.conveyor.storage.ObjectStore;
 import io.conveyor.subjob.SubJob;
+import io.conveyor.subjob.SubJobRunner;
 import io.conveyor.subjob.SubJobStatus;
 import io.conveyor.subjob.SubJobStore;
 import io.conveyor.usage.Cost;
@@ -190,7 +193,7 @@ public final class WorkflowSteps {
         Map<Integer, JsonNode> inputs = new HashMap<>();
         batch.forEach(item -> inputs.put(item.index(), item.input()));
         List<Integer> started = subJobs.startAll(jobId, attempt, batch.stream().map(BatchItem::index).toList(),
-                clock.instant());
+                clock.instant(), runner(definition));
         StoredJobInputs jobInputs = new StoredJobInputs(job, objects);
         List<SubJobStore.Outcome> outcomes = new ArrayList<>();
         Instant lastWrite = clock.instant();
@@ -234,6 +237,13 @@ public final class WorkflowSteps {
         if (retryable != null) {
             throw retryable;
         }
+    }
+
+    /** What runs a batch of the program's subjobs: this function, invoking the program's own Lambda function if it is one. */
+    private static SubJobRunner.Function runner(ProgramDefinition definition) {
+        ProgramFunction worker = definition.function(ProgramOperation.WORK);
+        return new SubJobRunner.Function(Catalogue.RUN_SUBJOB.name(),
+                worker.kind() == ProgramFunction.Kind.LAMBDA ? worker.target() : null);
     }
 
     /**

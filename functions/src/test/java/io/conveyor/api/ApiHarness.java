@@ -86,7 +86,7 @@ final class ApiHarness {
         JobService service = new JobService(jobs, subJobs, idempotency, workflow.endings(), objects, ProgramRegistry.samples(),
                 launcher, deployment.settings(), clock, () -> UUID.randomUUID().toString(), pageTokens);
         WorkerService workers = new WorkerService(new WorkQueue(deployment.dynamoDb(), deployment.settings().workQueueTable()),
-                jobs, objects, ProgramRegistry.samples(), callbacks, clock, () -> UUID.randomUUID().toString(),
+                jobs, objects, ProgramRegistry.samples(), callbacks, events, clock, () -> UUID.randomUUID().toString(),
                 clock::advance);
         api = new Api(service, workers, ProgramRegistry.samples(), statistics,
                 new ProgramCostStore(deployment.dynamoDb(), deployment.settings().countersTable()), new ApiMetrics(EmbeddedMetrics.standardOutput(Catalogue.METRICS_NAMESPACE)),

@@ -12,6 +12,7 @@ import io.conveyor.job.JobStatus;
 import io.conveyor.program.ProgramStatisticsStore;
 import io.conveyor.storage.JobObjectLayout;
 import io.conveyor.subjob.SubJob;
+import io.conveyor.subjob.SubJobRunner;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,6 +23,7 @@ import software.amazon.awssdk.core.sync.RequestBody;
 
 /** GET, list, subjobs, result, cancel, retry and programs, on real stores. */
 class JobActionsApiTest {
+    private static final SubJobRunner.Function RUN_SUBJOB = new SubJobRunner.Function("RunSubJob", null);
     private final ApiHarness h = new ApiHarness();
 
     /** Moves a submitted job on as the workflow would: admitted, holding a slot. */
@@ -43,7 +45,7 @@ class JobActionsApiTest {
         String id = h.submittedJob(h.alice());
         admitted(id);
         h.subJobs.registerAll(id, 1, List.of(SubJob.pending(id, 0, 1, "in/0"), SubJob.pending(id, 1, 1, "in/1")));
-        h.subJobs.start(id, 0, 1, h.clock.instant());
+        h.subJobs.start(id, 0, 1, h.clock.instant(), RUN_SUBJOB);
 
         JsonNode job = h.alice().get("/jobs/" + id).body().path("job");
         assertEquals("RUNNING", job.path("status").asText());
@@ -83,7 +85,7 @@ class JobActionsApiTest {
         String id = h.submittedJob(h.alice());
         admitted(id);
         h.subJobs.registerAll(id, 1, IntStream.range(0, 5).mapToObj(i -> SubJob.pending(id, i, 1, "in/" + i)).toList());
-        h.subJobs.start(id, 3, 1, h.clock.instant());
+        h.subJobs.start(id, 3, 1, h.clock.instant(), RUN_SUBJOB);
         h.subJobs.recordFailure(id, 3, 1, new JobError("SubJob.Declined", "not UTF-8"), h.clock.instant().plusMillis(250));
 
         ApiHarness.Response page = h.alice().query("limit", "4").get("/jobs/" + id + "/subjobs");
@@ -149,7 +151,7 @@ class JobActionsApiTest {
         String id = h.submittedJob(h.alice());
         admitted(id);
         h.subJobs.registerAll(id, 1, IntStream.range(0, 20).mapToObj(i -> SubJob.pending(id, i, 1, "in/" + i)).toList());
-        Thread progress = new Thread(() -> IntStream.range(0, 20).forEach(i -> h.subJobs.start(id, i, 1, h.clock.instant())));
+        Thread progress = new Thread(() -> IntStream.range(0, 20).forEach(i -> h.subJobs.start(id, i, 1, h.clock.instant(), RUN_SUBJOB)));
         progress.start();
         assertEquals(200, h.alice().delete("/jobs/" + id).status());
         assertEquals(JobStatus.CANCELLED, h.stored(id).status());
@@ -161,8 +163,8 @@ class JobActionsApiTest {
         admitted(id);
         h.subJobs.registerAll(id, 1, IntStream.range(0, 6).mapToObj(i -> SubJob.pending(id, i, 1, "in/" + i)).toList());
         // Two worker invocations, each with a batch: one subjob of each runs, the others wait their turn.
-        h.subJobs.startAll(id, 1, List.of(0, 1, 2), h.clock.instant());
-        h.subJobs.startAll(id, 1, List.of(3, 4), h.clock.instant());
+        h.subJobs.startAll(id, 1, List.of(0, 1, 2), h.clock.instant(), RUN_SUBJOB);
+        h.subJobs.startAll(id, 1, List.of(3, 4), h.clock.instant(), RUN_SUBJOB);
         assertEquals(2, h.alice().get("/jobs/" + id).body().path("job").path("progress").path("running").asInt());
         List<String> before = new ArrayList<>();
         h.alice().get("/jobs/" + id + "/subjobs").body().path("subJobs").forEach(s -> before.add(s.path("status").asText()));

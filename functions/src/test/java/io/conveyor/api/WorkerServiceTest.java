@@ -14,6 +14,8 @@ import io.conveyor.testing.LocalAws;
 import io.conveyor.testing.MutableClock;
 import io.conveyor.worker.WorkQueue;
 import io.conveyor.workflow.RecordingCallbacks;
+import io.conveyor.workflow.RecordingEvents;
+import io.conveyor.worker.WorkerEvents;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -38,6 +40,7 @@ class WorkerServiceTest {
 
     private final MutableClock clock = new MutableClock(T0);
     private final RecordingCallbacks callbacks = new RecordingCallbacks();
+    private final RecordingEvents events = new RecordingEvents();
     private final AtomicInteger ids = new AtomicInteger();
     private WorkQueue queue;
     private WorkerService workers;
@@ -48,12 +51,12 @@ class WorkerServiceTest {
         queue = new WorkQueue(deployment.dynamoDb(), deployment.settings().workQueueTable());
         ObjectStore objects = new ObjectStore(deployment.s3(), deployment.presigner(), deployment.settings().bucket(), clock);
         workers = new WorkerService(queue, deployment.jobs(), objects,
-                ProgramRegistry.from(Map.of(ProgramRegistry.SETTING, PROGRAMS)), callbacks, clock,
+                ProgramRegistry.from(Map.of(ProgramRegistry.SETTING, PROGRAMS)), callbacks, events, clock,
                 () -> "id-" + ids.incrementAndGet(), clock::advance);
     }
 
     private String register(Caller caller) {
-        return workers.register(caller, List.of("render"), List.of("gpu", "memoryGiB=128"), Duration.ofSeconds(60)).id();
+        return workers.register(caller, List.of("render"), List.of("gpu", "memoryGiB=128"), Duration.ofSeconds(60), null).id();
     }
 
     /** OfferSubJob's part: subjob {@code index} of alice's job waits with its offer token. */
@@ -76,15 +79,19 @@ class WorkerServiceTest {
     @Test
     void registration_refusesWhatCouldNeverTakeASubjob_sayingWhatIsMissing() {
         ApiException lacking = assertThrows(ApiException.class, () -> workers.register(ALICE, List.of("render"),
-                List.of("gpu", "memoryGiB=32"), Duration.ofSeconds(60)));
+                List.of("gpu", "memoryGiB=32"), Duration.ofSeconds(60), null));
         assertEquals("CapabilitiesDoNotMatch", lacking.code());
         assertTrue(lacking.getMessage().contains("[memoryGiB>=64]"), lacking.getMessage());
         assertEquals("NotAnExternalProgram", assertThrows(ApiException.class, () -> workers.register(ALICE,
-                List.of("primes"), List.of(), Duration.ofSeconds(60))).code());
+                List.of("primes"), List.of(), Duration.ofSeconds(60), null)).code());
         assertEquals("UnknownProgram", assertThrows(ApiException.class, () -> workers.register(ALICE,
-                List.of("nope"), List.of(), Duration.ofSeconds(60))).code());
+                List.of("nope"), List.of(), Duration.ofSeconds(60), null)).code());
         assertEquals(400, assertThrows(ApiException.class, () -> workers.register(ALICE, List.of("render"),
-                List.of("gpu", "memoryGiB=128"), Duration.ofSeconds(5))).status(), "a lease shorter than a poll");
+                List.of("gpu", "memoryGiB=128"), Duration.ofSeconds(5), null)).status(), "a lease shorter than a poll");
+        ApiException badName = assertThrows(ApiException.class, () -> workers.register(ALICE, List.of("render"),
+                List.of("gpu", "memoryGiB=128"), Duration.ofSeconds(60), "line\nbreak"));
+        assertEquals(400, badName.status());
+        assertTrue(badName.getMessage().contains("'name'"), badName.getMessage());
     }
 
     @Test
@@ -133,6 +140,60 @@ class WorkerServiceTest {
                 () -> workers.heartbeat(ALICE, alices, "job-1.1.7.forged")).code(), "no such subjob");
         assertEquals("SubJobNotHeld", assertThrows(ApiException.class,
                 () -> workers.heartbeat(ALICE, alices, "not a task")).code());
+    }
+
+    @Test
+    void list_showsTheCallersWorkersOnly_withHealthLastCallAndHoldings() {
+        offer(0);
+        offer(1);
+        String busy = register(ALICE);
+        String idle = register(ALICE);
+        register(MALLORY);
+        WorkerService.Assignment a = workers.poll(ALICE, busy, Duration.ZERO).orElseThrow();
+        handOver(a);
+        clock.advance(Duration.ofSeconds(40));
+        workers.heartbeat(ALICE, busy, a.taskId());
+        clock.advance(Duration.ofSeconds(30)); // the idle worker, silent for 70 s of its 60 s lease, is dead
+
+        List<WorkerService.WorkerStatus> alices = workers.list(ALICE);
+        assertEquals(List.of(busy, idle), alices.stream().map(s -> s.worker().id()).toList());
+        WorkerService.WorkerStatus first = alices.get(0);
+        assertTrue(first.alive());
+        assertEquals(T0.plusSeconds(40), first.lastCallAt(), "its heartbeat was its last call");
+        assertEquals(List.of(new WorkQueue.Offer("job-1", 1, 0, "render", "alice", "{\"frame\":0}")), first.held());
+        assertFalse(alices.get(1).alive());
+        assertEquals(T0, alices.get(1).lastCallAt());
+        assertEquals(List.of(), alices.get(1).held());
+        assertEquals(List.of(List.of()), workers.list(MALLORY).stream().map(WorkerService.WorkerStatus::held).toList(),
+                "mallory sees her one worker, holding nothing, and none of alice's");
+
+        workers.complete(ALICE, busy, a.taskId(), StoredJson.MAPPER.createObjectNode(), Duration.ZERO);
+        assertEquals(List.of(), workers.list(ALICE).get(0).held(), "an answered subjob is no longer held");
+    }
+
+    @Test
+    void workerEvents_registeredAtOnce_diedOnceByWhicheverCallFindsItFirst() {
+        String quiet = register(ALICE);
+        String late = register(ALICE);
+        assertEquals(List.of(new RecordingEvents.WorkerEvent(WorkerEvents.REGISTERED, quiet, "alice", T0),
+                new RecordingEvents.WorkerEvent(WorkerEvents.REGISTERED, late, "alice", T0)), events.workers);
+        events.workers.clear();
+        clock.advance(Duration.ofSeconds(30));
+        workers.list(ALICE);
+        assertEquals(List.of(), events.workers, "nobody is dead yet");
+
+        clock.advance(Duration.ofSeconds(31));
+        Instant found = clock.instant();
+        assertEquals(410, assertThrows(ApiException.class, () -> workers.poll(ALICE, late, Duration.ZERO)).status());
+        assertEquals(List.of(new RecordingEvents.WorkerEvent(WorkerEvents.DIED, late, "alice", found)), events.workers,
+                "its own late call found it dead");
+        clock.advance(Duration.ofSeconds(1));
+        workers.list(ALICE);
+        workers.list(ALICE);
+        assertThrows(ApiException.class, () -> workers.poll(ALICE, late, Duration.ZERO));
+        assertEquals(List.of(new RecordingEvents.WorkerEvent(WorkerEvents.DIED, late, "alice", found),
+                new RecordingEvents.WorkerEvent(WorkerEvents.DIED, quiet, "alice", found.plusSeconds(1))), events.workers,
+                "the silent one is found by its owner's listing; each death is announced once");
     }
 
     @Test

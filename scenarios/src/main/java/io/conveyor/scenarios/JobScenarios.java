@@ -100,6 +100,12 @@ public abstract class JobScenarios {
         JsonNode subJobs = alice.get("/jobs/" + id + "/subjobs").json().path("subJobs");
         for (JsonNode s : subJobs) {
             assertEquals(3, s.path("attempts").asInt(), "two declines, then success: " + s);
+            assertEquals(3, s.path("runs").size(), "what ran each attempt: " + s);
+            for (JsonNode run : s.path("runs")) {
+                assertEquals("FUNCTION", run.path("kind").asText(), s.toString());
+                assertEquals("RunSubJob", run.path("function").asText(), s.toString());
+                assertTrue(run.path("programFunction").isMissingNode(), "a Java program runs inside RunSubJob: " + s);
+            }
         }
     }
 

@@ -66,6 +66,13 @@ public abstract class ProgramFunctionScenarios {
         assertEquals("SUCCEEDED", job.path("status").asText(), job.toString());
         for (JsonNode subJob : alice.get("/jobs/" + id + "/subjobs").json().path("subJobs")) {
             assertEquals(2, subJob.path("attempts").asInt(), "declined once (SubJob.Declined), then done: " + subJob);
+            for (int attempt = 1; attempt <= 2; attempt++) {
+                JsonNode run = subJob.path("runs").get(attempt - 1);
+                assertEquals(attempt, run.path("attempt").asInt(), subJob.toString());
+                assertEquals("FUNCTION", run.path("kind").asText(), subJob.toString());
+                assertEquals("RunSubJob", run.path("function").asText(), "the catalogue's function ran it: " + subJob);
+                assertEquals(FUNCTION, run.path("programFunction").asText(), "invoking the program's own: " + subJob);
+            }
         }
         JsonNode result = Scenarios.result(alice, id);
         assertEquals(3, result.path("files").asInt());

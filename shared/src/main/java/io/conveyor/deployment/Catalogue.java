@@ -157,6 +157,8 @@ public final class Catalogue {
     public static final RouteSpec GET_USAGE = api("getUsage", "GET", "/usage", 200);
 
     // The worker protocol: external workers register, take subjobs and answer for them, as their owner.
+    /** 200 with the caller's workers, their health and what each holds. */
+    public static final RouteSpec LIST_WORKERS = api("listWorkers", "GET", "/workers", 200);
     public static final RouteSpec REGISTER_WORKER = api("registerWorker", "POST", "/workers", 201);
     public static final RouteSpec DEREGISTER_WORKER = api("deregisterWorker", "DELETE", "/workers/{workerId}", 200);
     /** 200 with a subjob the worker now holds, 204 when none came within the wait. */
@@ -173,7 +175,7 @@ public final class Catalogue {
 
     public static final List<RouteSpec> ROUTES = List.of(CREATE_JOB, LIST_JOBS, GET_JOB, CANCEL_JOB, SUBMIT_JOB,
             RETRY_JOB, LIST_SUBJOBS, GET_RESULT, LIST_PROGRAMS, GET_PROGRAM, GET_PROGRAM_STATISTICS, GET_USAGE,
-            REGISTER_WORKER,
+            LIST_WORKERS, REGISTER_WORKER,
             DEREGISTER_WORKER, POLL_SUBJOB, HEARTBEAT_SUBJOB, UPLOAD_SUBJOB_OUTPUT, COMPLETE_SUBJOB, FAIL_SUBJOB, DECLINE_SUBJOB);
 
     /** The cleaner runs hourly unless the deployment says otherwise. */

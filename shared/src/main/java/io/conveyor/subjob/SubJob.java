@@ -4,6 +4,7 @@ import io.conveyor.job.JobError;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -20,6 +21,8 @@ import java.util.Objects;
  * @param outputKey  the object key of its output once it succeeded, unless the output is kept with it
  * @param output     its output as JSON text once it succeeded, when small enough to be kept with it, or {@code null}
  * @param error      why it failed, or {@code null}
+ * @param runners    what ran each of its attempts, in order, as far as recorded: one per attempt but for attempts
+ *                   started before runners were recorded
  */
 public record SubJob(
         String jobId,
@@ -32,7 +35,8 @@ public record SubJob(
         Duration duration,
         String outputKey,
         String output,
-        JobError error) {
+        JobError error,
+        List<SubJobRunner> runners) {
 
     public SubJob {
         Objects.requireNonNull(jobId, "jobId");
@@ -41,6 +45,7 @@ public record SubJob(
             throw new IllegalArgumentException("subjob index must be zero or more, was " + index);
         }
         startedAt = startedAt == null ? null : startedAt.truncatedTo(ChronoUnit.MILLIS);
+        runners = runners == null ? List.of() : List.copyOf(runners);
     }
 
     /**
@@ -53,11 +58,11 @@ public record SubJob(
             return this;
         }
         return new SubJob(jobId, index, jobAttempt, manifestKey, SubJobStatus.STOPPED, attempts, startedAt, duration,
-                outputKey, output, error);
+                outputKey, output, error, runners);
     }
 
     /** A subjob as the splitter lists it. */
     public static SubJob pending(String jobId, int index, int jobAttempt, String manifestKey) {
-        return new SubJob(jobId, index, jobAttempt, manifestKey, SubJobStatus.PENDING, 0, null, null, null, null, null);
+        return new SubJob(jobId, index, jobAttempt, manifestKey, SubJobStatus.PENDING, 0, null, null, null, null, null, List.of());
     }
 }

@@ -4,6 +4,7 @@ import io.conveyor.job.JobError;
 import io.conveyor.persistence.Timestamps;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -47,6 +48,17 @@ final class SubJobGroup {
     static final String OUTPUT = "output";
     static final String ERROR_CODE = "errorCode";
     static final String ERROR_MESSAGE = "errorMessage";
+    /**
+     * The function that ran a Lambda subjob, kept once for all its attempts: within a job attempt every attempt of a
+     * batch runs on the same function. A map of {@link #RUNNER_NAME} and, for a program that is a Lambda function of
+     * its own, {@link #RUNNER_PROGRAM}.
+     */
+    static final String RAN_ON = "ranOn";
+    /** The external workers that ran a subjob, one per attempt: maps of {@link #RUNNER_ID} and {@link #RUNNER_NAME}. */
+    static final String WORKERS = "workers";
+    static final String RUNNER_NAME = "name";
+    static final String RUNNER_PROGRAM = "program";
+    static final String RUNNER_ID = "id";
 
     private static final Pattern ENTRY_NAME = Pattern.compile("s([0-9]+)");
 
@@ -109,7 +121,50 @@ final class SubJobGroup {
             entry.put(ERROR_CODE, AttributeValue.fromS(s.error().code()));
             entry.put(ERROR_MESSAGE, AttributeValue.fromS(keptMessage(s.error().message())));
         }
+        List<AttributeValue> workers = new ArrayList<>();
+        for (SubJobRunner runner : s.runners()) {
+            if (runner instanceof SubJobRunner.Function function) {
+                entry.put(RAN_ON, runner(function));
+            } else {
+                workers.add(runner((SubJobRunner.Worker) runner));
+            }
+        }
+        if (!workers.isEmpty()) {
+            entry.put(WORKERS, AttributeValue.fromL(workers));
+        }
         return entry;
+    }
+
+    /** How {@code function} is kept in a subjob's entry. */
+    static AttributeValue runner(SubJobRunner.Function function) {
+        Map<String, AttributeValue> m = new HashMap<>(Map.of(RUNNER_NAME, AttributeValue.fromS(function.name())));
+        if (function.programFunction() != null) {
+            m.put(RUNNER_PROGRAM, AttributeValue.fromS(function.programFunction()));
+        }
+        return AttributeValue.fromM(m);
+    }
+
+    /** How {@code worker} is kept as one attempt's in a subjob's entry. */
+    static AttributeValue runner(SubJobRunner.Worker worker) {
+        Map<String, AttributeValue> m = new HashMap<>(Map.of(RUNNER_ID, AttributeValue.fromS(worker.id())));
+        if (worker.name() != null) {
+            m.put(RUNNER_NAME, AttributeValue.fromS(worker.name()));
+        }
+        return AttributeValue.fromM(m);
+    }
+
+    /** What ran each attempt of the subjob whose entry is {@code e}, as far as recorded. */
+    private static List<SubJobRunner> runners(Map<String, AttributeValue> e, int attempts) {
+        if (e.containsKey(WORKERS)) {
+            return e.get(WORKERS).l().stream().<SubJobRunner>map(w -> new SubJobRunner.Worker(
+                    w.m().get(RUNNER_ID).s(), text(w.m(), RUNNER_NAME))).toList();
+        }
+        if (e.containsKey(RAN_ON)) {
+            Map<String, AttributeValue> f = e.get(RAN_ON).m();
+            return Collections.nCopies(attempts,
+                    new SubJobRunner.Function(f.get(RUNNER_NAME).s(), text(f, RUNNER_PROGRAM)));
+        }
+        return List.of();
     }
 
     /** The subjobs a group's item holds, in index order. */
@@ -126,15 +181,17 @@ final class SubJobGroup {
             }
             int index = first + Integer.parseInt(entryName.group(1));
             Map<String, AttributeValue> e = value.m();
+            int attempts = Integer.parseInt(e.get(ATTEMPTS).n());
             String manifestKey = e.containsKey(MANIFEST_KEY) ? e.get(MANIFEST_KEY).s() : groupManifestKey;
             subJobs.add(new SubJob(jobId, index, attempt, manifestKey,
                     SubJobStatus.valueOf(e.get(STATUS).s()),
-                    Integer.parseInt(e.get(ATTEMPTS).n()),
+                    attempts,
                     e.containsKey(STARTED_AT) ? Timestamps.parse(e.get(STARTED_AT).s()) : null,
                     e.containsKey(DURATION_MILLIS) ? Duration.ofMillis(Long.parseLong(e.get(DURATION_MILLIS).n())) : null,
                     text(e, OUTPUT_KEY),
                     text(e, OUTPUT),
-                    e.containsKey(ERROR_CODE) ? new JobError(e.get(ERROR_CODE).s(), text(e, ERROR_MESSAGE)) : null));
+                    e.containsKey(ERROR_CODE) ? new JobError(e.get(ERROR_CODE).s(), text(e, ERROR_MESSAGE)) : null,
+                    runners(e, attempts)));
         });
         subJobs.sort(Comparator.comparingInt(SubJob::index));
         return subJobs;

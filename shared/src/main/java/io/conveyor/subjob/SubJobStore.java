@@ -120,7 +120,7 @@ public final class SubJobStore {
             "#jobAttempt", SubJobGroup.JOB_ATTEMPT, "#status", SubJobGroup.STATUS, "#attempts", SubJobGroup.ATTEMPTS,
             "#startedAt", SubJobGroup.STARTED_AT, "#duration", SubJobGroup.DURATION_MILLIS,
             "#outputKey", SubJobGroup.OUTPUT_KEY, "#output", SubJobGroup.OUTPUT, "#code", SubJobGroup.ERROR_CODE,
-            "#message", SubJobGroup.ERROR_MESSAGE);
+            "#message", SubJobGroup.ERROR_MESSAGE, "#workers", SubJobGroup.WORKERS);
     private static final Pattern NAME_PLACEHOLDER = Pattern.compile("#[A-Za-z0-9]+");
     private static final Pattern ENTRY_PLACEHOLDER = Pattern.compile("#s([0-9]+)");
 
@@ -219,17 +219,18 @@ public final class SubJobStore {
      * A worker invocation for the subjob starts. The first start of a pending (or assigned) subjob counts it as
      * running in its job's progress; a retry only adds to its attempts. A start that comes after the outcome changes nothing.
      *
+     * @param runner what runs this attempt, recorded in the same write
      * @return {@code true} if the invocation may run; {@code false} if the subjob's outcome is recorded already (a
      *     repeated delivery) or there is no such subjob in that attempt
      */
-    public boolean start(String jobId, int index, int attempt, Instant now) {
-        if (transact(jobId, attempt, List.of(firstStart(index, now, SubJobStatus.RUNNING)),
+    public boolean start(String jobId, int index, int attempt, Instant now, SubJobRunner runner) {
+        if (transact(jobId, attempt, List.of(firstStart(index, now, SubJobStatus.RUNNING, runner)),
                 jobs.progressChange(jobId, attempt, 1, 0, 0)) == Written.ALL
-                || transact(jobId, attempt, List.of(retake(index, SubJobStatus.ASSIGNED, SubJobStatus.RUNNING)),
+                || transact(jobId, attempt, List.of(retake(index, SubJobStatus.ASSIGNED, SubJobStatus.RUNNING, runner)),
                         jobs.progressChange(jobId, attempt, 1, 0, 0)) == Written.ALL) {
             return true;
         }
-        Update retry = groupUpdate(jobId, attempt, List.of(restart(index)));
+        Update retry = groupUpdate(jobId, attempt, List.of(restart(index, runner)));
         try {
             dynamoDb.updateItem(b -> b.tableName(tableName).key(retry.key())
                     .updateExpression(retry.updateExpression())
@@ -251,10 +252,12 @@ public final class SubJobStore {
      * read with one query and each is started as it stands, and one that changed meanwhile (a racing delivery) falls
      * back to {@link #start}.
      *
+     * @param runner the function that runs the batch, recorded with each subjob in the same writes
      * @return the indices of the subjobs that may run, in the order asked, the first of them running: those of this
      *     attempt without a recorded outcome; none once the job no longer runs this attempt
      */
-    public List<Integer> startAll(String jobId, int attempt, List<Integer> indices, Instant now) {
+    public List<Integer> startAll(String jobId, int attempt, List<Integer> indices, Instant now,
+            SubJobRunner.Function runner) {
         List<Integer> started = new ArrayList<>();
         for (int from = 0; from < indices.size(); from += SUBJOBS_PER_TRANSACTION) {
             List<Integer> chunk = indices.subList(from, Math.min(from + SUBJOBS_PER_TRANSACTION, indices.size()));
@@ -262,7 +265,7 @@ public final class SubJobStore {
             List<Change> firstStarts = new ArrayList<>();
             for (int i = 0; i < chunk.size(); i++) {
                 firstStarts.add(firstStart(chunk.get(i), now,
-                        takesTheTurn && i == 0 ? SubJobStatus.RUNNING : SubJobStatus.ASSIGNED));
+                        takesTheTurn && i == 0 ? SubJobStatus.RUNNING : SubJobStatus.ASSIGNED, runner));
             }
             Written written = transact(jobId, attempt, firstStarts,
                     jobs.progressChange(jobId, attempt, takesTheTurn ? 1 : 0, 0, 0));
@@ -271,7 +274,7 @@ public final class SubJobStore {
             }
             if (written == Written.ALL) {
                 started.addAll(chunk);
-            } else if (!startAsFound(jobId, attempt, chunk, now, started)) {
+            } else if (!startAsFound(jobId, attempt, chunk, now, runner, started)) {
                 return started;
             }
         }
@@ -284,7 +287,8 @@ public final class SubJobStore {
      *
      * @return {@code false} if the job no longer runs this attempt
      */
-    private boolean startAsFound(String jobId, int attempt, List<Integer> indices, Instant now, List<Integer> started) {
+    private boolean startAsFound(String jobId, int attempt, List<Integer> indices, Instant now, SubJobRunner runner,
+            List<Integer> started) {
         Map<Integer, SubJob> current = range(jobId, indices);
         List<SubJob> runnable = indices.stream().map(current::get)
                 .filter(s -> s != null && s.jobAttempt() == attempt && !s.status().isOutcome())
@@ -299,7 +303,8 @@ public final class SubJobStore {
             boolean runsNow = !turnTaken;
             turnTaken = true;
             SubJobStatus as = runsNow ? SubJobStatus.RUNNING : SubJobStatus.ASSIGNED;
-            changes.add(s.status() == SubJobStatus.PENDING ? firstStart(s.index(), now, as) : retake(s.index(), s.status(), as));
+            changes.add(s.status() == SubJobStatus.PENDING ? firstStart(s.index(), now, as, runner)
+                    : retake(s.index(), s.status(), as, runner));
             runningChange += (runsNow ? 1 : 0) - (s.status() == SubJobStatus.RUNNING ? 1 : 0);
         }
         Written written = transact(jobId, attempt, changes, jobs.progressChange(jobId, attempt, runningChange, 0, 0));
@@ -307,7 +312,7 @@ public final class SubJobStore {
             return false;
         }
         for (SubJob s : runnable) {
-            if (written == Written.ALL || start(jobId, s.index(), attempt, now)) {
+            if (written == Written.ALL || start(jobId, s.index(), attempt, now, runner)) {
                 started.add(s.index());
             }
         }
@@ -493,31 +498,46 @@ public final class SubJobStore {
 
     /**
      * A pending subjob taken by a worker invocation, {@code as} running or assigned: its whole entry is known, so it is
-     * written whole, the shortest update. Its attempt and start count from the invocation that took it.
+     * written whole, the shortest update. Its attempt and start count from the invocation that took it, and so does
+     * what ran it: a function once for all attempts, a worker as the first of one per attempt.
      */
-    private static Change firstStart(int index, Instant now, SubJobStatus as) {
+    private static Change firstStart(int index, Instant now, SubJobStatus as, SubJobRunner runner) {
         // One value for every entry of a kind: the entries of a batch's first write are alike, but for their index.
         String value = as == SubJobStatus.RUNNING ? ":started" : ":assignedEntry";
-        return new Change(index, List.of("#s" + index + " = " + value), Map.of(value, AttributeValue.fromM(Map.of(
-                        SubJobGroup.STATUS, AttributeValue.fromS(as.name()),
-                        SubJobGroup.ATTEMPTS, AttributeValue.fromN("1"),
-                        SubJobGroup.STARTED_AT, AttributeValue.fromS(Timestamps.sortable(now))))),
+        Map<String, AttributeValue> entry = new HashMap<>(Map.of(
+                SubJobGroup.STATUS, AttributeValue.fromS(as.name()),
+                SubJobGroup.ATTEMPTS, AttributeValue.fromN("1"),
+                SubJobGroup.STARTED_AT, AttributeValue.fromS(Timestamps.sortable(now))));
+        if (runner instanceof SubJobRunner.Worker worker) {
+            entry.put(SubJobGroup.WORKERS, AttributeValue.fromL(List.of(SubJobGroup.runner(worker))));
+        } else {
+            entry.put(SubJobGroup.RAN_ON, SubJobGroup.runner((SubJobRunner.Function) runner));
+        }
+        return new Change(index, List.of("#s" + index + " = " + value), Map.of(value, AttributeValue.fromM(entry)),
                 SubJobStatus.PENDING);
     }
 
-    /** A subjob taken again by another worker invocation (a retry, a repeated delivery), {@code as} running or assigned. */
-    private static Change retake(int index, SubJobStatus from, SubJobStatus as) {
+    /**
+     * A subjob taken again by another worker invocation (a retry, a repeated delivery), {@code as} running or assigned.
+     * A worker is added as this attempt's; a function was recorded at the first start, and runs every attempt.
+     */
+    private static Change retake(int index, SubJobStatus from, SubJobStatus as, SubJobRunner runner) {
         List<String> sets = new ArrayList<>(List.of(path(index, "#attempts") + " = " + path(index, "#attempts") + " + :one"));
         Map<String, AttributeValue> values = new HashMap<>(Map.of(":one", AttributeValue.fromN("1")));
         if (as != from) {
             sets.add(path(index, "#status") + " = " + statusValue(as));
             values.put(statusValue(as), AttributeValue.fromS(as.name()));
         }
+        if (runner instanceof SubJobRunner.Worker worker) {
+            sets.add(path(index, "#workers") + " = list_append(if_not_exists(" + path(index, "#workers") + ", :noWorkers), :worker)");
+            values.put(":noWorkers", AttributeValue.fromL(List.of()));
+            values.put(":worker", AttributeValue.fromL(List.of(SubJobGroup.runner(worker))));
+        }
         return new Change(index, sets, values, from);
     }
 
-    private static Change restart(int index) {
-        return retake(index, SubJobStatus.RUNNING, SubJobStatus.RUNNING);
+    private static Change restart(int index, SubJobRunner runner) {
+        return retake(index, SubJobStatus.RUNNING, SubJobStatus.RUNNING, runner);
     }
 
     /** The batch's turn passes to an assigned subjob, or back from a running one that ended without an outcome. */

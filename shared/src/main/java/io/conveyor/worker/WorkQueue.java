@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -23,7 +24,9 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
  * puts it in the sparse {@value #READY_INDEX} index, oldest first. Claiming is one conditional update that removes
  * it from the index, so two workers never claim the same offer; an offer made again (the subjob re-registered after a
  * heartbeat timeout or a decline) replaces the claim, so a late answer from the worker it was taken from no longer
- * matches. Items expire through DynamoDB's TTL once nothing can answer them.
+ * matches. Items expire through DynamoDB's TTL once nothing can answer them. A worker and the offers it holds carry
+ * {@code workerOwner}, which puts them in the sparse {@value #WORKERS_INDEX} index: one query lists an owner's
+ * workers with what each holds.
  *
  * <p>Thread-safe.
  */
@@ -34,6 +37,10 @@ public final class WorkQueue {
     static final String EXPIRES_AT = "expiresAt";
     /** The sparse index of ready offers: {@code program#owner}, oldest first. */
     public static final String READY_INDEX = "Ready";
+    static final String WORKER_OWNER = "workerOwner";
+    static final String WORKER_ID = "workerId";
+    /** The sparse index of workers and the offers they hold: by owner, then by worker. */
+    public static final String WORKERS_INDEX = "Workers";
 
     /** The work queue table. */
     public static final TableSpec TABLE = new TableSpec(
@@ -42,7 +49,9 @@ public final class WorkQueue {
             KeyAttributeSpec.string(ID),
             Optional.empty(),
             List.of(new IndexSpec(READY_INDEX, KeyAttributeSpec.string(READY_FOR),
-                    Optional.of(KeyAttributeSpec.string(OFFERED_AT)), false)),
+                            Optional.of(KeyAttributeSpec.string(OFFERED_AT)), false),
+                    new IndexSpec(WORKERS_INDEX, KeyAttributeSpec.string(WORKER_OWNER),
+                            Optional.of(KeyAttributeSpec.string(WORKER_ID)), false)),
             Optional.of(EXPIRES_AT));
 
     /** Offers and workers are kept this long past their last use, for late answers to be told what happened. */
@@ -71,9 +80,13 @@ public final class WorkQueue {
     public record Held(Offer offer, String offerToken, String claimId, String workerId, String runToken,
             List<String> declinedBy) {}
 
-    /** A registered worker. */
+    /**
+     * A registered worker.
+     *
+     * @param name what its owner calls it (a host, a pool), or null: shown with the subjobs it ran
+     */
     public record Worker(String id, String owner, List<String> programs, List<String> capabilities, Duration lease,
-            Instant deadline, Instant registeredAt) {
+            Instant deadline, Instant registeredAt, String name) {
         public boolean isDead(Instant now) {
             return now.isAfter(deadline);
         }
@@ -124,7 +137,7 @@ public final class WorkQueue {
             dynamoDb.updateItem(b -> b.tableName(tableName).key(key(offerId(offer.jobId(), offer.attempt(), offer.index())))
                     .updateExpression("SET offerToken = :token, readyFor = :readyFor, offeredAt = :offeredAt, jobId = :jobId, "
                             + "jobAttempt = :attempt, subJobIndex = :index, #program = :program, #owner = :owner, "
-                            + "subJobInput = :input, expiresAt = :expires REMOVE claimId, workerId, runToken")
+                            + "subJobInput = :input, expiresAt = :expires REMOVE claimId, workerId, workerOwner, runToken")
                     .conditionExpression("attribute_not_exists(offerToken) OR offerToken <> :token")
                     .expressionAttributeNames(Map.of("#owner", "owner", "#program", "program"))
                     .expressionAttributeValues(values));
@@ -155,11 +168,11 @@ public final class WorkQueue {
         try {
             Map<String, AttributeValue> item = dynamoDb.updateItem(b -> b.tableName(tableName)
                     .key(key(offerId(o.jobId(), o.attempt(), o.index())))
-                    .updateExpression("SET claimId = :claim, workerId = :worker REMOVE readyFor")
+                    .updateExpression("SET claimId = :claim, workerId = :worker, workerOwner = :owner REMOVE readyFor")
                     .conditionExpression("attribute_exists(readyFor) AND offerToken = :token "
                             + "AND (attribute_not_exists(declinedBy) OR NOT contains(declinedBy, :worker))")
                     .expressionAttributeValues(Map.of(":claim", s(claimId), ":worker", s(workerId),
-                            ":token", s(ready.offerToken())))
+                            ":owner", s(o.owner()), ":token", s(ready.offerToken())))
                     .returnValues(ReturnValue.ALL_NEW)).attributes();
             return Optional.of(held(item));
         } catch (ConditionalCheckFailedException taken) {
@@ -175,7 +188,7 @@ public final class WorkQueue {
         Offer o = claimed.offer();
         try {
             dynamoDb.updateItem(b -> b.tableName(tableName).key(key(offerId(o.jobId(), o.attempt(), o.index())))
-                    .updateExpression("SET readyFor = :readyFor REMOVE claimId, workerId")
+                    .updateExpression("SET readyFor = :readyFor REMOVE claimId, workerId, workerOwner")
                     .conditionExpression("claimId = :claim")
                     .expressionAttributeValues(Map.of(":readyFor", s(readyFor(o.program(), o.owner())), ":claim", s(claimId))));
         } catch (ConditionalCheckFailedException replaced) {
@@ -216,7 +229,7 @@ public final class WorkQueue {
                     ":expires", n(now.plus(KEEP).getEpochSecond())));
             declinedBy.ifPresent(w -> values.put(":worker", AttributeValue.fromSs(List.of(w))));
             dynamoDb.updateItem(b -> b.tableName(tableName).key(key(offerId(jobId, attempt, index)))
-                    .updateExpression("SET expiresAt = :expires REMOVE claimId, workerId, runToken"
+                    .updateExpression("SET expiresAt = :expires REMOVE claimId, workerId, workerOwner, runToken"
                             + (declinedBy.isPresent() ? " ADD declinedBy :worker" : ""))
                     .conditionExpression("claimId = :claim")
                     .expressionAttributeValues(values));
@@ -250,11 +263,16 @@ public final class WorkQueue {
         Map<String, AttributeValue> item = new HashMap<>();
         item.put(ID, s(workerId(worker.id())));
         item.put("owner", s(worker.owner()));
+        item.put(WORKER_OWNER, s(worker.owner()));
+        item.put(WORKER_ID, s(worker.id()));
         item.put("programs", AttributeValue.fromL(worker.programs().stream().map(WorkQueue::s).toList()));
         item.put("capabilities", AttributeValue.fromL(worker.capabilities().stream().map(WorkQueue::s).toList()));
         item.put("leaseMillis", n(worker.lease().toMillis()));
         item.put("deadline", n(worker.deadline().toEpochMilli()));
         item.put("registeredAt", s(Timestamps.sortable(worker.registeredAt())));
+        if (worker.name() != null) {
+            item.put("name", s(worker.name()));
+        }
         item.put(EXPIRES_AT, n(worker.deadline().plus(KEEP).getEpochSecond()));
         dynamoDb.putItem(b -> b.tableName(tableName).item(item).conditionExpression("attribute_not_exists(id)"));
     }
@@ -286,6 +304,49 @@ public final class WorkQueue {
         return item == null || item.isEmpty() ? Optional.empty() : Optional.of(worker(item));
     }
 
+    /**
+     * Marks {@code workerId}, found past its deadline at {@code now}, as dead: one conditional update, so of every call
+     * that finds it dead exactly one announces it.
+     *
+     * @return whether this call marked it; false when it was marked before, or it is not dead (or gone)
+     */
+    public boolean markDead(String workerId, Instant now) {
+        try {
+            dynamoDb.updateItem(b -> b.tableName(tableName).key(key(workerId(workerId)))
+                    .updateExpression("SET diedAt = :at")
+                    .conditionExpression("deadline < :now AND attribute_not_exists(diedAt)")
+                    .expressionAttributeValues(Map.of(":at", s(Timestamps.sortable(now)), ":now", n(now.toEpochMilli()))));
+            return true;
+        } catch (ConditionalCheckFailedException notNewlyDead) {
+            return false;
+        }
+    }
+
+    /** A worker with the subjobs it holds. */
+    public record Holding(Worker worker, List<Offer> held) {}
+
+    /**
+     * {@code owner}'s workers, dead ones too until they expire, each with the offers it holds, in worker id order:
+     * one query of the {@value #WORKERS_INDEX} index (eventually consistent, as every index read).
+     */
+    public List<Holding> workersOf(String owner) {
+        Map<String, Worker> workers = new LinkedHashMap<>();
+        Map<String, List<Offer>> holdings = new HashMap<>();
+        dynamoDb.queryPaginator(q -> q.tableName(tableName).indexName(WORKERS_INDEX)
+                        .keyConditionExpression("#owner = :owner")
+                        .expressionAttributeNames(Map.of("#owner", WORKER_OWNER))
+                        .expressionAttributeValues(Map.of(":owner", s(owner))))
+                .items().forEach(item -> {
+                    if (item.get(ID).s().startsWith("worker#")) {
+                        Worker w = worker(item);
+                        workers.put(w.id(), w);
+                    } else {
+                        holdings.computeIfAbsent(text(item, WORKER_ID), id -> new ArrayList<>()).add(held(item).offer());
+                    }
+                });
+        return workers.values().stream().map(w -> new Holding(w, holdings.getOrDefault(w.id(), List.of()))).toList();
+    }
+
     /** Deregisters {@code owner}'s worker; false when there was none. */
     public boolean deregister(String workerId, String owner) {
         try {
@@ -305,7 +366,7 @@ public final class WorkQueue {
                 item.get("capabilities").l().stream().map(AttributeValue::s).toList(),
                 Duration.ofMillis(Long.parseLong(item.get("leaseMillis").n())),
                 Instant.ofEpochMilli(Long.parseLong(item.get("deadline").n())),
-                Timestamps.parse(text(item, "registeredAt")));
+                Timestamps.parse(text(item, "registeredAt")), text(item, "name"));
     }
 
     private static Map<String, AttributeValue> key(String id) {

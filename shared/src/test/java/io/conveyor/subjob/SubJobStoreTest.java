@@ -30,6 +30,8 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
 class SubJobStoreTest {
     private static final Instant T0 = Instant.parse("2026-11-22T10:00:00Z");
     private static final JobError DECLINED = new JobError("SubJob.Declined", "input 4 is not UTF-8");
+    /** What runs the subjobs of a Java program: the catalogue's RunSubJob function. */
+    private static final SubJobRunner.Function RUN_SUBJOB = new SubJobRunner.Function("RunSubJob", null);
 
     private JobStore jobs;
     private SubJobStore subJobs;
@@ -64,7 +66,7 @@ class SubJobStoreTest {
         int first = SubJobGroup.SIZE - 3; // the batch straddles the first two groups
         subJobs.registerAll("j", 1, pending(2 * SubJobGroup.SIZE));
         List<Integer> batch = IntStream.range(first, first + 6).boxed().toList();
-        assertEquals(batch, subJobs.startAll("j", 1, batch, T0));
+        assertEquals(batch, subJobs.startAll("j", 1, batch, T0, RUN_SUBJOB));
         List<SubJobStore.Outcome> outcomes = new ArrayList<>();
         batch.forEach(i -> outcomes.add(i % 2 == 0 ? succeeded(i)
                 : SubJobStore.Outcome.failed(i, new JobError("Program.Failed", "no " + i), Duration.ofMillis(i))));
@@ -110,7 +112,7 @@ class SubJobStoreTest {
         store.registerAll("c", 1, List.of(SubJob.pending("c", 0, 1, "m")));
 
         dynamoDb.conflictNext(2);
-        assertTrue(store.start("c", 0, 1, T0), "started on the third try");
+        assertTrue(store.start("c", 0, 1, T0, RUN_SUBJOB), "started on the third try");
         assertEquals(new Progress(1, 1, 0, 0), conflictingJobs.get("c").orElseThrow().progress());
         assertEquals(1, store.get("c", 0).orElseThrow().attempts(), "written once");
     }
@@ -158,8 +160,8 @@ class SubJobStoreTest {
     @Test
     void start_countsRunningOnce_andEachInvocationAsAnAttempt() {
         subJobs.registerAll("j", 1, pending(2));
-        assertTrue(subJobs.start("j", 0, 1, T0.plusSeconds(1)));
-        assertTrue(subJobs.start("j", 0, 1, T0.plusSeconds(5)), "a retry may run");
+        assertTrue(subJobs.start("j", 0, 1, T0.plusSeconds(1), RUN_SUBJOB));
+        assertTrue(subJobs.start("j", 0, 1, T0.plusSeconds(5), RUN_SUBJOB), "a retry may run");
         SubJob retried = subJobs.get("j", 0).orElseThrow();
         assertEquals(SubJobStatus.RUNNING, retried.status());
         assertEquals(2, retried.attempts());
@@ -168,9 +170,31 @@ class SubJobStoreTest {
     }
 
     @Test
+    void eachAttemptKeepsWhatRanIt_aFunctionOnceForAll_aWorkerPerAttempt_throughTheOutcome() {
+        subJobs.registerAll("j", 1, pending(3));
+        SubJobRunner.Function lambda = new SubJobRunner.Function("RunSubJob", "word-count:live");
+        assertEquals(List.of(0, 1), subJobs.startAll("j", 1, List.of(0, 1), T0, lambda));
+        assertEquals(List.of(0, 1), subJobs.startAll("j", 1, List.of(0, 1), T0.plusSeconds(1), lambda), "a retry");
+        SubJobRunner.Worker doomed = new SubJobRunner.Worker("w-1", "gpu-box-1");
+        SubJobRunner.Worker unnamed = new SubJobRunner.Worker("w-2", null);
+        subJobs.start("j", 2, 1, T0, doomed);
+        subJobs.start("j", 2, 1, T0.plusSeconds(30), unnamed);
+        subJobs.recordAll("j", 1, List.of(SubJobStore.Outcome.failed(2, DECLINED, Duration.ofSeconds(2))), 2,
+                OptionalInt.empty(), T0.plusSeconds(32));
+
+        assertEquals(List.of(lambda, lambda), subJobs.get("j", 0).orElseThrow().runners());
+        assertEquals(List.of(lambda, lambda), subJobs.get("j", 1).orElseThrow().runners(), "assigned, then retaken");
+        SubJob ended = subJobs.get("j", 2).orElseThrow();
+        assertEquals(SubJobStatus.FAILED, ended.status());
+        assertEquals(List.of(doomed, unnamed), ended.runners());
+        assertEquals(List.of(), subJobs.list("j", 10, Optional.empty()).items().stream()
+                .filter(s -> s.runners().size() != s.attempts()).toList(), "one runner per attempt");
+    }
+
+    @Test
     void recordedSuccess_countsOnce_andKeepsOutputAndDuration() {
         subJobs.registerAll("j", 1, pending(2));
-        subJobs.start("j", 1, 1, T0);
+        subJobs.start("j", 1, 1, T0, RUN_SUBJOB);
         assertEquals(List.of(succeeded(1)), subJobs.recordAll("j", 1, List.of(succeeded(1)), 1, OptionalInt.empty(), T0.plusMillis(1500)));
         assertEquals(List.of(), subJobs.recordAll("j", 1, List.of(succeeded(1)), 1, OptionalInt.empty(), T0.plusMillis(1700)),
                 "a replay records nothing");
@@ -182,7 +206,7 @@ class SubJobStoreTest {
         assertEquals(Duration.ofMillis(15), done.duration(), "the worker's own time");
         assertEquals(new Progress(2, 0, 1, 0), progress());
         // Start after the outcome (a late duplicate delivery) changes nothing.
-        assertFalse(subJobs.start("j", 1, 1, T0.plusSeconds(9)), "the subjob has ended: nothing runs");
+        assertFalse(subJobs.start("j", 1, 1, T0.plusSeconds(9), RUN_SUBJOB), "the subjob has ended: nothing runs");
         assertEquals(SubJobStatus.SUCCEEDED, subJobs.get("j", 1).orElseThrow().status());
         assertEquals(new Progress(2, 0, 1, 0), progress());
     }
@@ -190,7 +214,7 @@ class SubJobStoreTest {
     @Test
     void recordFailure_keepsTheError_andCountsAFailure() {
         subJobs.registerAll("j", 1, pending(3));
-        subJobs.start("j", 2, 1, T0);
+        subJobs.start("j", 2, 1, T0, RUN_SUBJOB);
         assertTrue(subJobs.recordFailure("j", 2, 1, DECLINED, T0.plusSeconds(1)).isPresent());
         assertEquals(DECLINED, subJobs.get("j", 2).orElseThrow().error());
         // A subjob that fails before any invocation started was never running.
@@ -205,7 +229,7 @@ class SubJobStoreTest {
     @Test
     void concurrentDuplicateOutcomes_countExactlyOnce() throws Exception {
         subJobs.registerAll("j", 1, pending(1));
-        subJobs.start("j", 0, 1, T0);
+        subJobs.start("j", 0, 1, T0, RUN_SUBJOB);
         List<Concurrently.Outcome<List<SubJobStore.Outcome>>> outcomes =
                 Concurrently.run(8, () -> subJobs.recordAll("j", 1, List.of(succeeded(0)), 0, OptionalInt.empty(), T0.plusSeconds(1)));
         long recorded = outcomes.stream().filter(o -> o.result() != null && !o.result().isEmpty()).count();
@@ -216,11 +240,11 @@ class SubJobStoreTest {
     @Test
     void aBatch_startsAndEndsInBulk_andSkipsWhatEndedBefore() {
         subJobs.registerAll("j", 1, pending(250));
-        subJobs.start("j", 7, 1, T0);
+        subJobs.start("j", 7, 1, T0, RUN_SUBJOB);
         subJobs.recordFailure("j", 7, 1, DECLINED, T0.plusSeconds(1));
         List<Integer> batch = IntStream.range(0, 250).boxed().toList();
 
-        List<Integer> started = subJobs.startAll("j", 1, batch, T0.plusSeconds(2));
+        List<Integer> started = subJobs.startAll("j", 1, batch, T0.plusSeconds(2), RUN_SUBJOB);
         assertEquals(249, started.size(), "the subjob that ended already does not run again");
         assertEquals(new Progress(250, 1, 0, 1), progress(), "a batch runs one subjob at a time");
         assertEquals(T0.plusSeconds(2), subJobs.get("j", started.get(0)).orElseThrow().startedAt());
@@ -228,7 +252,7 @@ class SubJobStoreTest {
         List<SubJobStore.Outcome> outcomes = started.stream().map(SubJobStoreTest::succeeded).toList();
         assertEquals(249, subJobs.recordAll("j", 1, outcomes, started.get(0), OptionalInt.empty(), T0.plusSeconds(3)).size());
         assertEquals(new Progress(250, 0, 249, 1), progress());
-        assertEquals(List.of(), subJobs.startAll("j", 1, batch, T0.plusSeconds(4)), "a repeated batch runs nothing");
+        assertEquals(List.of(), subJobs.startAll("j", 1, batch, T0.plusSeconds(4), RUN_SUBJOB), "a repeated batch runs nothing");
         assertEquals(new Progress(250, 0, 249, 1), progress());
     }
 
@@ -237,7 +261,7 @@ class SubJobStoreTest {
     void aBatch_showsOneSubjobRunningAtATime_andPassesTheTurnWithEachWrite() {
         subJobs.registerAll("j", 1, pending(20));
         List<Integer> batch = IntStream.range(0, 15).boxed().toList();
-        assertEquals(batch, subJobs.startAll("j", 1, batch, T0));
+        assertEquals(batch, subJobs.startAll("j", 1, batch, T0, RUN_SUBJOB));
         assertEquals(new Progress(20, 1, 0, 0), progress());
         assertEquals(SubJobStatus.RUNNING, subJobs.get("j", 0).orElseThrow().status());
         assertEquals(SubJobStatus.ASSIGNED, subJobs.get("j", 1).orElseThrow().status());
@@ -260,7 +284,7 @@ class SubJobStoreTest {
         assertEquals(new Progress(20, 0, 14, 0), progress());
 
         // The batch is delivered again for subjob 3: it runs, and only it.
-        assertEquals(List.of(3), subJobs.startAll("j", 1, batch, T0.plusSeconds(9)));
+        assertEquals(List.of(3), subJobs.startAll("j", 1, batch, T0.plusSeconds(9), RUN_SUBJOB));
         assertEquals(new Progress(20, 1, 14, 0), progress());
         assertEquals(SubJobStatus.RUNNING, subJobs.get("j", 3).orElseThrow().status());
         assertEquals(2, subJobs.get("j", 3).orElseThrow().attempts());
@@ -273,10 +297,10 @@ class SubJobStoreTest {
     @Test
     void aDeclinedSubjob_staysRunning_andItsRetryRunsAndRecordsItOnce() {
         subJobs.registerAll("j", 1, pending(1));
-        assertEquals(List.of(0), subJobs.startAll("j", 1, List.of(0), T0));
+        assertEquals(List.of(0), subJobs.startAll("j", 1, List.of(0), T0, RUN_SUBJOB));
         assertEquals(new Progress(1, 1, 0, 0), progress());
 
-        assertEquals(List.of(0), subJobs.startAll("j", 1, List.of(0), T0.plusSeconds(5)));
+        assertEquals(List.of(0), subJobs.startAll("j", 1, List.of(0), T0.plusSeconds(5), RUN_SUBJOB));
         assertEquals(SubJobStatus.RUNNING, subJobs.get("j", 0).orElseThrow().status());
         assertEquals(new Progress(1, 1, 0, 0), progress());
         assertEquals(List.of(succeeded(0)), subJobs.recordAll("j", 1, List.of(succeeded(0)), 0, OptionalInt.empty(),
@@ -285,7 +309,7 @@ class SubJobStoreTest {
         assertEquals(SubJobStatus.SUCCEEDED, done.status());
         assertEquals(2, done.attempts());
         assertEquals(new Progress(1, 0, 1, 0), progress());
-        assertEquals(List.of(), subJobs.startAll("j", 1, List.of(0), T0.plusSeconds(7)), "nothing runs again");
+        assertEquals(List.of(), subJobs.startAll("j", 1, List.of(0), T0.plusSeconds(7), RUN_SUBJOB), "nothing runs again");
     }
 
     /** A redelivered batch whose first delivery left one subjob running further on: still one running. */
@@ -293,11 +317,11 @@ class SubJobStoreTest {
     void aRedeliveredBatch_runsItsFirstUnfinishedSubjob_andAssignsTheOthers() {
         subJobs.registerAll("j", 1, pending(6));
         List<Integer> batch = IntStream.range(0, 6).boxed().toList();
-        subJobs.startAll("j", 1, batch, T0);
+        subJobs.startAll("j", 1, batch, T0, RUN_SUBJOB);
         subJobs.recordAll("j", 1, List.of(succeeded(0), succeeded(1)), 0, OptionalInt.of(2), T0.plusSeconds(2));
         subJobs.recordAll("j", 1, List.of(succeeded(2)), 2, OptionalInt.of(3), T0.plusSeconds(3));
         // The invocation dies while 3 runs; the retry delivers the batch again.
-        assertEquals(List.of(3, 4, 5), subJobs.startAll("j", 1, batch, T0.plusSeconds(10)));
+        assertEquals(List.of(3, 4, 5), subJobs.startAll("j", 1, batch, T0.plusSeconds(10), RUN_SUBJOB));
         assertEquals(new Progress(6, 1, 3, 0), progress());
         assertEquals(SubJobStatus.RUNNING, subJobs.get("j", 3).orElseThrow().status());
         assertEquals(SubJobStatus.ASSIGNED, subJobs.get("j", 4).orElseThrow().status());
@@ -307,8 +331,8 @@ class SubJobStoreTest {
     @Test
     void aBatchRetried_whileAnotherDeliveryRecordedPartOfIt_countsEverySubjobOnce() {
         subJobs.registerAll("j", 1, pending(3));
-        assertEquals(List.of(0, 1, 2), subJobs.startAll("j", 1, List.of(0, 1, 2), T0));
-        assertEquals(List.of(0, 1, 2), subJobs.startAll("j", 1, List.of(0, 1, 2), T0.plusSeconds(5)));
+        assertEquals(List.of(0, 1, 2), subJobs.startAll("j", 1, List.of(0, 1, 2), T0, RUN_SUBJOB));
+        assertEquals(List.of(0, 1, 2), subJobs.startAll("j", 1, List.of(0, 1, 2), T0.plusSeconds(5), RUN_SUBJOB));
         assertEquals(T0, subJobs.get("j", 0).orElseThrow().startedAt(), "a retry keeps the first start");
         assertEquals(2, subJobs.get("j", 0).orElseThrow().attempts());
 
@@ -338,7 +362,7 @@ class SubJobStoreTest {
     void progressUpdates_bumpTheJobVersion_soAStaleStatusChangeLoses() {
         subJobs.registerAll("j", 1, pending(1));
         Job before = jobs.get("j").orElseThrow();
-        subJobs.start("j", 0, 1, T0);
+        subJobs.start("j", 0, 1, T0, RUN_SUBJOB);
         assertThrows(io.conveyor.persistence.ConcurrentUpdateException.class,
                 () -> jobs.update(before.cancel(T0.plusSeconds(1))));
     }
@@ -346,12 +370,12 @@ class SubJobStoreTest {
     @Test
     void subjobsStillInFlight_whenTheJobIsCancelled_countForNothing() {
         subJobs.registerAll("j", 1, pending(2));
-        subJobs.start("j", 0, 1, T0);
+        subJobs.start("j", 0, 1, T0, RUN_SUBJOB);
         jobs.update(jobs.get("j").orElseThrow().cancel(T0.plusSeconds(1)));
         Progress atCancel = progress();
         assertEquals(List.of(), subJobs.recordAll("j", 1, List.of(succeeded(0)), 0, OptionalInt.empty(), T0.plusSeconds(2)));
-        assertFalse(subJobs.start("j", 1, 1, T0.plusSeconds(2)), "no new invocation runs for a cancelled job");
-        assertEquals(List.of(), subJobs.startAll("j", 1, List.of(1), T0.plusSeconds(2)), "nor a new batch");
+        assertFalse(subJobs.start("j", 1, 1, T0.plusSeconds(2), RUN_SUBJOB), "no new invocation runs for a cancelled job");
+        assertEquals(List.of(), subJobs.startAll("j", 1, List.of(1), T0.plusSeconds(2), RUN_SUBJOB), "nor a new batch");
         assertEquals(atCancel, progress());
     }
 

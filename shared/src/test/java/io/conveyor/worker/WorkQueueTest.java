@@ -117,11 +117,42 @@ class WorkQueueTest {
     }
 
     @Test
+    void workersOf_listsAnOwnersWorkers_withWhatEachHoldsNow_andNoOneElses() {
+        queue.register(worker("w1", "alice"));
+        queue.register(worker("w2", "alice"));
+        queue.register(worker("w3", "mallory"));
+        queue.offer(offer("alice", 0), "token-0", NOW, KEEP);
+        queue.offer(offer("alice", 1), "token-1", NOW, KEEP);
+        queue.offer(offer("alice", 2), "token-2", NOW, KEEP);
+        List<WorkQueue.Held> ready = queue.ready("render", "alice", 3);
+        queue.claim(ready.get(0), "w1", "claim-0").orElseThrow();
+        queue.claim(ready.get(1), "w1", "claim-1").orElseThrow();
+        queue.claim(ready.get(2), "w2", "claim-2").orElseThrow();
+        assertTrue(queue.release("job-1", 1, 1, "claim-1", Optional.empty(), NOW), "w1 answered subjob 1");
+        queue.offer(offer("alice", 2), "token-2b", NOW.plusSeconds(30), KEEP); // taken from w2 and offered again
+
+        List<WorkQueue.Holding> alices = queue.workersOf("alice");
+        assertEquals(List.of("w1", "w2"), alices.stream().map(h -> h.worker().id()).toList());
+        assertEquals(List.of(0), alices.get(0).held().stream().map(WorkQueue.Offer::index).toList());
+        assertEquals("job-1", alices.get(0).held().get(0).jobId());
+        assertEquals(List.of(), alices.get(1).held());
+        assertEquals(List.of("w3"), queue.workersOf("mallory").stream().map(h -> h.worker().id()).toList());
+        assertTrue(queue.deregister("w2", "alice"));
+        assertEquals(List.of("w1"), queue.workersOf("alice").stream().map(h -> h.worker().id()).toList());
+    }
+
+    private static WorkQueue.Worker worker(String id, String owner) {
+        return new WorkQueue.Worker(id, owner, List.of("render"), List.of("gpu"), Duration.ofSeconds(30),
+                NOW.plusSeconds(30), NOW, null);
+    }
+
+    @Test
     void aWorkerStaysAliveWhileItCallsInBeforeItsDeadline_andIsDeadForGoodAfter() {
         queue.register(new WorkQueue.Worker("w1", "alice", List.of("render"), List.of("gpu"), Duration.ofSeconds(30),
-                NOW.plusSeconds(30), NOW));
+                NOW.plusSeconds(30), NOW, "gpu-box-1"));
         WorkQueue.Refresh alive = queue.refresh("w1", "alice", NOW.plusSeconds(20));
         assertEquals(NOW.plusSeconds(50), assertInstanceOf(WorkQueue.Refresh.Alive.class, alive).worker().deadline());
+        assertEquals("gpu-box-1", queue.worker("w1").orElseThrow().name());
         assertInstanceOf(WorkQueue.Refresh.Unknown.class, queue.refresh("w1", "mallory", NOW.plusSeconds(21)),
                 "another user's worker is not found");
         assertInstanceOf(WorkQueue.Refresh.Dead.class, queue.refresh("w1", "alice", NOW.plusSeconds(51)));

@@ -6,8 +6,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.conveyor.cli.http.ApiClient;
 import io.conveyor.cli.http.ApiError;
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.URLEncoder;
+import java.net.UnknownHostException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -85,6 +87,7 @@ public final class ExternalWorker {
             ArrayNode advertised = registration.putArray("capabilities");
             capabilities.forEach(advertised::add);
             registration.put("leaseSeconds", lease.toSeconds());
+            registration.put("name", processName());
             workerId = api.post("/workers", registration).path("workerId").asText();
             log.accept("worker " + workerId + " registered for " + programs + " with " + capabilities);
             while (!stopping) {
@@ -248,6 +251,18 @@ public final class ExternalWorker {
 
     private static String segment(String value) {
         return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    /** This process as its owner finds it among the subjobs' runs and in {@code conveyor workers}: host and process id. */
+    static String processName() {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            host = "unknown-host";
+        }
+        String pid = "/" + ProcessHandle.current().pid();
+        return host.substring(0, Math.min(host.length(), 64 - pid.length())) + pid;
     }
 
     private static java.util.concurrent.ThreadFactory daemon(String name) {

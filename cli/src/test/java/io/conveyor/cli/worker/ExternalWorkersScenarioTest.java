@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.conveyor.apiclient.JobApiClient;
+import io.conveyor.cli.CliRunner;
 import io.conveyor.cli.config.SettingsResolver;
 import io.conveyor.cli.http.ApiClient;
 import io.conveyor.cli.http.ApiError;
@@ -63,6 +64,11 @@ class ExternalWorkersScenarioTest {
                 "scenario");
     }
 
+    private static CliRunner cli(String user) {
+        return new CliRunner(Map.of("CONVEYOR_ENDPOINT", runtime.apiEndpoint().toString(), "CONVEYOR_TOKEN", user), home,
+                home, false);
+    }
+
     private static String submit(JobApiClient client, long to, int subJobs) {
         JobApiClient.Response created = client.post("/jobs", "{\"program\": \"primes-gpu\", \"parameters\": {\"from\": \"1\", "
                 + "\"to\": \"" + to + "\", \"subJobs\": \"" + subJobs + "\"}}");
@@ -93,12 +99,39 @@ class ExternalWorkersScenarioTest {
 
         // The doomed worker takes the first subjob offered, then dies: it never heartbeats nor answers.
         String doomed = doomedApi.post("/workers", JSON.readTree(
-                "{\"programs\": [\"primes-gpu\"], \"capabilities\": [\"gpu\", \"memoryGiB=32\"], \"leaseSeconds\": 60}"))
+                "{\"programs\": [\"primes-gpu\"], \"capabilities\": [\"gpu\", \"memoryGiB=32\"], \"leaseSeconds\": 60, "
+                + "\"name\": \"doomed-box\"}"))
                 .path("workerId").asText();
         JsonNode held = doomedApi.send(new ApiClient.Call("POST", "/workers/" + doomed + "/poll",
                 Map.of("waitSeconds", "20"), Map.of(), null));
         assertTrue(held.hasNonNull("taskId"), "the doomed worker got a subjob: " + held);
         int doomedIndex = held.path("index").asInt();
+
+        // GET /workers and conveyor workers show alice her worker, alive and holding that subjob; bob sees none.
+        JsonNode listed = alice.get("/workers").json().path("workers");
+        assertEquals(1, listed.size(), listed.toString());
+        assertEquals(List.of(doomed, "doomed-box", "ALIVE"), List.of(listed.get(0).path("workerId").asText(),
+                listed.get(0).path("name").asText(), listed.get(0).path("health").asText()));
+        assertEquals(List.of("gpu", "memoryGiB=32"), JSON.convertValue(listed.get(0).path("capabilities"), List.class));
+        assertEquals(JSON.createArrayNode().add(JSON.createObjectNode().put("jobId", id).put("attempt", 1)
+                .put("index", doomedIndex)), listed.get(0).path("holds"));
+        assertEquals(0, new JobApiClient(runtime.apiEndpoint(), "bob").get("/workers").json().path("workers").size(),
+                "another user sees none of alice's workers");
+        String registered = "/_local/events?detail-type=WorkerRegistered&source=io.conveyor";
+        JsonNode announced = alice.get(registered).json().path("events");
+        assertEquals(1, announced.size(), announced.toString());
+        assertEquals(List.of(doomed, "alice", "doomed-box"), List.of(announced.get(0).path("detail").path("workerId").asText(),
+                announced.get(0).path("detail").path("owner").asText(), announced.get(0).path("detail").path("name").asText()));
+        assertEquals(0, new JobApiClient(runtime.apiEndpoint(), "bob").get(registered).json().path("events").size(),
+                "another user sees none of alice's worker events");
+        CliRunner.Result table = cli("alice").run("workers");
+        assertEquals(0, table.exitCode(), table.toString());
+        assertTrue(table.out().startsWith("WORKER"), table.out());
+        assertTrue(table.out().lines().skip(1).findFirst().orElseThrow().matches(
+                "\\Q" + doomed + "\\E +doomed-box +ALIVE +\\S+ +gpu,memoryGiB=32 +\\Q" + id + "#" + doomedIndex + "\\E *"),
+                table.out());
+        CliRunner.Result json = cli("alice").run("workers", "--json");
+        assertEquals(listed, JSON.readTree(json.out()).path("workers"), json.toString());
 
         // The healthy worker, through the Java library, takes every other subjob and then the doomed one's.
         Map<Integer, Integer> runs = new ConcurrentHashMap<>();
@@ -123,6 +156,20 @@ class ExternalWorkersScenarioTest {
             JsonNode retaken = alice.get("/jobs/" + id + "/subjobs").json().path("subJobs").get(doomedIndex);
             assertEquals("SUCCEEDED", retaken.path("status").asText());
             assertEquals(2, retaken.path("attempts").asInt(), "taken by the doomed worker, then by the healthy one");
+            JsonNode ranBy = retaken.path("runs");
+            assertEquals(List.of("WORKER", "WORKER"), List.of(ranBy.get(0).path("kind").asText(), ranBy.get(1).path("kind").asText()),
+                    ranBy.toString());
+            assertEquals(List.of(doomed, "doomed-box"), List.of(ranBy.get(0).path("workerId").asText(),
+                    ranBy.get(0).path("workerName").asText()), "the first attempt ran on the doomed worker: " + ranBy);
+            assertEquals(List.of(healthy.id(), ExternalWorker.processName()), List.of(ranBy.get(1).path("workerId").asText(),
+                    ranBy.get(1).path("workerName").asText()), "the second on the healthy one: " + ranBy);
+            for (int i = 0; i < 4; i++) {
+                if (i != doomedIndex) {
+                    JsonNode other = alice.get("/jobs/" + id + "/subjobs").json().path("subJobs").get(i).path("runs");
+                    assertEquals(1, other.size(), other.toString());
+                    assertEquals(healthy.id(), other.get(0).path("workerId").asText(), other.toString());
+                }
+            }
 
             // The doomed worker comes back to life and answers: refused, and the result stands.
             ApiError late = assertThrows(ApiError.class, () -> doomedApi.post("/workers/" + doomed + "/subjobs/"

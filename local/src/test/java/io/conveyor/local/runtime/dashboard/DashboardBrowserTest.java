@@ -47,12 +47,16 @@ class DashboardBrowserTest {
     private static final Path SCREENSHOTS = Path.of("target", "dashboard-screenshots");
     /** Whole jobs at the tests' time scale, on a 2-core machine shared with other builds. */
     private static final Duration JOB_TIMEOUT = Duration.ofSeconds(90);
+    /** The scenario programs and one whose subjobs run on external workers, for the workers page. */
+    private static final String PROGRAMS = Scenarios.PROGRAMS.strip().replaceFirst("]$", """
+            , {"name": "primes-external", "implementation": "java:io.conveyor.programs.primes.PrimesProgram",
+               "worker": "external", "external": {"capabilities": [], "heartbeatSeconds": 60}, "subJobTimeoutSeconds": 600}]""");
 
     @RegisterExtension
     static final LocalRuntimeExtension RUNTIME = new LocalRuntimeExtension(LocalRuntimeOptions.builder()
             .timeScale(LocalRuntimeExtension.DEFAULT_TIME_SCALE)
             .schedules(false)
-            .environment("CONVEYOR_PROGRAMS", Scenarios.PROGRAMS)
+            .environment("CONVEYOR_PROGRAMS", PROGRAMS)
             .build());
 
     private static ChromeDriver browser;
@@ -126,6 +130,11 @@ class DashboardBrowserTest {
         String detail = browser.findElement(By.cssSelector(".subjob-detail")).getText();
         assertTrue(detail.contains("Subjob #7") && detail.contains("FAILED"), detail);
         assertTrue(detail.matches("(?s).*Attempts\\s+[1-9].*"), "the attempts are shown: " + detail);
+        List<WebElement> runs = browser.findElements(By.cssSelector(".subjob-runs li"));
+        assertFalse(runs.isEmpty(), "what ran each attempt is shown: " + detail);
+        for (int i = 0; i < runs.size(); i++) {
+            assertEquals("attempt " + (i + 1) + ": function RunSubJob", runs.get(i).getText(), detail);
+        }
 
         // The other failure, by a click on its cell in the picture.
         WebElement canvas = browser.findElement(By.cssSelector(".subjob-canvas"));
@@ -234,6 +243,37 @@ class DashboardBrowserTest {
         assertTrue(charts.getAttribute("data-hour").compareTo(latest) >= 0, "End goes to the current hour: "
                 + charts.getAttribute("data-hour") + " after " + latest);
         screenshot("program-hourly");
+    }
+
+    @Test
+    @Order(8)
+    void theWorkersPage_showsTheCallersWorkersAndWhatTheyHold_andTheJobPageWhichWorkerRunsASubjob() throws IOException {
+        String jobId = createAndSubmit("alice", "{\"program\":\"primes-external\",\"parameters\":{\"from\":\"1\","
+                + "\"to\":\"1000\",\"subJobs\":\"1\"},\"submit\":true}");
+        JobApiClient.Response registered = RUNTIME.api("alice").post("/workers",
+                "{\"programs\": [\"primes-external\"], \"name\": \"browser-box\", \"leaseSeconds\": 600}");
+        assertEquals(201, registered.status(), registered.text());
+        String workerId = registered.json().path("workerId").asText();
+        JobApiClient.Response held = RUNTIME.api("alice").post("/workers/" + workerId + "/poll?waitSeconds=20", "");
+        assertEquals(200, held.status(), "the worker took the job's one subjob: " + held.text());
+
+        signIn("alice");
+        browser.findElement(By.linkText("Workers")).click();
+        WebElement row = await(ExpectedConditions.visibilityOfElementLocated(
+                By.cssSelector("table.workers tr[data-worker-id='" + workerId + "']")));
+        String text = row.getText();
+        assertTrue(text.contains("browser-box") && text.contains("ALIVE"), text);
+        WebElement holding = row.findElement(By.cssSelector("a.held"));
+        assertEquals(jobId.substring(0, 8) + "#0", holding.getText());
+        screenshot("workers");
+
+        // Keyboard only: from the held subjob's link to its job, then the picture's first cell with Enter.
+        holding.sendKeys(Keys.ENTER);
+        await(ExpectedConditions.urlContains("#/jobs/" + jobId));
+        WebElement canvas = await(ExpectedConditions.presenceOfElementLocated(By.cssSelector(".subjob-canvas[data-count='1']")));
+        canvas.sendKeys(Keys.ENTER);
+        WebElement run = await(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(".subjob-runs li")));
+        assertEquals("attempt 1: worker browser-box (" + workerId.substring(0, 8) + ")", run.getText());
     }
 
     /** Opens the dashboard afresh and signs in as {@code user}, as a person types it once. */
