@@ -269,6 +269,10 @@ class CliLocalRuntimeTest {
             assertTrue(all.out().contains(name), all.toString());
         }
         assertTrue(one.out().contains("Retry:"), one.toString());
+        assertTrue(!one.out().contains("Workers:"), "primes runs on Lambda: " + one);
+        CliRunner.Result onWorkers = heidi.run("programs", "primes-on-workers");
+        assertTrue(onWorkers.out().contains("Workers:     external (conveyor worker), any of the job's owner; a heartbeat "
+                + "at least every 10 s"), onWorkers.toString());
         assertEquals(ExitCodes.API, missing.exitCode(), missing.toString());
         assertTrue(missing.err().contains("ProgramNotFound"), missing.toString());
     }

@@ -407,12 +407,16 @@ public final class Api {
     }
 
     /**
-     * A program as the API shows it, with its limits, recent execution-time statistics and, when it declares them, its
-     * parameters as a JSON Schema.
+     * A program as the API shows it, with its limits, recent execution-time statistics, when it declares them its
+     * parameters as a JSON Schema, and when its subjobs run on external workers what those must have.
      */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     public record ProgramView(String name, int maxConcurrency, double toleratedFailurePercentage, long subJobTimeoutSeconds,
             String defaultRetention, RetryView retry, ReRegistrationView reRegistration, StatisticsView statistics,
-            ProgramCostStore.CostStatistics cost, JsonNode parameters) {}
+            ProgramCostStore.CostStatistics cost, JsonNode parameters, ExternalView external) {}
+
+    /** For a program whose subjobs run on external workers: what a worker must advertise, and how often it heartbeats. */
+    public record ExternalView(List<String> capabilities, long heartbeatSeconds) {}
 
     public record RetryView(long intervalSeconds, double backoffRate, long maxDelaySeconds, String jitter, int maxAttempts) {}
 
@@ -486,7 +490,9 @@ public final class Api {
                 new ReRegistrationView(p.reRegistration().delay().toSeconds(), p.reRegistration().maxAttempts()),
                 new StatisticsView(s.window().toString(), s.subJobs(), millis(s.p50()), millis(s.p95()), millis(s.max()),
                         s.errorRate()),
-                costs.read(p.name(), clock.instant()), p.parameters() == null ? null : p.parameters().declared());
+                costs.read(p.name(), clock.instant()), p.parameters() == null ? null : p.parameters().declared(),
+                p.hasExternalWorker() ? new ExternalView(p.external().requires().stream().map(Object::toString).toList(),
+                        p.external().heartbeat().toSeconds()) : null);
     }
 
     private static Long millis(java.time.Duration d) {

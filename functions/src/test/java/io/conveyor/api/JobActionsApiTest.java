@@ -265,6 +265,11 @@ class JobActionsApiTest {
         assertEquals(1_000_000, to.path("default").asLong());
         assertEquals(false, primes.path("parameters").path("additionalProperties").asBoolean(true));
 
+        assertTrue(primes.path("external").isMissingNode(), "primes runs its subjobs on Lambda: " + primes);
+        JsonNode onWorkers = h.alice().get("/programs/primes-on-workers").body().path("external");
+        assertEquals(0, onWorkers.path("capabilities").size(), "any worker of the job's owner takes them");
+        assertEquals(10, onWorkers.path("heartbeatSeconds").asInt());
+
         ApiHarness.Response unknown = h.alice().get("/programs/nope");
         assertEquals(404, unknown.status());
         assertEquals("ProgramNotFound", unknown.code());

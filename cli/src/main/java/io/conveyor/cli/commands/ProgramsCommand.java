@@ -65,6 +65,14 @@ public final class ProgramsCommand extends ApiCommand {
                         + millis(s.path("p50Millis")) + ", p95 " + millis(s.path("p95Millis")) + ", max "
                         + millis(s.path("maxMillis")) + ", errors "
                         + String.format(Locale.ROOT, "%.1f%%", s.path("errorRate").asDouble() * 100))));
+        JsonNode external = p.path("external");
+        if (external.isObject()) {
+            List<String> requires = new ArrayList<>();
+            external.path("capabilities").forEach(c -> requires.add(c.asText()));
+            rows.add(List.of("Workers", "external (conveyor worker), " + (requires.isEmpty() ? "any of the job's owner"
+                    : "with " + String.join(", ", requires)) + "; a heartbeat at least every "
+                    + external.path("heartbeatSeconds").asText() + " s"));
+        }
         JsonNode c = p.path("cost");
         rows.add(List.of("Cost " + window(c.path("window").asText("PT24H")), c.path("jobs").asText("0") + " jobs ended; per job p50 "
                 + Costs.dollars(c.path("perJobP50")) + ", p95 " + Costs.dollars(c.path("perJobP95")) + "; per subjob p50 "
