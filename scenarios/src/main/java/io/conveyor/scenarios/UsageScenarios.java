@@ -142,7 +142,7 @@ public abstract class UsageScenarios {
     }
 
     @Test
-    void usageReport_addsUpTheCallersJobs_perProgramAndDay_andOnlyAnAdministratorMayAskForAnotherUser() {
+    void usageReport_addsUpTheCallersJobs_perProgramAndDay_andOnlyAnAdministratorMayAskForAnotherUserOrEveryUser() {
         JobApiClient dana = target().api("dana-" + UUID.randomUUID());
         String first = Scenarios.submit(dana, "primes", Map.of("to", 1_000, "subJobs", 2));
         String second = Scenarios.submit(dana, "primes", Map.of("to", 1_000, "subJobs", 1));
@@ -174,6 +174,25 @@ public abstract class UsageScenarios {
         JobApiClient.Response audited = target().api(administrator()).get("/usage?user=" + danaId);
         assertEquals(200, audited.status(), audited.text());
         assertEquals(report.path("total"), audited.json().path("total"));
+
+        JobApiClient.Response everyone = target().api(administrator()).get("/usage?allUsers=true");
+        assertEquals(200, everyone.status(), everyone.text());
+        JsonNode danasShare = null;
+        long jobs = 0;
+        for (JsonNode user : everyone.json().path("users")) {
+            jobs += user.path("total").path("jobs").asLong();
+            if (user.path("user").asText().equals(danaId)) {
+                danasShare = user;
+            }
+        }
+        assertEquals(report, danasShare, "every user's report holds dana's as dana reads it");
+        assertEquals(jobs, everyone.json().path("total").path("jobs").asLong(), "the total is the users' sum");
+        assertTrue(jobs >= 2, everyone.text());
+        JobApiClient.Response notAnAdministrator = dana.get("/usage?allUsers=true");
+        assertEquals(403, notAnAdministrator.status(), notAnAdministrator.text());
+        assertEquals("NotAnAdministrator", notAnAdministrator.json().path("code").asText());
+        assertEquals(400, target().api(administrator()).get("/usage?allUsers=true&user=" + danaId).status());
+        assertEquals(400, target().api(administrator()).get("/usage?allUsers=yes").status());
 
         assertEquals(400, dana.get("/usage?from=yesterday").status());
         assertEquals(400, dana.get("/usage?from=2026-12-06&to=2026-12-01").status());

@@ -153,7 +153,7 @@ public record DeploymentOptions(
                 + "(another region's, x86_64's GB-second, a negotiated rate): key=value pairs separated by commas as "
                 + "CONVEYOR_PRICES takes them, or a JSON object of them"),
         ADMIN_USERS("adminUsers", "none", "comma-separated (or a JSON list of) user ids who may read any user's "
-                + "usage and cost (GET /usage?user=): CONVEYOR_ADMIN_USERS");
+                + "usage and cost, or every user's at once (GET /usage?user=, ?allUsers=true): CONVEYOR_ADMIN_USERS");
 
         /** Every option's context key starts with this. */
         public static final String PREFIX = "conveyor:";
