@@ -4,14 +4,18 @@
  * to change.
  */
 
+import type { HourStatistics } from './hourly.js';
+import type { ParameterSchema } from './paramschema.js';
+
 export type JobStatus = 'CREATED' | 'QUEUED' | 'RUNNING' | 'RETRY_WAITING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
 export const JOB_STATUSES: readonly JobStatus[] =
   ['CREATED', 'QUEUED', 'RUNNING', 'RETRY_WAITING', 'SUCCEEDED', 'FAILED', 'CANCELLED'];
 /** The statuses a job can still leave by itself: a cancel applies, and views keep polling. */
 export const ACTIVE_STATUSES: readonly JobStatus[] = ['CREATED', 'QUEUED', 'RUNNING', 'RETRY_WAITING'];
 
-export type SubJobStatus = 'PENDING' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'STOPPED';
-export const SUBJOB_STATUSES: readonly SubJobStatus[] = ['PENDING', 'RUNNING', 'SUCCEEDED', 'FAILED', 'STOPPED'];
+/** ASSIGNED: taken with the rest of its batch by a worker invocation, waiting its turn there (openapi.yaml). */
+export type SubJobStatus = 'PENDING' | 'ASSIGNED' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'STOPPED';
+export const SUBJOB_STATUSES: readonly SubJobStatus[] = ['PENDING', 'ASSIGNED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'STOPPED'];
 
 export interface ErrorBody { code: string; message: string }
 
@@ -81,6 +85,8 @@ export interface Program {
   retry?: { intervalSeconds?: number; backoffRate?: number; maxDelaySeconds?: number; jitter?: string; maxAttempts?: number };
   reRegistration?: { delaySeconds?: number; maxAttempts?: number };
   statistics?: { window?: string; subJobs?: number; p50Millis?: number; p95Millis?: number; maxMillis?: number; errorRate?: number };
+  /** The parameters it declares (a JSON Schema subset); absent when it declares none. */
+  parameters?: ParameterSchema;
 }
 
 export interface NewJob {
@@ -156,6 +162,15 @@ export class Api {
 
   programs(): Promise<{ programs: Program[] }> {
     return this.request('GET', '/programs');
+  }
+
+  program(name: string): Promise<Program> {
+    return this.request('GET', `/programs/${encodeURIComponent(name)}`);
+  }
+
+  /** The program's subjob statistics for every hour of the last day. */
+  programStatistics(name: string): Promise<{ program: string; from: string; to: string; hours: HourStatistics[] }> {
+    return this.request('GET', `/programs/${encodeURIComponent(name)}/statistics`);
   }
 
   /**

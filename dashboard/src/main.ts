@@ -1,6 +1,6 @@
 /**
  * The dashboard's entry: reads config.json, signs the user in, and shows the view the address names:
- * #/jobs (the default), #/jobs/<id>, #/new, #/programs.
+ * #/jobs (the default), #/jobs/<id>, #/new, #/programs, #/programs/<name>.
  */
 import { Api } from './api.js';
 import { cognitoSignOutUrl, finishCognitoSignIn, startCognitoSignIn, type Session } from './auth.js';
@@ -9,6 +9,7 @@ import { h, replace } from './dom.js';
 import { jobView } from './views/job.js';
 import { jobsView } from './views/jobs.js';
 import { newJobView } from './views/newjob.js';
+import { programView } from './views/program.js';
 import { programsView } from './views/programs.js';
 import { signInView } from './views/signin.js';
 import type { Context, View } from './views/view.js';
@@ -23,6 +24,9 @@ function route(context: Context): View {
   }
   if (parts[0] === 'new') {
     return newJobView(context);
+  }
+  if (parts[0] === 'programs' && parts.length === 2) {
+    return programView(context, decodeURIComponent(parts[1]));
   }
   if (parts[0] === 'programs') {
     return programsView(context);

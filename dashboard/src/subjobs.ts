@@ -12,6 +12,7 @@ import { cellOf, gap, indexAt, layout, move, type GridLayout } from './grid.js';
 /** The cells' colours, which style.css's badges repeat, distinguishable by people with red-green colour blindness. */
 const COLOURS: Record<SubJobStatus, string> = {
   PENDING: '#c8cdd3',
+  ASSIGNED: '#93bce8',
   RUNNING: '#2f7fd6',
   SUCCEEDED: '#2a9d6f',
   FAILED: '#d1495b',

@@ -1,11 +1,13 @@
 /**
- * Starts a job from the page: a program, its parameters, and files dropped or chosen. The files go straight to
+ * Starts a job from the page: a program, its parameters (a form drawn from the schema the program declares, or
+ * name/value pairs for a program that declares none), and files dropped or chosen. The files go straight to
  * S3 through the presigned URLs the create answers with (one PUT per file, or one per part for a multipart upload),
  * each with its progress; then the job is submitted and its page opens.
  */
-import { put, type Upload } from '../api.js';
+import { put, type Program, type Upload } from '../api.js';
 import { h, replace } from '../dom.js';
 import { bytes } from '../format.js';
+import { fieldsOf, valuesOf, type Field } from '../paramschema.js';
 import { errorBox } from './errors.js';
 import type { Context, View } from './view.js';
 
@@ -21,15 +23,22 @@ export function newJobView(context: Context): View {
   const submit = h('button', { type: 'submit', class: 'primary', id: 'submit-job' }, 'Create and submit');
   const form = h('form', { class: 'new-job' },
     h('label', { for: 'program' }, 'Program'), programSelect,
-    h('fieldset', {}, h('legend', {}, 'Parameters'), parameters,
-      h('button', { type: 'button', onclick: () => parameters.append(parameterRow()) }, 'Add a parameter')),
+    h('fieldset', {}, h('legend', {}, 'Parameters'), parameters),
     h('fieldset', {}, h('legend', {}, 'Input files'), drop),
     submit, message);
   const element = h('main', { class: 'new-job-view' }, h('p', {}, h('a', { href: '#/jobs' }, '← Jobs')), h('h1', {}, 'New job'), form);
-  parameters.append(parameterRow());
+  let programs: Program[] = [];
+  let fields: Field[] = [];
+  const showParameters = () => {
+    fields = fieldsOf(programs.find((p) => p.name === programSelect.value)?.parameters);
+    replace(parameters, ...(fields.length > 0 ? fields.map(fieldRow) : pairRows(parameters)));
+  };
+  programSelect.addEventListener('change', showParameters);
 
-  context.api.programs().then(({ programs }) => {
+  context.api.programs().then((list) => {
+    programs = list.programs;
     replace(programSelect, ...programs.map((p) => h('option', { value: p.name }, p.name)));
+    showParameters();
   }, (e) => replace(message, errorBox(e)));
 
   const showFiles = () => replace(fileList, ...files.map((f, i) => h('li', {}, `${f.name} (${bytes(f.size)}) `,
@@ -54,7 +63,7 @@ export function newJobView(context: Context): View {
     e.preventDefault();
     submit.disabled = true;
     try {
-      const params = readParameters(parameters);
+      const params = fields.length > 0 ? valuesOf(fields, readFields(parameters, fields)) : readPairs(parameters);
       replace(message, h('p', {}, 'Creating the job…'));
       const created = await context.api.create({
         program: programSelect.value,
@@ -78,7 +87,45 @@ export function newJobView(context: Context): View {
   return { element, dispose: () => undefined };
 }
 
-function parameterRow(): HTMLElement {
+/** One declared parameter: its label (marked when required), an input of its type with its limits, its description. */
+function fieldRow(field: Field): HTMLElement {
+  const id = `parameter-${field.name}`;
+  const help = field.description ? h('small', { id: `${id}-help`, class: 'help' }, field.description) : null;
+  const common = { id, name: field.name, required: field.required, 'aria-describedby': help ? `${id}-help` : undefined };
+  let input: HTMLElement;
+  if (field.kind === 'boolean') {
+    input = h('input', { ...common, type: 'checkbox', checked: field.initial === 'true' });
+  } else if (field.kind === 'choice') {
+    input = h('select', common, field.required && field.initial ? null : h('option', { value: '' }, '(default)'),
+      ...(field.options ?? []).map((o) => h('option', { value: o, selected: o === field.initial }, o)));
+  } else {
+    input = h('input', { ...common, ...field.constraints, type: field.kind === 'string' ? 'text' : 'number',
+      inputmode: field.kind === 'integer' ? 'numeric' : undefined, value: field.initial });
+  }
+  return h('div', { class: `field ${field.kind}`, 'data-parameter': field.name },
+    h('label', { for: id }, field.label, field.required ? h('span', { class: 'required', title: 'required' }, ' *') : null),
+    input, help);
+}
+
+/** What each declared parameter's input holds, a checkbox as 'true' or 'false'. */
+function readFields(container: HTMLElement, fields: Field[]): Record<string, string> {
+  const raw: Record<string, string> = {};
+  for (const field of fields) {
+    const input = container.querySelector<HTMLInputElement | HTMLSelectElement>(`#parameter-${CSS.escape(field.name)}`);
+    if (input) {
+      raw[field.name] = input instanceof HTMLInputElement && input.type === 'checkbox' ? String(input.checked) : input.value;
+    }
+  }
+  return raw;
+}
+
+/** For a program that declares no parameters: rows of a name and a value, and a button adding another row. */
+function pairRows(container: HTMLElement): HTMLElement[] {
+  return [pairRow(), h('button', { type: 'button', class: 'add-parameter',
+    onclick: (e) => container.insertBefore(pairRow(), e.currentTarget as Node) }, 'Add a parameter')];
+}
+
+function pairRow(): HTMLElement {
   const row = h('div', { class: 'parameter' },
     h('input', { type: 'text', name: 'key', placeholder: 'name', 'aria-label': 'parameter name' }),
     h('input', { type: 'text', name: 'value', placeholder: 'value', 'aria-label': 'parameter value' }));
@@ -87,10 +134,10 @@ function parameterRow(): HTMLElement {
 }
 
 /**
- * The parameters typed: a value that reads as a number or a boolean is sent as one, since a program's parameters
- * are typed (word-frequency's top is a number); a row without a name is ignored.
+ * The name/value pairs typed: a value that reads as a number or a boolean is sent as one, since a program's
+ * parameters are typed; a row without a name is ignored.
  */
-function readParameters(container: HTMLElement): Record<string, string | number | boolean> {
+function readPairs(container: HTMLElement): Record<string, string | number | boolean> {
   const parameters: Record<string, string | number | boolean> = {};
   for (const row of Array.from(container.querySelectorAll('.parameter'))) {
     const key = (row.querySelector<HTMLInputElement>('input[name=key]')?.value ?? '').trim();

@@ -15,12 +15,14 @@ export function programsView(context: Context): View {
   return { element, dispose: () => undefined };
 }
 
-function card(p: Program): HTMLElement {
+/** A program's limits, policies and last-day statistics; also the head of its own page. */
+export function card(p: Program): HTMLElement {
   const r = p.retry ?? {};
   const rr = p.reRegistration ?? {};
   const s = p.statistics ?? {};
   return h('section', { class: 'program', 'data-program': p.name },
     h('h2', {}, h('a', { href: `#/jobs?program=${encodeURIComponent(p.name)}` }, p.name)),
+    h('p', {}, h('a', { href: `#/programs/${encodeURIComponent(p.name)}`, class: 'hourly-link' }, 'Hour by hour')),
     h('dl', { class: 'facts' },
       h('dt', {}, 'Concurrency'), h('dd', {}, `${p.maxConcurrency ?? '–'} subjobs at once`),
       h('dt', {}, 'Tolerated failures'), h('dd', {}, `${p.toleratedFailurePercentage ?? 0} %`),

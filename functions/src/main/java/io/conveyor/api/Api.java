@@ -29,6 +29,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -107,6 +108,7 @@ public final class Api {
                 bind(Catalogue.GET_RESULT, this::result, 404, 409, 410),
                 bind(Catalogue.LIST_PROGRAMS, this::listPrograms),
                 bind(Catalogue.GET_PROGRAM, this::getProgram, 404),
+                bind(Catalogue.GET_PROGRAM_STATISTICS, this::getProgramStatistics, 400, 404),
                 bind(Catalogue.GET_USAGE, this::getUsage, 400, 403)));
         new WorkerRoutes(workers, JSON).endpoints().forEach(e -> bound.put(e.getKey(), e.getValue()));
         this.endpoints = Map.copyOf(bound);
@@ -381,10 +383,13 @@ public final class Api {
         return ApiResponse.of(200, new ResultBody(download.url().toString(), download.expiresAt().toString()));
     }
 
-    /** A program as the API shows it, with its limits and recent execution-time statistics. */
+    /**
+     * A program as the API shows it, with its limits, recent execution-time statistics and, when it declares them, its
+     * parameters as a JSON Schema.
+     */
     public record ProgramView(String name, int maxConcurrency, double toleratedFailurePercentage, long subJobTimeoutSeconds,
             String defaultRetention, RetryView retry, ReRegistrationView reRegistration, StatisticsView statistics,
-            ProgramCostStore.CostStatistics cost) {}
+            ProgramCostStore.CostStatistics cost, JsonNode parameters) {}
 
     public record RetryView(long intervalSeconds, double backoffRate, long maxDelaySeconds, String jitter, int maxAttempts) {}
 
@@ -400,10 +405,49 @@ public final class Api {
     }
 
     private ApiResponse getProgram(Caller caller, ApiRequest request) {
+        return ApiResponse.of(200, view(program(request)));
+    }
+
+    private ProgramDefinition program(ApiRequest request) {
         String name = request.path("name");
-        ProgramDefinition program = programs.find(name).orElseThrow(() -> new ApiException(404, "ProgramNotFound",
+        return programs.find(name).orElseThrow(() -> new ApiException(404, "ProgramNotFound",
                 "No program named '" + name + "'; GET /programs lists them."));
-        return ApiResponse.of(200, view(program));
+    }
+
+    /** One hour of a program's subjob statistics; percentiles and maximum absent when no subjob ended in it. */
+    public record HourView(String hour, long subJobs, long failed, double errorRate, Long p50Millis, Long p95Millis,
+            Long maxMillis) {}
+
+    /** A program's statistics for every hour from {@code from}'s to {@code to}'s. */
+    public record HourlyStatisticsBody(String program, String from, String to, List<HourView> hours) {}
+
+    private ApiResponse getProgramStatistics(Caller caller, ApiRequest request) {
+        ProgramDefinition program = program(request);
+        Instant now = clock.instant();
+        // No subjob has ended after now, so a later 'to' (a client's clock ahead of ours) reads as now.
+        Instant to = request.query("to").map(t -> instant("to", t)).filter(t -> t.isBefore(now)).orElse(now);
+        Instant from = request.query("from").map(t -> instant("from", t)).orElse(to.minus(ProgramStatisticsStore.WINDOW));
+        Instant earliest = now.minus(ProgramStatisticsStore.HISTORY);
+        if (from.isAfter(to)) {
+            throw ApiException.badRequest("'from' (" + from + ") must not be after 'to' (" + to + ").");
+        }
+        if (from.isBefore(earliest)) {
+            throw ApiException.badRequest("Statistics are kept for " + ProgramStatisticsStore.HISTORY.toDays()
+                    + " days: ask for 'from' no earlier than " + earliest + ".");
+        }
+        List<HourView> hours = statistics.hourly(program.name(), from, to).stream().map(h -> new HourView(
+                h.start().toString(), h.statistics().subJobs(), h.statistics().failed(), h.statistics().errorRate(),
+                millis(h.statistics().p50()), millis(h.statistics().p95()), millis(h.statistics().max()))).toList();
+        return ApiResponse.of(200, new HourlyStatisticsBody(program.name(), from.toString(), to.toString(), hours));
+    }
+
+    private static Instant instant(String name, String text) {
+        try {
+            return Instant.parse(text);
+        } catch (java.time.format.DateTimeParseException e) {
+            throw ApiException.badRequest("'" + name + "' must be an ISO-8601 time in UTC such as 2026-11-22T10:00:00Z; got '"
+                    + text + "'.");
+        }
     }
 
     private ApiResponse getUsage(Caller caller, ApiRequest request) {
@@ -430,7 +474,7 @@ public final class Api {
                 new ReRegistrationView(p.reRegistration().delay().toSeconds(), p.reRegistration().maxAttempts()),
                 new StatisticsView(s.window().toString(), s.subJobs(), millis(s.p50()), millis(s.p95()), millis(s.max()),
                         s.errorRate()),
-                costs.read(p.name(), clock.instant()));
+                costs.read(p.name(), clock.instant()), p.parameters() == null ? null : p.parameters().declared());
     }
 
     private static Long millis(java.time.Duration d) {

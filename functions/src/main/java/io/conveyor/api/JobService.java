@@ -97,6 +97,13 @@ public final class JobService {
         ProgramDefinition program = programs.find(request.program()).orElseThrow(() -> new ApiException(400,
                 "UnknownProgram", "Unknown program '" + request.program() + "'; registered programs: "
                         + programs.all().stream().map(ProgramDefinition::name).toList() + "."));
+        if (program.parameters() != null) {
+            List<String> problems = program.parameters().problems(request.parameters());
+            if (!problems.isEmpty()) {
+                throw new ApiException(400, "InvalidParameters", String.join(" ", problems) + " GET /programs/"
+                        + program.name() + " describes the parameters it takes.");
+            }
+        }
         Duration retention = request.retention().orElse(program.defaultRetention());
         if (retention.compareTo(MIN_RETENTION) < 0 || retention.compareTo(settings.maxRetention()) > 0) {
             throw ApiException.badRequest("'retention' must be between " + MIN_RETENTION + " and " + settings.maxRetention()

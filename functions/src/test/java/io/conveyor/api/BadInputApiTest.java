@@ -66,6 +66,12 @@ class BadInputApiTest {
                 Arguments.of("retention not a duration", "{\"program\": \"primes\", \"retention\": \"a week\"}", "ISO-8601 duration"),
                 Arguments.of("submit with uploads pending", "{\"program\": \"checksum\", \"inputs\": [{\"name\": \"a\", \"size\": 1}], \"submit\": true}", "POST /jobs/{id}/submit"),
                 Arguments.of("unknown program", "{\"program\": \"bitcoin-miner\"}", "Unknown program 'bitcoin-miner'"),
+                Arguments.of("parameter below the program's minimum", "{\"program\": \"word-frequency\", \"parameters\": "
+                        + "{\"top\": 0}}", "Parameter 'top' must be at least 1; got '0'."),
+                Arguments.of("parameter of the wrong type", "{\"program\": \"primes\", \"parameters\": {\"to\": \"ten\"}}",
+                        "Parameter 'to' must be a whole number; got 'ten'."),
+                Arguments.of("parameter the program does not take", "{\"program\": \"primes\", \"parameters\": "
+                        + "{\"upTo\": 10}}", "Parameter 'upTo' is not one this program takes; it takes from, to, subJobs."),
                 Arguments.of("nested deeper than the parser's limit", "[".repeat(1001) + "]".repeat(1001), "at most 1,000 levels deep"),
                 Arguments.of("deep nesting inside parameters", "{\"program\": \"primes\", \"parameters\": {\"a\": "
                         + "[".repeat(1000) + "]".repeat(1000) + "}}", "at most 1,000 levels deep"),

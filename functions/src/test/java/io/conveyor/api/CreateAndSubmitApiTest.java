@@ -32,6 +32,21 @@ class CreateAndSubmitApiTest {
     }
 
     @Test
+    void parameters_areCheckedAgainstTheProgramsSchema_withNumbersGivenAsTextAccepted() {
+        ApiHarness.Response asText = h.alice().post("/jobs", "{\"program\": \"primes\", \"parameters\": {\"to\": \"5000\", "
+                + "\"subJobs\": 2}}");
+        assertEquals(201, asText.status(), asText.toString());
+        assertEquals("5000", asText.body().path("job").path("parameters").path("to").asText());
+
+        ApiHarness.Response refused = h.alice().post("/jobs", "{\"program\": \"primes\", \"parameters\": {\"to\": 0, "
+                + "\"subJobs\": 200000}}");
+        assertEquals(400, refused.status(), refused.toString());
+        assertEquals("InvalidParameters", refused.code());
+        assertEquals("Parameter 'to' must be at least 1; got '0'. Parameter 'subJobs' must be at most 100000; got '200000'. "
+                + "GET /programs/primes describes the parameters it takes.", refused.message());
+    }
+
+    @Test
     void create_withDeclaredInputs_givesPresignedUploads_thenSubmitQueuesAndStartsTheWorkflowOnce() throws Exception {
         byte[] a = "to be or not to be\n".getBytes(StandardCharsets.UTF_8);
         byte[] b = "that is the question\n".getBytes(StandardCharsets.UTF_8);

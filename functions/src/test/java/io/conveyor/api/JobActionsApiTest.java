@@ -250,7 +250,7 @@ class JobActionsApiTest {
         assertEquals(200, all.status());
         List<String> names = new ArrayList<>();
         all.body().path("programs").forEach(p -> names.add(p.path("name").asText()));
-        assertEquals(List.of("word-frequency", "checksum", "primes"), names);
+        assertEquals(List.of("word-frequency", "checksum", "primes", "primes-on-workers"), names);
 
         JsonNode primes = h.bob().get("/programs/primes").body();
         assertEquals(50, primes.path("maxConcurrency").asInt());
@@ -258,10 +258,57 @@ class JobActionsApiTest {
         assertEquals(2, primes.path("statistics").path("subJobs").asInt());
         assertEquals(800, primes.path("statistics").path("maxMillis").asLong());
         assertEquals(0.5, primes.path("statistics").path("errorRate").asDouble(), 1e-9);
+        JsonNode to = primes.path("parameters").path("properties").path("to");
+        assertEquals("integer", to.path("type").asText());
+        assertEquals(1_000_000, to.path("default").asLong());
+        assertEquals(false, primes.path("parameters").path("additionalProperties").asBoolean(true));
 
         ApiHarness.Response unknown = h.alice().get("/programs/nope");
         assertEquals(404, unknown.status());
         assertEquals("ProgramNotFound", unknown.code());
+    }
+
+    @Test
+    void programStatistics_hourByHour_forTheRangeAsked() {
+        java.time.Instant now = h.clock.instant();
+        h.statistics.record("word-frequency", List.of(new ProgramStatisticsStore.Ended(Duration.ofMillis(200), false),
+                new ProgramStatisticsStore.Ended(Duration.ofMillis(200), true)), now.minus(Duration.ofHours(2)));
+        h.statistics.record("word-frequency", List.of(new ProgramStatisticsStore.Ended(Duration.ofMillis(40), false)), now);
+
+        ApiHarness.Response day = h.alice().get("/programs/word-frequency/statistics");
+        assertEquals(200, day.status(), day.toString());
+        assertEquals(25, day.body().path("hours").size(), "every hour of the last day, the current one included");
+        JsonNode twoHoursAgo = day.body().path("hours").get(22);
+        assertEquals(now.truncatedTo(java.time.temporal.ChronoUnit.HOURS).minus(Duration.ofHours(2)).toString(),
+                twoHoursAgo.path("hour").asText());
+        assertEquals(2, twoHoursAgo.path("subJobs").asInt());
+        assertEquals(0.5, twoHoursAgo.path("errorRate").asDouble(), 1e-9);
+        assertTrue(twoHoursAgo.path("p95Millis").asLong() >= 200 / Math.sqrt(2), twoHoursAgo.toString());
+        assertTrue(day.body().path("hours").get(0).path("p50Millis").isNull(), "an hour when nothing ended has no percentiles");
+
+        ApiHarness.Response lastHour = h.bob().query("from", now.truncatedTo(java.time.temporal.ChronoUnit.HOURS).toString())
+                .query("to", now.plus(Duration.ofDays(30)).toString()).get("/programs/word-frequency/statistics");
+        assertEquals(200, lastHour.status(), lastHour.toString());
+        assertEquals(1, lastHour.body().path("hours").size());
+        assertEquals(now.toString(), lastHour.body().path("to").asText(), "a 'to' in the future reads as now");
+        assertEquals(40, lastHour.body().path("hours").get(0).path("maxMillis").asLong());
+    }
+
+    @Test
+    void programStatistics_refuseARangeTheyCannotAnswer() {
+        java.time.Instant now = h.clock.instant();
+        ApiHarness.Response tooOld = h.alice().query("from", now.minus(Duration.ofDays(8)).toString())
+                .get("/programs/primes/statistics");
+        assertEquals(400, tooOld.status());
+        assertTrue(tooOld.message().contains("kept for 7 days"), tooOld.message());
+        ApiHarness.Response notATime = h.alice().query("to", "yesterday").get("/programs/primes/statistics");
+        assertEquals(400, notATime.status());
+        assertTrue(notATime.message().contains("'to' must be an ISO-8601 time"), notATime.message());
+        ApiHarness.Response backwards = h.alice().query("from", now.minus(Duration.ofHours(1)).toString())
+                .query("to", now.minus(Duration.ofHours(2)).toString()).get("/programs/primes/statistics");
+        assertEquals(400, backwards.status());
+        assertTrue(backwards.message().contains("must not be after"), backwards.message());
+        assertEquals(404, h.alice().get("/programs/nope/statistics").status());
     }
 
     private static List<String> jobIds(JsonNode jobs) {

@@ -153,6 +153,8 @@ public final class Catalogue {
     public static final RouteSpec GET_RESULT = api("getResult", "GET", "/jobs/{id}/result", 200, 303);
     public static final RouteSpec LIST_PROGRAMS = api("listPrograms", "GET", "/programs", 200);
     public static final RouteSpec GET_PROGRAM = api("getProgram", "GET", "/programs/{name}", 200);
+    /** A program's subjob statistics hour by hour ({@code ?from=&to=}). */
+    public static final RouteSpec GET_PROGRAM_STATISTICS = api("getProgramStatistics", "GET", "/programs/{name}/statistics", 200);
     public static final RouteSpec GET_USAGE = api("getUsage", "GET", "/usage", 200);
 
     // The worker protocol: external workers register, take subjobs and answer for them, as their owner.
@@ -171,7 +173,8 @@ public final class Catalogue {
             "/workers/{workerId}/subjobs/{taskId}/decline", 200);
 
     public static final List<RouteSpec> ROUTES = List.of(CREATE_JOB, LIST_JOBS, GET_JOB, CANCEL_JOB, SUBMIT_JOB,
-            RETRY_JOB, LIST_SUBJOBS, GET_RESULT, LIST_PROGRAMS, GET_PROGRAM, GET_USAGE, REGISTER_WORKER,
+            RETRY_JOB, LIST_SUBJOBS, GET_RESULT, LIST_PROGRAMS, GET_PROGRAM, GET_PROGRAM_STATISTICS, GET_USAGE,
+            REGISTER_WORKER,
             DEREGISTER_WORKER, POLL_SUBJOB, HEARTBEAT_SUBJOB, UPLOAD_SUBJOB_OUTPUT, COMPLETE_SUBJOB, FAIL_SUBJOB, DECLINE_SUBJOB);
 
     /** The cleaner runs hourly unless the deployment says otherwise. */

@@ -19,6 +19,8 @@ import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
  */
 final class HourlyItems {
     static final String COUNTER_ID = "counterId";
+    /** The most keys one BatchGetItem may ask for. */
+    private static final int BATCH_KEYS = 100;
     private static final DateTimeFormatter HOUR = DateTimeFormatter.ofPattern("uuuuMMddHH").withZone(ZoneOffset.UTC);
 
     private HourlyItems() {}
@@ -31,20 +33,34 @@ final class HourlyItems {
     /** The {@code kind} items of {@code program} for the hours of {@code window} up to {@code now}: one batch read. */
     static List<Map<String, AttributeValue>> read(DynamoDbClient dynamoDb, String tableName, String kind, String program,
             Instant now, Duration window) {
-        List<Map<String, AttributeValue>> keys = new ArrayList<>();
-        Instant hour = now.truncatedTo(ChronoUnit.HOURS);
-        for (int i = 0; i <= window.toHours(); i++) {
-            keys.add(key(kind, program, hour.minus(Duration.ofHours(i))));
+        Instant first = now.truncatedTo(ChronoUnit.HOURS).minus(Duration.ofHours(window.toHours()));
+        return hours(dynamoDb, tableName, kind, program, first, (int) window.toHours() + 1).stream()
+                .filter(item -> !item.isEmpty()).toList();
+    }
+
+    /**
+     * The {@code kind} items of {@code program} for {@code count} hours from the hour of {@code first}, one per hour in
+     * order, empty for an hour that has none; batch reads of {@link #BATCH_KEYS} hours each.
+     */
+    static List<Map<String, AttributeValue>> hours(DynamoDbClient dynamoDb, String tableName, String kind, String program,
+            Instant first, int count) {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            ids.add(key(kind, program, first.plus(Duration.ofHours(i))).get(COUNTER_ID).s());
         }
-        List<Map<String, AttributeValue>> items = new ArrayList<>();
-        Map<String, KeysAndAttributes> pending = Map.of(tableName, KeysAndAttributes.builder().keys(keys).build());
-        while (!pending.isEmpty()) {
-            Map<String, KeysAndAttributes> request = pending;
-            var response = dynamoDb.batchGetItem(b -> b.requestItems(request));
-            items.addAll(response.responses().getOrDefault(tableName, List.of()));
-            pending = response.hasUnprocessedKeys() ? new HashMap<>(response.unprocessedKeys()) : Map.of();
+        Map<String, Map<String, AttributeValue>> byId = new HashMap<>();
+        for (int from = 0; from < ids.size(); from += BATCH_KEYS) {
+            List<Map<String, AttributeValue>> keys = ids.subList(from, Math.min(ids.size(), from + BATCH_KEYS)).stream()
+                    .map(id -> Map.of(COUNTER_ID, AttributeValue.fromS(id))).toList();
+            Map<String, KeysAndAttributes> pending = Map.of(tableName, KeysAndAttributes.builder().keys(keys).build());
+            while (!pending.isEmpty()) {
+                Map<String, KeysAndAttributes> request = pending;
+                var response = dynamoDb.batchGetItem(b -> b.requestItems(request));
+                response.responses().getOrDefault(tableName, List.of()).forEach(item -> byId.put(item.get(COUNTER_ID).s(), item));
+                pending = response.hasUnprocessedKeys() ? new HashMap<>(response.unprocessedKeys()) : Map.of();
+            }
         }
-        return items;
+        return ids.stream().map(id -> byId.getOrDefault(id, Map.of())).toList();
     }
 
     static long number(Map<String, AttributeValue> item, String name) {

@@ -24,6 +24,8 @@ import java.util.regex.Pattern;
  * @param defaultRetention           how long a terminal job is kept when its owner does not say
  * @param external                   for a program whose worker is {@code external}, what its workers must have and
  *                                   how often they heartbeat; null otherwise
+ * @param parameters                 the parameters a job of it may or must give, checked when a job is created; null
+ *                                   when the program declares none, and then any are accepted
  */
 public record ProgramDefinition(
         String name,
@@ -36,7 +38,8 @@ public record ProgramDefinition(
         double toleratedFailurePercentage,
         Duration subJobTimeout,
         Duration defaultRetention,
-        ExternalWorker external) {
+        ExternalWorker external,
+        ParameterSchema parameters) {
 
     /** How long one subjob may run on an external worker; no Lambda limit applies there. */
     public static final Duration MAX_EXTERNAL_SUBJOB_TIMEOUT = Duration.ofDays(7);
@@ -80,12 +83,26 @@ public record ProgramDefinition(
         }
     }
 
-    /** A program whose subjobs run on Lambda or in the functions, not on external workers. */
+    /** A program that declares no parameters. */
+    public ProgramDefinition(String name, String splitter, String worker, String aggregator, int maxConcurrency,
+            RetryPolicy retry, ReRegistrationPolicy reRegistration, double toleratedFailurePercentage,
+            Duration subJobTimeout, Duration defaultRetention, ExternalWorker external) {
+        this(name, splitter, worker, aggregator, maxConcurrency, retry, reRegistration, toleratedFailurePercentage,
+                subJobTimeout, defaultRetention, external, null);
+    }
+
+    /** A program whose subjobs run on Lambda or in the functions, not on external workers, and declares no parameters. */
     public ProgramDefinition(String name, String splitter, String worker, String aggregator, int maxConcurrency,
             RetryPolicy retry, ReRegistrationPolicy reRegistration, double toleratedFailurePercentage,
             Duration subJobTimeout, Duration defaultRetention) {
         this(name, splitter, worker, aggregator, maxConcurrency, retry, reRegistration, toleratedFailurePercentage,
-                subJobTimeout, defaultRetention, null);
+                subJobTimeout, defaultRetention, null, null);
+    }
+
+    /** The same program declaring {@code schema} as its parameters. */
+    public ProgramDefinition withParameters(ParameterSchema schema) {
+        return new ProgramDefinition(name, splitter, worker, aggregator, maxConcurrency, retry, reRegistration,
+                toleratedFailurePercentage, subJobTimeout, defaultRetention, external, schema);
     }
 
     /** Whether machines registered as workers run this program's subjobs ({@link #external()} says how). */

@@ -36,6 +36,16 @@ import java.util.List;
  *   "subJobTimeoutSeconds": 7200}]
  * </pre>
  *
+ * A program may declare its parameters as a JSON Schema ({@link ParameterSchema} says which subset): a job whose
+ * parameters do not satisfy it is refused when created, and the dashboard draws its form from it:
+ *
+ * <pre>
+ * [{"name": "thumbnails", "implementation": "java:com.example.Thumbnails",
+ *   "parameters": {"type": "object", "additionalProperties": false, "required": ["width"],
+ *                  "properties": {"width": {"type": "integer", "minimum": 16, "maximum": 4096},
+ *                                 "format": {"type": "string", "enum": ["png", "webp"], "default": "png"}}}}]
+ * </pre>
+ *
  * Every other field is optional and defaults as the sample programs do.
  */
 public final class ProgramDefinitions {
@@ -81,7 +91,8 @@ public final class ProgramDefinitions {
                                 rereg.path("maxAttempts").asInt(3)),
                         p.path("toleratedFailurePercentage").asDouble(0),
                         Duration.ofSeconds(p.path("subJobTimeoutSeconds").asLong(60)),
-                        Duration.parse(p.path("defaultRetention").asText("P7D")), external));
+                        Duration.parse(p.path("defaultRetention").asText("P7D")), external,
+                        p.has("parameters") ? ParameterSchema.of(p.get("parameters")) : null));
             } catch (IllegalArgumentException | java.time.format.DateTimeParseException e) {
                 throw new ConfigurationException(List.of(ProgramRegistry.SETTING + ": program '" + name + "': " + e.getMessage()));
             }

@@ -3,9 +3,9 @@ package io.conveyor.program;
 import java.time.Duration;
 
 /**
- * Subjob execution times of one program over a recent window.
+ * Subjob execution times of one program over a recent window or in one hour.
  *
- * @param window    the period the figures cover, ending now
+ * @param window    the period the figures cover: the day up to now, or one hour
  * @param subJobs   subjobs that ended in the window
  * @param failed    of those, how many failed
  * @param p50       median duration; approximate (from a histogram with buckets √2 apart), {@code null} if none ran

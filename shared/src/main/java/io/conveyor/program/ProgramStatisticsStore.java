@@ -2,6 +2,8 @@ package io.conveyor.program;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,16 +14,20 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 
 /**
  * Per-program subjob durations, kept as one histogram item per program and hour in the counters table, so
- * recording is one atomic {@code ADD} and reading a day is one batch read of 25 items, whatever the traffic.
- * Buckets are √2 apart from 1 ms, so a percentile is exact to within a factor of √2; the maximum is exact.
+ * recording is one atomic {@code ADD} and reading a day is one batch read of 25 items, whatever the traffic. The hours
+ * are also read one by one ({@link #hourly}), as far back as {@link #HISTORY}: a program keeps at most that many hourly
+ * items, and DynamoDB's TTL removes older ones. Buckets are √2 apart from 1 ms, so a percentile is exact to within a
+ * factor of √2; the maximum is exact.
  *
  * <p>Thread-safe.
  */
 public final class ProgramStatisticsStore {
     /** How far back {@link #read} looks. */
     public static final Duration WINDOW = Duration.ofHours(24);
-    /** Hourly items outlive the window by a day, then DynamoDB's TTL removes them. */
-    private static final Duration KEEP = WINDOW.plusDays(1);
+    /** How far back {@link #hourly} can look. */
+    public static final Duration HISTORY = Duration.ofDays(7);
+    /** Hourly items outlive the history by a day (DynamoDB's TTL deletes within about a day), then TTL removes them. */
+    private static final Duration KEEP = HISTORY.plusDays(1);
     private static final int BUCKETS = 48;
     private static final String KIND = "stats";
     private static final String MAX_MILLIS = "maxMillis";
@@ -89,11 +95,33 @@ public final class ProgramStatisticsStore {
 
     /** The statistics of {@code program} over the {@link #WINDOW} ending at {@code now}. */
     public ProgramStatistics read(String program, Instant now) {
+        return summary(WINDOW, HourlyItems.read(dynamoDb, tableName, KIND, program, now, WINDOW));
+    }
+
+    /** The statistics of one hour, from {@code start}. */
+    public record Hour(Instant start, ProgramStatistics statistics) {}
+
+    /**
+     * The statistics of {@code program} hour by hour, for every hour from the one holding {@code from} up to the one
+     * holding {@code to}, including hours when no subjob ended; one batch read per 100 hours.
+     */
+    public List<Hour> hourly(String program, Instant from, Instant to) {
+        Instant first = from.truncatedTo(ChronoUnit.HOURS);
+        int count = (int) Duration.between(first, to.truncatedTo(ChronoUnit.HOURS)).toHours() + 1;
+        List<Map<String, AttributeValue>> items = HourlyItems.hours(dynamoDb, tableName, KIND, program, first, count);
+        List<Hour> hours = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            hours.add(new Hour(first.plus(Duration.ofHours(i)), summary(Duration.ofHours(1), List.of(items.get(i)))));
+        }
+        return hours;
+    }
+
+    private static ProgramStatistics summary(Duration window, List<Map<String, AttributeValue>> items) {
         long count = 0;
         long failed = 0;
         long max = -1;
         long[] histogram = new long[BUCKETS];
-        for (Map<String, AttributeValue> item : HourlyItems.read(dynamoDb, tableName, KIND, program, now, WINDOW)) {
+        for (Map<String, AttributeValue> item : items) {
             count += number(item, "count");
             failed += number(item, "failed");
             max = Math.max(max, item.containsKey(MAX_MILLIS) ? number(item, MAX_MILLIS) : -1);
@@ -102,9 +130,9 @@ public final class ProgramStatisticsStore {
             }
         }
         if (count == 0) {
-            return new ProgramStatistics(WINDOW, 0, 0, null, null, null);
+            return new ProgramStatistics(window, 0, 0, null, null, null);
         }
-        return new ProgramStatistics(WINDOW, count, failed, percentile(histogram, count, 0.50, max),
+        return new ProgramStatistics(window, count, failed, percentile(histogram, count, 0.50, max),
                 percentile(histogram, count, 0.95, max), Duration.ofMillis(max));
     }
 

@@ -42,8 +42,10 @@ class JobWorkflowDefinitionTest {
               "external": {"capabilities": ["gpu", "memoryGiB>=64"], "heartbeatSeconds": 45}, "subJobTimeoutSeconds": 7200,
               "retry": {"intervalSeconds": 2, "maxAttempts": 4}}]""";
 
+    private static final ProgramRegistry REGISTRY = ProgramRegistry.from(Map.of(ProgramRegistry.SETTING, RENDER));
+
     static Stream<StateMachineSpec> machines() {
-        return Catalogue.stateMachines(ProgramRegistry.from(Map.of(ProgramRegistry.SETTING, RENDER))).stream();
+        return Catalogue.stateMachines(REGISTRY).stream();
     }
 
     private static String render(StateMachineSpec machine) {
@@ -126,7 +128,8 @@ class JobWorkflowDefinitionTest {
     void externalWorkers_waitOnATaskTokenWithTheProgramsHeartbeat_andAreOfferedAgainByItsRetry(StateMachineSpec machine)
             throws IOException {
         JsonNode definition = StoredJson.MAPPER.readTree(render(machine));
-        boolean external = machine.name().equals(Catalogue.WORKFLOW_PREFIX + "render");
+        boolean external = REGISTRY.find(machine.name().substring(Catalogue.WORKFLOW_PREFIX.length())).orElseThrow()
+                .hasExternalWorker();
         assertEquals(external, definition.at("/States/RunSubJobs/ItemBatcher/BatchInput/externalWorker").asBoolean());
         JsonNode processor = definition.at("/States/RunSubJobs/ItemProcessor");
         assertEquals("WhereSubJobsRun", processor.path("StartAt").asText());
@@ -142,7 +145,7 @@ class JobWorkflowDefinitionTest {
         assertEquals(WorkflowErrors.EXTERNAL_SUBJOB_RETRIED, texts(retry.get(0).path("ErrorEquals")));
         assertTrue(WorkflowErrors.EXTERNAL_SUBJOB_RETRIED.containsAll(List.of("States.HeartbeatTimeout",
                 WorkflowErrors.SUBJOB_DECLINED)));
-        if (external) {
+        if (machine.name().equals(Catalogue.WORKFLOW_PREFIX + "render")) {
             assertEquals(45, await.path("HeartbeatSeconds").asInt());
             assertEquals(2, retry.get(0).path("IntervalSeconds").asInt());
             assertEquals(4, retry.get(0).path("MaxAttempts").asInt());

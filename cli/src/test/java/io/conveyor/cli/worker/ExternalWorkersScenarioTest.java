@@ -137,4 +137,33 @@ class ExternalWorkersScenarioTest {
             running.join(30_000);
         }
     }
+
+    @Test
+    void theSampleProgramOnWorkers_runsOnAWorkerOfTheCommandLine_withTheExampleNodeCommand() throws Exception {
+        // What the README has a user run: conveyor worker --program primes-on-workers -- node cli/examples/count-primes.mjs
+        Path example = Path.of("examples", "count-primes.mjs").toAbsolutePath();
+        List<String> log = new CopyOnWriteArrayList<>();
+        ExternalWorker worker = new ExternalWorker(api("dave"), List.of("primes-on-workers"), List.of(),
+                Duration.ofSeconds(60), Duration.ofSeconds(5),
+                new CommandHandler(List.of("node", example.toString()), false, 75), log::add);
+        Thread running = new Thread(worker::run, "example-worker");
+        running.start();
+        try {
+            JobApiClient dave = new JobApiClient(runtime.apiEndpoint(), "dave");
+            JobApiClient.Response created = dave.post("/jobs", "{\"program\": \"primes-on-workers\", \"submit\": true, "
+                    + "\"parameters\": {\"to\": \"100000\", \"subJobs\": \"3\"}}");
+            assertEquals(201, created.status(), created.text());
+            String id = created.json().path("job").path("jobId").asText();
+
+            JsonNode job = awaitEnd(dave, id, Duration.ofSeconds(90));
+            assertEquals("SUCCEEDED", job.path("status").asText(), job + "\n" + log);
+            JsonNode result = JSON.readTree(java.net.URI.create(dave.get("/jobs/" + id + "/result").json().path("url")
+                    .asText()).toURL());
+            assertEquals(9592, result.path("primes").asLong(), "the primes up to 100,000, counted by the Node command");
+            assertEquals(3, result.path("subJobs").asInt());
+        } finally {
+            worker.stop(Duration.ZERO);
+            running.join(30_000);
+        }
+    }
 }

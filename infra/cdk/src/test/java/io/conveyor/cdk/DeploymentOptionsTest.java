@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.conveyor.config.ConfigurationException;
+import io.conveyor.program.ProgramDefinition;
+import io.conveyor.program.ProgramRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,7 +37,7 @@ class DeploymentOptionsTest {
         assertEquals(List.of(), o.corsOrigins());
         assertTrue(o.retainData());
         assertEquals(120, o.objectExpiryDays());
-        assertEquals(3, o.programRegistry().all().size(), "the samples only");
+        assertEquals(names(ProgramRegistry.samples()), names(o.programRegistry()), "the samples only");
         assertEquals(Map.of("CONVEYOR_MAX_ACTIVE_JOBS_PER_USER", "5", "CONVEYOR_MAX_ACTIVE_JOBS_PER_PROGRAM", "10",
                 "CONVEYOR_MAX_QUEUED_JOBS_PER_USER", "100", "CONVEYOR_PRESIGNED_URL_TTL", "PT15M",
                 "CONVEYOR_DEFAULT_RETENTION", "P7D", "CONVEYOR_MAX_RETENTION", "P90D"), o.functionSettings());
@@ -52,7 +54,7 @@ class DeploymentOptionsTest {
         assertEquals(false, fromJson.retainData());
         assertEquals(List.of("https://a.example", "https://b.example"), fromJson.corsOrigins());
         assertEquals(20, fromJson.apiRateLimit());
-        assertEquals(4, fromJson.programRegistry().all().size());
+        assertEquals(ProgramRegistry.samples().all().size() + 1, fromJson.programRegistry().all().size());
 
         Map<String, Object> text = Map.of("conveyor:maxActiveJobsPerUser", "7", "conveyor:retainData", "false",
                 "conveyor:corsOrigins", "https://a.example, https://b.example");
@@ -139,5 +141,9 @@ class DeploymentOptionsTest {
             assertTrue(row.contains("`" + option.defaultValue() + "`"), option.key() + "'s row must show its default `"
                     + option.defaultValue() + "`: " + row);
         }
+    }
+
+    private static List<String> names(ProgramRegistry programs) {
+        return programs.all().stream().map(ProgramDefinition::name).toList();
     }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.conveyor.deployment.Catalogue;
+import io.conveyor.program.ProgramRegistry;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -84,7 +85,8 @@ class VariantOptionsTest {
         JsonNode thumbnails = app.resourceAt("AWS::StepFunctions::StateMachine", "/Workflows/conveyor-job-thumbnails/Resource")
                 .getValue().get("Properties");
         assertEquals("7", thumbnails.at("/DefinitionSubstitutions/MaxConcurrency").asText());
-        assertEquals(4, app.resources("AWS::StepFunctions::StateMachine").size(), "the three samples and thumbnails");
+        assertEquals(ProgramRegistry.samples().all().size() + 1, app.resources("AWS::StepFunctions::StateMachine").size(),
+                "the samples and thumbnails");
         assertEquals(30 + 30, app.resourceAt("AWS::S3::Bucket", "/Storage/JobsBucket/Resource").getValue()
                 .at("/Properties/LifecycleConfiguration/Rules/0/ExpirationInDays").asInt());
     }

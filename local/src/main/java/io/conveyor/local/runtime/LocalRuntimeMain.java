@@ -182,6 +182,10 @@ public final class LocalRuntimeMain implements Callable<Integer> {
                 + "\"files\":[{\"name\":\"a.txt\",\"content\":\"to be or not to be\"}]}' " + api + "/jobs");
         out.println("  curl -s -H 'Authorization: Bearer " + user + "' " + api + "/jobs/<jobId>");
         out.println("  curl -s -L -H 'Authorization: Bearer " + user + "' '" + api + "/jobs/<jobId>/result?redirect=true'");
+        out.println("Subjobs on this machine, with the CLI as an external worker (from the repository's root):");
+        out.println("  export CONVEYOR_ENDPOINT=" + api + " CONVEYOR_TOKEN=" + user);
+        out.println("  java -jar cli/target/conveyor-cli.jar worker --program primes-on-workers -- node cli/examples/count-primes.mjs &");
+        out.println("  java -jar cli/target/conveyor-cli.jar submit primes-on-workers -p to=1000000 -p subJobs=8 --wait");
         out.println("Local endpoints (the same token; your own jobs' events): " + api + "/_local/events, " + api
                 + "/_local/functions, " + api + "/_local/health" + (devOpen
                 ? ", POST " + api + "/_local/schedules/CleanerSchedule" : ""));

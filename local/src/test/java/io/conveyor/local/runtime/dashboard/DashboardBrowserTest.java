@@ -25,6 +25,7 @@ import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebElement;
@@ -82,8 +83,11 @@ class DashboardBrowserTest {
         browser.findElement(By.linkText("New job")).click();
         WebElement program = await(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#program option[value='word-frequency']")));
         new Select(browser.findElement(By.id("program"))).selectByValue(program.getAttribute("value"));
-        browser.findElement(By.cssSelector(".parameter input[name=key]")).sendKeys("top");
-        browser.findElement(By.cssSelector(".parameter input[name=value]")).sendKeys("3");
+        WebElement top = browser.findElement(By.id("parameter-top"));
+        assertEquals(List.of("number", "10", "1", "1000"), List.of(top.getAttribute("type"), top.getAttribute("value"),
+                top.getAttribute("min"), top.getAttribute("max")), "word-frequency's declared 'top', with its default and limits");
+        top.clear();
+        top.sendKeys("3");
         browser.findElement(By.id("files")).sendKeys(first.toAbsolutePath() + "\n" + second.toAbsolutePath());
         assertEquals(2, browser.findElements(By.cssSelector(".files li")).size(), "both files listed before the upload");
         browser.executeScript("window.conveyorNoReload = true");
@@ -104,6 +108,7 @@ class DashboardBrowserTest {
         JsonNode job = RUNTIME.api("alice").get("/jobs/" + jobId).json().path("job");
         assertEquals("SUCCEEDED", job.path("status").asText(), "the API agrees with the page");
         assertEquals(2, job.path("inputs").size(), "both files were uploaded through their presigned URLs");
+        assertEquals("3", job.path("parameters").path("top").asText(), "the form's value, sent as the parameter");
         screenshot("job-succeeded");
     }
 
@@ -206,6 +211,31 @@ class DashboardBrowserTest {
         assertTrue(text.contains("3 attempts") && text.contains("full jitter"), "the retry policy: " + text);
         assertFalse(scenario.findElements(By.cssSelector("svg.chart")).isEmpty(),
                 "the scenario jobs above ran subjobs, shown as charts: " + text);
+    }
+
+    @Test
+    @Order(7)
+    void aProgramsPage_drawsItsLastDayHourByHour_andTheKeyboardChoosesAnHour() {
+        signIn("alice");
+        browser.findElement(By.linkText("Programs")).click();
+        await(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("section.program[data-program='scenario']")))
+                .findElement(By.linkText("Hour by hour")).click();
+        WebElement charts = await(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("figure.hourly-charts")));
+        assertFalse(charts.findElements(By.cssSelector("svg.durations circle.dot.p95")).isEmpty(),
+                "the scenario jobs above ran subjobs this hour: " + charts.getText());
+        assertFalse(charts.findElements(By.cssSelector("svg.errors rect.bar.errors")).isEmpty());
+        WebElement readout = charts.findElement(By.cssSelector(".readout"));
+        String anHourWithSubjobs = "\\d\\d:00 UTC: \\d+ subjobs?, p50 .*, p95 .*, errors .*";
+        assertTrue(readout.getText().matches(anHourWithSubjobs), "the latest hour with subjobs, chosen at first: "
+                + readout.getText());
+        String latest = charts.getAttribute("data-hour");
+
+        charts.sendKeys(Keys.HOME);
+        assertTrue(readout.getText().endsWith("no subjob ended"), "24 hours ago, before the runtime started: " + readout.getText());
+        charts.sendKeys(Keys.END);
+        assertTrue(charts.getAttribute("data-hour").compareTo(latest) >= 0, "End goes to the current hour: "
+                + charts.getAttribute("data-hour") + " after " + latest);
+        screenshot("program-hourly");
     }
 
     /** Opens the dashboard afresh and signs in as {@code user}, as a person types it once. */
