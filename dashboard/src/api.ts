@@ -42,6 +42,19 @@ export interface Job {
   updatedAt?: string;
   retention?: string;
   expiresAt?: string;
+  cost?: Cost;
+}
+
+/** A usage priced at the deployment's price table, in US dollars; `priceDate` is when the prices were read. */
+export interface Cost {
+  total: number;
+  stepFunctions?: number;
+  lambda?: number;
+  dynamoDb?: number;
+  s3Requests?: number;
+  s3Storage?: number;
+  eventBridge?: number;
+  priceDate?: string;
 }
 
 export interface PresignedPut { method: string; url: string; headers: Record<string, string> }

@@ -42,6 +42,25 @@ export function time(iso: string | undefined): string {
   });
 }
 
+/**
+ * An amount of US dollars: cents for a dollar or more ("$12.35"), else three significant digits, as a job's cost is
+ * often a fraction of a cent ("$0.00116", "$0.0205"); "–" for none.
+ */
+export function dollars(amount: number | undefined | null): string {
+  if (amount === undefined || amount === null || !Number.isFinite(amount)) {
+    return '–';
+  }
+  if (amount === 0) {
+    return '$0';
+  }
+  if (amount >= 1) {
+    return `$${amount.toFixed(2)}`;
+  }
+  // Three significant digits, at most the API's eight decimals, written out (never "2.5e-7"), no trailing zeros.
+  const decimals = Math.min(8, 2 - Math.floor(Math.log10(amount)));
+  return `$${amount.toFixed(decimals).replace(/0+$/, '').replace(/\.$/, '')}`;
+}
+
 /** A fraction as a percentage with one decimal: 0.125 is "12.5 %". */
 export function percent(fraction: number | undefined): string {
   return fraction === undefined || !Number.isFinite(fraction) ? '–' : `${(fraction * 100).toFixed(1)} %`;

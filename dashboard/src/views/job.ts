@@ -3,9 +3,9 @@
  * its parameters and inputs; cancel, retry and the result's download. Polls the job while it can still change, and
  * its subjobs whenever the job's progress moved.
  */
-import { ACTIVE_STATUSES, ApiError, type Attempt, type Job } from '../api.js';
+import { ACTIVE_STATUSES, ApiError, type Attempt, type Cost, type Job } from '../api.js';
 import { badge, h, replace, svg } from '../dom.js';
-import { bytes, duration, time } from '../format.js';
+import { bytes, dollars, duration, time } from '../format.js';
 import { Poller } from '../live.js';
 import { SubJobPicture } from '../subjobs.js';
 import { errorBox } from './errors.js';
@@ -92,7 +92,8 @@ export function jobView(context: Context, id: string): View {
           : 'not split yet'),
         h('dt', {}, 'Created'), h('dd', {}, time(job.createdAt)),
         h('dt', {}, 'Updated'), h('dd', {}, time(job.updatedAt)),
-        job.expiresAt ? h('dt', {}, 'Expires') : null, job.expiresAt ? h('dd', {}, time(job.expiresAt)) : null),
+        job.expiresAt ? h('dt', {}, 'Expires') : null, job.expiresAt ? h('dd', {}, time(job.expiresAt)) : null,
+        job.cost ? h('dt', {}, 'Cost') : null, job.cost ? h('dd', { id: 'job-cost' }, costText(job.cost)) : null),
       job.error ? h('div', { class: 'error job-error', role: 'alert' }, h('strong', {}, job.error.code), h('pre', {}, job.error.message)) : null);
     replace(attempts, h('h2', {}, 'Attempts'), timeline(job.attempts ?? []));
     replace(dependencies, ...(job.dependsOn?.length ? [h('h2', {}, 'Depends on'), dependencyGraph(job)] : []));
@@ -104,6 +105,15 @@ export function jobView(context: Context, id: string): View {
   poller = new Poller(refresh);
   poller.now();
   return { element, dispose: () => { poller.stop(); picture.dispose(); } };
+}
+
+/** A job's cost: the total, then each category, and the date of the prices (README, "What a job costs"). */
+function costText(cost: Cost): string {
+  const parts = [
+    ['Step Functions', cost.stepFunctions], ['Lambda', cost.lambda], ['DynamoDB', cost.dynamoDb],
+    ['S3 requests', cost.s3Requests], ['S3 storage', cost.s3Storage], ['EventBridge', cost.eventBridge],
+  ].map(([name, amount]) => `${name} ${dollars(amount as number | undefined)}`);
+  return `${dollars(cost.total)} (${parts.join(', ')})${cost.priceDate ? `, at the prices of ${cost.priceDate}` : ''}`;
 }
 
 /** Each attempt as a bar along one time axis, from the first start to the last end (or now). */

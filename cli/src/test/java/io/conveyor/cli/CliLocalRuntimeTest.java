@@ -40,7 +40,8 @@ class CliLocalRuntimeTest {
 
     @BeforeAll
     static void startRuntime() {
-        runtime = LocalRuntime.start(LocalRuntimeOptions.builder().timeScale(0.01).schedules(false).build());
+        runtime = LocalRuntime.start(LocalRuntimeOptions.builder().timeScale(0.01).schedules(false)
+                .environment("CONVEYOR_ADMIN_USERS", "ops").build());
     }
 
     @AfterAll
@@ -217,6 +218,17 @@ class CliLocalRuntimeTest {
         CliRunner.Result refused = erin.run("usage", "--user", "frank");
         assertEquals(ExitCodes.API, refused.exitCode(), refused.toString());
         assertTrue(refused.err().contains("NotAnAdministrator"), refused.toString());
+        CliRunner.Result everyoneRefused = erin.run("usage", "--all-users");
+        assertEquals(ExitCodes.API, everyoneRefused.exitCode(), everyoneRefused.toString());
+        assertTrue(everyoneRefused.err().contains("NotAnAdministrator"), everyoneRefused.toString());
+        CliRunner.Result both = erin.run("usage", "--all-users", "--user", "frank");
+        assertEquals(ExitCodes.USAGE, both.exitCode(), both.toString());
+
+        CliRunner.Result everyone = cli("ops").run("usage", "--all-users");
+        assertEquals(ExitCodes.OK, everyone.exitCode(), everyone.toString());
+        String erinsLine = everyone.out().lines().filter(l -> l.startsWith("erin ")).findFirst()
+                .orElseThrow(() -> new AssertionError("no line for erin: " + everyone));
+        assertTrue(erinsLine.contains(" " + job.path("usage").path("stateTransitions").asText() + " "), erinsLine);
     }
 
     @Test

@@ -172,6 +172,36 @@ class DynamoDbEmulatorSdkTest {
     }
 
     @Test
+    void writes_chargeEachIndexOnlyForTheEntriesTheyPutDeleteOrChange_inTransactionsToo() {
+        ddb.putItem(b -> b.tableName("jobs").item(Map.of("pk", s("quiet"), "sk", n("1"), "state", s("NEW"), "note", s("a"))));
+        // byState projects keys only: a new value of "note" leaves its entry as it was, so the index is not written.
+        var update = ddb.updateItem(b -> b.tableName("jobs").key(Map.of("pk", s("quiet"), "sk", n("1")))
+                .updateExpression("SET note = :n").expressionAttributeValues(Map.of(":n", s("b")))
+                .returnConsumedCapacity(ReturnConsumedCapacity.INDEXES));
+        assertEquals(1.0, update.consumedCapacity().table().capacityUnits());
+        assertFalse(update.consumedCapacity().hasGlobalSecondaryIndexes(), update.consumedCapacity().toString());
+        assertEquals(1.0, update.consumedCapacity().capacityUnits());
+        // In a transaction the same update costs twice the table's unit, and still nothing on the index.
+        var transaction = ddb.transactWriteItems(b -> b.returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)
+                .transactItems(TransactWriteItem.builder().update(u -> u.tableName("jobs")
+                        .key(Map.of("pk", s("quiet"), "sk", n("1"))).updateExpression("SET note = :n")
+                        .expressionAttributeValues(Map.of(":n", s("c")))).build()));
+        assertEquals(2.0, transaction.consumedCapacity().get(0).capacityUnits());
+        // Moving it to another index key in a transaction: (the table's unit + the entry deleted + the entry put) x 2.
+        var moved = ddb.transactWriteItems(b -> b.returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)
+                .transactItems(TransactWriteItem.builder().update(u -> u.tableName("jobs")
+                        .key(Map.of("pk", s("quiet"), "sk", n("1"))).updateExpression("SET #s = :s")
+                        .expressionAttributeNames(Map.of("#s", "state"))
+                        .expressionAttributeValues(Map.of(":s", s("DONE")))).build()));
+        assertEquals(6.0, moved.consumedCapacity().get(0).capacityUnits());
+        // Deleting it in a transaction: (the item + its index entry) x 2.
+        var deleted = ddb.transactWriteItems(b -> b.returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)
+                .transactItems(TransactWriteItem.builder().delete(d -> d.tableName("jobs")
+                        .key(Map.of("pk", s("quiet"), "sk", n("1")))).build()));
+        assertEquals(4.0, deleted.consumedCapacity().get(0).capacityUnits());
+    }
+
+    @Test
     void unknownOperation_isRefusedNamingIt() {
         var e = assertThrows(DynamoDbException.class, () -> ddb.describeContinuousBackups(b -> b.tableName("jobs")));
         assertTrue(e.getMessage().contains("DescribeContinuousBackups"), e.getMessage());

@@ -478,6 +478,17 @@ public final class Api {
     }
 
     private ApiResponse getUsage(Caller caller, ApiRequest request) {
+        Optional<String> allUsers = request.query("allUsers");
+        if (allUsers.isPresent() && !allUsers.get().equals("true") && !allUsers.get().equals("false")) {
+            throw ApiException.badRequest("'allUsers' must be true or false; got '"
+                    + (allUsers.get().length() > 40 ? allUsers.get().substring(0, 40) + "..." : allUsers.get()) + "'.");
+        }
+        if (allUsers.filter("true"::equals).isPresent()) {
+            if (request.query("user").isPresent()) {
+                throw ApiException.badRequest("Ask for one user ('user') or for every user ('allUsers=true'), not both.");
+            }
+            return ApiResponse.of(200, usage.allUsers(caller, request.query("from"), request.query("to")));
+        }
         return ApiResponse.of(200, usage.report(caller, request.query("user"), request.query("from"), request.query("to")));
     }
 

@@ -20,7 +20,8 @@ import java.util.function.BiFunction;
 
 /**
  * {@code GET /usage}: what a user's jobs consumed and cost over a range of days, in all, per program and per day of
- * their creation. A caller sees their own; an administrator of the deployment may name any user.
+ * their creation. A caller sees their own; an administrator of the deployment may name any user, or ask for every
+ * user's at once.
  */
 final class UsageReports {
     /** The most days one report covers. */
@@ -53,12 +54,56 @@ final class UsageReports {
     public record Report(String user, LocalDate from, LocalDate to, Totals total, List<ProgramTotals> programs,
             List<DayTotals> days) {}
 
+    /** Every user's report at once, for an administrator: each user's as {@link #report} gives it, and their sum. */
+    public record AllUsersReport(LocalDate from, LocalDate to, Totals total, List<Report> users) {}
+
+    /** Days are UTC, both ends included. */
+    private record Days(LocalDate from, LocalDate to) {
+        Instant start() {
+            return from.atStartOfDay(ZoneOffset.UTC).toInstant();
+        }
+
+        Instant end() {
+            return to.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+        }
+    }
+
     Report report(Caller caller, Optional<String> user, Optional<String> fromText, Optional<String> toText) {
         String owner = user.orElse(caller.id());
-        if (!owner.equals(caller.id()) && !adminUsers.contains(caller.id())) {
-            throw new ApiException(403, "NotAnAdministrator", "Only an administrator of this deployment may ask for "
-                    + "another user's usage; leave out 'user' for your own.");
+        if (!owner.equals(caller.id())) {
+            requireAdministrator(caller, "another user's usage; leave out 'user' for your own.");
         }
+        Days days = days(fromText, toText);
+        List<Job> found = jobs.createdBetween(owner, days.start(), days.end(), MAX_JOBS);
+        requireAtMostMaxJobs(found, days);
+        return report(owner, days, found, clock.instant());
+    }
+
+    /**
+     * Every user's usage from {@code from} to {@code to}, per user (in user order), for an administrator; at most
+     * {@value #MAX_JOBS} jobs in all. It reads the whole jobs table (a Scan, as no index spans users).
+     */
+    AllUsersReport allUsers(Caller caller, Optional<String> fromText, Optional<String> toText) {
+        requireAdministrator(caller, "every user's usage; leave out 'allUsers' for your own.");
+        Days days = days(fromText, toText);
+        List<Job> found = jobs.createdBetweenByAnyone(days.start(), days.end(), MAX_JOBS);
+        requireAtMostMaxJobs(found, days);
+        Instant now = clock.instant();
+        Map<String, List<Job>> byUser = new TreeMap<>();
+        found.forEach(job -> byUser.computeIfAbsent(job.owner(), o -> new ArrayList<>()).add(job));
+        List<Report> users = new ArrayList<>();
+        byUser.forEach((owner, theirs) -> users.add(report(owner, days, theirs, now)));
+        return new AllUsersReport(days.from(), days.to(), totals(found.stream().map(job -> priced(job, now)).toList()), users);
+    }
+
+    private void requireAdministrator(Caller caller, String what) {
+        if (!adminUsers.contains(caller.id())) {
+            throw new ApiException(403, "NotAnAdministrator", "Only an administrator of this deployment may ask for "
+                    + what);
+        }
+    }
+
+    private Days days(Optional<String> fromText, Optional<String> toText) {
         LocalDate today = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
         LocalDate to = toText.map(t -> date("to", t)).orElse(today);
         LocalDate from = fromText.map(t -> date("from", t)).orElse(to.minusDays(DEFAULT_DAYS - 1));
@@ -69,25 +114,33 @@ final class UsageReports {
             throw ApiException.badRequest("A report covers at most " + MAX_DAYS + " days; 'from' " + from + " to 'to' "
                     + to + " is longer. Ask for fewer days.");
         }
-        List<Job> found = jobs.createdBetween(owner, from.atStartOfDay(ZoneOffset.UTC).toInstant(),
-                to.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant(), MAX_JOBS);
+        return new Days(from, to);
+    }
+
+    private static void requireAtMostMaxJobs(List<Job> found, Days days) {
         if (found.size() > MAX_JOBS) {
-            throw ApiException.badRequest("More than " + MAX_JOBS + " jobs were created from " + from + " to " + to
-                    + "; ask for fewer days.");
+            throw ApiException.badRequest("More than " + MAX_JOBS + " jobs were created from " + days.from() + " to "
+                    + days.to() + "; ask for fewer days.");
         }
-        Instant now = clock.instant();
+    }
+
+    private Report report(String owner, Days days, List<Job> found, Instant now) {
         List<Cost.Priced> all = new ArrayList<>();
         Map<String, List<Cost.Priced>> byProgram = new TreeMap<>();
         Map<LocalDate, List<Cost.Priced>> byDay = new TreeMap<>();
         for (Job job : found) {
-            Cost.Priced priced = new Cost.Priced(job.totalUsage(), job.objectsKept(now));
+            Cost.Priced priced = priced(job, now);
             all.add(priced);
             byProgram.computeIfAbsent(job.program(), p -> new ArrayList<>()).add(priced);
             byDay.computeIfAbsent(LocalDate.ofInstant(job.createdAt(), ZoneOffset.UTC), d -> new ArrayList<>()).add(priced);
         }
-        return new Report(owner, from, to, totals(all),
+        return new Report(owner, days.from(), days.to(), totals(all),
                 grouped(byProgram, (p, t) -> new ProgramTotals(p, t.jobs(), t.usage(), t.cost())),
                 grouped(byDay, (d, t) -> new DayTotals(d, t.jobs(), t.usage(), t.cost())));
+    }
+
+    private static Cost.Priced priced(Job job, Instant now) {
+        return new Cost.Priced(job.totalUsage(), job.objectsKept(now));
     }
 
     private <K, V> List<V> grouped(Map<K, List<Cost.Priced>> groups, BiFunction<K, Totals, V> row) {

@@ -23,7 +23,7 @@ import software.amazon.awssdk.services.sfn.model.MapRunListItem;
 /**
  * What jobs of a known shape consumed, as {@code GET /jobs/{id}} shows it: the state transitions the product derives
  * from the steps it runs equal what Step Functions' own histories show, and the invocations, S3 requests and events are
- * exact.
+ * exact; so are the DynamoDB request units of a job whose requests do not depend on the order of concurrent steps.
  */
 public abstract class UsageScenarios {
     private JobApiClient alice;
@@ -74,6 +74,44 @@ public abstract class UsageScenarios {
         assertTrue(programCost.path("perSubJobP50").decimalValue().signum() > 0, programCost.toString());
     }
 
+    /**
+     * One subjob, so one batch and no step running beside another: every request of the job, and the size of every item
+     * it writes, is the same run after run, so the request units are exact. Each number below follows from DynamoDB's
+     * charging rules: a read is one unit per 4 KB of the item (rounded up, a missing item or an empty result still one),
+     * half when eventually consistent; a write is one unit per 1 KB of the larger of the item before and after, plus one
+     * per global secondary index entry put, deleted or changed (two when it moves to another key; none for a keys-only
+     * index whose key stays); a transaction is twice that. Every item here is under 1 KB. A job item (under 1 KB) is in
+     * four indexes: byOwner and byOwnerStatus project all of it, byLastChange and byExpiry its keys.
+     */
+    @Test
+    void aJobOfOneSubjob_recordsTheRequestUnitsDynamoDbChargesForItsRequests() {
+        Scenarios.require(target(), ScenarioTarget.Capability.SCENARIO_PROGRAMS);
+        String id = Scenarios.submit(alice, "scenario", Map.of("subJobs", 1));
+        JsonNode job = Scenarios.awaitEnd(alice, id);
+        assertEquals("SUCCEEDED", job.path("status").asText(), job.toString());
+        JsonNode usage = job.path("usage");
+
+        // An invocation's units go into its next write of the job; the units of its last job write, and of what it
+        // sends after it, are not recorded (README, "What a job costs": left out). So, invocation by invocation:
+        // - the create with submit: a COUNT Query of the owner's queued jobs on byOwnerStatus (eventually consistent,
+        //   0.5) and the submit's consistent GetItem of the job (1) are read; the first job put (CREATED: table 1,
+        //   byOwner 1, byOwnerStatus 1, byLastChange 1 = 4) and the idempotency record's put (1) are written before the
+        //   last job write (QUEUED).                                                          reads 1.5, writes 5
+        // - Admit: two consistent GetItems of the job (2) and a Query of the admission lane (1); the waitlist put (1),
+        //   the slot transaction (a slot put and two counter updates: 3 x 2 = 6) and the waitlist delete (1), before
+        //   the job's put as RUNNING.                                                         reads 3,   writes 8
+        // - Split: a GetItem of the job (1); its only write is the transaction that writes the job.   reads 1
+        // - RunSubJob: a GetItem of the job (1); the transaction marking the subjob started (the group item 1 and the
+        //   job's update 3: table, byOwner, byOwnerStatus; byLastChange and byExpiry keep their entries; x 2 = 8)
+        //   before the one recording its outcome.                                              reads 1,   writes 8
+        // - ConfirmSubJobs: a GetItem of the job (1), then the write of its usage.                   reads 1
+        // - Aggregate: a GetItem of the job (1) and a consistent Query of the subjob groups (one item: 1).   reads 2
+        // - Finalize: a GetItem of the job (1) before its put as SUCCEEDED.                           reads 1
+        assertEquals(1.5 + 3 + 1 + 1 + 1 + 2 + 1, usage.path("dynamoDbReadUnits").asDouble(), usage.toString());
+        assertEquals(5 + 8 + 8, usage.path("dynamoDbWriteUnits").asDouble(), usage.toString());
+        assertEquals(usage, job.path("attempts").get(0).path("usage"), "one attempt: the job's usage is its attempt's");
+    }
+
     @Test
     void aJobRetriedTwice_showsThreeAttemptsUsage_eachAsItsExecutionBilled() {
         Scenarios.require(target(), ScenarioTarget.Capability.SCENARIO_PROGRAMS);
@@ -104,7 +142,7 @@ public abstract class UsageScenarios {
     }
 
     @Test
-    void usageReport_addsUpTheCallersJobs_perProgramAndDay_andOnlyAnAdministratorMayAskForAnotherUser() {
+    void usageReport_addsUpTheCallersJobs_perProgramAndDay_andOnlyAnAdministratorMayAskForAnotherUserOrEveryUser() {
         JobApiClient dana = target().api("dana-" + UUID.randomUUID());
         String first = Scenarios.submit(dana, "primes", Map.of("to", 1_000, "subJobs", 2));
         String second = Scenarios.submit(dana, "primes", Map.of("to", 1_000, "subJobs", 1));
@@ -136,6 +174,25 @@ public abstract class UsageScenarios {
         JobApiClient.Response audited = target().api(administrator()).get("/usage?user=" + danaId);
         assertEquals(200, audited.status(), audited.text());
         assertEquals(report.path("total"), audited.json().path("total"));
+
+        JobApiClient.Response everyone = target().api(administrator()).get("/usage?allUsers=true");
+        assertEquals(200, everyone.status(), everyone.text());
+        JsonNode danasShare = null;
+        long jobs = 0;
+        for (JsonNode user : everyone.json().path("users")) {
+            jobs += user.path("total").path("jobs").asLong();
+            if (user.path("user").asText().equals(danaId)) {
+                danasShare = user;
+            }
+        }
+        assertEquals(report, danasShare, "every user's report holds dana's as dana reads it");
+        assertEquals(jobs, everyone.json().path("total").path("jobs").asLong(), "the total is the users' sum");
+        assertTrue(jobs >= 2, everyone.text());
+        JobApiClient.Response notAnAdministrator = dana.get("/usage?allUsers=true");
+        assertEquals(403, notAnAdministrator.status(), notAnAdministrator.text());
+        assertEquals("NotAnAdministrator", notAnAdministrator.json().path("code").asText());
+        assertEquals(400, target().api(administrator()).get("/usage?allUsers=true&user=" + danaId).status());
+        assertEquals(400, target().api(administrator()).get("/usage?allUsers=yes").status());
 
         assertEquals(400, dana.get("/usage?from=yesterday").status());
         assertEquals(400, dana.get("/usage?from=2026-12-06&to=2026-12-01").status());

@@ -70,7 +70,8 @@ public final class Catalogue {
             Duration.ofSeconds(29), List.of(write(Resource.JOBS_TABLE), read(Resource.SUBJOBS_TABLE),
                     write(Resource.COUNTERS_TABLE), write(Resource.IDEMPOTENCY_TABLE), write(Resource.WAITLIST_TABLE),
                     write(Resource.BUCKET), write(Resource.JOB_WORKFLOWS), write(Resource.WORKFLOW_CALLBACKS),
-                    write(Resource.EVENT_BUS), write(Resource.WORK_QUEUE_TABLE))).withReservedConcurrency(Catalogue.API_RESERVED_CONCURRENCY);
+                    write(Resource.EVENT_BUS), write(Resource.WORK_QUEUE_TABLE), read(Resource.EVERY_USERS_JOBS)))
+            .withReservedConcurrency(Catalogue.API_RESERVED_CONCURRENCY);
     public static final FunctionSpec AWAIT_DEPENDENCIES = workflowStep("AwaitDependencies", 512, Duration.ofSeconds(30),
             DEPENDENCY_GATE);
     public static final FunctionSpec ADMIT = workflowStep("Admit", 512, Duration.ofSeconds(30), ADMISSION);

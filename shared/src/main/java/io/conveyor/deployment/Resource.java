@@ -13,6 +13,11 @@ public enum Resource {
     COUNTERS_TABLE("CONVEYOR_COUNTERS_TABLE"),
     IDEMPOTENCY_TABLE("CONVEYOR_IDEMPOTENCY_TABLE"),
     WAITLIST_TABLE("CONVEYOR_WAITLIST_TABLE"),
+    /**
+     * Read every user's jobs at once: a Scan of the jobs table, for the administrators' usage report only (named by
+     * {@link #JOBS_TABLE}'s setting).
+     */
+    EVERY_USERS_JOBS(null),
     /** The subjobs waiting for external workers, and the registered workers. */
     WORK_QUEUE_TABLE("CONVEYOR_WORK_QUEUE_TABLE"),
     BUCKET("CONVEYOR_BUCKET"),

@@ -26,6 +26,7 @@ import software.amazon.awssdk.enhanced.dynamodb.model.DeleteItemEnhancedRequest;
 import software.amazon.awssdk.enhanced.dynamodb.model.PutItemEnhancedRequest;
 import software.amazon.awssdk.enhanced.dynamodb.model.QueryConditional;
 import software.amazon.awssdk.enhanced.dynamodb.model.QueryEnhancedRequest;
+import software.amazon.awssdk.enhanced.dynamodb.model.ScanEnhancedRequest;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
@@ -334,6 +335,30 @@ public final class JobStore {
                 .build();
         List<Job> jobs = new ArrayList<>();
         Iterator<software.amazon.awssdk.enhanced.dynamodb.model.Page<JobItem>> pages = byOwner.query(query).iterator();
+        while (pages.hasNext() && jobs.size() <= limit) {
+            pages.next().items().stream().limit(limit + 1 - jobs.size()).map(JobItem::toJob).forEach(jobs::add);
+        }
+        return jobs;
+    }
+
+    /**
+     * Up to {@code limit} + 1 jobs of every user created from {@code from} (included) to {@code until} (excluded), in no
+     * particular order: a Scan of the whole table (filtered on the creation key, so DynamoDB still reads, and charges,
+     * every item), for an administrator's report across users, which no index serves. A caller that gets more than
+     * {@code limit} knows there are more.
+     */
+    public List<Job> createdBetweenByAnyone(Instant from, Instant until, int limit) {
+        ScanEnhancedRequest scan = ScanEnhancedRequest.builder()
+                .filterExpression(Expression.builder()
+                        // As in createdBetween: a key is the creation time, '#', the id; the bare times bound it.
+                        .expression("#created BETWEEN :from AND :until")
+                        .putExpressionName("#created", JobItem.CREATED_KEY)
+                        .putExpressionValue(":from", AttributeValue.fromS(Timestamps.sortable(from)))
+                        .putExpressionValue(":until", AttributeValue.fromS(Timestamps.sortable(until)))
+                        .build())
+                .build();
+        List<Job> jobs = new ArrayList<>();
+        Iterator<software.amazon.awssdk.enhanced.dynamodb.model.Page<JobItem>> pages = table.scan(scan).iterator();
         while (pages.hasNext() && jobs.size() <= limit) {
             pages.next().items().stream().limit(limit + 1 - jobs.size()).map(JobItem::toJob).forEach(jobs::add);
         }

@@ -11,13 +11,14 @@ import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.ConsumedCapacity;
 import software.amazon.awssdk.services.dynamodb.model.DynamoDbRequest;
 import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
 import software.amazon.awssdk.services.s3.model.S3Request;
 
 /**
- * Counts what each successful SDK request costs, into the {@link UsageMeter} of the invocation that sends it: for
+ * Counts what each SDK request costs, into the {@link UsageMeter} of the invocation that sends it: for
  * DynamoDB it asks for {@code ReturnConsumedCapacity=TOTAL} on every request that takes it (a request sent outside a
  * measured invocation is left as it is) and adds up the units the answer reports; for S3 it counts the request in its
  * price class and the bytes it stores.
@@ -64,6 +65,20 @@ public final class UsageInterceptor implements ExecutionInterceptor {
                     .orElseGet(() -> context.requestBody().flatMap(b -> b.optionalContentLength()).orElse(0L)) : 0;
             boolean classA = S3_CLASS_A.contains(operation);
             UsageMeter.record(Usage.s3(classA ? 1 : 0, classA ? 0 : 1, stored));
+        }
+    }
+
+    /**
+     * A conditional write whose condition fails still costs write units: DynamoDB charges it by the size of the item
+     * it checked, at least one unit. Its error carries no {@code ConsumedCapacity} (the SDK's model has no such field),
+     * so it is counted as that one unit: exact for an item under 1 KB (a job, a counter, a waitlist entry), short for a
+     * larger one. A cancelled transaction is not counted: neither its error nor DynamoDB's documentation says what it
+     * costs.
+     */
+    @Override
+    public void onExecutionFailure(Context.FailedExecution context, ExecutionAttributes attributes) {
+        if (UsageMeter.current().isPresent() && context.exception() instanceof ConditionalCheckFailedException) {
+            UsageMeter.record(Usage.dynamoDb(0, 1));
         }
     }
 

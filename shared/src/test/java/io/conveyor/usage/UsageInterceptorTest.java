@@ -1,6 +1,7 @@
 package io.conveyor.usage;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.conveyor.testing.LocalAws;
 import java.util.Map;
@@ -8,6 +9,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 
@@ -46,6 +48,15 @@ class UsageInterceptorTest {
         assertEquals(Usage.dynamoDb(0, 4), measured(() -> aws.dynamoDb().transactWriteItems(t -> t.transactItems(
                 TransactWriteItem.builder().put(Put.builder().tableName(table).item(item("c-2", 10)).build()).build(),
                 TransactWriteItem.builder().put(Put.builder().tableName(table).item(item("c-3", 10)).build()).build()))));
+    }
+
+    @Test
+    void aConditionalWriteThatFails_costsTheWriteUnitDynamoDbCharges_thoughItsErrorReportsNone() {
+        aws.dynamoDb().putItem(p -> p.tableName(table).item(item("c-5", 10)));
+        Usage failed = measured(() -> assertThrows(ConditionalCheckFailedException.class,
+                () -> aws.dynamoDb().putItem(p -> p.tableName(table).item(item("c-5", 20))
+                        .conditionExpression("attribute_not_exists(counterId)"))));
+        assertEquals(Usage.dynamoDb(0, 1), failed, "the checked item is under 1 KB: one unit");
     }
 
     @Test

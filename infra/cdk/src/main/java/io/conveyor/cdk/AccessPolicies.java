@@ -2,6 +2,7 @@ package io.conveyor.cdk;
 
 import io.conveyor.deployment.Access;
 import io.conveyor.deployment.Catalogue;
+import io.conveyor.deployment.Resource;
 import io.conveyor.deployment.StateMachineSpec;
 import io.conveyor.persistence.TableSpec;
 import io.conveyor.program.ProgramFunction;
@@ -34,6 +35,8 @@ final class AccessPolicies {
      * stores only query.
      */
     static final List<String> INDEX_READ = List.of("dynamodb:Query");
+    /** What reading every user's jobs at once takes (the administrators' usage report): a Scan of the jobs table. */
+    static final List<String> EVERY_USERS_JOBS_READ = List.of("dynamodb:Scan");
     /** What writing a table adds (TransactWriteItems is authorised per item as these; BatchWriteItem deletes subjobs). */
     static final List<String> TABLE_WRITE = List.of("dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem",
             "dynamodb:BatchWriteItem");
@@ -85,6 +88,12 @@ final class AccessPolicies {
                     statements.add(allow(INDEX_READ, indexes));
                 }
                 yield statements;
+            }
+            case EVERY_USERS_JOBS -> {
+                if (write) {
+                    throw new IllegalArgumentException("every user's jobs can only be read (Scan)");
+                }
+                yield List.of(allow(EVERY_USERS_JOBS_READ, List.of(storage.table(Resource.JOBS_TABLE).getTableArn())));
             }
             case BUCKET -> List.of(
                     // Unconditional on the bucket (which holds nothing but jobs/): without it a read of a missing

@@ -50,6 +50,9 @@ import java.util.function.Function;
  * @param dashboard                  whether the stack deploys the web dashboard (CloudFront, a private bucket, a
  *                                   Cognito user pool with the hosted sign-in, which the API's authoriser trusts)
  * @param dashboardFiles             the dashboard's built files, uploaded to its bucket
+ * @param prices                     entries replacing the price table's us-east-1 defaults, as {@code CONVEYOR_PRICES}
+ *                                   takes them ({@code key=value} pairs separated by commas); empty for the defaults
+ * @param adminUsers                 the users who may read every user's usage ({@code CONVEYOR_ADMIN_USERS})
  */
 public record DeploymentOptions(
         Path lambdaJar,
@@ -75,7 +78,9 @@ public record DeploymentOptions(
         boolean retainData,
         boolean apiGatewayCloudWatchRole,
         boolean dashboard,
-        Path dashboardFiles) {
+        Path dashboardFiles,
+        String prices,
+        List<String> adminUsers) {
 
     /** How API callers authenticate. */
     public enum Auth {
@@ -143,7 +148,12 @@ public record DeploymentOptions(
                 + "a Cognito user pool with the hosted sign-in (PKCE) whose ID tokens the API accepts; needs auth=cognito "
                 + "and no userPoolArn"),
         DASHBOARD_FILES("dashboardFiles", "../../dashboard/target/classes/dashboard", "the dashboard's built files "
-                + "(relative to infra/cdk): the dashboard module's build output");
+                + "(relative to infra/cdk): the dashboard module's build output"),
+        PRICES("prices", "none", "prices replacing entries of the us-east-1 defaults jobs' cost is computed with "
+                + "(another region's, x86_64's GB-second, a negotiated rate): key=value pairs separated by commas as "
+                + "CONVEYOR_PRICES takes them, or a JSON object of them"),
+        ADMIN_USERS("adminUsers", "none", "comma-separated (or a JSON list of) user ids who may read any user's "
+                + "usage and cost, or every user's at once (GET /usage?user=, ?allUsers=true): CONVEYOR_ADMIN_USERS");
 
         /** Every option's context key starts with this. */
         public static final String PREFIX = "conveyor:";
@@ -209,7 +219,9 @@ public record DeploymentOptions(
                 r.bool(Option.RETAIN_DATA),
                 r.bool(Option.API_GATEWAY_CLOUDWATCH_ROLE),
                 r.bool(Option.DASHBOARD),
-                Path.of(r.text(Option.DASHBOARD_FILES)));
+                Path.of(r.text(Option.DASHBOARD_FILES)),
+                r.pairs(Option.PRICES),
+                r.list(Option.ADMIN_USERS));
         if (options.auth == Auth.COGNITO && options.userPoolArn.isEmpty() && !options.dashboard) {
             r.problems.add(Option.USER_POOL_ARN.key() + " is required with " + Option.AUTH.key()
                     + "=cognito: give the ARN of the user pool whose ID tokens the API accepts (or set "
@@ -258,6 +270,12 @@ public record DeploymentOptions(
         env.put("CONVEYOR_MAX_RETENTION", iso(maxRetention));
         if (!programs.isBlank() && !programs.replaceAll("\\s", "").equals("[]")) {
             env.put(ProgramRegistry.SETTING, programs);
+        }
+        if (!prices.isEmpty()) {
+            env.put("CONVEYOR_PRICES", prices);
+        }
+        if (!adminUsers.isEmpty()) {
+            env.put("CONVEYOR_ADMIN_USERS", String.join(",", adminUsers));
         }
         if (auth == Auth.DEV_TOKEN) {
             // Emulators that deploy the token authoriser without invoking it (LocalStack's free image) leave the
@@ -392,6 +410,21 @@ public record DeploymentOptions(
                 return List.of();
             }
             return Arrays.stream(text.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+        }
+
+        /**
+         * {@code key=value} pairs separated by commas, empty for none: from {@code -c} as that text, from cdk.json as
+         * that text or as a JSON object. Settings checks the keys and values.
+         */
+        String pairs(Option option) {
+            Object value = context.apply(option.key());
+            if (value instanceof Map<?, ?> entries) {
+                List<String> pairs = new ArrayList<>();
+                entries.forEach((k, v) -> pairs.add(k + "=" + v));
+                return String.join(",", pairs);
+            }
+            String text = text(option);
+            return text.equals("none") ? "" : text;
         }
 
         /** A JSON value: from cdk.json it arrives parsed (a List of Maps), from -c as text. */

@@ -292,6 +292,7 @@ class ConveyorStackTest {
                     Catalogue.TABLES.stream().filter(t -> Resource.of(t) == r).findFirst().orElseThrow().indexes()
                             .forEach(i -> AccessPolicies.INDEX_READ.forEach(a -> expected.add(a + " on " + r.name() + "/index/" + i.name())));
                 }
+                case EVERY_USERS_JOBS -> expected.add("dynamodb:Scan on JOBS_TABLE");
                 case BUCKET -> {
                     expected.add("s3:ListBucket on BUCKET");
                     expected.add("s3:GetObject on BUCKET/jobs/*");

@@ -1,6 +1,7 @@
 package io.conveyor.cdk;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -106,6 +107,29 @@ class DeploymentOptionsTest {
         Map<String, Object> programs = Map.of("conveyor:programs", "[{\"name\": \"Bad Name\", \"implementation\": \"java:a.B\"}]");
         e = assertThrows(ConfigurationException.class, () -> DeploymentOptions.from(programs::get));
         assertTrue(e.problems().toString().contains("Bad Name"), e.problems().toString());
+    }
+
+    @Test
+    void pricesAndAdministrators_becomeTheFunctionsSettings_fromTextOrCdkJson_andABadPriceFailsTheSynth() {
+        Map<String, Object> text = Map.of("conveyor:prices", "region=eu-west-1, lambda.gbSecond=0.0000134",
+                "conveyor:adminUsers", "auditor-1,auditor-2");
+        Map<String, String> fromText = DeploymentOptions.from(text::get).functionSettings();
+        assertEquals("region=eu-west-1, lambda.gbSecond=0.0000134", fromText.get("CONVEYOR_PRICES"));
+        assertEquals("auditor-1,auditor-2", fromText.get("CONVEYOR_ADMIN_USERS"));
+
+        Map<String, Object> typed = Map.of("conveyor:prices", new java.util.LinkedHashMap<>(Map.of("region", "eu-west-1")),
+                "conveyor:adminUsers", List.of("auditor-1"));
+        Map<String, String> fromJson = DeploymentOptions.from(typed::get).functionSettings();
+        assertEquals("region=eu-west-1", fromJson.get("CONVEYOR_PRICES"));
+        assertEquals("auditor-1", fromJson.get("CONVEYOR_ADMIN_USERS"));
+
+        Map<String, String> defaults = DeploymentOptions.defaults().functionSettings();
+        assertFalse(defaults.containsKey("CONVEYOR_PRICES"), "the price table's defaults need no setting");
+        assertFalse(defaults.containsKey("CONVEYOR_ADMIN_USERS"), "no administrator unless named");
+
+        Map<String, Object> bad = Map.of("conveyor:prices", "lambda.gbSecond=cheap");
+        ConfigurationException e = assertThrows(ConfigurationException.class, () -> DeploymentOptions.from(bad::get));
+        assertTrue(e.problems().toString().contains("CONVEYOR_PRICES"), e.problems().toString());
     }
 
     @Test

@@ -26,18 +26,20 @@ import software.amazon.awscdk.cxapi.SynthesisMessage;
  */
 final class Synthesized {
     /** {@code conveyor:*} options that differ from every default, for the tests of the non-default paths. */
-    static final Map<String, Object> VARIANT = Map.of(
-            "conveyor:auth", "cognito",
-            "conveyor:userPoolArn", "arn:aws:cognito-idp:eu-west-1:123456789012:userpool/eu-west-1_Example",
-            "conveyor:alertEmail", "ops@example.com",
-            "conveyor:corsOrigins", "https://app.example.com",
-            "conveyor:retainData", "false",
-            "conveyor:lambdaRuntime", "java21",
-            "conveyor:requireApiKey", "true",
-            "conveyor:cleanerSchedule", "rate(30 minutes)",
-            "conveyor:maxRetention", "P30D",
-            "conveyor:programs", "[{\"name\": \"thumbnails\", \"implementation\": "
-                    + "\"java:io.conveyor.programs.primes.PrimesProgram\", \"maxConcurrency\": 7}]");
+    static final Map<String, Object> VARIANT = Map.ofEntries(
+            Map.entry("conveyor:auth", "cognito"),
+            Map.entry("conveyor:userPoolArn", "arn:aws:cognito-idp:eu-west-1:123456789012:userpool/eu-west-1_Example"),
+            Map.entry("conveyor:alertEmail", "ops@example.com"),
+            Map.entry("conveyor:corsOrigins", "https://app.example.com"),
+            Map.entry("conveyor:retainData", "false"),
+            Map.entry("conveyor:lambdaRuntime", "java21"),
+            Map.entry("conveyor:requireApiKey", "true"),
+            Map.entry("conveyor:cleanerSchedule", "rate(30 minutes)"),
+            Map.entry("conveyor:maxRetention", "P30D"),
+            Map.entry("conveyor:programs", "[{\"name\": \"thumbnails\", \"implementation\": "
+                    + "\"java:io.conveyor.programs.primes.PrimesProgram\", \"maxConcurrency\": 7}]"),
+            Map.entry("conveyor:prices", "region=eu-west-1,date=2026-12-01,lambda.gbSecond=0.0000134"),
+            Map.entry("conveyor:adminUsers", "auditor-1, auditor-2"));
 
     /** The development-only token authoriser, on java21 so that both runtimes' nag paths are covered. */
     static final Map<String, Object> DEV_TOKEN = Map.of(

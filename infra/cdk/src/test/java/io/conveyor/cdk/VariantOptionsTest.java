@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.conveyor.deployment.Catalogue;
 import io.conveyor.program.ProgramRegistry;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -25,6 +26,21 @@ class VariantOptionsTest {
             assertEquals(authorizerId, referenced(method.at("/Properties/AuthorizerId")));
             assertTrue(method.at("/Properties/ApiKeyRequired").asBoolean());
         }
+    }
+
+    @Test
+    void pricesAndAdministrators_reachEveryFunction_asTheSettingsTheyReadAtStartUp() {
+        int product = 0;
+        for (JsonNode function : app.resources("AWS::Lambda::Function").values()) {
+            JsonNode variables = function.at("/Properties/Environment/Variables");
+            if (variables.has("CONVEYOR_JOBS_TABLE")) {
+                product++;
+                assertEquals("region=eu-west-1,date=2026-12-01,lambda.gbSecond=0.0000134",
+                        variables.path("CONVEYOR_PRICES").asText(), function.toString());
+                assertEquals("auditor-1,auditor-2", variables.path("CONVEYOR_ADMIN_USERS").asText());
+            }
+        }
+        assertEquals(Catalogue.FUNCTIONS.size(), product, "every function of the catalogue");
     }
 
     @Test

@@ -16,7 +16,8 @@ import java.util.Set;
  * Capacity units as DynamoDB charges them (developer guide, "Read/write capacity mode"): a read is one unit per
  * 4 KB (rounded up; half for an eventually consistent read), a write one unit per 1 KB of the larger of the old
  * and new item, transactional requests twice that, and a write also costs each global secondary index whose
- * entry it puts or deletes. Query and Scan add up the sizes of the items read and round once.
+ * entry it puts, deletes or changes (developer guide, "Provisioned throughput considerations for Global Secondary
+ * Indexes": an update that changes no key and no projected attribute of an index does not write it). Query and Scan add up the sizes of the items read and round once.
  */
 final class Capacity {
     static final String NONE = "NONE";
@@ -119,8 +120,13 @@ final class Capacity {
             Key is = after == null ? null : table.indexKey(index, key, after);
             double units = 0;
             if (was != null && is != null && was.equals(is)) {
-                units = writeUnits(Math.max(ItemSize.bytes(IndexProjection.project(d, index, before)),
-                        ItemSize.bytes(IndexProjection.project(d, index, after))));
+                // The entry stays under the same key: one write if a projected attribute changed, none otherwise
+                // (a keys-only index is not written when only attributes it does not project change).
+                ObjectNode projectedBefore = IndexProjection.project(d, index, before);
+                ObjectNode projectedAfter = IndexProjection.project(d, index, after);
+                if (!projectedBefore.equals(projectedAfter)) {
+                    units = writeUnits(Math.max(ItemSize.bytes(projectedBefore), ItemSize.bytes(projectedAfter)));
+                }
             } else {
                 if (was != null) {
                     units += writeUnits(ItemSize.bytes(IndexProjection.project(d, index, before)));

@@ -190,11 +190,11 @@ public final class TransactionOperations {
             }
             writes.add(w);
         }
-        long ticket = run(writes, specs);
-        db.persistence().sync(ticket);
+        Applied applied = run(writes, specs);
+        db.persistence().sync(applied.ticket());
         ObjectNode response = JsonNodeFactory.instance.objectNode();
         if (!mode.equals(Capacity.NONE)) {
-            response.set("ConsumedCapacity", capacity(writes, mode));
+            response.set("ConsumedCapacity", capacity(writes, applied.outcomes(), mode));
         }
         if (token != null) {
             if (tokens.put(token, new TokenUse(fingerprint, response, db.clock().instant().plus(TOKEN_LIFETIME))) == null) {
@@ -226,8 +226,12 @@ public final class TransactionOperations {
         return use.response();
     }
 
-    /** Claims, locks, checks and applies; returns the persistence ticket of the last write. */
-    private long run(List<PreparedWrite> writes, List<ObjectNode> specs) {
+    /** The persistence ticket of a transaction's last write, and each of its items before and after, in request order. */
+    private record Applied(long ticket, List<ItemOperations.Outcome> outcomes) {
+    }
+
+    /** Claims, locks, checks and applies. */
+    private Applied run(List<PreparedWrite> writes, List<ObjectNode> specs) {
         Object owner = new Object();
         List<String> claimed = new ArrayList<>();
         try {
@@ -272,26 +276,33 @@ public final class TransactionOperations {
                     throw cancelled(reasons);
                 }
                 long ticket = 0;
+                List<ItemOperations.Outcome> outcomes = new ArrayList<>();
                 for (int i = 0; i < writes.size(); i++) {
                     if (after.get(i) != before.get(i)) {
                         PreparedWrite w = writes.get(i);
                         ticket = Math.max(ticket, w.table().write(w.key(), before.get(i), after.get(i)));
                     }
+                    outcomes.add(new ItemOperations.Outcome(before.get(i), after.get(i)));
                 }
-                return ticket;
+                return new Applied(ticket, outcomes);
             }
         } finally {
             claimed.forEach(name -> db.locks().release(name, owner));
         }
     }
 
-    /** Transactions cost twice the units of the same writes outside a transaction, summed per table. */
-    private static ArrayNode capacity(List<PreparedWrite> writes, String mode) {
+    /**
+     * Transactions cost twice the units of the same writes outside a transaction, summed per table: each item by the
+     * larger of its sizes before and after (a condition check by the item it checked), each index by the entries the
+     * write put, deleted or changed.
+     */
+    private static ArrayNode capacity(List<PreparedWrite> writes, List<ItemOperations.Outcome> outcomes, String mode) {
         Map<String, Capacity.Units> perTable = new LinkedHashMap<>();
-        for (PreparedWrite w : writes) {
-            ObjectNode item = w.table().get(w.key());
+        for (int i = 0; i < writes.size(); i++) {
+            PreparedWrite w = writes.get(i);
+            ItemOperations.Outcome o = outcomes.get(i);
             perTable.computeIfAbsent(w.table().definition().name(), n -> new Capacity.Units(n, false))
-                    .add(Capacity.write(w.table(), w.key(), item, item, 2));
+                    .add(Capacity.write(w.table(), w.key(), o.before(), o.after(), 2));
         }
         ArrayNode out = JsonNodeFactory.instance.arrayNode();
         perTable.values().forEach(u -> out.add(u.toJson(mode)));

@@ -104,6 +104,8 @@ class DashboardBrowserTest {
         assertEquals(Boolean.TRUE, browser.executeScript("return window.conveyorNoReload === true"),
                 "the page followed the job to its end without a reload");
         assertTrue(browser.findElement(By.id("download")).isDisplayed(), "the result can be downloaded");
+        assertTrue(browser.findElement(By.id("job-cost")).getText().matches("\\$0\\.\\d+ \\(Step Functions \\$.*, at the prices of \\d{4}-\\d{2}-\\d{2}"),
+                "the job's cost, per category, with the price table's date: " + browser.findElement(By.id("job-cost")).getText());
         assertTrue(browser.findElement(By.cssSelector(".details")).getText().contains("second.txt"));
         assertEquals("2", browser.findElement(By.cssSelector(".subjob-canvas")).getAttribute("data-count"),
                 "word-frequency splits two files into two subjobs, both drawn");

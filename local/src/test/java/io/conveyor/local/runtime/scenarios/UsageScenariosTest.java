@@ -15,6 +15,8 @@ class UsageScenariosTest extends UsageScenarios {
             .schedules(false)
             .environment("CONVEYOR_PROGRAMS", Scenarios.PROGRAMS)
             .environment("CONVEYOR_ADMIN_USERS", "auditor")
+            // The administrators' report across users is the API's only Scan: the IAM proof sees it here.
+            .iamCallRecord(LocalRuntimeExtension.IAM_CALL_RECORD)
             .build());
 
     @Override
