@@ -163,12 +163,18 @@ public final class WorkerService {
     }
 
     private Optional<Assignment> takeOne(WorkQueue.Worker worker, String program) {
-        for (WorkQueue.Held ready : queue.ready(program, worker.owner(), 10)) {
+        for (WorkQueue.Held ready : queue.ready(program, worker.owner(), clock.instant(), 10)) {
             if (ready.declinedBy().contains(worker.id())) {
                 continue;
             }
+            // An expired claim was either never passed on (its API call died first; the task still waits for a
+            // claim, and a heartbeat reaches it) or passed on and not yet handed over, or its job ended.
+            if (ready.claimId() != null && !callbacks.heartbeat(ready.offerToken())) {
+                queue.retire(ready, clock.instant());
+                continue;
+            }
             String claimId = newId.get();
-            Optional<WorkQueue.Held> claimed = queue.claim(ready, worker.id(), claimId);
+            Optional<WorkQueue.Held> claimed = queue.claim(ready, worker.id(), claimId, clock.instant());
             if (claimed.isEmpty()) {
                 continue; // another worker was first
             }

@@ -178,6 +178,48 @@ class WorkerServiceTest {
     }
 
     @Test
+    void aClaimTheApiNeverPassedOn_isTakenByAnotherWorkerAfterItsLease_andTheFirstClaimantIsRefused() {
+        offer(0);
+        String first = workers.register(ALICE, List.of("render"), List.of("gpu", "memoryGiB=128"), Duration.ofMinutes(5)).id();
+        String second = workers.register(ALICE, List.of("render"), List.of("gpu", "memoryGiB=128"), Duration.ofMinutes(5)).id();
+        // A poll for the first worker claimed the subjob, and its API call died before SendTaskSuccess.
+        queue.claim(queue.ready("render", "alice", clock.instant(), 1).get(0), first, "lost", clock.instant()).orElseThrow();
+        assertEquals(Optional.empty(), workers.poll(ALICE, second, Duration.ZERO), "the claim holds during its lease");
+
+        clock.advance(WorkQueue.CLAIM_LEASE.plusSeconds(1));
+        WorkerService.Assignment retaken = workers.poll(ALICE, second, Duration.ZERO).orElseThrow();
+        assertEquals(0, retaken.index());
+        assertTrue(callbacks.outcomes.get("offer-0").output().contains(second), "the workflow got the second claim");
+        handOver(retaken);
+
+        String lostTask = "job-1.1.0.lost";
+        for (org.junit.jupiter.api.function.Executable late : List.<org.junit.jupiter.api.function.Executable>of(
+                () -> workers.heartbeat(ALICE, first, lostTask),
+                () -> workers.complete(ALICE, first, lostTask, StoredJson.MAPPER.createObjectNode(), Duration.ZERO),
+                () -> workers.fail(ALICE, first, lostTask, "late", false),
+                () -> workers.decline(ALICE, first, lostTask, "late"))) {
+            ApiException refused = assertThrows(ApiException.class, late);
+            assertEquals(409, refused.status());
+            assertEquals("SubJobTakenAway", refused.code());
+        }
+        assertFalse(callbacks.outcomes.containsKey(runToken(retaken)), "the refused answers reached nothing");
+        workers.complete(ALICE, second, retaken.taskId(), StoredJson.MAPPER.createObjectNode().put("ok", true), Duration.ZERO);
+        assertTrue(callbacks.outcomes.get(runToken(retaken)).succeeded());
+    }
+
+    @Test
+    void anExpiredClaimThatDidReachTheWorkflow_isNotTakenAgain_andItsHandOverStands() {
+        offer(0);
+        String slow = register(ALICE);
+        queue.claim(queue.ready("render", "alice", clock.instant(), 1).get(0), slow, "slow", clock.instant()).orElseThrow();
+        callbacks.succeed("offer-0", "{\"claimId\":\"slow\"}"); // passed on; the hand-over is late
+        clock.advance(WorkQueue.CLAIM_LEASE.plusSeconds(1));
+        assertEquals(Optional.empty(), workers.poll(ALICE, register(ALICE), Duration.ZERO));
+        assertTrue(queue.handOver("job-1", 1, 0, "slow", "run-slow"));
+        assertEquals(slow, queue.offer("job-1", 1, 0).orElseThrow().workerId());
+    }
+
+    @Test
     void aDecline_failsTheRunTaskAsDeclined_andTheSubjobOfferedAgainGoesToAnotherWorker() {
         offer(0);
         String picky = register(ALICE);
