@@ -20,9 +20,8 @@ import io.conveyor.program.ProgramRegistry;
 import io.conveyor.program.ProgramStatisticsStore;
 import io.conveyor.snapstart.SnapStartPriming;
 import io.conveyor.storage.ObjectStore;
-import io.conveyor.usage.UsageMeter;
 import io.conveyor.subjob.SubJobStore;
-import io.conveyor.worker.WorkQueue;
+import io.conveyor.usage.UsageMeter;
 import io.conveyor.workflow.aws.EventBridgeJobEvents;
 import io.conveyor.workflow.aws.StepFunctionsCallbacks;
 import io.conveyor.workflow.aws.StepFunctionsLauncher;
@@ -33,7 +32,7 @@ import java.util.Optional;
 import java.util.UUID;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
-/** The Lambda function behind every route of the REST API (proxy integration). */
+/** The Lambda function behind the job API's routes (proxy integration); {@link WorkerProtocolHandler} serves the workers'. */
 public final class ApiHandler implements RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> {
     private final Api api;
     private final Optional<String> browserOrigin;
@@ -76,9 +75,7 @@ public final class ApiHandler implements RequestHandler<APIGatewayProxyRequestEv
                 new StepFunctionsLauncher(clients.stepFunctions(), settings.requireWorkflowArnPrefix()),
                 settings, clock, () -> UUID.randomUUID().toString(),
                 PageTokenSigner.fromEnvironment(FunctionEnvironment.current(), clients::secretsManager));
-        WorkerService workers = new WorkerService(new WorkQueue(dynamoDb, settings.workQueueTable()), jobs, objects,
-                programs, callbacks, clock, () -> UUID.randomUUID().toString(), d -> Thread.sleep(d.toMillis()));
-        return new Api(service, workers, programs,
+        return new Api(service, programs,
                 new ProgramStatisticsStore(dynamoDb, settings.countersTable()),
                 new ProgramCostStore(dynamoDb, settings.countersTable()),
                 new ApiMetrics(EmbeddedMetrics.standardOutput(Catalogue.METRICS_NAMESPACE)), clock,

@@ -25,7 +25,7 @@ final class WorkerRoutes {
     /** Each route of the protocol, with the refusals it may answer besides those of every route. */
     List<Map.Entry<RouteSpec, Api.Endpoint>> endpoints() {
         return List.of(
-                Api.bind(Catalogue.REGISTER_WORKER, this::register, 400),
+                Api.bind(Catalogue.REGISTER_WORKER, this::register, 400, 403),
                 Api.bind(Catalogue.DEREGISTER_WORKER, this::deregister, 404),
                 Api.bind(Catalogue.POLL_SUBJOB, this::poll, 400, 404, 410),
                 Api.bind(Catalogue.HEARTBEAT_SUBJOB, this::heartbeat, 404, 409, 410, 503),
@@ -37,9 +37,10 @@ final class WorkerRoutes {
 
     /** A registered worker as the API shows it. */
     public record WorkerView(String workerId, List<String> programs, List<String> capabilities, long leaseSeconds,
-            String deadline) {
+            String deadline, List<String> worksFor) {
         static WorkerView of(WorkQueue.Worker w) {
-            return new WorkerView(w.id(), w.programs(), w.capabilities(), w.lease().toSeconds(), w.deadline().toString());
+            return new WorkerView(w.id(), w.programs(), w.capabilities(), w.lease().toSeconds(), w.deadline().toString(),
+                    w.worksFor());
         }
     }
 
@@ -50,7 +51,8 @@ final class WorkerRoutes {
             throw ApiException.badRequest("'leaseSeconds' must be a whole number of seconds.");
         }
         WorkQueue.Worker worker = workers.register(caller, strings(body, "programs"), strings(body, "capabilities"),
-                Duration.ofSeconds(lease.asInt(60)));
+                Duration.ofSeconds(lease.asInt(60)),
+                body.has("worksFor") ? Optional.of(strings(body, "worksFor")) : Optional.empty());
         return new ApiResponse(201, WorkerView.of(worker), Map.of("Location", "/workers/" + worker.id()));
     }
 

@@ -15,10 +15,11 @@ import io.conveyor.program.ProgramCostStore;
 import io.conveyor.program.ProgramRegistry;
 import io.conveyor.program.ProgramStatisticsStore;
 import io.conveyor.storage.ObjectStore;
-import io.conveyor.worker.WorkQueue;
 import io.conveyor.subjob.SubJobStore;
 import io.conveyor.testing.LocalAws;
 import io.conveyor.testing.MutableClock;
+import io.conveyor.worker.WorkQueue;
+import io.conveyor.worker.WorkerIdentities;
 import io.conveyor.workflow.RecordingCallbacks;
 import io.conveyor.workflow.RecordingEvents;
 import io.conveyor.workflow.WorkflowComponents;
@@ -64,6 +65,8 @@ final class ApiHarness {
     /** This deployment's page tokens: a random key per harness, as the local runtime's is per run. */
     final PageTokenSigner pageTokens = new PageTokenSigner(randomKey());
     final Api api;
+    /** The worker protocol function's routes, on the same deployment. */
+    final RouteDispatcher workers;
     private final AtomicInteger requests = new AtomicInteger();
     /** GetObject calls made by the API's object store. */
     final AtomicInteger objectReads = new AtomicInteger();
@@ -85,10 +88,10 @@ final class ApiHarness {
                 events, ProgramRegistry.samples(), NO_LAMBDA, clock);
         JobService service = new JobService(jobs, subJobs, idempotency, workflow.endings(), objects, ProgramRegistry.samples(),
                 launcher, deployment.settings(), clock, () -> UUID.randomUUID().toString(), pageTokens);
-        WorkerService workers = new WorkerService(new WorkQueue(deployment.dynamoDb(), deployment.settings().workQueueTable()),
-                jobs, objects, ProgramRegistry.samples(), callbacks, clock, () -> UUID.randomUUID().toString(),
-                clock::advance);
-        api = new Api(service, workers, ProgramRegistry.samples(), statistics,
+        workers = WorkerProtocolHandler.dispatcher(new WorkerService(new WorkQueue(deployment.dynamoDb(),
+                deployment.settings().workQueueTable()), jobs, objects, ProgramRegistry.samples(), WorkerIdentities.none(), callbacks, clock,
+                () -> UUID.randomUUID().toString(), clock::advance), Caller.finder(false));
+        api = new Api(service, ProgramRegistry.samples(), statistics,
                 new ProgramCostStore(deployment.dynamoDb(), deployment.settings().countersTable()), new ApiMetrics(EmbeddedMetrics.standardOutput(Catalogue.METRICS_NAMESPACE)),
                 clock, new UsageReports(jobs, deployment.settings().prices(), deployment.settings().adminUsers(), clock),
                 deployment.settings().prices(), Caller.finder(false));

@@ -13,6 +13,7 @@ import io.conveyor.storage.ObjectStore;
 import io.conveyor.testing.LocalAws;
 import io.conveyor.testing.MutableClock;
 import io.conveyor.worker.WorkQueue;
+import io.conveyor.worker.WorkerIdentities;
 import io.conveyor.workflow.RecordingCallbacks;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,6 +36,8 @@ class WorkerServiceTest {
               "external": {"capabilities": ["gpu", "memoryGiB>=64"], "heartbeatSeconds": 30}, "subJobTimeoutSeconds": 600}]""";
     private static final Caller ALICE = new Caller("alice");
     private static final Caller MALLORY = new Caller("mallory");
+    /** A worker identity the deployment lets work for alice. */
+    private static final Caller FARM = new Caller("farm");
 
     private final MutableClock clock = new MutableClock(T0);
     private final RecordingCallbacks callbacks = new RecordingCallbacks();
@@ -48,12 +51,13 @@ class WorkerServiceTest {
         queue = new WorkQueue(deployment.dynamoDb(), deployment.settings().workQueueTable());
         ObjectStore objects = new ObjectStore(deployment.s3(), deployment.presigner(), deployment.settings().bucket(), clock);
         workers = new WorkerService(queue, deployment.jobs(), objects,
-                ProgramRegistry.from(Map.of(ProgramRegistry.SETTING, PROGRAMS)), callbacks, clock,
+                ProgramRegistry.from(Map.of(ProgramRegistry.SETTING, PROGRAMS)),
+                WorkerIdentities.from(Map.of(WorkerIdentities.SETTING, "{\"farm\": [\"alice\"]}")), callbacks, clock,
                 () -> "id-" + ids.incrementAndGet(), clock::advance);
     }
 
     private String register(Caller caller) {
-        return workers.register(caller, List.of("render"), List.of("gpu", "memoryGiB=128"), Duration.ofSeconds(60)).id();
+        return workers.register(caller, List.of("render"), List.of("gpu", "memoryGiB=128"), Duration.ofSeconds(60), Optional.empty()).id();
     }
 
     /** OfferSubJob's part: subjob {@code index} of alice's job waits with its offer token. */
@@ -76,15 +80,15 @@ class WorkerServiceTest {
     @Test
     void registration_refusesWhatCouldNeverTakeASubjob_sayingWhatIsMissing() {
         ApiException lacking = assertThrows(ApiException.class, () -> workers.register(ALICE, List.of("render"),
-                List.of("gpu", "memoryGiB=32"), Duration.ofSeconds(60)));
+                List.of("gpu", "memoryGiB=32"), Duration.ofSeconds(60), Optional.empty()));
         assertEquals("CapabilitiesDoNotMatch", lacking.code());
         assertTrue(lacking.getMessage().contains("[memoryGiB>=64]"), lacking.getMessage());
         assertEquals("NotAnExternalProgram", assertThrows(ApiException.class, () -> workers.register(ALICE,
-                List.of("primes"), List.of(), Duration.ofSeconds(60))).code());
+                List.of("primes"), List.of(), Duration.ofSeconds(60), Optional.empty())).code());
         assertEquals("UnknownProgram", assertThrows(ApiException.class, () -> workers.register(ALICE,
-                List.of("nope"), List.of(), Duration.ofSeconds(60))).code());
+                List.of("nope"), List.of(), Duration.ofSeconds(60), Optional.empty())).code());
         assertEquals(400, assertThrows(ApiException.class, () -> workers.register(ALICE, List.of("render"),
-                List.of("gpu", "memoryGiB=128"), Duration.ofSeconds(5))).status(), "a lease shorter than a poll");
+                List.of("gpu", "memoryGiB=128"), Duration.ofSeconds(5), Optional.empty())).status(), "a lease shorter than a poll");
     }
 
     @Test
@@ -180,8 +184,8 @@ class WorkerServiceTest {
     @Test
     void aClaimTheApiNeverPassedOn_isTakenByAnotherWorkerAfterItsLease_andTheFirstClaimantIsRefused() {
         offer(0);
-        String first = workers.register(ALICE, List.of("render"), List.of("gpu", "memoryGiB=128"), Duration.ofMinutes(5)).id();
-        String second = workers.register(ALICE, List.of("render"), List.of("gpu", "memoryGiB=128"), Duration.ofMinutes(5)).id();
+        String first = workers.register(ALICE, List.of("render"), List.of("gpu", "memoryGiB=128"), Duration.ofMinutes(5), Optional.empty()).id();
+        String second = workers.register(ALICE, List.of("render"), List.of("gpu", "memoryGiB=128"), Duration.ofMinutes(5), Optional.empty()).id();
         // A poll for the first worker claimed the subjob, and its API call died before SendTaskSuccess.
         queue.claim(queue.ready("render", "alice", clock.instant(), 1).get(0), first, "lost", clock.instant()).orElseThrow();
         assertEquals(Optional.empty(), workers.poll(ALICE, second, Duration.ZERO), "the claim holds during its lease");
@@ -217,6 +221,55 @@ class WorkerServiceTest {
         assertEquals(Optional.empty(), workers.poll(ALICE, register(ALICE), Duration.ZERO));
         assertTrue(queue.handOver("job-1", 1, 0, "slow", "run-slow"));
         assertEquals(slow, queue.offer("job-1", 1, 0).orElseThrow().workerId());
+    }
+
+    @Test
+    void aWorkerIdentity_takesAndAnswersTheSubjobsOfTheOwnersItMayWorkFor_andNoOthers() {
+        offer(0);
+        queue.offer(new WorkQueue.Offer("job-m", 1, 0, "render", "mallory", "{\"frame\":9}"), "offer-m", clock.instant(),
+                Duration.ofMinutes(10));
+        WorkQueue.Worker farmWorker = workers.register(FARM, List.of("render"), List.of("gpu", "memoryGiB=128"),
+                Duration.ofSeconds(60), Optional.empty());
+        assertEquals(List.of("farm", "alice"), farmWorker.worksFor(), "its own subjobs, and alice's");
+        WorkerService.Assignment a = workers.poll(FARM, farmWorker.id(), Duration.ZERO).orElseThrow();
+        assertEquals("job-1", a.jobId(), "alice's subjob");
+        handOver(a);
+        assertEquals(Optional.empty(), workers.poll(FARM, farmWorker.id(), Duration.ofSeconds(2)), "never mallory's");
+
+        // Only the identity that registered the worker acts as it; alice's own workers cannot answer for it.
+        String alices = register(ALICE);
+        assertEquals("WorkerNotFound", assertThrows(ApiException.class,
+                () -> workers.heartbeat(ALICE, farmWorker.id(), a.taskId())).code());
+        assertEquals("SubJobTakenAway", assertThrows(ApiException.class,
+                () -> workers.heartbeat(ALICE, alices, a.taskId())).code(), "held by the farm's worker");
+        workers.complete(FARM, farmWorker.id(), a.taskId(), StoredJson.MAPPER.createObjectNode().put("ok", 1), Duration.ZERO);
+        assertTrue(callbacks.outcomes.get(runToken(a)).succeeded());
+
+        // Mallory's subjob, named by a task id the farm's worker was never given, is not there for it.
+        assertEquals("SubJobNotHeld", assertThrows(ApiException.class,
+                () -> workers.heartbeat(FARM, farmWorker.id(), "job-m.1.0.forged")).code());
+    }
+
+    @Test
+    void workingForAnOwnerTheDeploymentDoesNotAllow_isRefusedWith403() {
+        ApiException refused = assertThrows(ApiException.class, () -> workers.register(FARM, List.of("render"),
+                List.of("gpu", "memoryGiB=128"), Duration.ofSeconds(60), Optional.of(List.of("alice", "mallory"))));
+        assertEquals(403, refused.status());
+        assertEquals("NotAllowedToWorkFor", refused.code());
+        assertTrue(refused.getMessage().contains("[mallory]"), refused.getMessage());
+        assertEquals("NotAllowedToWorkFor", assertThrows(ApiException.class, () -> workers.register(MALLORY,
+                List.of("render"), List.of("gpu", "memoryGiB=128"), Duration.ofSeconds(60),
+                Optional.of(List.of("alice")))).code(), "an ordinary user works for itself only");
+        assertEquals(400, assertThrows(ApiException.class, () -> workers.register(FARM, List.of("render"),
+                List.of("gpu", "memoryGiB=128"), Duration.ofSeconds(60), Optional.of(List.of()))).status());
+
+        // Narrowed to alice alone, the farm's worker does not take the farm's own subjobs.
+        queue.offer(new WorkQueue.Offer("job-f", 1, 0, "render", "farm", "{\"frame\":1}"), "offer-f", clock.instant(),
+                Duration.ofMinutes(10));
+        WorkQueue.Worker forAlice = workers.register(FARM, List.of("render"), List.of("gpu", "memoryGiB=128"),
+                Duration.ofSeconds(60), Optional.of(List.of("alice")));
+        assertEquals(List.of("alice"), forAlice.worksFor());
+        assertEquals(Optional.empty(), workers.poll(FARM, forAlice.id(), Duration.ZERO));
     }
 
     @Test

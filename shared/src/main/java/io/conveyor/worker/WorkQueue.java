@@ -79,9 +79,15 @@ public final class WorkQueue {
     public record Held(Offer offer, String offerToken, String claimId, String workerId, String runToken,
             List<String> declinedBy) {}
 
-    /** A registered worker. */
+    /**
+     * A registered worker.
+     *
+     * @param owner    the caller that registered it, the only one that may act as it
+     * @param worksFor the owners whose subjobs it takes: its owner, or those a worker identity may work for
+     *                 ({@link WorkerIdentities})
+     */
     public record Worker(String id, String owner, List<String> programs, List<String> capabilities, Duration lease,
-            Instant deadline, Instant registeredAt) {
+            Instant deadline, Instant registeredAt, List<String> worksFor) {
         public boolean isDead(Instant now) {
             return now.isAfter(deadline);
         }
@@ -299,6 +305,7 @@ public final class WorkQueue {
         item.put("owner", s(worker.owner()));
         item.put("programs", AttributeValue.fromL(worker.programs().stream().map(WorkQueue::s).toList()));
         item.put("capabilities", AttributeValue.fromL(worker.capabilities().stream().map(WorkQueue::s).toList()));
+        item.put("worksFor", AttributeValue.fromL(worker.worksFor().stream().map(WorkQueue::s).toList()));
         item.put("leaseMillis", n(worker.lease().toMillis()));
         item.put("deadline", n(worker.deadline().toEpochMilli()));
         item.put("registeredAt", s(Timestamps.sortable(worker.registeredAt())));
@@ -352,7 +359,8 @@ public final class WorkQueue {
                 item.get("capabilities").l().stream().map(AttributeValue::s).toList(),
                 Duration.ofMillis(Long.parseLong(item.get("leaseMillis").n())),
                 Instant.ofEpochMilli(Long.parseLong(item.get("deadline").n())),
-                Timestamps.parse(text(item, "registeredAt")));
+                Timestamps.parse(text(item, "registeredAt")),
+                item.get("worksFor").l().stream().map(AttributeValue::s).toList());
     }
 
     private static Map<String, AttributeValue> key(String id) {

@@ -150,7 +150,7 @@ class WorkQueueTest {
     @Test
     void aWorkerStaysAliveWhileItCallsInBeforeItsDeadline_andIsDeadForGoodAfter() {
         queue.register(new WorkQueue.Worker("w1", "alice", List.of("render"), List.of("gpu"), Duration.ofSeconds(30),
-                NOW.plusSeconds(30), NOW));
+                NOW.plusSeconds(30), NOW, List.of("alice")));
         WorkQueue.Refresh alive = queue.refresh("w1", "alice", NOW.plusSeconds(20));
         assertEquals(NOW.plusSeconds(50), assertInstanceOf(WorkQueue.Refresh.Alive.class, alive).worker().deadline());
         assertInstanceOf(WorkQueue.Refresh.Unknown.class, queue.refresh("w1", "mallory", NOW.plusSeconds(21)),
