@@ -35,9 +35,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The worker protocol, free of HTTP: external workers register, take subjobs that match their capabilities of the jobs
  * of the owners they work for (the caller that registered them, and whom the deployment allows a worker identity to
- * work for, {@link WorkerIdentities}), heartbeat them and answer. Step Functions decides whether an answer still counts: every heartbeat and
- * answer goes to the task token of the task that waits for it, and one whose task ended (the subjob was taken away
- * after a missed heartbeat, or its job ended) is refused with 409 and changes nothing.
+ * work for, {@link WorkerIdentities}), heartbeat them and answer. Step Functions decides whether an answer still
+ * counts: every heartbeat and answer goes to the task token of the task that waits for it, and one whose task ended
+ * (the subjob was taken away after a missed heartbeat, or its job ended) is refused with 409 and changes nothing.
  *
  * <p>Thread-safe.
  */
@@ -202,8 +202,8 @@ public final class WorkerService {
             if (ready.declinedBy().contains(worker.id())) {
                 continue;
             }
-            // An expired claim was either never passed on (its API call died first; the task still waits for a
-            // claim, and a heartbeat reaches it) or passed on and not yet handed over, or its job ended.
+            // An expired claim was either never passed on (the call that claimed it died first: the task still waits
+            // for a claim, and a heartbeat reaches it), or passed on and not yet handed over, or its job ended.
             if (ready.claimId() != null && !callbacks.heartbeat(ready.offerToken())) {
                 queue.retire(ready, clock.instant());
                 continue;
