@@ -6,6 +6,7 @@ import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.conveyor.admission.ActiveJobCounters;
 import io.conveyor.deployment.Catalogue;
+import io.conveyor.deployment.RouteTable;
 import io.conveyor.idempotency.IdempotencyStore;
 import io.conveyor.job.Job;
 import io.conveyor.job.JobStore;
@@ -64,6 +65,8 @@ final class ApiHarness {
     final ProgramStatisticsStore statistics;
     /** This deployment's page tokens: a random key per harness, as the local runtime's is per run. */
     final PageTokenSigner pageTokens = new PageTokenSigner(randomKey());
+    /** The routes API Gateway serves, each integrated with its function. */
+    private static final RouteTable GATEWAY = new RouteTable(Catalogue.ROUTES);
     final Api api;
     /** The worker protocol function's routes, on the same deployment. */
     final RouteDispatcher workers;
@@ -157,7 +160,11 @@ final class ApiHarness {
             event.setPath(path);
             event.setBody(body);
             event.getRequestContext().setHttpMethod(method);
-            APIGatewayProxyResponseEvent response = api.handle(event, "req-" + requests.incrementAndGet());
+            // As API Gateway does: the worker protocol's routes go to its function, any other request to the API's.
+            boolean toWorkers = GATEWAY.match(method, path)
+                    .filter(m -> m.route().function().equals(Catalogue.WORKER_PROTOCOL.name())).isPresent();
+            String requestId = "req-" + requests.incrementAndGet();
+            APIGatewayProxyResponseEvent response = toWorkers ? workers.handle(event, requestId) : api.handle(event, requestId);
             JsonNode parsed = response.getBody() == null ? StoredJson.MAPPER.nullNode() : readTree(response.getBody());
             return new Response(response.getStatusCode(), parsed, response.getHeaders());
         }
