@@ -39,9 +39,10 @@ class WorkerProtocolConcurrencyTest {
         assertEquals(201, registered.status(), registered.text());
         String poll = "/workers/" + registered.json().path("workerId").asText() + "/poll";
 
-        // Nothing is offered: the poll waits its whole 5 s in the function's one execution.
-        CompletableFuture<JobApiClient.Response> waiting = CompletableFuture.supplyAsync(() -> alice.post(poll + "?waitSeconds=5", ""));
-        JobApiClient.Response refused = Await.until("a poll refused while another waits", Duration.ofSeconds(5), () -> {
+        // Nothing is offered: the poll waits its whole 15 s in the function's one execution (long enough for a loaded
+        // machine to send the next one meanwhile).
+        CompletableFuture<JobApiClient.Response> waiting = CompletableFuture.supplyAsync(() -> alice.post(poll + "?waitSeconds=15", ""));
+        JobApiClient.Response refused = Await.until("a poll refused while another waits", Duration.ofSeconds(15), () -> {
             JobApiClient.Response r = alice.post(poll + "?waitSeconds=0", "");
             return r.status() == 500 ? r : null;
         });
