@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.conveyor.deployment.Catalogue;
 import io.conveyor.deployment.RouteSpec;
-import io.conveyor.deployment.RouteTable;
 import io.conveyor.job.Job;
 import io.conveyor.job.JobStatus;
 import io.conveyor.persistence.InvalidPageTokenException;
@@ -23,10 +22,6 @@ import io.conveyor.storage.PresignedRequest;
 import io.conveyor.subjob.SubJob;
 import io.conveyor.subjob.SubJobRunner;
 import io.conveyor.usage.PriceTable;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
@@ -35,37 +30,26 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.regex.Pattern;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * The HTTP face of the job API: routes an API Gateway proxy event to {@link JobService}, and turns what comes
- * back, or what is thrown, into a JSON response. Errors a client can cause answer 4xx with {@code {code,
- * message}}; anything else answers 500 with the request id only, the details going to the log.
+ * The HTTP face of the job API, the routes the catalogue gives the {@link Catalogue#API} function: each calls
+ * {@link JobService} and shapes what comes back; {@link RouteDispatcher} routes, authenticates and answers errors
+ * (4xx with {@code {code, message}} for what a client caused, else 500 with the request id only).
  *
  * <p>Thread-safe.
  */
 public final class Api {
-    private static final Logger LOG = LoggerFactory.getLogger(Api.class);
-    /** Lambda accepts at most 6 MB of request; refusing earlier keeps the message clear. */
-    static final int MAX_BODY_BYTES = 5 * 1024 * 1024;
     private static final int DEFAULT_PAGE_SIZE = 20;
-    /** The catalogue's routes this function serves. */
-    static final List<RouteSpec> ROUTES = Catalogue.ROUTES.stream().filter(r -> r.function().equals(Catalogue.API.name())).toList();
-    /** Any route answers 401 to a request without an authenticated caller, and 500 when it fails on our side. */
-    private static final Set<Integer> ANY_ROUTE = Set.of(401, 500);
     private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x21-\\x7e]{1,255}");
-    private static final ObjectMapper JSON = StoredJson.MAPPER.copy().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+    static final ObjectMapper JSON = StoredJson.MAPPER.copy().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
     /** Writes maps with their keys sorted: the canonical form request digests are taken of. */
     private static final ObjectMapper CANONICAL = JSON.copy().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
 
@@ -77,17 +61,14 @@ public final class Api {
     private final Clock clock;
     private final UsageReports usage;
     private final PriceTable prices;
-    private final Function<APIGatewayProxyRequestEvent, Optional<Caller>> callers;
-    private final RouteTable routes = new RouteTable(ROUTES);
-    private final Map<RouteSpec, Endpoint> endpoints;
+    private final RouteDispatcher dispatcher;
 
     /**
-     * @param workers the worker protocol's service
      * @param usage   the usage reports ({@code GET /usage})
      * @param prices  what jobs' usage is priced at
      * @param callers who calls, from a request ({@link Caller#finder})
      */
-    Api(JobService jobs, WorkerService workers, ProgramRegistry programs, ProgramStatisticsStore statistics,
+    Api(JobService jobs, ProgramRegistry programs, ProgramStatisticsStore statistics,
             ProgramCostStore costs, ApiMetrics metrics, Clock clock, UsageReports usage, PriceTable prices,
             Function<APIGatewayProxyRequestEvent, Optional<Caller>> callers) {
         this.jobs = jobs;
@@ -98,8 +79,7 @@ public final class Api {
         this.statistics = statistics;
         this.metrics = metrics;
         this.clock = clock;
-        this.callers = callers;
-        Map<RouteSpec, Endpoint> bound = new HashMap<>(Map.ofEntries(
+        this.dispatcher = new RouteDispatcher(Catalogue.API, List.of(
                 bind(Catalogue.CREATE_JOB, this::createJob, 400, 409, 413, 429, 503),
                 bind(Catalogue.LIST_JOBS, this::listJobs, 400),
                 bind(Catalogue.GET_JOB, this::getJob, 404, 410),
@@ -111,16 +91,13 @@ public final class Api {
                 bind(Catalogue.LIST_PROGRAMS, this::listPrograms),
                 bind(Catalogue.GET_PROGRAM, this::getProgram, 404),
                 bind(Catalogue.GET_PROGRAM_STATISTICS, this::getProgramStatistics, 400, 404),
-                bind(Catalogue.GET_USAGE, this::getUsage, 400, 403)));
-        new WorkerRoutes(workers, JSON).endpoints().forEach(e -> bound.put(e.getKey(), e.getValue()));
-        this.endpoints = Map.copyOf(bound);
-        if (!endpoints.keySet().equals(Set.copyOf(ROUTES))) {
-            throw new IllegalStateException("the API binds a handler to " + endpoints.keySet() + " but the catalogue routes "
-                    + ROUTES + " to it");
-        }
+                bind(Catalogue.GET_USAGE, this::getUsage, 400, 403)), metrics, callers);
     }
 
-    /** What the API does on one route of the catalogue, and the refusals it may answer there besides {@link #ANY_ROUTE}'s. */
+    /**
+     * What a function does on one route of the catalogue, and the refusals it may answer there besides those every
+     * route may ({@link RouteDispatcher}).
+     */
     record Endpoint(Handler handler, Set<Integer> refusals) {}
 
     /** What a route does with a request from an authenticated caller. */
@@ -133,108 +110,18 @@ public final class Api {
         return Map.entry(route, new Endpoint(handler, Set.of(refusals)));
     }
 
-    /**
-     * Every status {@code route} may answer: its successes (the catalogue's), its refusals, and {@link #ANY_ROUTE}'s;
-     * the OpenAPI document must list exactly these.
-     */
+    /** Every status {@code route} may answer; the OpenAPI document must list exactly these. */
     Set<Integer> statuses(RouteSpec route) {
-        Set<Integer> statuses = new TreeSet<>(route.successStatuses());
-        statuses.addAll(endpoints.get(route).refusals());
-        statuses.addAll(ANY_ROUTE);
-        return statuses;
+        return dispatcher.statuses(route);
     }
 
     /** Answers one API Gateway proxy request. */
     public APIGatewayProxyResponseEvent handle(APIGatewayProxyRequestEvent event, String requestId) {
-        try {
-            APIGatewayProxyResponseEvent response = respond(dispatch(event), requestId);
-            LOG.info("answered {} {}: {}", event.getHttpMethod(), event.getPath(), response.getStatusCode());
-            return response;
-        } catch (ApiException e) {
-            metrics.clientError(e.code());
-            LOG.info("refused {} {}: {} {}", event.getHttpMethod(), event.getPath(), e.status(), e.code());
-            return respond(new ApiResponse(e.status(), new ErrorBody(e.code(), e.getMessage()), e.headers()), requestId);
-        } catch (RuntimeException e) {
-            metrics.serverError();
-            LOG.error("failed {} {}", event.getHttpMethod(), event.getPath(), e);
-            return respond(ApiResponse.of(500, new ErrorBody("InternalError",
-                    "The request failed on our side and changed nothing that it could not finish. Request id: " + requestId + ".")),
-                    requestId);
-        } finally {
-            MDC.remove("jobId");
-            MDC.remove("workerId");
-        }
+        return dispatcher.handle(event, requestId);
     }
 
     /** The JSON error body every 4xx and 5xx carries. */
     public record ErrorBody(String code, String message) {}
-
-    private ApiResponse dispatch(APIGatewayProxyRequestEvent event) {
-        String method = Optional.ofNullable(event.getHttpMethod()).orElse("").toUpperCase(Locale.ROOT);
-        String path = Optional.ofNullable(event.getPath()).orElse("/");
-        RouteTable.Match match = routes.match(method, path).orElseThrow(() -> routes.methodsAt(path).isEmpty()
-                ? new ApiException(404, "RouteNotFound", "There is no route " + path + "; see the API's OpenAPI document.")
-                : new ApiException(405, "MethodNotAllowed", method + " is not supported on " + path + "; "
-                        + routes.methodsAt(path) + " are."));
-        Caller caller = callers.apply(event).orElseThrow(() -> new ApiException(401, "Unauthenticated",
-                "The request carries no authenticated caller; sign it (IAM) or send a valid token."));
-        Map<String, String> parameters = match.pathParameters();
-        Optional.ofNullable(parameters.get("id")).ifPresent(id -> MDC.put("jobId", id));
-        Optional.ofNullable(parameters.get("workerId")).ifPresent(id -> MDC.put("workerId", id));
-        return endpoints.get(match.route()).handler().handle(caller, new ApiRequest(parameters,
-                lowerKeys(event.getQueryStringParameters(), false), lowerKeys(event.getHeaders(), true), body(event)));
-    }
-
-    private static String body(APIGatewayProxyRequestEvent event) {
-        String body = event.getBody();
-        if (body == null) {
-            return null;
-        }
-        if (Boolean.TRUE.equals(event.getIsBase64Encoded())) {
-            body = utf8(Base64.getMimeDecoder().decode(body));
-        }
-        if (body.length() > MAX_BODY_BYTES) {
-            throw new ApiException(413, "BodyTooLarge", "The request body is larger than " + MAX_BODY_BYTES
-                    + " bytes; upload large inputs through 'inputs' and the presigned URLs instead of inline 'files'.");
-        }
-        return body;
-    }
-
-    /** Strictly: read with replacement characters instead, the body would be another request than the one sent. */
-    private static String utf8(byte[] bytes) {
-        try {
-            return StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes))
-                    .toString();
-        } catch (CharacterCodingException e) {
-            throw ApiException.badRequest("The body is not UTF-8 text; send JSON encoded as UTF-8 (file contents that "
-                    + "are not text go in 'contentBase64').");
-        }
-    }
-
-    private static Map<String, String> lowerKeys(Map<String, String> map, boolean lower) {
-        Map<String, String> copy = new HashMap<>();
-        if (map != null) {
-            map.forEach((k, v) -> copy.put(lower ? k.toLowerCase(Locale.ROOT) : k, v));
-        }
-        return copy;
-    }
-
-    private APIGatewayProxyResponseEvent respond(ApiResponse response, String requestId) {
-        Map<String, String> headers = new LinkedHashMap<>();
-        headers.put("Content-Type", "application/json");
-        headers.put("X-Request-Id", requestId);
-        headers.putAll(response.headers());
-        String body;
-        try {
-            body = response.body() == null ? null : JSON.writeValueAsString(response.body());
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a response body could not be written as JSON", e);
-        }
-        return new APIGatewayProxyResponseEvent().withStatusCode(response.status()).withHeaders(headers).withBody(body);
-    }
 
     // ---- routes ----
 

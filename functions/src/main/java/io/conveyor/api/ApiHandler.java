@@ -20,21 +20,18 @@ import io.conveyor.program.ProgramRegistry;
 import io.conveyor.program.ProgramStatisticsStore;
 import io.conveyor.snapstart.SnapStartPriming;
 import io.conveyor.storage.ObjectStore;
-import io.conveyor.usage.UsageMeter;
 import io.conveyor.subjob.SubJobStore;
-import io.conveyor.worker.WorkQueue;
+import io.conveyor.usage.UsageMeter;
 import io.conveyor.workflow.aws.EventBridgeJobEvents;
-import io.conveyor.workflow.aws.EventBridgeWorkerEvents;
 import io.conveyor.workflow.aws.StepFunctionsCallbacks;
 import io.conveyor.workflow.aws.StepFunctionsLauncher;
 import java.time.Clock;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
-/** The Lambda function behind every route of the REST API (proxy integration). */
+/** The Lambda function behind the job API's routes (proxy integration); {@link WorkerProtocolHandler} serves the workers'. */
 public final class ApiHandler implements RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> {
     private final Api api;
     private final Optional<String> browserOrigin;
@@ -77,10 +74,7 @@ public final class ApiHandler implements RequestHandler<APIGatewayProxyRequestEv
                 new StepFunctionsLauncher(clients.stepFunctions(), settings.requireWorkflowArnPrefix()),
                 settings, clock, () -> UUID.randomUUID().toString(),
                 PageTokenSigner.fromEnvironment(FunctionEnvironment.current(), clients::secretsManager));
-        WorkerService workers = new WorkerService(new WorkQueue(dynamoDb, settings.workQueueTable()), jobs, objects,
-                programs, callbacks, new EventBridgeWorkerEvents(clients.eventBridge(), settings.eventBus()), clock,
-                () -> UUID.randomUUID().toString(), d -> Thread.sleep(d.toMillis()));
-        return new Api(service, workers, programs,
+        return new Api(service, programs,
                 new ProgramStatisticsStore(dynamoDb, settings.countersTable()),
                 new ProgramCostStore(dynamoDb, settings.countersTable()),
                 new ApiMetrics(EmbeddedMetrics.standardOutput(Catalogue.METRICS_NAMESPACE)), clock,
@@ -102,23 +96,7 @@ public final class ApiHandler implements RequestHandler<APIGatewayProxyRequestEv
     @Override
     public APIGatewayProxyResponseEvent handleRequest(APIGatewayProxyRequestEvent event, Context context) {
         // A request's usage goes to the job it writes (created, submitted, cancelled, retried); reads are not charged.
-        return allowBrowserOrigin(InvocationLogging.withContext(context, () -> UsageMeter.measure(null,
+        return BrowserOrigin.allow(browserOrigin, InvocationLogging.withContext(context, () -> UsageMeter.measure(null,
                 context.getMemoryLimitInMB(), () -> api.handle(event, context.getAwsRequestId()))));
-    }
-
-    /**
-     * Lets the dashboard's pages read the answer: with a Lambda proxy integration the function, not API Gateway, puts
-     * the CORS header on every answer (API Gateway answers the preflight). One fixed origin, never the request's
-     * echoed back, and no credentials mode: the page sends its token in the Authorization header.
-     */
-    private APIGatewayProxyResponseEvent allowBrowserOrigin(APIGatewayProxyResponseEvent response) {
-        browserOrigin.ifPresent(origin -> {
-            Map<String, String> headers = new HashMap<>(response.getHeaders() == null ? Map.of() : response.getHeaders());
-            headers.put("Access-Control-Allow-Origin", origin);
-            headers.put("Access-Control-Expose-Headers", "X-Request-Id, Location, Retry-After");
-            headers.put("Vary", "Origin");
-            response.setHeaders(headers);
-        });
-        return response;
     }
 }

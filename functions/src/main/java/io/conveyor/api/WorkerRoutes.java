@@ -27,7 +27,7 @@ final class WorkerRoutes {
     List<Map.Entry<RouteSpec, Api.Endpoint>> endpoints() {
         return List.of(
                 Api.bind(Catalogue.LIST_WORKERS, this::list),
-                Api.bind(Catalogue.REGISTER_WORKER, this::register, 400),
+                Api.bind(Catalogue.REGISTER_WORKER, this::register, 400, 403),
                 Api.bind(Catalogue.DEREGISTER_WORKER, this::deregister, 404),
                 Api.bind(Catalogue.POLL_SUBJOB, this::poll, 400, 404, 410),
                 Api.bind(Catalogue.HEARTBEAT_SUBJOB, this::heartbeat, 404, 409, 410, 503),
@@ -40,21 +40,23 @@ final class WorkerRoutes {
     /** A registered worker as the API shows it. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record WorkerView(String workerId, String name, List<String> programs, List<String> capabilities,
-            long leaseSeconds, String deadline) {
+            long leaseSeconds, String deadline, List<String> worksFor) {
         static WorkerView of(WorkQueue.Worker w) {
             return new WorkerView(w.id(), w.name(), w.programs(), w.capabilities(), w.lease().toSeconds(),
-                    w.deadline().toString());
+                    w.deadline().toString(), w.worksFor());
         }
     }
 
     /** A worker with its health and holdings, as {@code GET /workers} shows it. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record WorkerStatusView(String workerId, String name, List<String> programs, List<String> capabilities,
-            String health, String lastCallAt, String deadline, String registeredAt, List<HeldView> holds) {
+            List<String> worksFor, String health, String lastCallAt, String deadline, String registeredAt,
+            List<HeldView> holds) {
         static WorkerStatusView of(WorkerService.WorkerStatus s) {
             WorkQueue.Worker w = s.worker();
-            return new WorkerStatusView(w.id(), w.name(), w.programs(), w.capabilities(), s.alive() ? "ALIVE" : "DEAD",
-                    s.lastCallAt().toString(), w.deadline().toString(), w.registeredAt().toString(),
+            return new WorkerStatusView(w.id(), w.name(), w.programs(), w.capabilities(), w.worksFor(),
+                    s.alive() ? "ALIVE" : "DEAD", s.lastCallAt().toString(), w.deadline().toString(),
+                    w.registeredAt().toString(),
                     s.held().stream().map(o -> new HeldView(o.jobId(), o.attempt(), o.index())).toList());
         }
     }
@@ -74,7 +76,8 @@ final class WorkerRoutes {
             throw ApiException.badRequest("'leaseSeconds' must be a whole number of seconds.");
         }
         WorkQueue.Worker worker = workers.register(caller, strings(body, "programs"), strings(body, "capabilities"),
-                Duration.ofSeconds(lease.asInt(60)), optionalText(body, "name"));
+                Duration.ofSeconds(lease.asInt(60)), optionalText(body, "name"),
+                body.has("worksFor") ? Optional.of(strings(body, "worksFor")) : Optional.empty());
         return new ApiResponse(201, WorkerView.of(worker), Map.of("Location", "/workers/" + worker.id()));
     }
 

@@ -17,12 +17,15 @@ import io.conveyor.storage.PresignedRequest;
 import io.conveyor.subjob.SubJobStore;
 import io.conveyor.worker.WorkQueue;
 import io.conveyor.worker.WorkerEvents;
+import io.conveyor.worker.WorkerIdentities;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -31,10 +34,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The worker protocol, free of HTTP: external workers register, take subjobs of their owner's jobs that match their
- * capabilities, heartbeat them and answer. Step Functions decides whether an answer still counts: every heartbeat and
- * answer goes to the task token of the task that waits for it, and one whose task ended (the subjob was taken away
- * after a missed heartbeat, or its job ended) is refused with 409 and changes nothing.
+ * The worker protocol, free of HTTP: external workers register, take subjobs that match their capabilities of the jobs
+ * of the owners they work for (the caller that registered them, and whom the deployment allows a worker identity to
+ * work for, {@link WorkerIdentities}), heartbeat them and answer. Step Functions decides whether an answer still
+ * counts: every heartbeat and answer goes to the task token of the task that waits for it, and one whose task ended
+ * (the subjob was taken away after a missed heartbeat, or its job ended) is refused with 409 and changes nothing.
  *
  * <p>Thread-safe.
  */
@@ -64,6 +68,7 @@ public final class WorkerService {
     private final JobStore jobs;
     private final ObjectStore objects;
     private final ProgramRegistry programs;
+    private final WorkerIdentities identities;
     private final TaskCallbacks callbacks;
     private final WorkerEvents events;
     private final Clock clock;
@@ -77,11 +82,13 @@ public final class WorkerService {
     }
 
     public WorkerService(WorkQueue queue, JobStore jobs, ObjectStore objects, ProgramRegistry programs,
-            TaskCallbacks callbacks, WorkerEvents events, Clock clock, Supplier<String> newId, Pause pause) {
+            WorkerIdentities identities, TaskCallbacks callbacks, WorkerEvents events, Clock clock, Supplier<String> newId,
+            Pause pause) {
         this.queue = queue;
         this.jobs = jobs;
         this.objects = objects;
         this.programs = programs;
+        this.identities = identities;
         this.callbacks = callbacks;
         this.events = events;
         this.clock = clock;
@@ -92,11 +99,13 @@ public final class WorkerService {
     /**
      * Registers a worker for {@code programs}, each with an external worker whose requirements its capabilities meet.
      *
-     * @param lease how long it may go without calling in before it is dead
+     * @param lease      how long it may go without calling in before it is dead
      * @param workerName what the caller calls it, shown with the subjobs it runs; null for none
+     * @param worksFor   the owners whose subjobs it takes, each the caller or one the deployment lets the caller work
+     *                   for; empty for all of those
      */
     public WorkQueue.Worker register(Caller caller, List<String> programNames, List<String> capabilities, Duration lease,
-            String workerName) {
+            String workerName, Optional<List<String>> worksFor) {
         if (workerName != null && !workerName.matches("[\\p{Graph} ]{1," + MAX_NAME_CHARS + "}")) {
             throw ApiException.badRequest("'name' must be 1 to " + MAX_NAME_CHARS + " printable characters (letters, digits, "
                     + "punctuation, spaces), such as \"gpu-box-1\".");
@@ -128,11 +137,13 @@ public final class WorkerService {
                         + "; advertise them in 'capabilities' (such as gpu, region=eu, memoryGiB=128).");
             }
         }
+        List<String> owners = worksFor(caller, worksFor);
         Instant now = clock.instant();
         WorkQueue.Worker worker = new WorkQueue.Worker(newId.get(), caller.id(), List.copyOf(programNames),
-                advertised.asList(), lease, now.plus(lease), now, workerName);
+                advertised.asList(), lease, now.plus(lease), now, workerName, owners);
         queue.register(worker);
-        LOG.info("worker {} registered for {} with {}", worker.id(), worker.programs(), worker.capabilities());
+        LOG.info("worker {} registered for {} with {}, working for {}", worker.id(), worker.programs(),
+                worker.capabilities(), owners);
         events.registered(worker, now);
         return worker;
     }
@@ -171,6 +182,25 @@ public final class WorkerService {
         }
     }
 
+    /** The owners a worker of {@code caller} works for: those asked, if the deployment allows each; else all allowed. */
+    private List<String> worksFor(Caller caller, Optional<List<String>> asked) {
+        List<String> allowed = identities.ownersFor(caller.id());
+        if (asked.isEmpty()) {
+            return allowed;
+        }
+        if (asked.get().isEmpty() || asked.get().size() > allowed.size()) {
+            throw ApiException.badRequest("'worksFor' must name 1 to " + allowed.size() + " of the owners this caller may "
+                    + "work for, " + allowed + ", or be left out for all of them.");
+        }
+        List<String> refused = asked.get().stream().filter(o -> !allowed.contains(o)).toList();
+        if (!refused.isEmpty()) {
+            throw new ApiException(403, "NotAllowedToWorkFor", "This caller's workers may work for " + allowed
+                    + " only, not for " + refused.stream().map(CreateJobRequest::printable).toList() + "; the deployment "
+                    + "names the worker identities that may work for other users (" + WorkerIdentities.SETTING + ").");
+        }
+        return asked.get().stream().distinct().toList();
+    }
+
     public void deregister(Caller caller, String workerId) {
         if (!isWorkerId(workerId) || !queue.deregister(workerId, caller.id())) {
             throw workerNotFound(workerId);
@@ -191,11 +221,16 @@ public final class WorkerService {
         WorkQueue.Worker worker = alive(caller, workerId);
         Instant deadline = clock.instant().plus(wait);
         Duration backoff = Duration.ofMillis(250);
+        // In a new order each poll, so that no owner's subjobs wait behind another's for a worker that serves both.
+        List<String> owners = new ArrayList<>(worker.worksFor());
+        Collections.shuffle(owners);
         while (true) {
             for (String program : worker.programs()) {
-                Optional<Assignment> taken = takeOne(worker, program);
-                if (taken.isPresent()) {
-                    return taken;
+                for (String owner : owners) {
+                    Optional<Assignment> taken = takeOne(worker, program, owner);
+                    if (taken.isPresent()) {
+                        return taken;
+                    }
                 }
             }
             Duration left = Duration.between(clock.instant(), deadline);
@@ -207,13 +242,19 @@ public final class WorkerService {
         }
     }
 
-    private Optional<Assignment> takeOne(WorkQueue.Worker worker, String program) {
-        for (WorkQueue.Held ready : queue.ready(program, worker.owner(), 10)) {
+    private Optional<Assignment> takeOne(WorkQueue.Worker worker, String program, String owner) {
+        for (WorkQueue.Held ready : queue.ready(program, owner, clock.instant(), 10)) {
             if (ready.declinedBy().contains(worker.id())) {
                 continue;
             }
+            // An expired claim was either never passed on (the call that claimed it died first: the task still waits
+            // for a claim, and a heartbeat reaches it), or passed on and not yet handed over, or its job ended.
+            if (ready.claimId() != null && !callbacks.heartbeat(ready.offerToken())) {
+                queue.retire(ready, clock.instant());
+                continue;
+            }
             String claimId = newId.get();
-            Optional<WorkQueue.Held> claimed = queue.claim(ready, worker.id(), claimId);
+            Optional<WorkQueue.Held> claimed = queue.claim(ready, worker.id(), worker.owner(), claimId, clock.instant());
             if (claimed.isEmpty()) {
                 continue; // another worker was first
             }
@@ -360,12 +401,12 @@ public final class WorkerService {
      * @throws ApiException 404 for a task id that is not the caller's, 409 for one taken from this worker
      */
     private WorkQueue.Held held(Caller caller, String workerId, String taskId) {
-        alive(caller, workerId);
+        WorkQueue.Worker worker = alive(caller, workerId);
         TaskRef ref = TaskRef.parse(taskId).orElseThrow(() -> notHeld(taskId));
         Instant giveUp = clock.instant().plus(HAND_OVER_WAIT);
         while (true) {
             WorkQueue.Held held = queue.offer(ref.jobId(), ref.attempt(), ref.index())
-                    .filter(h -> h.offer().owner().equals(caller.id()))
+                    .filter(h -> worker.worksFor().contains(h.offer().owner()))
                     .orElseThrow(() -> notHeld(taskId));
             if (!ref.claimId().equals(held.claimId()) || !workerId.equals(held.workerId())) {
                 throw takenAway(taskId);

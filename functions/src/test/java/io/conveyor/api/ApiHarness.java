@@ -6,6 +6,7 @@ import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.conveyor.admission.ActiveJobCounters;
 import io.conveyor.deployment.Catalogue;
+import io.conveyor.deployment.RouteTable;
 import io.conveyor.idempotency.IdempotencyStore;
 import io.conveyor.job.Job;
 import io.conveyor.job.JobStore;
@@ -15,10 +16,11 @@ import io.conveyor.program.ProgramCostStore;
 import io.conveyor.program.ProgramRegistry;
 import io.conveyor.program.ProgramStatisticsStore;
 import io.conveyor.storage.ObjectStore;
-import io.conveyor.worker.WorkQueue;
 import io.conveyor.subjob.SubJobStore;
 import io.conveyor.testing.LocalAws;
 import io.conveyor.testing.MutableClock;
+import io.conveyor.worker.WorkQueue;
+import io.conveyor.worker.WorkerIdentities;
 import io.conveyor.workflow.RecordingCallbacks;
 import io.conveyor.workflow.RecordingEvents;
 import io.conveyor.workflow.WorkflowComponents;
@@ -63,7 +65,11 @@ final class ApiHarness {
     final ProgramStatisticsStore statistics;
     /** This deployment's page tokens: a random key per harness, as the local runtime's is per run. */
     final PageTokenSigner pageTokens = new PageTokenSigner(randomKey());
+    /** The routes API Gateway serves, each integrated with its function. */
+    private static final RouteTable GATEWAY = new RouteTable(Catalogue.ROUTES);
     final Api api;
+    /** The worker protocol function's routes, on the same deployment. */
+    final RouteDispatcher workers;
     private final AtomicInteger requests = new AtomicInteger();
     /** GetObject calls made by the API's object store. */
     final AtomicInteger objectReads = new AtomicInteger();
@@ -85,10 +91,10 @@ final class ApiHarness {
                 events, ProgramRegistry.samples(), NO_LAMBDA, clock);
         JobService service = new JobService(jobs, subJobs, idempotency, workflow.endings(), objects, ProgramRegistry.samples(),
                 launcher, deployment.settings(), clock, () -> UUID.randomUUID().toString(), pageTokens);
-        WorkerService workers = new WorkerService(new WorkQueue(deployment.dynamoDb(), deployment.settings().workQueueTable()),
-                jobs, objects, ProgramRegistry.samples(), callbacks, events, clock, () -> UUID.randomUUID().toString(),
-                clock::advance);
-        api = new Api(service, workers, ProgramRegistry.samples(), statistics,
+        workers = WorkerProtocolHandler.dispatcher(new WorkerService(new WorkQueue(deployment.dynamoDb(),
+                deployment.settings().workQueueTable()), jobs, objects, ProgramRegistry.samples(), WorkerIdentities.none(),
+                callbacks, events, clock, () -> UUID.randomUUID().toString(), clock::advance), Caller.finder(false));
+        api = new Api(service, ProgramRegistry.samples(), statistics,
                 new ProgramCostStore(deployment.dynamoDb(), deployment.settings().countersTable()), new ApiMetrics(EmbeddedMetrics.standardOutput(Catalogue.METRICS_NAMESPACE)),
                 clock, new UsageReports(jobs, deployment.settings().prices(), deployment.settings().adminUsers(), clock),
                 deployment.settings().prices(), Caller.finder(false));
@@ -154,7 +160,11 @@ final class ApiHarness {
             event.setPath(path);
             event.setBody(body);
             event.getRequestContext().setHttpMethod(method);
-            APIGatewayProxyResponseEvent response = api.handle(event, "req-" + requests.incrementAndGet());
+            // As API Gateway does: the worker protocol's routes go to its function, any other request to the API's.
+            boolean toWorkers = GATEWAY.match(method, path)
+                    .filter(m -> m.route().function().equals(Catalogue.WORKER_PROTOCOL.name())).isPresent();
+            String requestId = "req-" + requests.incrementAndGet();
+            APIGatewayProxyResponseEvent response = toWorkers ? workers.handle(event, requestId) : api.handle(event, requestId);
             JsonNode parsed = response.getBody() == null ? StoredJson.MAPPER.nullNode() : readTree(response.getBody());
             return new Response(response.getStatusCode(), parsed, response.getHeaders());
         }

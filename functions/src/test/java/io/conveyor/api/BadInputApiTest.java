@@ -138,7 +138,7 @@ class BadInputApiTest {
 
     @Test
     void bodyOverTheLimit_isRefusedWith413() {
-        String big = "{\"program\": \"checksum\", \"files\": [{\"name\": \"a\", \"content\": \"" + "x".repeat(Api.MAX_BODY_BYTES) + "\"}]}";
+        String big = "{\"program\": \"checksum\", \"files\": [{\"name\": \"a\", \"content\": \"" + "x".repeat(RouteDispatcher.MAX_BODY_BYTES) + "\"}]}";
         ApiHarness.Response response = h.alice().post("/jobs", big);
         assertEquals(413, response.status());
         assertEquals("BodyTooLarge", response.code());

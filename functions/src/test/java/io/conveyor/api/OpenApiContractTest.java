@@ -64,17 +64,23 @@ class OpenApiContractTest {
     }
 
     @Test
-    void document_andHandler_answerTheSameStatusesOnEveryRoute() {
-        Api api = new ApiHarness().api;
+    void document_andHandlers_answerTheSameStatusesOnEveryRoute() {
+        ApiHarness harness = new ApiHarness();
         Map<String, Set<Integer>> served = new TreeMap<>();
-        for (RouteSpec route : Api.ROUTES) {
-            served.put(route.toString(), api.statuses(route));
+        for (RouteSpec route : RouteDispatcher.routesOf(Catalogue.API)) {
+            served.put(route.toString(), harness.api.statuses(route));
+        }
+        for (RouteSpec route : RouteDispatcher.routesOf(Catalogue.WORKER_PROTOCOL)) {
+            served.put(route.toString(), harness.workers.statuses(route));
         }
         assertEquals(served, documented(OpenApiContractTest::statuses));
     }
 
     @Test
-    void everyCatalogueRoute_isServedByTheApiFunction() {
-        assertEquals(Catalogue.ROUTES, Api.ROUTES);
+    void everyCatalogueRoute_isServedByTheApiFunction_orTheWorkerProtocolFunction() {
+        assertEquals(Catalogue.ROUTES.size(), RouteDispatcher.routesOf(Catalogue.API).size()
+                + RouteDispatcher.routesOf(Catalogue.WORKER_PROTOCOL).size());
+        assertEquals(java.util.List.of("/workers"), RouteDispatcher.routesOf(Catalogue.WORKER_PROTOCOL).stream()
+                .map(r -> r.path().replaceAll("^(/workers).*", "$1")).distinct().toList(), "the worker protocol's paths only");
     }
 }

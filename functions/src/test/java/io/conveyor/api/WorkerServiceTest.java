@@ -13,6 +13,7 @@ import io.conveyor.storage.ObjectStore;
 import io.conveyor.testing.LocalAws;
 import io.conveyor.testing.MutableClock;
 import io.conveyor.worker.WorkQueue;
+import io.conveyor.worker.WorkerIdentities;
 import io.conveyor.workflow.RecordingCallbacks;
 import io.conveyor.workflow.RecordingEvents;
 import io.conveyor.worker.WorkerEvents;
@@ -37,6 +38,8 @@ class WorkerServiceTest {
               "external": {"capabilities": ["gpu", "memoryGiB>=64"], "heartbeatSeconds": 30}, "subJobTimeoutSeconds": 600}]""";
     private static final Caller ALICE = new Caller("alice");
     private static final Caller MALLORY = new Caller("mallory");
+    /** A worker identity the deployment lets work for alice. */
+    private static final Caller FARM = new Caller("farm");
 
     private final MutableClock clock = new MutableClock(T0);
     private final RecordingCallbacks callbacks = new RecordingCallbacks();
@@ -51,12 +54,13 @@ class WorkerServiceTest {
         queue = new WorkQueue(deployment.dynamoDb(), deployment.settings().workQueueTable());
         ObjectStore objects = new ObjectStore(deployment.s3(), deployment.presigner(), deployment.settings().bucket(), clock);
         workers = new WorkerService(queue, deployment.jobs(), objects,
-                ProgramRegistry.from(Map.of(ProgramRegistry.SETTING, PROGRAMS)), callbacks, events, clock,
+                ProgramRegistry.from(Map.of(ProgramRegistry.SETTING, PROGRAMS)),
+                WorkerIdentities.from(Map.of(WorkerIdentities.SETTING, "{\"farm\": [\"alice\"]}")), callbacks, events, clock,
                 () -> "id-" + ids.incrementAndGet(), clock::advance);
     }
 
     private String register(Caller caller) {
-        return workers.register(caller, List.of("render"), List.of("gpu", "memoryGiB=128"), Duration.ofSeconds(60), null).id();
+        return workers.register(caller, List.of("render"), List.of("gpu", "memoryGiB=128"), Duration.ofSeconds(60), null, Optional.empty()).id();
     }
 
     /** OfferSubJob's part: subjob {@code index} of alice's job waits with its offer token. */
@@ -79,17 +83,17 @@ class WorkerServiceTest {
     @Test
     void registration_refusesWhatCouldNeverTakeASubjob_sayingWhatIsMissing() {
         ApiException lacking = assertThrows(ApiException.class, () -> workers.register(ALICE, List.of("render"),
-                List.of("gpu", "memoryGiB=32"), Duration.ofSeconds(60), null));
+                List.of("gpu", "memoryGiB=32"), Duration.ofSeconds(60), null, Optional.empty()));
         assertEquals("CapabilitiesDoNotMatch", lacking.code());
         assertTrue(lacking.getMessage().contains("[memoryGiB>=64]"), lacking.getMessage());
         assertEquals("NotAnExternalProgram", assertThrows(ApiException.class, () -> workers.register(ALICE,
-                List.of("primes"), List.of(), Duration.ofSeconds(60), null)).code());
+                List.of("primes"), List.of(), Duration.ofSeconds(60), null, Optional.empty())).code());
         assertEquals("UnknownProgram", assertThrows(ApiException.class, () -> workers.register(ALICE,
-                List.of("nope"), List.of(), Duration.ofSeconds(60), null)).code());
+                List.of("nope"), List.of(), Duration.ofSeconds(60), null, Optional.empty())).code());
         assertEquals(400, assertThrows(ApiException.class, () -> workers.register(ALICE, List.of("render"),
-                List.of("gpu", "memoryGiB=128"), Duration.ofSeconds(5), null)).status(), "a lease shorter than a poll");
+                List.of("gpu", "memoryGiB=128"), Duration.ofSeconds(5), null, Optional.empty())).status(), "a lease shorter than a poll");
         ApiException badName = assertThrows(ApiException.class, () -> workers.register(ALICE, List.of("render"),
-                List.of("gpu", "memoryGiB=128"), Duration.ofSeconds(60), "line\nbreak"));
+                List.of("gpu", "memoryGiB=128"), Duration.ofSeconds(60), "line\nbreak", Optional.empty()));
         assertEquals(400, badName.status());
         assertTrue(badName.getMessage().contains("'name'"), badName.getMessage());
     }
@@ -236,6 +240,97 @@ class WorkerServiceTest {
                 Duration.ofMinutes(10));
         assertEquals("SubJobTakenAway", assertThrows(ApiException.class,
                 () -> workers.fail(ALICE, slow, held.taskId(), "too late", false)).code());
+    }
+
+    @Test
+    void aClaimTheApiNeverPassedOn_isTakenByAnotherWorkerAfterItsLease_andTheFirstClaimantIsRefused() {
+        offer(0);
+        String first = workers.register(ALICE, List.of("render"), List.of("gpu", "memoryGiB=128"), Duration.ofMinutes(5), null, Optional.empty()).id();
+        String second = workers.register(ALICE, List.of("render"), List.of("gpu", "memoryGiB=128"), Duration.ofMinutes(5), null, Optional.empty()).id();
+        // A poll for the first worker claimed the subjob, and its API call died before SendTaskSuccess.
+        queue.claim(queue.ready("render", "alice", clock.instant(), 1).get(0), first, "alice", "lost", clock.instant()).orElseThrow();
+        assertEquals(Optional.empty(), workers.poll(ALICE, second, Duration.ZERO), "the claim holds during its lease");
+
+        clock.advance(WorkQueue.CLAIM_LEASE.plusSeconds(1));
+        WorkerService.Assignment retaken = workers.poll(ALICE, second, Duration.ZERO).orElseThrow();
+        assertEquals(0, retaken.index());
+        assertTrue(callbacks.outcomes.get("offer-0").output().contains(second), "the workflow got the second claim");
+        handOver(retaken);
+
+        String lostTask = "job-1.1.0.lost";
+        for (org.junit.jupiter.api.function.Executable late : List.<org.junit.jupiter.api.function.Executable>of(
+                () -> workers.heartbeat(ALICE, first, lostTask),
+                () -> workers.complete(ALICE, first, lostTask, StoredJson.MAPPER.createObjectNode(), Duration.ZERO),
+                () -> workers.fail(ALICE, first, lostTask, "late", false),
+                () -> workers.decline(ALICE, first, lostTask, "late"))) {
+            ApiException refused = assertThrows(ApiException.class, late);
+            assertEquals(409, refused.status());
+            assertEquals("SubJobTakenAway", refused.code());
+        }
+        assertFalse(callbacks.outcomes.containsKey(runToken(retaken)), "the refused answers reached nothing");
+        workers.complete(ALICE, second, retaken.taskId(), StoredJson.MAPPER.createObjectNode().put("ok", true), Duration.ZERO);
+        assertTrue(callbacks.outcomes.get(runToken(retaken)).succeeded());
+    }
+
+    @Test
+    void anExpiredClaimThatDidReachTheWorkflow_isNotTakenAgain_andItsHandOverStands() {
+        offer(0);
+        String slow = register(ALICE);
+        queue.claim(queue.ready("render", "alice", clock.instant(), 1).get(0), slow, "alice", "slow", clock.instant()).orElseThrow();
+        callbacks.succeed("offer-0", "{\"claimId\":\"slow\"}"); // passed on; the hand-over is late
+        clock.advance(WorkQueue.CLAIM_LEASE.plusSeconds(1));
+        assertEquals(Optional.empty(), workers.poll(ALICE, register(ALICE), Duration.ZERO));
+        assertTrue(queue.handOver("job-1", 1, 0, "slow", "run-slow"));
+        assertEquals(slow, queue.offer("job-1", 1, 0).orElseThrow().workerId());
+    }
+
+    @Test
+    void aWorkerIdentity_takesAndAnswersTheSubjobsOfTheOwnersItMayWorkFor_andNoOthers() {
+        offer(0);
+        queue.offer(new WorkQueue.Offer("job-m", 1, 0, "render", "mallory", "{\"frame\":9}"), "offer-m", clock.instant(),
+                Duration.ofMinutes(10));
+        WorkQueue.Worker farmWorker = workers.register(FARM, List.of("render"), List.of("gpu", "memoryGiB=128"),
+                Duration.ofSeconds(60), null, Optional.empty());
+        assertEquals(List.of("farm", "alice"), farmWorker.worksFor(), "its own subjobs, and alice's");
+        WorkerService.Assignment a = workers.poll(FARM, farmWorker.id(), Duration.ZERO).orElseThrow();
+        assertEquals("job-1", a.jobId(), "alice's subjob");
+        handOver(a);
+        assertEquals(Optional.empty(), workers.poll(FARM, farmWorker.id(), Duration.ofSeconds(2)), "never mallory's");
+
+        // Only the identity that registered the worker acts as it; alice's own workers cannot answer for it.
+        String alices = register(ALICE);
+        assertEquals("WorkerNotFound", assertThrows(ApiException.class,
+                () -> workers.heartbeat(ALICE, farmWorker.id(), a.taskId())).code());
+        assertEquals("SubJobTakenAway", assertThrows(ApiException.class,
+                () -> workers.heartbeat(ALICE, alices, a.taskId())).code(), "held by the farm's worker");
+        workers.complete(FARM, farmWorker.id(), a.taskId(), StoredJson.MAPPER.createObjectNode().put("ok", 1), Duration.ZERO);
+        assertTrue(callbacks.outcomes.get(runToken(a)).succeeded());
+
+        // Mallory's subjob, named by a task id the farm's worker was never given, is not there for it.
+        assertEquals("SubJobNotHeld", assertThrows(ApiException.class,
+                () -> workers.heartbeat(FARM, farmWorker.id(), "job-m.1.0.forged")).code());
+    }
+
+    @Test
+    void workingForAnOwnerTheDeploymentDoesNotAllow_isRefusedWith403() {
+        ApiException refused = assertThrows(ApiException.class, () -> workers.register(FARM, List.of("render"),
+                List.of("gpu", "memoryGiB=128"), Duration.ofSeconds(60), null, Optional.of(List.of("alice", "mallory"))));
+        assertEquals(403, refused.status());
+        assertEquals("NotAllowedToWorkFor", refused.code());
+        assertTrue(refused.getMessage().contains("[mallory]"), refused.getMessage());
+        assertEquals("NotAllowedToWorkFor", assertThrows(ApiException.class, () -> workers.register(MALLORY,
+                List.of("render"), List.of("gpu", "memoryGiB=128"), Duration.ofSeconds(60),
+                null, Optional.of(List.of("alice")))).code(), "an ordinary user works for itself only");
+        assertEquals(400, assertThrows(ApiException.class, () -> workers.register(FARM, List.of("render"),
+                List.of("gpu", "memoryGiB=128"), Duration.ofSeconds(60), null, Optional.of(List.of()))).status());
+
+        // Narrowed to alice alone, the farm's worker does not take the farm's own subjobs.
+        queue.offer(new WorkQueue.Offer("job-f", 1, 0, "render", "farm", "{\"frame\":1}"), "offer-f", clock.instant(),
+                Duration.ofMinutes(10));
+        WorkQueue.Worker forAlice = workers.register(FARM, List.of("render"), List.of("gpu", "memoryGiB=128"),
+                Duration.ofSeconds(60), null, Optional.of(List.of("alice")));
+        assertEquals(List.of("alice"), forAlice.worksFor());
+        assertEquals(Optional.empty(), workers.poll(FARM, forAlice.id(), Duration.ZERO));
     }
 
     @Test

@@ -46,6 +46,8 @@ public final class Catalogue {
 
     /** The API function's reserved concurrency (see {@link #API}). */
     public static final int API_RESERVED_CONCURRENCY = 50;
+    /** The worker protocol function's reserved concurrency (see {@link #WORKER_PROTOCOL}). */
+    public static final int WORKER_PROTOCOL_RESERVED_CONCURRENCY = 100;
 
     public static final List<TableSpec> TABLES = List.of(JobStore.TABLE, SubJobStore.TABLE,
             ActiveJobCounters.TABLE, IdempotencyStore.TABLE, WaitlistStore.TABLE, WorkQueue.TABLE);
@@ -70,8 +72,22 @@ public final class Catalogue {
             Duration.ofSeconds(29), List.of(write(Resource.JOBS_TABLE), read(Resource.SUBJOBS_TABLE),
                     write(Resource.COUNTERS_TABLE), write(Resource.IDEMPOTENCY_TABLE), write(Resource.WAITLIST_TABLE),
                     write(Resource.BUCKET), write(Resource.JOB_WORKFLOWS), write(Resource.WORKFLOW_CALLBACKS),
-                    write(Resource.EVENT_BUS), write(Resource.WORK_QUEUE_TABLE), read(Resource.EVERY_USERS_JOBS)))
+                    write(Resource.EVENT_BUS), read(Resource.EVERY_USERS_JOBS)))
             .withReservedConcurrency(Catalogue.API_RESERVED_CONCURRENCY);
+    /**
+     * The worker protocol (the {@code /workers} routes) in a function of its own: a worker's poll holds an execution for
+     * up to 20 s, so idle workers would otherwise take the API's reserve. Its own
+     * {@value #WORKER_PROTOCOL_RESERVED_CONCURRENCY} executions bound the workers that can wait at once (a poll beyond
+     * them is throttled, which API Gateway answers with a 500, and the worker library polls again after a pause) and keep
+     * them from the account's pool.
+     * It touches the work queue, reads the job (its parameters), writes and presigns subjob outputs, answers the
+     * workflow's task tokens, and publishes the workers' events (WorkerRegistered, WorkerDied).
+     */
+    public static final FunctionSpec WORKER_PROTOCOL = new FunctionSpec("WorkerProtocol",
+            "io.conveyor.api.WorkerProtocolHandler", 1024, Duration.ofSeconds(29), List.of(write(Resource.WORK_QUEUE_TABLE),
+                    read(Resource.JOBS_TABLE), write(Resource.BUCKET), write(Resource.WORKFLOW_CALLBACKS),
+                    write(Resource.EVENT_BUS)))
+            .withReservedConcurrency(WORKER_PROTOCOL_RESERVED_CONCURRENCY);
     public static final FunctionSpec AWAIT_DEPENDENCIES = workflowStep("AwaitDependencies", 512, Duration.ofSeconds(30),
             DEPENDENCY_GATE);
     public static final FunctionSpec ADMIT = workflowStep("Admit", 512, Duration.ofSeconds(30), ADMISSION);
@@ -133,7 +149,7 @@ public final class Catalogue {
     public static final List<FunctionSpec> WORKFLOW_FUNCTIONS = List.of(AWAIT_DEPENDENCIES, ADMIT, SPLIT, RUN_SUBJOB,
             OFFER_SUBJOB, START_ON_WORKER, RECORD_WORKER_OUTCOME, RECORD_SUBJOB_FAILURE, CONFIRM_SUBJOBS, AGGREGATE, FINALIZE, HANDLE_FAILURE, RESUME);
 
-    public static final List<FunctionSpec> FUNCTIONS = concat(List.of(API), WORKFLOW_FUNCTIONS,
+    public static final List<FunctionSpec> FUNCTIONS = concat(List.of(API, WORKER_PROTOCOL), WORKFLOW_FUNCTIONS,
             List.of(EXECUTION_ENDED, EXECUTION_SWEEP, CLEANER));
 
     // The job API's routes, each with the statuses it answers on success. The API function binds a handler to
@@ -157,21 +173,22 @@ public final class Catalogue {
     public static final RouteSpec GET_PROGRAM_STATISTICS = api("getProgramStatistics", "GET", "/programs/{name}/statistics", 200);
     public static final RouteSpec GET_USAGE = api("getUsage", "GET", "/usage", 200);
 
-    // The worker protocol: external workers register, take subjobs and answer for them, as their owner.
+    // The worker protocol, served by its own function: external workers register, take subjobs and answer for them,
+    // as their owner or for the owners a worker identity may work for.
     /** 200 with the caller's workers, their health and what each holds. */
-    public static final RouteSpec LIST_WORKERS = api("listWorkers", "GET", "/workers", 200);
-    public static final RouteSpec REGISTER_WORKER = api("registerWorker", "POST", "/workers", 201);
-    public static final RouteSpec DEREGISTER_WORKER = api("deregisterWorker", "DELETE", "/workers/{workerId}", 200);
+    public static final RouteSpec LIST_WORKERS = worker("listWorkers", "GET", "/workers", 200);
+    public static final RouteSpec REGISTER_WORKER = worker("registerWorker", "POST", "/workers", 201);
+    public static final RouteSpec DEREGISTER_WORKER = worker("deregisterWorker", "DELETE", "/workers/{workerId}", 200);
     /** 200 with a subjob the worker now holds, 204 when none came within the wait. */
-    public static final RouteSpec POLL_SUBJOB = api("pollSubJob", "POST", "/workers/{workerId}/poll", 200, 204);
-    public static final RouteSpec HEARTBEAT_SUBJOB = api("heartbeatSubJob", "POST",
+    public static final RouteSpec POLL_SUBJOB = worker("pollSubJob", "POST", "/workers/{workerId}/poll", 200, 204);
+    public static final RouteSpec HEARTBEAT_SUBJOB = worker("heartbeatSubJob", "POST",
             "/workers/{workerId}/subjobs/{taskId}/heartbeat", 200);
-    public static final RouteSpec UPLOAD_SUBJOB_OUTPUT = api("uploadSubJobOutput", "POST",
+    public static final RouteSpec UPLOAD_SUBJOB_OUTPUT = worker("uploadSubJobOutput", "POST",
             "/workers/{workerId}/subjobs/{taskId}/output-upload", 200);
-    public static final RouteSpec COMPLETE_SUBJOB = api("completeSubJob", "POST",
+    public static final RouteSpec COMPLETE_SUBJOB = worker("completeSubJob", "POST",
             "/workers/{workerId}/subjobs/{taskId}/complete", 200);
-    public static final RouteSpec FAIL_SUBJOB = api("failSubJob", "POST", "/workers/{workerId}/subjobs/{taskId}/fail", 200);
-    public static final RouteSpec DECLINE_SUBJOB = api("declineSubJob", "POST",
+    public static final RouteSpec FAIL_SUBJOB = worker("failSubJob", "POST", "/workers/{workerId}/subjobs/{taskId}/fail", 200);
+    public static final RouteSpec DECLINE_SUBJOB = worker("declineSubJob", "POST",
             "/workers/{workerId}/subjobs/{taskId}/decline", 200);
 
     public static final List<RouteSpec> ROUTES = List.of(CREATE_JOB, LIST_JOBS, GET_JOB, CANCEL_JOB, SUBMIT_JOB,
@@ -256,6 +273,11 @@ public final class Catalogue {
     /** A route served by the {@link #API} function. */
     private static RouteSpec api(String operation, String method, String path, Integer... successStatuses) {
         return new RouteSpec(operation, method, path, API.name(), java.util.Set.of(successStatuses));
+    }
+
+    /** A route served by the {@link #WORKER_PROTOCOL} function. */
+    private static RouteSpec worker(String operation, String method, String path, Integer... successStatuses) {
+        return new RouteSpec(operation, method, path, WORKER_PROTOCOL.name(), java.util.Set.of(successStatuses));
     }
 
     /** A workflow step's function, {@code io.conveyor.workflow.<name>Handler}. */

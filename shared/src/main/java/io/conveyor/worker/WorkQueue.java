@@ -20,22 +20,25 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 /**
  * The durable queue of subjobs that wait for an external worker, and the workers registered to take them: one table,
  * two kinds of item. A subjob's offer is one item per subjob and job attempt, holding the task token of the workflow
- * task that waits for a worker to claim it; while it is ready its {@code readyFor} attribute ({@code program#owner})
- * puts it in the sparse {@value #READY_INDEX} index, oldest first. Claiming is one conditional update that removes
- * it from the index, so two workers never claim the same offer; an offer made again (the subjob re-registered after a
- * heartbeat timeout or a decline) replaces the claim, so a late answer from the worker it was taken from no longer
- * matches. Items expire through DynamoDB's TTL once nothing can answer them. A worker and the offers it holds carry
- * {@code workerOwner}, which puts them in the sparse {@value #WORKERS_INDEX} index: one query lists an owner's
- * workers with what each holds.
+ * task that waits for a worker to claim it; until the workflow has taken a claim its {@code readyFor} attribute
+ * ({@code program#owner}) puts it in the sparse {@value #READY_INDEX} index, sorted by {@code readyAt}, the time from
+ * which it may be claimed. Claiming is one conditional update that moves {@code readyAt} to the end of the claim's
+ * lease ({@link #CLAIM_LEASE}), so two workers never claim the same offer, and a claim the API never passed on to the
+ * workflow (it died between the two) is claimable again once its lease is over. The workflow's hand-over takes the
+ * offer out of the index. An offer made again (the subjob re-registered after a heartbeat timeout or a decline)
+ * replaces the claim, so a late answer from the worker it was taken from no longer matches. Items expire through
+ * DynamoDB's TTL once nothing can answer them. A worker and the offers it holds carry {@code workerOwner} (the caller
+ * that registered the worker), which puts them in the sparse {@value #WORKERS_INDEX} index: one query lists an
+ * owner's workers with what each holds.
  *
  * <p>Thread-safe.
  */
 public final class WorkQueue {
     static final String ID = "id";
     static final String READY_FOR = "readyFor";
-    static final String OFFERED_AT = "offeredAt";
+    static final String READY_AT = "readyAt";
     static final String EXPIRES_AT = "expiresAt";
-    /** The sparse index of ready offers: {@code program#owner}, oldest first. */
+    /** The sparse index of offers not yet handed over: {@code program#owner}, by the time they may be claimed from. */
     public static final String READY_INDEX = "Ready";
     static final String WORKER_OWNER = "workerOwner";
     static final String WORKER_ID = "workerId";
@@ -49,7 +52,7 @@ public final class WorkQueue {
             KeyAttributeSpec.string(ID),
             Optional.empty(),
             List.of(new IndexSpec(READY_INDEX, KeyAttributeSpec.string(READY_FOR),
-                            Optional.of(KeyAttributeSpec.string(OFFERED_AT)), false),
+                            Optional.of(KeyAttributeSpec.string(READY_AT)), false),
                     new IndexSpec(WORKERS_INDEX, KeyAttributeSpec.string(WORKER_OWNER),
                             Optional.of(KeyAttributeSpec.string(WORKER_ID)), false)),
             Optional.of(EXPIRES_AT));
@@ -61,6 +64,11 @@ public final class WorkQueue {
      * sooner, the task waiting on it would never be resumed.
      */
     private static final Duration OPEN_OFFER = Duration.ofDays(366);
+    /**
+     * How long a claim waits for the workflow to take it before another worker may claim the subjob: longer than the
+     * API function may run ({@code Catalogue.API}, 29 s), so a claim whose API call is still under way never expires.
+     */
+    public static final Duration CLAIM_LEASE = Duration.ofSeconds(60);
 
     /**
      * A subjob offered to external workers.
@@ -83,10 +91,13 @@ public final class WorkQueue {
     /**
      * A registered worker.
      *
-     * @param name what its owner calls it (a host, a pool), or null: shown with the subjobs it ran
+     * @param owner    the caller that registered it, the only one that may act as it
+     * @param name     what its owner calls it (a host, a pool), or null: shown with the subjobs it ran
+     * @param worksFor the owners whose subjobs it takes: its owner, or those a worker identity may work for
+     *                 ({@link WorkerIdentities})
      */
     public record Worker(String id, String owner, List<String> programs, List<String> capabilities, Duration lease,
-            Instant deadline, Instant registeredAt, String name) {
+            Instant deadline, Instant registeredAt, String name, List<String> worksFor) {
         public boolean isDead(Instant now) {
             return now.isAfter(deadline);
         }
@@ -125,7 +136,7 @@ public final class WorkQueue {
         Map<String, AttributeValue> values = new HashMap<>();
         values.put(":token", s(offerToken));
         values.put(":readyFor", s(readyFor(offer.program(), offer.owner())));
-        values.put(":offeredAt", s(Timestamps.sortable(now) + "#" + offerId(offer.jobId(), offer.attempt(), offer.index())));
+        values.put(":readyAt", s(readyAt(now, offer.jobId(), offer.attempt(), offer.index())));
         values.put(":jobId", s(offer.jobId()));
         values.put(":attempt", n(offer.attempt()));
         values.put(":index", n(offer.index()));
@@ -135,7 +146,7 @@ public final class WorkQueue {
         values.put(":expires", n(now.plus(OPEN_OFFER).plus(keepFor).getEpochSecond()));
         try {
             dynamoDb.updateItem(b -> b.tableName(tableName).key(key(offerId(offer.jobId(), offer.attempt(), offer.index())))
-                    .updateExpression("SET offerToken = :token, readyFor = :readyFor, offeredAt = :offeredAt, jobId = :jobId, "
+                    .updateExpression("SET offerToken = :token, readyFor = :readyFor, readyAt = :readyAt, offeredAt = :readyAt, jobId = :jobId, "
                             + "jobAttempt = :attempt, subJobIndex = :index, #program = :program, #owner = :owner, "
                             + "subJobInput = :input, expiresAt = :expires REMOVE claimId, workerId, workerOwner, runToken")
                     .conditionExpression("attribute_not_exists(offerToken) OR offerToken <> :token")
@@ -146,33 +157,44 @@ public final class WorkQueue {
         }
     }
 
-    /** The oldest ready offers of {@code program} for {@code owner}'s workers, at most {@code limit}. */
-    public List<Held> ready(String program, String owner, int limit) {
+    /**
+     * The oldest offers of {@code program} for {@code owner}'s workers that may be claimed at {@code now}, at most
+     * {@code limit}: those never claimed, and those whose claim's lease ran out before the workflow took it.
+     */
+    public List<Held> ready(String program, String owner, Instant now, int limit) {
         List<Held> found = new ArrayList<>();
         dynamoDb.query(q -> q.tableName(tableName).indexName(READY_INDEX)
-                        .keyConditionExpression("readyFor = :readyFor")
-                        .expressionAttributeValues(Map.of(":readyFor", s(readyFor(program, owner))))
+                        .keyConditionExpression("readyFor = :readyFor AND readyAt < :cut")
+                        .expressionAttributeValues(Map.of(":readyFor", s(readyFor(program, owner)), ":cut", s(cut(now))))
                         .limit(limit))
                 .items().forEach(item -> found.add(held(item)));
         return found;
     }
 
     /**
-     * Claims {@code ready} for {@code workerId}, if it is still the same ready offer and the worker has not declined
-     * the subjob before: one conditional update, so of two workers claiming it one gets it.
+     * Claims {@code ready} for worker {@code workerId} of {@code workerOwner} (who registered it) until {@code now} plus {@link #CLAIM_LEASE}, if it is still the same
+     * offer, claimable at {@code now} and with the claim it was read with (none, or an expired one), and the worker has
+     * not declined the subjob before: one conditional update, so of two workers claiming it one gets it.
      *
-     * @return the claimed offer; empty when another took it first, or it was offered anew meanwhile
+     * @return the claimed offer; empty when another took it first, or it was offered anew or handed over meanwhile
      */
-    public Optional<Held> claim(Held ready, String workerId, String claimId) {
+    public Optional<Held> claim(Held ready, String workerId, String workerOwner, String claimId, Instant now) {
         Offer o = ready.offer();
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(":claim", s(claimId), ":worker", s(workerId),
+                ":workerOwner", s(workerOwner),
+                ":token", s(ready.offerToken()), ":cut", s(cut(now)),
+                ":leased", s(readyAt(now.plus(CLAIM_LEASE), o.jobId(), o.attempt(), o.index()))));
+        if (ready.claimId() != null) {
+            values.put(":seen", s(ready.claimId()));
+        }
         try {
             Map<String, AttributeValue> item = dynamoDb.updateItem(b -> b.tableName(tableName)
                     .key(key(offerId(o.jobId(), o.attempt(), o.index())))
-                    .updateExpression("SET claimId = :claim, workerId = :worker, workerOwner = :owner REMOVE readyFor")
-                    .conditionExpression("attribute_exists(readyFor) AND offerToken = :token "
-                            + "AND (attribute_not_exists(declinedBy) OR NOT contains(declinedBy, :worker))")
-                    .expressionAttributeValues(Map.of(":claim", s(claimId), ":worker", s(workerId),
-                            ":owner", s(o.owner()), ":token", s(ready.offerToken())))
+                    .updateExpression("SET claimId = :claim, workerId = :worker, workerOwner = :workerOwner, readyAt = :leased")
+                    .conditionExpression("readyAt < :cut AND offerToken = :token AND "
+                            + (ready.claimId() == null ? "attribute_not_exists(claimId)" : "claimId = :seen")
+                            + " AND (attribute_not_exists(declinedBy) OR NOT contains(declinedBy, :worker))")
+                    .expressionAttributeValues(values)
                     .returnValues(ReturnValue.ALL_NEW)).attributes();
             return Optional.of(held(item));
         } catch (ConditionalCheckFailedException taken) {
@@ -181,26 +203,45 @@ public final class WorkQueue {
     }
 
     /**
-     * Puts a claimed offer back in the index, as it was before claim {@code claimId}: the claim could not be passed on
+     * Makes a claimed offer claimable at once again, in its place as first offered: the claim could not be passed on
      * to the workflow, and the subjob must not stay held by a worker that never got it.
      */
     public void unclaim(Held claimed, String claimId) {
         Offer o = claimed.offer();
         try {
             dynamoDb.updateItem(b -> b.tableName(tableName).key(key(offerId(o.jobId(), o.attempt(), o.index())))
-                    .updateExpression("SET readyFor = :readyFor REMOVE claimId, workerId, workerOwner")
-                    .conditionExpression("claimId = :claim")
-                    .expressionAttributeValues(Map.of(":readyFor", s(readyFor(o.program(), o.owner())), ":claim", s(claimId))));
+                    .updateExpression("SET readyAt = offeredAt REMOVE claimId, workerId, workerOwner")
+                    .conditionExpression("claimId = :claim AND attribute_exists(readyFor)")
+                    .expressionAttributeValues(Map.of(":claim", s(claimId))));
         } catch (ConditionalCheckFailedException replaced) {
-            // Offered anew meanwhile: it is in the index already.
+            // Offered anew or handed over meanwhile: nothing of this claim is left to undo.
         }
     }
 
-    /** The workflow handed the claimed subjob over: the task waiting for the worker's answer has {@code runToken}. */
+    /**
+     * Takes an offer with an expired claim out of the index when the task waiting for a claim no longer waits: the
+     * expired claim did reach the workflow, which will hand it over (with the claim left as it is), or the job ended.
+     */
+    public void retire(Held expired, Instant now) {
+        Offer o = expired.offer();
+        try {
+            dynamoDb.updateItem(b -> b.tableName(tableName).key(key(offerId(o.jobId(), o.attempt(), o.index())))
+                    .updateExpression("REMOVE readyFor, readyAt")
+                    .conditionExpression("claimId = :claim AND readyAt < :cut")
+                    .expressionAttributeValues(Map.of(":claim", s(expired.claimId()), ":cut", s(cut(now)))));
+        } catch (ConditionalCheckFailedException changed) {
+            // Claimed, handed over or offered anew meanwhile: it is where it belongs.
+        }
+    }
+
+    /**
+     * The workflow took the claim: the task waiting for the worker's answer has {@code runToken}, and the offer leaves
+     * the index.
+     */
     public boolean handOver(String jobId, int attempt, int index, String claimId, String runToken) {
         try {
             dynamoDb.updateItem(b -> b.tableName(tableName).key(key(offerId(jobId, attempt, index)))
-                    .updateExpression("SET runToken = :token")
+                    .updateExpression("SET runToken = :token REMOVE readyFor, readyAt")
                     .conditionExpression("claimId = :claim")
                     .expressionAttributeValues(Map.of(":token", s(runToken), ":claim", s(claimId))));
             return true;
@@ -229,7 +270,7 @@ public final class WorkQueue {
                     ":expires", n(now.plus(KEEP).getEpochSecond())));
             declinedBy.ifPresent(w -> values.put(":worker", AttributeValue.fromSs(List.of(w))));
             dynamoDb.updateItem(b -> b.tableName(tableName).key(key(offerId(jobId, attempt, index)))
-                    .updateExpression("SET expiresAt = :expires REMOVE claimId, workerId, workerOwner, runToken"
+                    .updateExpression("SET expiresAt = :expires REMOVE claimId, workerId, workerOwner, runToken, readyFor, readyAt"
                             + (declinedBy.isPresent() ? " ADD declinedBy :worker" : ""))
                     .conditionExpression("claimId = :claim")
                     .expressionAttributeValues(values));
@@ -237,6 +278,16 @@ public final class WorkQueue {
         } catch (ConditionalCheckFailedException replaced) {
             return false;
         }
+    }
+
+    /** An offer's place in the index: claimable from {@code from}, ties broken by the offer. */
+    private static String readyAt(Instant from, String jobId, int attempt, int index) {
+        return Timestamps.sortable(from) + "#" + offerId(jobId, attempt, index);
+    }
+
+    /** Below every {@link #readyAt} of times up to {@code now} ('$' follows the '#' after the time), above the rest. */
+    private static String cut(Instant now) {
+        return Timestamps.sortable(now) + "$";
     }
 
     private static String readyFor(String program, String owner) {
@@ -267,6 +318,7 @@ public final class WorkQueue {
         item.put(WORKER_ID, s(worker.id()));
         item.put("programs", AttributeValue.fromL(worker.programs().stream().map(WorkQueue::s).toList()));
         item.put("capabilities", AttributeValue.fromL(worker.capabilities().stream().map(WorkQueue::s).toList()));
+        item.put("worksFor", AttributeValue.fromL(worker.worksFor().stream().map(WorkQueue::s).toList()));
         item.put("leaseMillis", n(worker.lease().toMillis()));
         item.put("deadline", n(worker.deadline().toEpochMilli()));
         item.put("registeredAt", s(Timestamps.sortable(worker.registeredAt())));
@@ -366,7 +418,8 @@ public final class WorkQueue {
                 item.get("capabilities").l().stream().map(AttributeValue::s).toList(),
                 Duration.ofMillis(Long.parseLong(item.get("leaseMillis").n())),
                 Instant.ofEpochMilli(Long.parseLong(item.get("deadline").n())),
-                Timestamps.parse(text(item, "registeredAt")), text(item, "name"));
+                Timestamps.parse(text(item, "registeredAt")), text(item, "name"),
+                item.get("worksFor").l().stream().map(AttributeValue::s).toList());
     }
 
     private static Map<String, AttributeValue> key(String id) {

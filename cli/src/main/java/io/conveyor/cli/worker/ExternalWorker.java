@@ -41,6 +41,8 @@ import java.util.function.Consumer;
 public final class ExternalWorker {
     /** Outputs up to this size go inline in the answer; larger ones through a presigned upload (the API's limit). */
     static final int MAX_INLINE_OUTPUT_BYTES = 256 * 1024;
+    /** How many times an answer is sent while the API refuses it as throttled or unavailable. */
+    private static final int ANSWER_ATTEMPTS = 6;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ApiClient api;
@@ -91,8 +93,16 @@ public final class ExternalWorker {
             workerId = api.post("/workers", registration).path("workerId").asText();
             log.accept("worker " + workerId + " registered for " + programs + " with " + capabilities);
             while (!stopping) {
-                JsonNode polled = api.send(new ApiClient.Call("POST", path("poll"), Map.of("waitSeconds",
-                        Long.toString(pollWait.toSeconds())), Map.of(), null));
+                JsonNode polled;
+                try {
+                    polled = sendPatiently(new ApiClient.Call("POST", path("poll"), Map.of("waitSeconds",
+                            Long.toString(pollWait.toSeconds())), Map.of(), null), Integer.MAX_VALUE);
+                } catch (ApiError e) {
+                    if (stopping && isTransient(e.status())) {
+                        break; // stopped while the API refused polls: nothing is held
+                    }
+                    throw e;
+                }
                 if (polled.hasNonNull("taskId")) {
                     SubJob subJob = subJob(polled);
                     if (stopping) {
@@ -221,7 +231,7 @@ public final class ExternalWorker {
     /** Sends an answer; one refused because the subjob was taken away is logged, as the subjob now runs elsewhere. */
     private void answer(SubJob subJob, String what, ObjectNode body) {
         try {
-            api.post(subJobPath(subJob, what), body);
+            sendPatiently(new ApiClient.Call("POST", subJobPath(subJob, what), Map.of(), Map.of(), body), ANSWER_ATTEMPTS);
             log.accept("subjob " + subJob.index() + " of job " + subJob.jobId() + ": " + what + " sent");
         } catch (ApiError e) {
             if (e.status() != 409 && e.status() != 410) {
@@ -229,6 +239,46 @@ public final class ExternalWorker {
             }
             log.accept("subjob " + subJob.index() + " of job " + subJob.jobId() + ": " + what + " refused, " + e.code()
                     + ": " + e.apiMessage());
+        }
+    }
+
+    /**
+     * Sends {@code call}, up to {@code attempts} times while the API answers "not now": throttled (the worker protocol's
+     * executions all held by other workers' polls; API Gateway answers a throttled function with a 500) or briefly
+     * unavailable. A poll is sent again until the worker stops; an answer a few times, and then the subjob is left to
+     * its heartbeat timeout, which offers it again. A refused call changed nothing, and an answer that did count is
+     * refused when sent again (409), so sending again is safe.
+     */
+    private JsonNode sendPatiently(ApiClient.Call call, int attempts) {
+        for (int refusals = 1; ; refusals++) {
+            try {
+                return api.send(call);
+            } catch (ApiError e) {
+                if (!isTransient(e.status()) || refusals >= attempts || (stopping && attempts == Integer.MAX_VALUE)) {
+                    throw e;
+                }
+                pauseAfterRefusal(refusals, call, e);
+            }
+        }
+    }
+
+    /** A refusal that says "not now": throttling, and what API Gateway answers for a throttled or failing function. */
+    private static boolean isTransient(int status) {
+        return status == 429 || status == 500 || status == 502 || status == 503 || status == 504;
+    }
+
+    /** Waits 0.5 s, doubling with each refusal in a row up to the poll's wait (at least 1 s), half of it random. */
+    private void pauseAfterRefusal(int refusals, ApiClient.Call call, ApiError e) {
+        long cap = Math.max(1000, pollWait.toMillis());
+        long pause = Math.min(cap, 500L << Math.min(refusals - 1, 10));
+        pause = pause / 2 + java.util.concurrent.ThreadLocalRandom.current().nextLong(pause / 2 + 1);
+        log.accept(call.method() + " " + call.path() + " refused (" + e.status() + " " + e.code() + "), sending again in "
+                + pause + " ms");
+        try {
+            Thread.sleep(pause);
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            throw e;
         }
     }
 

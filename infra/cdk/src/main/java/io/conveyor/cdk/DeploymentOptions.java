@@ -4,6 +4,7 @@ import io.conveyor.config.ConfigurationException;
 import io.conveyor.config.Settings;
 import io.conveyor.deployment.Catalogue;
 import io.conveyor.program.ProgramRegistry;
+import io.conveyor.worker.WorkerIdentities;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
@@ -33,6 +34,8 @@ import java.util.function.Function;
  * @param presignedUrlTtl            the lifetime of upload and download URLs
  * @param programs                   further programs (and their limits) as a JSON array, see
  *                                   {@link io.conveyor.program.ProgramDefinitions}; empty for the samples only
+ * @param workerIdentities           the worker identities allowed to work for other owners, a JSON object from identity
+ *                                   to owners ({@link io.conveyor.worker.WorkerIdentities}); {@code {}} for none
  * @param cleanerSchedule            the cleaner's EventBridge schedule expression
  * @param auth                       how API callers authenticate
  * @param userPoolArn                the Cognito user pool, with {@link Auth#COGNITO}
@@ -64,6 +67,7 @@ public record DeploymentOptions(
         int maxQueuedJobsPerUser,
         Duration presignedUrlTtl,
         String programs,
+        String workerIdentities,
         String cleanerSchedule,
         Auth auth,
         Optional<String> userPoolArn,
@@ -124,6 +128,8 @@ public record DeploymentOptions(
         PRESIGNED_URL_TTL("presignedUrlTtl", "PT15M", "ISO-8601: lifetime of upload and download URLs (at most P7D)"),
         PROGRAMS("programs", "[]", "further programs and their limits (maxConcurrency, retry, tolerance, timeout), "
                 + "JSON array as CONVEYOR_PROGRAMS takes it; each gets its own state machine"),
+        WORKER_IDENTITIES("workerIdentities", "{}", "callers whose external workers may work for other users: a JSON "
+                + "object from identity to the owners it works for, as CONVEYOR_WORKER_IDENTITIES takes it"),
         CLEANER_SCHEDULE("cleanerSchedule", Catalogue.CLEANER_SCHEDULE.expression(),
                 "EventBridge schedule of the cleaner, rate(...) or cron(...)"),
         AUTH("auth", "iam", "API authorisation: iam (SigV4), cognito, or devToken (development only, never for a real "
@@ -205,6 +211,7 @@ public record DeploymentOptions(
                 r.positiveInt(Option.MAX_QUEUED_JOBS_PER_USER),
                 r.duration(Option.PRESIGNED_URL_TTL),
                 r.json(Option.PROGRAMS),
+                r.json(Option.WORKER_IDENTITIES),
                 r.schedule(Option.CLEANER_SCHEDULE),
                 r.auth(Option.AUTH),
                 r.optional(Option.USER_POOL_ARN),
@@ -244,6 +251,7 @@ public record DeploymentOptions(
                         "CONVEYOR_WAITLIST_TABLE", "t", "CONVEYOR_WORK_QUEUE_TABLE", "t", "CONVEYOR_BUCKET", "b"));
                 Settings.from(env);
                 ProgramRegistry.from(env);
+                WorkerIdentities.from(env);
             } catch (ConfigurationException e) {
                 e.problems().forEach(p -> r.problems.add("the context gives the functions a bad setting: " + p));
             }
@@ -276,6 +284,9 @@ public record DeploymentOptions(
         }
         if (!adminUsers.isEmpty()) {
             env.put("CONVEYOR_ADMIN_USERS", String.join(",", adminUsers));
+        }
+        if (!workerIdentities.isBlank() && !workerIdentities.replaceAll("\\s", "").equals("{}")) {
+            env.put(WorkerIdentities.SETTING, workerIdentities);
         }
         if (auth == Auth.DEV_TOKEN) {
             // Emulators that deploy the token authoriser without invoking it (LocalStack's free image) leave the

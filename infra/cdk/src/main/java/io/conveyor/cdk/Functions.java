@@ -40,7 +40,7 @@ public final class Functions extends Construct {
 
     private final Map<String, Deployed> functions = new LinkedHashMap<>();
 
-    /** @param browserOrigin the web dashboard's origin, which the API function lets read its answers (CORS) */
+    /** @param browserOrigin the web dashboard's origin, which the API and worker protocol functions let read their answers (CORS) */
     public Functions(Construct scope, String id, DeploymentOptions options, Storage storage, AccessPolicies access,
             String eventBusName, Optional<String> browserOrigin) {
         super(scope, id);
@@ -76,7 +76,7 @@ public final class Functions extends Construct {
 
             Map<String, String> environment = new LinkedHashMap<>(Catalogue.environment(spec, names));
             environment.putAll(options.functionSettings());
-            if (spec.equals(Catalogue.API)) {
+            if (spec.equals(Catalogue.API) || spec.equals(Catalogue.WORKER_PROTOCOL)) {
                 browserOrigin.ifPresent(origin -> environment.put("CONVEYOR_BROWSER_ORIGIN", origin));
             }
 

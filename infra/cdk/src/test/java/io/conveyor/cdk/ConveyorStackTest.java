@@ -135,6 +135,29 @@ class ConveyorStackTest {
     }
 
     @Test
+    void theWorkerProtocol_hasAFunctionOfItsOwn_withItsOwnReserve_behindEveryWorkerRoute_andOnlyWhatThoseRoutesTouch() {
+        assertEquals(Catalogue.WORKER_PROTOCOL_RESERVED_CONCURRENCY,
+                function(Catalogue.WORKER_PROTOCOL).at("/Properties/ReservedConcurrentExecutions").asInt());
+        for (RouteSpec route : Catalogue.ROUTES) {
+            FunctionSpec serving = route.path().startsWith("/workers") ? Catalogue.WORKER_PROTOCOL : Catalogue.API;
+            JsonNode method = app.resourceAt("AWS::ApiGateway::Method", "/JobApi/Api/Default" + route.path() + "/"
+                    + route.method() + "/Resource").getValue();
+            assertTrue(text(method.at("/Properties/Integration/Uri")).contains("Ref(" + aliasId(serving.name()) + ")"),
+                    route + " integrates with " + serving.name());
+        }
+        // Long polls never hold the API's executions, and neither function keeps the other's grants.
+        assertEquals(Set.of("WORK_QUEUE_TABLE write", "JOBS_TABLE read", "BUCKET write", "WORKFLOW_CALLBACKS write"),
+                accessOf(Catalogue.WORKER_PROTOCOL));
+        assertFalse(accessOf(Catalogue.API).contains("WORK_QUEUE_TABLE write"), "the API no longer touches the work queue");
+    }
+
+    private static Set<String> accessOf(FunctionSpec spec) {
+        Set<String> access = new TreeSet<>();
+        spec.access().forEach(a -> access.add(a.resource().name() + (a.write() ? " write" : " read")));
+        return access;
+    }
+
+    @Test
     void functions_areTheCataloguesFunctions_onArm64Java25_withTheirMemoryTimeoutAndHandler() {
         assertEquals(Catalogue.FUNCTIONS.size(), app.resources("AWS::Lambda::Function").size());
         for (FunctionSpec spec : Catalogue.FUNCTIONS) {

@@ -107,6 +107,20 @@ class DeploymentOptionsTest {
         Map<String, Object> programs = Map.of("conveyor:programs", "[{\"name\": \"Bad Name\", \"implementation\": \"java:a.B\"}]");
         e = assertThrows(ConfigurationException.class, () -> DeploymentOptions.from(programs::get));
         assertTrue(e.problems().toString().contains("Bad Name"), e.problems().toString());
+
+        Map<String, Object> identities = Map.of("conveyor:workerIdentities", "{\"render-farm\": []}");
+        e = assertThrows(ConfigurationException.class, () -> DeploymentOptions.from(identities::get));
+        assertTrue(e.problems().toString().contains("CONVEYOR_WORKER_IDENTITIES"), e.problems().toString());
+    }
+
+    @Test
+    void workerIdentities_reachTheFunctionsAsTheirSetting_fromCdkJsonOrTheCommandLine() {
+        Map<String, Object> typed = Map.of("conveyor:workerIdentities", Map.of("render-farm", List.of("alice", "bob")));
+        assertEquals("{\"render-farm\":[\"alice\",\"bob\"]}",
+                DeploymentOptions.from(typed::get).functionSettings().get("CONVEYOR_WORKER_IDENTITIES"));
+        Map<String, Object> text = Map.of("conveyor:workerIdentities", "{\"render-farm\": [\"alice\"]}");
+        assertEquals("{\"render-farm\": [\"alice\"]}",
+                DeploymentOptions.from(text::get).functionSettings().get("CONVEYOR_WORKER_IDENTITIES"));
     }
 
     @Test

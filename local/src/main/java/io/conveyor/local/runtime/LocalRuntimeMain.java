@@ -1,14 +1,17 @@
 package io.conveyor.local.runtime;
 
 import io.conveyor.apiclient.JobApiClient;
+import io.conveyor.config.ConfigurationException;
 import io.conveyor.local.runtime.demo.Demo;
 import io.conveyor.program.ProgramRegistry;
+import io.conveyor.worker.WorkerIdentities;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
@@ -67,6 +70,11 @@ public final class LocalRuntimeMain implements Callable<Integer> {
             + "takes, given to every function; such as '[{\"name\": \"wc\", \"implementation\": \"lambda:wc\"}]'.")
     String programs;
 
+    @Option(names = "--worker-identities", paramLabel = "JSON", description = "Callers whose external workers may work "
+            + "for other users, the JSON object CONVEYOR_WORKER_IDENTITIES takes: identity to the owners it works for, "
+            + "such as '{\"render-farm\": [\"alice\", \"bob\"]}'.")
+    String workerIdentities;
+
     @Option(names = "--function-timeout", description = "How long one invocation of a --function may run, in seconds "
             + "(default: ${DEFAULT-VALUE}).", defaultValue = "60")
     long functionTimeoutSeconds;
@@ -99,6 +107,10 @@ public final class LocalRuntimeMain implements Callable<Integer> {
             options.environment(ProgramRegistry.SETTING, programs);
         }
         try {
+            if (workerIdentities != null) {
+                WorkerIdentities.from(Map.of(WorkerIdentities.SETTING, workerIdentities)); // refused now, not at a poll
+                options.environment(WorkerIdentities.SETTING, workerIdentities);
+            }
             for (String function : functions) {
                 int equals = function.indexOf('=');
                 if (equals < 1 || function.substring(equals + 1).isBlank()) {
@@ -110,6 +122,9 @@ public final class LocalRuntimeMain implements Callable<Integer> {
             }
         } catch (IllegalArgumentException e) {
             out.println("The local runtime did not start: " + e.getMessage());
+            return 2;
+        } catch (ConfigurationException e) {
+            out.println("The local runtime did not start: " + String.join("; ", e.problems()));
             return 2;
         }
         LocalRuntime runtime;
