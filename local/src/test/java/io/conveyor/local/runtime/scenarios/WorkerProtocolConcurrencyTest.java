@@ -11,6 +11,8 @@ import io.conveyor.local.runtime.testing.LocalRuntimeExtension;
 import io.conveyor.scenarios.Await;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -41,7 +43,14 @@ class WorkerProtocolConcurrencyTest {
 
         // Nothing is offered: the poll waits its whole 15 s in the function's one execution (long enough for a loaded
         // machine to send the next one meanwhile).
-        CompletableFuture<JobApiClient.Response> waiting = CompletableFuture.supplyAsync(() -> alice.post(poll + "?waitSeconds=15", ""));
+        // On a thread of its own: the common pool has one thread on a two-core machine, which may be busy.
+        ExecutorService pollThread = Executors.newSingleThreadExecutor();
+        CompletableFuture<JobApiClient.Response> waiting = CompletableFuture.supplyAsync(
+                () -> alice.post(poll + "?waitSeconds=15", ""), pollThread);
+        pollThread.shutdown();
+        // Only once it holds the execution: a quick poll sent before would take it first and refuse the waiting one.
+        Await.until("the waiting poll holds the function's one execution", Duration.ofSeconds(10),
+                () -> RUNTIME.runtime().lambda().limits().running(Catalogue.WORKER_PROTOCOL.name()) == 1);
         JobApiClient.Response refused = Await.until("a poll refused while another waits", Duration.ofSeconds(15), () -> {
             JobApiClient.Response r = alice.post(poll + "?waitSeconds=0", "");
             return r.status() == 500 ? r : null;
