@@ -146,7 +146,9 @@ class ConveyorStackTest {
                     route + " integrates with " + serving.name());
         }
         // Long polls never hold the API's executions, and neither function keeps the other's grants.
-        assertEquals(Set.of("WORK_QUEUE_TABLE write", "JOBS_TABLE read", "BUCKET write", "WORKFLOW_CALLBACKS write"),
+        // The event bus for the workers' own events (WorkerRegistered, WorkerDied).
+        assertEquals(Set.of("WORK_QUEUE_TABLE write", "JOBS_TABLE read", "BUCKET write", "WORKFLOW_CALLBACKS write",
+                        "EVENT_BUS write"),
                 accessOf(Catalogue.WORKER_PROTOCOL));
         assertFalse(accessOf(Catalogue.API).contains("WORK_QUEUE_TABLE write"), "the API no longer touches the work queue");
     }
