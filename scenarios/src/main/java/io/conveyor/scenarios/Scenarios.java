@@ -63,7 +63,7 @@ public final class Scenarios {
     }
 
     /** Waits up to {@code timeout} until the job is terminal and returns it. */
-    static JsonNode awaitEnd(JobApiClient api, String id, Duration timeout) {
+    public static JsonNode awaitEnd(JobApiClient api, String id, Duration timeout) {
         return Await.until("job " + id + " to end", timeout, () -> {
             JsonNode job = job(api, id);
             return TERMINAL.contains(job.path("status").asText()) ? job : null;

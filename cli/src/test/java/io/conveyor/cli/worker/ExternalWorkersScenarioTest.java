@@ -14,9 +14,9 @@ import io.conveyor.cli.http.ApiError;
 import io.conveyor.local.runtime.LocalRuntime;
 import io.conveyor.local.runtime.LocalRuntimeOptions;
 import io.conveyor.programs.primes.PrimesProgram;
+import io.conveyor.scenarios.Scenarios;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -79,18 +79,6 @@ class ExternalWorkersScenarioTest {
         return id;
     }
 
-    private static JsonNode awaitEnd(JobApiClient client, String id, Duration limit) throws InterruptedException {
-        Instant giveUp = Instant.now().plus(limit);
-        while (Instant.now().isBefore(giveUp)) {
-            JsonNode job = client.get("/jobs/" + id).json().path("job");
-            if (List.of("SUCCEEDED", "FAILED", "CANCELLED").contains(job.path("status").asText())) {
-                return job;
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("job " + id + " did not end within " + limit + ": " + client.get("/jobs/" + id).text());
-    }
-
     @Test
     void aWorkerDyingMidSubjob_hasItsSubjobRetakenAndFinishedByAnother_andItsLateAnswerIsRefused() throws Exception {
         JobApiClient alice = new JobApiClient(runtime.apiEndpoint(), "alice");
@@ -147,7 +135,7 @@ class ExternalWorkersScenarioTest {
         Thread running = new Thread(healthy::run, "healthy-worker");
         running.start();
         try {
-            JsonNode job = awaitEnd(alice, id, Duration.ofSeconds(90));
+            JsonNode job = Scenarios.awaitEnd(alice, id, Duration.ofSeconds(90));
             assertEquals("SUCCEEDED", job.path("status").asText(), job + "\n" + log);
             assertEquals(PrimesProgram.countPrimes(1, 40_000),
                     JSON.readTree(java.net.URI.create(alice.get("/jobs/" + id + "/result").json().path("url").asText())
@@ -202,7 +190,7 @@ class ExternalWorkersScenarioTest {
             assertEquals(201, created.status(), created.text());
             String id = created.json().path("job").path("jobId").asText();
 
-            JsonNode job = awaitEnd(dave, id, Duration.ofSeconds(90));
+            JsonNode job = Scenarios.awaitEnd(dave, id, Duration.ofSeconds(90));
             assertEquals("SUCCEEDED", job.path("status").asText(), job + "\n" + log);
             JsonNode result = JSON.readTree(java.net.URI.create(dave.get("/jobs/" + id + "/result").json().path("url")
                     .asText()).toURL());

@@ -6,6 +6,7 @@ import io.conveyor.cli.config.SettingsResolver;
 import io.conveyor.cli.http.ApiClient;
 import io.conveyor.local.runtime.LocalRuntime;
 import io.conveyor.local.runtime.LocalRuntimeOptions;
+import io.conveyor.scenarios.Scenarios;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -78,11 +79,7 @@ public final class WorkerBenchmark {
                 String id = client.post("/jobs", "{\"program\": \"bench\", \"parameters\": {\"from\": \"1\", \"to\": \""
                         + subJobs * 10 + "\", \"subJobs\": \"" + subJobs + "\"}, \"submit\": true}")
                         .json().path("job").path("jobId").asText();
-                JsonNode job;
-                do {
-                    Thread.sleep(20);
-                    job = client.get("/jobs/" + id).json().path("job");
-                } while (!List.of("SUCCEEDED", "FAILED", "CANCELLED").contains(job.path("status").asText()));
+                JsonNode job = Scenarios.awaitEnd(client, id, Duration.ofMinutes(30));
                 double seconds = (System.nanoTime() - t0) / 1e9;
                 double commandMs = commandNanos.get() / 1e6 / subJobs;
                 double wallMs = seconds * 1000 / subJobs;

@@ -11,6 +11,8 @@ import io.conveyor.cli.ConveyorCli;
 import io.conveyor.local.runtime.LocalRuntime;
 import io.conveyor.local.runtime.LocalRuntimeOptions;
 import io.conveyor.programs.primes.PrimesProgram;
+import io.conveyor.scenarios.Await;
+import io.conveyor.scenarios.Scenarios;
 import io.conveyor.worker.WorkerIdentities;
 import java.io.IOException;
 import java.net.URI;
@@ -18,13 +20,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -142,25 +142,6 @@ class WorkerProcessesScenarioTest {
         return created.json().path("job").path("jobId").asText();
     }
 
-    private static <T> T await(String what, Duration limit, Supplier<T> found) throws InterruptedException {
-        Instant giveUp = Instant.now().plus(limit);
-        while (Instant.now().isBefore(giveUp)) {
-            T value = found.get();
-            if (value != null) {
-                return value;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError(what + " did not happen within " + limit);
-    }
-
-    private static JsonNode awaitEnd(JobApiClient client, String id, Duration limit) throws InterruptedException {
-        return await("job " + id + " ending", limit, () -> {
-            JsonNode job = client.get("/jobs/" + id).json().path("job");
-            return List.of("SUCCEEDED", "FAILED", "CANCELLED").contains(job.path("status").asText()) ? job : null;
-        });
-    }
-
     private static JsonNode result(JobApiClient client, String id) throws IOException {
         return JSON.readTree(URI.create(client.get("/jobs/" + id + "/result").json().path("url").asText()).toURL());
     }
@@ -172,14 +153,14 @@ class WorkerProcessesScenarioTest {
         Process doomed = startWorker("alice", script("hang.sh", HANG), doomedRuns);
         String id = submit(alice, 2_000, 2);
 
-        int taken = await("the doomed worker taking a subjob", Duration.ofSeconds(60),
+        int taken = Await.until("the doomed worker taking a subjob", Duration.ofSeconds(60),
                 () -> uncheckedRuns(doomedRuns).isEmpty() ? null : uncheckedRuns(doomedRuns).get(0));
         killWithChildren(doomed);
         assertFalse(doomed.isAlive());
 
         Path healthyRuns = dir.resolve("healthy.runs");
         startWorker("alice", script("count.sh", COUNT), healthyRuns);
-        JsonNode job = awaitEnd(alice, id, Duration.ofSeconds(120));
+        JsonNode job = Scenarios.awaitEnd(alice, id, Duration.ofSeconds(120));
 
         assertEquals("SUCCEEDED", job.path("status").asText(), job.toString());
         JsonNode result = result(alice, id);
@@ -203,7 +184,7 @@ class WorkerProcessesScenarioTest {
             startWorker(w < 2 ? "bob" : "render-farm", script("count.sh", COUNT), runs);
         }
         String id = submit(bob, 100_000, 1_000);
-        JsonNode job = awaitEnd(bob, id, Duration.ofSeconds(480));
+        JsonNode job = Scenarios.awaitEnd(bob, id, Duration.ofSeconds(480));
 
         assertEquals("SUCCEEDED", job.path("status").asText(), job.toString());
         assertEquals(1_000, job.path("progress").path("succeeded").asInt(), job.toString());
