@@ -61,6 +61,7 @@ public final class Api {
     private final Clock clock;
     private final UsageReports usage;
     private final PriceTable prices;
+    private final WorkerWaits workerWaits;
     private final RouteDispatcher dispatcher;
 
     /**
@@ -70,8 +71,9 @@ public final class Api {
      */
     Api(JobService jobs, ProgramRegistry programs, ProgramStatisticsStore statistics,
             ProgramCostStore costs, ApiMetrics metrics, Clock clock, UsageReports usage, PriceTable prices,
-            Function<APIGatewayProxyRequestEvent, Optional<Caller>> callers) {
+            WorkerWaits workerWaits, Function<APIGatewayProxyRequestEvent, Optional<Caller>> callers) {
         this.jobs = jobs;
+        this.workerWaits = workerWaits;
         this.costs = costs;
         this.usage = usage;
         this.prices = prices;
@@ -212,9 +214,14 @@ public final class Api {
     /** One page of jobs. */
     public record JobsPage(List<JobView> jobs, String nextToken) {}
 
+    /** A job as {@code GET /jobs/{id}} shows it: with fresh upload URLs, and why it waits when it waits for workers. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record JobBody(JobView job, List<UploadView> uploads, WorkerWaits.View waitingForWorkers) {}
+
     private ApiResponse getJob(Caller caller, ApiRequest request) {
         Job job = jobs.get(caller, request.path("id"));
-        return ApiResponse.of(200, new CreatedBody(view(job), jobs.uploads(job).stream().map(UploadView::of).toList()));
+        return ApiResponse.of(200, new JobBody(view(job), jobs.uploads(job).stream().map(UploadView::of).toList(),
+                workerWaits.of(job).orElse(null)));
     }
 
     private ApiResponse cancelJob(Caller caller, ApiRequest request) {

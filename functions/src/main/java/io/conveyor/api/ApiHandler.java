@@ -22,6 +22,7 @@ import io.conveyor.snapstart.SnapStartPriming;
 import io.conveyor.storage.ObjectStore;
 import io.conveyor.subjob.SubJobStore;
 import io.conveyor.usage.UsageMeter;
+import io.conveyor.worker.WorkQueue;
 import io.conveyor.workflow.aws.EventBridgeJobEvents;
 import io.conveyor.workflow.aws.StepFunctionsCallbacks;
 import io.conveyor.workflow.aws.StepFunctionsLauncher;
@@ -79,6 +80,7 @@ public final class ApiHandler implements RequestHandler<APIGatewayProxyRequestEv
                 new ProgramCostStore(dynamoDb, settings.countersTable()),
                 new ApiMetrics(EmbeddedMetrics.standardOutput(Catalogue.METRICS_NAMESPACE)), clock,
                 new UsageReports(jobs, settings.prices(), settings.adminUsers(), clock), settings.prices(),
+                new WorkerWaits(new WorkQueue(dynamoDb, settings.workQueueTable()), programs, clock),
                 Caller.finder(settings.devTokenAuth()));
     }
 

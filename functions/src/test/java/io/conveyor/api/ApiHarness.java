@@ -97,7 +97,8 @@ final class ApiHarness {
         api = new Api(service, ProgramRegistry.samples(), statistics,
                 new ProgramCostStore(deployment.dynamoDb(), deployment.settings().countersTable()), new ApiMetrics(EmbeddedMetrics.standardOutput(Catalogue.METRICS_NAMESPACE)),
                 clock, new UsageReports(jobs, deployment.settings().prices(), deployment.settings().adminUsers(), clock),
-                deployment.settings().prices(), Caller.finder(false));
+                deployment.settings().prices(), new WorkerWaits(new WorkQueue(deployment.dynamoDb(),
+                        deployment.settings().workQueueTable()), ProgramRegistry.samples(), clock), Caller.finder(false));
     }
 
     /** {@code s3}, counting in {@link #objectReads} the objects (or ranges) it reads. */

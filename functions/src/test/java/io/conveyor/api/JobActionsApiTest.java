@@ -13,6 +13,7 @@ import io.conveyor.program.ProgramStatisticsStore;
 import io.conveyor.storage.JobObjectLayout;
 import io.conveyor.subjob.SubJob;
 import io.conveyor.subjob.SubJobRunner;
+import io.conveyor.worker.WorkQueue;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -193,6 +194,34 @@ class JobActionsApiTest {
         assertTrue(refused.message().contains("never.txt has not been uploaded"), refused.message());
         assertEquals(JobStatus.CANCELLED, h.stored(id).status(), "nothing changed");
         assertTrue(h.launcher.executions.isEmpty(), h.launcher.executions.toString());
+    }
+
+    @Test
+    void getJob_ofAProgramOnExternalWorkers_saysHowManySubjobsWaitForAWorker_andHowToStartOne() {
+        ApiHarness.Response created = h.alice().post("/jobs", "{\"program\": \"primes-on-workers\", \"submit\": true, "
+                + "\"parameters\": {\"to\": 1000, \"subJobs\": 2}}");
+        String id = created.body().path("job").path("jobId").asText();
+        assertEquals(JobStatus.QUEUED, h.stored(id).status(), created.toString());
+        assertTrue(h.alice().get("/jobs/" + id).body().path("waitingForWorkers").isMissingNode(), "nothing offered yet");
+
+        // The workflow offers the job's two subjobs, and another job's one, to the owner's workers.
+        WorkQueue queue = new WorkQueue(h.deployment.dynamoDb(), h.deployment.settings().workQueueTable());
+        for (int index = 0; index < 2; index++) {
+            queue.offer(new WorkQueue.Offer(id, 1, index, "primes-on-workers", "alice", "{}"), "token-" + index,
+                    h.clock.instant(), Duration.ofDays(1));
+        }
+        queue.offer(new WorkQueue.Offer("another-job", 1, 0, "primes-on-workers", "alice", "{}"), "token-other",
+                h.clock.instant(), Duration.ofDays(1));
+        h.clock.advance(Duration.ofSeconds(1));
+
+        JsonNode waiting = h.alice().get("/jobs/" + id).body().path("waitingForWorkers");
+        assertEquals(2, waiting.path("subJobs").asInt(), waiting.toString());
+        assertEquals(0, waiting.path("capabilities").size(), "any worker of alice's may take them");
+        assertTrue(waiting.path("message").asText().startsWith("2 subjobs wait for an external worker of alice: none "
+                + "has taken them yet. Start one as alice"), waiting.toString());
+        assertTrue(waiting.path("message").asText().contains("conveyor worker --program primes-on-workers -- COMMAND"),
+                waiting.toString());
+        assertEquals(404, h.bob().get("/jobs/" + id).status(), "another user learns nothing of it");
     }
 
     @Test

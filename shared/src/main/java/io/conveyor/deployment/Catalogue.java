@@ -72,7 +72,7 @@ public final class Catalogue {
             Duration.ofSeconds(29), List.of(write(Resource.JOBS_TABLE), read(Resource.SUBJOBS_TABLE),
                     write(Resource.COUNTERS_TABLE), write(Resource.IDEMPOTENCY_TABLE), write(Resource.WAITLIST_TABLE),
                     write(Resource.BUCKET), write(Resource.JOB_WORKFLOWS), write(Resource.WORKFLOW_CALLBACKS),
-                    write(Resource.EVENT_BUS), read(Resource.EVERY_USERS_JOBS)))
+                    write(Resource.EVENT_BUS), read(Resource.EVERY_USERS_JOBS), read(Resource.WORK_QUEUE_TABLE)))
             .withReservedConcurrency(Catalogue.API_RESERVED_CONCURRENCY);
     /**
      * The worker protocol (the {@code /workers} routes) in a function of its own: a worker's poll holds an execution for

@@ -15,7 +15,9 @@ import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
+import software.amazon.awssdk.services.dynamodb.model.Select;
 
 /**
  * The durable queue of subjobs that wait for an external worker, and the workers registered to take them: one table,
@@ -169,6 +171,24 @@ public final class WorkQueue {
                         .limit(limit))
                 .items().forEach(item -> found.add(held(item)));
         return found;
+    }
+
+    /**
+     * How many subjobs of job {@code jobId} wait for a worker at {@code now}: its offers in the {@value #READY_INDEX}
+     * index that may be claimed. One query of the program's and owner's part of the index, counted by DynamoDB
+     * ({@code Select COUNT}); the owner's other jobs' offers are read and filtered out.
+     */
+    public int waiting(String program, String owner, String jobId, Instant now) {
+        int count = 0;
+        for (QueryResponse page : dynamoDb.queryPaginator(q -> q.tableName(tableName).indexName(READY_INDEX)
+                .keyConditionExpression("readyFor = :readyFor AND readyAt < :cut")
+                .filterExpression("jobId = :jobId")
+                .expressionAttributeValues(Map.of(":readyFor", s(readyFor(program, owner)), ":cut", s(cut(now)),
+                        ":jobId", s(jobId)))
+                .select(Select.COUNT))) {
+            count += page.count();
+        }
+        return count;
     }
 
     /**

@@ -13,11 +13,17 @@ public final class StatusCommand extends ApiCommand {
 
     @Override
     public Integer call() {
-        JsonNode job = api().get(jobPath(id)).path("job");
+        JsonNode answer = api().get(jobPath(id));
+        JsonNode job = answer.path("job");
         if (out().json()) {
             out().json(job);
         } else {
             Jobs.describe(out(), job);
+            // A job of a program on external workers that no worker serves yet: say so, and how to start one.
+            JsonNode waiting = answer.path("waitingForWorkers");
+            if (waiting.isObject()) {
+                out().line("Waiting:    " + waiting.path("message").asText());
+            }
         }
         return ExitCodes.OK;
     }

@@ -14,6 +14,7 @@ import io.conveyor.cli.http.ApiError;
 import io.conveyor.local.runtime.LocalRuntime;
 import io.conveyor.local.runtime.LocalRuntimeOptions;
 import io.conveyor.programs.primes.PrimesProgram;
+import io.conveyor.scenarios.Await;
 import io.conveyor.scenarios.Scenarios;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -175,6 +176,21 @@ class ExternalWorkersScenarioTest {
 
     @Test
     void theSampleProgramOnWorkers_runsOnAWorkerOfTheCommandLine_withTheExampleNodeCommand() throws Exception {
+        // Submitted before any worker of dave's runs: the job says that its subjobs wait for one, and how to start it.
+        JobApiClient dave = new JobApiClient(runtime.apiEndpoint(), "dave");
+        JobApiClient.Response created = dave.post("/jobs", "{\"program\": \"primes-on-workers\", \"submit\": true, "
+                + "\"parameters\": {\"to\": \"100000\", \"subJobs\": \"3\"}}");
+        assertEquals(201, created.status(), created.text());
+        String id = created.json().path("job").path("jobId").asText();
+        JsonNode waiting = Await.until("the job's subjobs offered to dave's workers", Duration.ofSeconds(60), () -> {
+            JsonNode w = dave.get("/jobs/" + id).json().path("waitingForWorkers");
+            return w.path("subJobs").asInt() == 3 ? w : null;
+        });
+        assertTrue(waiting.path("message").asText().contains("conveyor worker --program primes-on-workers"), waiting.toString());
+        CliRunner.Result status = new CliRunner(Map.of("CONVEYOR_ENDPOINT", runtime.apiEndpoint().toString(),
+                "CONVEYOR_TOKEN", "dave"), home, home, false).run("status", id);
+        assertTrue(status.out().contains("Waiting:    3 subjobs wait for an external worker of dave"), status.toString());
+
         // What the README has a user run: conveyor worker --program primes-on-workers -- node cli/examples/count-primes.mjs
         Path example = Path.of("examples", "count-primes.mjs").toAbsolutePath();
         List<String> log = new CopyOnWriteArrayList<>();
@@ -184,12 +200,6 @@ class ExternalWorkersScenarioTest {
         Thread running = new Thread(worker::run, "example-worker");
         running.start();
         try {
-            JobApiClient dave = new JobApiClient(runtime.apiEndpoint(), "dave");
-            JobApiClient.Response created = dave.post("/jobs", "{\"program\": \"primes-on-workers\", \"submit\": true, "
-                    + "\"parameters\": {\"to\": \"100000\", \"subJobs\": \"3\"}}");
-            assertEquals(201, created.status(), created.text());
-            String id = created.json().path("job").path("jobId").asText();
-
             JsonNode job = Scenarios.awaitEnd(dave, id, Duration.ofSeconds(90));
             assertEquals("SUCCEEDED", job.path("status").asText(), job + "\n" + log);
             JsonNode result = JSON.readTree(java.net.URI.create(dave.get("/jobs/" + id + "/result").json().path("url")
