@@ -27,6 +27,9 @@ export interface Attempt {
   error?: ErrorBody;
 }
 
+/** Subjobs of an active job waiting for an external worker: how many, what a worker needs, and what to do. */
+export interface WorkerWait { subJobs: number; capabilities: string[]; message: string }
+
 export interface Job {
   jobId: string;
   program: string;
@@ -144,9 +147,14 @@ export class Api {
     return this.request('GET', `/jobs${query.size ? `?${query}` : ''}`);
   }
 
-  /** A job; the API answers with fresh upload URLs beside it, which the pages do not need once a job is created. */
-  async getJob(id: string): Promise<Job> {
-    return (await this.request<{ job: Job; uploads: Upload[] }>('GET', `/jobs/${encodeURIComponent(id)}`)).job;
+  /**
+   * A job, and why it waits when its subjobs wait for external workers; the API also answers with fresh upload URLs,
+   * which the pages do not need once a job is created.
+   */
+  async getJob(id: string): Promise<{ job: Job; waitingForWorkers?: WorkerWait }> {
+    const { job, waitingForWorkers } = await this.request<{ job: Job; uploads: Upload[]; waitingForWorkers?: WorkerWait }>(
+      'GET', `/jobs/${encodeURIComponent(id)}`);
+    return { job, waitingForWorkers };
   }
 
   /** Every subjob of a job, in index order, reading page after page. */

@@ -3,7 +3,7 @@
  * its parameters and inputs; cancel, retry and the result's download. Polls the job while it can still change, and
  * its subjobs whenever the job's progress moved.
  */
-import { ACTIVE_STATUSES, ApiError, type Attempt, type Cost, type Job } from '../api.js';
+import { ACTIVE_STATUSES, ApiError, type Attempt, type Cost, type Job, type WorkerWait } from '../api.js';
 import { badge, h, replace, svg } from '../dom.js';
 import { bytes, dollars, duration, time } from '../format.js';
 import { Poller } from '../live.js';
@@ -29,8 +29,9 @@ export function jobView(context: Context, id: string): View {
 
   const refresh = async (): Promise<boolean | 'stop'> => {
     let job: Job;
+    let waiting: WorkerWait | undefined;
     try {
-      job = await context.api.getJob(id);
+      ({ job, waitingForWorkers: waiting } = await context.api.getJob(id));
     } catch (e) {
       if (e instanceof ApiError && (e.status === 404 || e.status === 410)) {
         replace(element, h('p', {}, h('a', { href: '#/jobs' }, '← Jobs')),
@@ -40,11 +41,12 @@ export function jobView(context: Context, id: string): View {
       replace(message, errorBox(e));
       throw e;
     }
-    const fingerprint = JSON.stringify([job.status, job.progress, job.attempts?.length, job.updatedAt, job.resultReady]);
+    const fingerprint = JSON.stringify([job.status, job.progress, job.attempts?.length, job.updatedAt, job.resultReady,
+      waiting?.subJobs]);
     const changed = fingerprint !== shown;
     if (changed) {
       try {
-        render(job);
+        render(job, waiting);
         if ((job.progress?.total ?? 0) > 0) {
           picture.update(await context.api.allSubJobs(id));
         }
@@ -71,7 +73,7 @@ export function jobView(context: Context, id: string): View {
     poller.now();
   };
 
-  const render = (job: Job) => {
+  const render = (job: Job, waiting: WorkerWait | undefined) => {
     replace(header, h('h1', {}, 'Job ', h('code', { class: 'job-id' }, job.jobId)), h('span', { id: 'job-status' }, badge(job.status)));
     replace(actions,
       ACTIVE_STATUSES.includes(job.status) ? h('button', { type: 'button', id: 'cancel', class: 'danger',
@@ -94,7 +96,8 @@ export function jobView(context: Context, id: string): View {
         h('dt', {}, 'Updated'), h('dd', {}, time(job.updatedAt)),
         job.expiresAt ? h('dt', {}, 'Expires') : null, job.expiresAt ? h('dd', {}, time(job.expiresAt)) : null,
         job.cost ? h('dt', {}, 'Cost') : null, job.cost ? h('dd', { id: 'job-cost' }, costText(job.cost)) : null),
-      job.error ? h('div', { class: 'error job-error', role: 'alert' }, h('strong', {}, job.error.code), h('pre', {}, job.error.message)) : null);
+      job.error ? h('div', { class: 'error job-error', role: 'alert' }, h('strong', {}, job.error.code), h('pre', {}, job.error.message)) : null,
+      waiting ? h('p', { class: 'notice', id: 'waiting-for-workers', role: 'status' }, waiting.message) : null);
     replace(attempts, h('h2', {}, 'Attempts'), timeline(job.attempts ?? []));
     replace(dependencies, ...(job.dependsOn?.length ? [h('h2', {}, 'Depends on'), dependencyGraph(job)] : []));
     replace(details, h('h2', {}, 'Parameters and inputs'), h('dl', { class: 'facts' },

@@ -252,6 +252,14 @@ class DashboardBrowserTest {
     void theWorkersPage_showsTheCallersWorkersAndWhatTheyHold_andTheJobPageWhichWorkerRunsASubjob() throws IOException {
         String jobId = createAndSubmit("alice", "{\"program\":\"primes-external\",\"parameters\":{\"from\":\"1\","
                 + "\"to\":\"1000\",\"subJobs\":\"1\"},\"submit\":true}");
+        // Before any worker of alice's runs, the job page says that its subjob waits for one, and how to start it.
+        signIn("alice");
+        open("#/jobs/" + jobId);
+        WebElement waiting = new WebDriverWait(browser, JOB_TIMEOUT, Duration.ofMillis(100)).until(
+                ExpectedConditions.visibilityOfElementLocated(By.id("waiting-for-workers")));
+        assertTrue(waiting.getText().startsWith("1 subjob waits for an external worker of alice"), waiting.getText());
+        assertTrue(waiting.getText().contains("conveyor worker --program primes-external"), waiting.getText());
+
         JobApiClient.Response registered = RUNTIME.api("alice").post("/workers",
                 "{\"programs\": [\"primes-external\"], \"name\": \"browser-box\", \"leaseSeconds\": 600}");
         assertEquals(201, registered.status(), registered.text());
