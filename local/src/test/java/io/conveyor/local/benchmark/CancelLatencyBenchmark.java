@@ -5,6 +5,9 @@ import io.conveyor.apiclient.JobApiClient;
 import io.conveyor.deployment.Catalogue;
 import io.conveyor.local.runtime.LocalRuntime;
 import io.conveyor.local.runtime.LocalRuntimeOptions;
+import io.conveyor.scenarios.Await;
+import io.conveyor.scenarios.Scenarios;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -56,13 +59,8 @@ public final class CancelLatencyBenchmark {
             }
 
             String large = submit(owner, "{\"to\": " + subJobs + ", \"subJobs\": " + subJobs + "}");
-            long started = System.nanoTime();
-            while (job(owner, large).path("progress").path("succeeded").asInt() < Math.min(50, subJobs / 20)) {
-                if (System.nanoTime() - started > 300_000_000_000L) {
-                    throw new IllegalStateException("the large job made no progress in 5 minutes: " + job(owner, large));
-                }
-                Thread.sleep(100);
-            }
+            Await.until("the large job's first subjobs to succeed", Duration.ofMinutes(5),
+                    () -> job(owner, large).path("progress").path("succeeded").asInt() >= Math.min(50, subJobs / 20));
             Figures busy = new Figures();
             for (int i = 0; i < samples; i++) {
                 busy.sample(other);
@@ -146,15 +144,11 @@ public final class CancelLatencyBenchmark {
         return api.get("/jobs/" + id).json().path("job");
     }
 
-    private static void awaitEnd(JobApiClient api, String id) throws InterruptedException {
-        long until = System.nanoTime() + 120_000_000_000L;
-        while (System.nanoTime() < until) {
-            if (job(api, id).path("status").asText().equals("SUCCEEDED")) {
-                return;
-            }
-            Thread.sleep(100);
+    private static void awaitEnd(JobApiClient api, String id) {
+        JsonNode job = Scenarios.awaitEnd(api, id, Duration.ofMinutes(2));
+        if (!job.path("status").asText().equals("SUCCEEDED")) {
+            throw new IllegalStateException("job " + id + " did not succeed: " + job);
         }
-        throw new IllegalStateException("job " + id + " did not succeed: " + job(api, id));
     }
 
     private static String summary(List<Double> millis) {

@@ -5,6 +5,7 @@ import io.conveyor.apiclient.JobApiClient;
 import io.conveyor.local.runtime.LocalRuntime;
 import io.conveyor.local.runtime.LocalRuntimeOptions;
 import io.conveyor.local.runtime.dashboard.HeadlessChromium;
+import io.conveyor.scenarios.Scenarios;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -43,12 +44,8 @@ public final class DashboardDrawBenchmark {
             JobApiClient.Response created = api.post("/jobs", "{\"program\": \"primes\", \"parameters\": {\"to\": "
                     + subJobs + ", \"subJobs\": " + subJobs + "}, \"submit\": true}");
             String id = created.json().path("job").path("jobId").asText();
-            long deadline = System.nanoTime() + Duration.ofMinutes(15).toNanos();
-            JsonNode job;
-            do {
-                Thread.sleep(1000); // a finished job is the subject; how fast it ran is LocalRuntimeBenchmark's
-                job = api.get("/jobs/" + id).json().path("job");
-            } while (!job.path("status").asText().equals("SUCCEEDED") && System.nanoTime() < deadline);
+            // A finished job is the subject; how fast it ran is LocalRuntimeBenchmark's.
+            JsonNode job = Scenarios.awaitEnd(api, id, Duration.ofMinutes(15));
             System.out.printf("job %s: %s, %d subjobs%n", id, job.path("status").asText(), job.at("/progress/total").asInt());
 
             ChromeDriver browser = HeadlessChromium.start(profile);
