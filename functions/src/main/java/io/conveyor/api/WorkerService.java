@@ -16,6 +16,7 @@ import io.conveyor.storage.ObjectStore;
 import io.conveyor.storage.PresignedRequest;
 import io.conveyor.subjob.SubJobStore;
 import io.conveyor.worker.WorkQueue;
+import io.conveyor.worker.WorkerDeaths;
 import io.conveyor.worker.WorkerEvents;
 import io.conveyor.worker.WorkerIdentities;
 import java.io.IOException;
@@ -71,6 +72,7 @@ public final class WorkerService {
     private final WorkerIdentities identities;
     private final TaskCallbacks callbacks;
     private final WorkerEvents events;
+    private final WorkerDeaths deaths;
     private final Clock clock;
     private final Supplier<String> newId;
     private final Pause pause;
@@ -91,6 +93,7 @@ public final class WorkerService {
         this.identities = identities;
         this.callbacks = callbacks;
         this.events = events;
+        this.deaths = new WorkerDeaths(queue, events);
         this.clock = clock;
         this.newId = newId;
         this.pause = pause;
@@ -159,7 +162,7 @@ public final class WorkerService {
 
     /**
      * The caller's workers, dead ones too until they expire (a day after their deadline), with what each holds. A dead
-     * worker not announced yet is announced ({@link #announceIfNewlyDead}).
+     * worker not announced yet is announced ({@link WorkerDeaths}).
      */
     public List<WorkerStatus> list(Caller caller) {
         Instant now = clock.instant();
@@ -167,19 +170,8 @@ public final class WorkerService {
                 .map(h -> new WorkerStatus(h.worker(), !h.worker().isDead(now),
                         h.worker().deadline().minus(h.worker().lease()), h.held()))
                 .toList();
-        found.stream().filter(s -> !s.alive()).forEach(s -> announceIfNewlyDead(s.worker(), now));
+        found.stream().filter(s -> !s.alive()).forEach(s -> deaths.announceIfNewlyDead(s.worker(), now));
         return found;
-    }
-
-    /**
-     * Publishes {@code WorkerDied} for a worker found past its deadline, once: nothing watches the deadlines (that would
-     * poll), so a death is announced by the first call that finds it, the dead worker's own or its owner's listing.
-     */
-    private void announceIfNewlyDead(WorkQueue.Worker worker, Instant now) {
-        if (queue.markDead(worker.id(), now)) {
-            LOG.info("worker {} missed its deadline {}: dead", worker.id(), worker.deadline());
-            events.died(worker, now);
-        }
     }
 
     /** The owners a worker of {@code caller} works for: those asked, if the deployment allows each; else all allowed. */
@@ -387,7 +379,7 @@ public final class WorkerService {
             return alive.worker();
         }
         if (refresh instanceof WorkQueue.Refresh.Dead dead) {
-            announceIfNewlyDead(dead.worker(), clock.instant());
+            deaths.announceIfNewlyDead(dead.worker(), clock.instant());
             throw new ApiException(410, "WorkerExpired", "Worker " + workerId + " missed its registration deadline ("
                     + dead.worker().deadline() + ") and is dead: the subjobs it held are taken back when their heartbeats "
                     + "time out. Register again (POST /workers).");

@@ -16,6 +16,7 @@ import io.conveyor.worker.WorkQueue;
 import io.conveyor.worker.WorkerIdentities;
 import io.conveyor.workflow.RecordingCallbacks;
 import io.conveyor.workflow.RecordingEvents;
+import io.conveyor.worker.WorkerDeaths;
 import io.conveyor.worker.WorkerEvents;
 import java.time.Duration;
 import java.time.Instant;
@@ -198,6 +199,50 @@ class WorkerServiceTest {
         assertEquals(List.of(new RecordingEvents.WorkerEvent(WorkerEvents.DIED, late, "alice", found),
                 new RecordingEvents.WorkerEvent(WorkerEvents.DIED, quiet, "alice", found.plusSeconds(1))), events.workers,
                 "the silent one is found by its owner's listing; each death is announced once");
+    }
+
+    @Test
+    void theSweep_announcesTheDeathsNobodyCallsAbout_onceEach_andLeavesTheLivingAndTheAnnouncedAlone() {
+        WorkerDeaths deaths = new WorkerDeaths(queue, events);
+        String silent = register(ALICE);
+        String busy = register(ALICE);
+        String mallorys = register(MALLORY);
+        events.workers.clear();
+        assertEquals(new WorkerDeaths.Sweep(0, false), deaths.sweep(clock.instant(), 10), "nobody is overdue yet");
+
+        clock.advance(Duration.ofSeconds(30));
+        workers.poll(ALICE, busy, Duration.ZERO); // its deadline moves to 90 s
+        clock.advance(Duration.ofSeconds(31));
+        Instant swept = clock.instant();
+        assertEquals(new WorkerDeaths.Sweep(2, false), deaths.sweep(swept, 10));
+        assertEquals(List.of(new RecordingEvents.WorkerEvent(WorkerEvents.DIED, silent, "alice", swept),
+                new RecordingEvents.WorkerEvent(WorkerEvents.DIED, mallorys, "mallory", swept)),
+                events.workers.stream().sorted(java.util.Comparator.comparing(RecordingEvents.WorkerEvent::owner)).toList(),
+                "every owner's silent worker, and not the one that called in");
+        assertEquals(new WorkerDeaths.Sweep(0, false), deaths.sweep(swept.plusSeconds(1), 10), "announced once");
+        workers.list(ALICE);
+        assertEquals(2, events.workers.size(), "a listing does not announce what the sweep did: " + events.workers);
+
+        clock.advance(Duration.ofSeconds(30));
+        workers.list(ALICE);
+        assertEquals(new RecordingEvents.WorkerEvent(WorkerEvents.DIED, busy, "alice", clock.instant()),
+                events.workers.get(2), "its owner's listing found the busy one first");
+        assertEquals(new WorkerDeaths.Sweep(0, false), deaths.sweep(clock.instant(), 10), "and the sweep leaves it");
+        assertEquals(3, events.workers.size(), events.workers.toString());
+    }
+
+    @Test
+    void theSweep_stopsAtItsLimit_andTheNextTakesTheRest() {
+        WorkerDeaths deaths = new WorkerDeaths(queue, events);
+        for (int i = 0; i < 3; i++) {
+            register(ALICE);
+        }
+        events.workers.clear();
+        clock.advance(Duration.ofSeconds(61));
+        assertEquals(new WorkerDeaths.Sweep(2, true), deaths.sweep(clock.instant(), 2));
+        assertEquals(new WorkerDeaths.Sweep(1, false), deaths.sweep(clock.instant(), 2));
+        assertEquals(3, events.workers.stream().map(RecordingEvents.WorkerEvent::workerId).distinct().count(),
+                events.workers.toString());
     }
 
     @Test

@@ -141,6 +141,13 @@ public final class Catalogue {
     public static final FunctionSpec EXECUTION_SWEEP = new FunctionSpec("ExecutionSweep",
             "io.conveyor.watchdog.ExecutionSweepHandler", 512, Duration.ofMinutes(5),
             concat(JOB_ENDINGS, List.of(read(Resource.JOB_WORKFLOWS))));
+    /**
+     * Announces the external workers that missed their registration deadline with nobody calling about them, found by
+     * a schedule ({@link #WORKER_SWEEP_SCHEDULE}): the work queue's deadlines index, and the {@code WorkerDied} events.
+     */
+    public static final FunctionSpec WORKER_SWEEP = new FunctionSpec("WorkerSweep",
+            "io.conveyor.watchdog.WorkerSweepHandler", 512, Duration.ofMinutes(1),
+            List.of(write(Resource.WORK_QUEUE_TABLE), write(Resource.EVENT_BUS)));
     public static final FunctionSpec CLEANER = new FunctionSpec("Cleaner", "io.conveyor.cleanup.CleanerHandler", 1024,
             Duration.ofMinutes(15), List.of(write(Resource.JOBS_TABLE), write(Resource.SUBJOBS_TABLE),
                     write(Resource.IDEMPOTENCY_TABLE), write(Resource.BUCKET)));
@@ -150,7 +157,7 @@ public final class Catalogue {
             OFFER_SUBJOB, START_ON_WORKER, RECORD_WORKER_OUTCOME, RECORD_SUBJOB_FAILURE, CONFIRM_SUBJOBS, AGGREGATE, FINALIZE, HANDLE_FAILURE, RESUME);
 
     public static final List<FunctionSpec> FUNCTIONS = concat(List.of(API, WORKER_PROTOCOL), WORKFLOW_FUNCTIONS,
-            List.of(EXECUTION_ENDED, EXECUTION_SWEEP, CLEANER));
+            List.of(EXECUTION_ENDED, EXECUTION_SWEEP, WORKER_SWEEP, CLEANER));
 
     // The job API's routes, each with the statuses it answers on success. The API function binds a handler to
     // each, the CDK stack and the local runtime's API Gateway serve them, and tests hold the OpenAPI document and
@@ -206,7 +213,15 @@ public final class Catalogue {
     public static final ScheduleSpec EXECUTION_SWEEP_SCHEDULE = new ScheduleSpec("ExecutionSweepSchedule",
             "rate(10 minutes)", EXECUTION_SWEEP.name());
 
-    public static final List<ScheduleSpec> SCHEDULES = List.of(CLEANER_SCHEDULE, EXECUTION_SWEEP_SCHEDULE);
+    /**
+     * The worker sweep every minute, EventBridge's shortest rate: a worker nobody calls about is announced dead within
+     * a minute of its deadline.
+     */
+    public static final ScheduleSpec WORKER_SWEEP_SCHEDULE = new ScheduleSpec("WorkerSweepSchedule", "rate(1 minute)",
+            WORKER_SWEEP.name());
+
+    public static final List<ScheduleSpec> SCHEDULES = List.of(CLEANER_SCHEDULE, EXECUTION_SWEEP_SCHEDULE,
+            WORKER_SWEEP_SCHEDULE);
 
     /**
      * A job workflow's execution that fails, times out or is stopped after an error no Catch handles

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
@@ -31,7 +32,8 @@ import software.amazon.awssdk.services.dynamodb.model.Select;
  * replaces the claim, so a late answer from the worker it was taken from no longer matches. Items expire through
  * DynamoDB's TTL once nothing can answer them. A worker and the offers it holds carry {@code workerOwner} (the caller
  * that registered the worker), which puts them in the sparse {@value #WORKERS_INDEX} index: one query lists an
- * owner's workers with what each holds.
+ * owner's workers with what each holds. A worker not yet found dead also carries {@code watched}, which puts it in the
+ * sparse {@value #DEADLINES_INDEX} index by its deadline, where a sweep finds the workers that missed theirs.
  *
  * <p>Thread-safe.
  */
@@ -46,6 +48,15 @@ public final class WorkQueue {
     static final String WORKER_ID = "workerId";
     /** The sparse index of workers and the offers they hold: by owner, then by worker. */
     public static final String WORKERS_INDEX = "Workers";
+    static final String WATCHED = "watched";
+    static final String DEADLINE = "deadline";
+    /**
+     * The sparse index of the workers not yet found dead, by deadline. One partition ({@value #WATCHED_WORKER}): each
+     * call of a worker moves its deadline, an index write, and one partition takes about 1,000 of them a second, far
+     * more than the workers' calls (a poll every 20 s, a heartbeat per held subjob) of the fleets this serves.
+     */
+    public static final String DEADLINES_INDEX = "Deadlines";
+    private static final String WATCHED_WORKER = "worker";
 
     /** The work queue table. */
     public static final TableSpec TABLE = new TableSpec(
@@ -56,7 +67,9 @@ public final class WorkQueue {
             List.of(new IndexSpec(READY_INDEX, KeyAttributeSpec.string(READY_FOR),
                             Optional.of(KeyAttributeSpec.string(READY_AT)), false),
                     new IndexSpec(WORKERS_INDEX, KeyAttributeSpec.string(WORKER_OWNER),
-                            Optional.of(KeyAttributeSpec.string(WORKER_ID)), false)),
+                            Optional.of(KeyAttributeSpec.string(WORKER_ID)), false),
+                    new IndexSpec(DEADLINES_INDEX, KeyAttributeSpec.string(WATCHED),
+                            Optional.of(KeyAttributeSpec.number(DEADLINE)), false)),
             Optional.of(EXPIRES_AT));
 
     /** Offers and workers are kept this long past their last use, for late answers to be told what happened. */
@@ -340,7 +353,8 @@ public final class WorkQueue {
         item.put("capabilities", AttributeValue.fromL(worker.capabilities().stream().map(WorkQueue::s).toList()));
         item.put("worksFor", AttributeValue.fromL(worker.worksFor().stream().map(WorkQueue::s).toList()));
         item.put("leaseMillis", n(worker.lease().toMillis()));
-        item.put("deadline", n(worker.deadline().toEpochMilli()));
+        item.put(DEADLINE, n(worker.deadline().toEpochMilli()));
+        item.put(WATCHED, s(WATCHED_WORKER));
         item.put("registeredAt", s(Timestamps.sortable(worker.registeredAt())));
         if (worker.name() != null) {
             item.put("name", s(worker.name()));
@@ -385,13 +399,27 @@ public final class WorkQueue {
     public boolean markDead(String workerId, Instant now) {
         try {
             dynamoDb.updateItem(b -> b.tableName(tableName).key(key(workerId(workerId)))
-                    .updateExpression("SET diedAt = :at")
+                    .updateExpression("SET diedAt = :at REMOVE " + WATCHED)
                     .conditionExpression("deadline < :now AND attribute_not_exists(diedAt)")
                     .expressionAttributeValues(Map.of(":at", s(Timestamps.sortable(now)), ":now", n(now.toEpochMilli()))));
             return true;
         } catch (ConditionalCheckFailedException notNewlyDead) {
             return false;
         }
+    }
+
+    /**
+     * The workers past their deadline at {@code now} and not yet {@link #markDead marked dead}, oldest deadline first,
+     * read lazily from the {@value #DEADLINES_INDEX} index a page of {@code pageSize} at a time (eventually consistent:
+     * a worker that has just called in may still show its old deadline, and one just marked may still be listed, which
+     * {@link #markDead}'s condition settles).
+     */
+    public Stream<Worker> overdue(Instant now, int pageSize) {
+        return dynamoDb.queryPaginator(q -> q.tableName(tableName).indexName(DEADLINES_INDEX)
+                        .keyConditionExpression(WATCHED + " = :watched AND " + DEADLINE + " < :now")
+                        .expressionAttributeValues(Map.of(":watched", s(WATCHED_WORKER), ":now", n(now.toEpochMilli())))
+                        .limit(pageSize))
+                .items().stream().map(WorkQueue::worker);
     }
 
     /** A worker with the subjobs it holds. */

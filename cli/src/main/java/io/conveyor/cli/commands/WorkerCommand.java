@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code conveyor worker --program NAME [--capability C]... -- COMMAND ARGS...}. */
+/** {@code conveyor worker --program NAME [--capability C]... [--works-for OWNER]... -- COMMAND ARGS...}. */
 @Command(name = "worker", description = {"Run subjobs of programs whose worker is external: register, take subjobs "
         + "matching the capabilities, run COMMAND once per subjob, answer with what it printed.",
         "The subjob's input is on standard input (or in $CONVEYOR_INPUT_FILE with --input-file); the job's parameters are "
@@ -24,6 +24,10 @@ public final class WorkerCommand extends ApiCommand {
     @Option(names = "--capability", paramLabel = "CAPABILITY",
             description = "What this machine offers: a label (gpu) or a value (region=eu, memoryGiB=128). Repeatable.")
     List<String> capabilities = new ArrayList<>();
+
+    @Option(names = "--works-for", paramLabel = "OWNER", description = "Take only this user's subjobs (repeatable), for a "
+            + "worker identity the deployment lets work for several users. Default: every user this caller may work for.")
+    List<String> worksFor = new ArrayList<>();
 
     @Option(names = "--lease", paramLabel = "SECONDS", defaultValue = "60",
             description = "Taken for dead after this long without calling the API (default: ${DEFAULT-VALUE}).")
@@ -46,7 +50,8 @@ public final class WorkerCommand extends ApiCommand {
     @Override
     public Integer call() {
         ExternalWorker worker = new ExternalWorker(api(), programs, capabilities, Duration.ofSeconds(leaseSeconds),
-                Duration.ofSeconds(20), new CommandHandler(command, inputFile, declineExitCode), out()::note);
+                Duration.ofSeconds(20), new CommandHandler(command, inputFile, declineExitCode), out()::note)
+                .worksFor(worksFor);
         Thread stop = new Thread(() -> worker.stop(Duration.ofSeconds(graceSeconds)), "conveyor-worker-stop");
         Runtime.getRuntime().addShutdownHook(stop);
         worker.run();

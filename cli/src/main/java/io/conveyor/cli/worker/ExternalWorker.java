@@ -58,6 +58,7 @@ public final class ExternalWorker {
     private volatile boolean stopping;
     private volatile Duration grace = Duration.ZERO;
     private volatile String workerId;
+    private volatile List<String> worksFor = List.of();
 
     /**
      * @param lease    how long the worker may go without calling the API before it is taken for dead (30 s to 1 h)
@@ -75,6 +76,16 @@ public final class ExternalWorker {
         this.log = log;
     }
 
+    /**
+     * Takes only the subjobs of these owners: for a worker identity that the deployment lets work for several users
+     * ({@code CONVEYOR_WORKER_IDENTITIES}). Empty, the default, takes those of every owner it may work for. Set before
+     * {@link #run}.
+     */
+    public ExternalWorker worksFor(List<String> owners) {
+        this.worksFor = List.copyOf(owners);
+        return this;
+    }
+
     /** The id the API gave this worker, once registered. */
     public String id() {
         return workerId;
@@ -90,6 +101,10 @@ public final class ExternalWorker {
             capabilities.forEach(advertised::add);
             registration.put("leaseSeconds", lease.toSeconds());
             registration.put("name", processName());
+            if (!worksFor.isEmpty()) {
+                ArrayNode owners = registration.putArray("worksFor");
+                worksFor.forEach(owners::add);
+            }
             workerId = api.post("/workers", registration).path("workerId").asText();
             log.accept("worker " + workerId + " registered for " + programs + " with " + capabilities);
             while (!stopping) {

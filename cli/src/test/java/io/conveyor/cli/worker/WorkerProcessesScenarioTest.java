@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.conveyor.apiclient.JobApiClient;
 import io.conveyor.cli.ConveyorCli;
+import io.conveyor.cli.ExitCodes;
 import io.conveyor.local.runtime.LocalRuntime;
 import io.conveyor.local.runtime.LocalRuntimeOptions;
 import io.conveyor.programs.primes.PrimesProgram;
@@ -112,11 +113,15 @@ class WorkerProcessesScenarioTest {
     }
 
     /** {@code conveyor worker} as {@code user}, in a JVM of its own, running {@code script} per subjob. */
-    private Process startWorker(String user, Path script, Path runs) throws IOException {
+    /** {@code conveyor worker} as {@code user}, with {@code options} before the command. */
+    private Process startWorker(String user, Path script, Path runs, String... options) throws IOException {
         Files.createDirectories(dir.resolve("home"));
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        List<String> commandLine = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), "-XX:TieredStopAtLevel=1",
-                ConveyorCli.class.getName(), "worker", "--program", "primes-ext", "--grace", "0", "--", script.toString())
+                ConveyorCli.class.getName(), "worker", "--program", "primes-ext", "--grace", "0"));
+        commandLine.addAll(List.of(options));
+        commandLine.addAll(List.of("--", script.toString()));
+        ProcessBuilder builder = new ProcessBuilder(commandLine)
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve(runs.getFileName() + ".log").toFile());
         Map<String, String> env = builder.environment();
@@ -174,14 +179,26 @@ class WorkerProcessesScenarioTest {
     }
 
     @Test
+    void aWorkerIdentityNamingAnOwnerItMayNotWorkFor_isRefusedAtRegistration_andTheWorkerStopsSayingWhy() throws Exception {
+        Path runs = dir.resolve("refused.runs");
+        Process refused = startWorker("render-farm", script("count.sh", COUNT), runs, "--works-for", "mallory");
+        assertTrue(refused.waitFor(60, TimeUnit.SECONDS), "the worker stopped");
+        String log = Files.readString(dir.resolve(runs.getFileName() + ".log"));
+        assertEquals(ExitCodes.API, refused.exitValue(), log);
+        assertTrue(log.contains("may work for [render-farm, bob] only, not for [mallory]") && log.contains("NotAllowedToWorkFor"), log);
+        assertEquals(List.of(), runs(runs), "it took nothing");
+    }
+
+    @Test
     void aThousandSubjobsOverFourWorkerProcesses_twoOfThemAWorkerIdentitys_finish_withEverySubjobCountedOnce() throws Exception {
         JobApiClient bob = new JobApiClient(runtime.apiEndpoint(), "bob");
         List<Path> runFiles = new ArrayList<>();
         for (int w = 0; w < 4; w++) {
             Path runs = dir.resolve("bob-" + w + ".runs");
             runFiles.add(runs);
-            // Two of bob's own, and two of a worker identity the deployment lets work for bob.
-            startWorker(w < 2 ? "bob" : "render-farm", script("count.sh", COUNT), runs);
+            // Two of bob's own, and two of a worker identity the deployment lets work for bob, one of them naming him.
+            startWorker(w < 2 ? "bob" : "render-farm", script("count.sh", COUNT), runs,
+                    w == 3 ? new String[] {"--works-for", "bob"} : new String[0]);
         }
         String id = submit(bob, 100_000, 1_000);
         JsonNode job = Scenarios.awaitEnd(bob, id, Duration.ofSeconds(480));

@@ -36,6 +36,8 @@ import java.util.function.Function;
  *                                   {@link io.conveyor.program.ProgramDefinitions}; empty for the samples only
  * @param workerIdentities           the worker identities allowed to work for other owners, a JSON object from identity
  *                                   to owners ({@link io.conveyor.worker.WorkerIdentities}); {@code {}} for none
+ * @param workerReservedConcurrency  the executions kept for the worker protocol's function: how many external workers
+ *                                   can wait in a poll at once
  * @param cleanerSchedule            the cleaner's EventBridge schedule expression
  * @param auth                       how API callers authenticate
  * @param userPoolArn                the Cognito user pool, with {@link Auth#COGNITO}
@@ -68,6 +70,7 @@ public record DeploymentOptions(
         Duration presignedUrlTtl,
         String programs,
         String workerIdentities,
+        int workerReservedConcurrency,
         String cleanerSchedule,
         Auth auth,
         Optional<String> userPoolArn,
@@ -130,6 +133,10 @@ public record DeploymentOptions(
                 + "JSON array as CONVEYOR_PROGRAMS takes it; each gets its own state machine"),
         WORKER_IDENTITIES("workerIdentities", "{}", "callers whose external workers may work for other users: a JSON "
                 + "object from identity to the owners it works for, as CONVEYOR_WORKER_IDENTITIES takes it"),
+        WORKER_RESERVED_CONCURRENCY("workerReservedConcurrency",
+                Integer.toString(Catalogue.WORKER_PROTOCOL_RESERVED_CONCURRENCY), "concurrent executions kept for the "
+                + "worker protocol's function: how many external workers can wait in a poll at once (a poll beyond them "
+                + "is throttled, and the worker polls again after a pause); taken from the account's pool"),
         CLEANER_SCHEDULE("cleanerSchedule", Catalogue.CLEANER_SCHEDULE.expression(),
                 "EventBridge schedule of the cleaner, rate(...) or cron(...)"),
         AUTH("auth", "iam", "API authorisation: iam (SigV4), cognito, or devToken (development only, never for a real "
@@ -212,6 +219,7 @@ public record DeploymentOptions(
                 r.duration(Option.PRESIGNED_URL_TTL),
                 r.json(Option.PROGRAMS),
                 r.json(Option.WORKER_IDENTITIES),
+                r.positiveInt(Option.WORKER_RESERVED_CONCURRENCY),
                 r.schedule(Option.CLEANER_SCHEDULE),
                 r.auth(Option.AUTH),
                 r.optional(Option.USER_POOL_ARN),

@@ -9,6 +9,7 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.services.iam.Role;
@@ -99,7 +100,9 @@ public final class Functions extends Construct {
                     .applicationLogLevelV2(ApplicationLogLevel.INFO)
                     .systemLogLevelV2(SystemLogLevel.INFO)
                     .snapStart(SnapStartConf.ON_PUBLISHED_VERSIONS);
-            spec.reservedConcurrency().ifPresent(builder::reservedConcurrentExecutions);
+            OptionalInt reserved = spec.equals(Catalogue.WORKER_PROTOCOL)
+                    ? OptionalInt.of(options.workerReservedConcurrency()) : spec.reservedConcurrency();
+            reserved.ifPresent(builder::reservedConcurrentExecutions);
             Function function = builder.build();
             Alias alias = Alias.Builder.create(this, spec.name() + "Alias")
                     .aliasName(ALIAS)

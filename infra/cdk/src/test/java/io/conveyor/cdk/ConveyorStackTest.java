@@ -511,6 +511,14 @@ class ConveyorStackTest {
     }
 
     @Test
+    void workerSweep_runsTheSweepsAlias_everyMinute() {
+        JsonNode rule = app.resourceAt("AWS::Events::Rule", "/" + Catalogue.WORKER_SWEEP_SCHEDULE.name() + "/Resource")
+                .getValue().get("Properties");
+        assertEquals("rate(1 minute)", rule.get("ScheduleExpression").asText());
+        assertEquals(aliasId(Catalogue.WORKER_SWEEP.name()), referenced(rule.at("/Targets/0/Arn")));
+    }
+
+    @Test
     void executionEndedRule_sendsOnlyTheJobWorkflowsAbnormalEnds_toItsFunctionsAlias() {
         ExecutionRuleSpec spec = Catalogue.EXECUTION_ENDED_RULE;
         JsonNode rule = app.resourceAt("AWS::Events::Rule", "/" + spec.name() + "/Resource").getValue().get("Properties");

@@ -39,7 +39,8 @@ final class Synthesized {
             Map.entry("conveyor:programs", "[{\"name\": \"thumbnails\", \"implementation\": "
                     + "\"java:io.conveyor.programs.primes.PrimesProgram\", \"maxConcurrency\": 7}]"),
             Map.entry("conveyor:prices", "region=eu-west-1,date=2026-12-01,lambda.gbSecond=0.0000134"),
-            Map.entry("conveyor:adminUsers", "auditor-1, auditor-2"));
+            Map.entry("conveyor:adminUsers", "auditor-1, auditor-2"),
+            Map.entry("conveyor:workerReservedConcurrency", "250"));
 
     /** The development-only token authoriser, on java21 so that both runtimes' nag paths are covered. */
     static final Map<String, Object> DEV_TOKEN = Map.of(

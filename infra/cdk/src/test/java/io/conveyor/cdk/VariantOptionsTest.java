@@ -44,6 +44,14 @@ class VariantOptionsTest {
     }
 
     @Test
+    void workerReservedConcurrency_isTheWorkerProtocolsReserve_andTheApisStaysItsOwn() {
+        assertEquals(250, app.resourceAt("AWS::Lambda::Function", "/Functions/" + Catalogue.WORKER_PROTOCOL.name()
+                + "/Resource").getValue().at("/Properties/ReservedConcurrentExecutions").asInt());
+        assertEquals(Catalogue.API_RESERVED_CONCURRENCY, app.resourceAt("AWS::Lambda::Function", "/Functions/"
+                + Catalogue.API.name() + "/Resource").getValue().at("/Properties/ReservedConcurrentExecutions").asInt());
+    }
+
+    @Test
     void alertEmail_subscribesToTheTopic() {
         JsonNode subscription = app.resources("AWS::SNS::Subscription").values().iterator().next().get("Properties");
         assertEquals("email", subscription.get("Protocol").asText());
