@@ -73,8 +73,9 @@ public final class WorkerSweepHandler implements RequestHandler<Map<String, Obje
                 // The deaths are announced and the sweep is logged; losing a data point must not fail the run.
                 LOG.warn("Could not publish the worker sweep's metrics", e);
             }
-            LOG.atInfo().addKeyValue("announced", sweep.announced()).addKeyValue("more", sweep.more())
-                    .log("Worker sweep finished");
+            // Every minute: a run that found nobody dead is not worth a line at INFO.
+            (sweep.announced() > 0 ? LOG.atInfo() : LOG.atDebug()).addKeyValue("announced", sweep.announced())
+                    .addKeyValue("more", sweep.more()).log("Worker sweep finished");
             return sweep;
         });
     }
