@@ -130,7 +130,10 @@ public final class UsageTailStore {
             List<Map<String, AttributeValue>> keys = ids.subList(from, Math.min(ids.size(), from + BATCH)).stream()
                     .map(UsageTailStore::key).toList();
             Map<String, KeysAndAttributes> request = Map.of(tableName, KeysAndAttributes.builder().keys(keys).build());
-            while (!request.isEmpty()) {
+            for (int round = 0; !request.isEmpty(); round++) {
+                if (round > 0) {
+                    pause(round);
+                }
                 Map<String, KeysAndAttributes> asked = request;
                 BatchGetItemResponse response = dynamoDb.batchGetItem(b -> b.requestItems(asked));
                 for (Map<String, AttributeValue> item : response.responses().getOrDefault(tableName, List.of())) {
@@ -141,6 +144,16 @@ public final class UsageTailStore {
         }
         ids.forEach(id -> tails.putIfAbsent(id, UsageTails.NONE));
         return tails;
+    }
+
+    /** Keys DynamoDB left unprocessed (throttled) are asked again after 50 ms, doubled each round up to 1.6 s. */
+    private static void pause(int round) {
+        try {
+            Thread.sleep(50L << Math.min(round - 1, 5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while reading usage tails", e);
+        }
     }
 
     /** Deletes the job's tails, with the job (a missing item is no error). */
