@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.conveyor.deployment.Catalogue;
 import io.conveyor.deployment.RouteSpec;
 import io.conveyor.job.Job;
+import io.conveyor.job.UsageTails;
 import io.conveyor.job.JobStatus;
 import io.conveyor.persistence.InvalidPageTokenException;
 import io.conveyor.persistence.Page;
@@ -184,8 +185,10 @@ public final class Api {
         if (created.replayed()) {
             headers.put("Idempotent-Replayed", "true");
         }
+        // A job just created has no invocation's tail yet (a replayed create's job may: it is shown as GET shows it).
+        Job shown = created.job();
         return new ApiResponse(created.replayed() ? 200 : 201,
-                new CreatedBody(view(created.job()), created.uploads().stream().map(UploadView::of).toList()), headers);
+                new CreatedBody(created.replayed() ? view(shown) : JobView.of(shown, UsageTails.NONE, prices, clock.instant()), created.uploads().stream().map(UploadView::of).toList()), headers);
     }
 
     /** Same JSON, same digest: key order and whitespace do not make two requests different. */
@@ -208,7 +211,10 @@ public final class Api {
         });
         Page<Job> page = pageOf(() -> jobs.list(caller, status, request.query("program"), limit(request, 100),
                 request.query("nextToken")));
-        return ApiResponse.of(200, new JobsPage(page.items().stream().map(this::view).toList(), page.nextToken().orElse(null)));
+        Map<String, UsageTails> tails = jobs.usageTails(page.items());
+        Instant now = clock.instant();
+        return ApiResponse.of(200, new JobsPage(page.items().stream()
+                .map(job -> JobView.of(job, tails.get(job.id()), prices, now)).toList(), page.nextToken().orElse(null)));
     }
 
     /** One page of jobs. */
@@ -251,7 +257,7 @@ public final class Api {
 
     /** A subjob as the API shows it. */
     private JobView view(Job job) {
-        return JobView.of(job, prices, clock.instant());
+        return JobView.of(job, jobs.usageTails(job), prices, clock.instant());
     }
 
     public record SubJobView(int index, String status, int attempts, Long durationMillis, JobView.ErrorView error,

@@ -8,6 +8,7 @@ import io.conveyor.job.IllegalTransitionException;
 import io.conveyor.job.Job;
 import io.conveyor.job.JobStatus;
 import io.conveyor.job.JobStore;
+import io.conveyor.job.UsageTails;
 import io.conveyor.persistence.ConcurrentUpdateException;
 import io.conveyor.persistence.Page;
 import io.conveyor.program.ProgramDefinition;
@@ -85,6 +86,19 @@ public final class JobService {
         this.clock = clock;
         this.newJobId = newJobId;
         this.pageTokens = pageTokens;
+    }
+
+    /**
+     * What the invocations working on {@code job} consumed after their last write of it, to show beside it: one
+     * eventually consistent read of half a unit.
+     */
+    UsageTails usageTails(Job job) {
+        return jobs.usageTails().read(job.id());
+    }
+
+    /** As {@link #usageTails(Job)} for a page of jobs: one BatchGetItem, half a read unit per job. */
+    Map<String, UsageTails> usageTails(List<Job> page) {
+        return jobs.usageTails().read(page.stream().map(Job::id).toList());
     }
 
     /**

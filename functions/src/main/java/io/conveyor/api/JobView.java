@@ -7,6 +7,7 @@ import io.conveyor.job.Job;
 import io.conveyor.job.JobError;
 import io.conveyor.job.JobStatus;
 import io.conveyor.job.Progress;
+import io.conveyor.job.UsageTails;
 import io.conveyor.usage.Cost;
 import io.conveyor.usage.PriceTable;
 import io.conveyor.usage.Usage;
@@ -63,9 +64,10 @@ public record JobView(
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record AttemptView(int number, Instant startedAt, Instant endedAt, Attempt.Outcome outcome, ErrorView error,
             UsageView usage, Cost cost) {
-        static AttemptView of(Attempt a, Duration stored, PriceTable prices) {
+        static AttemptView of(Attempt a, UsageTails tails, Duration stored, PriceTable prices) {
+            Usage usage = a.usage().plus(tails.of(a));
             return new AttemptView(a.number(), a.startedAt(), a.endedAt(), a.outcome(), ErrorView.of(a.error()),
-                    UsageView.of(a.usage(), stored), Cost.of(a.usage(), stored, prices));
+                    UsageView.of(usage, stored), Cost.of(usage, stored, prices));
         }
     }
 
@@ -76,15 +78,15 @@ public record JobView(
     }
 
     /**
-     * {@code job} with its usage priced at {@code prices}. An attempt's usage is what the job consumed from the end of
-     * the one before to its own end; the job's is their sum and what it consumed since.
+     * {@code job} with its usage, {@code tails} included, priced at {@code prices}. An attempt's usage is what the job
+     * consumed from the end of the one before to its own end; the job's is their sum and what it consumed since.
      */
-    public static JobView of(Job job, PriceTable prices, Instant now) {
+    public static JobView of(Job job, UsageTails tails, PriceTable prices, Instant now) {
         Duration stored = job.objectsKept(now);
-        Usage total = job.totalUsage();
+        Usage total = tails.totalOf(job);
         return new JobView(job.id(), job.program(), job.status(), job.parameters(),
                 job.inputs().stream().map(InputView::of).toList(), job.dependsOn(), job.progress(),
-                job.attempts().stream().map(a -> AttemptView.of(a, stored, prices)).toList(), ErrorView.of(job.error()),
+                job.attempts().stream().map(a -> AttemptView.of(a, tails, stored, prices)).toList(), ErrorView.of(job.error()),
                 job.status() == JobStatus.SUCCEEDED && job.resultKey() != null,
                 job.createdAt(), job.updatedAt(), job.retention().toString(), job.expiresAt(),
                 UsageView.of(total, stored), Cost.of(total, stored, prices));

@@ -2,6 +2,7 @@ package io.conveyor.api;
 
 import io.conveyor.job.Job;
 import io.conveyor.job.JobStore;
+import io.conveyor.job.UsageTails;
 import io.conveyor.usage.Cost;
 import io.conveyor.usage.PriceTable;
 import io.conveyor.usage.Usage;
@@ -76,7 +77,7 @@ final class UsageReports {
         Days days = days(fromText, toText);
         List<Job> found = jobs.createdBetween(owner, days.start(), days.end(), MAX_JOBS);
         requireAtMostMaxJobs(found, days);
-        return report(owner, days, found, clock.instant());
+        return report(owner, days, found, jobs.usageTails().read(found.stream().map(Job::id).toList()), clock.instant());
     }
 
     /**
@@ -88,12 +89,14 @@ final class UsageReports {
         Days days = days(fromText, toText);
         List<Job> found = jobs.createdBetweenByAnyone(days.start(), days.end(), MAX_JOBS);
         requireAtMostMaxJobs(found, days);
+        Map<String, UsageTails> tails = jobs.usageTails().read(found.stream().map(Job::id).toList());
         Instant now = clock.instant();
         Map<String, List<Job>> byUser = new TreeMap<>();
         found.forEach(job -> byUser.computeIfAbsent(job.owner(), o -> new ArrayList<>()).add(job));
         List<Report> users = new ArrayList<>();
-        byUser.forEach((owner, theirs) -> users.add(report(owner, days, theirs, now)));
-        return new AllUsersReport(days.from(), days.to(), totals(found.stream().map(job -> priced(job, now)).toList()), users);
+        byUser.forEach((owner, theirs) -> users.add(report(owner, days, theirs, tails, now)));
+        return new AllUsersReport(days.from(), days.to(),
+                totals(found.stream().map(job -> priced(job, tails.get(job.id()), now)).toList()), users);
     }
 
     private void requireAdministrator(Caller caller, String what) {
@@ -124,12 +127,12 @@ final class UsageReports {
         }
     }
 
-    private Report report(String owner, Days days, List<Job> found, Instant now) {
+    private Report report(String owner, Days days, List<Job> found, Map<String, UsageTails> tails, Instant now) {
         List<Cost.Priced> all = new ArrayList<>();
         Map<String, List<Cost.Priced>> byProgram = new TreeMap<>();
         Map<LocalDate, List<Cost.Priced>> byDay = new TreeMap<>();
         for (Job job : found) {
-            Cost.Priced priced = priced(job, now);
+            Cost.Priced priced = priced(job, tails.get(job.id()), now);
             all.add(priced);
             byProgram.computeIfAbsent(job.program(), p -> new ArrayList<>()).add(priced);
             byDay.computeIfAbsent(LocalDate.ofInstant(job.createdAt(), ZoneOffset.UTC), d -> new ArrayList<>()).add(priced);
@@ -139,8 +142,8 @@ final class UsageReports {
                 grouped(byDay, (d, t) -> new DayTotals(d, t.jobs(), t.usage(), t.cost())));
     }
 
-    private static Cost.Priced priced(Job job, Instant now) {
-        return new Cost.Priced(job.totalUsage(), job.objectsKept(now));
+    private static Cost.Priced priced(Job job, UsageTails tails, Instant now) {
+        return new Cost.Priced(tails.totalOf(job), job.objectsKept(now));
     }
 
     private <K, V> List<V> grouped(Map<K, List<Cost.Priced>> groups, BiFunction<K, Totals, V> row) {

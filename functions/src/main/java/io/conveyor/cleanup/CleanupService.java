@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Deletes jobs whose retention has passed (terminal ones, and ones created but never submitted): everything under the job's prefix in the bucket (open multipart
  * uploads aborted, objects deleted), then its
- * subjob items, its idempotency record, and last the job item itself. The job item goes last because it is what
+ * subjob items, its idempotency record, the item of its invocations' usage tails, and last the job item itself. The job item goes last because it is what
  * the expiry index finds: whatever step fails or is cut short, the job is still found by the next run, which
  * finishes it, and no object or item is ever left without the job record that leads to it.
  *
@@ -122,6 +122,7 @@ public final class CleanupService {
             int subJobCount = subJobs.deleteAll(jobId);
             tally.subJobItems += subJobCount;
             releaseIdempotencyKey(job);
+            jobs.usageTails().delete(jobId);
 
             if (jobs.deleteExpired(jobId, cutoff)) {
                 tally.deleted++;

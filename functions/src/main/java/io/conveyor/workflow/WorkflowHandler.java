@@ -9,8 +9,6 @@ import io.conveyor.snapstart.SnapStartPriming;
 import io.conveyor.usage.Usage;
 import io.conveyor.usage.UsageMeter;
 import java.util.Map;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
@@ -18,7 +16,6 @@ import org.slf4j.MDC;
  * receives, and every log line carries the Lambda request id and the job id.
  */
 abstract class WorkflowHandler implements RequestHandler<Map<String, Object>, Map<String, Object>> {
-    private static final Logger LOG = LoggerFactory.getLogger(WorkflowHandler.class);
     protected final WorkflowComponents components;
 
     protected WorkflowHandler(WorkflowComponents components) {
@@ -52,7 +49,10 @@ abstract class WorkflowHandler implements RequestHandler<Map<String, Object>, Ma
         JsonNode input = StoredJson.MAPPER.valueToTree(event);
         return InvocationLogging.withContext(context, () -> {
             String jobId = jobId(input);
-            return UsageMeter.measure(jobId, context.getMemoryLimitInMB(), () -> run(jobId, input));
+            // A step charged for every invocation measures for its job from the start, so one that writes nothing
+            // (ConfirmSubJobs, Aggregate) leaves all it consumed to its tail; the others are charged once they write it.
+            String chargedTo = chargesEveryInvocation() && !jobId.isEmpty() ? jobId : null;
+            return UsageMeter.measure(chargedTo, context.getMemoryLimitInMB(), () -> run(jobId, input));
         });
     }
 
@@ -64,7 +64,6 @@ abstract class WorkflowHandler implements RequestHandler<Map<String, Object>, Ma
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         } finally {
-            recordUnwrittenUsage(jobId);
             MDC.remove("jobId");
         }
     }
@@ -83,23 +82,6 @@ abstract class WorkflowHandler implements RequestHandler<Map<String, Object>, Ma
      */
     protected boolean chargesEveryInvocation() {
         return true;
-    }
-
-    /**
-     * A step that wrote its job took its usage into that write; one that did not (ConfirmSubJobs, Aggregate, a job
-     * parked to wait) records it with one write of its own, once per step and job, never per subjob.
-     */
-    private void recordUnwrittenUsage(String jobId) {
-        UsageMeter meter = UsageMeter.current().orElseThrow();
-        if (!meter.untaken() || jobId.isEmpty() || !chargesEveryInvocation()) {
-            return;
-        }
-        try {
-            components.jobs().addUsage(jobId, UsageMeter.takeFor(jobId));
-        } catch (RuntimeException e) {
-            // The step's own outcome stands; only the record of what it cost is missing.
-            LOG.warn("could not record the usage of this step for job {}", jobId, e);
-        }
     }
 
     /** The job the event is about, for the log lines. */

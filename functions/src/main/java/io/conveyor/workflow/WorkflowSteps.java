@@ -465,12 +465,15 @@ public final class WorkflowSteps {
     }
 
     /**
-     * What {@code ended} consumed and cost, as its last write recorded it, into the metrics and its program's cost
-     * statistics (one update per job, never per subjob).
+     * What {@code ended} consumed and cost into the metrics and its program's cost statistics (one update per job, never
+     * per subjob): what its last write recorded, the tails of the invocations that ended before (one read of half a
+     * unit), and what this invocation consumed since that write, as far as it has got. What is left of this
+     * invocation (this read, the update below, the rest of its time) and any invocation still running for the job are
+     * recorded with the job, after this figure.
      */
     private void consumed(Job ended) {
         Instant now = clock.instant();
-        Usage usage = ended.totalUsage();
+        Usage usage = jobs.usageTails().read(ended.id()).totalOf(ended).plus(UsageMeter.untakenFor(ended.id()));
         Cost cost = Cost.of(usage, ended.objectsKept(now), prices);
         metrics.jobConsumed(ended.program(), usage, cost);
         costs.record(ended.program(), cost.total(), ended.progress().total(), now);

@@ -9,6 +9,7 @@ import io.conveyor.idempotency.IdempotencyStore;
 import io.conveyor.job.Job;
 import io.conveyor.job.JobError;
 import io.conveyor.job.JobStore;
+import io.conveyor.job.UsageTails;
 import io.conveyor.storage.JobObjectLayout;
 import io.conveyor.storage.ObjectStore;
 import io.conveyor.subjob.SubJob;
@@ -16,6 +17,7 @@ import io.conveyor.subjob.SubJobStore;
 import io.conveyor.testing.LocalAws;
 import io.conveyor.testing.MutableClock;
 import io.conveyor.testing.SampleJobs;
+import io.conveyor.usage.UsageMeter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -78,7 +80,11 @@ final class CleanupFixture {
         Job running = running(id, subJobCount);
         String result = JobObjectLayout.result(id, 1);
         put(List.of(result));
-        return jobs.update(running.succeed(result, endedAt));
+        // Ended by a measured invocation, which leaves the job an item of its usage tails.
+        return UsageMeter.measure(id, 512, () -> {
+            jobs.get(id);
+            return jobs.update(running.succeed(result, endedAt));
+        });
     }
 
     /** Like {@link #succeeded}, but it failed at {@code endedAt}. */
@@ -170,6 +176,7 @@ final class CleanupFixture {
         assertEquals(0, subJobCount(job.id()), "subjob items of " + job.id() + " are left");
         assertFalse(idempotency.find(job.owner(), job.idempotencyKey()).isPresent(),
                 "idempotency record of " + job.id() + " is left");
+        assertEquals(UsageTails.NONE, jobs.usageTails().read(job.id()), "the usage tails of " + job.id() + " are left");
     }
 
     /** The job is exactly as it was: same stored version, every object and item still there. */

@@ -11,19 +11,22 @@ import io.conveyor.job.Job;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
 import software.amazon.awssdk.services.sfn.model.HistoryEvent;
 import software.amazon.awssdk.services.sfn.model.MapRunListItem;
 
 /**
  * What jobs of a known shape consumed, as {@code GET /jobs/{id}} shows it: the state transitions the product derives
  * from the steps it runs equal what Step Functions' own histories show, and the invocations, S3 requests and events are
- * exact; so are the DynamoDB request units of a job whose requests do not depend on the order of concurrent steps.
+ * exact; so are the DynamoDB request units of a job whose requests do not depend on the order of concurrent steps, every
+ * request of every invocation counted (each invocation's tail included).
  */
 public abstract class UsageScenarios {
     private JobApiClient alice;
@@ -40,7 +43,7 @@ public abstract class UsageScenarios {
         Scenarios.require(target(), ScenarioTarget.Capability.SCENARIO_PROGRAMS);
         // 3 subjobs below the program's 10 concurrent: a batch each, so 3 child executions.
         String id = Scenarios.submit(alice, "scenario", Map.of("subJobs", 3));
-        JsonNode job = Scenarios.awaitEnd(alice, id);
+        JsonNode job = settled(alice, id);
         assertEquals("SUCCEEDED", job.path("status").asText(), job.toString());
         JsonNode usage = job.path("usage");
 
@@ -86,29 +89,49 @@ public abstract class UsageScenarios {
     @Test
     void aJobOfOneSubjob_recordsTheRequestUnitsDynamoDbChargesForItsRequests() {
         Scenarios.require(target(), ScenarioTarget.Capability.SCENARIO_PROGRAMS);
+        Map<String, Long> longestBefore = longestSubJobPerHour("scenario");
         String id = Scenarios.submit(alice, "scenario", Map.of("subJobs", 1));
-        JsonNode job = Scenarios.awaitEnd(alice, id);
+        JsonNode job = settled(alice, id);
+        // The one write that depends on what ran before: the hour's longest subjob is raised if this one is longer.
+        int longestRaised = longestSubJobPerHour("scenario").equals(longestBefore) ? 0 : 1;
         assertEquals("SUCCEEDED", job.path("status").asText(), job.toString());
         JsonNode usage = job.path("usage");
 
-        // An invocation's units go into its next write of the job; the units of its last job write, and of what it
-        // sends after it, are not recorded (README, "What a job costs": left out). So, invocation by invocation:
+        // An invocation's units go into its next write of the job; what it consumes after its last job write (that
+        // write's own units, what it sends after it) is its tail, added with one UpdateItem of the job's usage item at
+        // its end, whose own unit is part of what it adds (an item under 1 KB in no index: 1). Invocation by
+        // invocation, taken by job writes + tail:
         // - the create with submit: a COUNT Query of the owner's queued jobs on byOwnerStatus (eventually consistent,
         //   0.5) and the submit's consistent GetItem of the job (1) are read; the first job put (CREATED: table 1,
-        //   byOwner 1, byOwnerStatus 1, byLastChange 1 = 4) and the idempotency record's put (1) are written before the
-        //   last job write (QUEUED).                                                          reads 1.5, writes 5
+        //   byOwner 1, byOwnerStatus 1, byLastChange 1 = 4) and the idempotency record's put (1) are written before
+        //   the last job write. Tail: that put (QUEUED: table 1, byOwner 1, byOwnerStatus moves 2, byLastChange
+        //   stays 1, byExpiry leaves 1 = 6), the submit's idempotency record deleted (1), the tail (1).
+        //                                                            reads 1.5 + 0,   writes 5 + 8
         // - Admit: two consistent GetItems of the job (2) and a Query of the admission lane (1); the waitlist put (1),
         //   the slot transaction (a slot put and two counter updates: 3 x 2 = 6) and the waitlist delete (1), before
-        //   the job's put as RUNNING.                                                         reads 3,   writes 8
-        // - Split: a GetItem of the job (1); its only write is the transaction that writes the job.   reads 1
-        // - RunSubJob: a GetItem of the job (1); the transaction marking the subjob started (the group item 1 and the
-        //   job's update 3: table, byOwner, byOwnerStatus; byLastChange and byExpiry keep their entries; x 2 = 8)
-        //   before the one recording its outcome.                                              reads 1,   writes 8
-        // - ConfirmSubJobs: a GetItem of the job (1), then the write of its usage.                   reads 1
-        // - Aggregate: a GetItem of the job (1) and a consistent Query of the subjob groups (one item: 1).   reads 2
-        // - Finalize: a GetItem of the job (1) before its put as SUCCEEDED.                           reads 1
-        assertEquals(1.5 + 3 + 1 + 1 + 1 + 2 + 1, usage.path("dynamoDbReadUnits").asDouble(), usage.toString());
-        assertEquals(5 + 8 + 8, usage.path("dynamoDbWriteUnits").asDouble(), usage.toString());
+        //   the job's put as RUNNING. Tail: that put (table 1, byOwner 1, byOwnerStatus moves 2 = 4), the admission
+        //   cursor's put (1) and the next look at the lane (1 read), the tail (1).
+        //                                                            reads 3 + 1,     writes 8 + 6
+        // - Split: a GetItem of the job (1). Tail: the transaction registering the subjob and updating the job (the
+        //   group item 1 and the job's update 3: table, byOwner, byOwnerStatus; byLastChange and byExpiry keep
+        //   their entries; x 2 = 8), the tail (1).                   reads 1 + 0,     writes 0 + 9
+        // - RunSubJob: a GetItem of the job (1); the transaction marking the subjob started (8) before the one
+        //   recording its outcome. Tail: that transaction (8), the program's statistics item updated (1) and its
+        //   hour's longest subjob raised if this is it (longestRaised), the tail (1).
+        //                                                            reads 1 + 0,     writes 8 + 10 + longestRaised
+        // - ConfirmSubJobs writes no job. Tail: a GetItem of the job (1), the tail (1).
+        //                                                            reads 0 + 1,     writes 0 + 1
+        // - Aggregate writes no job. Tail: a GetItem of the job (1) and a consistent Query of the subjob groups (one
+        //   item: 1), the tail (1).                                  reads 0 + 2,     writes 0 + 1
+        // - Finalize: a GetItem of the job (1) before its put as SUCCEEDED. Tail: that put (table 1, byOwner 1,
+        //   byOwnerStatus moves 2, byLastChange leaves 1, byExpiry enters 1 = 6), the slot's release transaction
+        //   (a slot delete and two counter updates: 6), two Queries of the admission lane (1 + 1), the read of the
+        //   job's tails for its program's cost figure (0.5) and that figure's update (1), the tail (1).
+        //                                                            reads 1 + 2.5,   writes 0 + 14
+        assertEquals((1.5 + 3 + 1 + 1 + 0 + 0 + 1) + (0 + 1 + 0 + 0 + 1 + 2 + 2.5), usage.path("dynamoDbReadUnits").asDouble(),
+                usage.toString());
+        assertEquals((5 + 8 + 0 + 8 + 0 + 0 + 0) + (8 + 6 + 9 + 10 + longestRaised + 1 + 1 + 14), usage.path("dynamoDbWriteUnits").asDouble(),
+                usage.toString());
         assertEquals(usage, job.path("attempts").get(0).path("usage"), "one attempt: the job's usage is its attempt's");
     }
 
@@ -122,7 +145,7 @@ public abstract class UsageScenarios {
             assertEquals(202, retried.status(), retried.text());
             assertEquals("FAILED", Scenarios.awaitEnd(alice, id).path("status").asText());
         }
-        JsonNode job = Scenarios.job(alice, id);
+        JsonNode job = settled(alice, id);
         JsonNode attempts = job.path("attempts");
         assertEquals(3, attempts.size(), job.toString());
         long transitions = 0;
@@ -133,12 +156,18 @@ public abstract class UsageScenarios {
             assertEquals(10, usage.path("stateTransitions").asLong(), "attempt " + (n + 1) + ": " + usage);
             assertEquals(billedTransitions(id + "-" + (n + 1)), usage.path("stateTransitions").asLong());
             // The create or retry request, Admit, Split, RunSubJob, ConfirmSubJobs, HandleFailure.
+            // ConfirmSubJobs writes no job: its invocation is in the attempt only through its tail.
             assertEquals(6, usage.path("lambdaInvocations").asLong(), "attempt " + (n + 1) + ": " + usage);
             assertEquals(1, usage.path("eventBridgeEvents").asLong());
             assertTrue(attempts.get(n).path("cost").path("total").decimalValue().signum() > 0);
             transitions += usage.path("stateTransitions").asLong();
         }
         assertEquals(transitions, job.path("usage").path("stateTransitions").asLong(), "the job's usage is its attempts'");
+        double writeUnits = 0;
+        for (JsonNode attempt : attempts) {
+            writeUnits += attempt.path("usage").path("dynamoDbWriteUnits").asDouble();
+        }
+        assertEquals(writeUnits, job.path("usage").path("dynamoDbWriteUnits").asDouble(), "the tails too: " + job);
     }
 
     @Test
@@ -146,8 +175,8 @@ public abstract class UsageScenarios {
         JobApiClient dana = target().api("dana-" + UUID.randomUUID());
         String first = Scenarios.submit(dana, "primes", Map.of("to", 1_000, "subJobs", 2));
         String second = Scenarios.submit(dana, "primes", Map.of("to", 1_000, "subJobs", 1));
-        JsonNode a = Scenarios.awaitEnd(dana, first);
-        JsonNode b = Scenarios.awaitEnd(dana, second);
+        JsonNode a = settled(dana, first);
+        JsonNode b = settled(dana, second);
 
         JobApiClient.Response response = dana.get("/usage");
         assertEquals(200, response.status(), response.text());
@@ -212,6 +241,33 @@ public abstract class UsageScenarios {
         JobApiClient.Response response = mallory.get("/jobs/" + id);
         assertEquals(404, response.status(), response.text());
         assertFalse(response.text().contains("usage"), response.text());
+    }
+
+    /** The longest subjob of {@code program} in each hour of the last day that has one, in milliseconds. */
+    private Map<String, Long> longestSubJobPerHour(String program) {
+        Map<String, Long> longest = new HashMap<>();
+        for (JsonNode hour : alice.get("/programs/" + program + "/statistics").json().path("hours")) {
+            if (hour.hasNonNull("maxMillis")) {
+                longest.put(hour.path("hour").asText(), hour.path("maxMillis").asLong());
+            }
+        }
+        return longest;
+    }
+
+    /**
+     * The job once it ended and every execution of it did too: each invocation records the rest of its usage as it
+     * ends, after its last job write (Finalize's after the job's end), and a task's invocation has ended once its
+     * execution moved on. Read again then, the job's usage is final.
+     */
+    private JsonNode settled(JobApiClient api, String id) {
+        JsonNode ended = Scenarios.awaitEnd(api, id);
+        String arn = target().stateMachineArn(Catalogue.WORKFLOW_PREFIX + ended.path("program").asText());
+        try (SfnClient sfn = target().stepFunctions()) {
+            Await.until("the executions of job " + id + " to end", Scenarios.JOB_TIMEOUT, () ->
+                    sfn.listExecutionsPaginator(b -> b.stateMachineArn(arn).statusFilter(ExecutionStatus.RUNNING))
+                            .executions().stream().noneMatch(e -> Job.idOfExecution(e.name()).equals(id)) ? true : null);
+        }
+        return Scenarios.job(api, id);
     }
 
     /**

@@ -205,6 +205,15 @@ public record Job(
         return until.isAfter(createdAt) ? Duration.between(createdAt, until) : Duration.ZERO;
     }
 
+    /**
+     * The attempt the job's open {@link #usage} goes to: the open attempt, or the next one when none is open. A job that
+     * ends without another attempt (cancelled while queued) keeps it, in its total only.
+     */
+    int openUsageAttempt() {
+        int last = attempts.size();
+        return last > 0 && attempts.get(last - 1).isOpen() ? last : last + 1;
+    }
+
     /** This job having consumed {@code more} besides; a store adds what the writing invocation measured. */
     Job withUsageAdded(Usage more) {
         if (more.isNone()) {

@@ -163,6 +163,12 @@ final class JobItem {
     Long retentionSeconds;
     Long version;
 
+    /** When DynamoDB's TTL may delete the job's item (epoch seconds); {@code null} while nothing lets it expire. */
+    static Long deleteAfter(Job job) {
+        return job.status().mayExpire() && job.expiresAt() != null
+                ? job.expiresAt().plus(TTL_MARGIN).getEpochSecond() : null;
+    }
+
     static JobItem from(Job job) {
         JobItem item = new JobItem();
         item.jobId = job.id();
@@ -173,7 +179,7 @@ final class JobItem {
         if (job.status().mayExpire() && job.expiresAt() != null) {
             item.expiryShard = expiryShard(job.id());
             item.expiresAt = job.expiresAt().getEpochSecond();
-            item.deleteAfter = job.expiresAt().plus(TTL_MARGIN).getEpochSecond();
+            item.deleteAfter = deleteAfter(job);
         }
         // Only jobs a workflow runs are in the last-change index (sparse too): the watchdog's sweep finds those whose
         // status has not changed for a while and asks Step Functions whether their execution still runs.

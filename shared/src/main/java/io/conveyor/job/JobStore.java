@@ -73,6 +73,7 @@ public final class JobStore {
     private final DynamoDbIndex<JobItem> byOwnerStatus;
     private final DynamoDbIndex<JobItem> byExpiry;
     private final DynamoDbIndex<JobItem> byLastChange;
+    private final UsageTailStore usageTails;
 
     public JobStore(DynamoDbClient dynamoDb, String tableName) {
         this.dynamoDb = dynamoDb;
@@ -82,6 +83,15 @@ public final class JobStore {
         this.byOwnerStatus = table.index(JobItem.BY_OWNER_STATUS);
         this.byExpiry = table.index(JobItem.BY_EXPIRY);
         this.byLastChange = table.index(JobItem.BY_LAST_CHANGE);
+        this.usageTails = new UsageTailStore(dynamoDb, tableName);
+    }
+
+    /**
+     * What each invocation consumed after its last write of its job, kept beside the job: every read and write of a
+     * job here routes the running invocation's tail to the attempt its usage belongs to.
+     */
+    public UsageTailStore usageTails() {
+        return usageTails;
     }
 
     /**
@@ -108,6 +118,7 @@ public final class JobStore {
             UsageMeter.giveBack(taken);
             throw new ConcurrentUpdateException("job " + job.id() + " already exists", e);
         }
+        usageTails.route(job.id(), UsageTailStore.Place.of(stored, stored.openUsageAttempt()));
         return stored;
     }
 
@@ -172,9 +183,11 @@ public final class JobStore {
                     return current;
                 }
                 try {
-                    Optional<Job> stored = Optional.of(update(changed));
+                    Job stored = update(changed);
                     written = true;
-                    return stored;
+                    // The taken usage went where the job's open usage goes: to the attempt open before the move.
+                    usageTails.route(read.id(), UsageTailStore.Place.of(stored, base.openUsageAttempt()));
+                    return Optional.of(stored);
                 } catch (ConcurrentUpdateException e) {
                     last = e;
                 }
@@ -185,32 +198,6 @@ public final class JobStore {
             if (!written) {
                 UsageMeter.giveBack(taken);
             }
-        }
-    }
-
-    /**
-     * Adds {@code usage} to what the job consumed since its last attempt ended, with a write of its own: for a step that
-     * writes nothing else to the job. Nothing happens if the job is gone.
-     */
-    public void addUsage(String jobId, Usage usage) {
-        Map<String, String> names = new HashMap<>();
-        Map<String, AttributeValue> values = new HashMap<>();
-        String adds = usageAdds(usage, names, values);
-        if (adds.isEmpty()) {
-            return;
-        }
-        names.put("#id", JobItem.JOB_ID);
-        names.put("#v", JobItem.VERSION);
-        values.put(":one", number(1));
-        try {
-            dynamoDb.updateItem(u -> u.tableName(tableName)
-                    .key(Map.of(JobItem.JOB_ID, AttributeValue.fromS(jobId)))
-                    .updateExpression("ADD " + adds + ", #v :one")
-                    .conditionExpression("attribute_exists(#id)")
-                    .expressionAttributeNames(names)
-                    .expressionAttributeValues(values));
-        } catch (ConditionalCheckFailedException e) {
-            // The job was deleted meanwhile: nobody will see its usage.
         }
     }
 
@@ -232,7 +219,8 @@ public final class JobStore {
         return String.join(", ", clauses);
     }
 
-    private static void addClause(List<String> clauses, Map<String, String> names, Map<String, AttributeValue> values,
+    /** Adds the clause that adds {@code amount} to {@code attribute}, unless it is zero. */
+    static void addClause(List<String> clauses, Map<String, String> names, Map<String, AttributeValue> values,
             String attribute, double amount) {
         if (amount != 0) {
             String placeholder = "u" + clauses.size();
@@ -263,7 +251,10 @@ public final class JobStore {
 
     /** The job with {@code jobId}, whoever owns it: for the workflow's own use, never for a caller's request. */
     public Optional<Job> get(String jobId) {
-        return Optional.ofNullable(table.getItem(r -> r.key(key(jobId)).consistentRead(true))).map(JobItem::toJob);
+        Optional<Job> job = Optional.ofNullable(table.getItem(r -> r.key(key(jobId)).consistentRead(true)))
+                .map(JobItem::toJob);
+        job.ifPresent(j -> usageTails.route(jobId, UsageTailStore.Place.of(j, j.openUsageAttempt())));
+        return job;
     }
 
     /** The job with {@code jobId} if {@code owner} owns it; empty for a missing job and for someone else's alike. */
@@ -475,7 +466,8 @@ public final class JobStore {
                 ":succeeded", number(succeeded),
                 ":failed", number(failed)));
         return onRunningAttempt(jobId, attempt,
-                "ADD #running :running, #succeeded :succeeded, #failed :failed, #v :one" + takenUsage(jobId, names, values),
+                "ADD #running :running, #succeeded :succeeded, #failed :failed, #v :one"
+                        + takenUsage(jobId, attempt, names, values),
                 names, values);
     }
 
@@ -483,7 +475,8 @@ public final class JobStore {
      * The {@code ADD} clauses, led by a comma, that fold what the writing invocation measured for {@code jobId} into a
      * transaction's update of the job: the subjob writes already update the job item, so usage costs them no write.
      */
-    private static String takenUsage(String jobId, Map<String, String> names, Map<String, AttributeValue> values) {
+    private String takenUsage(String jobId, int attempt, Map<String, String> names, Map<String, AttributeValue> values) {
+        usageTails.route(jobId, UsageTailStore.Place.ofRunningAttempt(attempt));
         String adds = usageAdds(UsageMeter.takeFor(jobId), names, values);
         return adds.isEmpty() ? "" : ", " + adds;
     }
@@ -503,7 +496,7 @@ public final class JobStore {
                 ":zero", number(0)));
         return onRunningAttempt(jobId, attempt,
                 "SET #total = :total, #running = :zero, #succeeded = :zero, #failed = :zero ADD #v :one"
-                        + takenUsage(jobId, names, values),
+                        + takenUsage(jobId, attempt, names, values),
                 names, values);
     }
 

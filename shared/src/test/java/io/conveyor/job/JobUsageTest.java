@@ -12,6 +12,11 @@ import io.conveyor.usage.Usage;
 import io.conveyor.usage.UsageMeter;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.IntStream;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -19,12 +24,13 @@ import org.junit.jupiter.api.Test;
 /** What an invocation measured rides in the job writes it makes anyway, and goes to the attempt that ends next. */
 class JobUsageTest {
     private static final Instant T0 = Instant.parse("2026-12-06T10:00:00Z");
+    private LocalAws.Deployment aws;
     private JobStore jobs;
     private SubJobStore subJobs;
 
     @BeforeEach
     void deploy() {
-        LocalAws.Deployment aws = LocalAws.get().newDeployment();
+        aws = LocalAws.get().newDeployment();
         jobs = aws.jobs();
         subJobs = aws.subJobs();
     }
@@ -79,7 +85,8 @@ class JobUsageTest {
         invocation("j-1", () -> {
             UsageMeter.record(Usage.transitions(2));
             subJobs.registerAll("j-1", 1, List.of(SubJob.pending("j-1", 0, 1, "m"), SubJob.pending("j-1", 1, 1, "m")));
-            assertFalse(UsageMeter.current().orElseThrow().untaken(), "the transaction took it");
+            Usage left = UsageMeter.untakenFor("j-1");
+            assertEquals(0, left.transitions() + left.lambdaInvocations(), "the transaction took them: " + left);
             return null;
         });
         Usage after = jobs.get("j-1").orElseThrow().usage();
@@ -88,12 +95,67 @@ class JobUsageTest {
     }
 
     @Test
-    void addUsage_addsToWhatTheJobConsumedSinceItsLastAttempt() {
+    void whatAnInvocationConsumesAfterItsLastJobWrite_isItsTail_underTheAttemptItsUsageWentTo() {
         jobs.create(SampleJobs.created("j-1", "alice", "primes", T0));
-        jobs.addUsage("j-1", new Usage(2, 1, 1024, 1.5, 2, 1, 1, 10, 0));
-        jobs.addUsage("j-1", new Usage(1, 1, 2048, 0.5, 0, 0, 0, 0, 1));
-        assertEquals(new Usage(3, 2, 3072, 2, 2, 1, 1, 10, 1), jobs.get("j-1").orElseThrow().usage());
-        jobs.addUsage("gone", Usage.transitions(1)); // nothing to add to, nothing created
-        assertTrue(jobs.get("gone").isEmpty());
+        jobs.modify("j-1", j -> j.submit(T0).admit(T0));
+        double[] putUnits = new double[1];
+        Job ended = invocation("j-1", () -> {
+            Job failed = jobs.modify("j-1", j -> j.fail(new JobError("Boom", "boom"), T0)).orElseThrow();
+            putUnits[0] = UsageMeter.untakenFor("j-1").writeUnits(); // the put's units, reported by its answer
+            UsageMeter.record(Usage.events(1)); // sent after the write
+            return failed;
+        });
+        UsageTails tails = jobs.usageTails().read("j-1");
+        assertEquals(Set.of(1), tails.byAttempt().keySet(), "the write ended attempt 1: its tail is attempt 1's");
+        Usage tail = tails.byAttempt().get(1);
+        assertEquals(1, tail.events());
+        assertEquals(0, tail.lambdaInvocations(), "the invocation went with its write");
+        assertTrue(putUnits[0] >= 1, "the job's put: " + putUnits[0]);
+        assertEquals(putUnits[0] + 1, tail.writeUnits(), "the put's units, and the tail's own write: " + tail);
+        Attempt attempt = ended.attempts().get(0);
+        assertEquals(attempt.usage().plus(tail), attempt.usage().plus(tails.of(attempt)));
+        assertEquals(ended.totalUsage().plus(tail), tails.totalOf(ended));
+
+        // A step that writes nothing (ConfirmSubJobs) leaves all it consumed to its tail, under the open usage's attempt.
+        jobs.modify("j-1", j -> j.retry(T0));
+        invocation("j-1", () -> jobs.get("j-1"));
+        Usage next = jobs.usageTails().read("j-1").byAttempt().get(2);
+        assertEquals(1, next.lambdaInvocations(), next.toString());
+        assertEquals(1, next.readUnits(), "its consistent read of the job");
+        assertEquals(1, next.writeUnits(), "the tail's own write");
+        assertEquals(tail, jobs.usageTails().read("j-1").byAttempt().get(1), "attempt 1's tail is left as it was");
+    }
+
+    @Test
+    void theTailItem_costsOneWriteUnit_isInNoIndex_expiresWithItsJob_andIsReadInBatches() {
+        Job created = jobs.create(SampleJobs.created("j-1", "alice", "primes", T0));
+        UsageTailStore tails = jobs.usageTails();
+        Usage measured = invocation("other", () -> {
+            tails.add("j-1", UsageTailStore.Place.of(created, 1), new Usage(1, 1, 2048, 0.5, 3, 1, 2, 100, 1));
+            return UsageMeter.takeFor("other");
+        });
+        assertEquals(1, measured.writeUnits(), "what DynamoDB charged for the tail's write: its own unit, as it adds");
+        assertEquals(new Usage(1, 1, 2048, 0.5, 3 + 1, 1, 2, 100, 1), tails.read("j-1").byAttempt().get(1));
+
+        Map<String, AttributeValue> item = aws.dynamoDb().getItem(g -> g.tableName(aws.settings().jobsTable())
+                .key(Map.of("jobId", AttributeValue.fromS("usage#j-1")))).item();
+        assertEquals(Long.toString(T0.plus(created.retention()).plus(JobItem.TTL_MARGIN).getEpochSecond()),
+                item.get("deleteAfter").n(), "the job's own TTL");
+        assertEquals(List.of("j-1"), jobs.listForOwner("alice", Optional.empty(), Optional.empty(), 10, Optional.empty())
+                .items().stream().map(Job::id).toList(), "the owner's listing shows the job alone");
+
+        Job submitted = jobs.modify("j-1", j -> j.submit(T0)).orElseThrow();
+        tails.add("j-1", UsageTailStore.Place.of(submitted, 1), Usage.events(1));
+        assertFalse(aws.dynamoDb().getItem(g -> g.tableName(aws.settings().jobsTable())
+                .key(Map.of("jobId", AttributeValue.fromS("usage#j-1")))).item().containsKey("deleteAfter"),
+                "a queued job never expires, nor do its tails");
+
+        List<String> ids = IntStream.range(0, 150).mapToObj(i -> "j-" + i).toList();
+        Map<String, UsageTails> read = tails.read(ids);
+        assertEquals(150, read.size());
+        assertEquals(2, read.get("j-1").byAttempt().get(1).events());
+        assertEquals(UsageTails.NONE, read.get("j-149"), "a job without tails has none");
+        tails.delete("j-1");
+        assertEquals(UsageTails.NONE, tails.read("j-1"));
     }
 }

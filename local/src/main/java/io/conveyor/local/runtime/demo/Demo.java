@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.conveyor.apiclient.JobApiClient;
+import io.conveyor.deployment.ExecutionRuleSpec;
 import io.conveyor.local.runtime.events.EventLog;
 import io.conveyor.local.runtime.events.RecordedEvent;
 import java.io.IOException;
@@ -122,10 +123,15 @@ public final class Demo {
             out.println(download.text());
         }
         if (events != null) {
-            // The job's status is written before its event is published: give the event a moment to arrive.
+            // The job's status is written before its event is published, and Finalize records the rest of what it
+            // consumed as it returns, before its execution ends: give both a moment, so the usage shown is complete.
             long until = System.nanoTime() + 2_000_000_000L;
-            while (events.matching(e -> e.detail().path("jobId").asText().equals(id)
-                    && e.detail().path("newStatus").asText().equals(status)).isEmpty() && System.nanoTime() < until) {
+            while ((events.matching(e -> e.detail().path("jobId").asText().equals(id)
+                    && e.detail().path("newStatus").asText().equals(status)).isEmpty()
+                    || events.matching(e -> e.detailType().equals(ExecutionRuleSpec.DETAIL_TYPE)
+                            && e.detail().path("name").asText().equals(id + "-1")
+                            && !e.detail().path("status").asText().equals("RUNNING")).isEmpty())
+                    && System.nanoTime() < until) {
                 pause(Duration.ofMillis(20));
             }
             for (RecordedEvent e : events.matching(e -> e.detail().path("jobId").asText().equals(id))) {
