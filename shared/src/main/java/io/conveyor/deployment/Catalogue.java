@@ -99,9 +99,13 @@ public final class Catalogue {
     public static final FunctionSpec RUN_SUBJOB = workflowStep("RunSubJob", 1769, Duration.ofMinutes(15), List.of(
             write(Resource.JOBS_TABLE), write(Resource.SUBJOBS_TABLE), write(Resource.COUNTERS_TABLE),
             write(Resource.BUCKET), write(Resource.WORKER_FUNCTIONS)));
-    /** Puts a subjob of a program with an external worker in the work queue, with the token its task waits on. */
+    /**
+     * Puts a subjob of a program with an external worker in the work queue, with the token its task waits on; it reads
+     * the job, and records what it consumed in the job's usage item only.
+     */
     public static final FunctionSpec OFFER_SUBJOB = new FunctionSpec("OfferSubJob", "io.conveyor.workflow.OfferSubJobHandler",
-            512, Duration.ofSeconds(30), List.of(read(Resource.JOBS_TABLE), write(Resource.WORK_QUEUE_TABLE)));
+            512, Duration.ofSeconds(30), List.of(read(Resource.JOBS_TABLE), write(Resource.JOB_USAGE_TAILS),
+                    write(Resource.WORK_QUEUE_TABLE)));
     /** Starts a claimed subjob (counts it running) and stores the token its worker's answer resumes. */
     public static final FunctionSpec START_ON_WORKER = new FunctionSpec("StartOnWorker",
             "io.conveyor.workflow.StartOnWorkerHandler", 512, Duration.ofSeconds(30), List.of(write(Resource.JOBS_TABLE),

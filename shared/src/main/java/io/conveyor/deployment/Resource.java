@@ -18,6 +18,11 @@ public enum Resource {
      * {@link #JOBS_TABLE}'s setting).
      */
     EVERY_USERS_JOBS(null),
+    /**
+     * Add to the jobs' usage items ({@code UsageTailStore}): UpdateItem on the jobs table, only on the keys of those
+     * items, for a measured step that otherwise only reads jobs (named by {@link #JOBS_TABLE}'s setting).
+     */
+    JOB_USAGE_TAILS(null),
     /** The subjobs waiting for external workers, and the registered workers. */
     WORK_QUEUE_TABLE("CONVEYOR_WORK_QUEUE_TABLE"),
     BUCKET("CONVEYOR_BUCKET"),

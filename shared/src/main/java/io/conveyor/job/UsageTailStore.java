@@ -27,7 +27,7 @@ import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
  * <p>Thread-safe.
  */
 public final class UsageTailStore {
-    static final String KEY_PREFIX = "usage#";
+    public static final String KEY_PREFIX = "usage#";
     /**
      * A tail write's own cost, added by the write itself. DynamoDB charges an {@code UpdateItem} one write unit per KB
      * of the larger of the item before and after, plus one per index entry it changes. The item is in no index, and it

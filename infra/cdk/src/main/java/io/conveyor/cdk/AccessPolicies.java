@@ -4,6 +4,7 @@ import io.conveyor.deployment.Access;
 import io.conveyor.deployment.Catalogue;
 import io.conveyor.deployment.Resource;
 import io.conveyor.deployment.StateMachineSpec;
+import io.conveyor.job.UsageTailStore;
 import io.conveyor.persistence.TableSpec;
 import io.conveyor.program.ProgramFunction;
 import io.conveyor.program.ProgramOperation;
@@ -35,6 +36,11 @@ final class AccessPolicies {
      * stores only query.
      */
     static final List<String> INDEX_READ = List.of("dynamodb:Query");
+    /**
+     * What adding to a job's usage item takes: UpdateItem on the jobs table, and only on items whose key starts with
+     * the usage items' prefix ({@code dynamodb:LeadingKeys}, the partition key of the item a request acts on).
+     */
+    static final List<String> USAGE_TAIL_WRITE = List.of("dynamodb:UpdateItem");
     /** What reading every user's jobs at once takes (the administrators' usage report): a Scan of the jobs table. */
     static final List<String> EVERY_USERS_JOBS_READ = List.of("dynamodb:Scan");
     /** What writing a table adds (TransactWriteItems is authorised per item as these; BatchWriteItem deletes subjobs). */
@@ -94,6 +100,17 @@ final class AccessPolicies {
                     throw new IllegalArgumentException("every user's jobs can only be read (Scan)");
                 }
                 yield List.of(allow(EVERY_USERS_JOBS_READ, List.of(storage.table(Resource.JOBS_TABLE).getTableArn())));
+            }
+            case JOB_USAGE_TAILS -> {
+                if (!write) {
+                    throw new IllegalArgumentException("the usage items are only added to; reading is the jobs table's");
+                }
+                yield List.of(PolicyStatement.Builder.create()
+                        .actions(USAGE_TAIL_WRITE)
+                        .resources(List.of(storage.table(Resource.JOBS_TABLE).getTableArn()))
+                        .conditions(Map.of("ForAllValues:StringLike",
+                                Map.of("dynamodb:LeadingKeys", List.of(UsageTailStore.KEY_PREFIX + "*"))))
+                        .build());
             }
             case BUCKET -> List.of(
                     // Unconditional on the bucket (which holds nothing but jobs/): without it a read of a missing

@@ -114,7 +114,8 @@ final class NagFindings {
                                 + "Resource * for exactly these three actions");
                     }
                     default -> {
-                        // Tables and indexes are granted by exact ARN, the bus by ARN with an events:source condition.
+                        // Tables and indexes are granted by exact ARN (the usage items' writes with a dynamodb:LeadingKeys
+                        // condition too), the bus by ARN with an events:source condition.
                     }
                 }
             }

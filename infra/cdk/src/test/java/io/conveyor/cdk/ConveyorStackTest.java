@@ -15,6 +15,7 @@ import io.conveyor.deployment.ExecutionRuleSpec;
 import io.conveyor.deployment.FunctionSpec;
 import io.conveyor.deployment.GatewayResponses;
 import io.conveyor.deployment.Resource;
+import io.conveyor.job.UsageTailStore;
 import io.conveyor.deployment.RouteSpec;
 import io.conveyor.deployment.StateMachineSpec;
 import io.conveyor.persistence.IndexSpec;
@@ -262,6 +263,11 @@ class ConveyorStackTest {
                     String id = referenced(resource);
                     if (r.equals("*")) {
                         kind = "*";
+                    } else if (id != null && tableIds.containsKey(id) && statement.has("Condition")) {
+                        kind = "JOB_USAGE_TAILS";
+                        assertEquals(Resource.JOBS_TABLE, tableIds.get(id));
+                        assertEquals("[\"" + UsageTailStore.KEY_PREFIX + "*\"]", list(statement.at(
+                                "/Condition/ForAllValues:StringLike/dynamodb:LeadingKeys")).toString(), statement.toString());
                     } else if (id != null && tableIds.containsKey(id)) {
                         kind = tableIds.get(id).name();
                     } else if (r.startsWith("GetAtt(") && tableIds.containsKey(r.substring(7, r.indexOf('.')))
@@ -318,6 +324,7 @@ class ConveyorStackTest {
                             .forEach(i -> AccessPolicies.INDEX_READ.forEach(a -> expected.add(a + " on " + r.name() + "/index/" + i.name())));
                 }
                 case EVERY_USERS_JOBS -> expected.add("dynamodb:Scan on JOBS_TABLE");
+                case JOB_USAGE_TAILS -> expected.add("dynamodb:UpdateItem on JOB_USAGE_TAILS");
                 case BUCKET -> {
                     expected.add("s3:ListBucket on BUCKET");
                     expected.add("s3:GetObject on BUCKET/jobs/*");
