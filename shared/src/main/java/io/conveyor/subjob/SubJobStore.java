@@ -363,7 +363,7 @@ public final class SubJobStore {
             if (outcomes.stream().noneMatch(o -> o.index() == running)) {
                 // It ended without an outcome (its worker declined it, to be retried with the batch): it waits again.
                 // At the batch's end it stays running instead, as does any subjob whose invocation failed or timed
-                // out: the state's Retry runs it again, and a late duplicate invocation may still record it.
+                // out: the state's Retry runs it again once that invocation lets go of it (see startAll).
                 turnChanges.add(turn(running, SubJobStatus.RUNNING, SubJobStatus.ASSIGNED));
                 turnRunningChange--;
             }
