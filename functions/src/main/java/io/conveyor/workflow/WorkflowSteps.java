@@ -42,11 +42,14 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
@@ -104,6 +107,8 @@ public final class WorkflowSteps {
     private final ProgramResolver programs;
     private final PriceTable prices;
     private final ProgramCostStore costs;
+    /** How a delivery waits for subjobs another invocation holds: sleeping, but for tests that watch it wait. */
+    private volatile Pause pause = WorkflowSteps::sleep;
     /**
      * Running jobs whose batches this instance ran lately, by job id and attempt. What a batch needs of its job
      * (program, parameters, inputs) never changes within an attempt, and whether the attempt still runs is checked
@@ -185,6 +190,12 @@ public final class WorkflowSteps {
      * program error (and a storage error, which becomes {@link SubJobDeclinedException}) is thrown once the others
      * have run and their outcomes are written, so the state's Retry runs again only what did not finish; any other
      * error fails that subjob for good, with the code users see.
+     *
+     * <p>Subjobs another invocation holds ({@link SubJobStore#startAll}) are not run again: when the batch's task
+     * times out, Step Functions retries it while the invocation it gave up on may still be running them, and on a
+     * slow machine (or with a slow program) that would run one subjob's work twice at once. This delivery waits for
+     * that invocation instead, as long as Step Functions waits for this one (the batch's time limit): it ends when
+     * their outcomes are recorded, and runs any the other lets go of without one.
      */
     public void runSubJobs(String jobId, int attempt, List<BatchItem> batch) {
         Job job = runningJobs.computeIfAbsent(jobId + "#" + attempt, key -> running(jobId, attempt));
@@ -192,47 +203,113 @@ public final class WorkflowSteps {
         Program program = programs.of(definition);
         Map<Integer, JsonNode> inputs = new HashMap<>();
         batch.forEach(item -> inputs.put(item.index(), item.input()));
-        List<Integer> started = subJobs.startAll(jobId, attempt, batch.stream().map(BatchItem::index).toList(),
-                clock.instant(), runner(definition));
+        Instant began = clock.instant();
+        // The latest this invocation can still be running (Lambda ends it at its function's timeout): it holds what it
+        // takes until then.
+        Instant heldUntil = began.plus(Catalogue.RUN_SUBJOB.timeout());
+        Instant waitUntil = began.plus(definition.subJobTimeout().multipliedBy(batch.size()));
+        List<Integer> wanted = batch.stream().map(BatchItem::index).toList();
+        while (true) {
+            List<Integer> started = subJobs.startAll(jobId, attempt, wanted, clock.instant(), heldUntil, runner(definition));
+            run(job, attempt, program, inputs, started, heldUntil);
+            Set<Integer> ran = new HashSet<>(started);
+            List<Integer> heldElsewhere = wanted.stream().filter(index -> !ran.contains(index)).toList();
+            wanted = heldElsewhere.isEmpty() ? List.of() : subJobs.unfinished(jobId, attempt, heldElsewhere);
+            if (wanted.isEmpty()) {
+                return;
+            }
+            running(jobId, attempt);
+            if (!clock.instant().isBefore(waitUntil)) {
+                throw new SubJobDeclinedException("subjobs " + wanted + " of job " + jobId + " are still running in an "
+                        + "earlier invocation of this batch, which this repeated delivery waited for until the batch's "
+                        + "time limit; worth another try once it ends");
+            }
+            pause.pause(HELD_SUBJOB_POLL);
+        }
+    }
+
+    /** How often a delivery looks again at subjobs another invocation holds. */
+    static final Duration HELD_SUBJOB_POLL = Duration.ofSeconds(1);
+
+    /** How a delivery waits between looks at subjobs another invocation holds. */
+    interface Pause {
+        void pause(Duration duration);
+    }
+
+    /** Waits with {@code pause} instead of sleeping: tests see that a delivery waits, and when. */
+    void pauseWith(Pause pause) {
+        this.pause = pause;
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SubJobDeclinedException("interrupted while waiting for subjobs another invocation holds");
+        }
+    }
+
+    /**
+     * Runs the subjobs this invocation started, in order, writing their outcomes; lets go of those it leaves without one,
+     * so the state's Retry can run them again at once.
+     */
+    private void run(Job job, int attempt, Program program, Map<Integer, JsonNode> inputs, List<Integer> started,
+            Instant heldUntil) {
         StoredJobInputs jobInputs = new StoredJobInputs(job, objects);
         List<SubJobStore.Outcome> outcomes = new ArrayList<>();
+        Set<Integer> unfinished = new LinkedHashSet<>(started);
         Instant lastWrite = clock.instant();
         RuntimeException retryable = null;
         // The subjob shown running: the first started, then the one after each write (the write passes the turn on).
         int running = started.isEmpty() ? -1 : started.get(0);
-        for (int position = 0; position < started.size(); position++) {
-            int index = started.get(position);
-            Instant began = clock.instant();
-            try {
-                String output = StoredJson.write(work(program, index, inputs.get(index), jobInputs));
-                Duration took = Duration.between(began, clock.instant());
-                if (SubJobStore.Outcome.fitsWithSubJob(output)) {
-                    // A small output rides in the outcome's own write: no object to put now and read back later.
-                    outcomes.add(SubJobStore.Outcome.succeededWithOutput(index, output, took));
-                } else {
-                    String outputKey = JobObjectLayout.subJobOutput(jobId, attempt, index);
-                    objects.put(outputKey, output.getBytes(StandardCharsets.UTF_8), "application/json");
-                    outcomes.add(SubJobStore.Outcome.succeededWithOutputAt(index, outputKey, took));
+        try {
+            for (int position = 0; position < started.size(); position++) {
+                int index = started.get(position);
+                Instant began = clock.instant();
+                try {
+                    String output = StoredJson.write(work(program, index, inputs.get(index), jobInputs));
+                    Duration took = Duration.between(began, clock.instant());
+                    if (SubJobStore.Outcome.fitsWithSubJob(output)) {
+                        // A small output rides in the outcome's own write: no object to put now and read back later.
+                        outcomes.add(SubJobStore.Outcome.succeededWithOutput(index, output, took));
+                    } else {
+                        String outputKey = JobObjectLayout.subJobOutput(job.id(), attempt, index);
+                        objects.put(outputKey, output.getBytes(StandardCharsets.UTF_8), "application/json");
+                        outcomes.add(SubJobStore.Outcome.succeededWithOutputAt(index, outputKey, took));
+                    }
+                } catch (SubJobDeclinedException | ResultRejectedException e) {
+                    retryable = retryable == null ? asRetried(e) : retryable;
+                } catch (RuntimeException e) {
+                    JobError why = new JobError(ErrorNames.code(e.getClass().getName()), ErrorNames.message(e.getMessage()));
+                    outcomes.add(SubJobStore.Outcome.failed(index, why, Duration.between(began, clock.instant())));
                 }
-            } catch (SubJobDeclinedException | ResultRejectedException e) {
-                retryable = retryable == null ? asRetried(e) : retryable;
-            } catch (RuntimeException e) {
-                JobError why = new JobError(ErrorNames.code(e.getClass().getName()), ErrorNames.message(e.getMessage()));
-                outcomes.add(SubJobStore.Outcome.failed(index, why, Duration.between(began, clock.instant())));
+                Instant now = clock.instant();
+                boolean more = position + 1 < started.size();
+                if (more && !outcomes.isEmpty() && (outcomes.size() >= OUTCOMES_PER_WRITE
+                        || Duration.between(lastWrite, now).compareTo(OUTCOME_WRITE_INTERVAL) >= 0)) {
+                    int next = started.get(position + 1);
+                    recordOutcomes(job, attempt, outcomes, running, OptionalInt.of(next), now);
+                    outcomes.forEach(o -> unfinished.remove(o.index()));
+                    running = next;
+                    outcomes.clear();
+                    lastWrite = now;
+                }
             }
-            Instant now = clock.instant();
-            boolean more = position + 1 < started.size();
-            if (more && !outcomes.isEmpty() && (outcomes.size() >= OUTCOMES_PER_WRITE
-                    || Duration.between(lastWrite, now).compareTo(OUTCOME_WRITE_INTERVAL) >= 0)) {
-                int next = started.get(position + 1);
-                recordOutcomes(job, attempt, outcomes, running, OptionalInt.of(next), now);
-                running = next;
-                outcomes.clear();
-                lastWrite = now;
+            if (!outcomes.isEmpty()) {
+                recordOutcomes(job, attempt, outcomes, running, OptionalInt.empty(), clock.instant());
+                outcomes.forEach(o -> unfinished.remove(o.index()));
             }
+        } catch (RuntimeException e) {
+            try {
+                subJobs.release(job.id(), attempt, List.copyOf(unfinished), heldUntil, clock.instant());
+            } catch (RuntimeException releaseFailed) {
+                e.addSuppressed(releaseFailed);
+            }
+            throw e;
         }
-        if (!outcomes.isEmpty()) {
-            recordOutcomes(job, attempt, outcomes, running, OptionalInt.empty(), clock.instant());
+        if (!unfinished.isEmpty()) {
+            subJobs.release(job.id(), attempt, List.copyOf(unfinished), heldUntil, clock.instant());
         }
         if (retryable != null) {
             throw retryable;

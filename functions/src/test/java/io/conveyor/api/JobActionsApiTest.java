@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.conveyor.deployment.Catalogue;
 import io.conveyor.job.Job;
 import io.conveyor.job.JobError;
 import io.conveyor.job.JobStatus;
@@ -16,6 +17,7 @@ import io.conveyor.subjob.SubJobRunner;
 import io.conveyor.worker.WorkQueue;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
@@ -164,8 +166,9 @@ class JobActionsApiTest {
         admitted(id);
         h.subJobs.registerAll(id, 1, IntStream.range(0, 6).mapToObj(i -> SubJob.pending(id, i, 1, "in/" + i)).toList());
         // Two worker invocations, each with a batch: one subjob of each runs, the others wait their turn.
-        h.subJobs.startAll(id, 1, List.of(0, 1, 2), h.clock.instant(), RUN_SUBJOB);
-        h.subJobs.startAll(id, 1, List.of(3, 4), h.clock.instant(), RUN_SUBJOB);
+        Instant heldUntil = h.clock.instant().plus(Catalogue.RUN_SUBJOB.timeout());
+        h.subJobs.startAll(id, 1, List.of(0, 1, 2), h.clock.instant(), heldUntil, RUN_SUBJOB);
+        h.subJobs.startAll(id, 1, List.of(3, 4), h.clock.instant(), heldUntil, RUN_SUBJOB);
         assertEquals(2, h.alice().get("/jobs/" + id).body().path("job").path("progress").path("running").asInt());
         List<String> before = new ArrayList<>();
         h.alice().get("/jobs/" + id + "/subjobs").body().path("subJobs").forEach(s -> before.add(s.path("status").asText()));

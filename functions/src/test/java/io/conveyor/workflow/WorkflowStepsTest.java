@@ -2,6 +2,7 @@ package io.conveyor.workflow;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,12 +13,21 @@ import io.conveyor.job.Job;
 import io.conveyor.job.JobStatus;
 import io.conveyor.job.Progress;
 import io.conveyor.program.ProgramDefinition;
+import io.conveyor.program.ProgramRegistry;
+import io.conveyor.programs.SubJobDeclinedException;
 import io.conveyor.subjob.SubJob;
 import io.conveyor.subjob.SubJobStatus;
 import io.conveyor.testing.Concurrently;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 
 /** The workflow's steps on the DynamoDB emulator and S3Proxy, including repeated and concurrent deliveries. */
@@ -68,6 +78,90 @@ class WorkflowStepsTest {
         for (int i = 0; i < 3; i++) {
             assertEquals(SubJobStatus.SUCCEEDED, h.subJobs.get(job.id(), i).orElseThrow().status());
         }
+    }
+
+    /**
+     * The batch's task times out while its invocation is still at work (a slow worker, or a slow machine), and the
+     * state's Retry delivers the batch again: the repeated delivery waits for that invocation rather than running the
+     * subjob's work a second time at once, and ends with its outcome.
+     */
+    @Test
+    void runSubJobs_deliveredAgainWhileAnEarlierInvocationStillRunsIt_waitsForItsOutcomeInsteadOfRunningItTwice()
+            throws Exception {
+        OutcomeProgram.Gate gate = OutcomeProgram.Gate.closed();
+        Job job = h.queued("alice", "outcomes", Map.of("outcomes", "gated"), List.of());
+        h.admit(job);
+        List<WorkflowSteps.BatchItem> batch = h.manifest(h.workflow().split(job.id(), 1));
+        CompletableFuture<Void> waits = new CompletableFuture<>();
+        h.workflow().pauseWith(pause -> {
+            waits.complete(null);
+            LockSupport.parkNanos(Duration.ofMillis(5).toNanos());
+        });
+        ExecutorService invocations = Executors.newFixedThreadPool(2);
+        try {
+            CompletableFuture<Void> first = CompletableFuture.runAsync(() -> h.workflow().runSubJobs(job.id(), 1, batch),
+                    invocations);
+            gate.entered.await();
+            CompletableFuture<Void> repeated = CompletableFuture.runAsync(() -> h.workflow().runSubJobs(job.id(), 1, batch),
+                    invocations);
+            // The repeated delivery either waits, or (the fault) has run the work again and ended.
+            CompletableFuture.anyOf(waits, repeated).join();
+            gate.open();
+            first.join();
+            repeated.join();
+        } finally {
+            invocations.shutdownNow();
+        }
+        assertEquals(1, gate.runs.get(), "the subjob's work ran once");
+        SubJob done = h.subJobs.get(job.id(), 0).orElseThrow();
+        assertEquals(SubJobStatus.SUCCEEDED, done.status());
+        assertEquals(1, done.attempts(), "one invocation ran it: " + done);
+        assertEquals(new Progress(1, 0, 1, 0), h.stored(job.id()).progress());
+    }
+
+    /**
+     * A repeated delivery waits for the invocation that holds its subjobs no longer than Step Functions waits for it (the
+     * batch's time limit), then fails for the Retry, having run nothing; the subjob is free for the next delivery once
+     * that invocation lets go of it.
+     */
+    @Test
+    void runSubJobs_deliveredAgain_waitsNoLongerThanTheBatchsTimeLimit_andRunsWhatTheEarlierInvocationLetGo()
+            throws Exception {
+        OutcomeProgram.Gate gate = OutcomeProgram.Gate.closed();
+        Job job = h.queued("alice", "outcomes", Map.of("outcomes", "gated,declined"), List.of());
+        h.admit(job);
+        List<WorkflowSteps.BatchItem> batch = h.manifest(h.workflow().split(job.id(), 1));
+        assertEquals(2, batch.size(), "both subjobs, delivered as one batch below");
+        Duration timeLimit = ProgramRegistry.from(Map.of(ProgramRegistry.SETTING, OutcomeProgram.REGISTRATION))
+                .find("outcomes").orElseThrow().subJobTimeout().multipliedBy(2);
+        List<Duration> waited = new CopyOnWriteArrayList<>();
+        h.workflow().pauseWith(pause -> {
+            waited.add(pause);
+            h.clock.advance(pause);
+        });
+        ExecutorService invocations = Executors.newSingleThreadExecutor();
+        try {
+            CompletableFuture<Void> first = CompletableFuture.runAsync(() -> h.workflow().runSubJobs(job.id(), 1, batch),
+                    invocations);
+            gate.entered.await();
+            SubJobDeclinedException gaveUp = assertThrows(SubJobDeclinedException.class,
+                    () -> h.workflow().runSubJobs(job.id(), 1, batch));
+            assertTrue(gaveUp.getMessage().contains("still running in an earlier invocation"), gaveUp.getMessage());
+            assertEquals(timeLimit, waited.stream().reduce(Duration.ZERO, Duration::plus), "it waited the batch's time limit");
+            assertEquals(1, gate.runs.get(), "and ran nothing");
+
+            gate.open();
+            CompletionException declined = assertThrows(CompletionException.class, first::join);
+            assertInstanceOf(SubJobDeclinedException.class, declined.getCause(), "the first invocation declines subjob 1");
+        } finally {
+            invocations.shutdownNow();
+        }
+        assertEquals(SubJobStatus.SUCCEEDED, h.subJobs.get(job.id(), 0).orElseThrow().status());
+        // Let go of as the first invocation ended: the next delivery runs subjob 1 without waiting.
+        assertThrows(SubJobDeclinedException.class, () -> h.workflow().runSubJobs(job.id(), 1, batch));
+        assertEquals(2, h.subJobs.get(job.id(), 1).orElseThrow().attempts());
+        assertEquals(1, h.subJobs.get(job.id(), 0).orElseThrow().attempts());
+        assertEquals(timeLimit, waited.stream().reduce(Duration.ZERO, Duration::plus), "no more waiting");
     }
 
     @Test

@@ -49,6 +49,12 @@ final class SubJobGroup {
     static final String ERROR_CODE = "errorCode";
     static final String ERROR_MESSAGE = "errorMessage";
     /**
+     * Until when the worker invocation that took a subjob may still be running it (a sortable timestamp): no other
+     * invocation takes it before then, unless that one lets it go first. Not part of {@link SubJob}: only the store's
+     * conditional writes read it.
+     */
+    static final String HELD_UNTIL = "heldUntil";
+    /**
      * The function that ran a Lambda subjob, kept once for all its attempts: within a job attempt every attempt of a
      * batch runs on the same function. A map of {@link #RUNNER_NAME} and, for a program that is a Lambda function of
      * its own, {@link #RUNNER_PROGRAM}.

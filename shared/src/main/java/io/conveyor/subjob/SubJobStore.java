@@ -116,11 +116,13 @@ public final class SubJobStore {
     }
 
     /** The attribute each name placeholder of a group's update stands for, but {@code #s<index>}: a subjob's entry. */
-    private static final Map<String, String> FIELD_NAMES = Map.of(
-            "#jobAttempt", SubJobGroup.JOB_ATTEMPT, "#status", SubJobGroup.STATUS, "#attempts", SubJobGroup.ATTEMPTS,
-            "#startedAt", SubJobGroup.STARTED_AT, "#duration", SubJobGroup.DURATION_MILLIS,
-            "#outputKey", SubJobGroup.OUTPUT_KEY, "#output", SubJobGroup.OUTPUT, "#code", SubJobGroup.ERROR_CODE,
-            "#message", SubJobGroup.ERROR_MESSAGE, "#workers", SubJobGroup.WORKERS);
+    private static final Map<String, String> FIELD_NAMES = Map.ofEntries(
+            Map.entry("#jobAttempt", SubJobGroup.JOB_ATTEMPT), Map.entry("#status", SubJobGroup.STATUS),
+            Map.entry("#attempts", SubJobGroup.ATTEMPTS), Map.entry("#startedAt", SubJobGroup.STARTED_AT),
+            Map.entry("#duration", SubJobGroup.DURATION_MILLIS), Map.entry("#outputKey", SubJobGroup.OUTPUT_KEY),
+            Map.entry("#output", SubJobGroup.OUTPUT), Map.entry("#code", SubJobGroup.ERROR_CODE),
+            Map.entry("#message", SubJobGroup.ERROR_MESSAGE), Map.entry("#workers", SubJobGroup.WORKERS),
+            Map.entry("#heldUntil", SubJobGroup.HELD_UNTIL));
     private static final Pattern NAME_PLACEHOLDER = Pattern.compile("#[A-Za-z0-9]+");
     private static final Pattern ENTRY_PLACEHOLDER = Pattern.compile("#s([0-9]+)");
 
@@ -133,8 +135,14 @@ public final class SubJobStore {
      * @param sets     what the update sets, as {@code SET} actions on the subjob's entry ({@link #path})
      * @param values   the expression values those actions use
      * @param expected the status the subjob must still have for the change to apply
+     * @param also     a further condition on the subjob's entry, or {@code null}
      */
-    private record Change(int index, List<String> sets, Map<String, AttributeValue> values, SubJobStatus expected) {}
+    private record Change(int index, List<String> sets, Map<String, AttributeValue> values, SubJobStatus expected,
+            String also) {
+        Change(int index, List<String> sets, Map<String, AttributeValue> values, SubJobStatus expected) {
+            this(index, sets, values, expected, null);
+        }
+    }
 
     private final DynamoDbClient dynamoDb;
     private final String tableName;
@@ -224,13 +232,22 @@ public final class SubJobStore {
      *     repeated delivery) or there is no such subjob in that attempt
      */
     public boolean start(String jobId, int index, int attempt, Instant now, SubJobRunner runner) {
-        if (transact(jobId, attempt, List.of(firstStart(index, now, SubJobStatus.RUNNING, runner)),
+        return start(jobId, index, attempt, now, null, runner);
+    }
+
+    /**
+     * {@link #start(String, int, int, Instant, SubJobRunner)}, and with {@code heldUntil}, only if no other invocation
+     * holds the subjob at {@code now}; it is then held until {@code heldUntil}.
+     */
+    private boolean start(String jobId, int index, int attempt, Instant now, Instant heldUntil, SubJobRunner runner) {
+        if (transact(jobId, attempt, List.of(firstStart(index, now, SubJobStatus.RUNNING, runner, heldUntil)),
                 jobs.progressChange(jobId, attempt, 1, 0, 0)) == Written.ALL
-                || transact(jobId, attempt, List.of(retake(index, SubJobStatus.ASSIGNED, SubJobStatus.RUNNING, runner)),
-                        jobs.progressChange(jobId, attempt, 1, 0, 0)) == Written.ALL) {
+                || transact(jobId, attempt, List.of(retake(index, SubJobStatus.ASSIGNED, SubJobStatus.RUNNING, runner,
+                        now, heldUntil)), jobs.progressChange(jobId, attempt, 1, 0, 0)) == Written.ALL) {
             return true;
         }
-        Update retry = groupUpdate(jobId, attempt, List.of(restart(index, runner)));
+        Update retry = groupUpdate(jobId, attempt, List.of(retake(index, SubJobStatus.RUNNING, SubJobStatus.RUNNING,
+                runner, now, heldUntil)));
         try {
             dynamoDb.updateItem(b -> b.tableName(tableName).key(retry.key())
                     .updateExpression(retry.updateExpression())
@@ -252,11 +269,18 @@ public final class SubJobStore {
      * read with one query and each is started as it stands, and one that changed meanwhile (a racing delivery) falls
      * back to {@link #start}.
      *
-     * @param runner the function that runs the batch, recorded with each subjob in the same writes
+     * <p>The invocation holds the subjobs it starts until {@code heldUntil}, the latest it can still be running: a
+     * subjob another invocation holds at {@code now} is not started, since Step Functions delivers a batch again when
+     * its task times out while the invocation that has it may still be at work (a Task's timeout stops nothing), and
+     * two invocations running one subjob at once run its work twice. {@link #release} lets go of a subjob sooner.
+     *
+     * @param heldUntil until when the invocation may be running the subjobs: its start plus its function's timeout
+     * @param runner    the function that runs the batch, recorded with each subjob in the same writes
      * @return the indices of the subjobs that may run, in the order asked, the first of them running: those of this
-     *     attempt without a recorded outcome; none once the job no longer runs this attempt
+     *     attempt without a recorded outcome that no other invocation holds; none once the job no longer runs this
+     *     attempt
      */
-    public List<Integer> startAll(String jobId, int attempt, List<Integer> indices, Instant now,
+    public List<Integer> startAll(String jobId, int attempt, List<Integer> indices, Instant now, Instant heldUntil,
             SubJobRunner.Function runner) {
         List<Integer> started = new ArrayList<>();
         for (int from = 0; from < indices.size(); from += SUBJOBS_PER_TRANSACTION) {
@@ -265,7 +289,7 @@ public final class SubJobStore {
             List<Change> firstStarts = new ArrayList<>();
             for (int i = 0; i < chunk.size(); i++) {
                 firstStarts.add(firstStart(chunk.get(i), now,
-                        takesTheTurn && i == 0 ? SubJobStatus.RUNNING : SubJobStatus.ASSIGNED, runner));
+                        takesTheTurn && i == 0 ? SubJobStatus.RUNNING : SubJobStatus.ASSIGNED, runner, heldUntil));
             }
             Written written = transact(jobId, attempt, firstStarts,
                     jobs.progressChange(jobId, attempt, takesTheTurn ? 1 : 0, 0, 0));
@@ -274,7 +298,7 @@ public final class SubJobStore {
             }
             if (written == Written.ALL) {
                 started.addAll(chunk);
-            } else if (!startAsFound(jobId, attempt, chunk, now, runner, started)) {
+            } else if (!startAsFound(jobId, attempt, chunk, now, heldUntil, runner, started)) {
                 return started;
             }
         }
@@ -287,8 +311,8 @@ public final class SubJobStore {
      *
      * @return {@code false} if the job no longer runs this attempt
      */
-    private boolean startAsFound(String jobId, int attempt, List<Integer> indices, Instant now, SubJobRunner runner,
-            List<Integer> started) {
+    private boolean startAsFound(String jobId, int attempt, List<Integer> indices, Instant now, Instant heldUntil,
+            SubJobRunner runner, List<Integer> started) {
         Map<Integer, SubJob> current = range(jobId, indices);
         List<SubJob> runnable = indices.stream().map(current::get)
                 .filter(s -> s != null && s.jobAttempt() == attempt && !s.status().isOutcome())
@@ -303,8 +327,8 @@ public final class SubJobStore {
             boolean runsNow = !turnTaken;
             turnTaken = true;
             SubJobStatus as = runsNow ? SubJobStatus.RUNNING : SubJobStatus.ASSIGNED;
-            changes.add(s.status() == SubJobStatus.PENDING ? firstStart(s.index(), now, as, runner)
-                    : retake(s.index(), s.status(), as, runner));
+            changes.add(s.status() == SubJobStatus.PENDING ? firstStart(s.index(), now, as, runner, heldUntil)
+                    : retake(s.index(), s.status(), as, runner, now, heldUntil));
             runningChange += (runsNow ? 1 : 0) - (s.status() == SubJobStatus.RUNNING ? 1 : 0);
         }
         Written written = transact(jobId, attempt, changes, jobs.progressChange(jobId, attempt, runningChange, 0, 0));
@@ -312,7 +336,7 @@ public final class SubJobStore {
             return false;
         }
         for (SubJob s : runnable) {
-            if (written == Written.ALL || start(jobId, s.index(), attempt, now, runner)) {
+            if (written == Written.ALL || start(jobId, s.index(), attempt, now, heldUntil, runner)) {
                 started.add(s.index());
             }
         }
@@ -339,7 +363,7 @@ public final class SubJobStore {
             if (outcomes.stream().noneMatch(o -> o.index() == running)) {
                 // It ended without an outcome (its worker declined it, to be retried with the batch): it waits again.
                 // At the batch's end it stays running instead, as does any subjob whose invocation failed or timed
-                // out: the state's Retry runs it again, and a late duplicate invocation may still record it.
+                // out: the state's Retry runs it again once that invocation lets go of it (see startAll).
                 turnChanges.add(turn(running, SubJobStatus.RUNNING, SubJobStatus.ASSIGNED));
                 turnRunningChange--;
             }
@@ -386,6 +410,38 @@ public final class SubJobStore {
             }
         } while (from < outcomes.size());
         return recorded;
+    }
+
+    /**
+     * The invocation that started {@code indices} with {@link #startAll}, holding them until {@code heldUntil}, lets go
+     * of them as it ends: those it leaves without an outcome (declined, to be retried) are then free at once for the
+     * state's Retry, rather than when the hold would run out. One that another invocation holds by now stays its.
+     */
+    public void release(String jobId, int attempt, List<Integer> indices, Instant heldUntil, Instant now) {
+        for (int index : indices) {
+            try {
+                dynamoDb.updateItem(b -> b.tableName(tableName).key(SubJobGroup.key(jobId, index))
+                        .updateExpression("SET #s.#heldUntil = :now")
+                        .conditionExpression("#jobAttempt = :attempt AND #s.#heldUntil = :heldUntil")
+                        .expressionAttributeNames(Map.of("#s", SubJobGroup.entryName(index),
+                                "#heldUntil", SubJobGroup.HELD_UNTIL, "#jobAttempt", SubJobGroup.JOB_ATTEMPT))
+                        .expressionAttributeValues(Map.of(":now", AttributeValue.fromS(Timestamps.sortable(now)),
+                                ":attempt", AttributeValue.fromN(Integer.toString(attempt)),
+                                ":heldUntil", AttributeValue.fromS(Timestamps.sortable(heldUntil)))));
+            } catch (ConditionalCheckFailedException heldByAnotherOrReplaced) {
+                // nothing of this invocation's to let go of
+            }
+        }
+    }
+
+    /**
+     * Those of {@code indices} that are subjobs of {@code attempt} without a recorded outcome, in the order asked: what
+     * a delivery that could not start them (another invocation holds them) still waits for.
+     */
+    public List<Integer> unfinished(String jobId, int attempt, List<Integer> indices) {
+        Map<Integer, SubJob> current = range(jobId, indices);
+        return indices.stream().filter(i -> current.containsKey(i) && current.get(i).jobAttempt() == attempt
+                && !current.get(i).status().isOutcome()).toList();
     }
 
     /** The subjobs among {@code indices}, by index, read with one query over the groups that hold them. */
@@ -500,14 +556,19 @@ public final class SubJobStore {
      * A pending subjob taken by a worker invocation, {@code as} running or assigned: its whole entry is known, so it is
      * written whole, the shortest update. Its attempt and start count from the invocation that took it, and so does
      * what ran it: a function once for all attempts, a worker as the first of one per attempt.
+     *
+     * @param heldUntil until when the invocation holds it, or {@code null} for a start that holds nothing
      */
-    private static Change firstStart(int index, Instant now, SubJobStatus as, SubJobRunner runner) {
+    private static Change firstStart(int index, Instant now, SubJobStatus as, SubJobRunner runner, Instant heldUntil) {
         // One value for every entry of a kind: the entries of a batch's first write are alike, but for their index.
         String value = as == SubJobStatus.RUNNING ? ":started" : ":assignedEntry";
         Map<String, AttributeValue> entry = new HashMap<>(Map.of(
                 SubJobGroup.STATUS, AttributeValue.fromS(as.name()),
                 SubJobGroup.ATTEMPTS, AttributeValue.fromN("1"),
                 SubJobGroup.STARTED_AT, AttributeValue.fromS(Timestamps.sortable(now))));
+        if (heldUntil != null) {
+            entry.put(SubJobGroup.HELD_UNTIL, AttributeValue.fromS(Timestamps.sortable(heldUntil)));
+        }
         if (runner instanceof SubJobRunner.Worker worker) {
             entry.put(SubJobGroup.WORKERS, AttributeValue.fromL(List.of(SubJobGroup.runner(worker))));
         } else {
@@ -519,9 +580,11 @@ public final class SubJobStore {
 
     /**
      * A subjob taken again by another worker invocation (a retry, a repeated delivery), {@code as} running or assigned.
-     * A worker is added as this attempt's; a function was recorded at the first start, and runs every attempt.
+     * A worker is added as this attempt's; a function was recorded at the first start, and runs every attempt. With
+     * {@code heldUntil}, only a subjob no other invocation holds at {@code now} is taken, and held until then.
      */
-    private static Change retake(int index, SubJobStatus from, SubJobStatus as, SubJobRunner runner) {
+    private static Change retake(int index, SubJobStatus from, SubJobStatus as, SubJobRunner runner, Instant now,
+            Instant heldUntil) {
         List<String> sets = new ArrayList<>(List.of(path(index, "#attempts") + " = " + path(index, "#attempts") + " + :one"));
         Map<String, AttributeValue> values = new HashMap<>(Map.of(":one", AttributeValue.fromN("1")));
         if (as != from) {
@@ -533,11 +596,14 @@ public final class SubJobStore {
             values.put(":noWorkers", AttributeValue.fromL(List.of()));
             values.put(":worker", AttributeValue.fromL(List.of(SubJobGroup.runner(worker))));
         }
-        return new Change(index, sets, values, from);
-    }
-
-    private static Change restart(int index, SubJobRunner runner) {
-        return retake(index, SubJobStatus.RUNNING, SubJobStatus.RUNNING, runner);
+        if (heldUntil == null) {
+            return new Change(index, sets, values, from);
+        }
+        sets.add(path(index, "#heldUntil") + " = :heldUntil");
+        values.put(":heldUntil", AttributeValue.fromS(Timestamps.sortable(heldUntil)));
+        values.put(":now", AttributeValue.fromS(Timestamps.sortable(now)));
+        return new Change(index, sets, values, from, "(attribute_not_exists(" + path(index, "#heldUntil") + ") OR "
+                + path(index, "#heldUntil") + " <= :now)");
     }
 
     /** The batch's turn passes to an assigned subjob, or back from a running one that ended without an outcome. */
@@ -560,6 +626,9 @@ public final class SubJobStore {
             values.put(statusValue(c.expected()), AttributeValue.fromS(c.expected().name()));
             sets.addAll(c.sets());
             condition.append(" AND ").append(path(c.index(), "#status")).append(" = ").append(statusValue(c.expected()));
+            if (c.also() != null) {
+                condition.append(" AND ").append(c.also());
+            }
         }
         String update = "SET " + String.join(", ", sets);
         // DynamoDB refuses names an expression does not use: name just those the two expressions hold.

@@ -32,6 +32,8 @@ class SubJobStoreTest {
     private static final JobError DECLINED = new JobError("SubJob.Declined", "input 4 is not UTF-8");
     /** What runs the subjobs of a Java program: the catalogue's RunSubJob function. */
     private static final SubJobRunner.Function RUN_SUBJOB = new SubJobRunner.Function("RunSubJob", null);
+    /** Until when a RunSubJob invocation that starts subjobs about T0 holds them: the function's 15 minutes. */
+    private static final Instant HELD_UNTIL = T0.plus(Duration.ofMinutes(15));
 
     private JobStore jobs;
     private SubJobStore subJobs;
@@ -66,7 +68,7 @@ class SubJobStoreTest {
         int first = SubJobGroup.SIZE - 3; // the batch straddles the first two groups
         subJobs.registerAll("j", 1, pending(2 * SubJobGroup.SIZE));
         List<Integer> batch = IntStream.range(first, first + 6).boxed().toList();
-        assertEquals(batch, subJobs.startAll("j", 1, batch, T0, RUN_SUBJOB));
+        assertEquals(batch, subJobs.startAll("j", 1, batch, T0, HELD_UNTIL, RUN_SUBJOB));
         List<SubJobStore.Outcome> outcomes = new ArrayList<>();
         batch.forEach(i -> outcomes.add(i % 2 == 0 ? succeeded(i)
                 : SubJobStore.Outcome.failed(i, new JobError("Program.Failed", "no " + i), Duration.ofMillis(i))));
@@ -173,8 +175,9 @@ class SubJobStoreTest {
     void eachAttemptKeepsWhatRanIt_aFunctionOnceForAll_aWorkerPerAttempt_throughTheOutcome() {
         subJobs.registerAll("j", 1, pending(3));
         SubJobRunner.Function lambda = new SubJobRunner.Function("RunSubJob", "word-count:live");
-        assertEquals(List.of(0, 1), subJobs.startAll("j", 1, List.of(0, 1), T0, lambda));
-        assertEquals(List.of(0, 1), subJobs.startAll("j", 1, List.of(0, 1), T0.plusSeconds(1), lambda), "a retry");
+        assertEquals(List.of(0, 1), subJobs.startAll("j", 1, List.of(0, 1), T0, HELD_UNTIL, lambda));
+        subJobs.release("j", 1, List.of(0, 1), HELD_UNTIL, T0.plusSeconds(1));
+        assertEquals(List.of(0, 1), subJobs.startAll("j", 1, List.of(0, 1), T0.plusSeconds(1), HELD_UNTIL, lambda), "a retry");
         SubJobRunner.Worker doomed = new SubJobRunner.Worker("w-1", "gpu-box-1");
         SubJobRunner.Worker unnamed = new SubJobRunner.Worker("w-2", null);
         subJobs.start("j", 2, 1, T0, doomed);
@@ -244,7 +247,7 @@ class SubJobStoreTest {
         subJobs.recordFailure("j", 7, 1, DECLINED, T0.plusSeconds(1));
         List<Integer> batch = IntStream.range(0, 250).boxed().toList();
 
-        List<Integer> started = subJobs.startAll("j", 1, batch, T0.plusSeconds(2), RUN_SUBJOB);
+        List<Integer> started = subJobs.startAll("j", 1, batch, T0.plusSeconds(2), HELD_UNTIL, RUN_SUBJOB);
         assertEquals(249, started.size(), "the subjob that ended already does not run again");
         assertEquals(new Progress(250, 1, 0, 1), progress(), "a batch runs one subjob at a time");
         assertEquals(T0.plusSeconds(2), subJobs.get("j", started.get(0)).orElseThrow().startedAt());
@@ -252,7 +255,7 @@ class SubJobStoreTest {
         List<SubJobStore.Outcome> outcomes = started.stream().map(SubJobStoreTest::succeeded).toList();
         assertEquals(249, subJobs.recordAll("j", 1, outcomes, started.get(0), OptionalInt.empty(), T0.plusSeconds(3)).size());
         assertEquals(new Progress(250, 0, 249, 1), progress());
-        assertEquals(List.of(), subJobs.startAll("j", 1, batch, T0.plusSeconds(4), RUN_SUBJOB), "a repeated batch runs nothing");
+        assertEquals(List.of(), subJobs.startAll("j", 1, batch, T0.plusSeconds(4), HELD_UNTIL, RUN_SUBJOB), "a repeated batch runs nothing");
         assertEquals(new Progress(250, 0, 249, 1), progress());
     }
 
@@ -261,7 +264,7 @@ class SubJobStoreTest {
     void aBatch_showsOneSubjobRunningAtATime_andPassesTheTurnWithEachWrite() {
         subJobs.registerAll("j", 1, pending(20));
         List<Integer> batch = IntStream.range(0, 15).boxed().toList();
-        assertEquals(batch, subJobs.startAll("j", 1, batch, T0, RUN_SUBJOB));
+        assertEquals(batch, subJobs.startAll("j", 1, batch, T0, HELD_UNTIL, RUN_SUBJOB));
         assertEquals(new Progress(20, 1, 0, 0), progress());
         assertEquals(SubJobStatus.RUNNING, subJobs.get("j", 0).orElseThrow().status());
         assertEquals(SubJobStatus.ASSIGNED, subJobs.get("j", 1).orElseThrow().status());
@@ -283,8 +286,9 @@ class SubJobStoreTest {
         subJobs.recordAll("j", 1, rest, 5, OptionalInt.empty(), T0.plusSeconds(5));
         assertEquals(new Progress(20, 0, 14, 0), progress());
 
-        // The batch is delivered again for subjob 3: it runs, and only it.
-        assertEquals(List.of(3), subJobs.startAll("j", 1, batch, T0.plusSeconds(9), RUN_SUBJOB));
+        // The invocation ends, letting go of 3; the batch is delivered again for it: it runs, and only it.
+        subJobs.release("j", 1, batch, HELD_UNTIL, T0.plusSeconds(6));
+        assertEquals(List.of(3), subJobs.startAll("j", 1, batch, T0.plusSeconds(9), HELD_UNTIL, RUN_SUBJOB));
         assertEquals(new Progress(20, 1, 14, 0), progress());
         assertEquals(SubJobStatus.RUNNING, subJobs.get("j", 3).orElseThrow().status());
         assertEquals(2, subJobs.get("j", 3).orElseThrow().attempts());
@@ -297,10 +301,11 @@ class SubJobStoreTest {
     @Test
     void aDeclinedSubjob_staysRunning_andItsRetryRunsAndRecordsItOnce() {
         subJobs.registerAll("j", 1, pending(1));
-        assertEquals(List.of(0), subJobs.startAll("j", 1, List.of(0), T0, RUN_SUBJOB));
+        assertEquals(List.of(0), subJobs.startAll("j", 1, List.of(0), T0, HELD_UNTIL, RUN_SUBJOB));
         assertEquals(new Progress(1, 1, 0, 0), progress());
+        subJobs.release("j", 1, List.of(0), HELD_UNTIL, T0.plusSeconds(4));
 
-        assertEquals(List.of(0), subJobs.startAll("j", 1, List.of(0), T0.plusSeconds(5), RUN_SUBJOB));
+        assertEquals(List.of(0), subJobs.startAll("j", 1, List.of(0), T0.plusSeconds(5), HELD_UNTIL, RUN_SUBJOB));
         assertEquals(SubJobStatus.RUNNING, subJobs.get("j", 0).orElseThrow().status());
         assertEquals(new Progress(1, 1, 0, 0), progress());
         assertEquals(List.of(succeeded(0)), subJobs.recordAll("j", 1, List.of(succeeded(0)), 0, OptionalInt.empty(),
@@ -309,7 +314,7 @@ class SubJobStoreTest {
         assertEquals(SubJobStatus.SUCCEEDED, done.status());
         assertEquals(2, done.attempts());
         assertEquals(new Progress(1, 0, 1, 0), progress());
-        assertEquals(List.of(), subJobs.startAll("j", 1, List.of(0), T0.plusSeconds(7), RUN_SUBJOB), "nothing runs again");
+        assertEquals(List.of(), subJobs.startAll("j", 1, List.of(0), T0.plusSeconds(7), HELD_UNTIL, RUN_SUBJOB), "nothing runs again");
     }
 
     /** A redelivered batch whose first delivery left one subjob running further on: still one running. */
@@ -317,11 +322,12 @@ class SubJobStoreTest {
     void aRedeliveredBatch_runsItsFirstUnfinishedSubjob_andAssignsTheOthers() {
         subJobs.registerAll("j", 1, pending(6));
         List<Integer> batch = IntStream.range(0, 6).boxed().toList();
-        subJobs.startAll("j", 1, batch, T0, RUN_SUBJOB);
+        subJobs.startAll("j", 1, batch, T0, HELD_UNTIL, RUN_SUBJOB);
         subJobs.recordAll("j", 1, List.of(succeeded(0), succeeded(1)), 0, OptionalInt.of(2), T0.plusSeconds(2));
         subJobs.recordAll("j", 1, List.of(succeeded(2)), 2, OptionalInt.of(3), T0.plusSeconds(3));
-        // The invocation dies while 3 runs; the retry delivers the batch again.
-        assertEquals(List.of(3, 4, 5), subJobs.startAll("j", 1, batch, T0.plusSeconds(10), RUN_SUBJOB));
+        // The invocation dies while 3 runs, holding what it had left; the retry that comes once its hold ran out runs it.
+        assertEquals(List.of(3, 4, 5), subJobs.startAll("j", 1, batch, HELD_UNTIL, HELD_UNTIL.plus(Duration.ofMinutes(15)),
+                RUN_SUBJOB));
         assertEquals(new Progress(6, 1, 3, 0), progress());
         assertEquals(SubJobStatus.RUNNING, subJobs.get("j", 3).orElseThrow().status());
         assertEquals(SubJobStatus.ASSIGNED, subJobs.get("j", 4).orElseThrow().status());
@@ -331,8 +337,9 @@ class SubJobStoreTest {
     @Test
     void aBatchRetried_whileAnotherDeliveryRecordedPartOfIt_countsEverySubjobOnce() {
         subJobs.registerAll("j", 1, pending(3));
-        assertEquals(List.of(0, 1, 2), subJobs.startAll("j", 1, List.of(0, 1, 2), T0, RUN_SUBJOB));
-        assertEquals(List.of(0, 1, 2), subJobs.startAll("j", 1, List.of(0, 1, 2), T0.plusSeconds(5), RUN_SUBJOB));
+        assertEquals(List.of(0, 1, 2), subJobs.startAll("j", 1, List.of(0, 1, 2), T0, HELD_UNTIL, RUN_SUBJOB));
+        subJobs.release("j", 1, List.of(0, 1, 2), HELD_UNTIL, T0.plusSeconds(4));
+        assertEquals(List.of(0, 1, 2), subJobs.startAll("j", 1, List.of(0, 1, 2), T0.plusSeconds(5), HELD_UNTIL, RUN_SUBJOB));
         assertEquals(T0, subJobs.get("j", 0).orElseThrow().startedAt(), "a retry keeps the first start");
         assertEquals(2, subJobs.get("j", 0).orElseThrow().attempts());
 
@@ -342,6 +349,42 @@ class SubJobStoreTest {
                 0, OptionalInt.empty(), T0.plusSeconds(7));
         assertEquals(List.of(0, 2), recorded.stream().map(SubJobStore.Outcome::index).toList());
         assertEquals(new Progress(3, 0, 3, 0), progress());
+    }
+
+    /**
+     * A task that times out is retried while the invocation it gave up on may still be running: the retry must not run
+     * what that invocation holds, until it lets go of it (ending without an outcome) or could no longer be running.
+     */
+    @Test
+    void aSubjobHeldByAnInvocation_isNotStartedByAnother_untilLetGoOrItsHoldRunsOut() throws Exception {
+        subJobs.registerAll("j", 1, pending(2));
+        assertEquals(List.of(0, 1), subJobs.startAll("j", 1, List.of(0, 1), T0, HELD_UNTIL, RUN_SUBJOB));
+        Instant laterHold = HELD_UNTIL.plusSeconds(6);
+        assertEquals(List.of(), subJobs.startAll("j", 1, List.of(0, 1), T0.plusSeconds(6), laterHold, RUN_SUBJOB),
+                "the timed-out invocation still holds both");
+        assertEquals(1, subJobs.get("j", 0).orElseThrow().attempts());
+        assertEquals(1, subJobs.get("j", 1).orElseThrow().attempts());
+        assertEquals(List.of(0, 1), subJobs.unfinished("j", 1, List.of(0, 1)));
+
+        // It records 0 and ends, declining 1: 1 is free at once, 0 is done.
+        subJobs.recordAll("j", 1, List.of(succeeded(0)), 0, OptionalInt.empty(), T0.plusSeconds(7));
+        subJobs.release("j", 1, List.of(1), HELD_UNTIL, T0.plusSeconds(7));
+        assertEquals(List.of(1), subJobs.unfinished("j", 1, List.of(0, 1)));
+        List<Concurrently.Outcome<List<Integer>>> racing = Concurrently.run(4,
+                () -> subJobs.startAll("j", 1, List.of(0, 1), T0.plusSeconds(8), laterHold, RUN_SUBJOB));
+        assertEquals(1, racing.stream().filter(o -> o.failure() == null && o.result().equals(List.of(1))).count(),
+                "one racing delivery takes it: " + racing);
+        assertEquals(2, subJobs.get("j", 1).orElseThrow().attempts());
+        assertEquals(List.of(), subJobs.startAll("j", 1, List.of(1), T0.plusSeconds(9), laterHold, RUN_SUBJOB),
+                "and holds it");
+        subJobs.release("j", 1, List.of(1), HELD_UNTIL, T0.plusSeconds(9));
+        assertEquals(List.of(), subJobs.startAll("j", 1, List.of(1), T0.plusSeconds(9), laterHold, RUN_SUBJOB),
+                "an older invocation cannot let go of what a newer one holds");
+
+        // The invocation that holds 1 dies without letting go: once it could no longer be running, another takes it.
+        assertEquals(List.of(1), subJobs.startAll("j", 1, List.of(1), laterHold, laterHold.plusSeconds(900), RUN_SUBJOB));
+        assertEquals(3, subJobs.get("j", 1).orElseThrow().attempts());
+        assertEquals(new Progress(2, 1, 1, 0), progress());
     }
 
     @Test
@@ -375,7 +418,7 @@ class SubJobStoreTest {
         Progress atCancel = progress();
         assertEquals(List.of(), subJobs.recordAll("j", 1, List.of(succeeded(0)), 0, OptionalInt.empty(), T0.plusSeconds(2)));
         assertFalse(subJobs.start("j", 1, 1, T0.plusSeconds(2), RUN_SUBJOB), "no new invocation runs for a cancelled job");
-        assertEquals(List.of(), subJobs.startAll("j", 1, List.of(1), T0.plusSeconds(2), RUN_SUBJOB), "nor a new batch");
+        assertEquals(List.of(), subJobs.startAll("j", 1, List.of(1), T0.plusSeconds(2), HELD_UNTIL, RUN_SUBJOB), "nor a new batch");
         assertEquals(atCancel, progress());
     }
 
