@@ -44,13 +44,16 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
@@ -109,6 +112,9 @@ public final class WorkflowSteps {
     private final ProgramCostStore costs;
     /** How a delivery waits for subjobs another invocation holds: sleeping, but for tests that watch it wait. */
     private volatile Pause pause = WorkflowSteps::sleep;
+    /** The subjobs held by the batches this instance runs now, renewed together by one timer (started with the first). */
+    private final Set<SubJobHold> holds = ConcurrentHashMap.newKeySet();
+    private volatile ScheduledExecutorService renewals;
     /**
      * Running jobs whose batches this instance ran lately, by job id and attempt. What a batch needs of its job
      * (program, parameters, inputs) never changes within an attempt, and whether the attempt still runs is checked
@@ -203,28 +209,62 @@ public final class WorkflowSteps {
         Program program = programs.of(definition);
         Map<Integer, JsonNode> inputs = new HashMap<>();
         batch.forEach(item -> inputs.put(item.index(), item.input()));
-        Instant began = clock.instant();
-        // The latest this invocation can still be running (Lambda ends it at its function's timeout): it holds what it
-        // takes until then.
-        Instant heldUntil = began.plus(Catalogue.RUN_SUBJOB.timeout());
-        Instant waitUntil = began.plus(definition.subJobTimeout().multipliedBy(batch.size()));
+        Instant waitUntil = clock.instant().plus(definition.subJobTimeout().multipliedBy(batch.size()));
         List<Integer> wanted = batch.stream().map(BatchItem::index).toList();
-        while (true) {
-            List<Integer> started = subJobs.startAll(jobId, attempt, wanted, clock.instant(), heldUntil, runner(definition));
-            run(job, attempt, program, inputs, started, heldUntil);
-            Set<Integer> ran = new HashSet<>(started);
-            List<Integer> heldElsewhere = wanted.stream().filter(index -> !ran.contains(index)).toList();
-            wanted = heldElsewhere.isEmpty() ? List.of() : subJobs.unfinished(jobId, attempt, heldElsewhere);
-            if (wanted.isEmpty()) {
-                return;
+        try (SubJobHold hold = new SubJobHold(subJobs, jobId, attempt, clock)) {
+            holds.add(hold);
+            renewingHolds();
+            try {
+                while (true) {
+                    List<Integer> started = hold.start(wanted, runner(definition));
+                    run(job, attempt, program, inputs, started, hold);
+                    Set<Integer> ran = new HashSet<>(started);
+                    List<Integer> heldElsewhere = wanted.stream().filter(index -> !ran.contains(index)).toList();
+                    wanted = heldElsewhere.isEmpty() ? List.of() : subJobs.unfinished(jobId, attempt, heldElsewhere);
+                    if (wanted.isEmpty()) {
+                        return;
+                    }
+                    running(jobId, attempt);
+                    if (!clock.instant().isBefore(waitUntil)) {
+                        throw new SubJobDeclinedException("subjobs " + wanted + " of job " + jobId + " are still running "
+                                + "in an earlier invocation of this batch, which this repeated delivery waited for until "
+                                + "the batch's time limit; worth another try once it ends");
+                    }
+                    pause.pause(HELD_SUBJOB_POLL);
+                }
+            } finally {
+                holds.remove(hold);
             }
-            running(jobId, attempt);
-            if (!clock.instant().isBefore(waitUntil)) {
-                throw new SubJobDeclinedException("subjobs " + wanted + " of job " + jobId + " are still running in an "
-                        + "earlier invocation of this batch, which this repeated delivery waited for until the batch's "
-                        + "time limit; worth another try once it ends");
+        }
+    }
+
+    /** Renews the holds of the batches this instance runs now ({@link SubJobHold#renew}); a timer calls it. */
+    void renewHolds() {
+        for (SubJobHold hold : holds) {
+            try {
+                hold.renew();
+            } catch (RuntimeException e) {
+                // The next renewal tries again, within the lease.
+                LOG.warn("could not renew a hold of subjobs", e);
             }
-            pause.pause(HELD_SUBJOB_POLL);
+        }
+    }
+
+    /** Starts the timer that renews the holds, once per instance, with the first batch it runs. */
+    private void renewingHolds() {
+        if (renewals == null) {
+            synchronized (holds) {
+                if (renewals == null) {
+                    ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+                        Thread t = new Thread(r, "conveyor-subjob-holds");
+                        t.setDaemon(true);
+                        return t;
+                    });
+                    long every = SubJobHold.RENEW_EVERY.toMillis();
+                    timer.scheduleWithFixedDelay(this::renewHolds, every, every, TimeUnit.MILLISECONDS);
+                    renewals = timer;
+                }
+            }
         }
     }
 
@@ -251,65 +291,52 @@ public final class WorkflowSteps {
     }
 
     /**
-     * Runs the subjobs this invocation started, in order, writing their outcomes; lets go of those it leaves without one,
-     * so the state's Retry can run them again at once.
+     * Runs the subjobs this invocation started, in order, writing their outcomes; those it leaves without one stay in
+     * {@code hold} until the invocation lets go of them as it ends.
      */
     private void run(Job job, int attempt, Program program, Map<Integer, JsonNode> inputs, List<Integer> started,
-            Instant heldUntil) {
+            SubJobHold hold) {
         StoredJobInputs jobInputs = new StoredJobInputs(job, objects);
         List<SubJobStore.Outcome> outcomes = new ArrayList<>();
-        Set<Integer> unfinished = new LinkedHashSet<>(started);
         Instant lastWrite = clock.instant();
         RuntimeException retryable = null;
         // The subjob shown running: the first started, then the one after each write (the write passes the turn on).
         int running = started.isEmpty() ? -1 : started.get(0);
-        try {
-            for (int position = 0; position < started.size(); position++) {
-                int index = started.get(position);
-                Instant began = clock.instant();
-                try {
-                    String output = StoredJson.write(work(program, index, inputs.get(index), jobInputs));
-                    Duration took = Duration.between(began, clock.instant());
-                    if (SubJobStore.Outcome.fitsWithSubJob(output)) {
-                        // A small output rides in the outcome's own write: no object to put now and read back later.
-                        outcomes.add(SubJobStore.Outcome.succeededWithOutput(index, output, took));
-                    } else {
-                        String outputKey = JobObjectLayout.subJobOutput(job.id(), attempt, index);
-                        objects.put(outputKey, output.getBytes(StandardCharsets.UTF_8), "application/json");
-                        outcomes.add(SubJobStore.Outcome.succeededWithOutputAt(index, outputKey, took));
-                    }
-                } catch (SubJobDeclinedException | ResultRejectedException e) {
-                    retryable = retryable == null ? asRetried(e) : retryable;
-                } catch (RuntimeException e) {
-                    JobError why = new JobError(ErrorNames.code(e.getClass().getName()), ErrorNames.message(e.getMessage()));
-                    outcomes.add(SubJobStore.Outcome.failed(index, why, Duration.between(began, clock.instant())));
-                }
-                Instant now = clock.instant();
-                boolean more = position + 1 < started.size();
-                if (more && !outcomes.isEmpty() && (outcomes.size() >= OUTCOMES_PER_WRITE
-                        || Duration.between(lastWrite, now).compareTo(OUTCOME_WRITE_INTERVAL) >= 0)) {
-                    int next = started.get(position + 1);
-                    recordOutcomes(job, attempt, outcomes, running, OptionalInt.of(next), now);
-                    outcomes.forEach(o -> unfinished.remove(o.index()));
-                    running = next;
-                    outcomes.clear();
-                    lastWrite = now;
-                }
-            }
-            if (!outcomes.isEmpty()) {
-                recordOutcomes(job, attempt, outcomes, running, OptionalInt.empty(), clock.instant());
-                outcomes.forEach(o -> unfinished.remove(o.index()));
-            }
-        } catch (RuntimeException e) {
+        for (int position = 0; position < started.size(); position++) {
+            int index = started.get(position);
+            Instant began = clock.instant();
             try {
-                subJobs.release(job.id(), attempt, List.copyOf(unfinished), heldUntil, clock.instant());
-            } catch (RuntimeException releaseFailed) {
-                e.addSuppressed(releaseFailed);
+                String output = StoredJson.write(work(program, index, inputs.get(index), jobInputs));
+                Duration took = Duration.between(began, clock.instant());
+                if (SubJobStore.Outcome.fitsWithSubJob(output)) {
+                    // A small output rides in the outcome's own write: no object to put now and read back later.
+                    outcomes.add(SubJobStore.Outcome.succeededWithOutput(index, output, took));
+                } else {
+                    String outputKey = JobObjectLayout.subJobOutput(job.id(), attempt, index);
+                    objects.put(outputKey, output.getBytes(StandardCharsets.UTF_8), "application/json");
+                    outcomes.add(SubJobStore.Outcome.succeededWithOutputAt(index, outputKey, took));
+                }
+            } catch (SubJobDeclinedException | ResultRejectedException e) {
+                retryable = retryable == null ? asRetried(e) : retryable;
+            } catch (RuntimeException e) {
+                JobError why = new JobError(ErrorNames.code(e.getClass().getName()), ErrorNames.message(e.getMessage()));
+                outcomes.add(SubJobStore.Outcome.failed(index, why, Duration.between(began, clock.instant())));
             }
-            throw e;
+            Instant now = clock.instant();
+            boolean more = position + 1 < started.size();
+            if (more && !outcomes.isEmpty() && (outcomes.size() >= OUTCOMES_PER_WRITE
+                    || Duration.between(lastWrite, now).compareTo(OUTCOME_WRITE_INTERVAL) >= 0)) {
+                int next = started.get(position + 1);
+                recordOutcomes(job, attempt, outcomes, running, OptionalInt.of(next), now);
+                hold.finished(outcomes.stream().map(SubJobStore.Outcome::index).toList());
+                running = next;
+                outcomes.clear();
+                lastWrite = now;
+            }
         }
-        if (!unfinished.isEmpty()) {
-            subJobs.release(job.id(), attempt, List.copyOf(unfinished), heldUntil, clock.instant());
+        if (!outcomes.isEmpty()) {
+            recordOutcomes(job, attempt, outcomes, running, OptionalInt.empty(), clock.instant());
+            hold.finished(outcomes.stream().map(SubJobStore.Outcome::index).toList());
         }
         if (retryable != null) {
             throw retryable;

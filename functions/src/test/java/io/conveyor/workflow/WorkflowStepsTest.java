@@ -138,6 +138,8 @@ class WorkflowStepsTest {
         h.workflow().pauseWith(pause -> {
             waited.add(pause);
             h.clock.advance(pause);
+            // The timer that renews the first invocation's hold while it runs, on the test's clock.
+            h.workflow().renewHolds();
         });
         ExecutorService invocations = Executors.newSingleThreadExecutor();
         try {

@@ -49,8 +49,8 @@ final class SubJobGroup {
     static final String ERROR_CODE = "errorCode";
     static final String ERROR_MESSAGE = "errorMessage";
     /**
-     * Until when the worker invocation that took a subjob may still be running it (a sortable timestamp): no other
-     * invocation takes it before then, unless that one lets it go first. Not part of {@link SubJob}: only the store's
+     * Until when the worker invocation that took a subjob holds it (a sortable timestamp; a lease it renews while it
+     * runs it): no other invocation takes it before then, unless that one lets it go first. Not part of {@link SubJob}: only the store's
      * conditional writes read it.
      */
     static final String HELD_UNTIL = "heldUntil";

@@ -269,12 +269,13 @@ public final class SubJobStore {
      * read with one query and each is started as it stands, and one that changed meanwhile (a racing delivery) falls
      * back to {@link #start}.
      *
-     * <p>The invocation holds the subjobs it starts until {@code heldUntil}, the latest it can still be running: a
+     * <p>The invocation holds the subjobs it starts until {@code heldUntil}, and renews the hold while it runs them: a
      * subjob another invocation holds at {@code now} is not started, since Step Functions delivers a batch again when
      * its task times out while the invocation that has it may still be at work (a Task's timeout stops nothing), and
      * two invocations running one subjob at once run its work twice. {@link #release} lets go of a subjob sooner.
      *
-     * @param heldUntil until when the invocation may be running the subjobs: its start plus its function's timeout
+     * @param heldUntil until when the invocation holds the subjobs: a short lease it {@link #renew renews} while it runs
+     *                  them, so that a crashed invocation's subjobs are free again soon
      * @param runner    the function that runs the batch, recorded with each subjob in the same writes
      * @return the indices of the subjobs that may run, in the order asked, the first of them running: those of this
      *     attempt without a recorded outcome that no other invocation holds; none once the job no longer runs this
@@ -419,18 +420,34 @@ public final class SubJobStore {
      */
     public void release(String jobId, int attempt, List<Integer> indices, Instant heldUntil, Instant now) {
         for (int index : indices) {
-            try {
-                dynamoDb.updateItem(b -> b.tableName(tableName).key(SubJobGroup.key(jobId, index))
-                        .updateExpression("SET #s.#heldUntil = :now")
-                        .conditionExpression("#jobAttempt = :attempt AND #s.#heldUntil = :heldUntil")
-                        .expressionAttributeNames(Map.of("#s", SubJobGroup.entryName(index),
-                                "#heldUntil", SubJobGroup.HELD_UNTIL, "#jobAttempt", SubJobGroup.JOB_ATTEMPT))
-                        .expressionAttributeValues(Map.of(":now", AttributeValue.fromS(Timestamps.sortable(now)),
-                                ":attempt", AttributeValue.fromN(Integer.toString(attempt)),
-                                ":heldUntil", AttributeValue.fromS(Timestamps.sortable(heldUntil)))));
-            } catch (ConditionalCheckFailedException heldByAnotherOrReplaced) {
-                // nothing of this invocation's to let go of
-            }
+            moveHold(jobId, attempt, index, heldUntil, now);
+        }
+    }
+
+    /**
+     * The invocation holding subjob {@code index} until {@code heldUntil} still runs it: it holds it until
+     * {@code until} instead.
+     *
+     * @return {@code false} when it no longer holds it (its hold ran out and another invocation took it)
+     */
+    public boolean renew(String jobId, int attempt, int index, Instant heldUntil, Instant until) {
+        return moveHold(jobId, attempt, index, heldUntil, until);
+    }
+
+    /** One conditional update: the hold moves only if it is still the one {@code from} names. */
+    private boolean moveHold(String jobId, int attempt, int index, Instant from, Instant to) {
+        try {
+            dynamoDb.updateItem(b -> b.tableName(tableName).key(SubJobGroup.key(jobId, index))
+                    .updateExpression("SET #s.#heldUntil = :to")
+                    .conditionExpression("#jobAttempt = :attempt AND #s.#heldUntil = :from")
+                    .expressionAttributeNames(Map.of("#s", SubJobGroup.entryName(index),
+                            "#heldUntil", SubJobGroup.HELD_UNTIL, "#jobAttempt", SubJobGroup.JOB_ATTEMPT))
+                    .expressionAttributeValues(Map.of(":to", AttributeValue.fromS(Timestamps.sortable(to)),
+                            ":attempt", AttributeValue.fromN(Integer.toString(attempt)),
+                            ":from", AttributeValue.fromS(Timestamps.sortable(from)))));
+            return true;
+        } catch (ConditionalCheckFailedException heldByAnotherOrReplaced) {
+            return false;
         }
     }
 

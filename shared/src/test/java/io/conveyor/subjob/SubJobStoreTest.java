@@ -352,6 +352,29 @@ class SubJobStoreTest {
     }
 
     /**
+     * A hold is a lease: renewed, it keeps the subjob from a repeated delivery past the first hold's end; renewed by an
+     * invocation whose hold ran out and went to another, it fails and changes nothing.
+     */
+    @Test
+    void aRenewedHold_outlastsItsFirstEnd_andOneThatRanOutCannotBeRenewed() {
+        subJobs.registerAll("j", 1, pending(1));
+        Instant lease = T0.plusSeconds(30);
+        assertEquals(List.of(0), subJobs.startAll("j", 1, List.of(0), T0, lease, RUN_SUBJOB));
+        assertTrue(subJobs.renew("j", 1, 0, lease, lease.plusSeconds(30)));
+        assertEquals(List.of(), subJobs.startAll("j", 1, List.of(0), lease.plusSeconds(1), lease.plusSeconds(31), RUN_SUBJOB),
+                "held past its first end");
+        assertFalse(subJobs.renew("j", 1, 0, lease, lease.plusSeconds(60)), "only the current hold renews");
+
+        Instant taken = lease.plusSeconds(31);
+        assertEquals(List.of(0), subJobs.startAll("j", 1, List.of(0), taken, taken.plusSeconds(30), RUN_SUBJOB),
+                "the renewals stopped (the invocation crashed): another takes it once the hold ran out");
+        assertFalse(subJobs.renew("j", 1, 0, lease.plusSeconds(30), taken.plusSeconds(60)),
+                "the crashed invocation, back, cannot take it again by renewing");
+        assertEquals(List.of(), subJobs.startAll("j", 1, List.of(0), taken.plusSeconds(29), taken.plusSeconds(59), RUN_SUBJOB));
+        assertEquals(2, subJobs.get("j", 0).orElseThrow().attempts());
+    }
+
+    /**
      * A task that times out is retried while the invocation it gave up on may still be running: the retry must not run
      * what that invocation holds, until it lets go of it (ending without an outcome) or could no longer be running.
      */
