@@ -14,6 +14,7 @@ import io.conveyor.program.WorkerCapabilities;
 import io.conveyor.storage.JobObjectLayout;
 import io.conveyor.storage.ObjectStore;
 import io.conveyor.storage.PresignedRequest;
+import io.conveyor.subjob.SubJobOutcome;
 import io.conveyor.subjob.SubJobStore;
 import io.conveyor.worker.WorkQueue;
 import io.conveyor.worker.WorkerDeaths;
@@ -310,7 +311,7 @@ public final class WorkerService {
                         + " bytes; upload a larger one to the URL POST .../output-upload gives, then complete with "
                         + "{\"outputUploaded\": true}.");
             }
-            if (SubJobStore.Outcome.fitsWithSubJob(text)) {
+            if (SubJobOutcome.fitsWithSubJob(text)) {
                 outcome.put("output", text);
             } else {
                 written = outputKey(held);

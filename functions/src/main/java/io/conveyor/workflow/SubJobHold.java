@@ -68,7 +68,7 @@ final class SubJobHold implements AutoCloseable {
 
     private synchronized void renewNow() {
         Instant next = clock.instant().plus(LEASE);
-        held.removeIf(index -> !subJobs.renew(jobId, attempt, index, until, next));
+        held.removeIf(index -> !subJobs.holds().renew(jobId, attempt, index, until, next));
         until = next;
     }
 
@@ -76,7 +76,7 @@ final class SubJobHold implements AutoCloseable {
     @Override
     public synchronized void close() {
         if (!held.isEmpty()) {
-            subJobs.release(jobId, attempt, List.copyOf(held), until, clock.instant());
+            subJobs.holds().release(jobId, attempt, List.copyOf(held), until, clock.instant());
             held.clear();
         }
     }

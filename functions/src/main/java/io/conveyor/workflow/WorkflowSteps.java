@@ -28,6 +28,7 @@ import io.conveyor.storage.ObjectStore;
 import io.conveyor.subjob.SubJob;
 import io.conveyor.subjob.SubJobRunner;
 import io.conveyor.subjob.SubJobStatus;
+import io.conveyor.subjob.SubJobOutcome;
 import io.conveyor.subjob.SubJobStore;
 import io.conveyor.usage.Cost;
 import io.conveyor.usage.PriceTable;
@@ -297,7 +298,7 @@ public final class WorkflowSteps {
     private void run(Job job, int attempt, Program program, Map<Integer, JsonNode> inputs, List<Integer> started,
             SubJobHold hold) {
         StoredJobInputs jobInputs = new StoredJobInputs(job, objects);
-        List<SubJobStore.Outcome> outcomes = new ArrayList<>();
+        List<SubJobOutcome> outcomes = new ArrayList<>();
         Instant lastWrite = clock.instant();
         RuntimeException retryable = null;
         // The subjob shown running: the first started, then the one after each write (the write passes the turn on).
@@ -308,19 +309,19 @@ public final class WorkflowSteps {
             try {
                 String output = StoredJson.write(work(program, index, inputs.get(index), jobInputs));
                 Duration took = Duration.between(began, clock.instant());
-                if (SubJobStore.Outcome.fitsWithSubJob(output)) {
+                if (SubJobOutcome.fitsWithSubJob(output)) {
                     // A small output rides in the outcome's own write: no object to put now and read back later.
-                    outcomes.add(SubJobStore.Outcome.succeededWithOutput(index, output, took));
+                    outcomes.add(SubJobOutcome.succeededWithOutput(index, output, took));
                 } else {
                     String outputKey = JobObjectLayout.subJobOutput(job.id(), attempt, index);
                     objects.put(outputKey, output.getBytes(StandardCharsets.UTF_8), "application/json");
-                    outcomes.add(SubJobStore.Outcome.succeededWithOutputAt(index, outputKey, took));
+                    outcomes.add(SubJobOutcome.succeededWithOutputAt(index, outputKey, took));
                 }
             } catch (SubJobDeclinedException | ResultRejectedException e) {
                 retryable = retryable == null ? asRetried(e) : retryable;
             } catch (RuntimeException e) {
                 JobError why = new JobError(ErrorNames.code(e.getClass().getName()), ErrorNames.message(e.getMessage()));
-                outcomes.add(SubJobStore.Outcome.failed(index, why, Duration.between(began, clock.instant())));
+                outcomes.add(SubJobOutcome.failed(index, why, Duration.between(began, clock.instant())));
             }
             Instant now = clock.instant();
             boolean more = position + 1 < started.size();
@@ -328,7 +329,7 @@ public final class WorkflowSteps {
                     || Duration.between(lastWrite, now).compareTo(OUTCOME_WRITE_INTERVAL) >= 0)) {
                 int next = started.get(position + 1);
                 recordOutcomes(job, attempt, outcomes, running, OptionalInt.of(next), now);
-                hold.finished(outcomes.stream().map(SubJobStore.Outcome::index).toList());
+                hold.finished(outcomes.stream().map(SubJobOutcome::index).toList());
                 running = next;
                 outcomes.clear();
                 lastWrite = now;
@@ -336,7 +337,7 @@ public final class WorkflowSteps {
         }
         if (!outcomes.isEmpty()) {
             recordOutcomes(job, attempt, outcomes, running, OptionalInt.empty(), clock.instant());
-            hold.finished(outcomes.stream().map(SubJobStore.Outcome::index).toList());
+            hold.finished(outcomes.stream().map(SubJobOutcome::index).toList());
         }
         if (retryable != null) {
             throw retryable;
@@ -374,7 +375,7 @@ public final class WorkflowSteps {
         }
     }
 
-    private void recordOutcomes(Job job, int attempt, List<SubJobStore.Outcome> outcomes, int running, OptionalInt next,
+    private void recordOutcomes(Job job, int attempt, List<SubJobOutcome> outcomes, int running, OptionalInt next,
             Instant now) {
         List<ProgramStatisticsStore.Ended> ended = subJobs.recordAll(job.id(), attempt, outcomes, running, next, now).stream()
                 .map(o -> new ProgramStatisticsStore.Ended(o.duration(), o.status() == SubJobStatus.FAILED))
@@ -389,8 +390,8 @@ public final class WorkflowSteps {
      */
     public void recordWorkerOutcome(String jobId, int attempt, int index, String output, String outputKey, Duration took) {
         Job job = running(jobId, attempt);
-        SubJobStore.Outcome outcome = output != null ? SubJobStore.Outcome.succeededWithOutput(index, output, took)
-                : SubJobStore.Outcome.succeededWithOutputAt(index, outputKey, took);
+        SubJobOutcome outcome = output != null ? SubJobOutcome.succeededWithOutput(index, output, took)
+                : SubJobOutcome.succeededWithOutputAt(index, outputKey, took);
         // StartOnWorker started it alone, so it is the one shown running, and no other takes a turn after it.
         recordOutcomes(job, attempt, List.of(outcome), index, OptionalInt.empty(), clock.instant());
     }

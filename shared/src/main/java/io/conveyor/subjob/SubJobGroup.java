@@ -24,7 +24,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * <p>Why groups: DynamoDB charges per item touched, and a transaction's cost grows with its items. A batch of subjobs
  * starts and ends in one update per group instead of one per subjob; on DynamoDB Local a transaction of 15 items
  * took 13.7 ms and the same changes to one item 2.8 ms. Sixteen subjobs keep an item below DynamoDB's 400 KB (about
- * 270 KB at worst) even with every output kept inline at its longest ({@link SubJobStore.Outcome#MAX_KEPT_OUTPUT_BYTES})
+ * 270 KB at worst) even with every output kept inline at its longest ({@link SubJobOutcome#MAX_KEPT_OUTPUT_BYTES})
  * and every error message too ({@link #MAX_KEPT_MESSAGE_CHARS} characters, up to three bytes each).
  */
 final class SubJobGroup {

@@ -72,48 +72,6 @@ public final class SubJobStore {
     /** Reads and writes of one outcome at most, while racing deliveries change its subjob's status. */
     private static final int OUTCOME_TRIES = 8;
 
-    /**
-     * A subjob's outcome as the worker invocation that ran it saw it.
-     *
-     * @param outputKey where its output is, for a success whose output is in the bucket
-     * @param output    its output as JSON text, for a success whose output is small enough to keep with the subjob
-     * @param error     why it failed, for a failure
-     * @param duration  how long the worker ran it
-     */
-    public record Outcome(int index, SubJobStatus status, String outputKey, String output, JobError error, Duration duration) {
-        /** The longest output kept with its subjob item; a longer one goes to the bucket. */
-        public static final int MAX_KEPT_OUTPUT_BYTES = 4096;
-
-        public Outcome {
-            if (!status.isOutcome()) {
-                throw new IllegalArgumentException("an outcome is SUCCEEDED or FAILED, not " + status);
-            }
-            if (output != null && !fitsWithSubJob(output)) {
-                throw new IllegalArgumentException("an output kept with its subjob may take " + MAX_KEPT_OUTPUT_BYTES
-                        + " bytes at most; put it in the bucket");
-            }
-        }
-
-        /** Whether {@code output} is small enough to keep with its subjob item. */
-        public static boolean fitsWithSubJob(String output) {
-            return output.length() <= MAX_KEPT_OUTPUT_BYTES
-                    && output.getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= MAX_KEPT_OUTPUT_BYTES;
-        }
-
-        /** A success whose output is in the bucket under {@code outputKey}. */
-        public static Outcome succeededWithOutputAt(int index, String outputKey, Duration duration) {
-            return new Outcome(index, SubJobStatus.SUCCEEDED, outputKey, null, null, duration);
-        }
-
-        /** A success whose (small) output is kept with the subjob. */
-        public static Outcome succeededWithOutput(int index, String output, Duration duration) {
-            return new Outcome(index, SubJobStatus.SUCCEEDED, null, output, null, duration);
-        }
-
-        public static Outcome failed(int index, JobError error, Duration duration) {
-            return new Outcome(index, SubJobStatus.FAILED, null, null, error, duration);
-        }
-    }
 
     /** The attribute each name placeholder of a group's update stands for, but {@code #s<index>}: a subjob's entry. */
     private static final Map<String, String> FIELD_NAMES = Map.ofEntries(
@@ -147,11 +105,18 @@ public final class SubJobStore {
     private final DynamoDbClient dynamoDb;
     private final String tableName;
     private final JobStore jobs;
+    private final SubJobHolds holds;
 
     public SubJobStore(DynamoDbClient dynamoDb, String tableName, JobStore jobs) {
         this.dynamoDb = dynamoDb;
         this.tableName = tableName;
         this.jobs = jobs;
+        this.holds = new SubJobHolds(dynamoDb, tableName);
+    }
+
+    /** The holds of the subjobs {@link #startAll} starts: renewed while their invocation runs them, let go of as it ends. */
+    public SubJobHolds holds() {
+        return holds;
     }
 
     /**
@@ -272,9 +237,9 @@ public final class SubJobStore {
      * <p>The invocation holds the subjobs it starts until {@code heldUntil}, and renews the hold while it runs them: a
      * subjob another invocation holds at {@code now} is not started, since Step Functions delivers a batch again when
      * its task times out while the invocation that has it may still be at work (a Task's timeout stops nothing), and
-     * two invocations running one subjob at once run its work twice. {@link #release} lets go of a subjob sooner.
+     * two invocations running one subjob at once run its work twice. {@link SubJobHolds#release} lets go of a subjob sooner.
      *
-     * @param heldUntil until when the invocation holds the subjobs: a short lease it {@link #renew renews} while it runs
+     * @param heldUntil until when the invocation holds the subjobs: a short lease it {@linkplain SubJobHolds#renew renews} while it runs
      *                  them, so that a crashed invocation's subjobs are free again soon
      * @param runner    the function that runs the batch, recorded with each subjob in the same writes
      * @return the indices of the subjobs that may run, in the order asked, the first of them running: those of this
@@ -356,8 +321,8 @@ public final class SubJobStore {
      * @param next    the subjob the worker runs next, marked running in the same write; empty at the batch's end
      * @return the outcomes this call recorded; none of those after the job stopped running this attempt
      */
-    public List<Outcome> recordAll(String jobId, int attempt, List<Outcome> outcomes, int running, OptionalInt next,
-            Instant now) {
+    public List<SubJobOutcome> recordAll(String jobId, int attempt, List<SubJobOutcome> outcomes, int running,
+            OptionalInt next, Instant now) {
         List<Change> turnChanges = new ArrayList<>();
         int turnRunningChange = 0;
         if (next.isPresent()) {
@@ -371,16 +336,17 @@ public final class SubJobStore {
             turnChanges.add(turn(next.getAsInt(), SubJobStatus.ASSIGNED, SubJobStatus.RUNNING));
             turnRunningChange++;
         }
-        List<Outcome> recorded = new ArrayList<>();
+        List<SubJobOutcome> recorded = new ArrayList<>();
         int from = 0;
         do {
-            List<Outcome> chunk = outcomes.subList(from, Math.min(from + SUBJOBS_PER_TRANSACTION, outcomes.size()));
+            List<SubJobOutcome> chunk = outcomes.subList(from,
+                    Math.min(from + SUBJOBS_PER_TRANSACTION, outcomes.size()));
             from += chunk.size();
             boolean last = from == outcomes.size();
             List<Change> changes = new ArrayList<>();
             int succeeded = 0;
             int runningChange = last ? turnRunningChange : 0;
-            for (Outcome o : chunk) {
+            for (SubJobOutcome o : chunk) {
                 boolean wasRunning = o.index() == running;
                 changes.add(outcomeChange(wasRunning ? SubJobStatus.RUNNING : SubJobStatus.ASSIGNED, o));
                 runningChange -= wasRunning ? 1 : 0;
@@ -397,7 +363,7 @@ public final class SubJobStore {
             if (written == Written.JOB_NOT_RUNNING) {
                 return recorded;
             }
-            for (Outcome o : chunk) {
+            for (SubJobOutcome o : chunk) {
                 if (written == Written.ALL || recordOutcome(jobId, attempt, o, now).isPresent()) {
                     recorded.add(o);
                 }
@@ -411,44 +377,6 @@ public final class SubJobStore {
             }
         } while (from < outcomes.size());
         return recorded;
-    }
-
-    /**
-     * The invocation that started {@code indices} with {@link #startAll}, holding them until {@code heldUntil}, lets go
-     * of them as it ends: those it leaves without an outcome (declined, to be retried) are then free at once for the
-     * state's Retry, rather than when the hold would run out. One that another invocation holds by now stays its.
-     */
-    public void release(String jobId, int attempt, List<Integer> indices, Instant heldUntil, Instant now) {
-        for (int index : indices) {
-            moveHold(jobId, attempt, index, heldUntil, now);
-        }
-    }
-
-    /**
-     * The invocation holding subjob {@code index} until {@code heldUntil} still runs it: it holds it until
-     * {@code until} instead.
-     *
-     * @return {@code false} when it no longer holds it (its hold ran out and another invocation took it)
-     */
-    public boolean renew(String jobId, int attempt, int index, Instant heldUntil, Instant until) {
-        return moveHold(jobId, attempt, index, heldUntil, until);
-    }
-
-    /** One conditional update: the hold moves only if it is still the one {@code from} names. */
-    private boolean moveHold(String jobId, int attempt, int index, Instant from, Instant to) {
-        try {
-            dynamoDb.updateItem(b -> b.tableName(tableName).key(SubJobGroup.key(jobId, index))
-                    .updateExpression("SET #s.#heldUntil = :to")
-                    .conditionExpression("#jobAttempt = :attempt AND #s.#heldUntil = :from")
-                    .expressionAttributeNames(Map.of("#s", SubJobGroup.entryName(index),
-                            "#heldUntil", SubJobGroup.HELD_UNTIL, "#jobAttempt", SubJobGroup.JOB_ATTEMPT))
-                    .expressionAttributeValues(Map.of(":to", AttributeValue.fromS(Timestamps.sortable(to)),
-                            ":attempt", AttributeValue.fromN(Integer.toString(attempt)),
-                            ":from", AttributeValue.fromS(Timestamps.sortable(from)))));
-            return true;
-        } catch (ConditionalCheckFailedException heldByAnotherOrReplaced) {
-            return false;
-        }
     }
 
     /**
@@ -499,14 +427,14 @@ public final class SubJobStore {
      *     the job has no such subjob in this attempt (a failure delivered for an attempt that was replaced)
      */
     public Optional<Duration> recordFailure(String jobId, int index, int attempt, JobError error, Instant now) {
-        return recordOutcome(jobId, attempt, new Outcome(index, SubJobStatus.FAILED, null, null, error, null), now);
+        return recordOutcome(jobId, attempt, SubJobOutcome.failed(index, error, null), now);
     }
 
     /**
      * Records {@code outcome} unless the subjob has one already or is not one of this attempt. Its duration is how
      * long the worker ran it, or, when the outcome does not say, the time since its first start.
      */
-    private Optional<Duration> recordOutcome(String jobId, int attempt, Outcome outcome, Instant now) {
+    private Optional<Duration> recordOutcome(String jobId, int attempt, SubJobOutcome outcome, Instant now) {
         int index = outcome.index();
         // A racing delivery of the same batch may move the subjob between running and assigned while this one writes:
         // read it again and write on what it is now, until it has an outcome (this one's or the racer's).
@@ -521,8 +449,8 @@ public final class SubJobStore {
             Duration duration = outcome.duration() != null ? outcome.duration()
                     : current.startedAt() == null ? Duration.ZERO : Duration.between(current.startedAt(), now);
             duration = duration.isNegative() ? Duration.ZERO : duration;
-            Outcome timed = new Outcome(index, outcome.status(), outcome.outputKey(), outcome.output(), outcome.error(),
-                    duration);
+            SubJobOutcome timed = new SubJobOutcome(index, outcome.status(), outcome.outputKey(), outcome.output(),
+                    outcome.error(), duration);
             boolean succeeded = outcome.status() == SubJobStatus.SUCCEEDED;
             Update progress = jobs.progressChange(jobId, attempt, wasRunning ? -1 : 0, succeeded ? 1 : 0, succeeded ? 0 : 1);
             Written written = transact(jobId, attempt, List.of(outcomeChange(current.status(), timed)), progress);
@@ -544,7 +472,7 @@ public final class SubJobStore {
         return "#s" + index + "." + field;
     }
 
-    private static Change outcomeChange(SubJobStatus expected, Outcome outcome) {
+    private static Change outcomeChange(SubJobStatus expected, SubJobOutcome outcome) {
         int i = outcome.index();
         List<String> sets = new ArrayList<>();
         Map<String, AttributeValue> values = new HashMap<>();

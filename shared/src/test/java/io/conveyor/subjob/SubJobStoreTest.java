@@ -69,9 +69,9 @@ class SubJobStoreTest {
         subJobs.registerAll("j", 1, pending(2 * SubJobGroup.SIZE));
         List<Integer> batch = IntStream.range(first, first + 6).boxed().toList();
         assertEquals(batch, subJobs.startAll("j", 1, batch, T0, HELD_UNTIL, RUN_SUBJOB));
-        List<SubJobStore.Outcome> outcomes = new ArrayList<>();
+        List<SubJobOutcome> outcomes = new ArrayList<>();
         batch.forEach(i -> outcomes.add(i % 2 == 0 ? succeeded(i)
-                : SubJobStore.Outcome.failed(i, new JobError("Program.Failed", "no " + i), Duration.ofMillis(i))));
+                : SubJobOutcome.failed(i, new JobError("Program.Failed", "no " + i), Duration.ofMillis(i))));
         assertEquals(outcomes, subJobs.recordAll("j", 1, outcomes, first, OptionalInt.empty(), T0.plusSeconds(1)));
 
         for (int i = 0; i < 2 * SubJobGroup.SIZE; i++) {
@@ -176,13 +176,13 @@ class SubJobStoreTest {
         subJobs.registerAll("j", 1, pending(3));
         SubJobRunner.Function lambda = new SubJobRunner.Function("RunSubJob", "word-count:live");
         assertEquals(List.of(0, 1), subJobs.startAll("j", 1, List.of(0, 1), T0, HELD_UNTIL, lambda));
-        subJobs.release("j", 1, List.of(0, 1), HELD_UNTIL, T0.plusSeconds(1));
+        subJobs.holds().release("j", 1, List.of(0, 1), HELD_UNTIL, T0.plusSeconds(1));
         assertEquals(List.of(0, 1), subJobs.startAll("j", 1, List.of(0, 1), T0.plusSeconds(1), HELD_UNTIL, lambda), "a retry");
         SubJobRunner.Worker doomed = new SubJobRunner.Worker("w-1", "gpu-box-1");
         SubJobRunner.Worker unnamed = new SubJobRunner.Worker("w-2", null);
         subJobs.start("j", 2, 1, T0, doomed);
         subJobs.start("j", 2, 1, T0.plusSeconds(30), unnamed);
-        subJobs.recordAll("j", 1, List.of(SubJobStore.Outcome.failed(2, DECLINED, Duration.ofSeconds(2))), 2,
+        subJobs.recordAll("j", 1, List.of(SubJobOutcome.failed(2, DECLINED, Duration.ofSeconds(2))), 2,
                 OptionalInt.empty(), T0.plusSeconds(32));
 
         assertEquals(List.of(lambda, lambda), subJobs.get("j", 0).orElseThrow().runners());
@@ -233,7 +233,7 @@ class SubJobStoreTest {
     void concurrentDuplicateOutcomes_countExactlyOnce() throws Exception {
         subJobs.registerAll("j", 1, pending(1));
         subJobs.start("j", 0, 1, T0, RUN_SUBJOB);
-        List<Concurrently.Outcome<List<SubJobStore.Outcome>>> outcomes =
+        List<Concurrently.Outcome<List<SubJobOutcome>>> outcomes =
                 Concurrently.run(8, () -> subJobs.recordAll("j", 1, List.of(succeeded(0)), 0, OptionalInt.empty(), T0.plusSeconds(1)));
         long recorded = outcomes.stream().filter(o -> o.result() != null && !o.result().isEmpty()).count();
         assertEquals(1, recorded, "exactly one delivery records the outcome: " + outcomes);
@@ -252,7 +252,7 @@ class SubJobStoreTest {
         assertEquals(new Progress(250, 1, 0, 1), progress(), "a batch runs one subjob at a time");
         assertEquals(T0.plusSeconds(2), subJobs.get("j", started.get(0)).orElseThrow().startedAt());
 
-        List<SubJobStore.Outcome> outcomes = started.stream().map(SubJobStoreTest::succeeded).toList();
+        List<SubJobOutcome> outcomes = started.stream().map(SubJobStoreTest::succeeded).toList();
         assertEquals(249, subJobs.recordAll("j", 1, outcomes, started.get(0), OptionalInt.empty(), T0.plusSeconds(3)).size());
         assertEquals(new Progress(250, 0, 249, 1), progress());
         assertEquals(List.of(), subJobs.startAll("j", 1, batch, T0.plusSeconds(4), HELD_UNTIL, RUN_SUBJOB), "a repeated batch runs nothing");
@@ -282,12 +282,12 @@ class SubJobStoreTest {
         assertEquals(SubJobStatus.ASSIGNED, subJobs.get("j", 3).orElseThrow().status());
         assertEquals(SubJobStatus.RUNNING, subJobs.get("j", 5).orElseThrow().status());
 
-        List<SubJobStore.Outcome> rest = IntStream.range(5, 15).mapToObj(SubJobStoreTest::succeeded).toList();
+        List<SubJobOutcome> rest = IntStream.range(5, 15).mapToObj(SubJobStoreTest::succeeded).toList();
         subJobs.recordAll("j", 1, rest, 5, OptionalInt.empty(), T0.plusSeconds(5));
         assertEquals(new Progress(20, 0, 14, 0), progress());
 
         // The invocation ends, letting go of 3; the batch is delivered again for it: it runs, and only it.
-        subJobs.release("j", 1, batch, HELD_UNTIL, T0.plusSeconds(6));
+        subJobs.holds().release("j", 1, batch, HELD_UNTIL, T0.plusSeconds(6));
         assertEquals(List.of(3), subJobs.startAll("j", 1, batch, T0.plusSeconds(9), HELD_UNTIL, RUN_SUBJOB));
         assertEquals(new Progress(20, 1, 14, 0), progress());
         assertEquals(SubJobStatus.RUNNING, subJobs.get("j", 3).orElseThrow().status());
@@ -303,7 +303,7 @@ class SubJobStoreTest {
         subJobs.registerAll("j", 1, pending(1));
         assertEquals(List.of(0), subJobs.startAll("j", 1, List.of(0), T0, HELD_UNTIL, RUN_SUBJOB));
         assertEquals(new Progress(1, 1, 0, 0), progress());
-        subJobs.release("j", 1, List.of(0), HELD_UNTIL, T0.plusSeconds(4));
+        subJobs.holds().release("j", 1, List.of(0), HELD_UNTIL, T0.plusSeconds(4));
 
         assertEquals(List.of(0), subJobs.startAll("j", 1, List.of(0), T0.plusSeconds(5), HELD_UNTIL, RUN_SUBJOB));
         assertEquals(SubJobStatus.RUNNING, subJobs.get("j", 0).orElseThrow().status());
@@ -338,16 +338,16 @@ class SubJobStoreTest {
     void aBatchRetried_whileAnotherDeliveryRecordedPartOfIt_countsEverySubjobOnce() {
         subJobs.registerAll("j", 1, pending(3));
         assertEquals(List.of(0, 1, 2), subJobs.startAll("j", 1, List.of(0, 1, 2), T0, HELD_UNTIL, RUN_SUBJOB));
-        subJobs.release("j", 1, List.of(0, 1, 2), HELD_UNTIL, T0.plusSeconds(4));
+        subJobs.holds().release("j", 1, List.of(0, 1, 2), HELD_UNTIL, T0.plusSeconds(4));
         assertEquals(List.of(0, 1, 2), subJobs.startAll("j", 1, List.of(0, 1, 2), T0.plusSeconds(5), HELD_UNTIL, RUN_SUBJOB));
         assertEquals(T0, subJobs.get("j", 0).orElseThrow().startedAt(), "a retry keeps the first start");
         assertEquals(2, subJobs.get("j", 0).orElseThrow().attempts());
 
         subJobs.recordAll("j", 1, List.of(succeeded(1)), 0, OptionalInt.empty(), T0.plusSeconds(6));
         // The retry's outcomes meet one already recorded: the others are still recorded, one by one.
-        List<SubJobStore.Outcome> recorded = subJobs.recordAll("j", 1, List.of(succeeded(0), succeeded(1), succeeded(2)),
+        List<SubJobOutcome> recorded = subJobs.recordAll("j", 1, List.of(succeeded(0), succeeded(1), succeeded(2)),
                 0, OptionalInt.empty(), T0.plusSeconds(7));
-        assertEquals(List.of(0, 2), recorded.stream().map(SubJobStore.Outcome::index).toList());
+        assertEquals(List.of(0, 2), recorded.stream().map(SubJobOutcome::index).toList());
         assertEquals(new Progress(3, 0, 3, 0), progress());
     }
 
@@ -360,15 +360,15 @@ class SubJobStoreTest {
         subJobs.registerAll("j", 1, pending(1));
         Instant lease = T0.plusSeconds(30);
         assertEquals(List.of(0), subJobs.startAll("j", 1, List.of(0), T0, lease, RUN_SUBJOB));
-        assertTrue(subJobs.renew("j", 1, 0, lease, lease.plusSeconds(30)));
+        assertTrue(subJobs.holds().renew("j", 1, 0, lease, lease.plusSeconds(30)));
         assertEquals(List.of(), subJobs.startAll("j", 1, List.of(0), lease.plusSeconds(1), lease.plusSeconds(31), RUN_SUBJOB),
                 "held past its first end");
-        assertFalse(subJobs.renew("j", 1, 0, lease, lease.plusSeconds(60)), "only the current hold renews");
+        assertFalse(subJobs.holds().renew("j", 1, 0, lease, lease.plusSeconds(60)), "only the current hold renews");
 
         Instant taken = lease.plusSeconds(31);
         assertEquals(List.of(0), subJobs.startAll("j", 1, List.of(0), taken, taken.plusSeconds(30), RUN_SUBJOB),
                 "the renewals stopped (the invocation crashed): another takes it once the hold ran out");
-        assertFalse(subJobs.renew("j", 1, 0, lease.plusSeconds(30), taken.plusSeconds(60)),
+        assertFalse(subJobs.holds().renew("j", 1, 0, lease.plusSeconds(30), taken.plusSeconds(60)),
                 "the crashed invocation, back, cannot take it again by renewing");
         assertEquals(List.of(), subJobs.startAll("j", 1, List.of(0), taken.plusSeconds(29), taken.plusSeconds(59), RUN_SUBJOB));
         assertEquals(2, subJobs.get("j", 0).orElseThrow().attempts());
@@ -391,7 +391,7 @@ class SubJobStoreTest {
 
         // It records 0 and ends, declining 1: 1 is free at once, 0 is done.
         subJobs.recordAll("j", 1, List.of(succeeded(0)), 0, OptionalInt.empty(), T0.plusSeconds(7));
-        subJobs.release("j", 1, List.of(1), HELD_UNTIL, T0.plusSeconds(7));
+        subJobs.holds().release("j", 1, List.of(1), HELD_UNTIL, T0.plusSeconds(7));
         assertEquals(List.of(1), subJobs.unfinished("j", 1, List.of(0, 1)));
         List<Concurrently.Outcome<List<Integer>>> racing = Concurrently.run(4,
                 () -> subJobs.startAll("j", 1, List.of(0, 1), T0.plusSeconds(8), laterHold, RUN_SUBJOB));
@@ -400,7 +400,7 @@ class SubJobStoreTest {
         assertEquals(2, subJobs.get("j", 1).orElseThrow().attempts());
         assertEquals(List.of(), subJobs.startAll("j", 1, List.of(1), T0.plusSeconds(9), laterHold, RUN_SUBJOB),
                 "and holds it");
-        subJobs.release("j", 1, List.of(1), HELD_UNTIL, T0.plusSeconds(9));
+        subJobs.holds().release("j", 1, List.of(1), HELD_UNTIL, T0.plusSeconds(9));
         assertEquals(List.of(), subJobs.startAll("j", 1, List.of(1), T0.plusSeconds(9), laterHold, RUN_SUBJOB),
                 "an older invocation cannot let go of what a newer one holds");
 
@@ -412,16 +412,16 @@ class SubJobStoreTest {
 
     @Test
     void aLargeOutput_cannotBeKeptWithItsSubjob() {
-        String large = "\"" + "x".repeat(SubJobStore.Outcome.MAX_KEPT_OUTPUT_BYTES) + "\"";
-        assertFalse(SubJobStore.Outcome.fitsWithSubJob(large));
+        String large = "\"" + "x".repeat(SubJobOutcome.MAX_KEPT_OUTPUT_BYTES) + "\"";
+        assertFalse(SubJobOutcome.fitsWithSubJob(large));
         assertThrows(IllegalArgumentException.class,
-                () -> SubJobStore.Outcome.succeededWithOutput(0, large, Duration.ZERO));
-        assertTrue(SubJobStore.Outcome.fitsWithSubJob("\"" + "é".repeat(2000) + "\""));
-        assertFalse(SubJobStore.Outcome.fitsWithSubJob("\"" + "é".repeat(2100) + "\""), "bytes count, not characters");
+                () -> SubJobOutcome.succeededWithOutput(0, large, Duration.ZERO));
+        assertTrue(SubJobOutcome.fitsWithSubJob("\"" + "é".repeat(2000) + "\""));
+        assertFalse(SubJobOutcome.fitsWithSubJob("\"" + "é".repeat(2100) + "\""), "bytes count, not characters");
     }
 
-    private static SubJobStore.Outcome succeeded(int index) {
-        return SubJobStore.Outcome.succeededWithOutput(index, "{\"n\":" + index + "}", Duration.ofMillis(15));
+    private static SubJobOutcome succeeded(int index) {
+        return SubJobOutcome.succeededWithOutput(index, "{\"n\":" + index + "}", Duration.ofMillis(15));
     }
 
     @Test

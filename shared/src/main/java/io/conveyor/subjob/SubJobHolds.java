@@ -1,0 +1,63 @@
+package io.conveyor.subjob;
+
+import io.conveyor.persistence.Timestamps;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+
+/**
+ * The holds of subjobs that worker invocations started ({@link SubJobStore#startAll}): each a time in the subjob's
+ * entry ({@code heldUntil}) until which no other invocation takes it. Its invocation moves it on while it runs the
+ * subjob, and back to now when it ends without an outcome; each move is one conditional update that applies only if
+ * the hold is still the one the invocation set, so an invocation never moves another's. Thread-safe.
+ */
+public final class SubJobHolds {
+    private final DynamoDbClient dynamoDb;
+    private final String tableName;
+
+    SubJobHolds(DynamoDbClient dynamoDb, String tableName) {
+        this.dynamoDb = dynamoDb;
+        this.tableName = tableName;
+    }
+
+    /**
+     * The invocation that started {@code indices} with {@link SubJobStore#startAll}, holding them until
+     * {@code heldUntil}, lets go of them as it ends: those it leaves without an outcome (declined, to be retried) are then free at once for the
+     * state's Retry, rather than when the hold would run out. One that another invocation holds by now stays its.
+     */
+    public void release(String jobId, int attempt, List<Integer> indices, Instant heldUntil, Instant now) {
+        for (int index : indices) {
+            moveHold(jobId, attempt, index, heldUntil, now);
+        }
+    }
+
+    /**
+     * The invocation holding subjob {@code index} until {@code heldUntil} still runs it: it holds it until
+     * {@code until} instead.
+     *
+     * @return {@code false} when it no longer holds it (its hold ran out and another invocation took it)
+     */
+    public boolean renew(String jobId, int attempt, int index, Instant heldUntil, Instant until) {
+        return moveHold(jobId, attempt, index, heldUntil, until);
+    }
+
+    /** One conditional update: the hold moves only if it is still the one {@code from} names. */
+    private boolean moveHold(String jobId, int attempt, int index, Instant from, Instant to) {
+        try {
+            dynamoDb.updateItem(b -> b.tableName(tableName).key(SubJobGroup.key(jobId, index))
+                    .updateExpression("SET #s.#heldUntil = :to")
+                    .conditionExpression("#jobAttempt = :attempt AND #s.#heldUntil = :from")
+                    .expressionAttributeNames(Map.of("#s", SubJobGroup.entryName(index),
+                            "#heldUntil", SubJobGroup.HELD_UNTIL, "#jobAttempt", SubJobGroup.JOB_ATTEMPT))
+                    .expressionAttributeValues(Map.of(":to", AttributeValue.fromS(Timestamps.sortable(to)),
+                            ":attempt", AttributeValue.fromN(Integer.toString(attempt)),
+                            ":from", AttributeValue.fromS(Timestamps.sortable(from)))));
+            return true;
+        } catch (ConditionalCheckFailedException heldByAnotherOrReplaced) {
+            return false;
+        }
+    }
+}
