@@ -216,20 +216,29 @@ public final class WorkflowSteps {
             holds.add(hold);
             renewingHolds();
             try {
+                Set<Integer> ranHere = new HashSet<>();
+                List<Integer> takeable = wanted;
                 while (true) {
-                    List<Integer> started = hold.start(wanted, runner(definition));
-                    run(job, attempt, program, inputs, started, hold);
-                    Set<Integer> ran = new HashSet<>(started);
-                    List<Integer> heldElsewhere = wanted.stream().filter(index -> !ran.contains(index)).toList();
-                    wanted = heldElsewhere.isEmpty() ? List.of() : subJobs.unfinished(jobId, attempt, heldElsewhere);
-                    if (wanted.isEmpty()) {
+                    if (!takeable.isEmpty()) {
+                        List<Integer> started = hold.start(takeable, runner(definition));
+                        ranHere.addAll(started);
+                        run(job, attempt, program, inputs, started, hold);
+                    }
+                    List<Integer> heldElsewhere = wanted.stream().filter(index -> !ranHere.contains(index)).toList();
+                    // A read, not an attempt to start: a subjob still held would only fail the start's conditional write.
+                    SubJobStore.Unfinished left = subJobs.unfinished(jobId, attempt, heldElsewhere, clock.instant());
+                    if (left.indices().isEmpty()) {
                         return;
                     }
-                    running(jobId, attempt);
+                    running(jobId, attempt); // throws once the job no longer runs this attempt
+                    takeable = left.free();
+                    if (!takeable.isEmpty()) {
+                        continue; // let go of meanwhile: taken at once
+                    }
                     if (!clock.instant().isBefore(waitUntil)) {
-                        throw new SubJobDeclinedException("subjobs " + wanted + " of job " + jobId + " are still running "
-                                + "in an earlier invocation of this batch, which this repeated delivery waited for until "
-                                + "the batch's time limit; worth another try once it ends");
+                        throw new SubJobDeclinedException("subjobs " + left.indices() + " of job " + jobId + " are still "
+                                + "running in an earlier invocation of this batch, which this repeated delivery waited for "
+                                + "until the batch's time limit; worth another try once it ends");
                     }
                     pause.pause(HELD_SUBJOB_POLL);
                 }

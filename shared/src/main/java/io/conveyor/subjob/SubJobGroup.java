@@ -203,6 +203,19 @@ final class SubJobGroup {
         return subJobs;
     }
 
+    /** The holds recorded in a group's item ({@link #HELD_UNTIL}), by subjob index. */
+    static Map<Integer, String> heldUntil(Map<String, AttributeValue> item) {
+        int first = Integer.parseInt(item.get(FIRST_INDEX).n());
+        Map<Integer, String> holds = new HashMap<>();
+        item.forEach((name, value) -> {
+            Matcher entryName = ENTRY_NAME.matcher(name);
+            if (entryName.matches() && value.m() != null && value.m().containsKey(HELD_UNTIL)) {
+                holds.put(first + Integer.parseInt(entryName.group(1)), value.m().get(HELD_UNTIL).s());
+            }
+        });
+        return holds;
+    }
+
     private static String text(Map<String, AttributeValue> entry, String name) {
         AttributeValue value = entry.get(name);
         return value == null ? null : value.s();

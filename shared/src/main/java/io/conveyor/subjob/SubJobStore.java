@@ -22,6 +22,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -380,13 +381,35 @@ public final class SubJobStore {
     }
 
     /**
-     * Those of {@code indices} that are subjobs of {@code attempt} without a recorded outcome, in the order asked: what
-     * a delivery that could not start them (another invocation holds them) still waits for.
+     * What a delivery that could not start some of its subjobs (another invocation holds them) still waits for.
+     *
+     * @param indices those asked about that are subjobs of the attempt without a recorded outcome, in the order asked
+     * @param free    those of them no invocation holds: let go of, or whose hold ran out
      */
-    public List<Integer> unfinished(String jobId, int attempt, List<Integer> indices) {
-        Map<Integer, SubJob> current = range(jobId, indices);
-        return indices.stream().filter(i -> current.containsKey(i) && current.get(i).jobAttempt() == attempt
-                && !current.get(i).status().isOutcome()).toList();
+    public record Unfinished(List<Integer> indices, List<Integer> free) {}
+
+    /**
+     * Which of {@code indices} still have no outcome in {@code attempt}, and which of those are free at {@code now}:
+     * one consistent query over their groups, so a waiting delivery tries to start only what it can take.
+     */
+    public Unfinished unfinished(String jobId, int attempt, List<Integer> indices, Instant now) {
+        if (indices.isEmpty()) {
+            return new Unfinished(List.of(), List.of());
+        }
+        Map<Integer, SubJob> current = new HashMap<>();
+        Map<Integer, String> holds = new HashMap<>();
+        readItems(jobId, indices.stream().mapToInt(Integer::intValue).min().orElseThrow(),
+                indices.stream().mapToInt(Integer::intValue).max().orElseThrow(), item -> {
+                    SubJobGroup.subJobs(item).forEach(s -> current.put(s.index(), s));
+                    holds.putAll(SubJobGroup.heldUntil(item));
+                });
+        List<Integer> unfinished = indices.stream().filter(i -> current.containsKey(i)
+                && current.get(i).jobAttempt() == attempt && !current.get(i).status().isOutcome()).toList();
+        String at = Timestamps.sortable(now);
+        // As startAll's condition: free when no hold is recorded or it is not after now.
+        List<Integer> free = unfinished.stream().filter(i -> !holds.containsKey(i) || holds.get(i).compareTo(at) <= 0)
+                .toList();
+        return new Unfinished(unfinished, free);
     }
 
     /** The subjobs among {@code indices}, by index, read with one query over the groups that hold them. */
@@ -405,6 +428,14 @@ public final class SubJobStore {
     /** The job's subjobs from index {@code from} through {@code through}, in index order: one query over their groups. */
     private List<SubJob> read(String jobId, int from, int through) {
         List<SubJob> found = new ArrayList<>();
+        readItems(jobId, from, through, item -> SubJobGroup.subJobs(item).stream()
+                .filter(s -> s.index() >= from && s.index() <= through)
+                .forEach(found::add));
+        return found;
+    }
+
+    /** The items of the groups that hold the job's subjobs {@code from} through {@code through}, read consistently. */
+    private void readItems(String jobId, int from, int through, Consumer<Map<String, AttributeValue>> each) {
         dynamoDb.queryPaginator(q -> q.tableName(tableName)
                         .keyConditionExpression("#job = :job AND #first BETWEEN :low AND :high")
                         .expressionAttributeNames(Map.of("#job", SubJobGroup.JOB_ID, "#first", SubJobGroup.FIRST_INDEX))
@@ -413,10 +444,7 @@ public final class SubJobStore {
                                 ":high", AttributeValue.fromN(Integer.toString(SubJobGroup.firstIndex(through)))))
                         .consistentRead(true))
                 .items()
-                .forEach(item -> SubJobGroup.subJobs(item).stream()
-                        .filter(s -> s.index() >= from && s.index() <= through)
-                        .forEach(found::add));
-        return found;
+                .forEach(each);
     }
 
     /**
