@@ -28,6 +28,7 @@ import io.conveyor.storage.ObjectStore;
 import io.conveyor.subjob.SubJob;
 import io.conveyor.subjob.SubJobRunner;
 import io.conveyor.subjob.SubJobStatus;
+import io.conveyor.subjob.SubJobHolds;
 import io.conveyor.subjob.SubJobOutcome;
 import io.conveyor.subjob.SubJobStore;
 import io.conveyor.usage.Cost;
@@ -226,7 +227,7 @@ public final class WorkflowSteps {
                     }
                     List<Integer> heldElsewhere = wanted.stream().filter(index -> !ranHere.contains(index)).toList();
                     // A read, not an attempt to start: a subjob still held would only fail the start's conditional write.
-                    SubJobStore.Unfinished left = subJobs.unfinished(jobId, attempt, heldElsewhere, clock.instant());
+                    SubJobHolds.Unfinished left = subJobs.holds().unfinished(jobId, attempt, heldElsewhere, clock.instant());
                     if (left.indices().isEmpty()) {
                         return;
                     }

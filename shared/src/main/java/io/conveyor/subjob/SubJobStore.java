@@ -112,7 +112,7 @@ public final class SubJobStore {
         this.dynamoDb = dynamoDb;
         this.tableName = tableName;
         this.jobs = jobs;
-        this.holds = new SubJobHolds(dynamoDb, tableName);
+        this.holds = new SubJobHolds(dynamoDb, tableName, this::readItems);
     }
 
     /** The holds of the subjobs {@link #startAll} starts: renewed while their invocation runs them, let go of as it ends. */
@@ -380,38 +380,6 @@ public final class SubJobStore {
         return recorded;
     }
 
-    /**
-     * What a delivery that could not start some of its subjobs (another invocation holds them) still waits for.
-     *
-     * @param indices those asked about that are subjobs of the attempt without a recorded outcome, in the order asked
-     * @param free    those of them no invocation holds: let go of, or whose hold ran out
-     */
-    public record Unfinished(List<Integer> indices, List<Integer> free) {}
-
-    /**
-     * Which of {@code indices} still have no outcome in {@code attempt}, and which of those are free at {@code now}:
-     * one consistent query over their groups, so a waiting delivery tries to start only what it can take.
-     */
-    public Unfinished unfinished(String jobId, int attempt, List<Integer> indices, Instant now) {
-        if (indices.isEmpty()) {
-            return new Unfinished(List.of(), List.of());
-        }
-        Map<Integer, SubJob> current = new HashMap<>();
-        Map<Integer, String> holds = new HashMap<>();
-        readItems(jobId, indices.stream().mapToInt(Integer::intValue).min().orElseThrow(),
-                indices.stream().mapToInt(Integer::intValue).max().orElseThrow(), item -> {
-                    SubJobGroup.subJobs(item).forEach(s -> current.put(s.index(), s));
-                    holds.putAll(SubJobGroup.heldUntil(item));
-                });
-        List<Integer> unfinished = indices.stream().filter(i -> current.containsKey(i)
-                && current.get(i).jobAttempt() == attempt && !current.get(i).status().isOutcome()).toList();
-        String at = Timestamps.sortable(now);
-        // As startAll's condition: free when no hold is recorded or it is not after now.
-        List<Integer> free = unfinished.stream().filter(i -> !holds.containsKey(i) || holds.get(i).compareTo(at) <= 0)
-                .toList();
-        return new Unfinished(unfinished, free);
-    }
-
     /** The subjobs among {@code indices}, by index, read with one query over the groups that hold them. */
     private Map<Integer, SubJob> range(String jobId, List<Integer> indices) {
         Map<Integer, SubJob> found = new HashMap<>();
@@ -435,7 +403,7 @@ public final class SubJobStore {
     }
 
     /** The items of the groups that hold the job's subjobs {@code from} through {@code through}, read consistently. */
-    private void readItems(String jobId, int from, int through, Consumer<Map<String, AttributeValue>> each) {
+    void readItems(String jobId, int from, int through, Consumer<Map<String, AttributeValue>> each) {
         dynamoDb.queryPaginator(q -> q.tableName(tableName)
                         .keyConditionExpression("#job = :job AND #first BETWEEN :low AND :high")
                         .expressionAttributeNames(Map.of("#job", SubJobGroup.JOB_ID, "#first", SubJobGroup.FIRST_INDEX))

@@ -387,14 +387,14 @@ class SubJobStoreTest {
                 "the timed-out invocation still holds both");
         assertEquals(1, subJobs.get("j", 0).orElseThrow().attempts());
         assertEquals(1, subJobs.get("j", 1).orElseThrow().attempts());
-        assertEquals(new SubJobStore.Unfinished(List.of(0, 1), List.of()),
-                subJobs.unfinished("j", 1, List.of(0, 1), T0.plusSeconds(6)), "both unfinished, neither free");
+        assertEquals(new SubJobHolds.Unfinished(List.of(0, 1), List.of()),
+                subJobs.holds().unfinished("j", 1, List.of(0, 1), T0.plusSeconds(6)), "both unfinished, neither free");
 
         // It records 0 and ends, declining 1: 1 is free at once, 0 is done.
         subJobs.recordAll("j", 1, List.of(succeeded(0)), 0, OptionalInt.empty(), T0.plusSeconds(7));
         subJobs.holds().release("j", 1, List.of(1), HELD_UNTIL, T0.plusSeconds(7));
-        assertEquals(new SubJobStore.Unfinished(List.of(1), List.of(1)),
-                subJobs.unfinished("j", 1, List.of(0, 1), T0.plusSeconds(7)), "0 has its outcome, 1 was let go of");
+        assertEquals(new SubJobHolds.Unfinished(List.of(1), List.of(1)),
+                subJobs.holds().unfinished("j", 1, List.of(0, 1), T0.plusSeconds(7)), "0 has its outcome, 1 was let go of");
         List<Concurrently.Outcome<List<Integer>>> racing = Concurrently.run(4,
                 () -> subJobs.startAll("j", 1, List.of(0, 1), T0.plusSeconds(8), laterHold, RUN_SUBJOB));
         assertEquals(1, racing.stream().filter(o -> o.failure() == null && o.result().equals(List.of(1))).count(),
