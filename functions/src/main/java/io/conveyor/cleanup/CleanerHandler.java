@@ -54,8 +54,7 @@ public final class CleanerHandler implements RequestHandler<Map<String, Object>,
     CleanerHandler(CleanupService cleaner, EmbeddedMetrics metrics, String service, Clock clock, Duration safetyMargin) {
         this.cleaner = cleaner;
         this.metrics = metrics;
-        // Absent, the data points still count, under a Service the alarms do not watch: better than none.
-        this.dimensions = Map.of("Service", service == null || service.isBlank() ? "service_undefined" : service);
+        this.dimensions = EmbeddedMetrics.serviceDimension(service);
         this.clock = clock;
         this.safetyMargin = safetyMargin;
     }
@@ -128,11 +127,6 @@ public final class CleanerHandler implements RequestHandler<Map<String, Object>,
     }
 
     private void publish(List<Value> values) {
-        try {
-            metrics.put(values, dimensions);
-        } catch (RuntimeException e) {
-            // The deletions are done and reported in the log; losing a data point must not fail the run.
-            LOG.warn("Could not publish the cleaner's metrics", e);
-        }
+        metrics.putOrLog(values, dimensions);
     }
 }

@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * CloudWatch metrics in the embedded metric format (EMF): each call writes one JSON line to the function's log,
@@ -17,6 +19,7 @@ import java.util.function.Consumer;
  * @see <a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Embedded_Metric_Format_Specification.html">the specification</a>
  */
 public final class EmbeddedMetrics {
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedMetrics.class);
     /** The units the functions publish, spelled as CloudWatch spells them. */
     public enum Unit {
         COUNT("Count"),
@@ -69,6 +72,27 @@ public final class EmbeddedMetrics {
      */
     public static void redirect(Consumer<String> destination) {
         processDestination = Objects.requireNonNull(destination, "destination");
+    }
+
+    /**
+     * The {@code Service} dimension of a function's metrics, its Powertools service name ({@code
+     * POWERTOOLS_SERVICE_NAME}), which the stack's alarms watch. Absent, the data points still count, under a Service
+     * the alarms do not watch: better than none.
+     */
+    public static Map<String, String> serviceDimension(String service) {
+        return Map.of("Service", service == null || service.isBlank() ? "service_undefined" : service);
+    }
+
+    /**
+     * {@link #put(List, Map)} for a scheduled run whose work is done and logged: a failure to publish is logged, not
+     * thrown, as losing a data point must not fail the run.
+     */
+    public void putOrLog(List<Value> values, Map<String, String> dimensions) {
+        try {
+            put(values, dimensions);
+        } catch (RuntimeException e) {
+            LOG.warn("could not publish the metrics {}", values.stream().map(Value::name).toList(), e);
+        }
     }
 
     /** Publishes one data point with these dimensions (name to value). */

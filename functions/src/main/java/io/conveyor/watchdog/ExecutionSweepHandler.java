@@ -54,7 +54,7 @@ public final class ExecutionSweepHandler implements RequestHandler<Map<String, O
             Duration safetyMargin) {
         this.sweep = sweep;
         this.metrics = metrics;
-        this.dimensions = Map.of("Service", service == null || service.isBlank() ? "service_undefined" : service);
+        this.dimensions = EmbeddedMetrics.serviceDimension(service);
         this.clock = clock;
         this.safetyMargin = safetyMargin;
     }
@@ -65,13 +65,8 @@ public final class ExecutionSweepHandler implements RequestHandler<Map<String, O
         return InvocationLogging.withContext(context, () -> {
             Instant stopBy = clock.instant().plusMillis(context.getRemainingTimeInMillis()).minus(safetyMargin);
             SweepReport report = sweep.run(stopBy);
-            try {
-                metrics.put(List.of(new Value("JobsEndedBySweep", report.ended(), EmbeddedMetrics.Unit.COUNT),
-                        new Value("SweepErrors", report.errors(), EmbeddedMetrics.Unit.COUNT)), dimensions);
-            } catch (RuntimeException e) {
-                // The jobs are ended and the report is logged; losing a data point must not fail the run.
-                LOG.warn("Could not publish the sweep's metrics", e);
-            }
+            metrics.putOrLog(List.of(new Value("JobsEndedBySweep", report.ended(), EmbeddedMetrics.Unit.COUNT),
+                    new Value("SweepErrors", report.errors(), EmbeddedMetrics.Unit.COUNT)), dimensions);
             LOG.atInfo().addKeyValue("suspects", report.suspects()).addKeyValue("stillRunning", report.stillRunning())
                     .addKeyValue("ended", report.ended()).addKeyValue("leftAlone", report.leftAlone())
                     .addKeyValue("errors", report.errors()).addKeyValue("stoppedForTime", report.stoppedForTime())

@@ -51,7 +51,7 @@ public final class WorkerSweepHandler implements RequestHandler<Map<String, Obje
     WorkerSweepHandler(WorkerDeaths deaths, EmbeddedMetrics metrics, String service, Clock clock) {
         this.deaths = deaths;
         this.metrics = metrics;
-        this.dimensions = Map.of("Service", service == null || service.isBlank() ? "service_undefined" : service);
+        this.dimensions = EmbeddedMetrics.serviceDimension(service);
         this.clock = clock;
     }
 
@@ -66,13 +66,8 @@ public final class WorkerSweepHandler implements RequestHandler<Map<String, Obje
     public WorkerDeaths.Sweep handleRequest(Map<String, Object> event, Context context) {
         return InvocationLogging.withContext(context, () -> {
             WorkerDeaths.Sweep sweep = deaths.sweep(clock.instant(), LIMIT);
-            try {
-                metrics.put(List.of(new Value("WorkersFoundDead", sweep.announced(), EmbeddedMetrics.Unit.COUNT)),
-                        dimensions);
-            } catch (RuntimeException e) {
-                // The deaths are announced and the sweep is logged; losing a data point must not fail the run.
-                LOG.warn("Could not publish the worker sweep's metrics", e);
-            }
+            metrics.putOrLog(List.of(new Value("WorkersFoundDead", sweep.announced(), EmbeddedMetrics.Unit.COUNT)),
+                    dimensions);
             // Every minute: a run that found nobody dead is not worth a line at INFO.
             (sweep.announced() > 0 ? LOG.atInfo() : LOG.atDebug()).addKeyValue("announced", sweep.announced())
                     .addKeyValue("more", sweep.more()).log("Worker sweep finished");

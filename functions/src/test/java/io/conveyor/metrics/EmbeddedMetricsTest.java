@@ -31,6 +31,25 @@ class EmbeddedMetricsTest {
     }
 
     @Test
+    void serviceDimension_isTheServiceName_orSaysItIsUndefined() {
+        assertEquals(Map.of("Service", "conveyor-cleaner"), EmbeddedMetrics.serviceDimension("conveyor-cleaner"));
+        assertEquals(Map.of("Service", "service_undefined"), EmbeddedMetrics.serviceDimension(null));
+        assertEquals(Map.of("Service", "service_undefined"), EmbeddedMetrics.serviceDimension(" "));
+    }
+
+    @Test
+    void putOrLog_writesTheLine_andAFailureToWriteItIsNotThrown() {
+        metrics.putOrLog(List.of(new Value("WorkersFoundDead", 1, Unit.COUNT)), Map.of("Service", "s"));
+        assertEquals(1, lines.size());
+        EmbeddedMetrics broken = new EmbeddedMetrics("Conveyor", Clock.systemUTC(), line -> {
+            throw new IllegalStateException("the log is gone");
+        });
+        broken.putOrLog(List.of(new Value("WorkersFoundDead", 1, Unit.COUNT)), Map.of("Service", "s"));
+        assertThrows(IllegalStateException.class,
+                () -> broken.put(List.of(new Value("WorkersFoundDead", 1, Unit.COUNT)), Map.of("Service", "s")));
+    }
+
+    @Test
     void put_severalValues_writesThemOnOneLineSharingTheDimensions() {
         Map<String, String> dimensions = new LinkedHashMap<>();
         dimensions.put("Service", "conveyor-cleaner");
