@@ -1,5 +1,6 @@
 package io.conveyor.job;
 
+import io.conveyor.persistence.BatchGets;
 import io.conveyor.usage.Usage;
 import io.conveyor.usage.UsageMeter;
 import java.util.ArrayList;
@@ -10,8 +11,6 @@ import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
-import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 
 /**
  * The tail of each invocation's usage: what it consumed after its last write of its job (that write's own units, the
@@ -37,8 +36,6 @@ public final class UsageTailStore {
      * which one is counted.)
      */
     static final double OWN_WRITE_UNITS = 1;
-    /** BatchGetItem's limit of keys per request. */
-    private static final int BATCH = 100;
 
     /** The measures of a usage, in the order of {@link Usage}'s fields, each with the letter its attributes start with. */
     private enum Measure {
@@ -120,40 +117,18 @@ public final class UsageTailStore {
     }
 
     /**
-     * The tails of each of {@code jobIds}, by job id: eventually consistent BatchGetItems of up to 100 keys, half a read
-     * unit per job, found or not.
+     * The tails of each of {@code jobIds}, by job id: eventually consistent BatchGetItems of up to 100 keys
+     * ({@link BatchGets}), half a read unit per job, found or not.
      */
     public Map<String, UsageTails> read(Collection<String> jobIds) {
         Map<String, UsageTails> tails = new HashMap<>();
         List<String> ids = new ArrayList<>(new LinkedHashSet<>(jobIds));
-        for (int from = 0; from < ids.size(); from += BATCH) {
-            List<Map<String, AttributeValue>> keys = ids.subList(from, Math.min(ids.size(), from + BATCH)).stream()
-                    .map(UsageTailStore::key).toList();
-            Map<String, KeysAndAttributes> request = Map.of(tableName, KeysAndAttributes.builder().keys(keys).build());
-            for (int round = 0; !request.isEmpty(); round++) {
-                if (round > 0) {
-                    pause(round);
-                }
-                Map<String, KeysAndAttributes> asked = request;
-                BatchGetItemResponse response = dynamoDb.batchGetItem(b -> b.requestItems(asked));
-                for (Map<String, AttributeValue> item : response.responses().getOrDefault(tableName, List.of())) {
-                    tails.put(item.get(JobItem.JOB_ID).s().substring(KEY_PREFIX.length()), tails(item));
-                }
-                request = response.unprocessedKeys();
-            }
+        for (Map<String, AttributeValue> item : BatchGets.items(dynamoDb, tableName,
+                ids.stream().map(UsageTailStore::key).toList())) {
+            tails.put(item.get(JobItem.JOB_ID).s().substring(KEY_PREFIX.length()), tails(item));
         }
         ids.forEach(id -> tails.putIfAbsent(id, UsageTails.NONE));
         return tails;
-    }
-
-    /** Keys DynamoDB left unprocessed (throttled) are asked again after 50 ms, doubled each round up to 1.6 s. */
-    private static void pause(int round) {
-        try {
-            Thread.sleep(50L << Math.min(round - 1, 5));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while reading usage tails", e);
-        }
     }
 
     /** Deletes the job's tails, with the job (a missing item is no error). */

@@ -1,5 +1,6 @@
 package io.conveyor.program;
 
+import io.conveyor.persistence.BatchGets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -11,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 
 /**
  * Per-program items of the counters table, one per kind of statistics, program and hour ({@code <kind>#<program>#
@@ -19,8 +19,6 @@ import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
  */
 final class HourlyItems {
     static final String COUNTER_ID = "counterId";
-    /** The most keys one BatchGetItem may ask for. */
-    private static final int BATCH_KEYS = 100;
     private static final DateTimeFormatter HOUR = DateTimeFormatter.ofPattern("uuuuMMddHH").withZone(ZoneOffset.UTC);
 
     private HourlyItems() {}
@@ -40,7 +38,7 @@ final class HourlyItems {
 
     /**
      * The {@code kind} items of {@code program} for {@code count} hours from the hour of {@code first}, one per hour in
-     * order, empty for an hour that has none; batch reads of {@link #BATCH_KEYS} hours each.
+     * order, empty for an hour that has none; batch reads of {@value BatchGets#MAX_KEYS} hours each ({@link BatchGets}).
      */
     static List<Map<String, AttributeValue>> hours(DynamoDbClient dynamoDb, String tableName, String kind, String program,
             Instant first, int count) {
@@ -49,17 +47,8 @@ final class HourlyItems {
             ids.add(key(kind, program, first.plus(Duration.ofHours(i))).get(COUNTER_ID).s());
         }
         Map<String, Map<String, AttributeValue>> byId = new HashMap<>();
-        for (int from = 0; from < ids.size(); from += BATCH_KEYS) {
-            List<Map<String, AttributeValue>> keys = ids.subList(from, Math.min(ids.size(), from + BATCH_KEYS)).stream()
-                    .map(id -> Map.of(COUNTER_ID, AttributeValue.fromS(id))).toList();
-            Map<String, KeysAndAttributes> pending = Map.of(tableName, KeysAndAttributes.builder().keys(keys).build());
-            while (!pending.isEmpty()) {
-                Map<String, KeysAndAttributes> request = pending;
-                var response = dynamoDb.batchGetItem(b -> b.requestItems(request));
-                response.responses().getOrDefault(tableName, List.of()).forEach(item -> byId.put(item.get(COUNTER_ID).s(), item));
-                pending = response.hasUnprocessedKeys() ? new HashMap<>(response.unprocessedKeys()) : Map.of();
-            }
-        }
+        BatchGets.items(dynamoDb, tableName, ids.stream().map(id -> Map.of(COUNTER_ID, AttributeValue.fromS(id))).toList())
+                .forEach(item -> byId.put(item.get(COUNTER_ID).s(), item));
         return ids.stream().map(id -> byId.getOrDefault(id, Map.of())).toList();
     }
 

@@ -465,7 +465,7 @@ public final class WorkQueue {
                 item.get("programs").l().stream().map(AttributeValue::s).toList(),
                 item.get("capabilities").l().stream().map(AttributeValue::s).toList(),
                 Duration.ofMillis(Long.parseLong(item.get("leaseMillis").n())),
-                Instant.ofEpochMilli(Long.parseLong(item.get("deadline").n())),
+                Instant.ofEpochMilli(Long.parseLong(item.get(DEADLINE).n())),
                 Timestamps.parse(text(item, "registeredAt")), text(item, "name"),
                 item.get("worksFor").l().stream().map(AttributeValue::s).toList());
     }
